@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { DomainError, ErrorCode, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import { AuthSettings } from './auth-settings.js';
+import { signJwt } from './jwt.js';
+import { CurrentPrincipal, Public } from './principal.decorator.js';
+
+export class LoginDto {
+  @IsString() @MinLength(1) @MaxLength(64) username: string;
+  @IsString() @MinLength(1) @MaxLength(256) password: string;
+}
+
+const me = (p: Principal) => ({
+  id: p.id,
+  username: p.username,
+  displayName: p.displayName,
+  roles: p.grants.map((g) => ({ role: g.role, departmentId: g.departmentId })),
+});
+
+@Controller('api')
+export class AuthController {
+  constructor(
+    private readonly engine: Engine,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  async login(@Body() body: LoginDto, @Req() req: { ip?: string }) {
+    const principal = await this.engine.authentication.login(body.username, body.password, { ip: req.ip });
+    if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'wrong username or password');
+    const now = Math.floor(this.engine.clock.now().getTime() / 1000);
+    return { accessToken: signJwt(principal.id, this.settings.secret, now, this.settings.ttlSeconds), tokenType: 'Bearer', expiresIn: this.settings.ttlSeconds, user: me(principal) };
+  }
+
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal) {
+    return me(principal);
+  }
+}

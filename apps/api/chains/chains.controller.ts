@@ -1,0 +1,18 @@
+import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
+import { Engine } from '@shenpi/engine';
+
+/** Read side of chains; validate and publish arrive with the chains issue. */
+@Controller('api/chains')
+export class ChainsController {
+  constructor(private readonly engine: Engine) {}
+
+  @Get()
+  list() {
+    return this.engine.queries.chainList();
+  }
+
+  @Get(':key/versions/:version')
+  version(@Param('key') key: string, @Param('version', new ParseIntPipe({ errorHttpStatusCode: 404 })) version: number) {
+    return this.engine.queries.chainVersion(key, version);
+  }
+}

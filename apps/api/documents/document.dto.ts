@@ -1,0 +1,60 @@
+import { Type } from 'class-transformer';
+import {
+
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Content is bounded by the body limit (1 MB); this keeps one field from taking all of it unnoticed. */
+const MAX_CONTENT = 900_000;
+
+export class CreateDocumentDto {
+  @Matches(KEBAB, { message: 'chain must be a chain key such as "annual-report"' }) chain: string;
+  @IsString() @IsNotEmpty() @MaxLength(300) title: string;
+  @IsInt() @Min(2000) @Max(2100) year: number;
+  @IsString() @IsNotEmpty() @MaxLength(64) departmentId: string;
+  @IsOptional() @IsString() @MaxLength(MAX_CONTENT) content?: string;
+}
+
+export class UpdateDocumentDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300) title?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_CONTENT) content?: string;
+  @IsInt() @Min(1) expectedVersion: number;
+}
+
+export class DisclosureDto {
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL' }) @MaxLength(2000) url: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'publishedOn must be a date YYYY-MM-DD' }) publishedOn: string;
+}
+
+export class DocumentActionDto {
+  @Matches(KEBAB, { message: 'action must be a kebab-case action name' }) action: string;
+  @IsOptional() @IsString() @MaxLength(5000) comment?: string;
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+  @IsOptional() @Matches(KEBAB, { message: 'returnTo must be a step key' }) returnTo?: string;
+  @ValidateIf((o: DocumentActionDto) => o.action === 'record-disclosure' || o.disclosure !== undefined)
+  @ValidateNested()
+  @Type(() => DisclosureDto)
+  disclosure?: DisclosureDto;
+}
+
+export class ListDocumentsQuery {
+  @IsOptional() @Matches(KEBAB) state?: string;
+  @IsOptional() @Matches(KEBAB) chain?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
+  @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export const isValidDate = (d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { validationFailed, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { DocumentVisibleGuard } from '../http/access.guards.js';
+import { CreateDocumentDto, DocumentActionDto, isValidDate, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+
+@Controller('api/documents')
+export class DocumentsController {
+  constructor(private readonly engine: Engine) {}
+
+  @Post()
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateDocumentDto) {
+    const doc = await this.engine.createDocument.execute({ principal, ...body });
+    return this.engine.queries.document(principal, doc.id);
+  }
+
+  @Get()
+  list(@CurrentPrincipal() principal: Principal, @Query() q: ListDocumentsQuery) {
+    const { cursor, limit, ...filter } = q;
+    return this.engine.queries.documents(principal, filter, cursor, limit ?? 50);
+  }
+
+  @Get(':id')
+  @UseGuards(DocumentVisibleGuard)
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.queries.document(principal, id);
+  }
+
+  @Patch(':id')
+  @UseGuards(DocumentVisibleGuard)
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateDocumentDto) {
+    const { expectedVersion, ...edit } = body;
+    if (edit.title === undefined && edit.content === undefined) throw validationFailed([{ field: 'body', reason: 'give title or content to change' }]);
+    await this.engine.transition.execute({ documentId: id, action: 'edit', principal, expectedVersion, edit });
+    return this.engine.queries.document(principal, id);
+  }
+
+  @Post(':id/actions')
+  @HttpCode(200)
+  @UseGuards(DocumentVisibleGuard)
+  async act(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DocumentActionDto) {
+    if (body.disclosure && !isValidDate(body.disclosure.publishedOn)) {
+      throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
+    }
+    await this.engine.transition.execute({ documentId: id, principal, ...body });
+    return this.engine.queries.document(principal, id, false);
+  }
+
+  @Get(':id/history')
+  @UseGuards(DocumentVisibleGuard)
+  history(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.queries.history(principal, id);
+  }
+
+  @Get(':id/diagram')
+  @UseGuards(DocumentVisibleGuard)
+  diagram(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.queries.diagram(principal, id);
+  }
+}

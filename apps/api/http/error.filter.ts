@@ -1,0 +1,75 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { AccessDenied, DomainError, ErrorCode, type FieldError } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import type { AuthenticatedRequest } from '../auth/principal.decorator.js';
+import { bodyForStatus, STATUS_OF, type ErrorBody } from './error-response.js';
+
+interface Reply {
+  status(code: number): Reply;
+  send(body: unknown): unknown;
+}
+
+/** Fields a client must never set: naming one is a mass-assignment attempt, audited as security. */
+const PROTECTED_FIELDS = new Set(['state', 'version', 'assigneeId', 'assigneeUserId', 'assigneeRole', 'actorId', 'decidedBy', 'onBehalfOf', 'id', 'createdBy', 'role', 'roles']);
+
+/** Maps every error to API.md's `{statusCode, code, message, details}`; records refusals before replying. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  constructor(private readonly engine: Engine) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<AuthenticatedRequest & { method: string; url: string }>();
+    const reply = http.getResponse<Reply>();
+    const body = this.toBody(error, req);
+    void this.record(error, body, req)
+      .catch((err) => this.logger.error(`could not record a security entry: ${err}`))
+      .finally(() => reply.status(body.statusCode).send(body));
+  }
+
+  private toBody(error: unknown, req: { method: string; url: string }): ErrorBody {
+    if (error instanceof DomainError) {
+      return { statusCode: STATUS_OF[error.code] ?? 400, code: error.code, message: error.message, details: error.details ?? null };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const body = bodyForStatus(status, status === 404 ? `no route ${req.method} ${req.url}` : error.message);
+      if (status === 400) body.details = [{ field: 'body', reason: error.message }];
+      return body;
+    }
+    const status = (error as { statusCode?: number })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) return bodyForStatus(status, (error as Error).message);
+    this.logger.error(`${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
+    return bodyForStatus(500, 'internal error');
+  }
+
+  private async record(error: unknown, body: ErrorBody, req: AuthenticatedRequest): Promise<void> {
+    if (!req.principal) return;
+    if (error instanceof AccessDenied) {
+      await this.engine.security.refused({
+        principal: req.principal,
+        action: 'access-denied',
+        status: body.statusCode,
+        code: body.code,
+        documentId: error.attempt.documentId,
+        departmentId: error.attempt.departmentId,
+        details: { attempted: error.attempt.action, ...(error.attempt.taskId ? { taskId: error.attempt.taskId } : {}) },
+      });
+    } else if (error instanceof DomainError && error.code === ErrorCode.VALIDATION_FAILED) {
+      const fields = ((error.details as FieldError[]) ?? []).filter((f) => /should not exist/.test(f.reason)).map((f) => f.field);
+      const attempted = fields.filter((f) => PROTECTED_FIELDS.has(f));
+      if (attempted.length) {
+        await this.engine.security.refused({
+          principal: req.principal,
+          action: 'mass-assignment',
+          status: 400,
+          code: body.code,
+          documentId: req.params?.id,
+          details: { fields: attempted },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+
+export class DecisionDto {
+  @IsIn(['approve', 'return', 'reject']) decision: 'approve' | 'return' | 'reject';
+  @ValidateIf((o: DecisionDto) => o.decision === 'return' || o.decision === 'reject' || o.comment !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'comment is required to return or reject' })
+  @Matches(/\S/, { message: 'comment must not be blank' })
+  @MaxLength(5000)
+  comment?: string;
+  @IsOptional() @Matches(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'returnTo must be a step key' }) returnTo?: string;
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+export class DelegateDto {
+  @IsUUID() toUserId: string;
+  @IsString() @IsNotEmpty() @MaxLength(5000) comment: string;
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+export class InboxQuery {
+  @IsOptional() @IsIn(['open', 'done']) status?: 'open' | 'done';
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}

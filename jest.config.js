@@ -1,0 +1,19 @@
+// ESM all the way (NestJS 12 ships ESM only): run through `node --experimental-vm-modules`.
+// ts-jest transpiles file by file (tsconfig `isolatedModules`); `npm test` type-checks once with tsc.
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@shenpi/workflows$': '<rootDir>/workflows/index.ts',
+    '^@shenpi/(.*)$': '<rootDir>/libs/$1/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows}/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

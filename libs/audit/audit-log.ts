@@ -1,0 +1,76 @@
+import type { Clock } from '@shenpi/domain';
+import type { Repositories } from '@shenpi/persistence';
+import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
+
+export type VerifyResult =
+  | { ok: true; entries: number; headHash: string }
+  | { ok: false; firstBadSeq: number; reason: string; entries: number };
+
+const VERIFY_BATCH = 2000;
+
+/** The append-only, hash-chained log: append inside a transition's transaction, verify by walking it. */
+export class AuditLog {
+  constructor(private readonly clock: Clock) {}
+
+  /** Call as the last step of a transaction: on PostgreSQL it locks the chain head until commit. */
+  async append(repos: Repositories, input: AuditInput): Promise<AuditEntry> {
+    const head = await repos.audit.lockHead();
+    const unsigned: Omit<AuditEntry, 'hash'> = {
+      v: 1,
+      seq: head.seq + 1,
+      at: this.clock.now().toISOString(),
+      category: input.category,
+      action: input.action,
+      result: input.result ?? 'success',
+      actor: input.actor,
+      departmentId: input.departmentId ?? null,
+      documentId: input.documentId ?? null,
+      from: input.from ?? null,
+      to: input.to ?? null,
+      details: input.details ?? {},
+      prevHash: head.hash,
+    };
+    const canonical = canonicalOf(unsigned);
+    const entry: AuditEntry = { ...unsigned, hash: hashOf(head.hash, canonical) };
+    await repos.audit.append(rowFromEntry(entry, canonical));
+    return entry;
+  }
+
+  /**
+   * Recomputes every entry's canonical text from its columns and its hash from the previous one:
+   * an edited column, a removed or an inserted entry all break the walk at the first bad seq.
+   */
+  async verify(repos: Repositories, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+    let prevHash = '0'.repeat(64);
+    let expectedSeq = 1;
+    let checked = 0;
+    for (;;) {
+      const rows = await repos.audit.range(expectedSeq - 1, VERIFY_BATCH);
+      for (const row of rows) {
+        const fail = (reason: string): VerifyResult => ({ ok: false, firstBadSeq: row.seq, reason, entries: checked });
+        if (row.seq !== expectedSeq) return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing`, entries: checked };
+        let entry: AuditEntry;
+        try {
+          entry = entryFromRow(row);
+        } catch {
+          return fail('details are not valid JSON');
+        }
+        const { hash, ...unsigned } = entry;
+        const canonical = canonicalOf(unsigned);
+        if (canonical !== row.canonical) return fail('stored columns differ from the hashed text');
+        if (row.prevHash !== prevHash) return fail('prevHash does not match the previous entry');
+        if (hash !== hashOf(prevHash, canonical)) return fail('hash does not match the entry');
+        prevHash = hash;
+        expectedSeq++;
+        checked++;
+      }
+      onProgress?.(checked);
+      if (rows.length < VERIFY_BATCH) break;
+    }
+    const head = await repos.audit.head();
+    if (head.seq !== checked || head.hash !== prevHash) {
+      return { ok: false, firstBadSeq: Math.min(head.seq, checked) + 1, reason: 'entries after the last one found are missing', entries: checked };
+    }
+    return { ok: true, entries: checked, headHash: prevHash };
+  }
+}

@@ -1,0 +1,51 @@
+/** Stable, machine-readable error codes; the API maps each to one HTTP status. */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  TRANSITION_NOT_ALLOWED: 'TRANSITION_NOT_ALLOWED',
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  TASK_NOT_OPEN: 'TASK_NOT_OPEN',
+  DUPLICATE_DOCUMENT: 'DUPLICATE_DOCUMENT',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  CONTENT_CHECK_FAILED: 'CONTENT_CHECK_FAILED',
+  RATE_LIMITED: 'RATE_LIMITED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const validationFailed = (errors: FieldError[]) =>
+  new DomainError(ErrorCode.VALIDATION_FAILED, errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors);
+
+export const notFound = (what: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} not found`);
+
+/**
+ * A refusal by an access check. It carries what the security audit entry needs, so the HTTP layer
+ * can record it after the refused transaction has rolled back.
+ */
+export class AccessDenied extends DomainError {
+  constructor(
+    code: typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_FOUND,
+    message: string,
+    readonly attempt: { action: string; documentId?: string; departmentId?: string | null; taskId?: string },
+  ) {
+    super(code, message);
+  }
+}

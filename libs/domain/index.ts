@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './roles.js';
+export * from './actor.js';
+export * from './clock.js';
+export * from './ids.js';
+export * from './alarm-clock.port.js';

@@ -1,0 +1,53 @@
+import type { AssigneeRef, CompiledChain } from '@shenpi/chains';
+import { holdsRole, type Principal, type Role } from '@shenpi/domain';
+import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
+
+/** Who edits a document while its step is editable (API.md: "drafter only"). */
+export const EDITOR_ROLE: Role = 'drafter';
+
+export interface AllowedAction {
+  action: string;
+  taskId?: string;
+  returnTo?: string[];
+}
+
+/** A step names its actors relative to the document: its own department, or the office it reports to. */
+export function resolveDepartment(ref: AssigneeRef, doc: DocumentRow, department: DepartmentRow): string | null {
+  return ref.department === 'office' ? department.officeId : doc.departmentId;
+}
+
+export function isAssignedTo(task: TaskRow, p: Principal): boolean {
+  if (task.assigneeUserId) return task.assigneeUserId === p.id;
+  return task.assigneeRole !== null && holdsRole(p, task.assigneeRole, task.departmentId);
+}
+
+export function holdsRef(p: Principal, ref: AssigneeRef, doc: DocumentRow, department: DepartmentRow): boolean {
+  const departmentId = resolveDepartment(ref, doc, department);
+  return departmentId !== null && holdsRole(p, ref.role, departmentId);
+}
+
+/** The machine's possible events ∩ the caller's roles and open tasks (API.md `allowedActions`). */
+export function allowedActions(
+  chain: CompiledChain,
+  doc: DocumentRow,
+  department: DepartmentRow,
+  openTasks: TaskRow[],
+  p: Principal,
+): AllowedAction[] {
+  const position = { stateKey: doc.state, context: doc.context as never };
+  const step = chain.step(doc.state);
+  const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p));
+  const allowed: AllowedAction[] = [];
+  for (const t of step.transitions) {
+    if (!chain.can(position, { type: t.action })) continue;
+    const returnTo = t.returnTo?.length ? { returnTo: t.returnTo } : {};
+    if (t.by) {
+      if (holdsRef(p, t.by, doc, department)) allowed.push({ action: t.action, ...returnTo });
+    } else {
+      for (const task of mine) allowed.push({ action: t.action, taskId: task.id, ...returnTo });
+    }
+  }
+  if (step.assignee) for (const task of mine) allowed.push({ action: 'delegate', taskId: task.id });
+  if (step.editable && holdsRole(p, EDITOR_ROLE, doc.departmentId)) allowed.push({ action: 'edit' });
+  return allowed;
+}

@@ -1,0 +1,59 @@
+import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain } from '@shenpi/chains';
+import { canonicalJson, type AuditLog } from '@shenpi/audit';
+import { DomainError, ErrorCode, validationFailed, type Actor, type Clock } from '@shenpi/domain';
+import type { Repositories } from '@shenpi/persistence';
+
+/** Chain versions as stored, compiled once per process. Versions are immutable, so the cache never goes stale. */
+export class ChainCatalog {
+  private readonly compiled = new Map<string, CompiledChain>();
+
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(repos: Repositories, key: string, version: number): Promise<CompiledChain> {
+    const id = `${key}@${version}`;
+    let chain = this.compiled.get(id);
+    if (!chain) {
+      const row = await repos.chains.get(key, version);
+      if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `chain ${id} not found`);
+      const lint = lintChainDefinition(row.definition);
+      if (!lint.definition) throw new Error(`stored chain ${id} no longer validates: ${JSON.stringify(lint.errors)}`);
+      chain = compileChain(lint.definition);
+      this.compiled.set(id, chain);
+    }
+    return chain;
+  }
+
+  /**
+   * Publishes a definition as version N+1 of its key, unless it equals the latest version (then
+   * nothing changes). Audited as a configuration change. Returns the version in force.
+   */
+  async publish(repos: Repositories, raw: unknown, actor: Actor): Promise<{ key: string; version: number; created: boolean }> {
+    const lint = lintChainDefinition(raw);
+    if (!lint.definition) throw validationFailed(lint.errors.map((e) => ({ field: e.path, reason: e.reason })));
+    const definition: ChainDefinition = lint.definition;
+    const latest = await repos.chains.latest(definition.key);
+    if (latest && canonicalJson(latest.definition) === canonicalJson(raw)) {
+      return { key: definition.key, version: latest.version, created: false };
+    }
+    const version = (latest?.version ?? 0) + 1;
+    await repos.chains.insert({
+      chainKey: definition.key,
+      version,
+      name: `${definition.name.zh} / ${definition.name.en}`,
+      definition: raw,
+      compilerVersion: COMPILER_VERSION,
+      createdBy: actor.id,
+      createdAt: this.clock.now().toISOString(),
+    });
+    await this.audit.append(repos, {
+      category: 'configuration',
+      action: 'publish-chain',
+      actor,
+      details: { chainKey: definition.key, version, previousVersion: latest?.version ?? null },
+    });
+    return { key: definition.key, version, created: true };
+  }
+}

@@ -1,0 +1,84 @@
+import type { AuditLog } from '@shenpi/audit';
+import { COMPILER_VERSION } from '@shenpi/chains';
+import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { isUniqueViolation, type DocumentRow } from '@shenpi/persistence';
+import { EDITOR_ROLE } from './access-rules.js';
+import type { ChainCatalog } from './chain-catalog.js';
+import { openStepTasks } from './transition.use-case.js';
+import type { WriterQueue } from './writer-queue.js';
+
+export interface CreateDocumentCommand {
+  principal: Principal;
+  chain: string;
+  title: string;
+  year: number;
+  departmentId: string;
+  content?: string;
+}
+
+/** A new document on the latest version of its chain, in the chain's initial step; audited as `create`. */
+export class CreateDocumentUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly chains: ChainCatalog,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(cmd: CreateDocumentCommand): Promise<DocumentRow> {
+    return this.writer.run(async (repos) => {
+      const latest = await repos.chains.latest(cmd.chain);
+      if (!latest) throw validationFailed([{ field: 'chain', reason: `no chain "${cmd.chain}"` }]);
+      const department = await repos.directory.department(cmd.departmentId);
+      if (!department) throw validationFailed([{ field: 'departmentId', reason: `no department "${cmd.departmentId}"` }]);
+      if (!holdsRole(cmd.principal, EDITOR_ROLE, department.id)) {
+        throw new AccessDenied(ErrorCode.FORBIDDEN, `only a drafter of ${department.id} creates its documents`, {
+          action: 'create',
+          departmentId: department.id,
+        });
+      }
+      const chain = await this.chains.get(repos, latest.chainKey, latest.version);
+      const position = chain.initial();
+      const at = this.clock.now().toISOString();
+      const doc: DocumentRow = {
+        id: newId(this.clock.now().getTime()),
+        chainKey: latest.chainKey,
+        chainVersion: latest.version,
+        compilerVersion: COMPILER_VERSION,
+        departmentId: department.id,
+        year: cmd.year,
+        title: cmd.title,
+        content: cmd.content ?? '',
+        attributes: {},
+        state: position.stateKey,
+        context: position.context as unknown as Record<string, unknown>,
+        version: 1,
+        uniqueKey: chain.definition.uniquePerDepartmentAndYear ? `${latest.chainKey}:${department.id}:${cmd.year}` : null,
+        dueAt: null,
+        createdBy: cmd.principal.id,
+        createdAt: at,
+        updatedAt: at,
+      };
+      try {
+        await repos.documents.insert(doc);
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new DomainError(ErrorCode.DUPLICATE_DOCUMENT, `${department.id} already has a ${latest.chainKey} for ${cmd.year}`);
+        }
+        throw err;
+      }
+      await openStepTasks(repos, chain, doc, department, at);
+      await this.audit.append(repos, {
+        category: 'transition',
+        action: 'create',
+        actor: { type: 'user', id: cmd.principal.id, role: EDITOR_ROLE, departmentId: department.id, onBehalfOf: null },
+        departmentId: department.id,
+        documentId: doc.id,
+        from: null,
+        to: doc.state,
+        details: { version: doc.version, chain: { key: doc.chainKey, version: doc.chainVersion }, title: doc.title, year: doc.year },
+      });
+      return doc;
+    });
+  }
+}

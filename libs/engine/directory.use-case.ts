@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { AuditLog } from '@shenpi/audit';
+import { isRole, newId, systemActor, validationFailed, type Actor, type Clock, type Role } from '@shenpi/domain';
+import type { DepartmentRow, Repositories } from '@shenpi/persistence';
+import { hashPassword } from './password.js';
+import type { WriterQueue } from './writer-queue.js';
+
+export interface AddUserCommand {
+  username: string;
+  password?: string;
+  displayName?: string;
+  departmentId: string | null;
+  roles: string[];
+}
+
+const DEMO_DEPARTMENTS: DepartmentRow[] = [
+  { id: 'rule-of-law-office', name: '市委依法治市办 / Municipal rule-of-law office', officeId: null },
+  { id: 'city-sti', name: '市科技局 / City science & technology bureau', officeId: 'rule-of-law-office' },
+];
+
+const DEMO_USERS: { username: string; displayName: string; grants: [Role, string | null][] }[] = [
+  { username: 'drafter', displayName: '起草人 / Drafter', grants: [['drafter', 'city-sti']] },
+  { username: 'counsel', displayName: '法律顾问 / Legal counsel', grants: [['legal-counsel', 'city-sti']] },
+  { username: 'secretary', displayName: '党组书记 / Party group secretary', grants: [['party-secretary', 'city-sti']] },
+  { username: 'leader', displayName: '分管领导 / Leader in charge', grants: [['leader', 'city-sti']] },
+  { username: 'admin', displayName: '系统管理员 / Administrator', grants: [['admin', null]] },
+  { username: 'supervisor', displayName: '督察员 / Supervisor', grants: [['supervisor', 'city-sti'], ['supervisor', 'rule-of-law-office']] },
+  { username: 'office', displayName: '依法治市办 / Rule-of-law office', grants: [['rule-of-law-office', 'rule-of-law-office']] },
+];
+
+/** Departments, users and role grants: the CLI's commands, each change audited as configuration. */
+export class DirectoryUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the user if missing (password required then) and grants the roles; idempotent. */
+  async addUser(cmd: AddUserCommand, actor: Actor = systemActor('cli')): Promise<{ id: string; created: boolean }> {
+    const bad = cmd.roles.filter((r) => !isRole(r));
+    if (bad.length) throw validationFailed([{ field: 'role', reason: `unknown role(s): ${bad.join(', ')}` }]);
+    if (!/^[a-zA-Z0-9_.-]{2,64}$/.test(cmd.username)) throw validationFailed([{ field: 'username', reason: 'letters, digits, _ . - only (2–64)' }]);
+    const passwordHash = cmd.password ? await hashPassword(cmd.password) : undefined;
+    return this.writer.run(async (repos) => {
+      if (cmd.departmentId && !(await repos.directory.department(cmd.departmentId))) {
+        throw validationFailed([{ field: 'department', reason: `no department "${cmd.departmentId}"` }]);
+      }
+      return this.ensureUser(repos, cmd.username, cmd.displayName ?? cmd.username, passwordHash, cmd.roles.map((r) => [r as Role, cmd.departmentId]), actor);
+    });
+  }
+
+  /** The demo organisation of API.md. Returns the password (generated when none is given). */
+  async seedDemo(password?: string): Promise<{ password: string; generated: boolean; created: string[] }> {
+    const generated = !password;
+    const secret = password ?? randomBytes(9).toString('base64url');
+    const passwordHash = await hashPassword(secret);
+    const actor = systemActor('seed-demo');
+    const created = await this.writer.run(async (repos) => {
+      const at = this.clock.now().toISOString();
+      for (const d of DEMO_DEPARTMENTS) {
+        if (!(await repos.directory.department(d.id))) {
+          await repos.directory.ensureDepartment(d, at);
+          await this.audit.append(repos, { category: 'configuration', action: 'create-department', actor, departmentId: d.id, details: { ...d } });
+        }
+      }
+      const names: string[] = [];
+      for (const u of DEMO_USERS) {
+        // An existing user keeps its password unless the operator named one.
+        const result = await this.ensureUser(repos, u.username, u.displayName, generated ? undefined : passwordHash, u.grants, actor, passwordHash);
+        if (result.created) names.push(u.username);
+      }
+      return names;
+    });
+    return { password: secret, generated, created };
+  }
+
+  private async ensureUser(
+    repos: Repositories,
+    username: string,
+    displayName: string,
+    resetHash: string | undefined,
+    grants: [Role, string | null][],
+    actor: Actor,
+    newUserHash: string | undefined = resetHash,
+  ): Promise<{ id: string; created: boolean }> {
+    const at = this.clock.now().toISOString();
+    const existing = await repos.directory.userByUsername(username);
+    let id = existing?.id;
+    if (!existing) {
+      if (!newUserHash) throw validationFailed([{ field: 'password', reason: 'required for a new user' }]);
+      id = newId();
+      await repos.directory.insertUser({ id, username, displayName, passwordHash: newUserHash }, at);
+      await this.audit.append(repos, { category: 'configuration', action: 'create-user', actor, details: { userId: id, username } });
+    } else if (resetHash) {
+      await repos.directory.setPasswordHash(existing.id, resetHash);
+      await this.audit.append(repos, { category: 'configuration', action: 'reset-password', actor, details: { userId: existing.id, username } });
+    }
+    for (const [role, departmentId] of grants) {
+      if (await repos.directory.grant(id!, { role, departmentId }, at)) {
+        await this.audit.append(repos, { category: 'configuration', action: 'grant-role', actor, departmentId, details: { userId: id, username, role, departmentId } });
+      }
+    }
+    return { id: id!, created: !existing };
+  }
+}

@@ -1,0 +1,138 @@
+import { entryFromRow, type AuditLog, type VerifyResult } from '@shenpi/audit';
+import { toMermaid } from '@shenpi/chains';
+import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principal, type Role } from '@shenpi/domain';
+import { Repositories, type AuditFilter, type Database, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
+import { allowedActions } from './access-rules.js';
+import type { ChainCatalog } from './chain-catalog.js';
+import { decodeCursor, documentView, page, taskView, type DocumentView, type Page, type TaskView } from './views.js';
+
+/** Everything read-only, on the read connection: it never sees a transaction that has not committed. */
+export class Queries {
+  private readonly repos: Repositories;
+
+  constructor(
+    database: Database,
+    private readonly chains: ChainCatalog,
+    private readonly audit: AuditLog,
+  ) {
+    this.repos = new Repositories(database.reader);
+  }
+
+  async canSeeDocument(p: Principal, id: string): Promise<boolean> {
+    return isUuid(id) && this.repos.documents.isVisible(p, id);
+  }
+
+  async canSeeTask(p: Principal, taskId: string): Promise<boolean> {
+    if (!isUuid(taskId)) return false;
+    const task = await this.repos.tasks.get(taskId);
+    return task !== undefined && this.repos.documents.isVisible(p, task.documentId);
+  }
+
+  async document(p: Principal, id: string, withContent = true): Promise<DocumentView> {
+    const doc = await this.visibleDocument(p, id);
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    const department = (await this.repos.directory.department(doc.departmentId))!;
+    const openTasks = await this.repos.tasks.openForDocument(doc.id);
+    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent);
+  }
+
+  async documents(p: Principal, filter: DocumentFilter, cursor: string | undefined, limit: number): Promise<Page<DocumentView>> {
+    const rows = await this.repos.documents.listVisible(p, filter, decodeCursor(cursor), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (d) => d.id);
+    const items = await Promise.all(kept.map(async (d) => this.document(p, d.id, false)));
+    return { items, nextCursor };
+  }
+
+  async history(p: Principal, id: string) {
+    const doc = await this.visibleDocument(p, id);
+    const rows = await this.repos.audit.forDocument(doc.id, 'transition');
+    return {
+      items: rows.map(entryFromRow).map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        from: e.from,
+        to: e.to,
+        comment: (e.details.comment as string | undefined) ?? null,
+        details: e.details,
+      })),
+    };
+  }
+
+  async diagram(p: Principal, id: string) {
+    const doc = await this.visibleDocument(p, id);
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    return { format: 'mermaid' as const, source: toMermaid(chain.definition, doc.state) };
+  }
+
+  async inbox(p: Principal, status: 'open' | 'done', cursor: string | undefined, limit: number): Promise<Page<TaskView>> {
+    const rows = await this.repos.tasks.inbox(p, status, decodeCursor(cursor), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (t) => t.id);
+    const items: TaskView[] = [];
+    for (const t of kept) {
+      const doc = (await this.repos.documents.get(t.documentId))!;
+      items.push(taskView(t, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion)));
+    }
+    return { items, nextCursor };
+  }
+
+  async task(p: Principal, id: string): Promise<TaskView> {
+    const task = await this.repos.tasks.get(id);
+    if (!task || !(await this.repos.documents.isVisible(p, task.documentId))) throw notFound('task');
+    const doc = (await this.repos.documents.get(task.documentId))!;
+    return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
+  }
+
+  async describeTask(task: TaskRow): Promise<TaskView> {
+    const doc = (await this.repos.documents.get(task.documentId))!;
+    return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
+  }
+
+  /** Supervisors read the entries of the departments they oversee; global admins read all. */
+  async auditEntries(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>, cursor: string | undefined, limit: number) {
+    const scope = await this.auditScope(p);
+    const before = decodeCursor(cursor);
+    const rows = await this.repos.audit.search({ ...filter, departmentIds: scope }, before === null ? null : Number(before), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (r) => r.seq);
+    return { items: kept.map(entryFromRow), nextCursor };
+  }
+
+  async verifyAudit(p: Principal): Promise<VerifyResult> {
+    await this.auditScope(p);
+    return this.audit.verify(this.repos);
+  }
+
+  async chainList() {
+    const rows = await this.repos.chains.latestOfEach();
+    return { items: rows.map((r) => ({ key: r.chainKey, name: r.name, latestVersion: r.version })) };
+  }
+
+  async chainVersion(key: string, version: number) {
+    const row = await this.repos.chains.get(key, version);
+    if (!row) throw notFound(`chain ${key} version ${version}`);
+    return { key: row.chainKey, version: row.version, name: row.name, definition: row.definition, createdAt: row.createdAt };
+  }
+
+  /** For choosing a delegate: users of the caller's departments (all, for a global admin). */
+  async users(p: Principal, filter: { role?: Role; departmentId?: string }) {
+    const departmentIds = isGlobalAdmin(p) ? ('all' as const) : [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => !!d))];
+    const users = await this.repos.directory.users({ ...filter, departmentIds });
+    return { items: users.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, roles: u.grants })) };
+  }
+
+  private async visibleDocument(p: Principal, id: string): Promise<DocumentRow> {
+    const doc = isUuid(id) ? await this.repos.documents.get(id) : undefined;
+    if (!doc || !(await this.repos.documents.isVisible(p, id))) {
+      throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'read', documentId: id });
+    }
+    return doc;
+  }
+
+  private async auditScope(p: Principal): Promise<string[] | undefined> {
+    if (isGlobalAdmin(p)) return undefined;
+    const supervised = p.grants.filter((g) => g.role === 'supervisor' && g.departmentId).map((g) => g.departmentId as string);
+    if (!supervised.length) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only supervisors and administrators read the audit log', { action: 'read-audit' });
+    return this.repos.directory.supervisedScope(supervised);
+  }
+}

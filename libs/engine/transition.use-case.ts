@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import type { AuditLog } from '@shenpi/audit';
+import type { CompiledChain, TransitionDefinition } from '@shenpi/chains';
+import {
+  AccessDenied,
+  DomainError,
+  ErrorCode,
+  holdsRole,
+  newId,
+  notFound,
+  validationFailed,
+  type Actor,
+  type Clock,
+  type Principal,
+  type Role,
+} from '@shenpi/domain';
+import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
+import type { ChainCatalog } from './chain-catalog.js';
+import type { WriterQueue } from './writer-queue.js';
+
+export interface TransitionCommand {
+  documentId: string;
+  action: string;
+  principal: Principal;
+  expectedVersion?: number;
+  /** Decisions and delegation name the task they act on. */
+  taskId?: string;
+  comment?: string;
+  returnTo?: string;
+  edit?: { title?: string; content?: string };
+  disclosure?: { url: string; publishedOn: string };
+  delegateTo?: string;
+}
+
+export interface TransitionResult {
+  document: DocumentRow;
+  task?: TaskRow;
+}
+
+/** What the event does besides moving the machine: decided against the state before writing. */
+interface Plan {
+  actor: Actor;
+  task?: TaskRow;
+  transition?: TransitionDefinition;
+}
+
+/**
+ * The one use case that changes a document (DESIGN.md): load, check access, ask the machine,
+ * then write state, tasks and one audit entry in one transaction, guarded by the version.
+ */
+export class TransitionUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly chains: ChainCatalog,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(cmd: TransitionCommand): Promise<TransitionResult> {
+    return this.writer.run((repos) => this.apply(repos, cmd));
+  }
+
+  private async apply(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
+    const doc = await repos.documents.get(cmd.documentId);
+    if (!doc || !(await repos.documents.isVisible(cmd.principal, doc.id))) {
+      throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: cmd.action, documentId: cmd.documentId, taskId: cmd.taskId });
+    }
+    const department = (await repos.directory.department(doc.departmentId))!;
+    const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
+    const openTasks = await repos.tasks.openForDocument(doc.id);
+    const plan = cmd.taskId
+      ? await this.planTaskAction(repos, cmd, doc, department, chain, openTasks)
+      : this.planDocumentAction(cmd, doc, department, chain, openTasks);
+
+    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== doc.version) {
+      throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
+    }
+    this.checkPayload(cmd, plan.transition);
+    const from = doc.state;
+    const next = chain.next({ stateKey: doc.state, context: doc.context as never }, { type: cmd.action, returnTo: cmd.returnTo });
+    if (!next) throw this.notAllowed(cmd, chain, doc, department, openTasks);
+
+    const at = this.clock.now().toISOString();
+    const updated: DocumentRow = {
+      ...doc,
+      state: next.stateKey,
+      context: next.context as unknown as Record<string, unknown>,
+      title: cmd.edit?.title ?? doc.title,
+      content: cmd.edit?.content ?? doc.content,
+      attributes: cmd.disclosure ? { ...doc.attributes, disclosure: cmd.disclosure } : doc.attributes,
+      version: doc.version + 1,
+      updatedAt: at,
+    };
+    if (!(await repos.documents.updateIfVersion(updated, doc.version))) {
+      throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: doc.version + 1 });
+    }
+
+    let task = plan.task;
+    if (task && cmd.action === 'delegate') {
+      await repos.tasks.reassign(task.id, cmd.delegateTo!);
+      task = await repos.tasks.get(task.id);
+    } else if (task) {
+      const decided = await repos.tasks.decide(task.id, {
+        decision: cmd.action,
+        comment: cmd.comment ?? null,
+        decidedBy: cmd.principal.id,
+        onBehalfOf: plan.actor.onBehalfOf,
+        at,
+      });
+      if (!decided) throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
+      task = await repos.tasks.get(task.id);
+    }
+    if (next.stateKey !== from) {
+      await repos.tasks.cancelOpen(doc.id, from, at);
+      await openStepTasks(repos, chain, updated, department, at);
+    }
+
+    await this.audit.append(repos, {
+      category: 'transition',
+      action: cmd.action,
+      actor: plan.actor,
+      departmentId: doc.departmentId,
+      documentId: doc.id,
+      from,
+      to: next.stateKey,
+      details: this.details(cmd, updated, task),
+    });
+    return { document: updated, task };
+  }
+
+  /** Decisions and delegation: the task must be the caller's and still open. */
+  private async planTaskAction(
+    repos: Repositories,
+    cmd: TransitionCommand,
+    doc: DocumentRow,
+    department: DepartmentRow,
+    chain: CompiledChain,
+    openTasks: TaskRow[],
+  ): Promise<Plan> {
+    const task = await repos.tasks.get(cmd.taskId!);
+    if (!task || task.documentId !== doc.id) throw notFound('task');
+    if (!isAssignedTo(task, cmd.principal)) {
+      throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id });
+    }
+    if (task.status !== 'open') throw new DomainError(ErrorCode.TASK_NOT_OPEN, `the task is ${task.status}`, { status: task.status });
+    const actor = this.userActor(cmd.principal, task.assigneeRole ?? this.roleOf(cmd.principal, task.departmentId), task.departmentId, task);
+    if (cmd.action === 'delegate') {
+      const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
+      if (!target || target.id === cmd.principal.id || !target.grants.some((g) => g.departmentId === task.departmentId)) {
+        throw validationFailed([{ field: 'toUserId', reason: `must be another user of department ${task.departmentId}` }]);
+      }
+      return { actor, task };
+    }
+    const transition = chain.transitionFor(task.stepKey, cmd.action);
+    if (!transition || transition.by) throw this.notAllowed(cmd, chain, doc, department, openTasks);
+    return { actor, task, transition };
+  }
+
+  /** Actions a role takes on the document itself (submit, withdraw, record-disclosure, edit). */
+  private planDocumentAction(cmd: TransitionCommand, doc: DocumentRow, department: DepartmentRow, chain: CompiledChain, openTasks: TaskRow[]): Plan {
+    if (cmd.action === 'edit') {
+      if (!holdsRole(cmd.principal, EDITOR_ROLE, doc.departmentId)) throw this.forbidden(cmd, doc, 'only a drafter of the department edits a document');
+      return { actor: this.userActor(cmd.principal, EDITOR_ROLE, doc.departmentId) };
+    }
+    const declared = chain.declaredActions().filter((t) => t.action === cmd.action && t.by);
+    if (declared.length && !declared.some((t) => holdsRef(cmd.principal, t.by!, doc, department))) {
+      throw this.forbidden(cmd, doc, `your roles do not allow "${cmd.action}" on this document`);
+    }
+    const transition = chain.transitionFor(doc.state, cmd.action);
+    if (!transition?.by || !holdsRef(cmd.principal, transition.by, doc, department)) throw this.notAllowed(cmd, chain, doc, department, openTasks);
+    return { actor: this.userActor(cmd.principal, transition.by.role, resolveDepartment(transition.by, doc, department)) };
+  }
+
+  private checkPayload(cmd: TransitionCommand, transition: TransitionDefinition | undefined): void {
+    if (transition?.commentRequired && !cmd.comment?.trim()) {
+      throw validationFailed([{ field: 'comment', reason: `a reason is required to ${cmd.action}` }]);
+    }
+    if (cmd.returnTo !== undefined && !transition?.returnTo?.includes(cmd.returnTo) && transition?.to !== cmd.returnTo) {
+      throw new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `cannot return to "${cmd.returnTo}" from here`, {
+        allowed: [{ action: cmd.action, returnTo: transition?.returnTo ?? (transition?.to ? [transition.to] : []) }],
+      });
+    }
+    if (transition?.payload === 'disclosure') {
+      if (!cmd.disclosure) throw validationFailed([{ field: 'disclosure', reason: 'disclosure { url, publishedOn } is required' }]);
+      const today = this.clock.now().toISOString().slice(0, 10);
+      if (cmd.disclosure.publishedOn > today) throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'must not be in the future' }]);
+    }
+  }
+
+  private details(cmd: TransitionCommand, doc: DocumentRow, task: TaskRow | undefined): Record<string, unknown> {
+    const details: Record<string, unknown> = { version: doc.version };
+    if (cmd.comment) details.comment = cmd.comment;
+    if (task) details.taskId = task.id;
+    if (cmd.returnTo) details.returnTo = cmd.returnTo;
+    if (cmd.disclosure) details.disclosure = cmd.disclosure;
+    if (cmd.delegateTo) details.delegateTo = cmd.delegateTo;
+    if (cmd.edit) {
+      details.fields = Object.keys(cmd.edit).filter((k) => cmd.edit![k as 'title' | 'content'] !== undefined);
+      details.contentSha256 = createHash('sha256').update(doc.content).digest('hex');
+    }
+    return details;
+  }
+
+  private userActor(p: Principal, role: Role | null, departmentId: string | null, task?: TaskRow): Actor {
+    const onBehalfOf = task?.assigneeUserId && task.assigneeUserId !== p.id ? task.assigneeUserId : null;
+    return { type: 'user', id: p.id, role, departmentId, onBehalfOf };
+  }
+
+  private roleOf(p: Principal, departmentId: string): Role | null {
+    return p.grants.find((g) => g.departmentId === departmentId)?.role ?? null;
+  }
+
+  private notAllowed(cmd: TransitionCommand, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow, openTasks: TaskRow[]) {
+    return new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `"${cmd.action}" is not allowed in state ${doc.state}`, {
+      allowed: allowedActions(chain, doc, department, openTasks, cmd.principal),
+    });
+  }
+
+  private forbidden(cmd: TransitionCommand, doc: DocumentRow, message: string) {
+    return new AccessDenied(ErrorCode.FORBIDDEN, message, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId });
+  }
+}
+
+/** Entering a step with an assignee opens one task for it, in the department the step names. */
+export async function openStepTasks(repos: Repositories, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow, at: string) {
+  const step = chain.step(doc.state);
+  if (!step.assignee) return;
+  const departmentId = resolveDepartment(step.assignee, doc, department);
+  if (!departmentId) {
+    throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${step.key} to`);
+  }
+  await repos.tasks.insert({
+    id: newId(),
+    documentId: doc.id,
+    stepKey: step.key,
+    round: (doc.context as { rounds?: Record<string, number> }).rounds?.[step.key] ?? 1,
+    departmentId,
+    assigneeRole: step.assignee.role,
+    assigneeUserId: null,
+    status: 'open',
+    decision: null,
+    comment: null,
+    decidedBy: null,
+    onBehalfOf: null,
+    dueAt: null,
+    createdAt: at,
+    closedAt: null,
+  });
+}

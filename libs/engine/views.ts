@@ -1,0 +1,112 @@
+import type { CompiledChain } from '@shenpi/chains';
+import type { DocumentRow, InboxRow, TaskRow } from '@shenpi/persistence';
+import type { AllowedAction } from './access-rules.js';
+
+export interface TaskView {
+  id: string;
+  documentId: string;
+  documentTitle?: string;
+  stepKey: string;
+  step: { key: string; name: { zh: string; en: string } };
+  round: number;
+  departmentId: string;
+  assigneeRole: string | null;
+  assigneeUserId: string | null;
+  assignee: { role: string | null; userId: string | null; departmentId: string };
+  status: string;
+  decision: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  onBehalfOf: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface DocumentView {
+  id: string;
+  title: string;
+  year: number;
+  departmentId: string;
+  chain: { key: string; version: number };
+  state: string;
+  stateName: { zh: string; en: string };
+  final: boolean;
+  version: number;
+  content?: string;
+  disclosure: unknown;
+  dueAt: string | null;
+  openTasks: TaskView[];
+  allowedActions: AllowedAction[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export function taskView(t: TaskRow | InboxRow, chain: CompiledChain): TaskView {
+  const step = chain.step(t.stepKey);
+  return {
+    id: t.id,
+    documentId: t.documentId,
+    ...('documentTitle' in t ? { documentTitle: t.documentTitle } : {}),
+    stepKey: t.stepKey,
+    step: { key: step.key, name: step.name },
+    round: t.round,
+    departmentId: t.departmentId,
+    assigneeRole: t.assigneeRole,
+    assigneeUserId: t.assigneeUserId,
+    assignee: { role: t.assigneeRole, userId: t.assigneeUserId, departmentId: t.departmentId },
+    status: t.status,
+    decision: t.decision,
+    comment: t.comment,
+    decidedBy: t.decidedBy,
+    onBehalfOf: t.onBehalfOf,
+    dueAt: t.dueAt,
+    createdAt: t.createdAt,
+    closedAt: t.closedAt,
+  };
+}
+
+export function documentView(
+  doc: DocumentRow,
+  chain: CompiledChain,
+  openTasks: TaskRow[],
+  allowedActions: AllowedAction[],
+  withContent: boolean,
+): DocumentView {
+  const step = chain.step(doc.state);
+  return {
+    id: doc.id,
+    title: doc.title,
+    year: doc.year,
+    departmentId: doc.departmentId,
+    chain: { key: doc.chainKey, version: doc.chainVersion },
+    state: doc.state,
+    stateName: step.name,
+    final: step.final === true,
+    version: doc.version,
+    ...(withContent ? { content: doc.content } : {}),
+    disclosure: doc.attributes.disclosure ?? null,
+    dueAt: doc.dueAt,
+    openTasks: openTasks.map((t) => taskView(t, chain)),
+    allowedActions,
+    createdBy: doc.createdBy,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** Opaque keyset cursors: the last key of a page, base64url-encoded. */
+export const encodeCursor = (key: string | number) => Buffer.from(String(key)).toString('base64url');
+export const decodeCursor = (cursor: string | undefined): string | null => (cursor ? Buffer.from(cursor, 'base64url').toString() : null);
+
+export function page<T, K extends string | number>(rows: T[], limit: number, keyOf: (row: T) => K): { rows: T[]; nextCursor: string | null } {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  return { rows: kept, nextCursor: more ? encodeCursor(keyOf(kept[kept.length - 1])) : null };
+}

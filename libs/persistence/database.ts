@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
+import { QueryRunnerSql, type DatabaseKind, type Sql } from './sql.js';
+
+export interface DatabaseConfig {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
+  url?: string;
+  sqlitePath: string;
+  /** PostgreSQL schema (created if missing): lets test runs share one database. */
+  schema?: string;
+  poolSize?: number;
+}
+
+const migrations = [InitialSchema1764000000000];
+
+/**
+ * The connections and the transaction primitive. On SQLite: one writer connection (WAL,
+ * synchronous=FULL, BEGIN IMMEDIATE) and a separate read-only connection, so reads never see a
+ * transaction that has not committed. On PostgreSQL: one pool for both.
+ */
+export class Database {
+  private constructor(
+    readonly kind: DatabaseKind,
+    private readonly writer: DataSource,
+    private readonly readerSource: DataSource,
+    readonly reader: Sql,
+    private readonly writerRunner: QueryRunner | null,
+  ) {}
+
+  static async open(config: DatabaseConfig): Promise<Database> {
+    if (config.url?.startsWith('postgres')) return Database.openPostgres(config);
+    return Database.openSqlite(config.sqlitePath);
+  }
+
+  private static async openPostgres(config: DatabaseConfig): Promise<Database> {
+    const schema = config.schema;
+    if (schema) {
+      const bootstrap = new DataSource({ type: 'postgres', url: config.url });
+      await bootstrap.initialize();
+      await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await bootstrap.destroy();
+    }
+    const source = new DataSource({
+      type: 'postgres',
+      url: config.url,
+      schema,
+      poolSize: config.poolSize ?? 20,
+      extra: schema ? { options: `-c search_path="${schema}"` } : {},
+      migrations,
+      migrationsTransactionMode: 'all',
+    });
+    await source.initialize();
+    await source.runMigrations();
+    return new Database('postgres', source, source, new PooledSql(source), null);
+  }
+
+  private static async openSqlite(path: string): Promise<Database> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const writer = new DataSource({
+      type: 'better-sqlite3',
+      database: path,
+      timeout: 5000,
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        // An audit system must not lose a committed decision on power loss.
+        db.pragma('synchronous = FULL');
+        db.pragma('busy_timeout = 5000');
+      },
+      migrations,
+      migrationsTransactionMode: 'all',
+    });
+    await writer.initialize();
+    await writer.runMigrations();
+    const reader = new DataSource({
+      type: 'better-sqlite3',
+      database: path,
+      readonly: true,
+      timeout: 5000,
+      prepareDatabase: (db: { pragma(s: string): unknown }) => void db.pragma('busy_timeout = 5000'),
+    });
+    await reader.initialize();
+    const readerRunner = reader.createQueryRunner();
+    const writerRunner = writer.createQueryRunner();
+    return new Database('sqlite', writer, reader, new QueryRunnerSql('sqlite', readerRunner), writerRunner);
+  }
+
+  /**
+   * Runs `fn` in one transaction and commits, or rolls back and rethrows. On SQLite the caller
+   * must serialise calls (the engine's writer queue does): the writer connection is shared.
+   */
+  async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const runner = this.writerRunner ?? this.writer.createQueryRunner();
+    const sql = new QueryRunnerSql(this.kind, runner);
+    try {
+      await runner.query(this.kind === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+      try {
+        const result = await fn(sql);
+        await runner.query('COMMIT');
+        return result;
+      } catch (err) {
+        await runner.query('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      if (!this.writerRunner) await runner.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.readerSource !== this.writer) await this.readerSource.destroy();
+    await this.writer.destroy();
+  }
+}
+
+/** Reads on the PostgreSQL pool: each statement borrows a connection. */
+class PooledSql implements Sql {
+  readonly kind = 'postgres' as const;
+  constructor(private readonly source: DataSource) {}
+
+  private async with<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const runner = this.source.createQueryRunner('slave');
+    try {
+      return await fn(new QueryRunnerSql('postgres', runner));
+    } finally {
+      await runner.release();
+    }
+  }
+  all<T>(sql: string, params?: unknown[]) {
+    return this.with((s) => s.all<T>(sql, params));
+  }
+  one<T>(sql: string, params?: unknown[]) {
+    return this.with((s) => s.one<T>(sql, params));
+  }
+  run(sql: string, params?: unknown[]) {
+    return this.with((s) => s.run(sql, params));
+  }
+}
+
+/** DATABASE_URL selects PostgreSQL; otherwise SQLite at SQLITE_PATH (default ./data/shenpi.sqlite). */
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  return {
+    url: env.DATABASE_URL || undefined,
+    sqlitePath: env.SQLITE_PATH || 'data/shenpi.sqlite',
+    schema: env.DATABASE_SCHEMA || undefined,
+  };
+}

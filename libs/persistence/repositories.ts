@@ -1,0 +1,23 @@
+import type { Sql } from './sql.js';
+import { AuditEntriesRepository } from './repositories/audit-entries.repository.js';
+import { ChainVersionsRepository } from './repositories/chain-versions.repository.js';
+import { DirectoryRepository } from './repositories/directory.repository.js';
+import { DocumentsRepository } from './repositories/documents.repository.js';
+import { TasksRepository } from './repositories/tasks.repository.js';
+
+/** Every repository bound to one connection or transaction. */
+export class Repositories {
+  readonly directory: DirectoryRepository;
+  readonly documents: DocumentsRepository;
+  readonly tasks: TasksRepository;
+  readonly chains: ChainVersionsRepository;
+  readonly audit: AuditEntriesRepository;
+
+  constructor(readonly sql: Sql) {
+    this.directory = new DirectoryRepository(sql);
+    this.documents = new DocumentsRepository(sql);
+    this.tasks = new TasksRepository(sql);
+    this.chains = new ChainVersionsRepository(sql);
+    this.audit = new AuditEntriesRepository(sql);
+  }
+}

@@ -1,0 +1,136 @@
+import type { Sql } from '../sql.js';
+
+/** One stored audit entry, column for column. */
+export interface AuditRow {
+  seq: number;
+  at: string;
+  category: string;
+  action: string;
+  result: string;
+  actorType: string;
+  actorId: string;
+  actorRole: string | null;
+  actorDepartmentId: string | null;
+  actorOnBehalfOf: string | null;
+  departmentId: string | null;
+  documentId: string | null;
+  fromState: string | null;
+  toState: string | null;
+  details: string;
+  prevHash: string;
+  hash: string;
+  canonical: string;
+}
+
+export interface AuditFilter {
+  documentId?: string;
+  actorId?: string;
+  category?: string;
+  from?: string;
+  to?: string;
+  /** Restrict to entries of these departments (supervisors' scope); undefined means all. */
+  departmentIds?: string[];
+}
+
+const COLUMNS = `seq, at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
+  department_id, document_id, from_state, to_state, details, prev_hash, hash, canonical`;
+
+type RawAudit = Record<string, string | number | null>;
+
+const toRow = (r: RawAudit): AuditRow => ({
+  seq: Number(r.seq),
+  at: r.at as string,
+  category: r.category as string,
+  action: r.action as string,
+  result: r.result as string,
+  actorType: r.actor_type as string,
+  actorId: r.actor_id as string,
+  actorRole: r.actor_role as string | null,
+  actorDepartmentId: r.actor_department_id as string | null,
+  actorOnBehalfOf: r.actor_on_behalf_of as string | null,
+  departmentId: r.department_id as string | null,
+  documentId: r.document_id as string | null,
+  fromState: r.from_state as string | null,
+  toState: r.to_state as string | null,
+  details: r.details as string,
+  prevHash: r.prev_hash as string,
+  hash: r.hash as string,
+  canonical: r.canonical as string,
+});
+
+export class AuditEntriesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** The chain head. On PostgreSQL it is locked until commit, so concurrent appends cannot fork the chain. */
+  async lockHead(): Promise<{ seq: number; hash: string }> {
+    const lock = this.sql.kind === 'postgres' ? ' FOR UPDATE' : '';
+    const r = await this.sql.one<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_head WHERE id = 1${lock}`);
+    if (!r) throw new Error('audit_head row is missing');
+    return { seq: Number(r.seq), hash: r.hash };
+  }
+
+  async head(): Promise<{ seq: number; hash: string }> {
+    const r = await this.sql.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+    return { seq: Number(r?.seq ?? 0), hash: r?.hash ?? '' };
+  }
+
+  async append(row: AuditRow): Promise<void> {
+    await this.sql.run(`INSERT INTO audit_entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      row.seq,
+      row.at,
+      row.category,
+      row.action,
+      row.result,
+      row.actorType,
+      row.actorId,
+      row.actorRole,
+      row.actorDepartmentId,
+      row.actorOnBehalfOf,
+      row.departmentId,
+      row.documentId,
+      row.fromState,
+      row.toState,
+      row.details,
+      row.prevHash,
+      row.hash,
+      row.canonical,
+    ]);
+    await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, row.hash]);
+  }
+
+  /** Entries in chain order after `afterSeq`: the verifier's walk. */
+  async range(afterSeq: number, limit: number): Promise<AuditRow[]> {
+    const rows = await this.sql.all<RawAudit>(`SELECT ${COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`, [afterSeq, limit]);
+    return rows.map(toRow);
+  }
+
+  /** Newest first, keyset-paged on seq. */
+  async search(filter: AuditFilter, beforeSeq: number | null, limit: number): Promise<AuditRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.documentId) where.push('document_id = ?'), params.push(filter.documentId);
+    if (filter.actorId) where.push('actor_id = ?'), params.push(filter.actorId);
+    if (filter.category) where.push('category = ?'), params.push(filter.category);
+    if (filter.from) where.push('at >= ?'), params.push(filter.from);
+    if (filter.to) where.push('at < ?'), params.push(filter.to);
+    if (filter.departmentIds) {
+      if (!filter.departmentIds.length) return [];
+      where.push(`department_id IN (${filter.departmentIds.map(() => '?').join(', ')})`);
+      params.push(...filter.departmentIds);
+    }
+    if (beforeSeq !== null) where.push('seq < ?'), params.push(beforeSeq);
+    const rows = await this.sql.all<RawAudit>(
+      `SELECT ${COLUMNS} FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
+      [...params, limit],
+    );
+    return rows.map(toRow);
+  }
+
+  async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
+    const rows = await this.sql.all<RawAudit>(
+      `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category = ? ORDER BY seq`,
+      [documentId, category],
+    );
+    return rows.map(toRow);
+  }
+}

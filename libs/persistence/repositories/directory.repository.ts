@@ -1,0 +1,123 @@
+import type { Principal, Role, RoleGrant } from '@shenpi/domain';
+import type { Sql } from '../sql.js';
+
+export interface DepartmentRow {
+  id: string;
+  name: string;
+  officeId: string | null;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+}
+
+interface RawUser {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+}
+
+const toUser = (r: RawUser): UserRow => ({ id: r.id, username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
+
+/** Departments, users and the roles they hold. */
+export class DirectoryRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async department(id: string): Promise<DepartmentRow | undefined> {
+    const r = await this.sql.one<{ id: string; name: string; office_id: string | null }>(
+      'SELECT id, name, office_id FROM departments WHERE id = ?',
+      [id],
+    );
+    return r && { id: r.id, name: r.name, officeId: r.office_id };
+  }
+
+  async ensureDepartment(d: DepartmentRow, at: string): Promise<void> {
+    await this.sql.run('INSERT INTO departments (id, name, office_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING', [
+      d.id,
+      d.name,
+      d.officeId,
+      at,
+    ]);
+  }
+
+  /** The departments a supervisor of `ids` oversees: those, and every department reporting to them. */
+  async supervisedScope(ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const list = ids.map(() => '?').join(', ');
+    const rows = await this.sql.all<{ id: string }>(`SELECT id FROM departments WHERE id IN (${list}) OR office_id IN (${list}) ORDER BY id`, [
+      ...ids,
+      ...ids,
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  async userByUsername(username: string): Promise<UserRow | undefined> {
+    const r = await this.sql.one<RawUser>('SELECT id, username, display_name, password_hash FROM users WHERE username = ?', [username]);
+    return r && toUser(r);
+  }
+
+  async userById(id: string): Promise<UserRow | undefined> {
+    const r = await this.sql.one<RawUser>('SELECT id, username, display_name, password_hash FROM users WHERE id = ?', [id]);
+    return r && toUser(r);
+  }
+
+  async insertUser(u: UserRow, at: string): Promise<void> {
+    await this.sql.run('INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
+      u.id,
+      u.username,
+      u.displayName,
+      u.passwordHash,
+      at,
+    ]);
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]);
+  }
+
+  /** Idempotent: granting a role the user already holds changes nothing. Returns whether it was new. */
+  async grant(userId: string, g: RoleGrant, at: string): Promise<boolean> {
+    const changed = await this.sql.run(
+      'INSERT INTO role_grants (user_id, role, department_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [userId, g.role, g.departmentId, at],
+    );
+    return changed > 0;
+  }
+
+  async grantsOf(userId: string): Promise<RoleGrant[]> {
+    const rows = await this.sql.all<{ role: Role; department_id: string | null }>(
+      'SELECT role, department_id FROM role_grants WHERE user_id = ? ORDER BY department_id, role',
+      [userId],
+    );
+    return rows.map((r) => ({ role: r.role, departmentId: r.department_id }));
+  }
+
+  async principal(userId: string): Promise<Principal | undefined> {
+    const user = await this.userById(userId);
+    if (!user) return undefined;
+    return { id: user.id, username: user.username, displayName: user.displayName, grants: await this.grantsOf(user.id) };
+  }
+
+  /** Users holding any role in one of `departmentIds`, optionally filtered. */
+  async users(filter: { role?: Role; departmentId?: string; departmentIds: string[] | 'all' }): Promise<Principal[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.departmentIds !== 'all') {
+      if (!filter.departmentIds.length) return [];
+      where.push(`g.department_id IN (${filter.departmentIds.map(() => '?').join(', ')})`);
+      params.push(...filter.departmentIds);
+    }
+    if (filter.role) where.push('g.role = ?'), params.push(filter.role);
+    if (filter.departmentId) where.push('g.department_id = ?'), params.push(filter.departmentId);
+    const ids = await this.sql.all<{ user_id: string }>(
+      `SELECT DISTINCT g.user_id FROM role_grants g ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.user_id LIMIT 200`,
+      params,
+    );
+    const principals = await Promise.all(ids.map((r) => this.principal(r.user_id)));
+    return principals.filter((p): p is Principal => p !== undefined);
+  }
+}

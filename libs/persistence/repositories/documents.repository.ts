@@ -1,0 +1,170 @@
+import { isGlobalAdmin, type Principal } from '@shenpi/domain';
+import type { Sql } from '../sql.js';
+
+export interface DocumentRow {
+  id: string;
+  chainKey: string;
+  chainVersion: number;
+  compilerVersion: number;
+  departmentId: string;
+  year: number;
+  title: string;
+  content: string;
+  /** Document fields beyond title and content (the disclosure record; conditions read them later). */
+  attributes: Record<string, unknown>;
+  state: string;
+  context: Record<string, unknown>;
+  version: number;
+  uniqueKey: string | null;
+  dueAt: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DocumentFilter {
+  state?: string;
+  chain?: string;
+  year?: number;
+  departmentId?: string;
+}
+
+const COLUMNS =
+  'd.id, d.chain_key, d.chain_version, d.compiler_version, d.department_id, d.year, d.title, d.attributes, d.state, d.context, d.version, d.unique_key, d.due_at, d.created_by, d.created_at, d.updated_at';
+
+interface RawDocument {
+  id: string;
+  chain_key: string;
+  chain_version: number;
+  compiler_version: number;
+  department_id: string;
+  year: number;
+  title: string;
+  content?: string;
+  attributes: string;
+  state: string;
+  context: string;
+  version: number;
+  unique_key: string | null;
+  due_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const toDocument = (r: RawDocument): DocumentRow => ({
+  id: r.id,
+  chainKey: r.chain_key,
+  chainVersion: Number(r.chain_version),
+  compilerVersion: Number(r.compiler_version),
+  departmentId: r.department_id,
+  year: Number(r.year),
+  title: r.title,
+  content: r.content ?? '',
+  attributes: JSON.parse(r.attributes),
+  state: r.state,
+  context: JSON.parse(r.context),
+  version: Number(r.version),
+  uniqueKey: r.unique_key,
+  dueAt: r.due_at,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/**
+ * Who may read a document (API.md "Who sees and does what"), as one SQL predicate over `d`:
+ * a role in its department, supervision of it or of its rule-of-law office, a task on it, or global admin.
+ */
+export function visibility(p: Principal): { sql: string; params: unknown[] } {
+  if (isGlobalAdmin(p)) return { sql: '1 = 1', params: [] };
+  const departments = [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => d !== null))];
+  const supervised = p.grants.filter((g) => g.role === 'supervisor' && g.departmentId).map((g) => g.departmentId as string);
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const list = (n: number) => Array(n).fill('?').join(', ');
+  if (departments.length) parts.push(`d.department_id IN (${list(departments.length)})`), params.push(...departments);
+  if (supervised.length) {
+    parts.push(`d.department_id IN (SELECT id FROM departments WHERE office_id IN (${list(supervised.length)}))`);
+    params.push(...supervised);
+  }
+  const roleTasks = p.grants.filter((g) => g.departmentId).map(() => '(t.assignee_role = ? AND t.department_id = ?)');
+  parts.push(
+    `EXISTS (SELECT 1 FROM tasks t WHERE t.document_id = d.id AND (t.assignee_user_id = ? OR t.decided_by = ? OR t.on_behalf_of = ?${
+      roleTasks.length ? ` OR ${roleTasks.join(' OR ')}` : ''
+    }))`,
+  );
+  params.push(p.id, p.id, p.id, ...p.grants.filter((g) => g.departmentId).flatMap((g) => [g.role, g.departmentId]));
+  return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+export class DocumentsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async get(id: string): Promise<DocumentRow | undefined> {
+    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?`, [id]);
+    return r && toDocument(r);
+  }
+
+  async isVisible(p: Principal, id: string): Promise<boolean> {
+    const v = visibility(p);
+    return (await this.sql.one(`SELECT 1 AS ok FROM documents d WHERE d.id = ? AND ${v.sql}`, [id, ...v.params])) !== undefined;
+  }
+
+  async insert(d: DocumentRow): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO documents (id, chain_key, chain_version, compiler_version, department_id, year, title, content, attributes, state,
+         context, version, unique_key, due_at, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        d.id,
+        d.chainKey,
+        d.chainVersion,
+        d.compilerVersion,
+        d.departmentId,
+        d.year,
+        d.title,
+        d.content,
+        JSON.stringify(d.attributes),
+        d.state,
+        JSON.stringify(d.context),
+        d.version,
+        d.uniqueKey,
+        d.dueAt,
+        d.createdBy,
+        d.createdAt,
+        d.updatedAt,
+      ],
+    );
+  }
+
+  /** The optimistic-concurrency write: 0 rows means someone else changed the document first. */
+  async updateIfVersion(
+    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'content' | 'attributes' | 'updatedAt'>,
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, version = version + 1
+       WHERE id = ? AND version = ?`,
+      [d.state, JSON.stringify(d.context), d.title, d.content, JSON.stringify(d.attributes), d.updatedAt, d.id, expectedVersion],
+    );
+    return changed === 1;
+  }
+
+  /** Newest first, keyset-paged on the time-ordered id. `content` is left out of lists. */
+  async listVisible(p: Principal, filter: DocumentFilter, before: string | null, limit: number): Promise<DocumentRow[]> {
+    const v = visibility(p);
+    const where = [v.sql];
+    const params = [...v.params];
+    if (filter.state) where.push('d.state = ?'), params.push(filter.state);
+    if (filter.chain) where.push('d.chain_key = ?'), params.push(filter.chain);
+    if (filter.year !== undefined) where.push('d.year = ?'), params.push(filter.year);
+    if (filter.departmentId) where.push('d.department_id = ?'), params.push(filter.departmentId);
+    if (before) where.push('d.id < ?'), params.push(before);
+    const rows = await this.sql.all<RawDocument>(
+      `SELECT ${COLUMNS} FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT ?`,
+      [...params, limit],
+    );
+    return rows.map(toDocument);
+  }
+}

@@ -1,0 +1,142 @@
+import type { Principal, Role } from '@shenpi/domain';
+import type { Sql } from '../sql.js';
+
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+
+export interface TaskRow {
+  id: string;
+  documentId: string;
+  stepKey: string;
+  round: number;
+  departmentId: string;
+  assigneeRole: Role | null;
+  assigneeUserId: string | null;
+  status: TaskStatus;
+  decision: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  onBehalfOf: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface InboxRow extends TaskRow {
+  documentTitle: string;
+}
+
+const COLUMNS =
+  't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.due_at, t.created_at, t.closed_at';
+
+type RawTask = Record<string, string | number | null>;
+
+const toTask = (r: RawTask): TaskRow => ({
+  id: r.id as string,
+  documentId: r.document_id as string,
+  stepKey: r.step_key as string,
+  round: Number(r.round),
+  departmentId: r.department_id as string,
+  assigneeRole: r.assignee_role as Role | null,
+  assigneeUserId: r.assignee_user_id as string | null,
+  status: r.status as TaskStatus,
+  decision: r.decision as string | null,
+  comment: r.comment as string | null,
+  decidedBy: r.decided_by as string | null,
+  onBehalfOf: r.on_behalf_of as string | null,
+  dueAt: r.due_at as string | null,
+  createdAt: r.created_at as string,
+  closedAt: r.closed_at as string | null,
+});
+
+export class TasksRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async get(id: string): Promise<TaskRow | undefined> {
+    const r = await this.sql.one<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.id = ?`, [id]);
+    return r && toTask(r);
+  }
+
+  async openForDocument(documentId: string): Promise<TaskRow[]> {
+    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.document_id = ? AND t.status = 'open' ORDER BY t.id`, [
+      documentId,
+    ]);
+    return rows.map(toTask);
+  }
+
+  async insert(t: TaskRow): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, decision,
+         comment, decided_by, on_behalf_of, due_at, created_at, closed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        t.id,
+        t.documentId,
+        t.stepKey,
+        t.round,
+        t.departmentId,
+        t.assigneeRole,
+        t.assigneeUserId,
+        t.status,
+        t.decision,
+        t.comment,
+        t.decidedBy,
+        t.onBehalfOf,
+        t.dueAt,
+        t.createdAt,
+        t.closedAt,
+      ],
+    );
+  }
+
+  /** Closes one open task with its decision; false when it was no longer open. */
+  async decide(id: string, d: { decision: string; comment: string | null; decidedBy: string; onBehalfOf: string | null; at: string }) {
+    const changed = await this.sql.run(
+      `UPDATE tasks SET status = 'done', decision = ?, comment = ?, decided_by = ?, on_behalf_of = ?, closed_at = ?
+       WHERE id = ? AND status = 'open'`,
+      [d.decision, d.comment, d.decidedBy, d.onBehalfOf, d.at, id],
+    );
+    return changed === 1;
+  }
+
+  /** Cancels what is still open in a step the document left. */
+  async cancelOpen(documentId: string, stepKey: string, at: string): Promise<number> {
+    return this.sql.run(`UPDATE tasks SET status = 'cancelled', closed_at = ? WHERE document_id = ? AND step_key = ? AND status = 'open'`, [
+      at,
+      documentId,
+      stepKey,
+    ]);
+  }
+
+  async reassign(id: string, toUserId: string): Promise<boolean> {
+    const changed = await this.sql.run(`UPDATE tasks SET assignee_user_id = ?, assignee_role = NULL WHERE id = ? AND status = 'open'`, [
+      toUserId,
+      id,
+    ]);
+    return changed === 1;
+  }
+
+  /**
+   * The caller's inbox: tasks assigned to them, or to a role they hold in the task's department,
+   * newest first, keyset-paged on the time-ordered id. Done tasks are the ones they decided.
+   */
+  async inbox(p: Principal, status: 'open' | 'done', before: string | null, limit: number): Promise<InboxRow[]> {
+    const roleGrants = p.grants.filter((g) => g.departmentId);
+    const params: unknown[] = [];
+    let who: string;
+    if (status === 'open') {
+      const parts = ['t.assignee_user_id = ?', ...roleGrants.map(() => '(t.assignee_role = ? AND t.department_id = ?)')];
+      params.push(p.id, ...roleGrants.flatMap((g) => [g.role, g.departmentId]));
+      who = `t.status = 'open' AND (${parts.join(' OR ')})`;
+    } else {
+      who = `t.status = 'done' AND t.decided_by = ?`;
+      params.push(p.id);
+    }
+    if (before) who += ' AND t.id < ?', params.push(before);
+    const rows = await this.sql.all<RawTask>(
+      `SELECT ${COLUMNS}, d.title AS document_title FROM tasks t JOIN documents d ON d.id = t.document_id
+       WHERE ${who} ORDER BY t.id DESC LIMIT ?`,
+      [...params, limit],
+    );
+    return rows.map((r) => ({ ...toTask(r), documentTitle: r.document_title as string }));
+  }
+}

@@ -1,0 +1,51 @@
+/** The annual rule-of-law government report (法治政府建设年度报告): the short chain of API.md. */
+export const annualReportChain = {
+  key: 'annual-report',
+  name: { zh: '法治政府建设年度报告', en: 'Annual report on building rule-of-law government' },
+  initial: 'draft',
+  uniquePerDepartmentAndYear: true,
+  steps: [
+    {
+      key: 'draft',
+      name: { zh: '起草', en: 'Drafting' },
+      editable: true,
+      transitions: [{ action: 'submit', to: 'legal-review', by: { role: 'drafter', department: 'document' } }],
+    },
+    {
+      key: 'legal-review',
+      name: { zh: '法制审核', en: 'Legal counsel review' },
+      assignee: { role: 'legal-counsel', department: 'document' },
+      transitions: [
+        { action: 'approve', to: 'party-group-review' },
+        { action: 'return', to: 'draft', commentRequired: true },
+        { action: 'withdraw', to: 'draft', by: { role: 'drafter', department: 'document' } },
+      ],
+    },
+    {
+      key: 'party-group-review',
+      name: { zh: '党组会议审议', en: 'Party group meeting approval' },
+      assignee: { role: 'party-secretary', department: 'document' },
+      transitions: [
+        { action: 'approve', to: 'office-review' },
+        { action: 'return', to: 'draft', returnTo: ['draft', 'legal-review'], commentRequired: true },
+      ],
+    },
+    {
+      key: 'office-review',
+      name: { zh: '报送法治建设办', en: 'Submission to the rule-of-law office' },
+      assignee: { role: 'rule-of-law-office', department: 'office' },
+      transitions: [
+        { action: 'approve', to: 'awaiting-disclosure' },
+        { action: 'return', to: 'draft', returnTo: ['draft', 'legal-review', 'party-group-review'], commentRequired: true },
+      ],
+    },
+    {
+      key: 'awaiting-disclosure',
+      name: { zh: '向社会公开', en: 'Public disclosure' },
+      transitions: [
+        { action: 'record-disclosure', to: 'disclosed', by: { role: 'drafter', department: 'document' }, payload: 'disclosure' },
+      ],
+    },
+    { key: 'disclosed', name: { zh: '已公开', en: 'Disclosed' }, final: true, transitions: [] },
+  ],
+};
