@@ -50,6 +50,18 @@ export class DirectoryUseCase {
     });
   }
 
+  /** Creates a department (and names the rule-of-law office it reports to) if it does not exist. */
+  async addDepartment(d: DepartmentRow, actor: Actor = systemActor('cli')): Promise<void> {
+    await this.writer.run(async (repos) => {
+      if (d.officeId && !(await repos.directory.department(d.officeId))) {
+        throw validationFailed([{ field: 'officeId', reason: `no department "${d.officeId}"` }]);
+      }
+      if (await repos.directory.department(d.id)) return;
+      await repos.directory.ensureDepartment(d, this.clock.now().toISOString());
+      await this.audit.append(repos, { category: 'configuration', action: 'create-department', actor, departmentId: d.id, details: { ...d } });
+    });
+  }
+
   /** The demo organisation of API.md. Returns the password (generated when none is given). */
   async seedDemo(password?: string): Promise<{ password: string; generated: boolean; created: string[] }> {
     const generated = !password;

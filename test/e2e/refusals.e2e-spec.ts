@@ -1,0 +1,200 @@
+import { signJwt } from '../../apps/api/auth/jwt.js';
+import { bearer, PASSWORD, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+
+/** Every refusal answers with its status and code and changes nothing but, where due, one security entry. */
+describe('refusals', () => {
+  const database = testDatabase();
+  let t: TestApp;
+  let docId: string;
+  let legalTask: string;
+
+  const as = async (user: string) => bearer(await t.token(user));
+  const auditRows = () => t.engine.database.reader.all<{ seq: number; category: string; action: string; document_id: string | null }>(
+    'SELECT seq, category, action, document_id FROM audit_entries ORDER BY seq',
+  );
+  const docRow = () => t.engine.database.reader.one<{ state: string; version: number }>('SELECT state, version FROM documents WHERE id = ?', [docId]);
+  const taskRows = () => t.engine.database.reader.all('SELECT id, status, assignee_role, assignee_user_id FROM tasks WHERE document_id = ? ORDER BY id', [docId]);
+
+  /** Runs a refused request and checks it left the document, its tasks and the audit log as they were. */
+  async function refused(send: () => Promise<{ status: number; body: { code: string } }>, status: number, code: string, securityEntry: string | null) {
+    const [auditBefore, docBefore, tasksBefore] = [await auditRows(), await docRow(), await taskRows()];
+    const res = await send();
+    expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+    expect(await docRow()).toEqual(docBefore);
+    expect(await taskRows()).toEqual(tasksBefore);
+    const added = (await auditRows()).slice(auditBefore.length);
+    expect(added.map((a) => `${a.category}:${a.action}`)).toEqual(securityEntry ? [`security:${securityEntry}`] : []);
+    return res;
+  }
+
+  beforeAll(async () => {
+    t = await startApp(database);
+    await t.engine.directory.addDepartment({ id: 'district-sti', name: '区科技局', officeId: 'rule-of-law-office' });
+    await t.engine.directory.addUser({ username: 'drafter2', password: PASSWORD, departmentId: 'district-sti', roles: ['drafter'] });
+    await t.engine.directory.addUser({ username: 'counsel-b', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] });
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '年度报告', year: 2025, departmentId: 'city-sti', content: '一、主要举措和成效' });
+    docId = created.body.id;
+    // Log everyone in now: a login is itself a security entry and would blur the counts below.
+    for (const user of ['drafter', 'drafter2', 'counsel', 'counsel-b', 'secretary', 'supervisor', 'admin']) await t.token(user);
+  });
+  afterAll(async () => {
+    await t.stop();
+    await database.drop();
+  });
+
+  it('wrong role: a legal counsel cannot submit, a supervisor cannot act (403, audited)', async () => {
+    await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('counsel')).send({ action: 'submit' }), 403, 'FORBIDDEN', 'access-denied');
+    await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('supervisor')).send({ action: 'submit' }), 403, 'FORBIDDEN', 'access-denied');
+    await refused(async () => t.http().patch(`/api/documents/${docId}`).set(await as('counsel')).send({ title: 'x', expectedVersion: 1 }), 403, 'FORBIDDEN', 'access-denied');
+  });
+
+  it('other department: the document does not exist for them (404, audited), even with a bad body', async () => {
+    await refused(async () => t.http().get(`/api/documents/${docId}`).set(await as('drafter2')), 404, 'NOT_FOUND', 'access-denied');
+    await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter2')).send({ action: 'submit' }), 404, 'NOT_FOUND', 'access-denied');
+    await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter2')).send({ bogus: true }), 404, 'NOT_FOUND', 'access-denied');
+    await refused(async () => t.http().get(`/api/documents/${docId}/history`).set(await as('drafter2')), 404, 'NOT_FOUND', 'access-denied');
+    const list = await t.http().get('/api/documents').set(await as('drafter2'));
+    expect(list.body).toEqual({ items: [], nextCursor: null });
+    await refused(
+      async () => t.http().post('/api/documents').set(await as('drafter2')).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'city-sti' }),
+      403,
+      'FORBIDDEN',
+      'access-denied',
+    );
+  });
+
+  it('unknown fields and mass assignment are 400 naming the field; mass assignment is audited', async () => {
+    const res = await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'submit', foo: 1 }), 400, 'VALIDATION_FAILED', null);
+    expect(res.body.details).toEqual([{ field: 'foo', reason: 'property foo should not exist' }]);
+    const mass = await refused(
+      async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'submit', state: 'disclosed', version: 99 }),
+      400,
+      'VALIDATION_FAILED',
+      'mass-assignment',
+    );
+    expect(mass.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['state', 'version']);
+    const bad = await refused(async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '', year: 'x', departmentId: 'city-sti' }), 400, 'VALIDATION_FAILED', null);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['title', 'year']);
+  });
+
+  it('an action the state does not allow is 409 with the allowed actions', async () => {
+    const res = await refused(
+      async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'record-disclosure', disclosure: { url: 'https://a.gov.cn/x', publishedOn: '2026-01-01' } }),
+      409,
+      'TRANSITION_NOT_ALLOWED',
+      null,
+    );
+    expect(res.body.details.allowed).toEqual([{ action: 'submit' }, { action: 'edit' }]);
+    await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'approve' }), 409, 'TRANSITION_NOT_ALLOWED', null);
+  });
+
+  it('a stale expectedVersion is 409 VERSION_CONFLICT with the current version', async () => {
+    const res = await refused(async () => t.http().patch(`/api/documents/${docId}`).set(await as('drafter')).send({ content: 'x', expectedVersion: 7 }), 409, 'VERSION_CONFLICT', null);
+    expect(res.body.details).toEqual({ currentVersion: 1 });
+    const missing = await refused(async () => t.http().patch(`/api/documents/${docId}`).set(await as('drafter')).send({ content: 'x' }), 400, 'VALIDATION_FAILED', null);
+    expect(missing.body.details[0].field).toBe('expectedVersion');
+  });
+
+  it("another reviewer's task is 403; a return without a reason is 400; a decided task is 409", async () => {
+    const submitted = await t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'submit', expectedVersion: 1 });
+    expect(submitted.status).toBe(200);
+    legalTask = submitted.body.openTasks[0].id;
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('secretary')).send({ decision: 'approve' }), 403, 'FORBIDDEN', 'access-denied');
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('drafter2')).send({ decision: 'approve' }), 404, 'NOT_FOUND', 'access-denied');
+    const noReason = await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return' }), 400, 'VALIDATION_FAILED', null);
+    expect(noReason.body.details[0].field).toBe('comment');
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return', comment: '   ' }), 400, 'VALIDATION_FAILED', null);
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'reject', comment: '不合法' }), 409, 'TRANSITION_NOT_ALLOWED', null);
+    await refused(
+      async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return', comment: 'x', returnTo: 'office-review' }),
+      409,
+      'TRANSITION_NOT_ALLOWED',
+      null,
+    );
+
+    const approved = await t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'approve' });
+    expect(approved.status).toBe(200);
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'approve' }), 409, 'TASK_NOT_OPEN', null);
+  });
+
+  it('delegation moves the task to the named colleague, audited; the delegator can no longer decide', async () => {
+    const doc = await t.http().get(`/api/documents/${docId}`).set(await as('secretary'));
+    expect(doc.body.state).toBe('party-group-review');
+    const partyTask = doc.body.openTasks[0].id;
+    const users = await t.http().get('/api/users?role=legal-counsel').set(await as('counsel'));
+    const counselB = users.body.items.find((u: { username: string }) => u.username === 'counsel-b');
+    const noComment = await refused(async () => t.http().post(`/api/tasks/${partyTask}/delegate`).set(await as('secretary')).send({ toUserId: counselB.id }), 400, 'VALIDATION_FAILED', null);
+    expect(noComment.body.details[0].field).toBe('comment');
+
+    const drafter2 = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'drafter2'"))!.id;
+    await refused(
+      async () => t.http().post(`/api/tasks/${partyTask}/delegate`).set(await as('secretary')).send({ toUserId: drafter2, comment: '请代为审议' }),
+      400,
+      'VALIDATION_FAILED',
+      null,
+    );
+    const delegated = await t.http().post(`/api/tasks/${partyTask}/delegate`).set(await as('secretary')).send({ toUserId: counselB.id, comment: '请代为审议' });
+    expect(delegated.status).toBe(200);
+    expect(delegated.body).toMatchObject({ id: partyTask, assigneeUserId: counselB.id, assigneeRole: null, status: 'open' });
+    await refused(async () => t.http().post(`/api/tasks/${partyTask}/decision`).set(await as('secretary')).send({ decision: 'approve' }), 403, 'FORBIDDEN', 'access-denied');
+    const inbox = await t.http().get('/api/tasks').set(await as('counsel-b'));
+    expect(inbox.body.items.map((i: { id: string }) => i.id)).toEqual([partyTask]);
+    const decided = await t.http().post(`/api/tasks/${partyTask}/decision`).set(await as('counsel-b')).send({ decision: 'approve' });
+    expect(decided.body.state).toBe('office-review');
+    const history = await t.http().get(`/api/documents/${docId}/history`).set(await as('supervisor'));
+    expect(history.body.items.slice(-2).map((h: { action: string }) => h.action)).toEqual(['delegate', 'approve']);
+  });
+
+  it('ids that are malformed or unknown are 404', async () => {
+    expect((await t.http().get('/api/documents/not-a-uuid').set(await as('drafter'))).status).toBe(404);
+    expect((await t.http().get('/api/documents/0191e4a0-0000-7000-8000-000000000000').set(await as('drafter'))).body.code).toBe('NOT_FOUND');
+    expect((await t.http().post('/api/tasks/0191e4a0-0000-7000-8000-000000000000/decision').set(await as('counsel')).send({ decision: 'approve' })).status).toBe(404);
+    expect((await t.http().get('/api/chains/annual-report/versions/abc').set(await as('drafter'))).status).toBe(404);
+  });
+
+  it('tokens: missing, tampered, expired, alg none and another secret are 401; anonymous 401s are not chained', async () => {
+    const before = (await auditRows()).length;
+    const good = await t.token('drafter');
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    const header = (alg: string) => Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
+    const [, payload, signature] = good.split('.');
+    const cases = [
+      undefined,
+      `${good.slice(0, -2)}xx`,
+      `${header('none')}.${payload}.`,
+      `${header('HS512')}.${payload}.${signature}`,
+      signJwt('someone', 'other-secret', now, 3600),
+      signJwt(JSON.parse(Buffer.from(payload, 'base64url').toString()).sub, 'test-secret', now - 7200, 3600),
+    ];
+    for (const token of cases) {
+      const req = t.http().get('/api/me');
+      const res = await (token ? req.set(bearer(token)) : req);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect((await auditRows()).length).toBe(before);
+    const me = await t.http().get('/api/me').set(bearer(good));
+    expect(me.body).toMatchObject({ username: 'drafter', roles: [{ role: 'drafter', departmentId: 'city-sti' }] });
+  });
+
+  it('logins are audited: a wrong password is 401 and a security entry', async () => {
+    const before = await auditRows();
+    const res = await t.http().post('/api/auth/login').send({ username: 'counsel', password: 'wrong' });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    const unknown = await t.http().post('/api/auth/login').send({ username: 'nobody', password: 'wrong' });
+    expect(unknown.status).toBe(401);
+    const added = (await auditRows()).slice(before.length);
+    expect(added.map((a) => `${a.category}:${a.action}`)).toEqual(['security:login', 'security:login']);
+    const entries = await t.http().get('/api/audit?category=security&limit=200').set(await as('admin'));
+    expect(entries.body.items.slice(0, 2).map((e: { result: string; details: { username: string } }) => [e.result, e.details.username])).toEqual([
+      ['failure', 'nobody'],
+      ['failure', 'counsel'],
+    ]);
+  });
+
+  it('only supervisors and admins read the audit log', async () => {
+    const res = await t.http().get('/api/audit').set(await as('drafter'));
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const verify = await t.http().get('/api/audit/verify').set(await as('supervisor'));
+    expect(verify.body.ok).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ManualClock } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import type { DatabaseConfig } from '@shenpi/persistence';
+import { shippedChains } from '@shenpi/workflows';
+import { createApp } from '../../apps/api/app.js';
+
+export const PASSWORD = 'test-password-1';
+const JWT = { jwtSecret: 'test-secret', jwtTtlSeconds: 3600, bodyLimitBytes: 1024 * 1024 };
+
+/**
+ * The database the suite runs on: SQLite in a temporary folder, or PostgreSQL (TEST_DATABASE_URL)
+ * in a schema of its own, so suites never see each other's rows.
+ */
+export function testDatabase(): DatabaseConfig & { drop(): Promise<void> } {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    return {
+      url,
+      schema,
+      sqlitePath: '',
+      drop: async () => {
+        const ds = new DataSource({ type: 'postgres', url });
+        await ds.initialize();
+        await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
+        await ds.destroy();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'shenpi-test-'));
+  return { sqlitePath: join(dir, 'shenpi.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  engine: Engine;
+  clock: ManualClock;
+  http: () => ReturnType<typeof request>;
+  token(username: string): Promise<string>;
+  /** Stops the server and closes the database, keeping its data (for restart tests). */
+  stop(): Promise<void>;
+}
+
+/** A real server on a real database with the demo organisation seeded. */
+export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'))): Promise<TestApp> {
+  const engine = await Engine.open({ database, clock, shippedChains });
+  await engine.directory.seedDemo(PASSWORD);
+  const app = await createApp(engine, JWT, { logger: false, swaggerUi: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const tokens = new Map<string, string>();
+  return {
+    app,
+    engine,
+    clock,
+    http: () => request(app.getHttpServer()),
+    async token(username) {
+      if (!tokens.has(username)) {
+        const res = await request(app.getHttpServer()).post('/api/auth/login').send({ username, password: PASSWORD });
+        if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+        tokens.set(username, res.body.accessToken);
+      }
+      return tokens.get(username)!;
+    },
+    async stop() {
+      await app.close();
+      await engine.close();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
