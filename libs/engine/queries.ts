@@ -37,7 +37,7 @@ export class Queries {
   }
 
   async documents(p: Principal, filter: DocumentFilter, cursor: string | undefined, limit: number): Promise<Page<DocumentView>> {
-    const rows = await this.repos.documents.listVisible(p, filter, decodeCursor(cursor), limit + 1);
+    const rows = await this.repos.documents.listVisible(p, filter, decodeCursor(cursor, isUuid), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (d) => d.id);
     const items = await Promise.all(kept.map(async (d) => this.document(p, d.id, false)));
     return { items, nextCursor };
@@ -67,7 +67,7 @@ export class Queries {
   }
 
   async inbox(p: Principal, status: 'open' | 'done', cursor: string | undefined, limit: number): Promise<Page<TaskView>> {
-    const rows = await this.repos.tasks.inbox(p, status, decodeCursor(cursor), limit + 1);
+    const rows = await this.repos.tasks.inbox(p, status, decodeCursor(cursor, isUuid), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (t) => t.id);
     const items: TaskView[] = [];
     for (const t of kept) {
@@ -92,7 +92,7 @@ export class Queries {
   /** Supervisors read the entries of the departments they oversee; global admins read all. */
   async auditEntries(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>, cursor: string | undefined, limit: number) {
     const scope = await this.auditScope(p);
-    const before = decodeCursor(cursor);
+    const before = decodeCursor(cursor, (k) => /^[1-9]\d{0,15}$/.test(k));
     const rows = await this.repos.audit.search({ ...filter, departmentIds: scope }, before === null ? null : Number(before), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (r) => r.seq);
     return { items: kept.map(entryFromRow), nextCursor };

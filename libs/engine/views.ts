@@ -1,4 +1,5 @@
 import type { CompiledChain } from '@shenpi/chains';
+import { validationFailed } from '@shenpi/domain';
 import type { DocumentRow, InboxRow, TaskRow } from '@shenpi/persistence';
 import type { AllowedAction } from './access-rules.js';
 
@@ -103,7 +104,13 @@ export function documentView(
 
 /** Opaque keyset cursors: the last key of a page, base64url-encoded. */
 export const encodeCursor = (key: string | number) => Buffer.from(String(key)).toString('base64url');
-export const decodeCursor = (cursor: string | undefined): string | null => (cursor ? Buffer.from(cursor, 'base64url').toString() : null);
+/** Decodes a cursor and checks it is the kind of key the list uses; anything else is a 400, never a silent wrong page. */
+export function decodeCursor(cursor: string | undefined, isKey: (key: string) => boolean): string | null {
+  if (!cursor) return null;
+  const key = Buffer.from(cursor, 'base64url').toString();
+  if (!isKey(key)) throw validationFailed([{ field: 'cursor', reason: 'not a cursor this list gave out' }]);
+  return key;
+}
 
 export function page<T, K extends string | number>(rows: T[], limit: number, keyOf: (row: T) => K): { rows: T[]; nextCursor: string | null } {
   const more = rows.length > limit;

@@ -16,7 +16,7 @@ describe('refusals', () => {
   const taskRows = () => t.engine.database.reader.all('SELECT id, status, assignee_role, assignee_user_id FROM tasks WHERE document_id = ? ORDER BY id', [docId]);
 
   /** Runs a refused request and checks it left the document, its tasks and the audit log as they were. */
-  async function refused(send: () => Promise<{ status: number; body: { code: string } }>, status: number, code: string, securityEntry: string | null) {
+  async function refused(send: () => Promise<{ status: number; body: { code: string; details?: any } }>, status: number, code: string, securityEntry: string | null) {
     const [auditBefore, docBefore, tasksBefore] = [await auditRows(), await docRow(), await taskRows()];
     const res = await send();
     expect({ status: res.status, code: res.body.code }).toEqual({ status, code });

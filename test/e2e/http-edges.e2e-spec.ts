@@ -1,0 +1,106 @@
+import { bearer, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+
+/** Bad input of every shape is a 4xx in the API's error shape, never a 500. */
+describe('HTTP edges', () => {
+  const database = testDatabase();
+  let t: TestApp;
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    t = await startApp(database);
+    headers = bearer(await t.token('drafter'));
+  });
+  afterAll(async () => {
+    await t.stop();
+    await database.drop();
+  });
+
+  it('health names the database and scheduler, without a token', async () => {
+    const res = await t.http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'up', scheduler: 'embedded' });
+    expect(t.engine.database.kind).toBe(process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await t.http().get('/api/docs-json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/documents/{id}/actions', '/api/tasks/{id}/decision', '/api/audit/verify']));
+  });
+
+  it('a body over 1 MB is 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await t
+      .http()
+      .post('/api/documents')
+      .set(headers)
+      .send({ chain: 'annual-report', title: 'big', year: 2025, departmentId: 'city-sti', content: '法'.repeat(400_000) });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('malformed JSON, empty bodies, arrays and wrong types are 400 VALIDATION_FAILED', async () => {
+    const cases: [string, string][] = [
+      ['{"chain": "annual-report",', 'application/json'],
+      ['', 'application/json'],
+      ['[1, 2]', 'application/json'],
+      ['"text"', 'application/json'],
+      ['{"chain": 5, "title": ["x"], "year": "2025", "departmentId": null}', 'application/json'],
+      ['{"chain": "annual-report", "title": "x", "year": 2025.5, "departmentId": "city-sti"}', 'application/json'],
+      ['{"__proto__": {"admin": true}, "chain": "annual-report", "title": "x", "year": 2025, "departmentId": "city-sti"}', 'application/json'],
+    ];
+    for (const [body, type] of cases) {
+      const res = await t.http().post('/api/documents').set(headers).set('Content-Type', type).send(body);
+      expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
+      expect(Array.isArray(res.body.details)).toBe(true);
+    }
+  });
+
+  it('an unknown chain or department is 400 naming the field', async () => {
+    const chain = await t.http().post('/api/documents').set(headers).send({ chain: 'no-such-chain', title: 'x', year: 2025, departmentId: 'city-sti' });
+    expect(chain.status).toBe(400);
+    expect(chain.body.details).toEqual([{ field: 'chain', reason: 'no chain "no-such-chain"' }]);
+    const dept = await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'nowhere' });
+    expect(dept.body.details).toEqual([{ field: 'departmentId', reason: 'no department "nowhere"' }]);
+  });
+
+  it('bad query parameters and unknown routes are 4xx', async () => {
+    expect((await t.http().get('/api/documents?limit=0').set(headers)).status).toBe(400);
+    expect((await t.http().get('/api/documents?limit=201').set(headers)).status).toBe(400);
+    expect((await t.http().get('/api/documents?sort=evil').set(headers)).status).toBe(400);
+    expect((await t.http().get("/api/documents?state=draft' OR 1=1").set(headers)).status).toBe(400);
+    const missing = await t.http().get('/api/nothing-here').set(headers);
+    expect(missing.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+  });
+
+  it('a disclosure date in the future or not on the calendar is 400', async () => {
+    const created = await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'city-sti' });
+    expect(created.status).toBe(201);
+    const bad = await t
+      .http()
+      .post(`/api/documents/${created.body.id}/actions`)
+      .set(headers)
+      .send({ action: 'record-disclosure', disclosure: { url: 'https://a.gov.cn', publishedOn: '2025-02-30' } });
+    expect(bad.body.details).toEqual([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
+    const noUrl = await t
+      .http()
+      .post(`/api/documents/${created.body.id}/actions`)
+      .set(headers)
+      .send({ action: 'record-disclosure', disclosure: { url: 'javascript:alert(1)', publishedOn: '2025-02-03' } });
+    expect(noUrl.body.details[0].field).toBe('disclosure.url');
+  });
+
+  it('lists page with stable keyset cursors', async () => {
+    for (const year of [2020, 2021, 2022]) {
+      t.clock.advance(1000);
+      await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: `p${year}`, year, departmentId: 'city-sti' }).expect(201);
+    }
+    const first = await t.http().get('/api/documents?limit=2').set(headers);
+    expect(first.body.items.map((d: { year: number }) => d.year)).toEqual([2022, 2021]);
+    t.clock.advance(1000);
+    await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'new', year: 2019, departmentId: 'city-sti' }).expect(201);
+    const second = await t.http().get(`/api/documents?limit=2&cursor=${first.body.nextCursor}`).set(headers);
+    expect(second.body.items.map((d: { year: number }) => d.year)).toEqual([2020, 2025]);
+    expect(second.body.nextCursor).toBeNull();
+    const forged = await t.http().get('/api/documents?cursor=bm90LWFuLWlk').set(headers);
+    expect(forged.body).toMatchObject({ statusCode: 400, details: [{ field: 'cursor', reason: 'not a cursor this list gave out' }] });
+  });
+});
