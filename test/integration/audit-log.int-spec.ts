@@ -1,6 +1,7 @@
 import { systemActor, ManualClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
+import { asOwner } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
 /** The audit table on the real database: append-only by trigger, and verify names the first bad entry. */
@@ -20,22 +21,6 @@ describe('audit log', () => {
     await database.drop();
   });
 
-  /** Runs SQL as the database owner would, with the append-only triggers out of the way. */
-  async function asOwner(sql: string, params: unknown[] = []) {
-    await engine.writer.run(async (r) => {
-      if (r.sql.kind === 'postgres') {
-        await r.sql.run('SET LOCAL session_replication_role = replica');
-        await r.sql.run(sql, params);
-      } else {
-        await r.sql.run('DROP TRIGGER audit_entries_no_update');
-        await r.sql.run('DROP TRIGGER audit_entries_no_delete');
-        await r.sql.run(sql, params);
-        await r.sql.run("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END");
-        await r.sql.run("CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END");
-      }
-    });
-  }
-
   it('verifies an untouched chain', async () => {
     const result = await engine.audit.verify(repos());
     expect(result).toMatchObject({ ok: true, entries: 5 });
@@ -49,14 +34,14 @@ describe('audit log', () => {
 
   it('names an edited entry, a deleted entry and an inserted entry', async () => {
     const before = await repos().audit.range(0, 10);
-    await asOwner("UPDATE audit_entries SET details = ? WHERE seq = 3", [JSON.stringify({ i: 3, text: '篡改' })]);
+    await asOwner(engine, "UPDATE audit_entries SET details = ? WHERE seq = 3", [JSON.stringify({ i: 3, text: '篡改' })]);
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'stored columns differ from the hashed text' });
-    await asOwner('UPDATE audit_entries SET details = ? WHERE seq = 3', [before[2].details]);
+    await asOwner(engine, 'UPDATE audit_entries SET details = ? WHERE seq = 3', [before[2].details]);
     expect((await engine.audit.verify(repos())).ok).toBe(true);
 
-    await asOwner('DELETE FROM audit_entries WHERE seq = 4');
+    await asOwner(engine, 'DELETE FROM audit_entries WHERE seq = 4');
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 4 });
-    await asOwner(
+    await asOwner(engine, 
       `INSERT INTO audit_entries (seq, at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
          department_id, document_id, from_state, to_state, details, prev_hash, hash, canonical)
        SELECT 4, at, category, 'inserted', result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,

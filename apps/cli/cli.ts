@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { Engine } from '@shenpi/engine';
+import { databaseConfigFromEnv, Repositories } from '@shenpi/persistence';
+import { shippedChains } from '@shenpi/workflows';
+
+const USAGE = `shenpi <command>
+  seed-demo [--password P]          the demo organisation (idempotent)
+  user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
+  audit verify                      exit 0 when the audit chain holds, 1 otherwise
+Database: DATABASE_URL (PostgreSQL) or SQLITE_PATH (default data/shenpi.sqlite).`;
+
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+/** The CLI as a function of its arguments and environment, so tests run it in-process. Returns the exit code. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Output = console): Promise<number> {
+  const [command, sub] = argv;
+  const { values } = parseArgs({
+    args: argv.slice(command === 'seed-demo' ? 1 : 2),
+    options: {
+      password: { type: 'string' },
+      username: { type: 'string' },
+      department: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      'display-name': { type: 'string' },
+    },
+    strict: true,
+  });
+  const known = command === 'seed-demo' || (command === 'user' && sub === 'add') || (command === 'audit' && sub === 'verify');
+  if (!known) {
+    out.error(USAGE);
+    return 2;
+  }
+  const engine = await Engine.open({ database: databaseConfigFromEnv(env), shippedChains });
+  try {
+    if (command === 'seed-demo') {
+      const result = await engine.directory.seedDemo(values.password);
+      out.log(`demo organisation ready: departments city-sti, rule-of-law-office; users drafter, counsel, secretary, leader, admin, supervisor, office`);
+      if (result.created.length) out.log(`created: ${result.created.join(', ')}`);
+      if (result.generated && result.created.length) out.log(`password for the new users (shown once): ${result.password}`);
+      return 0;
+    }
+    if (command === 'user') {
+      if (!values.username || !values.role?.length) {
+        out.error('user add needs --username and at least one --role');
+        return 2;
+      }
+      const result = await engine.directory.addUser({
+        username: values.username,
+        password: values.password,
+        displayName: values['display-name'],
+        departmentId: values.department ?? null,
+        roles: values.role,
+      });
+      out.log(`${result.created ? 'created' : 'updated'} user ${values.username} (${result.id})`);
+      return 0;
+    }
+    let last = 0;
+    const result = await engine.audit.verify(new Repositories(engine.database.reader), (checked) => {
+      if (checked - last >= 100_000) out.error(`verified ${(last = checked)} entries…`);
+    });
+    if (result.ok) {
+      out.log(`audit chain intact: ${result.entries} entries, head ${result.headHash}`);
+      return 0;
+    }
+    out.log(`audit chain broken at entry ${result.firstBadSeq}: ${result.reason}`);
+    return 1;
+  } finally {
+    await engine.close();
+  }
+}
+
