@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { Engine } from '@shenpi/engine';
+import { WorkingCalendar } from '@shenpi/scheduling';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthSettings } from './auth/auth-settings.js';
+import { CalendarController } from './calendar/calendar.controller.js';
 import { ChainsController } from './chains/chains.controller.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -17,13 +19,14 @@ import { UsersController } from './users/users.controller.js';
 @Module({})
 export class AppModule {
   /** The engine is opened outside Nest (the CLI and worker open it the same way) and handed in. */
-  static forEngine(engine: Engine, auth: AuthSettings): DynamicModule {
+  static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, HealthController],
+      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, HealthController],
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },
+        { provide: WorkingCalendar, useValue: calendar },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Engine } from '@shenpi/engine';
+import { WorkingCalendar } from '@shenpi/scheduling';
 import { AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
 import type { ApiConfig } from './config.js';
@@ -9,6 +10,8 @@ import type { ApiConfig } from './config.js';
 /** Builds the HTTP app on Fastify around an open engine; main.ts and the e2e tests both use it. */
 export interface AppOptions {
   logger?: boolean;
+  /** The working-day calendar; defaults to the packaged years plus `calendar/` year files. */
+  calendar?: WorkingCalendar;
   /** The Swagger UI needs @fastify/static, which jest's CommonJS loader cannot require; JSON is always served. */
   swaggerUi?: boolean;
 }
@@ -16,11 +19,11 @@ export interface AppOptions {
 export async function createApp(
   engine: Engine,
   config: Pick<ApiConfig, 'jwtSecret' | 'jwtTtlSeconds' | 'bodyLimitBytes'>,
-  { logger = true, swaggerUi = true }: AppOptions = {},
+  { logger = true, swaggerUi = true, calendar = WorkingCalendar.load('calendar') }: AppOptions = {},
 ) {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forEngine(engine, new AuthSettings(config.jwtSecret, config.jwtTtlSeconds)),
+    AppModule.forEngine(engine, new AuthSettings(config.jwtSecret, config.jwtTtlSeconds), calendar),
     adapter,
     { logger: logger ? ['warn', 'error'] : ['error'] },
   );

@@ -104,3 +104,29 @@ describe('HTTP edges', () => {
     expect(forged.body).toMatchObject({ statusCode: 400, details: [{ field: 'cursor', reason: 'not a cursor this list gave out' }] });
   });
 });
+
+describe('calendar endpoints', () => {
+  const database = testDatabase();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(database);
+  });
+  afterAll(async () => {
+    await t.stop();
+    await database.drop();
+  });
+
+  it('counts working days over the National Day break, and flags years without official data', async () => {
+    const headers = bearer(await t.token('drafter'));
+    expect((await t.http().get('/api/calendar/working-days?from=2026-09-30&add=1').set(headers)).body).toEqual({ date: '2026-10-08', provisional: false });
+    expect((await t.http().get('/api/calendar/working-days?from=2026-10-08&add=-1').set(headers)).body).toEqual({ date: '2026-09-30', provisional: false });
+    expect((await t.http().get('/api/calendar/working-days?from=2027-02-04&add=1').set(headers)).body).toEqual({ date: '2027-02-09', provisional: true });
+    expect((await t.http().get('/api/calendar/days/2026-10-10').set(headers)).body).toMatchObject({ date: '2026-10-10', working: true, provisional: false });
+    expect((await t.http().get('/api/calendar/days/2027-02-06').set(headers)).body).toEqual({ date: '2027-02-06', working: false, holiday: '春节', provisional: true });
+    expect((await t.http().get('/api/calendar/days/2026-02-30').set(headers)).status).toBe(404);
+    const bad = await t.http().get('/api/calendar/working-days?from=tomorrow&add=x').set(headers);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['add', 'from']);
+    expect((await t.http().get('/api/calendar/days/2026-10-10')).status).toBe(401);
+  });
+});

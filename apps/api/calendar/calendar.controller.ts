@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { notFound, validationFailed } from '@shenpi/domain';
+import { WorkingCalendar } from '@shenpi/scheduling';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const isCalendarDate = (d: string) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+
+export class WorkingDaysQuery {
+  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' }) from: string;
+  @Type(() => Number) @IsInt() @Min(-1000) @Max(1000) add: number;
+}
+
+/** The working-day calendar, so a user can check a date the engine computed. */
+@Controller('api/calendar')
+export class CalendarController {
+  constructor(private readonly calendar: WorkingCalendar) {}
+
+  @Get('working-days')
+  workingDays(@Query() q: WorkingDaysQuery) {
+    if (!isCalendarDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date' }]);
+    return this.calendar.addWorkingDays(q.from, q.add);
+  }
+
+  @Get('days/:date')
+  day(@Param('date') date: string) {
+    if (!isCalendarDate(date)) throw notFound(`date ${date}`);
+    const { holiday, ...rest } = this.calendar.day(date);
+    return holiday ? { ...rest, holiday } : rest;
+  }
+}

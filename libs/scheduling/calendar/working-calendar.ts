@@ -1,0 +1,94 @@
+import { packagedYears, yearFiles, type CalendarYear } from './calendar-data.js';
+import { statutoryHolidays } from './statutory-holidays.js';
+
+export interface DayInfo {
+  date: string;
+  working: boolean;
+  holiday?: string;
+  /** True where the year has no official data: only the statutory holidays are known. */
+  provisional: boolean;
+}
+
+export interface CalendarDate {
+  date: string;
+  provisional: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+/** Far enough for any statutory clock; stops a loop on nonsense input. */
+const MAX_STEPS = 3660;
+
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at an instant. */
+export const shanghaiDate = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+
+/** The last millisecond of a Shanghai calendar day, as a UTC instant: when "by that day" ends. */
+export const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - SHANGHAI_OFFSET_MS - 1);
+
+/**
+ * Chinese working days (工作日): the official calendar with its adjusted working days, from the
+ * `chinese-days` package and any year files a deployment adds; for other years, weekends and the
+ * statutory holidays by law, flagged provisional.
+ */
+export class WorkingCalendar {
+  private readonly official = new Map<number, CalendarYear>();
+  private readonly fallback = new Map<number, Record<string, string>>();
+
+  constructor(years: CalendarYear[]) {
+    for (const y of years) this.official.set(y.year, y);
+  }
+
+  /** The packaged years, overridden year by year by the files in `dir` (e.g. `calendar/`). */
+  static load(dir?: string): WorkingCalendar {
+    return new WorkingCalendar([...packagedYears(), ...(dir ? yearFiles(dir) : [])]);
+  }
+
+  officialYears(): number[] {
+    return [...this.official.keys()].sort((a, b) => a - b);
+  }
+
+  day(date: string): DayInfo {
+    const year = Number(date.slice(0, 4));
+    const official = this.official.get(year);
+    const weekend = [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+    if (official) {
+      if (official.workdays[date]) return { date, working: true, holiday: official.workdays[date], provisional: false };
+      if (official.holidays[date]) return { date, working: false, holiday: official.holidays[date], provisional: false };
+      return { date, working: !weekend, provisional: false };
+    }
+    let statutory = this.fallback.get(year);
+    if (!statutory) this.fallback.set(year, (statutory = statutoryHolidays(year)));
+    if (statutory[date]) return { date, working: false, holiday: statutory[date], provisional: true };
+    return { date, working: !weekend, provisional: true };
+  }
+
+  /** The nth working day after `from` (n > 0) or before it (n < 0); n = 0 is `from` itself. */
+  addWorkingDays(from: string, n: number): CalendarDate {
+    let date = from;
+    let provisional = this.day(from).provisional;
+    let left = Math.abs(n);
+    const step = n < 0 ? -1 : 1;
+    for (let guard = 0; left > 0; guard++) {
+      if (guard > MAX_STEPS * 2) throw new RangeError('working-day period too long');
+      date = addDays(date, step);
+      const info = this.day(date);
+      provisional ||= info.provisional;
+      if (info.working) left--;
+    }
+    return { date, provisional };
+  }
+
+  /** A period that ends on a rest day ends on the next working day instead (民法典 Art. 203). */
+  nextWorkingDayFrom(date: string): CalendarDate {
+    let info = this.day(date);
+    let provisional = info.provisional;
+    for (let guard = 0; !info.working; guard++) {
+      if (guard > MAX_STEPS) throw new RangeError('no working day found');
+      info = this.day(addDays(info.date, 1));
+      provisional ||= info.provisional;
+    }
+    return { date: info.date, provisional };
+  }
+}
