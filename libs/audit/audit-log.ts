@@ -41,11 +41,14 @@ export class AuditLog {
    * an edited column, a removed or an inserted entry all break the walk at the first bad seq.
    */
   async verify(repos: Repositories, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+    // The head is read first and the walk stops there: entries appended meanwhile are not "missing".
+    const head = await repos.audit.head();
     let prevHash = '0'.repeat(64);
     let expectedSeq = 1;
     let checked = 0;
-    for (;;) {
-      const rows = await repos.audit.range(expectedSeq - 1, VERIFY_BATCH);
+    while (expectedSeq <= head.seq) {
+      const rows = (await repos.audit.range(expectedSeq - 1, VERIFY_BATCH)).filter((r) => r.seq <= head.seq);
+      if (!rows.length) break;
       for (const row of rows) {
         const fail = (reason: string): VerifyResult => ({ ok: false, firstBadSeq: row.seq, reason, entries: checked });
         if (row.seq !== expectedSeq) return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing`, entries: checked };
@@ -65,12 +68,9 @@ export class AuditLog {
         checked++;
       }
       onProgress?.(checked);
-      if (rows.length < VERIFY_BATCH) break;
     }
-    const head = await repos.audit.head();
-    if (head.seq !== checked || head.hash !== prevHash) {
-      return { ok: false, firstBadSeq: Math.min(head.seq, checked) + 1, reason: 'entries after the last one found are missing', entries: checked };
-    }
+    if (checked !== head.seq) return { ok: false, firstBadSeq: checked + 1, reason: `entry ${checked + 1} is missing`, entries: checked };
+    if (head.hash !== prevHash) return { ok: false, firstBadSeq: head.seq, reason: 'the chain head does not match the last entry', entries: checked };
     return { ok: true, entries: checked, headHash: prevHash };
   }
 }

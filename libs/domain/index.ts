@@ -4,3 +4,4 @@ export * from './actor.js';
 export * from './clock.js';
 export * from './ids.js';
 export * from './alarm-clock.port.js';
+export * from './shanghai-time.js';

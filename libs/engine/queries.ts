@@ -6,6 +6,9 @@ import { allowedActions } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import { decodeCursor, documentView, page, taskView, type DocumentView, type Page, type TaskView } from './views.js';
 
+/** The largest value an INTEGER column holds on PostgreSQL. */
+export const MAX_INT = 2_147_483_647;
+
 /** Everything read-only, on the read connection: it never sees a transaction that has not committed. */
 export class Queries {
   private readonly repos: Repositories;
@@ -92,7 +95,7 @@ export class Queries {
   /** Supervisors read the entries of the departments they oversee; global admins read all. */
   async auditEntries(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>, cursor: string | undefined, limit: number) {
     const scope = await this.auditScope(p);
-    const before = decodeCursor(cursor, (k) => /^[1-9]\d{0,15}$/.test(k));
+    const before = decodeCursor(cursor, (k) => /^[1-9]\d{0,9}$/.test(k) && Number(k) <= MAX_INT);
     const rows = await this.repos.audit.search({ ...filter, departmentIds: scope }, before === null ? null : Number(before), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (r) => r.seq);
     return { items: kept.map(entryFromRow), nextCursor };
@@ -109,7 +112,7 @@ export class Queries {
   }
 
   async chainVersion(key: string, version: number) {
-    const row = await this.repos.chains.get(key, version);
+    const row = Number.isSafeInteger(version) && version > 0 && version <= MAX_INT ? await this.repos.chains.get(key, version) : undefined;
     if (!row) throw notFound(`chain ${key} version ${version}`);
     return { key: row.chainKey, version: row.version, name: row.name, definition: row.definition, createdAt: row.createdAt };
   }

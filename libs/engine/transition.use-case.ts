@@ -13,6 +13,7 @@ import {
   type Clock,
   type Principal,
   type Role,
+  shanghaiDate,
 } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
@@ -61,6 +62,11 @@ export class TransitionUseCase {
     return this.writer.run((repos) => this.apply(repos, cmd));
   }
 
+  /**
+   * Order of checks (API.md): 404 for what the caller may not see; 400 for a payload wrong in
+   * itself; 403 for what they may see but not do; 409 for a stale version, then for an action
+   * the state does not take; then what the step itself requires of the payload.
+   */
   private async apply(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
     const doc = await repos.documents.get(cmd.documentId);
     if (!doc || !(await repos.documents.isVisible(cmd.principal, doc.id))) {
@@ -68,19 +74,30 @@ export class TransitionUseCase {
     }
     const department = (await repos.directory.department(doc.departmentId))!;
     const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
+    if (cmd.disclosure) {
+      if (!chain.declaredActions().some((t) => t.action === cmd.action && t.payload === 'disclosure')) {
+        throw validationFailed([{ field: 'disclosure', reason: `"${cmd.action}" takes no disclosure` }]);
+      }
+      if (cmd.disclosure.publishedOn > shanghaiDate(this.clock.now())) {
+        throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'must not be in the future' }]);
+      }
+    }
     const openTasks = await repos.tasks.openForDocument(doc.id);
     const plan = cmd.taskId
-      ? await this.planTaskAction(repos, cmd, doc, department, chain, openTasks)
-      : this.planDocumentAction(cmd, doc, department, chain, openTasks);
+      ? await this.planTaskAction(repos, cmd, doc, chain)
+      : this.planDocumentAction(cmd, doc, department, chain);
 
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== doc.version) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
     }
+    const position = { stateKey: doc.state, context: doc.context as never };
+    const isOwnEvent = cmd.action === 'edit' || cmd.action === 'delegate';
+    if (!isOwnEvent && !plan.transition) throw this.notAllowed(cmd, chain, doc, department, openTasks);
     this.checkPayload(cmd, plan.transition);
-    const from = doc.state;
-    const next = chain.next({ stateKey: doc.state, context: doc.context as never }, { type: cmd.action, returnTo: cmd.returnTo });
+    const next = chain.next(position, { type: cmd.action, returnTo: cmd.returnTo });
     if (!next) throw this.notAllowed(cmd, chain, doc, department, openTasks);
 
+    const from = doc.state;
     const at = this.clock.now().toISOString();
     const updated: DocumentRow = {
       ...doc,
@@ -88,7 +105,7 @@ export class TransitionUseCase {
       context: next.context as unknown as Record<string, unknown>,
       title: cmd.edit?.title ?? doc.title,
       content: cmd.edit?.content ?? doc.content,
-      attributes: cmd.disclosure ? { ...doc.attributes, disclosure: cmd.disclosure } : doc.attributes,
+      attributes: plan.transition?.payload === 'disclosure' ? { ...doc.attributes, disclosure: cmd.disclosure } : doc.attributes,
       version: doc.version + 1,
       updatedAt: at,
     };
@@ -98,7 +115,9 @@ export class TransitionUseCase {
 
     let task = plan.task;
     if (task && cmd.action === 'delegate') {
-      await repos.tasks.reassign(task.id, cmd.delegateTo!);
+      if (!(await repos.tasks.reassign(task.id, cmd.delegateTo!, cmd.principal.id))) {
+        throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
+      }
       task = await repos.tasks.get(task.id);
     } else if (task) {
       const decided = await repos.tasks.decide(task.id, {
@@ -130,35 +149,44 @@ export class TransitionUseCase {
   }
 
   /** Decisions and delegation: the task must be the caller's and still open. */
-  private async planTaskAction(
-    repos: Repositories,
-    cmd: TransitionCommand,
-    doc: DocumentRow,
-    department: DepartmentRow,
-    chain: CompiledChain,
-    openTasks: TaskRow[],
-  ): Promise<Plan> {
+  private async planTaskAction(repos: Repositories, cmd: TransitionCommand, doc: DocumentRow, chain: CompiledChain): Promise<Plan> {
     const task = await repos.tasks.get(cmd.taskId!);
     if (!task || task.documentId !== doc.id) throw notFound('task');
     if (!isAssignedTo(task, cmd.principal)) {
-      throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id });
+      throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', {
+        action: cmd.action,
+        documentId: doc.id,
+        departmentId: doc.departmentId,
+        taskId: task.id,
+      });
     }
     if (task.status !== 'open') throw new DomainError(ErrorCode.TASK_NOT_OPEN, `the task is ${task.status}`, { status: task.status });
-    const actor = this.userActor(cmd.principal, task.assigneeRole ?? this.roleOf(cmd.principal, task.departmentId), task.departmentId, task);
+    // Whoever handed the task on is who the decision is made for (转交); the role is the task's.
+    const actor: Actor = { type: 'user', id: cmd.principal.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom };
     if (cmd.action === 'delegate') {
-      const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
-      if (!target || target.id === cmd.principal.id || !target.grants.some((g) => g.departmentId === task.departmentId)) {
-        throw validationFailed([{ field: 'toUserId', reason: `must be another user of department ${task.departmentId}` }]);
-      }
+      await this.checkDelegate(repos, cmd, task, doc);
       return { actor, task };
     }
     const transition = chain.transitionFor(task.stepKey, cmd.action);
-    if (!transition || transition.by) throw this.notAllowed(cmd, chain, doc, department, openTasks);
-    return { actor, task, transition };
+    return { actor, task, transition: transition && !transition.by ? transition : undefined };
+  }
+
+  /** A task goes only to another holder of its role in its department, never to the document's author. */
+  private async checkDelegate(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow): Promise<void> {
+    const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
+    const reason =
+      !target || !task.assigneeRole || !holdsRole(target, task.assigneeRole, task.departmentId)
+        ? `must be a user holding ${task.assigneeRole} in ${task.departmentId}`
+        : target.id === cmd.principal.id
+          ? 'the task is already yours'
+          : target.id === doc.createdBy
+            ? "a document's author does not review it"
+            : null;
+    if (reason) throw validationFailed([{ field: 'toUserId', reason }]);
   }
 
   /** Actions a role takes on the document itself (submit, withdraw, record-disclosure, edit). */
-  private planDocumentAction(cmd: TransitionCommand, doc: DocumentRow, department: DepartmentRow, chain: CompiledChain, openTasks: TaskRow[]): Plan {
+  private planDocumentAction(cmd: TransitionCommand, doc: DocumentRow, department: DepartmentRow, chain: CompiledChain): Plan {
     if (cmd.action === 'edit') {
       if (!holdsRole(cmd.principal, EDITOR_ROLE, doc.departmentId)) throw this.forbidden(cmd, doc, 'only a drafter of the department edits a document');
       return { actor: this.userActor(cmd.principal, EDITOR_ROLE, doc.departmentId) };
@@ -168,23 +196,16 @@ export class TransitionUseCase {
       throw this.forbidden(cmd, doc, `your roles do not allow "${cmd.action}" on this document`);
     }
     const transition = chain.transitionFor(doc.state, cmd.action);
-    if (!transition?.by || !holdsRef(cmd.principal, transition.by, doc, department)) throw this.notAllowed(cmd, chain, doc, department, openTasks);
-    return { actor: this.userActor(cmd.principal, transition.by.role, resolveDepartment(transition.by, doc, department)) };
+    if (!transition?.by || !holdsRef(cmd.principal, transition.by, doc, department)) return { actor: this.userActor(cmd.principal, null, null) };
+    return { actor: this.userActor(cmd.principal, transition.by.role, resolveDepartment(transition.by, doc, department)), transition };
   }
 
   private checkPayload(cmd: TransitionCommand, transition: TransitionDefinition | undefined): void {
     if (transition?.commentRequired && !cmd.comment?.trim()) {
       throw validationFailed([{ field: 'comment', reason: `a reason is required to ${cmd.action}` }]);
     }
-    if (cmd.returnTo !== undefined && !transition?.returnTo?.includes(cmd.returnTo) && transition?.to !== cmd.returnTo) {
-      throw new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `cannot return to "${cmd.returnTo}" from here`, {
-        allowed: [{ action: cmd.action, returnTo: transition?.returnTo ?? (transition?.to ? [transition.to] : []) }],
-      });
-    }
-    if (transition?.payload === 'disclosure') {
-      if (!cmd.disclosure) throw validationFailed([{ field: 'disclosure', reason: 'disclosure { url, publishedOn } is required' }]);
-      const today = this.clock.now().toISOString().slice(0, 10);
-      if (cmd.disclosure.publishedOn > today) throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'must not be in the future' }]);
+    if (transition?.payload === 'disclosure' && !cmd.disclosure) {
+      throw validationFailed([{ field: 'disclosure', reason: 'disclosure { url, publishedOn } is required' }]);
     }
   }
 
@@ -202,13 +223,8 @@ export class TransitionUseCase {
     return details;
   }
 
-  private userActor(p: Principal, role: Role | null, departmentId: string | null, task?: TaskRow): Actor {
-    const onBehalfOf = task?.assigneeUserId && task.assigneeUserId !== p.id ? task.assigneeUserId : null;
-    return { type: 'user', id: p.id, role, departmentId, onBehalfOf };
-  }
-
-  private roleOf(p: Principal, departmentId: string): Role | null {
-    return p.grants.find((g) => g.departmentId === departmentId)?.role ?? null;
+  private userActor(p: Principal, role: Role | null, departmentId: string | null): Actor {
+    return { type: 'user', id: p.id, role, departmentId, onBehalfOf: null };
   }
 
   private notAllowed(cmd: TransitionCommand, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow, openTasks: TaskRow[]) {
@@ -243,6 +259,7 @@ export async function openStepTasks(repos: Repositories, chain: CompiledChain, d
     comment: null,
     decidedBy: null,
     onBehalfOf: null,
+    delegatedFrom: null,
     dueAt: null,
     createdAt: at,
     closedAt: null,

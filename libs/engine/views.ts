@@ -19,6 +19,7 @@ export interface TaskView {
   comment: string | null;
   decidedBy: string | null;
   onBehalfOf: string | null;
+  delegatedFrom: string | null;
   dueAt: string | null;
   createdAt: string;
   closedAt: string | null;
@@ -67,6 +68,7 @@ export function taskView(t: TaskRow | InboxRow, chain: CompiledChain): TaskView 
     comment: t.comment,
     decidedBy: t.decidedBy,
     onBehalfOf: t.onBehalfOf,
+    delegatedFrom: t.delegatedFrom,
     dueAt: t.dueAt,
     createdAt: t.createdAt,
     closedAt: t.closedAt,

@@ -32,10 +32,11 @@ describe('refusals', () => {
     await t.engine.directory.addDepartment({ id: 'district-sti', name: '区科技局', officeId: 'rule-of-law-office' });
     await t.engine.directory.addUser({ username: 'drafter2', password: PASSWORD, departmentId: 'district-sti', roles: ['drafter'] });
     await t.engine.directory.addUser({ username: 'counsel-b', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] });
+    await t.engine.directory.addUser({ username: 'secretary-b', password: PASSWORD, departmentId: 'city-sti', roles: ['party-secretary'] });
     const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '年度报告', year: 2025, departmentId: 'city-sti', content: '一、主要举措和成效' });
     docId = created.body.id;
     // Log everyone in now: a login is itself a security entry and would blur the counts below.
-    for (const user of ['drafter', 'drafter2', 'counsel', 'counsel-b', 'secretary', 'supervisor', 'admin']) await t.token(user);
+    for (const user of ['drafter', 'drafter2', 'counsel', 'counsel-b', 'secretary', 'secretary-b', 'supervisor', 'admin']) await t.token(user);
   });
   afterAll(async () => {
     await t.stop();
@@ -105,15 +106,30 @@ describe('refusals', () => {
     expect(noReason.body.details[0].field).toBe('comment');
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return', comment: '   ' }), 400, 'VALIDATION_FAILED', null);
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'reject', comment: '不合法' }), 409, 'TRANSITION_NOT_ALLOWED', null);
-    await refused(
+    const badTarget = await refused(
       async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return', comment: 'x', returnTo: 'office-review' }),
       409,
       'TRANSITION_NOT_ALLOWED',
       null,
     );
+    expect(badTarget.body.details.allowed).toEqual([
+      { action: 'approve', taskId: legalTask },
+      { action: 'return', taskId: legalTask },
+      { action: 'delegate', taskId: legalTask },
+    ]);
+    const supervisorId = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'supervisor'"))!.id;
+    const toSupervisor = await refused(
+      async () => t.http().post(`/api/tasks/${legalTask}/delegate`).set(await as('counsel')).send({ toUserId: supervisorId, comment: '请处理' }),
+      400,
+      'VALIDATION_FAILED',
+      null,
+    );
+    expect(toSupervisor.body.details).toEqual([{ field: 'toUserId', reason: 'must be a user holding legal-counsel in city-sti' }]);
 
     const approved = await t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'approve' });
     expect(approved.status).toBe(200);
+    const colleagueDone = await t.http().get('/api/tasks?status=done').set(await as('counsel-b'));
+    expect(colleagueDone.body.items.map((i: { id: string; decidedBy: string }) => i.id)).toEqual([legalTask]);
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'approve' }), 409, 'TASK_NOT_OPEN', null);
   });
 
@@ -121,8 +137,8 @@ describe('refusals', () => {
     const doc = await t.http().get(`/api/documents/${docId}`).set(await as('secretary'));
     expect(doc.body.state).toBe('party-group-review');
     const partyTask = doc.body.openTasks[0].id;
-    const users = await t.http().get('/api/users?role=legal-counsel').set(await as('counsel'));
-    const counselB = users.body.items.find((u: { username: string }) => u.username === 'counsel-b');
+    const users = await t.http().get('/api/users?role=party-secretary').set(await as('secretary'));
+    const counselB = users.body.items.find((u: { username: string }) => u.username === 'secretary-b');
     const noComment = await refused(async () => t.http().post(`/api/tasks/${partyTask}/delegate`).set(await as('secretary')).send({ toUserId: counselB.id }), 400, 'VALIDATION_FAILED', null);
     expect(noComment.body.details[0].field).toBe('comment');
 
@@ -135,14 +151,37 @@ describe('refusals', () => {
     );
     const delegated = await t.http().post(`/api/tasks/${partyTask}/delegate`).set(await as('secretary')).send({ toUserId: counselB.id, comment: '请代为审议' });
     expect(delegated.status).toBe(200);
-    expect(delegated.body).toMatchObject({ id: partyTask, assigneeUserId: counselB.id, assigneeRole: null, status: 'open' });
+    const secretaryUser = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'secretary'"))!.id;
+    expect(delegated.body).toMatchObject({ id: partyTask, assigneeUserId: counselB.id, assigneeRole: 'party-secretary', delegatedFrom: secretaryUser, status: 'open' });
     await refused(async () => t.http().post(`/api/tasks/${partyTask}/decision`).set(await as('secretary')).send({ decision: 'approve' }), 403, 'FORBIDDEN', 'access-denied');
-    const inbox = await t.http().get('/api/tasks').set(await as('counsel-b'));
+    expect((await t.http().get('/api/tasks').set(await as('secretary'))).body.items).toEqual([]);
+    const inbox = await t.http().get('/api/tasks').set(await as('secretary-b'));
     expect(inbox.body.items.map((i: { id: string }) => i.id)).toEqual([partyTask]);
-    const decided = await t.http().post(`/api/tasks/${partyTask}/decision`).set(await as('counsel-b')).send({ decision: 'approve' });
+    const decided = await t.http().post(`/api/tasks/${partyTask}/decision`).set(await as('secretary-b')).send({ decision: 'approve' });
     expect(decided.body.state).toBe('office-review');
     const history = await t.http().get(`/api/documents/${docId}/history`).set(await as('supervisor'));
-    expect(history.body.items.slice(-2).map((h: { action: string }) => h.action)).toEqual(['delegate', 'approve']);
+    const secretaryId = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'secretary'"))!.id;
+    expect(history.body.items.slice(-2).map((h: { action: string; actor: object }) => [h.action, h.actor])).toEqual([
+      ['delegate', { type: 'user', id: secretaryId, role: 'party-secretary', departmentId: 'city-sti', onBehalfOf: null }],
+      ['approve', { type: 'user', id: counselB.id, role: 'party-secretary', departmentId: 'city-sti', onBehalfOf: secretaryId }],
+    ]);
+  });
+
+  it('payload errors come before role and state checks, and actions take only their own payload', async () => {
+    const future = { url: 'https://a.gov.cn/x', publishedOn: '2099-01-01' };
+    const early = await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('counsel')).send({ action: 'record-disclosure', disclosure: future }), 400, 'VALIDATION_FAILED', null);
+    expect(early.body.details).toEqual([{ field: 'disclosure.publishedOn', reason: 'must not be in the future' }]);
+    const stray = await refused(
+      async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'withdraw', disclosure: { url: 'https://evil.example/x', publishedOn: '2020-01-01' } }),
+      400,
+      'VALIDATION_FAILED',
+      null,
+    );
+    expect(stray.body.details).toEqual([{ field: 'disclosure', reason: '"withdraw" takes no disclosure' }]);
+    const edit = await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'edit' }), 400, 'VALIDATION_FAILED', null);
+    expect(edit.body.details[0].field).toBe('action');
+    const stale = await refused(async () => t.http().post(`/api/documents/${docId}/actions`).set(await as('drafter')).send({ action: 'submit', expectedVersion: 1 }), 409, 'VERSION_CONFLICT', null);
+    expect(stale.body.details.currentVersion).toBeGreaterThan(1);
   });
 
   it('ids that are malformed or unknown are 404', async () => {
@@ -150,6 +189,9 @@ describe('refusals', () => {
     expect((await t.http().get('/api/documents/0191e4a0-0000-7000-8000-000000000000').set(await as('drafter'))).body.code).toBe('NOT_FOUND');
     expect((await t.http().post('/api/tasks/0191e4a0-0000-7000-8000-000000000000/decision').set(await as('counsel')).send({ decision: 'approve' })).status).toBe(404);
     expect((await t.http().get('/api/chains/annual-report/versions/abc').set(await as('drafter'))).status).toBe(404);
+    expect((await t.http().get('/api/chains/annual-report/versions/99999999999').set(await as('drafter'))).status).toBe(404);
+    const hugeCursor = Buffer.from('99999999999').toString('base64url');
+    expect((await t.http().get(`/api/audit?cursor=${hugeCursor}`).set(await as('admin'))).body.details).toEqual([{ field: 'cursor', reason: 'not a cursor this list gave out' }]);
   });
 
   it('tokens: missing, tampered, expired, alg none and another secret are 401; anonymous 401s are not chained', async () => {
@@ -189,6 +231,29 @@ describe('refusals', () => {
       ['failure', 'nobody'],
       ['failure', 'counsel'],
     ]);
+  });
+
+  it('the NUL character is refused in any field, before and after login', async () => {
+    const login = await t.http().post('/api/auth/login').send({ username: 'a\u0000b', password: 'x' });
+    expect({ status: login.status, details: login.body.details }).toEqual({ status: 400, details: [{ field: 'username', reason: 'must not contain the NUL character' }] });
+    const title = await refused(
+      async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: 'a\u0000', year: 2027, departmentId: 'city-sti' }),
+      400,
+      'VALIDATION_FAILED',
+      null,
+    );
+    expect(title.body.details[0].field).toBe('title');
+    expect((await t.http().get('/api/audit?actorId=a%00b').set(await as('admin'))).status).toBe(400);
+  });
+
+  it('audit time bounds are instants in any zone; nonsense is 400', async () => {
+    const now = t.clock.now();
+    const inShanghai = new Date(now.getTime() + 8 * 3600_000 - 60_000).toISOString().replace('Z', '+08:00');
+    const recent = await t.http().get(`/api/audit?from=${encodeURIComponent(inShanghai)}`).set(await as('admin'));
+    expect(recent.status).toBe(200);
+    expect(recent.body.items.length).toBeGreaterThan(0);
+    expect((await t.http().get('/api/audit?from=2026-W48').set(await as('admin'))).status).toBe(400);
+    expect((await t.http().get('/api/audit?from=2026-02-30').set(await as('admin'))).status).toBe(400);
   });
 
   it('only supervisors and admins read the audit log', async () => {

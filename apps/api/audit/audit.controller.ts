@@ -1,16 +1,29 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { validationFailed } from '@shenpi/domain';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Stored times are UTC ISO strings: a bound is converted to one so the comparison is on instants. */
+function toUtc(field: 'from' | 'to', value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  // JavaScript rolls 30 February over to March; a real calendar day round-trips.
+  if (Number.isNaN(ms) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) throw validationFailed([{ field, reason: 'not a real date or time' }]);
+  return new Date(ms).toISOString();
+}
 
 export class AuditQuery {
   @IsOptional() @IsUUID() documentId?: string;
   @IsOptional() @IsString() @MaxLength(64) actorId?: string;
   @IsOptional() @IsIn(['transition', 'configuration', 'security']) category?: string;
-  @IsOptional() @IsISO8601() from?: string;
-  @IsOptional() @IsISO8601() to?: string;
+  @IsOptional() @Matches(INSTANT, { message: 'from must be a date (YYYY-MM-DD) or a timestamp with a zone' }) from?: string;
+  @IsOptional() @Matches(INSTANT, { message: 'to must be a date (YYYY-MM-DD) or a timestamp with a zone' }) to?: string;
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
@@ -21,8 +34,8 @@ export class AuditController {
 
   @Get()
   search(@CurrentPrincipal() principal: Principal, @Query() q: AuditQuery) {
-    const { cursor, limit, ...filter } = q;
-    return this.engine.queries.auditEntries(principal, filter, cursor, limit ?? 50);
+    const { cursor, limit, from, to, ...filter } = q;
+    return this.engine.queries.auditEntries(principal, { ...filter, from: toUtc('from', from), to: toUtc('to', to) }, cursor, limit ?? 50);
   }
 
   @Get('verify')

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { Engine } from '@shenpi/engine';
 
 /** Read side of chains; validate and publish arrive with the chains issue. */
@@ -12,7 +12,7 @@ export class ChainsController {
   }
 
   @Get(':key/versions/:version')
-  version(@Param('key') key: string, @Param('version', new ParseIntPipe({ errorHttpStatusCode: 404 })) version: number) {
-    return this.engine.queries.chainVersion(key, version);
+  version(@Param('key') key: string, @Param('version') version: string) {
+    return this.engine.queries.chainVersion(key, /^\d{1,10}$/.test(version) ? Number(version) : -1);
   }
 }

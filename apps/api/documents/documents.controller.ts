@@ -40,6 +40,9 @@ export class DocumentsController {
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
   async act(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DocumentActionDto) {
+    if (body.action === 'edit' || body.action === 'delegate') {
+      throw validationFailed([{ field: 'action', reason: `"${body.action}" has its own route: ${body.action === 'edit' ? 'PATCH /api/documents/:id' : 'POST /api/tasks/:id/delegate'}` }]);
+    }
     if (body.disclosure && !isValidDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }

@@ -39,6 +39,12 @@ export class ErrorFilter implements ExceptionFilter {
       if (status === 400) body.details = [{ field: 'body', reason: error.message }];
       return body;
     }
+    // Data the driver refused (SQLSTATE class 22: out of range, bad encoding) came from the client.
+    const sqlState = (error as { driverError?: { code?: string } })?.driverError?.code;
+    if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+      this.logger.warn(`${req.method} ${req.url}: database refused a value (${sqlState})`);
+      return bodyForStatus(400, 'a value is out of range or not valid text', [{ field: 'body', reason: `refused by the database (${sqlState})` }]);
+    }
     const status = (error as { statusCode?: number })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) return bodyForStatus(status, (error as Error).message);
     this.logger.error(`${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
@@ -66,8 +72,8 @@ export class ErrorFilter implements ExceptionFilter {
           action: 'mass-assignment',
           status: 400,
           code: body.code,
-          documentId: req.params?.id,
-          details: { fields: attempted },
+          documentId: (req as { url?: string }).url?.startsWith('/api/documents/') ? req.params?.id : undefined,
+          details: { fields: attempted, ...((req as { url?: string }).url?.startsWith('/api/tasks/') ? { taskId: req.params?.id } : {}) },
         });
       }
     }

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { validationFailed, type FieldError } from '@shenpi/domain';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -10,9 +10,27 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** Every body and query is a DTO: unknown fields are rejected, each error names its field. */
+/** Paths of strings holding U+0000: PostgreSQL text cannot store it, and no real field needs it. */
+function nulFields(value: unknown, path: string, found: string[]): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(path || 'body');
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) nulFields(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k, found);
+  }
+  return found;
+}
+
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
+    if (fields.length) throw validationFailed(fields.map((field) => ({ field, reason: 'must not contain the NUL character' })));
+    return super.transform(value, metadata);
+  }
+}
+
+/** Every body, query and parameter is checked: unknown fields are rejected, each error names its field. */
 export const validationPipe = () =>
-  new ValidationPipe({
+  new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

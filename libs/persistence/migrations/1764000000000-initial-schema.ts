@@ -29,7 +29,7 @@ const tables = [
      id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id), step_key TEXT NOT NULL,
      round INTEGER NOT NULL, department_id TEXT NOT NULL REFERENCES departments(id), assignee_role TEXT NULL,
      assignee_user_id TEXT NULL REFERENCES users(id), status TEXT NOT NULL, decision TEXT NULL, comment TEXT NULL,
-     decided_by TEXT NULL, on_behalf_of TEXT NULL, due_at TEXT NULL, created_at TEXT NOT NULL, closed_at TEXT NULL)`,
+     decided_by TEXT NULL, on_behalf_of TEXT NULL, delegated_from TEXT NULL, due_at TEXT NULL, created_at TEXT NOT NULL, closed_at TEXT NULL)`,
   `CREATE INDEX tasks_document ON tasks (document_id, status)`,
   `CREATE INDEX tasks_inbox_role ON tasks (department_id, assignee_role, status, id)`,
   `CREATE INDEX tasks_inbox_user ON tasks (assignee_user_id, status, id)`,

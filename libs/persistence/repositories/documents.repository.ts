@@ -90,11 +90,11 @@ export function visibility(p: Principal): { sql: string; params: unknown[] } {
   }
   const roleTasks = p.grants.filter((g) => g.departmentId).map(() => '(t.assignee_role = ? AND t.department_id = ?)');
   parts.push(
-    `EXISTS (SELECT 1 FROM tasks t WHERE t.document_id = d.id AND (t.assignee_user_id = ? OR t.decided_by = ? OR t.on_behalf_of = ?${
+    `EXISTS (SELECT 1 FROM tasks t WHERE t.document_id = d.id AND (t.assignee_user_id = ? OR t.decided_by = ? OR t.on_behalf_of = ? OR t.delegated_from = ?${
       roleTasks.length ? ` OR ${roleTasks.join(' OR ')}` : ''
     }))`,
   );
-  params.push(p.id, p.id, p.id, ...p.grants.filter((g) => g.departmentId).flatMap((g) => [g.role, g.departmentId]));
+  params.push(p.id, p.id, p.id, p.id, ...p.grants.filter((g) => g.departmentId).flatMap((g) => [g.role, g.departmentId]));
   return { sql: `(${parts.join(' OR ')})`, params };
 }
 

@@ -16,6 +16,8 @@ export interface TaskRow {
   comment: string | null;
   decidedBy: string | null;
   onBehalfOf: string | null;
+  /** Who handed the task on (转交); they keep sight of the document and are named on the decision. */
+  delegatedFrom: string | null;
   dueAt: string | null;
   createdAt: string;
   closedAt: string | null;
@@ -26,7 +28,7 @@ export interface InboxRow extends TaskRow {
 }
 
 const COLUMNS =
-  't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.due_at, t.created_at, t.closed_at';
+  't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.delegated_from, t.due_at, t.created_at, t.closed_at';
 
 type RawTask = Record<string, string | number | null>;
 
@@ -43,6 +45,7 @@ const toTask = (r: RawTask): TaskRow => ({
   comment: r.comment as string | null,
   decidedBy: r.decided_by as string | null,
   onBehalfOf: r.on_behalf_of as string | null,
+  delegatedFrom: r.delegated_from as string | null,
   dueAt: r.due_at as string | null,
   createdAt: r.created_at as string,
   closedAt: r.closed_at as string | null,
@@ -66,8 +69,8 @@ export class TasksRepository {
   async insert(t: TaskRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, decision,
-         comment, decided_by, on_behalf_of, due_at, created_at, closed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         comment, decided_by, on_behalf_of, delegated_from, due_at, created_at, closed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         t.id,
         t.documentId,
@@ -81,6 +84,7 @@ export class TasksRepository {
         t.comment,
         t.decidedBy,
         t.onBehalfOf,
+        t.delegatedFrom,
         t.dueAt,
         t.createdAt,
         t.closedAt,
@@ -107,9 +111,11 @@ export class TasksRepository {
     ]);
   }
 
-  async reassign(id: string, toUserId: string): Promise<boolean> {
-    const changed = await this.sql.run(`UPDATE tasks SET assignee_user_id = ?, assignee_role = NULL WHERE id = ? AND status = 'open'`, [
+  /** Hands an open task to one user; the role stays, so the decision is still made in that role. */
+  async reassign(id: string, toUserId: string, fromUserId: string): Promise<boolean> {
+    const changed = await this.sql.run(`UPDATE tasks SET assignee_user_id = ?, delegated_from = ? WHERE id = ? AND status = 'open'`, [
       toUserId,
+      fromUserId,
       id,
     ]);
     return changed === 1;
@@ -117,20 +123,19 @@ export class TasksRepository {
 
   /**
    * The caller's inbox: tasks assigned to them, or to a role they hold in the task's department,
-   * newest first, keyset-paged on the time-ordered id. Done tasks are the ones they decided.
+   * newest first, keyset-paged on the time-ordered id. Done tasks include the ones they decided.
    */
   async inbox(p: Principal, status: 'open' | 'done', before: string | null, limit: number): Promise<InboxRow[]> {
     const roleGrants = p.grants.filter((g) => g.departmentId);
-    const params: unknown[] = [];
-    let who: string;
-    if (status === 'open') {
-      const parts = ['t.assignee_user_id = ?', ...roleGrants.map(() => '(t.assignee_role = ? AND t.department_id = ?)')];
-      params.push(p.id, ...roleGrants.flatMap((g) => [g.role, g.departmentId]));
-      who = `t.status = 'open' AND (${parts.join(' OR ')})`;
-    } else {
-      who = `t.status = 'done' AND t.decided_by = ?`;
-      params.push(p.id);
-    }
+    // A task handed to a user belongs to that user only; a role task to every holder of the role there.
+    const parts = [
+      't.assignee_user_id = ?',
+      ...roleGrants.map(() => '(t.assignee_user_id IS NULL AND t.assignee_role = ? AND t.department_id = ?)'),
+    ];
+    const params: unknown[] = [p.id, ...roleGrants.flatMap((g) => [g.role, g.departmentId])];
+    if (status === 'done') parts.push('t.decided_by = ?'), params.push(p.id);
+    let who = `t.status = ? AND (${parts.join(' OR ')})`;
+    params.unshift(status);
     if (before) who += ' AND t.id < ?', params.push(before);
     const rows = await this.sql.all<RawTask>(
       `SELECT ${COLUMNS}, d.title AS document_title FROM tasks t JOIN documents d ON d.id = t.document_id

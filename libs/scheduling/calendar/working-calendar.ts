@@ -1,3 +1,4 @@
+export { shanghaiDate, endOfShanghaiDay } from '@shenpi/domain';
 import { packagedYears, yearFiles, type CalendarYear } from './calendar-data.js';
 import { statutoryHolidays } from './statutory-holidays.js';
 
@@ -15,17 +16,11 @@ export interface CalendarDate {
 }
 
 const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 /** Far enough for any statutory clock; stops a loop on nonsense input. */
 const MAX_STEPS = 3660;
 
 export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
-/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at an instant. */
-export const shanghaiDate = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-
-/** The last millisecond of a Shanghai calendar day, as a UTC instant: when "by that day" ends. */
-export const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - SHANGHAI_OFFSET_MS - 1);
 
 /**
  * Chinese working days (工作日): the official calendar with its adjusted working days, from the

@@ -1,0 +1,8 @@
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at an instant: "today" for users. */
+export const shanghaiDate = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+
+/** The last millisecond of a Shanghai calendar day, as a UTC instant: when "by that day" ends. */
+export const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - SHANGHAI_OFFSET_MS - 1);
