@@ -13,6 +13,7 @@ import { HealthController } from './health/health.controller.js';
 import { DocumentVisibleGuard, TaskVisibleGuard } from './http/access.guards.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -22,7 +23,7 @@ export class AppModule {
   static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, HealthController],
+      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, HealthController],
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Engine } from '@shenpi/engine';
 import { databaseConfigFromEnv } from '@shenpi/persistence';
+import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
 import { apiConfigFromEnv } from './config.js';
@@ -8,14 +9,20 @@ import { apiConfigFromEnv } from './config.js';
 async function main() {
   const config = apiConfigFromEnv();
   const database = databaseConfigFromEnv();
-  const engine = await Engine.open({ database, shippedChains });
-  const app = await createApp(engine, config);
+  const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
+  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar) });
+  // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
+  // Redis, apps/worker does (this process only enqueues).
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl });
+  const app = await createApp(engine, config, { calendar });
   await app.listen(config.port, config.host);
   console.log(
-    `shenpi listening on http://${config.host}:${config.port} (${database.url ? 'PostgreSQL' : `SQLite ${database.sqlitePath}`}); OpenAPI at /api/docs`,
+    `shenpi listening on http://${config.host}:${config.port} (${database.url ? 'PostgreSQL' : `SQLite ${database.sqlitePath}`}, scheduler ${scheduler.kind}); OpenAPI at /api/docs`,
   );
   const stop = async () => {
     await app.close();
+    await scheduler.stop();
     await engine.close();
     process.exit(0);
   };

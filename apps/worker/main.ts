@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Engine } from '@shenpi/engine';
 import { databaseConfigFromEnv } from '@shenpi/persistence';
-import { schedulerKindFromEnv } from '@shenpi/scheduling';
+import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 
 /**
- * The deadline worker. On SQLite the job processors run inside the API process (one writer),
- * so this refuses to start; the BullMQ processors arrive with the deadlines issue.
+ * The deadline worker: BullMQ processors and the reconciler, for PostgreSQL deployments. On
+ * SQLite the API process is the only writer and fires deadlines itself, so this refuses to start.
  */
 async function main() {
   const database = databaseConfigFromEnv();
@@ -13,19 +13,26 @@ async function main() {
     console.error('apps/worker runs only on PostgreSQL (set DATABASE_URL): on SQLite the API process is the only writer.');
     process.exit(1);
   }
-  if (schedulerKindFromEnv() !== 'bullmq') {
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
     console.error('apps/worker needs REDIS_URL: without Redis the API process polls deadlines itself.');
     process.exit(1);
   }
-  const engine = await Engine.open({ database });
-  console.log('shenpi worker connected; no deadline processors are registered yet');
+  const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
+  const engine = await Engine.open({ database, planner: new CalendarDeadlinePlanner(calendar) });
+  const scheduler = await startScheduler(engine, {
+    redisUrl,
+    processors: true,
+    concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
+  });
+  console.log('shenpi worker: deadline processors and reconciler running');
   const stop = async () => {
+    await scheduler.stop();
     await engine.close();
     process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  setInterval(() => undefined, 60_000);
 }
 
 main().catch((err) => {

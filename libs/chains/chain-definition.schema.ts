@@ -6,6 +6,9 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
+  Max,
+  Min,
   IsObject,
   IsOptional,
   IsString,
@@ -27,6 +30,47 @@ export class LocalizedName {
 export class AssigneeRef {
   @IsIn(ROLES) role: Role;
   @IsIn(['document', 'office']) department: 'document' | 'office';
+}
+
+/**
+ * How long a step may take. Exactly one unit: working days on the official calendar (工作日),
+ * calendar days (a last day that is a rest day moves to the next working day, 民法典 Art. 203),
+ * a fixed date ("before 1 March of the year after the report year"), or seconds (test and demo clocks).
+ */
+export class FixedDate {
+  @IsInt() @Min(1) @Max(12) month: number;
+  @IsInt() @Min(1) @Max(31) day: number;
+  /** Counted from the document's year: 1 means the year after the report year. */
+  @IsInt() @Min(0) @Max(5) yearsAfterDocumentYear: number;
+}
+
+export class DeadlineSpec {
+  @IsOptional() @IsInt() @Min(1) @Max(3650) workingDays?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(3650) calendarDays?: number;
+  @IsOptional() @ValidateNested() @Type(() => FixedDate) before?: FixedDate;
+  @IsOptional() @IsInt() @Min(1) @Max(31_536_000) seconds?: number;
+}
+
+/** A reminder to the step's assignees, some working days (0: on the due day) or seconds before it is due. */
+export class ReminderSpec {
+  @IsOptional() @IsInt() @Min(0) @Max(365) workingDaysBefore?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(31_536_000) secondsBefore?: number;
+}
+
+/** An action taken for the assignee when nobody acted in time (e.g. approve by default). */
+export class AutoActionSpec {
+  @Matches(KEBAB, KEBAB_REASON) action: string;
+  @IsOptional() @IsInt() @Min(0) @Max(365) afterWorkingDays?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(31_536_000) afterSeconds?: number;
+  @IsOptional() @IsString() @MaxLength(500) comment?: string;
+}
+
+/** What happens when a step is overdue: tell a role, and optionally act after a further delay. */
+export class EscalationSpec {
+  @ValidateNested() @Type(() => AssigneeRef) to: AssigneeRef;
+  @IsOptional() @IsInt() @Min(0) @Max(365) afterWorkingDays?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(31_536_000) afterSeconds?: number;
+  @IsOptional() @ValidateNested() @Type(() => AutoActionSpec) then?: AutoActionSpec;
 }
 
 export class TransitionDefinition {
@@ -51,10 +95,10 @@ export class StepDefinition {
   /** Entering the step opens a task for this assignee. */
   @IsOptional() @ValidateNested() @Type(() => AssigneeRef) assignee?: AssigneeRef;
   @IsArray() @ValidateNested({ each: true }) @Type(() => TransitionDefinition) transitions: TransitionDefinition[];
-  // Reserved for the deadlines and chains issues: accepted and stored, not interpreted yet.
-  @IsOptional() @IsObject() deadline?: Record<string, unknown>;
-  @IsOptional() @IsArray() reminders?: unknown[];
-  @IsOptional() @IsObject() escalation?: Record<string, unknown>;
+  @IsOptional() @ValidateNested() @Type(() => DeadlineSpec) deadline?: DeadlineSpec;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ReminderSpec) reminders?: ReminderSpec[];
+  @IsOptional() @ValidateNested() @Type(() => EscalationSpec) escalation?: EscalationSpec;
+  // Reserved for the chains issue (content checks before an action): accepted, not interpreted yet.
   @IsOptional() @IsObject() requires?: Record<string, unknown>;
 }
 

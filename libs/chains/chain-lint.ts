@@ -71,6 +71,28 @@ export function lintChainDefinition(raw: unknown): LintResult {
     });
     if (!definition.steps.some((s) => s.final)) errors.push({ path: 'steps', reason: 'the chain has no final step' });
     definition.steps.forEach((s, i) => {
+      const timers: [string, object | undefined, string[]][] = [
+        [`steps[${i}].deadline`, s.deadline, ['workingDays', 'calendarDays', 'before', 'seconds']],
+        ...(s.reminders ?? []).map((r, j): [string, object, string[]] => [`steps[${i}].reminders[${j}]`, r, ['workingDaysBefore', 'secondsBefore']]),
+        [`steps[${i}].escalation`, s.escalation, ['afterWorkingDays', 'afterSeconds']],
+        [`steps[${i}].escalation.then`, s.escalation?.then, ['afterWorkingDays', 'afterSeconds']],
+      ];
+      for (const [path, spec, units] of timers) {
+        if (!spec) continue;
+        const given = units.filter((u) => (spec as Record<string, unknown>)[u] !== undefined);
+        const optional = path.includes('escalation');
+        if (given.length > 1 || (!optional && given.length === 0)) errors.push({ path, reason: `give exactly one of ${units.join(', ')}` });
+      }
+      if ((s.reminders?.length || s.escalation) && !s.deadline) errors.push({ path: `steps[${i}].deadline`, reason: 'reminders and escalation need a deadline' });
+      if ((s.deadline || s.reminders?.length || s.escalation) && !s.assignee) errors.push({ path: `steps[${i}].assignee`, reason: 'timers run on a step with an assignee' });
+      const then = s.escalation?.then;
+      if (then && !s.transitions.some((t) => t.action === then.action && !t.by)) {
+        errors.push({ path: `steps[${i}].escalation.then.action`, reason: `"${then.action}" is not a decision of step "${s.key}"` });
+      } else if (then && s.transitions.find((t) => t.action === then.action)?.commentRequired && !then.comment) {
+        errors.push({ path: `steps[${i}].escalation.then.comment`, reason: `"${then.action}" needs a comment` });
+      }
+    });
+    definition.steps.forEach((s, i) => {
       if (s.assignee && !s.deadline) warnings.push({ path: `steps[${i}].deadline`, reason: `step "${s.key}" has no deadline` });
     });
   }

@@ -1,10 +1,11 @@
 import type { AuditLog } from '@shenpi/audit';
 import { COMPILER_VERSION } from '@shenpi/chains';
-import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
 import { isUniqueViolation, type DocumentRow } from '@shenpi/persistence';
 import { EDITOR_ROLE } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
-import { openStepTasks } from './transition.use-case.js';
+import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { enterStep } from './step-entry.js';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface CreateDocumentCommand {
@@ -23,10 +24,12 @@ export class CreateDocumentUseCase {
     private readonly chains: ChainCatalog,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly planner: DeadlinePlanner,
+    private readonly alarm: AlarmClock,
   ) {}
 
-  execute(cmd: CreateDocumentCommand): Promise<DocumentRow> {
-    return this.writer.run(async (repos) => {
+  async execute(cmd: CreateDocumentCommand): Promise<DocumentRow> {
+    const { doc, scheduled } = await this.writer.run(async (repos) => {
       const latest = await repos.chains.latest(cmd.chain);
       if (!latest) throw validationFailed([{ field: 'chain', reason: `no chain "${cmd.chain}"` }]);
       const department = await repos.directory.department(cmd.departmentId);
@@ -67,7 +70,8 @@ export class CreateDocumentUseCase {
         }
         throw err;
       }
-      await openStepTasks(repos, chain, doc, department, at);
+      const entry = await enterStep(repos, chain, doc, department, at, this.planner);
+      doc.dueAt = entry.dueAt;
       await this.audit.append(repos, {
         category: 'transition',
         action: 'create',
@@ -78,7 +82,9 @@ export class CreateDocumentUseCase {
         to: doc.state,
         details: { version: doc.version, chain: { key: doc.chainKey, version: doc.chainVersion }, title: doc.title, year: doc.year },
       });
-      return doc;
+      return { doc, scheduled: entry.scheduled };
     });
+    this.alarm.wake(scheduled);
+    return doc;
   }
 }

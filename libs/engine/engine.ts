@@ -1,10 +1,13 @@
 import { AuditLog } from '@shenpi/audit';
-import { systemActor, systemClock, type Clock } from '@shenpi/domain';
+import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
 import { Database, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
 import { ChainCatalog } from './chain-catalog.js';
 import { CreateDocumentUseCase } from './create-document.use-case.js';
+import { DeadlineFiringUseCase } from './deadline-firing.use-case.js';
+import { noDeadlines, type DeadlinePlanner } from './deadline-planner.port.js';
 import { DirectoryUseCase } from './directory.use-case.js';
+import { NotificationsUseCase } from './notifications.use-case.js';
 import { Queries } from './queries.js';
 import { SecurityAudit } from './security-audit.js';
 import { TransitionUseCase } from './transition.use-case.js';
@@ -15,6 +18,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** Chain definitions that ship with the service; published (as a new version if changed) at start. */
   shippedChains?: readonly unknown[];
+  /** Computes deadline instants (libs/scheduling's calendar planner); without one, steps get no timers. */
+  planner?: DeadlinePlanner;
 }
 
 /** The composition root of the use cases: the API, the worker and the CLI each open one. */
@@ -28,29 +33,42 @@ export class Engine {
   readonly directory: DirectoryUseCase;
   readonly security: SecurityAudit;
   readonly queries: Queries;
+  readonly deadlines: DeadlineFiringUseCase;
+  readonly notifications: NotificationsUseCase;
+  /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
+  readonly alarm: AlarmClock;
+  private alarmTarget: AlarmClock = silentAlarmClock;
 
   private constructor(
     readonly database: Database,
     readonly clock: Clock,
+    planner: DeadlinePlanner,
   ) {
+    this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database);
     this.audit = new AuditLog(clock);
     this.chains = new ChainCatalog(this.audit, clock);
-    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock);
-    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock);
+    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner, this.alarm);
+    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner, this.alarm);
+    this.deadlines = new DeadlineFiringUseCase(this.writer, this.chains, this.transition, this.audit, clock, this.alarm);
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
     this.queries = new Queries(database, this.chains, this.audit);
+    this.notifications = new NotificationsUseCase(this.writer, clock);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const database = await Database.open(options.database);
-    const engine = new Engine(database, options.clock ?? systemClock);
+    const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines);
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publish(repos, definition, systemActor('startup')));
     }
     return engine;
+  }
+
+  useAlarmClock(alarm: AlarmClock): void {
+    this.alarmTarget = alarm;
   }
 
   async close(): Promise<void> {

@@ -10,3 +10,7 @@ export * from './security-audit.js';
 export * from './transition.use-case.js';
 export * from './views.js';
 export * from './writer-queue.js';
+export * from './deadline-planner.port.js';
+export * from './deadline-firing.use-case.js';
+export * from './step-entry.js';
+export * from './notifications.use-case.js';

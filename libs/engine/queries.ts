@@ -92,6 +92,12 @@ export class Queries {
     return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
   }
 
+  async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number) {
+    const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1);
+    const { rows: items, nextCursor } = page(rows, limit, (n) => n.id);
+    return { items, nextCursor };
+  }
+
   /** Supervisors read the entries of the departments they oversee; global admins read all. */
   async auditEntries(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>, cursor: string | undefined, limit: number) {
     const scope = await this.auditScope(p);

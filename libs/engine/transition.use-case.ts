@@ -6,17 +6,19 @@ import {
   DomainError,
   ErrorCode,
   holdsRole,
-  newId,
   notFound,
   validationFailed,
   type Actor,
+  type AlarmClock,
   type Clock,
   type Principal,
   type Role,
   shanghaiDate,
 } from '@shenpi/domain';
-import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
+import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { enterStep, leaveStep } from './step-entry.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -32,11 +34,16 @@ export interface TransitionCommand {
   edit?: { title?: string; content?: string };
   disclosure?: { url: string; publishedOn: string };
   delegateTo?: string;
+  /** Set for events the scheduler applies (an automatic action): no access checks, the system acts. */
+  system?: Actor;
+  /** Added to the audit entry's details (e.g. the deadline that caused it). */
+  auditDetails?: Record<string, unknown>;
 }
 
 export interface TransitionResult {
   document: DocumentRow;
   task?: TaskRow;
+  scheduled: DeadlineRow[];
 }
 
 /** What the event does besides moving the machine: decided against the state before writing. */
@@ -56,10 +63,19 @@ export class TransitionUseCase {
     private readonly chains: ChainCatalog,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly planner: DeadlinePlanner,
+    private readonly alarm: AlarmClock,
   ) {}
 
-  execute(cmd: TransitionCommand): Promise<TransitionResult> {
-    return this.writer.run((repos) => this.apply(repos, cmd));
+  async execute(cmd: TransitionCommand): Promise<TransitionResult> {
+    const result = await this.writer.run((repos) => this.apply(repos, cmd));
+    this.alarm.wake(result.scheduled);
+    return result;
+  }
+
+  /** For another use case's transaction (the scheduler's automatic actions); the caller wakes the alarm clock. */
+  applyInTransaction(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
+    return this.apply(repos, cmd);
   }
 
   /**
@@ -69,7 +85,7 @@ export class TransitionUseCase {
    */
   private async apply(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
     const doc = await repos.documents.get(cmd.documentId);
-    if (!doc || !(await repos.documents.isVisible(cmd.principal, doc.id))) {
+    if (!doc || (!cmd.system && !(await repos.documents.isVisible(cmd.principal, doc.id)))) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: cmd.action, documentId: cmd.documentId, taskId: cmd.taskId });
     }
     const department = (await repos.directory.department(doc.departmentId))!;
@@ -123,16 +139,19 @@ export class TransitionUseCase {
       const decided = await repos.tasks.decide(task.id, {
         decision: cmd.action,
         comment: cmd.comment ?? null,
-        decidedBy: cmd.principal.id,
+        decidedBy: plan.actor.id,
         onBehalfOf: plan.actor.onBehalfOf,
         at,
       });
       if (!decided) throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
       task = await repos.tasks.get(task.id);
     }
+    let scheduled: DeadlineRow[] = [];
     if (next.stateKey !== from) {
-      await repos.tasks.cancelOpen(doc.id, from, at);
-      await openStepTasks(repos, chain, updated, department, at);
+      await leaveStep(repos, doc.id, from, at);
+      const entry = await enterStep(repos, chain, updated, department, at, this.planner);
+      updated.dueAt = entry.dueAt;
+      scheduled = entry.scheduled;
     }
 
     await this.audit.append(repos, {
@@ -145,14 +164,14 @@ export class TransitionUseCase {
       to: next.stateKey,
       details: this.details(cmd, updated, task),
     });
-    return { document: updated, task };
+    return { document: updated, task, scheduled };
   }
 
   /** Decisions and delegation: the task must be the caller's and still open. */
   private async planTaskAction(repos: Repositories, cmd: TransitionCommand, doc: DocumentRow, chain: CompiledChain): Promise<Plan> {
     const task = await repos.tasks.get(cmd.taskId!);
     if (!task || task.documentId !== doc.id) throw notFound('task');
-    if (!isAssignedTo(task, cmd.principal)) {
+    if (!cmd.system && !isAssignedTo(task, cmd.principal)) {
       throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', {
         action: cmd.action,
         documentId: doc.id,
@@ -162,7 +181,9 @@ export class TransitionUseCase {
     }
     if (task.status !== 'open') throw new DomainError(ErrorCode.TASK_NOT_OPEN, `the task is ${task.status}`, { status: task.status });
     // Whoever handed the task on is who the decision is made for (转交); the role is the task's.
-    const actor: Actor = { type: 'user', id: cmd.principal.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom };
+    const actor: Actor = cmd.system
+      ? { ...cmd.system, role: task.assigneeRole, departmentId: task.departmentId }
+      : { type: 'user', id: cmd.principal.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom };
     if (cmd.action === 'delegate') {
       await this.checkDelegate(repos, cmd, task, doc);
       return { actor, task };
@@ -210,7 +231,7 @@ export class TransitionUseCase {
   }
 
   private details(cmd: TransitionCommand, doc: DocumentRow, task: TaskRow | undefined): Record<string, unknown> {
-    const details: Record<string, unknown> = { version: doc.version };
+    const details: Record<string, unknown> = { version: doc.version, ...cmd.auditDetails };
     if (cmd.comment) details.comment = cmd.comment;
     if (task) details.taskId = task.id;
     if (cmd.returnTo) details.returnTo = cmd.returnTo;
@@ -236,32 +257,4 @@ export class TransitionUseCase {
   private forbidden(cmd: TransitionCommand, doc: DocumentRow, message: string) {
     return new AccessDenied(ErrorCode.FORBIDDEN, message, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId });
   }
-}
-
-/** Entering a step with an assignee opens one task for it, in the department the step names. */
-export async function openStepTasks(repos: Repositories, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow, at: string) {
-  const step = chain.step(doc.state);
-  if (!step.assignee) return;
-  const departmentId = resolveDepartment(step.assignee, doc, department);
-  if (!departmentId) {
-    throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${step.key} to`);
-  }
-  await repos.tasks.insert({
-    id: newId(),
-    documentId: doc.id,
-    stepKey: step.key,
-    round: (doc.context as { rounds?: Record<string, number> }).rounds?.[step.key] ?? 1,
-    departmentId,
-    assigneeRole: step.assignee.role,
-    assigneeUserId: null,
-    status: 'open',
-    decision: null,
-    comment: null,
-    decidedBy: null,
-    onBehalfOf: null,
-    delegatedFrom: null,
-    dueAt: null,
-    createdAt: at,
-    closedAt: null,
-  });
 }

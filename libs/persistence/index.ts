@@ -6,3 +6,5 @@ export type { DocumentRow, DocumentFilter } from './repositories/documents.repos
 export type { TaskRow, TaskStatus, InboxRow } from './repositories/tasks.repository.js';
 export type { ChainVersionRow } from './repositories/chain-versions.repository.js';
 export type { AuditRow, AuditFilter } from './repositories/audit-entries.repository.js';
+export type { DeadlineRow, DeadlineKind, DeadlineStatus } from './repositories/deadlines.repository.js';
+export type { NotificationRow } from './repositories/notifications.repository.js';

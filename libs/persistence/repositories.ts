@@ -1,8 +1,10 @@
 import type { Sql } from './sql.js';
 import { AuditEntriesRepository } from './repositories/audit-entries.repository.js';
 import { ChainVersionsRepository } from './repositories/chain-versions.repository.js';
+import { DeadlinesRepository } from './repositories/deadlines.repository.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
 import { DocumentsRepository } from './repositories/documents.repository.js';
+import { NotificationsRepository } from './repositories/notifications.repository.js';
 import { TasksRepository } from './repositories/tasks.repository.js';
 
 /** Every repository bound to one connection or transaction. */
@@ -12,6 +14,8 @@ export class Repositories {
   readonly tasks: TasksRepository;
   readonly chains: ChainVersionsRepository;
   readonly audit: AuditEntriesRepository;
+  readonly deadlines: DeadlinesRepository;
+  readonly notifications: NotificationsRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -19,5 +23,7 @@ export class Repositories {
     this.tasks = new TasksRepository(sql);
     this.chains = new ChainVersionsRepository(sql);
     this.audit = new AuditEntriesRepository(sql);
+    this.deadlines = new DeadlinesRepository(sql);
+    this.notifications = new NotificationsRepository(sql);
   }
 }

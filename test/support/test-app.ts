@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import type { DatabaseConfig } from '@shenpi/persistence';
+import { CalendarDeadlinePlanner, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from '../../apps/api/app.js';
 
@@ -37,6 +38,9 @@ export function testDatabase(): DatabaseConfig & { drop(): Promise<void> } {
   return { sqlitePath: join(dir, 'shenpi.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+export const testCalendar = WorkingCalendar.load();
+export const testPlanner = new CalendarDeadlinePlanner(testCalendar);
+
 export interface TestApp {
   app: NestFastifyApplication;
   engine: Engine;
@@ -49,9 +53,9 @@ export interface TestApp {
 
 /** A real server on a real database with the demo organisation seeded. */
 export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'))): Promise<TestApp> {
-  const engine = await Engine.open({ database, clock, shippedChains });
+  const engine = await Engine.open({ database, clock, shippedChains, planner: testPlanner });
   await engine.directory.seedDemo(PASSWORD);
-  const app = await createApp(engine, JWT, { logger: false, swaggerUi: false });
+  const app = await createApp(engine, JWT, { logger: false, swaggerUi: false, calendar: testCalendar });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const tokens = new Map<string, string>();

@@ -55,6 +55,15 @@ export class DirectoryRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Who holds a role in a department: the recipients of a role's notifications. */
+  async holders(role: Role, departmentId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ user_id: string }>('SELECT user_id FROM role_grants WHERE role = ? AND department_id = ? ORDER BY user_id', [
+      role,
+      departmentId,
+    ]);
+    return rows.map((r) => r.user_id);
+  }
+
   async userByUsername(username: string): Promise<UserRow | undefined> {
     const r = await this.sql.one<RawUser>('SELECT id, username, display_name, password_hash FROM users WHERE username = ?', [username]);
     return r && toUser(r);

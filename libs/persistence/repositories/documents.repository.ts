@@ -151,6 +151,11 @@ export class DocumentsRepository {
     return changed === 1;
   }
 
+  /** The due instant of the step the document is in (null when it has none); not a change of the document. */
+  async setDueAt(id: string, dueAt: string | null): Promise<void> {
+    await this.sql.run('UPDATE documents SET due_at = ? WHERE id = ?', [dueAt, id]);
+  }
+
   /** Newest first, keyset-paged on the time-ordered id. `content` is left out of lists. */
   async listVisible(p: Principal, filter: DocumentFilter, before: string | null, limit: number): Promise<DocumentRow[]> {
     const v = visibility(p);

@@ -1,0 +1,143 @@
+import type { AuditLog } from '@shenpi/audit';
+import type { CompiledChain } from '@shenpi/chains';
+import { DomainError, newId, systemActor, type Actor, type AlarmClock, type Clock, type Principal, type Role } from '@shenpi/domain';
+import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import { resolveDepartment } from './access-rules.js';
+import type { ChainCatalog } from './chain-catalog.js';
+import type { TransitionUseCase } from './transition.use-case.js';
+import type { WriterQueue } from './writer-queue.js';
+
+export type FireOutcome = 'fired' | 'skipped' | 'not-due' | 'failed';
+
+const SCHEDULER: Actor = systemActor('scheduler');
+const SCHEDULER_PRINCIPAL: Principal = { id: SCHEDULER.id, username: 'scheduler', displayName: '系统 / System', grants: [] };
+
+const AUDIT_ACTION: Record<Exclude<DeadlineRow['kind'], 'auto-action'>, string> = {
+  reminder: 'remind',
+  due: 'deadline-passed',
+  escalation: 'escalate',
+};
+
+/**
+ * Turns one due deadline row into its effect, in one transaction: the conditional claim of the
+ * row (so a duplicate delivery does nothing), notifications, and an audit entry with the system
+ * as actor; an automatic action goes through the transition use case like any decision.
+ */
+export class DeadlineFiringUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly chains: ChainCatalog,
+    private readonly transition: TransitionUseCase,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly alarm: AlarmClock,
+  ) {}
+
+  async fire(deadlineId: string): Promise<FireOutcome> {
+    const { outcome, scheduled } = await this.writer.run(async (repos) => {
+      const row = await repos.deadlines.get(deadlineId);
+      const now = this.clock.now().toISOString();
+      if (!row || row.status !== 'pending') return { outcome: 'skipped' as const, scheduled: [] };
+      if (row.fireAt > now) return { outcome: 'not-due' as const, scheduled: [] };
+      if (!(await repos.deadlines.claim(row.id, now))) return { outcome: 'skipped' as const, scheduled: [] };
+      return this.apply(repos, row, now);
+    });
+    this.alarm.wake(scheduled);
+    return outcome;
+  }
+
+  /** Fires every pending row due by now; returns how many fired. The embedded poller and the reconciler call this. */
+  async fireDue(limit = 500): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const due = await this.writer.run((repos) => repos.deadlines.due(this.clock.now().toISOString(), limit));
+      for (const row of due) if ((await this.fire(row.id)) === 'fired') fired++;
+      if (due.length < limit) return fired;
+    }
+  }
+
+  private async apply(repos: Repositories, row: DeadlineRow, now: string): Promise<{ outcome: FireOutcome; scheduled: DeadlineRow[] }> {
+    const doc = (await repos.documents.get(row.documentId))!;
+    const task = row.taskId ? await repos.tasks.get(row.taskId) : undefined;
+    const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
+    const details = { deadlineId: row.id, kind: row.kind, fireAt: row.fireAt, provisional: row.provisional, taskId: row.taskId, dueAt: task?.dueAt ?? null };
+    if (row.kind === 'auto-action') return this.autoAction(repos, row, doc, details);
+
+    const recipients = row.kind === 'escalation' ? await this.escalationRecipients(repos, row, doc) : await this.assignees(repos, task);
+    const message = this.message(row, doc, chain);
+    for (const userId of recipients) {
+      await repos.notifications.insert({ id: newId(), userId, kind: AUDIT_ACTION[row.kind], documentId: doc.id, taskId: row.taskId, message, details, createdAt: now, readAt: null });
+    }
+    await this.audit.append(repos, {
+      category: 'transition',
+      action: AUDIT_ACTION[row.kind],
+      actor: SCHEDULER,
+      departmentId: doc.departmentId,
+      documentId: doc.id,
+      from: doc.state,
+      to: doc.state,
+      details: { ...details, recipients, ...(row.kind === 'escalation' ? { to: row.payload.to } : {}) },
+    });
+    return { outcome: 'fired', scheduled: [] };
+  }
+
+  /** In a savepoint: an action the machine refuses is recorded as failed instead of undoing the claim. */
+  private async autoAction(repos: Repositories, row: DeadlineRow, doc: DocumentRow, details: Record<string, unknown>) {
+    const action = row.payload.action as string;
+    await repos.sql.run('SAVEPOINT auto_action');
+    try {
+      const result = await this.transition.applyInTransaction(repos, {
+        documentId: doc.id,
+        taskId: row.taskId ?? undefined,
+        action,
+        comment: (row.payload.comment as string | null) ?? `逾期自动${action} / automatic ${action} after the deadline`,
+        principal: SCHEDULER_PRINCIPAL,
+        system: SCHEDULER,
+        auditDetails: { automatic: details },
+      });
+      await repos.sql.run('RELEASE SAVEPOINT auto_action');
+      return { outcome: 'fired' as const, scheduled: result.scheduled };
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await repos.sql.run('ROLLBACK TO SAVEPOINT auto_action');
+      await this.audit.append(repos, {
+        category: 'transition',
+        action,
+        result: 'failure',
+        actor: SCHEDULER,
+        departmentId: doc.departmentId,
+        documentId: doc.id,
+        from: doc.state,
+        to: doc.state,
+        details: { automatic: details, code: err.code, reason: err.message },
+      });
+      return { outcome: 'failed' as const, scheduled: [] };
+    }
+  }
+
+  private async assignees(repos: Repositories, task: TaskRow | undefined): Promise<string[]> {
+    if (!task) return [];
+    if (task.assigneeUserId) return [task.assigneeUserId];
+    return task.assigneeRole ? repos.directory.holders(task.assigneeRole, task.departmentId) : [];
+  }
+
+  private async escalationRecipients(repos: Repositories, row: DeadlineRow, doc: DocumentRow): Promise<string[]> {
+    const to = row.payload.to as { role: Role; department: 'document' | 'office' };
+    const department = (await repos.directory.department(doc.departmentId))!;
+    const departmentId = resolveDepartment(to, doc, department);
+    return departmentId ? repos.directory.holders(to.role, departmentId) : [];
+  }
+
+  private message(row: DeadlineRow, doc: DocumentRow, chain: CompiledChain): string {
+    const step = chain.step(row.stepKey).name;
+    const due = new Date(Date.parse(String(row.payload.dueAt ?? row.fireAt)) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    switch (row.kind) {
+      case 'reminder':
+        return `提醒：《${doc.title}》${step.zh}将于北京时间 ${due} 到期 / Reminder: ${step.en} of "${doc.title}" is due ${due} (Beijing time)`;
+      case 'due':
+        return `逾期：《${doc.title}》${step.zh}已超过办理期限 / Overdue: ${step.en} of "${doc.title}" passed its deadline`;
+      default:
+        return `督办：《${doc.title}》${step.zh}逾期未办，请督促 / Escalation: ${step.en} of "${doc.title}" is overdue`;
+    }
+  }
+}

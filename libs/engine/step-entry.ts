@@ -1,0 +1,80 @@
+import type { CompiledChain } from '@shenpi/chains';
+import { DomainError, ErrorCode, newId } from '@shenpi/domain';
+import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
+import { resolveDepartment } from './access-rules.js';
+import type { DeadlinePlanner } from './deadline-planner.port.js';
+
+export interface StepEntry {
+  dueAt: string | null;
+  /** Deadline rows written: handed to the alarm clock after commit. */
+  scheduled: DeadlineRow[];
+}
+
+/**
+ * Entering a step opens its task (in the department the step names) and writes its deadline
+ * rows, in the caller's transaction; the document's dueAt follows the step's due row.
+ */
+export async function enterStep(
+  repos: Repositories,
+  chain: CompiledChain,
+  doc: DocumentRow,
+  department: DepartmentRow,
+  at: string,
+  planner: DeadlinePlanner,
+): Promise<StepEntry> {
+  const step = chain.step(doc.state);
+  if (!step.assignee) {
+    if (doc.dueAt !== null) await repos.documents.setDueAt(doc.id, null);
+    return { dueAt: null, scheduled: [] };
+  }
+  const departmentId = resolveDepartment(step.assignee, doc, department);
+  if (!departmentId) {
+    throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${step.key} to`);
+  }
+  const round = (doc.context as { rounds?: Record<string, number> }).rounds?.[step.key] ?? 1;
+  const timers = planner.plan(step, new Date(at), doc.year);
+  const dueAt = timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null;
+  const taskId = newId(new Date(at).getTime());
+  await repos.tasks.insert({
+    id: taskId,
+    documentId: doc.id,
+    stepKey: step.key,
+    round,
+    departmentId,
+    assigneeRole: step.assignee.role,
+    assigneeUserId: null,
+    status: 'open',
+    decision: null,
+    comment: null,
+    decidedBy: null,
+    onBehalfOf: null,
+    delegatedFrom: null,
+    dueAt,
+    createdAt: at,
+    closedAt: null,
+  });
+  const scheduled: DeadlineRow[] = timers.map((t) => ({
+    id: newId(new Date(at).getTime()),
+    documentId: doc.id,
+    taskId,
+    stepKey: step.key,
+    round,
+    kind: t.kind,
+    fireAt: t.fireAt.toISOString(),
+    status: 'pending',
+    provisional: t.provisional,
+    payload: t.payload,
+    version: 1,
+    createdAt: at,
+    firedAt: null,
+  }));
+  for (const row of scheduled) await repos.deadlines.insert(row);
+  if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, dueAt);
+  return { dueAt, scheduled };
+}
+
+/** Leaving a step cancels what is still open there: tasks and timers. */
+export async function leaveStep(repos: Repositories, documentId: string, stepKey: string, at: string): Promise<void> {
+  await repos.tasks.cancelOpen(documentId, stepKey, at);
+  await repos.deadlines.cancelPending(documentId, stepKey);
+}

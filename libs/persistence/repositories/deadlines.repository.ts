@@ -1,0 +1,102 @@
+import type { Sql } from '../sql.js';
+
+export type DeadlineKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
+export type DeadlineStatus = 'pending' | 'fired' | 'cancelled';
+
+export interface DeadlineRow {
+  id: string;
+  documentId: string;
+  taskId: string | null;
+  stepKey: string;
+  round: number;
+  kind: DeadlineKind;
+  fireAt: string;
+  status: DeadlineStatus;
+  provisional: boolean;
+  payload: Record<string, unknown>;
+  version: number;
+  createdAt: string;
+  firedAt: string | null;
+}
+
+const COLUMNS = 'id, document_id, task_id, step_key, round, kind, fire_at, status, provisional, payload, version, created_at, fired_at';
+
+type Raw = Record<string, string | number | null>;
+
+const toRow = (r: Raw): DeadlineRow => ({
+  id: r.id as string,
+  documentId: r.document_id as string,
+  taskId: r.task_id as string | null,
+  stepKey: r.step_key as string,
+  round: Number(r.round),
+  kind: r.kind as DeadlineKind,
+  fireAt: r.fire_at as string,
+  status: r.status as DeadlineStatus,
+  provisional: Number(r.provisional) === 1,
+  payload: JSON.parse(r.payload as string),
+  version: Number(r.version),
+  createdAt: r.created_at as string,
+  firedAt: r.fired_at as string | null,
+});
+
+export class DeadlinesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(d: DeadlineRow): Promise<void> {
+    await this.sql.run(`INSERT INTO deadlines (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      d.id,
+      d.documentId,
+      d.taskId,
+      d.stepKey,
+      d.round,
+      d.kind,
+      d.fireAt,
+      d.status,
+      d.provisional ? 1 : 0,
+      JSON.stringify(d.payload),
+      d.version,
+      d.createdAt,
+      d.firedAt,
+    ]);
+  }
+
+  async get(id: string): Promise<DeadlineRow | undefined> {
+    const r = await this.sql.one<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE id = ?`, [id]);
+    return r && toRow(r);
+  }
+
+  /** The claim that makes a duplicate delivery harmless: only one caller turns pending into fired. */
+  async claim(id: string, at: string): Promise<boolean> {
+    return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND status = 'pending'`, [at, id])) === 1;
+  }
+
+  /** Leaving a step cancels its timers. */
+  async cancelPending(documentId: string, stepKey: string): Promise<number> {
+    return this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE document_id = ? AND step_key = ? AND status = 'pending'`, [
+      documentId,
+      stepKey,
+    ]);
+  }
+
+  /** Pending rows due at or before `until`, oldest first: what the poller and the reconciler fire. */
+  async due(until: string, limit: number): Promise<DeadlineRow[]> {
+    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE status = 'pending' AND fire_at <= ? ORDER BY fire_at, id LIMIT ?`, [until, limit]);
+    return rows.map(toRow);
+  }
+
+  /** Pending rows after `afterId` in id order: the reconciler's walk over everything still to fire. */
+  async pendingPage(afterId: string, limit: number): Promise<DeadlineRow[]> {
+    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`, [afterId, limit]);
+    return rows.map(toRow);
+  }
+
+  async nextFireAt(): Promise<string | null> {
+    const r = await this.sql.one<{ fire_at: string }>(`SELECT MIN(fire_at) AS fire_at FROM deadlines WHERE status = 'pending'`);
+    return r?.fire_at ?? null;
+  }
+
+  async forDocument(documentId: string): Promise<DeadlineRow[]> {
+    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE document_id = ? ORDER BY fire_at, id`, [documentId]);
+    return rows.map(toRow);
+  }
+}

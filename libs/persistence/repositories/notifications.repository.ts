@@ -1,0 +1,61 @@
+import type { Sql } from '../sql.js';
+
+export interface NotificationRow {
+  id: string;
+  userId: string;
+  kind: string;
+  documentId: string | null;
+  taskId: string | null;
+  message: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+  readAt: string | null;
+}
+
+const COLUMNS = 'id, user_id, kind, document_id, task_id, message, details, created_at, read_at';
+type Raw = Record<string, string | null>;
+
+const toRow = (r: Raw): NotificationRow => ({
+  id: r.id!,
+  userId: r.user_id!,
+  kind: r.kind!,
+  documentId: r.document_id,
+  taskId: r.task_id,
+  message: r.message!,
+  details: JSON.parse(r.details!),
+  createdAt: r.created_at!,
+  readAt: r.read_at,
+});
+
+export class NotificationsRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(n: NotificationRow): Promise<void> {
+    await this.sql.run(`INSERT INTO notifications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      n.id,
+      n.userId,
+      n.kind,
+      n.documentId,
+      n.taskId,
+      n.message,
+      JSON.stringify(n.details),
+      n.createdAt,
+      n.readAt,
+    ]);
+  }
+
+  /** A user's notifications, newest first, keyset-paged on the time-ordered id. */
+  async forUser(userId: string, unreadOnly: boolean, before: string | null, limit: number): Promise<NotificationRow[]> {
+    const where = ['user_id = ?'];
+    const params: unknown[] = [userId];
+    if (unreadOnly) where.push('read_at IS NULL');
+    if (before) where.push('id < ?'), params.push(before);
+    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit]);
+    return rows.map(toRow);
+  }
+
+  async markRead(id: string, userId: string, at: string): Promise<boolean> {
+    const changed = await this.sql.run('UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?', [at, id, userId]);
+    return changed === 1;
+  }
+}
