@@ -1,0 +1,142 @@
+import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import { EmbeddedPoller } from '@shenpi/scheduling';
+import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
+import { timedAnnualReport } from '../support/timed-chain.js';
+
+/** Deadline rows on the real database, fired by the embedded poller as the injected clock moves. */
+describe('deadlines', () => {
+  const database = testDatabase();
+  const clock = new ManualClock(new Date('2026-09-30T02:00:00.000Z'));
+  let engine: Engine;
+  let poller: EmbeddedPoller;
+  const users: Record<string, Principal> = {};
+
+  const rows = (documentId: string) => engine.writer.run((r) => r.deadlines.forDocument(documentId));
+  const audit = (documentId: string) =>
+    engine.database.reader.all<{ action: string; actor_type: string; actor_id: string; result: string }>(
+      'SELECT action, actor_type, actor_id, result FROM audit_entries WHERE document_id = ? ORDER BY seq',
+      [documentId],
+    );
+  const inbox = async (user: string) => (await engine.queries.notifications(users[user], false, undefined, 200)).items;
+  const submitted = async (year: number) => {
+    const doc = await engine.createDocument.execute({ principal: users.drafter, chain: 'annual-report-timed', title: `报告${year}`, year, departmentId: 'city-sti' });
+    await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: users.drafter });
+    return doc.id;
+  };
+
+  beforeAll(async () => {
+    engine = await Engine.open({ database, clock, planner: testPlanner });
+    await engine.directory.seedDemo(PASSWORD);
+    await engine.writer.run((r) => engine.chains.publish(r, timedAnnualReport(), systemActor('test')));
+    for (const u of ['drafter', 'counsel', 'secretary', 'leader', 'office']) users[u] = (await engine.authentication.login(u, PASSWORD))!;
+    poller = new EmbeddedPoller(engine);
+  });
+  afterAll(async () => {
+    await poller.stop();
+    await engine.close();
+    await database.drop();
+  });
+
+  it('writes the step timers with the transition and shows dueAt on the task and the document', async () => {
+    const id = await submitted(2025);
+    const timers = await rows(id);
+    expect(timers.map((t) => [t.kind, t.stepKey, t.status, t.fireAt])).toEqual([
+      ['reminder', 'legal-review', 'pending', '2026-09-30T02:00:30.000Z'],
+      ['due', 'legal-review', 'pending', '2026-09-30T02:01:00.000Z'],
+      ['escalation', 'legal-review', 'pending', '2026-09-30T02:01:30.000Z'],
+      ['auto-action', 'legal-review', 'pending', '2026-09-30T02:02:00.000Z'],
+    ]);
+    const view = await engine.queries.document(users.counsel, id);
+    expect(view.dueAt).toBe('2026-09-30T02:01:00.000Z');
+    expect(view.openTasks[0].dueAt).toBe('2026-09-30T02:01:00.000Z');
+    await engine.transition.execute({ documentId: id, action: 'withdraw', principal: users.drafter });
+    expect((await rows(id)).map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect((await engine.queries.document(users.drafter, id)).dueAt).toBeNull();
+  });
+
+  it('fires reminder, deadline, escalation and automatic approval, each exactly once, audited and notified', async () => {
+    clock.set('2026-09-30T03:00:00.000Z');
+    const id = await submitted(2024);
+    const counselBefore = (await inbox('counsel')).length;
+    expect(await poller.tick()).toBe(0);
+
+    clock.advance(31_000);
+    expect(await poller.tick()).toBe(1);
+    expect(await poller.tick()).toBe(0);
+    const reminders = (await inbox('counsel')).slice(0, (await inbox('counsel')).length - counselBefore);
+    expect(reminders.map((n) => [n.kind, n.documentId])).toEqual([['remind', id]]);
+    expect(reminders[0].message).toContain('提醒');
+
+    clock.advance(30_000);
+    expect(await poller.tick()).toBe(1);
+    clock.advance(30_000);
+    expect(await poller.tick()).toBe(1);
+    const leader = await inbox('leader');
+    expect(leader.filter((n) => n.documentId === id).map((n) => n.kind)).toEqual(['escalate']);
+
+    clock.advance(30_000);
+    expect(await poller.tick()).toBe(1);
+    expect(await poller.tick()).toBe(0);
+    const doc = await engine.queries.document(users.secretary, id);
+    expect(doc.state).toBe('party-group-review');
+    // Entered 2026-09-30 (Wednesday): one working day after the National Day break is 8 October.
+    expect(doc.dueAt).toBe('2026-10-08T15:59:59.999Z');
+
+    const entries = await audit(id);
+    expect(entries.map((e) => `${e.action}:${e.actor_type}`)).toEqual([
+      'create:user',
+      'submit:user',
+      'remind:system',
+      'deadline-passed:system',
+      'escalate:system',
+      'approve:system',
+    ]);
+    const legal = (await rows(id)).filter((r) => r.stepKey === 'legal-review');
+    expect(legal.map((r) => r.status)).toEqual(['fired', 'fired', 'fired', 'fired']);
+    const verify = await engine.audit.verify(new (await import('@shenpi/persistence')).Repositories(engine.database.reader));
+    expect(verify.ok).toBe(true);
+  });
+
+  it('a decision before the deadline cancels the timers; a duplicate delivery fires nothing', async () => {
+    clock.set('2026-11-02T02:00:00.000Z');
+    const id = await submitted(2023);
+    const [task] = (await engine.queries.document(users.counsel, id)).openTasks;
+    await engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: users.counsel });
+    const legal = (await rows(id)).filter((r) => r.stepKey === 'legal-review');
+    expect(legal.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    clock.advance(10 * 60_000);
+    await poller.tick();
+    expect(await engine.deadlines.fire(legal[3].id)).toBe('skipped');
+    expect((await audit(id)).map((e) => e.action)).toEqual(['create', 'submit', 'approve']);
+  });
+
+  it('a deadline that races a decision: exactly one approval wins', async () => {
+    clock.set('2026-11-03T02:00:00.000Z');
+    const id = await submitted(2022);
+    const [task] = (await engine.queries.document(users.counsel, id)).openTasks;
+    clock.advance(121_000);
+    const due = (await rows(id)).filter((r) => r.status === 'pending');
+    const outcomes = await Promise.allSettled([
+      engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: users.counsel }),
+      ...due.map((r) => engine.deadlines.fire(r.id)),
+    ]);
+    const approvals = (await audit(id)).filter((e) => e.action === 'approve' && e.result === 'success');
+    expect(approvals).toHaveLength(1);
+    expect((await engine.queries.document(users.secretary, id)).state).toBe('party-group-review');
+    expect(outcomes[0].status === 'fulfilled' || (outcomes[0] as PromiseRejectedResult).reason.code).toBeTruthy();
+  });
+
+  it('a fixed date is the end of the day before it, in Beijing time', async () => {
+    clock.set('2026-11-04T02:00:00.000Z');
+    const id = await submitted(2021);
+    const [legal] = (await engine.queries.document(users.counsel, id)).openTasks;
+    await engine.transition.execute({ documentId: id, taskId: legal.id, action: 'approve', principal: users.counsel });
+    const [party] = (await engine.queries.document(users.secretary, id)).openTasks;
+    await engine.transition.execute({ documentId: id, taskId: party.id, action: 'approve', principal: users.secretary });
+    const view = await engine.queries.document(users.office, id);
+    expect(view.state).toBe('office-review');
+    // "Before 1 March of the year after the report year" for 2021: end of 28 February 2022, Beijing.
+    expect(view.dueAt).toBe('2022-02-28T15:59:59.999Z');
+  });
+});
