@@ -63,6 +63,22 @@ export class CompiledChain {
     return this.step(stepKey).transitions.find((t) => t.action === action);
   }
 
+  /**
+   * The way forward from a step when every decision approves: each step's first transition that
+   * moves on to a later step. Planning counts the remaining steps along it.
+   */
+  mainPath(from: string): StepDefinition[] {
+    const order = this.definition.steps.map((s) => s.key);
+    const path: StepDefinition[] = [];
+    for (let step = this.step(from); !step.final; ) {
+      const forward = step.transitions.find((t) => t.to && order.indexOf(t.to) > order.indexOf(step.key));
+      if (!forward || path.length > order.length) break;
+      step = this.step(forward.to!);
+      path.push(step);
+    }
+    return path;
+  }
+
   /** Every action any step declares, with who may take it: for 403-versus-409 decisions. */
   declaredActions(): TransitionDefinition[] {
     return this.definition.steps.flatMap((s) => s.transitions);

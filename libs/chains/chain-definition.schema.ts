@@ -102,6 +102,14 @@ export class StepDefinition {
   @IsOptional() @IsObject() requires?: Record<string, unknown>;
 }
 
+/** A date the chain as a whole must meet: `step` entered before `before` (e.g. submitted by 1 March). */
+export class MilestoneSpec {
+  @Matches(KEBAB, KEBAB_REASON) key: string;
+  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @Matches(KEBAB, KEBAB_REASON) step: string;
+  @ValidateNested() @Type(() => FixedDate) before: FixedDate;
+}
+
 export class ChainDefinition {
   @Matches(KEBAB, KEBAB_REASON) key: string;
   @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
@@ -109,4 +117,5 @@ export class ChainDefinition {
   /** At most one live document per department and year (the annual report). */
   @IsOptional() @IsBoolean() uniquePerDepartmentAndYear?: boolean;
   @IsArray() @ArrayMinSize(2) @ValidateNested({ each: true }) @Type(() => StepDefinition) steps: StepDefinition[];
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => MilestoneSpec) milestones?: MilestoneSpec[];
 }

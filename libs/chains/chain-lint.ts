@@ -36,6 +36,9 @@ export function lintChainDefinition(raw: unknown): LintResult {
     if (index.has(s.key)) errors.push({ path: `steps[${i}].key`, reason: `duplicate step key "${s.key}"` });
     else index.set(s.key, i);
   });
+  (definition.milestones ?? []).forEach((m, i) => {
+    if (!index.has(m.step)) errors.push({ path: `milestones[${i}].step`, reason: `no step "${m.step}"` });
+  });
   if (!index.has(definition.initial)) errors.push({ path: 'initial', reason: `no step "${definition.initial}"` });
   definition.steps.forEach((s, i) => {
     if (s.final && s.transitions.length) errors.push({ path: `steps[${i}].transitions`, reason: 'a final step has no transitions' });

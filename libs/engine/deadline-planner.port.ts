@@ -1,4 +1,4 @@
-import type { StepDefinition } from '@shenpi/chains';
+import type { FixedDate, StepDefinition } from '@shenpi/chains';
 
 export type TimerKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
 
@@ -17,6 +17,14 @@ export interface PlannedTimer {
  */
 export interface DeadlinePlanner {
   plan(step: StepDefinition, enteredAt: Date, documentYear: number): PlannedTimer[];
+  /** When a fixed date ("before 1 March of the next year") ends, for a document of `documentYear`. */
+  fixedDateDue(before: FixedDate, documentYear: number): Date;
+  /** The Beijing date `workingDays` working days before the day of `due` (0: that day). */
+  workingDaysBefore(due: Date, workingDays: number): { date: string; provisional: boolean };
 }
 
-export const noDeadlines: DeadlinePlanner = { plan: () => [] };
+export const noDeadlines: DeadlinePlanner = {
+  plan: () => [],
+  fixedDateDue: (b, year) => new Date(Date.UTC(year + b.yearsAfterDocumentYear, b.month - 1, b.day) - 8 * 3_600_000 - 1),
+  workingDaysBefore: (due) => ({ date: new Date(due.getTime() + 8 * 3_600_000).toISOString().slice(0, 10), provisional: true }),
+};

@@ -54,7 +54,7 @@ export class Engine {
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
-    this.queries = new Queries(database, this.chains, this.audit);
+    this.queries = new Queries(database, this.chains, this.audit, planner);
     this.notifications = new NotificationsUseCase(this.writer, clock);
   }
 

@@ -14,3 +14,4 @@ export * from './deadline-planner.port.js';
 export * from './deadline-firing.use-case.js';
 export * from './step-entry.js';
 export * from './notifications.use-case.js';
+export * from './planning.js';

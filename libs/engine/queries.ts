@@ -4,6 +4,8 @@ import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principa
 import { Repositories, type AuditFilter, type Database, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import { allowedActions } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
+import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { planAhead } from './planning.js';
 import { decodeCursor, documentView, page, taskView, type DocumentView, type Page, type TaskView } from './views.js';
 
 /** The largest value an INTEGER column holds on PostgreSQL. */
@@ -17,6 +19,7 @@ export class Queries {
     database: Database,
     private readonly chains: ChainCatalog,
     private readonly audit: AuditLog,
+    private readonly planner: DeadlinePlanner,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -36,7 +39,9 @@ export class Queries {
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
     const department = (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = await this.repos.tasks.openForDocument(doc.id);
-    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent);
+    const due = (await this.repos.deadlines.forDocument(doc.id)).find((d) => d.kind === 'due' && d.status === 'pending' && d.stepKey === doc.state);
+    const timing = { dueProvisional: due?.provisional ?? false, ...planAhead(chain, doc.state, doc.year, this.planner) };
+    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent, timing);
   }
 
   async documents(p: Principal, filter: DocumentFilter, cursor: string | undefined, limit: number): Promise<Page<DocumentView>> {

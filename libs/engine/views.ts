@@ -2,6 +2,7 @@ import type { CompiledChain } from '@shenpi/chains';
 import { validationFailed } from '@shenpi/domain';
 import type { DocumentRow, InboxRow, TaskRow } from '@shenpi/persistence';
 import type { AllowedAction } from './access-rules.js';
+import type { MilestoneView, PlannedStart } from './planning.js';
 
 export interface TaskView {
   id: string;
@@ -38,6 +39,10 @@ export interface DocumentView {
   content?: string;
   disclosure: unknown;
   dueAt: string | null;
+  /** True when the due date falls in a year without official calendar data. */
+  dueProvisional: boolean;
+  milestones: MilestoneView[];
+  planning: PlannedStart[];
   openTasks: TaskView[];
   allowedActions: AllowedAction[];
   createdBy: string;
@@ -81,6 +86,7 @@ export function documentView(
   openTasks: TaskRow[],
   allowedActions: AllowedAction[],
   withContent: boolean,
+  timing: { dueProvisional: boolean; milestones: MilestoneView[]; planning: PlannedStart[] },
 ): DocumentView {
   const step = chain.step(doc.state);
   return {
@@ -96,6 +102,7 @@ export function documentView(
     ...(withContent ? { content: doc.content } : {}),
     disclosure: doc.attributes.disclosure ?? null,
     dueAt: doc.dueAt,
+    ...timing,
     openTasks: openTasks.map((t) => taskView(t, chain)),
     allowedActions,
     createdBy: doc.createdBy,

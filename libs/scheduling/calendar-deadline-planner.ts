@@ -1,4 +1,4 @@
-import type { DeadlineSpec, StepDefinition } from '@shenpi/chains';
+import type { DeadlineSpec, FixedDate, StepDefinition } from '@shenpi/chains';
 import { endOfShanghaiDay, shanghaiDate } from '@shenpi/domain';
 import type { DeadlinePlanner, PlannedTimer } from '@shenpi/engine';
 import { addDays, type CalendarDate, type WorkingCalendar } from './calendar/working-calendar.js';
@@ -49,10 +49,21 @@ export class CalendarDeadlinePlanner implements DeadlinePlanner {
       const last = this.calendar.nextWorkingDayFrom(addDays(today, spec.calendarDays));
       return { at: endOfShanghaiDay(last.date), provisional: last.provisional };
     }
-    const b = spec.before!;
+    return { at: this.fixedDateDue(spec.before!, year), provisional: false };
+  }
+
+  /** "Before 1 March" ends with the last day before it, in Asia/Shanghai. */
+  fixedDateDue(b: FixedDate, year: number): Date {
     const pad = (n: number) => String(n).padStart(2, '0');
-    // "Before 1 March" ends with the last day before it, in Asia/Shanghai.
-    return { at: endOfShanghaiDay(addDays(`${year + b.yearsAfterDocumentYear}-${pad(b.month)}-${pad(b.day)}`, -1)), provisional: false };
+    return endOfShanghaiDay(addDays(`${year + b.yearsAfterDocumentYear}-${pad(b.month)}-${pad(b.day)}`, -1));
+  }
+
+  workingDaysBefore(due: Date, workingDays: number): CalendarDate {
+    const day = shanghaiDate(due);
+    if (workingDays > 0) return this.calendar.addWorkingDays(day, -workingDays);
+    // Starting "by" a rest day means starting on the last working day before it.
+    const info = this.calendar.day(day);
+    return info.working ? { date: day, provisional: info.provisional } : this.calendar.addWorkingDays(day, -1);
   }
 
   private after(from: { at: Date; provisional: boolean }, workingDays?: number, seconds?: number) {

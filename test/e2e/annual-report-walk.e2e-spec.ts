@@ -59,6 +59,20 @@ describe('the annual report walks its whole chain over HTTP', () => {
     const created = await create(2025, cityReport.replace('2022', '2025'));
     expect(created).toMatchObject({ state: 'draft', version: 1, chain: { key: 'annual-report', version: 1 }, openTasks: [] });
     expect(created.allowedActions).toEqual([{ action: 'submit' }, { action: 'edit' }]);
+    // Planning backwards from "submitted by 1 March 2026" over Spring Festival (15–23 February,
+    // with 14 and 28 February worked): office review by 28 Feb, Party group 10 working days
+    // earlier, legal review 5 more; publication before 1 April.
+    expect(created.milestones).toEqual([
+      { key: 'submission', name: { zh: '报送', en: 'Submission' }, step: 'office-review', dueAt: '2026-02-28T15:59:59.999Z', reached: false },
+      { key: 'publication', name: { zh: '向社会公开', en: 'Publication' }, step: 'disclosed', dueAt: '2026-03-31T15:59:59.999Z', reached: false },
+    ]);
+    expect(created.planning.map((p: { step: string; latestStart: string; milestone: string }) => [p.step, p.latestStart, p.milestone])).toEqual([
+      ['legal-review', '2026-02-02', 'submission'],
+      ['party-group-review', '2026-02-09', 'submission'],
+      ['office-review', '2026-02-28', 'submission'],
+      ['awaiting-disclosure', '2026-03-31', 'publication'],
+      ['disclosed', '2026-03-31', 'publication'],
+    ]);
 
     const edit = await t.http().patch(`/api/documents/${created.id}`).set(await as('drafter')).send({ content: cityReport, expectedVersion: 1 });
     expect(edit.status).toBe(200);
@@ -69,6 +83,10 @@ describe('the annual report walks its whole chain over HTTP', () => {
     expect(submitted.openTasks).toHaveLength(1);
     expect(submitted.openTasks[0]).toMatchObject({ stepKey: 'legal-review', round: 1, departmentId: 'city-sti', assigneeRole: 'legal-counsel', status: 'open' });
     expect(submitted.allowedActions).toEqual([{ action: 'withdraw' }]);
+    // Submitted Monday 2 February 2026 (10:00 Beijing); the day of submission does not count, so five
+    // working days end with Monday 9 February, Beijing time.
+    expect(submitted).toMatchObject({ dueAt: '2026-02-09T15:59:59.999Z', dueProvisional: false });
+    expect(submitted.openTasks[0].dueAt).toBe('2026-02-09T15:59:59.999Z');
 
     expect(await inbox('secretary')).toEqual([]);
     const legalTask = await taskIn('counsel', created.id, 'legal-review');

@@ -19,9 +19,15 @@ const events = [
 const graph = { events, serializeState: (s: { value: unknown }) => String(s.value) };
 
 describe('annual-report chain', () => {
-  it('passes lint, with a warning for each reviewed step that has no deadline yet', () => {
+  it('passes lint with no warnings: every reviewed step has a deadline', () => {
     expect(lint.errors).toEqual([]);
-    expect(lint.warnings.map((w) => w.path)).toEqual(['steps[1].deadline', 'steps[2].deadline', 'steps[3].deadline']);
+    expect(lint.warnings).toEqual([]);
+  });
+
+  it('plans along the main path: from draft, the four steps to disclosure', () => {
+    expect(chain.mainPath('draft').map((s) => s.key)).toEqual(['legal-review', 'party-group-review', 'office-review', 'awaiting-disclosure', 'disclosed']);
+    expect(chain.mainPath('office-review').map((s) => s.key)).toEqual(['awaiting-disclosure', 'disclosed']);
+    expect(chain.mainPath('disclosed')).toEqual([]);
   });
 
   it('reaches every state, and every simple path to the final state runs the five steps in order', () => {

@@ -15,6 +15,9 @@ export const annualReportChain = {
       key: 'legal-review',
       name: { zh: '法制审核', en: 'Legal counsel review' },
       assignee: { role: 'legal-counsel', department: 'document' },
+      deadline: { workingDays: 5 },
+      reminders: [{ workingDaysBefore: 2 }, { workingDaysBefore: 0 }],
+      escalation: { to: { role: 'leader', department: 'document' }, afterWorkingDays: 1 },
       transitions: [
         { action: 'approve', to: 'party-group-review' },
         { action: 'return', to: 'draft', commentRequired: true },
@@ -25,6 +28,9 @@ export const annualReportChain = {
       key: 'party-group-review',
       name: { zh: '党组会议审议', en: 'Party group meeting approval' },
       assignee: { role: 'party-secretary', department: 'document' },
+      deadline: { workingDays: 10 },
+      reminders: [{ workingDaysBefore: 2 }],
+      escalation: { to: { role: 'leader', department: 'document' }, afterWorkingDays: 1 },
       transitions: [
         { action: 'approve', to: 'office-review' },
         { action: 'return', to: 'draft', returnTo: ['draft', 'legal-review'], commentRequired: true },
@@ -34,6 +40,8 @@ export const annualReportChain = {
       key: 'office-review',
       name: { zh: '报送法治建设办', en: 'Submission to the rule-of-law office' },
       assignee: { role: 'rule-of-law-office', department: 'office' },
+      deadline: { workingDays: 10 },
+      reminders: [{ workingDaysBefore: 2 }],
       transitions: [
         { action: 'approve', to: 'awaiting-disclosure' },
         { action: 'return', to: 'draft', returnTo: ['draft', 'legal-review', 'party-group-review'], commentRequired: true },
@@ -47,5 +55,11 @@ export const annualReportChain = {
       ],
     },
     { key: 'disclosed', name: { zh: '已公开', en: 'Disclosed' }, final: true, transitions: [] },
+  ],
+  // 厅字〔2019〕28号 and local guides: reported by 1 March, public before 1 April of the next year.
+  // A deployment with other dates publishes a new version of this chain.
+  milestones: [
+    { key: 'submission', name: { zh: '报送', en: 'Submission' }, step: 'office-review', before: { month: 3, day: 1, yearsAfterDocumentYear: 1 } },
+    { key: 'publication', name: { zh: '向社会公开', en: 'Publication' }, step: 'disclosed', before: { month: 4, day: 1, yearsAfterDocumentYear: 1 } },
   ],
 };
