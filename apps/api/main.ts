@@ -14,7 +14,7 @@ async function main() {
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
-  const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl });
+  const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined });
   const app = await createApp(engine, config, { calendar });
   await app.listen(config.port, config.host);
   console.log(

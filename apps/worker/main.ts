@@ -23,6 +23,7 @@ async function main() {
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: true,
+    queueName: process.env.DEADLINE_QUEUE || undefined,
     concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
   });
   console.log('shenpi worker: deadline processors and reconciler running');

@@ -46,12 +46,20 @@ export class DeadlineFiringUseCase {
     return outcome;
   }
 
-  /** Fires every pending row due by now; returns how many fired. The embedded poller and the reconciler call this. */
-  async fireDue(limit = 500): Promise<number> {
+  /**
+   * Fires every pending row due by now; returns how many fired. The embedded poller and the
+   * reconciler call this. Rows fire `concurrency` at a time, each in its own transaction (on
+   * SQLite the writer queue still runs them one by one; on PostgreSQL they overlap on the pool).
+   */
+  async fireDue(limit = 500, concurrency = 8): Promise<number> {
     let fired = 0;
     for (;;) {
       const due = await this.writer.run((repos) => repos.deadlines.due(this.clock.now().toISOString(), limit));
-      for (const row of due) if ((await this.fire(row.id)) === 'fired') fired++;
+      let next = 0;
+      const lane = async () => {
+        while (next < due.length) if ((await this.fire(due[next++].id)) === 'fired') fired++;
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane));
       if (due.length < limit) return fired;
     }
   }
