@@ -1,14 +1,16 @@
 import type { Alarm, AlarmClock } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
+import { Repositories } from '@shenpi/persistence';
 
 /**
- * The scheduler when no Redis is configured: fires due rows every `intervalMs`, and sooner when a
- * commit says a row falls due before the next pass. Deadlines are rows, so a restart loses nothing.
+ * The scheduler when no Redis is configured. After each pass it arms one timer for the earliest
+ * pending row (at most `intervalMs` away, so rows written by another process are found too), and a
+ * commit that writes an earlier row re-arms it. Deadlines are rows, so a restart loses nothing.
  */
 export class EmbeddedPoller implements AlarmClock {
-  private interval: NodeJS.Timeout | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private armed: { at: number; timer: NodeJS.Timeout } | null = null;
   private running: Promise<number> | null = null;
+  private started = false;
 
   constructor(
     private readonly engine: Engine,
@@ -16,38 +18,47 @@ export class EmbeddedPoller implements AlarmClock {
   ) {}
 
   start(): void {
-    this.interval = setInterval(() => void this.tick(), this.intervalMs);
-    this.interval.unref();
+    this.started = true;
     void this.tick();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.interval);
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.started = false;
+    if (this.armed) clearTimeout(this.armed.timer);
+    this.armed = null;
     await this.running;
   }
 
   /** One pass: fires everything due now. Overlapping calls share the pass in progress. */
   tick(): Promise<number> {
-    this.running ??= this.engine.deadlines.fireDue().finally(() => (this.running = null));
-    return this.running.catch((err) => {
-      console.error(`deadline poller: ${err instanceof Error ? err.message : err}`);
-      return 0;
-    });
+    this.running ??= this.pass().finally(() => (this.running = null));
+    return this.running;
   }
 
   wake(alarms: readonly Alarm[]): void {
-    if (!this.interval) return;
-    const now = this.engine.clock.now().getTime();
-    const soonest = Math.min(...alarms.map((a) => Date.parse(a.fireAt)));
-    const delay = soonest - now;
-    if (!Number.isFinite(delay) || delay >= this.intervalMs) return;
+    if (alarms.length) this.arm(Math.min(...alarms.map((a) => Date.parse(a.fireAt))));
+  }
+
+  private async pass(): Promise<number> {
+    let fired = 0;
+    try {
+      fired = await this.engine.deadlines.fireDue();
+    } catch (err) {
+      console.error(`deadline poller: ${err instanceof Error ? err.message : err}`);
+    }
+    const next = await new Repositories(this.engine.database.reader).deadlines.nextFireAt().catch(() => null);
+    this.arm(Math.min(next ? Date.parse(next) : Infinity, this.engine.clock.now().getTime() + this.intervalMs));
+    return fired;
+  }
+
+  private arm(at: number): void {
+    if (!this.started || (this.armed && this.armed.at <= at)) return;
+    if (this.armed) clearTimeout(this.armed.timer);
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.armed = null;
       void this.tick();
-    }, Math.max(0, delay));
+    }, Math.max(0, at - this.engine.clock.now().getTime()));
     timer.unref();
-    this.timers.add(timer);
+    this.armed = { at, timer };
   }
 }
