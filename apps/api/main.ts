@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Engine } from '@shenpi/engine';
 import { databaseConfigFromEnv } from '@shenpi/persistence';
-import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
+import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
 import { apiConfigFromEnv } from './config.js';
@@ -10,11 +10,12 @@ async function main() {
   const config = apiConfigFromEnv();
   const database = databaseConfigFromEnv();
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
-  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar) });
+  const webhooks = webhookSettingsFromEnv();
+  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks });
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
-  const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined });
+  const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
   const app = await createApp(engine, config, { calendar });
   await app.listen(config.port, config.host);
   console.log(

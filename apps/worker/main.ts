@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Engine } from '@shenpi/engine';
 import { databaseConfigFromEnv } from '@shenpi/persistence';
-import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
+import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 
 /**
  * The deadline worker: BullMQ processors and the reconciler, for PostgreSQL deployments. On
@@ -19,11 +19,13 @@ async function main() {
     process.exit(1);
   }
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
-  const engine = await Engine.open({ database, planner: new CalendarDeadlinePlanner(calendar) });
+  const webhooks = webhookSettingsFromEnv();
+  const engine = await Engine.open({ database, planner: new CalendarDeadlinePlanner(calendar), webhooks });
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: true,
     queueName: process.env.DEADLINE_QUEUE || undefined,
+    webhookSecret: webhooks.secret,
     concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
   });
   console.log('shenpi worker: deadline processors and reconciler running');

@@ -8,9 +8,18 @@ export type VerifyResult =
 
 const VERIFY_BATCH = 2000;
 
+/** Called inside the appending transaction (e.g. to write the webhook outbox with the entry). */
+export type AuditListener = (repos: Repositories, entry: AuditEntry) => Promise<void>;
+
 /** The append-only, hash-chained log: append inside a transition's transaction, verify by walking it. */
 export class AuditLog {
+  private readonly listeners: AuditListener[] = [];
+
   constructor(private readonly clock: Clock) {}
+
+  onAppend(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
 
   /** Call as the last step of a transaction: on PostgreSQL it locks the chain head until commit. */
   async append(repos: Repositories, input: AuditInput): Promise<AuditEntry> {
@@ -33,6 +42,7 @@ export class AuditLog {
     const canonical = canonicalOf(unsigned);
     const entry: AuditEntry = { ...unsigned, hash: hashOf(head.hash, canonical) };
     await repos.audit.append(rowFromEntry(entry, canonical));
+    for (const listener of this.listeners) await listener(repos, entry);
     return entry;
   }
 

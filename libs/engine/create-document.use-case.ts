@@ -1,6 +1,6 @@
 import type { AuditLog } from '@shenpi/audit';
 import { COMPILER_VERSION } from '@shenpi/chains';
-import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { isUniqueViolation, type DocumentRow } from '@shenpi/persistence';
 import { EDITOR_ROLE } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
@@ -25,11 +25,10 @@ export class CreateDocumentUseCase {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
-    private readonly alarm: AlarmClock,
   ) {}
 
-  async execute(cmd: CreateDocumentCommand): Promise<DocumentRow> {
-    const { doc, scheduled } = await this.writer.run(async (repos) => {
+  execute(cmd: CreateDocumentCommand): Promise<DocumentRow> {
+    return this.writer.run(async (repos) => {
       const latest = await repos.chains.latest(cmd.chain);
       if (!latest) throw validationFailed([{ field: 'chain', reason: `no chain "${cmd.chain}"` }]);
       const department = await repos.directory.department(cmd.departmentId);
@@ -70,8 +69,7 @@ export class CreateDocumentUseCase {
         }
         throw err;
       }
-      const entry = await enterStep(repos, chain, doc, department, at, this.planner);
-      doc.dueAt = entry.dueAt;
+      doc.dueAt = await enterStep(repos, chain, doc, department, at, this.planner);
       await this.audit.append(repos, {
         category: 'transition',
         action: 'create',
@@ -82,9 +80,7 @@ export class CreateDocumentUseCase {
         to: doc.state,
         details: { version: doc.version, chain: { key: doc.chainKey, version: doc.chainVersion }, title: doc.title, year: doc.year },
       });
-      return { doc, scheduled: entry.scheduled };
+      return doc;
     });
-    this.alarm.wake(scheduled);
-    return doc;
   }
 }

@@ -1,6 +1,6 @@
 import type { AuditLog } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
-import { DomainError, newId, systemActor, type Actor, type AlarmClock, type Clock, type Principal, type Role } from '@shenpi/domain';
+import { DomainError, newId, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
 import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
@@ -30,20 +30,17 @@ export class DeadlineFiringUseCase {
     private readonly transition: TransitionUseCase,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    private readonly alarm: AlarmClock,
   ) {}
 
   async fire(deadlineId: string): Promise<FireOutcome> {
-    const { outcome, scheduled } = await this.writer.run(async (repos) => {
+    return this.writer.run(async (repos) => {
       const row = await repos.deadlines.get(deadlineId);
       const now = this.clock.now().toISOString();
-      if (!row || row.status !== 'pending') return { outcome: 'skipped' as const, scheduled: [] };
-      if (row.fireAt > now) return { outcome: 'not-due' as const, scheduled: [] };
-      if (!(await repos.deadlines.claim(row.id, now))) return { outcome: 'skipped' as const, scheduled: [] };
+      if (!row || row.status !== 'pending') return 'skipped';
+      if (row.fireAt > now) return 'not-due';
+      if (!(await repos.deadlines.claim(row.id, now))) return 'skipped';
       return this.apply(repos, row, now);
     });
-    this.alarm.wake(scheduled);
-    return outcome;
   }
 
   /**
@@ -64,7 +61,7 @@ export class DeadlineFiringUseCase {
     }
   }
 
-  private async apply(repos: Repositories, row: DeadlineRow, now: string): Promise<{ outcome: FireOutcome; scheduled: DeadlineRow[] }> {
+  private async apply(repos: Repositories, row: DeadlineRow, now: string): Promise<FireOutcome> {
     const doc = (await repos.documents.get(row.documentId))!;
     const task = row.taskId ? await repos.tasks.get(row.taskId) : undefined;
     const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
@@ -86,7 +83,7 @@ export class DeadlineFiringUseCase {
       to: doc.state,
       details: { ...details, recipients, ...(row.kind === 'escalation' ? { to: row.payload.to } : {}) },
     });
-    return { outcome: 'fired', scheduled: [] };
+    return 'fired';
   }
 
   /** In a savepoint: an action the machine refuses is recorded as failed instead of undoing the claim. */
@@ -94,7 +91,7 @@ export class DeadlineFiringUseCase {
     const action = row.payload.action as string;
     await repos.sql.run('SAVEPOINT auto_action');
     try {
-      const result = await this.transition.applyInTransaction(repos, {
+      await this.transition.applyInTransaction(repos, {
         documentId: doc.id,
         taskId: row.taskId ?? undefined,
         action,
@@ -104,7 +101,7 @@ export class DeadlineFiringUseCase {
         auditDetails: { automatic: details },
       });
       await repos.sql.run('RELEASE SAVEPOINT auto_action');
-      return { outcome: 'fired' as const, scheduled: result.scheduled };
+      return 'fired' as const;
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await repos.sql.run('ROLLBACK TO SAVEPOINT auto_action');
@@ -119,7 +116,7 @@ export class DeadlineFiringUseCase {
         to: doc.state,
         details: { automatic: details, code: err.code, reason: err.message },
       });
-      return { outcome: 'failed' as const, scheduled: [] };
+      return 'failed' as const;
     }
   }
 

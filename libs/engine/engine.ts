@@ -11,6 +11,7 @@ import { NotificationsUseCase } from './notifications.use-case.js';
 import { Queries } from './queries.js';
 import { SecurityAudit } from './security-audit.js';
 import { TransitionUseCase } from './transition.use-case.js';
+import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
 export interface EngineOptions {
@@ -20,6 +21,8 @@ export interface EngineOptions {
   shippedChains?: readonly unknown[];
   /** Computes deadline instants (libs/scheduling's calendar planner); without one, steps get no timers. */
   planner?: DeadlinePlanner;
+  /** Where audited transitions are delivered as signed webhooks (the scheduler sends them). */
+  webhooks?: WebhookConfig;
 }
 
 /** The composition root of the use cases: the API, the worker and the CLI each open one. */
@@ -43,14 +46,16 @@ export class Engine {
     readonly database: Database,
     readonly clock: Clock,
     planner: DeadlinePlanner,
+    webhooks: WebhookConfig,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
-    this.writer = new WriterQueue(database);
+    this.writer = new WriterQueue(database, this.alarm);
     this.audit = new AuditLog(clock);
+    this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.chains = new ChainCatalog(this.audit, clock);
-    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner, this.alarm);
-    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner, this.alarm);
-    this.deadlines = new DeadlineFiringUseCase(this.writer, this.chains, this.transition, this.audit, clock, this.alarm);
+    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner);
+    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner);
+    this.deadlines = new DeadlineFiringUseCase(this.writer, this.chains, this.transition, this.audit, clock);
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
@@ -60,7 +65,7 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const database = await Database.open(options.database);
-    const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines);
+    const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines, options.webhooks ?? { urls: [] });
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publish(repos, definition, systemActor('startup')));
     }

@@ -15,3 +15,4 @@ export * from './deadline-firing.use-case.js';
 export * from './step-entry.js';
 export * from './notifications.use-case.js';
 export * from './planning.js';
+export * from './webhook-outbox.js';

@@ -4,15 +4,9 @@ import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@she
 import { resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 
-export interface StepEntry {
-  dueAt: string | null;
-  /** Deadline rows written: handed to the alarm clock after commit. */
-  scheduled: DeadlineRow[];
-}
-
 /**
  * Entering a step opens its task (in the department the step names) and writes its deadline
- * rows, in the caller's transaction; the document's dueAt follows the step's due row.
+ * rows, in the caller's transaction; the document's dueAt follows the step's due row, returned.
  */
 export async function enterStep(
   repos: Repositories,
@@ -21,11 +15,11 @@ export async function enterStep(
   department: DepartmentRow,
   at: string,
   planner: DeadlinePlanner,
-): Promise<StepEntry> {
+): Promise<string | null> {
   const step = chain.step(doc.state);
   if (!step.assignee) {
     if (doc.dueAt !== null) await repos.documents.setDueAt(doc.id, null);
-    return { dueAt: null, scheduled: [] };
+    return null;
   }
   const departmentId = resolveDepartment(step.assignee, doc, department);
   if (!departmentId) {
@@ -53,7 +47,7 @@ export async function enterStep(
     createdAt: at,
     closedAt: null,
   });
-  const scheduled: DeadlineRow[] = timers.map((t) => ({
+  const rows: DeadlineRow[] = timers.map((t) => ({
     id: newId(new Date(at).getTime()),
     documentId: doc.id,
     taskId,
@@ -68,9 +62,9 @@ export async function enterStep(
     createdAt: at,
     firedAt: null,
   }));
-  for (const row of scheduled) await repos.deadlines.insert(row);
+  for (const row of rows) await repos.deadlines.insert(row);
   if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, dueAt);
-  return { dueAt, scheduled };
+  return dueAt;
 }
 
 /** Leaving a step cancels what is still open there: tasks and timers. */

@@ -9,13 +9,12 @@ import {
   notFound,
   validationFailed,
   type Actor,
-  type AlarmClock,
   type Clock,
   type Principal,
   type Role,
   shanghaiDate,
 } from '@shenpi/domain';
-import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { enterStep, leaveStep } from './step-entry.js';
@@ -43,7 +42,6 @@ export interface TransitionCommand {
 export interface TransitionResult {
   document: DocumentRow;
   task?: TaskRow;
-  scheduled: DeadlineRow[];
 }
 
 /** What the event does besides moving the machine: decided against the state before writing. */
@@ -64,16 +62,13 @@ export class TransitionUseCase {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
-    private readonly alarm: AlarmClock,
   ) {}
 
-  async execute(cmd: TransitionCommand): Promise<TransitionResult> {
-    const result = await this.writer.run((repos) => this.apply(repos, cmd));
-    this.alarm.wake(result.scheduled);
-    return result;
+  execute(cmd: TransitionCommand): Promise<TransitionResult> {
+    return this.writer.run((repos) => this.apply(repos, cmd));
   }
 
-  /** For another use case's transaction (the scheduler's automatic actions); the caller wakes the alarm clock. */
+  /** For another use case's transaction (the scheduler's automatic actions). */
   applyInTransaction(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
     return this.apply(repos, cmd);
   }
@@ -146,12 +141,9 @@ export class TransitionUseCase {
       if (!decided) throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
       task = await repos.tasks.get(task.id);
     }
-    let scheduled: DeadlineRow[] = [];
     if (next.stateKey !== from) {
       await leaveStep(repos, doc.id, from, at);
-      const entry = await enterStep(repos, chain, updated, department, at, this.planner);
-      updated.dueAt = entry.dueAt;
-      scheduled = entry.scheduled;
+      updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner);
     }
 
     await this.audit.append(repos, {
@@ -164,7 +156,7 @@ export class TransitionUseCase {
       to: next.stateKey,
       details: this.details(cmd, updated, task),
     });
-    return { document: updated, task, scheduled };
+    return { document: updated, task };
   }
 
   /** Decisions and delegation: the task must be the caller's and still open. */

@@ -1,3 +1,4 @@
+import type { AlarmClock } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 
 /**
@@ -8,10 +9,19 @@ import { Repositories, type Database } from '@shenpi/persistence';
 export class WriterQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly alarm: AlarmClock,
+  ) {}
 
+  /** Runs `fn` in one transaction; after the commit, the timed rows it wrote wake the scheduler. */
   run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    const work = () => this.database.transaction((sql) => fn(new Repositories(sql)));
+    const work = async () => {
+      let repos: Repositories | undefined;
+      const result = await this.database.transaction((sql) => fn((repos = new Repositories(sql))));
+      if (repos?.alarms.length) this.alarm.wake(repos.alarms);
+      return result;
+    };
     if (this.database.kind !== 'sqlite') return work();
     const result = this.tail.then(work, work);
     this.tail = result.catch(() => undefined);

@@ -8,3 +8,4 @@ export type { ChainVersionRow } from './repositories/chain-versions.repository.j
 export type { AuditRow, AuditFilter } from './repositories/audit-entries.repository.js';
 export type { DeadlineRow, DeadlineKind, DeadlineStatus } from './repositories/deadlines.repository.js';
 export type { NotificationRow } from './repositories/notifications.repository.js';
+export type { WebhookDeliveryRow, DeliveryStatus } from './repositories/webhook-deliveries.repository.js';

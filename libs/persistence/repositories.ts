@@ -1,3 +1,4 @@
+import type { Alarm } from '@shenpi/domain';
 import type { Sql } from './sql.js';
 import { AuditEntriesRepository } from './repositories/audit-entries.repository.js';
 import { ChainVersionsRepository } from './repositories/chain-versions.repository.js';
@@ -6,9 +7,12 @@ import { DirectoryRepository } from './repositories/directory.repository.js';
 import { DocumentsRepository } from './repositories/documents.repository.js';
 import { NotificationsRepository } from './repositories/notifications.repository.js';
 import { TasksRepository } from './repositories/tasks.repository.js';
+import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
+  /** Timed rows written in this transaction; the writer queue hands them to the alarm clock after commit. */
+  readonly alarms: Alarm[] = [];
   readonly directory: DirectoryRepository;
   readonly documents: DocumentsRepository;
   readonly tasks: TasksRepository;
@@ -16,6 +20,7 @@ export class Repositories {
   readonly audit: AuditEntriesRepository;
   readonly deadlines: DeadlinesRepository;
   readonly notifications: NotificationsRepository;
+  readonly webhooks: WebhookDeliveriesRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -23,7 +28,8 @@ export class Repositories {
     this.tasks = new TasksRepository(sql);
     this.chains = new ChainVersionsRepository(sql);
     this.audit = new AuditEntriesRepository(sql);
-    this.deadlines = new DeadlinesRepository(sql);
+    this.deadlines = new DeadlinesRepository(sql, this.alarms);
     this.notifications = new NotificationsRepository(sql);
+    this.webhooks = new WebhookDeliveriesRepository(sql, this.alarms);
   }
 }

@@ -1,24 +1,28 @@
+import type { Alarm } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
-import type { DeadlineQueue } from './deadline-queue.js';
+import type { AlarmQueue } from './alarm-queue.js';
+import type { WebhookDeliverer } from './webhook-deliverer.js';
 
 const PAGE = 1000;
 
 /**
  * Redis is only the alarm clock: at start-up and periodically, every pending row already due is
- * fired here, and every later one is (re-)enqueued. A flushed Redis or a crashed worker loses nothing.
+ * fired (or delivered) here, and every later one is (re-)enqueued. A flushed Redis or a crashed
+ * worker loses nothing.
  */
 export class DeadlineReconciler {
   private interval: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly engine: Engine,
-    private readonly queue: DeadlineQueue,
+    private readonly deadlines: AlarmQueue,
+    private readonly webhooks?: { queue: AlarmQueue; deliverer: WebhookDeliverer },
     private readonly intervalMs = 60_000,
   ) {}
 
   start(): void {
-    this.interval = setInterval(() => void this.tick().catch((err) => console.error(`deadline reconciler: ${err}`)), this.intervalMs);
+    this.interval = setInterval(() => void this.tick().catch((err) => console.error(`reconciler: ${err}`)), this.intervalMs);
     this.interval.unref();
   }
 
@@ -29,15 +33,24 @@ export class DeadlineReconciler {
   /** Returns how many rows it fired and how many it re-enqueued. */
   async tick(): Promise<{ fired: number; enqueued: number }> {
     const fired = await this.engine.deadlines.fireDue();
+    if (this.webhooks) await this.webhooks.deliverer.deliverDue();
     const reader = new Repositories(this.engine.database.reader);
     const now = this.engine.clock.now().getTime();
     let enqueued = 0;
+    const later = (alarms: Alarm[]) => alarms.filter((a) => Date.parse(a.fireAt) > now);
     for (let after = ''; ; ) {
       const page = await reader.deadlines.pendingPage(after, PAGE);
       if (!page.length) break;
-      const rows = page.filter((r) => Date.parse(r.fireAt) > now);
-      await this.queue.enqueue(rows, now);
-      enqueued += rows.length;
+      const alarms = later(page.map((r) => ({ kind: 'deadline' as const, id: r.id, fireAt: r.fireAt, version: r.version })));
+      await this.deadlines.enqueue(alarms, now);
+      enqueued += alarms.length;
+      after = page[page.length - 1].id;
+      if (page.length < PAGE) break;
+    }
+    for (let after = ''; this.webhooks; ) {
+      const page = await reader.webhooks.pendingPage(after, PAGE);
+      if (!page.length) break;
+      await this.webhooks.queue.enqueue(later(page.map((r) => ({ kind: 'webhook' as const, id: r.id, fireAt: r.nextAttemptAt, version: r.attempts }))), now);
       after = page[page.length - 1].id;
       if (page.length < PAGE) break;
     }

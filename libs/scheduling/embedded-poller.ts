@@ -1,6 +1,7 @@
 import type { Alarm, AlarmClock } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
+import type { WebhookDeliverer } from './webhook-deliverer.js';
 
 /**
  * The scheduler when no Redis is configured. After each pass it arms one timer for the earliest
@@ -15,6 +16,7 @@ export class EmbeddedPoller implements AlarmClock {
   constructor(
     private readonly engine: Engine,
     private readonly intervalMs = 1000,
+    private readonly deliverer?: WebhookDeliverer,
   ) {}
 
   start(): void {
@@ -43,11 +45,14 @@ export class EmbeddedPoller implements AlarmClock {
     let fired = 0;
     try {
       fired = await this.engine.deadlines.fireDue();
+      await this.deliverer?.deliverDue();
     } catch (err) {
       console.error(`deadline poller: ${err instanceof Error ? err.message : err}`);
     }
-    const next = await new Repositories(this.engine.database.reader).deadlines.nextFireAt().catch(() => null);
-    this.arm(Math.min(next ? Date.parse(next) : Infinity, this.engine.clock.now().getTime() + this.intervalMs));
+    const reader = new Repositories(this.engine.database.reader);
+    const next: (string | null)[] = await Promise.all([reader.deadlines.nextFireAt(), this.deliverer ? reader.webhooks.nextAttemptAt() : null]).catch(() => []);
+    const soonest = Math.min(...next.filter((n): n is string => !!n).map((n) => Date.parse(n)));
+    this.arm(Math.min(soonest, this.engine.clock.now().getTime() + this.intervalMs));
     return fired;
   }
 

@@ -1,17 +1,22 @@
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Engine } from '@shenpi/engine';
+import { AlarmQueue, DEADLINE_QUEUE, WEBHOOK_QUEUE } from './alarm-queue.js';
 import { startDeadlineWorker } from './deadline.processor.js';
-import { DEADLINE_QUEUE, DeadlineQueue } from './deadline-queue.js';
 import { DeadlineReconciler } from './deadline-reconciler.js';
 import { EmbeddedPoller } from './embedded-poller.js';
 import type { SchedulerKind } from './scheduler-kind.js';
+import { WebhookDeliverer } from './webhook-deliverer.js';
+import { startWebhookWorker } from './webhook.processor.js';
 
 export interface SchedulerOptions {
   redisUrl?: string;
   /** Run the BullMQ processors and the reconciler in this process (the API on SQLite, apps/worker). */
   processors: boolean;
+  /** Prefix of the queue names (tests use their own). */
   queueName?: string;
+  /** Signs webhook deliveries; without it, nothing is sent (and no URL should be configured). */
+  webhookSecret?: string;
   pollIntervalMs?: number;
   reconcileIntervalMs?: number;
   concurrency?: number;
@@ -20,39 +25,48 @@ export interface SchedulerOptions {
 export interface Scheduler {
   kind: SchedulerKind;
   poller?: EmbeddedPoller;
-  queue?: DeadlineQueue;
+  queue?: AlarmQueue;
+  webhookQueue?: AlarmQueue;
   reconciler?: DeadlineReconciler;
+  deliverer?: WebhookDeliverer;
   stop(): Promise<void>;
 }
 
 /** Plugs the alarm clock into the engine: BullMQ with REDIS_URL, the in-process poller without. */
 export async function startScheduler(engine: Engine, options: SchedulerOptions): Promise<Scheduler> {
+  const deliverer = options.webhookSecret ? new WebhookDeliverer(engine, options.webhookSecret) : undefined;
   if (!options.redisUrl) {
-    const poller = new EmbeddedPoller(engine, options.pollIntervalMs);
+    const poller = new EmbeddedPoller(engine, options.pollIntervalMs, deliverer);
     engine.useAlarmClock(poller);
     if (options.processors) poller.start();
-    return { kind: 'embedded', poller, stop: () => poller.stop() };
+    return { kind: 'embedded', poller, deliverer, stop: () => poller.stop() };
   }
   // BullMQ workers need maxRetriesPerRequest: null on their connection.
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new DeadlineQueue(connection, options.queueName ?? DEADLINE_QUEUE);
-  engine.useAlarmClock(queue);
-  let worker: Worker | undefined;
+  const names = { deadline: options.queueName ?? DEADLINE_QUEUE, webhook: options.queueName ? `${options.queueName}-webhooks` : WEBHOOK_QUEUE };
+  const queue = new AlarmQueue(connection, names.deadline, 'deadline');
+  const webhookQueue = new AlarmQueue(connection, names.webhook, 'webhook');
+  engine.useAlarmClock({ wake: (alarms) => (queue.wake(alarms), webhookQueue.wake(alarms)) });
+  const workers: Worker[] = [];
   let reconciler: DeadlineReconciler | undefined;
   if (options.processors) {
-    worker = startDeadlineWorker(engine, connection, options.concurrency, options.queueName ?? DEADLINE_QUEUE);
-    reconciler = new DeadlineReconciler(engine, queue, options.reconcileIntervalMs);
+    workers.push(startDeadlineWorker(engine, connection, names.deadline, options.concurrency));
+    if (deliverer) workers.push(startWebhookWorker(deliverer, connection, names.webhook));
+    reconciler = new DeadlineReconciler(engine, queue, deliverer && { queue: webhookQueue, deliverer }, options.reconcileIntervalMs);
     await reconciler.tick();
     reconciler.start();
   }
   return {
     kind: 'bullmq',
     queue,
+    webhookQueue,
     reconciler,
+    deliverer,
     async stop() {
       reconciler?.stop();
-      await worker?.close();
+      await Promise.all(workers.map((w) => w.close()));
       await queue.close();
+      await webhookQueue.close();
       connection.disconnect();
     },
   };

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { systemActor, systemClock, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
-import { deadlineJobId, startScheduler, type Scheduler } from '@shenpi/scheduling';
+import { alarmJobId, startScheduler, type Scheduler } from '@shenpi/scheduling';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
 
@@ -61,10 +61,10 @@ describe('deadlines on BullMQ', () => {
     const rows = await engine.writer.run((r) => r.deadlines.forDocument(id));
     expect(rows).toHaveLength(4);
     for (const row of rows) {
-      const jobId = deadlineJobId(row);
+      const jobId = alarmJobId({ ...row, kind: 'deadline' });
       expect(jobId).toMatch(/^dl-[0-9a-f-]{36}-1$/);
       const job = await scheduler.queue!.queue.getJob(jobId);
-      expect(job?.data).toEqual({ deadlineId: row.id });
+      expect(job?.data).toEqual({ id: row.id });
     }
     await waitFor(async () => (await countActions([id])).approve === 1, 15_000);
     expect(await countActions([id])).toEqual({ approve: 1, 'deadline-passed': 1, escalate: 1, remind: 1 });

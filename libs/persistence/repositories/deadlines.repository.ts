@@ -1,3 +1,4 @@
+import type { Alarm } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 
 export type DeadlineKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
@@ -40,9 +41,13 @@ const toRow = (r: Raw): DeadlineRow => ({
 });
 
 export class DeadlinesRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly alarms: Alarm[] = [],
+  ) {}
 
   async insert(d: DeadlineRow): Promise<void> {
+    this.alarms.push({ kind: 'deadline', id: d.id, fireAt: d.fireAt, version: d.version });
     await this.sql.run(`INSERT INTO deadlines (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       d.id,
       d.documentId,

@@ -1,0 +1,66 @@
+import { createHmac } from 'node:crypto';
+import type { Engine } from '@shenpi/engine';
+import { Repositories } from '@shenpi/persistence';
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'skipped';
+
+/** HMAC-SHA256 of the exact body, hex: what a receiver recomputes with the shared secret. */
+export const signBody = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * Sends outbox rows: one POST per attempt, signed; a 2xx is delivered, anything else is retried
+ * with exponential backoff (1 s, 2 s, 4 s … at most an hour) until `maxAttempts`. The claim
+ * leases the row first, so a worker that dies mid-send leaves it to be retried, not lost.
+ */
+export class WebhookDeliverer {
+  constructor(
+    private readonly engine: Engine,
+    private readonly secret: string,
+    private readonly maxAttempts = 10,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async deliver(id: string): Promise<DeliveryOutcome> {
+    const now = this.engine.clock.now();
+    const row = await this.engine.writer.run(async (repos) =>
+      (await repos.webhooks.claim(id, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString())) ? repos.webhooks.get(id) : undefined,
+    );
+    if (!row) return 'skipped';
+    let error: string;
+    try {
+      const res = await fetch(row.url, {
+        method: 'POST',
+        body: row.body,
+        headers: {
+          'content-type': 'application/json',
+          'x-shenpi-signature': signBody(this.secret, row.body),
+          'x-shenpi-delivery': row.id,
+          'x-shenpi-event': 'transition',
+        },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (res.ok) {
+        await this.engine.writer.run((repos) => repos.webhooks.delivered(id, this.engine.clock.now().toISOString()));
+        return 'delivered';
+      }
+      error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const retry = row.attempts < this.maxAttempts;
+    const next = retry ? new Date(this.engine.clock.now().getTime() + Math.min(1000 * 2 ** (row.attempts - 1), MAX_BACKOFF_MS)).toISOString() : null;
+    await this.engine.writer.run((repos) => repos.webhooks.attemptFailed(id, error, next));
+    return retry ? 'retry' : 'failed';
+  }
+
+  /** Attempts every delivery due now; returns how many were delivered. */
+  async deliverDue(limit = 200): Promise<number> {
+    const due = await new Repositories(this.engine.database.reader).webhooks.due(this.engine.clock.now().toISOString(), limit);
+    let delivered = 0;
+    await Promise.all(due.map(async (row) => ((await this.deliver(row.id)) === 'delivered' ? delivered++ : 0)));
+    return delivered;
+  }
+}
