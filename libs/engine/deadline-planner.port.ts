@@ -21,10 +21,16 @@ export interface DeadlinePlanner {
   fixedDateDue(before: FixedDate, documentYear: number): Date;
   /** The Beijing date `workingDays` working days before the day of `due` (0: that day). */
   workingDaysBefore(due: Date, workingDays: number): { date: string; provisional: boolean };
+  /** Working days from the day after `from` to the day of `to` (Beijing dates): what a pause consumed. */
+  workingDaysBetween(from: Date, to: Date): number;
+  /** The same Beijing time of day, `workingDays` working days later. */
+  shiftWorkingDays(at: Date, workingDays: number): { at: Date; provisional: boolean };
 }
 
 export const noDeadlines: DeadlinePlanner = {
   plan: () => [],
   fixedDateDue: (b, year) => new Date(Date.UTC(year + b.yearsAfterDocumentYear, b.month - 1, b.day) - 8 * 3_600_000 - 1),
   workingDaysBefore: (due) => ({ date: new Date(due.getTime() + 8 * 3_600_000).toISOString().slice(0, 10), provisional: true }),
+  workingDaysBetween: (from, to) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 86_400_000)),
+  shiftWorkingDays: (at, n) => ({ at: new Date(at.getTime() + n * 86_400_000), provisional: true }),
 };

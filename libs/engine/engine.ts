@@ -10,6 +10,7 @@ import { DirectoryUseCase } from './directory.use-case.js';
 import { NotificationsUseCase } from './notifications.use-case.js';
 import { Queries } from './queries.js';
 import { SecurityAudit } from './security-audit.js';
+import { StatutoryClockUseCase } from './statutory-clock.use-case.js';
 import { TransitionUseCase } from './transition.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
@@ -38,6 +39,7 @@ export class Engine {
   readonly queries: Queries;
   readonly deadlines: DeadlineFiringUseCase;
   readonly notifications: NotificationsUseCase;
+  readonly clocks: StatutoryClockUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -61,6 +63,7 @@ export class Engine {
     this.security = new SecurityAudit(this.writer, this.audit);
     this.queries = new Queries(database, this.chains, this.audit, planner);
     this.notifications = new NotificationsUseCase(this.writer, clock);
+    this.clocks = new StatutoryClockUseCase(this.writer, this.chains, this.audit, clock, planner);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

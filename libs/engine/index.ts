@@ -16,3 +16,4 @@ export * from './step-entry.js';
 export * from './notifications.use-case.js';
 export * from './planning.js';
 export * from './webhook-outbox.js';
+export * from './statutory-clock.use-case.js';

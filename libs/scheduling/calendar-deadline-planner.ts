@@ -66,6 +66,18 @@ export class CalendarDeadlinePlanner implements DeadlinePlanner {
     return info.working ? { date: day, provisional: info.provisional } : this.calendar.addWorkingDays(day, -1);
   }
 
+  workingDaysBetween(from: Date, to: Date): number {
+    let n = 0;
+    for (let d = addDays(shanghaiDate(from), 1), end = shanghaiDate(to); d <= end; d = addDays(d, 1)) if (this.calendar.day(d).working) n++;
+    return n;
+  }
+
+  shiftWorkingDays(at: Date, workingDays: number): { at: Date; provisional: boolean } {
+    const day = shanghaiDate(at);
+    const target = this.calendar.addWorkingDays(day, workingDays);
+    return { at: new Date(at.getTime() + (Date.parse(target.date) - Date.parse(day))), provisional: target.provisional };
+  }
+
   private after(from: { at: Date; provisional: boolean }, workingDays?: number, seconds?: number) {
     if (seconds !== undefined) return { at: new Date(from.at.getTime() + seconds * 1000), provisional: from.provisional };
     if (!workingDays) return from;

@@ -2,7 +2,7 @@ import type { Alarm } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 
 export type DeadlineKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
-export type DeadlineStatus = 'pending' | 'fired' | 'cancelled';
+export type DeadlineStatus = 'pending' | 'paused' | 'fired' | 'cancelled';
 
 export interface DeadlineRow {
   id: string;
@@ -75,9 +75,20 @@ export class DeadlinesRepository {
     return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND status = 'pending'`, [at, id])) === 1;
   }
 
+  /** Moves a timer (pause, resume, extension): a new version, so a stale BullMQ job is told apart. */
+  async reschedule(row: DeadlineRow, status: 'pending' | 'paused', fireAt: string, provisional: boolean): Promise<void> {
+    await this.sql.run(`UPDATE deadlines SET status = ?, fire_at = ?, provisional = ?, version = version + 1 WHERE id = ?`, [
+      status,
+      fireAt,
+      provisional ? 1 : 0,
+      row.id,
+    ]);
+    if (status === 'pending') this.alarms.push({ kind: 'deadline', id: row.id, fireAt, version: row.version + 1 });
+  }
+
   /** Leaving a step cancels its timers. */
   async cancelPending(documentId: string, stepKey: string): Promise<number> {
-    return this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE document_id = ? AND step_key = ? AND status = 'pending'`, [
+    return this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE document_id = ? AND step_key = ? AND status IN ('pending', 'paused')`, [
       documentId,
       stepKey,
     ]);

@@ -102,6 +102,10 @@ export class TasksRepository {
     return changed === 1;
   }
 
+  async setDueAt(id: string, dueAt: string | null): Promise<void> {
+    await this.sql.run('UPDATE tasks SET due_at = ? WHERE id = ?', [dueAt, id]);
+  }
+
   /** Cancels what is still open in a step the document left. */
   async cancelOpen(documentId: string, stepKey: string, at: string): Promise<number> {
     return this.sql.run(`UPDATE tasks SET status = 'cancelled', closed_at = ? WHERE document_id = ? AND step_key = ? AND status = 'open'`, [

@@ -1,0 +1,187 @@
+import type { AuditLog } from '@shenpi/audit';
+import type { CompiledChain, StepDefinition } from '@shenpi/chains';
+import {
+  AccessDenied,
+  DomainError,
+  ErrorCode,
+  holdsRole,
+  newId,
+  validationFailed,
+  type Actor,
+  type Clock,
+  type Principal,
+} from '@shenpi/domain';
+import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import { isAssignedTo } from './access-rules.js';
+import type { ChainCatalog } from './chain-catalog.js';
+import type { DeadlinePlanner } from './deadline-planner.port.js';
+import type { WriterQueue } from './writer-queue.js';
+
+/** The clock state a document carries in its attributes. */
+interface ClockState {
+  pausedAt?: string;
+  pausedReason?: string;
+  extension?: { requestedBy: string; workingDays: number; reason: string; requestedAt: string };
+}
+
+/** Who approves an extension of a statutory period (the leader in charge, 分管领导). */
+const EXTENSION_APPROVER = 'leader' as const;
+
+interface Context {
+  doc: DocumentRow;
+  step: StepDefinition;
+  task: TaskRow | undefined;
+  clock: ClockState;
+  actor: Actor;
+}
+
+/**
+ * Statutory clock operations on the step a document is in, for chains whose periods the law
+ * qualifies: pause and resume (time spent consulting a third party does not count), restart
+ * (补正: the period starts again on the corrected request), and an extension that takes effect
+ * only once approved. Each is one transaction with one audit entry, and moves the step's rows.
+ */
+export class StatutoryClockUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly chains: ChainCatalog,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly planner: DeadlinePlanner,
+  ) {}
+
+  pause(p: Principal, documentId: string, reason: string) {
+    return this.run(p, documentId, 'pause-clock', async (repos, c) => {
+      if (c.clock.pausedAt) throw new DomainError(ErrorCode.CONFLICT, 'the clock is already paused');
+      for (const row of await this.rows(repos, c, 'pending')) await repos.deadlines.reschedule(row, 'paused', row.fireAt, row.provisional);
+      return { clock: { ...c.clock, pausedAt: this.now(), pausedReason: reason }, details: { reason } };
+    });
+  }
+
+  resume(p: Principal, documentId: string) {
+    return this.run(p, documentId, 'resume-clock', async (repos, c) => {
+      if (!c.clock.pausedAt) throw new DomainError(ErrorCode.CONFLICT, 'the clock is not paused');
+      const from = new Date(c.clock.pausedAt);
+      const to = this.clock.now();
+      const bySeconds = c.step.deadline?.seconds !== undefined;
+      const pausedFor = bySeconds ? { ms: to.getTime() - from.getTime() } : { workingDays: this.planner.workingDaysBetween(from, to) };
+      await this.shift(repos, c, await this.rows(repos, c, 'paused'), pausedFor, 'pending');
+      const { pausedAt: _, pausedReason: __, ...rest } = c.clock;
+      return { clock: rest, details: { pausedAt: c.clock.pausedAt, pausedFor } };
+    });
+  }
+
+  /** 补正: the step's period starts again now, as if the step had just been entered. */
+  restart(p: Principal, documentId: string, reason: string) {
+    return this.run(p, documentId, 'restart-clock', async (repos, c) => {
+      await repos.deadlines.cancelPending(c.doc.id, c.step.key);
+      const at = this.clock.now();
+      const timers = this.planner.plan(c.step, at, c.doc.year);
+      for (const t of timers) {
+        await repos.deadlines.insert({
+          id: newId(at.getTime()),
+          documentId: c.doc.id,
+          taskId: c.task?.id ?? null,
+          stepKey: c.step.key,
+          round: c.task?.round ?? 1,
+          kind: t.kind,
+          fireAt: t.fireAt.toISOString(),
+          status: 'pending',
+          provisional: t.provisional,
+          payload: t.payload,
+          version: 1,
+          createdAt: at.toISOString(),
+          firedAt: null,
+        });
+      }
+      await this.setDue(repos, c, timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null);
+      return { clock: {}, details: { reason } };
+    });
+  }
+
+  requestExtension(p: Principal, documentId: string, workingDays: number, reason: string) {
+    if (!Number.isInteger(workingDays) || workingDays < 1 || workingDays > 60) {
+      throw validationFailed([{ field: 'workingDays', reason: 'must be a whole number of working days, 1–60' }]);
+    }
+    return this.run(p, documentId, 'request-extension', async (_repos, c) => {
+      if (c.clock.extension) throw new DomainError(ErrorCode.CONFLICT, 'an extension is already awaiting approval');
+      return { clock: { ...c.clock, extension: { requestedBy: p.id, workingDays, reason, requestedAt: this.now() } }, details: { workingDays, reason } };
+    });
+  }
+
+  decideExtension(p: Principal, documentId: string, approve: boolean, comment: string) {
+    return this.run(
+      p,
+      documentId,
+      approve ? 'approve-extension' : 'reject-extension',
+      async (repos, c) => {
+        const request = c.clock.extension;
+        if (!request) throw new DomainError(ErrorCode.CONFLICT, 'no extension is awaiting approval');
+        // A paused clock stays paused: the extension moves its timers all the same.
+        const status = c.clock.pausedAt ? 'paused' : 'pending';
+        if (approve) await this.shift(repos, c, await this.rows(repos, c, status), { workingDays: request.workingDays }, status);
+        const { extension: _, ...rest } = c.clock;
+        return { clock: rest, details: { ...request, comment } };
+      },
+      EXTENSION_APPROVER,
+    );
+  }
+
+  private async run(
+    p: Principal,
+    documentId: string,
+    action: string,
+    change: (repos: Repositories, c: Context) => Promise<{ clock: ClockState; details: Record<string, unknown> }>,
+    approverRole?: typeof EXTENSION_APPROVER,
+  ): Promise<DocumentRow> {
+    return this.writer.run(async (repos) => {
+      const doc = await repos.documents.get(documentId);
+      if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action, documentId });
+      const chain: CompiledChain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
+      const step = chain.step(doc.state);
+      const task = (await repos.tasks.openForDocument(doc.id)).find((t) => t.stepKey === step.key);
+      const allowed = approverRole ? holdsRole(p, approverRole, doc.departmentId) : !!task && isAssignedTo(task, p);
+      if (!allowed) {
+        throw new AccessDenied(ErrorCode.FORBIDDEN, approverRole ? `only the ${approverRole} approves an extension` : 'only the assignee of the step runs its clock', {
+          action,
+          documentId,
+          departmentId: doc.departmentId,
+        });
+      }
+      if (!step.deadline) throw new DomainError(ErrorCode.CONFLICT, `step ${step.key} has no deadline`);
+      const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? doc.departmentId : task!.departmentId, onBehalfOf: null };
+      const c: Context = { doc, step, task, clock: (doc.attributes.clock as ClockState) ?? {}, actor };
+      const { clock, details } = await change(repos, c);
+      const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, version: doc.version + 1, updatedAt: this.now() };
+      if (!(await repos.documents.updateIfVersion(updated, doc.version))) {
+        throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: doc.version + 1 });
+      }
+      await this.audit.append(repos, { category: 'transition', action, actor, departmentId: doc.departmentId, documentId: doc.id, from: doc.state, to: doc.state, details: { ...details, version: updated.version } });
+      return (await repos.documents.get(doc.id))!;
+    });
+  }
+
+  private async rows(repos: Repositories, c: Context, status: 'pending' | 'paused'): Promise<DeadlineRow[]> {
+    return (await repos.deadlines.forDocument(c.doc.id)).filter((r) => r.stepKey === c.step.key && r.status === status);
+  }
+
+  /** Moves rows later, by working days (keeping the time of day) or by milliseconds. */
+  private async shift(repos: Repositories, c: Context, rows: DeadlineRow[], by: { workingDays?: number; ms?: number }, status: 'pending' | 'paused') {
+    let due: string | null = null;
+    for (const row of rows) {
+      const moved = by.ms !== undefined ? { at: new Date(Date.parse(row.fireAt) + by.ms), provisional: row.provisional } : this.planner.shiftWorkingDays(new Date(row.fireAt), by.workingDays ?? 0);
+      await repos.deadlines.reschedule(row, status, moved.at.toISOString(), moved.provisional || row.provisional);
+      if (row.kind === 'due') due = moved.at.toISOString();
+    }
+    if (due) await this.setDue(repos, c, due);
+  }
+
+  private async setDue(repos: Repositories, c: Context, dueAt: string | null) {
+    if (c.task) await repos.tasks.setDueAt(c.task.id, dueAt);
+    await repos.documents.setDueAt(c.doc.id, dueAt);
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}

@@ -1,0 +1,89 @@
+import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
+import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
+
+/** A legality-review-like step: 5 working days, a reminder 2 working days before, escalation on the day. */
+function clockedChain() {
+  const chain = JSON.parse(JSON.stringify(annualReportChain));
+  chain.key = 'clocked';
+  chain.uniquePerDepartmentAndYear = false;
+  chain.steps[1].deadline = { workingDays: 5 };
+  chain.steps[1].reminders = [{ workingDaysBefore: 2 }];
+  chain.steps[1].escalation = { to: { role: 'leader', department: 'document' } };
+  return chain;
+}
+
+describe('statutory clock operations', () => {
+  const database = testDatabase();
+  const clock = new ManualClock(new Date('2026-06-01T02:00:00.000Z'));
+  let engine: Engine;
+  const u: Record<string, Principal> = {};
+  const timers = (id: string) => engine.writer.run(async (r) => (await r.deadlines.forDocument(id)).filter((d) => d.stepKey === 'legal-review' && d.status !== 'cancelled'));
+  const due = async (id: string) => (await timers(id)).find((t) => t.kind === 'due')!;
+  const start = async () => {
+    const doc = await engine.createDocument.execute({ principal: u.drafter, chain: 'clocked', title: '规范性文件', year: 2026, departmentId: 'city-sti' });
+    await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: u.drafter });
+    return doc.id;
+  };
+
+  beforeAll(async () => {
+    engine = await Engine.open({ database, clock, planner: testPlanner });
+    await engine.directory.seedDemo(PASSWORD);
+    await engine.writer.run((r) => engine.chains.publish(r, clockedChain(), systemActor('test')));
+    for (const name of ['drafter', 'counsel', 'leader', 'secretary']) u[name] = (await engine.authentication.login(name, PASSWORD))!;
+  });
+  afterAll(async () => {
+    await engine.close();
+    await database.drop();
+  });
+
+  it('pause and resume: the working days spent paused do not count', async () => {
+    clock.set('2026-06-01T02:00:00.000Z'); // Monday
+    const id = await start();
+    expect((await due(id)).fireAt).toBe('2026-06-08T15:59:59.999Z'); // 5 working days after Monday 1 June
+    clock.set('2026-06-02T02:00:00.000Z');
+    await engine.clocks.pause(u.counsel, id, '征求第三方意见 / consulting a third party');
+    expect((await timers(id)).every((t) => t.status === 'paused')).toBe(true);
+    clock.set('2026-06-10T02:00:00.000Z'); // paused over 3–10 June: 6 working days
+    expect(await engine.deadlines.fireDue()).toBe(0);
+    const resumed = await engine.clocks.resume(u.counsel, id);
+    expect((await due(id)).fireAt).toBe('2026-06-16T15:59:59.999Z');
+    expect(resumed.dueAt).toBe('2026-06-16T15:59:59.999Z');
+    expect((await timers(id)).every((t) => t.status === 'pending')).toBe(true);
+    const entries = await engine.database.reader.all<{ action: string; details: string }>(
+      "SELECT action, details FROM audit_entries WHERE document_id = ? AND action LIKE '%-clock' ORDER BY seq",
+      [id],
+    );
+    expect(entries.map((e) => e.action)).toEqual(['pause-clock', 'resume-clock']);
+    expect(JSON.parse(entries[1].details).pausedFor).toEqual({ workingDays: 6 });
+  });
+
+  it('restart (补正): the period starts again from the corrected request', async () => {
+    clock.set('2026-06-01T02:00:00.000Z');
+    const id = await start();
+    clock.set('2026-06-04T02:00:00.000Z'); // Thursday
+    await engine.clocks.restart(u.counsel, id, '申请材料不全，已补正');
+    expect((await due(id)).fireAt).toBe('2026-06-11T15:59:59.999Z');
+    expect((await timers(id)).filter((t) => t.status === 'pending')).toHaveLength(3);
+  });
+
+  it('an extension takes effect only when the leader approves it', async () => {
+    clock.set('2026-06-01T02:00:00.000Z');
+    const id = await start();
+    await engine.clocks.requestExtension(u.counsel, id, 10, '情况复杂 / complex case');
+    expect((await due(id)).fireAt).toBe('2026-06-08T15:59:59.999Z');
+    await expect(engine.clocks.decideExtension(u.counsel, id, true, 'self-approval')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.clocks.requestExtension(u.counsel, id, 5, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await engine.clocks.decideExtension(u.leader, id, true, '同意延长');
+    // 8 June plus 10 working days, over the Dragon Boat holiday (19 June 2026).
+    expect((await due(id)).fireAt).toBe('2026-06-23T15:59:59.999Z');
+    await expect(engine.clocks.decideExtension(u.leader, id, true, 'twice')).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('only the assignee runs the clock', async () => {
+    const id = await start();
+    await expect(engine.clocks.pause(u.secretary, id, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.clocks.resume(u.counsel, id)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
