@@ -5,7 +5,6 @@ import {
   DomainError,
   ErrorCode,
   holdsRole,
-  newId,
   validationFailed,
   type Actor,
   type Clock,
@@ -15,6 +14,7 @@ import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/pe
 import { isAssignedTo } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { writeTimers } from './step-entry.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** The clock state a document carries in its attributes. */
@@ -77,23 +77,7 @@ export class StatutoryClockUseCase {
       await repos.deadlines.cancelPending(c.doc.id, c.step.key);
       const at = this.clock.now();
       const timers = this.planner.plan(c.step, at, c.doc.year);
-      for (const t of timers) {
-        await repos.deadlines.insert({
-          id: newId(at.getTime()),
-          documentId: c.doc.id,
-          taskId: c.task?.id ?? null,
-          stepKey: c.step.key,
-          round: c.task?.round ?? 1,
-          kind: t.kind,
-          fireAt: t.fireAt.toISOString(),
-          status: 'pending',
-          provisional: t.provisional,
-          payload: t.payload,
-          version: 1,
-          createdAt: at.toISOString(),
-          firedAt: null,
-        });
-      }
+      await writeTimers(repos, c.doc.id, c.step.key, c.task ?? null, timers, at.toISOString());
       await this.setDue(repos, c, timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null);
       return { clock: {}, details: { reason } };
     });

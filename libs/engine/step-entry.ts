@@ -2,7 +2,7 @@ import type { CompiledChain } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId } from '@shenpi/domain';
 import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
-import type { DeadlinePlanner } from './deadline-planner.port.js';
+import type { DeadlinePlanner, PlannedTimer } from './deadline-planner.port.js';
 
 /**
  * Entering a step opens its task (in the department the step names) and writes its deadline
@@ -47,24 +47,38 @@ export async function enterStep(
     createdAt: at,
     closedAt: null,
   });
-  const rows: DeadlineRow[] = timers.map((t) => ({
-    id: newId(new Date(at).getTime()),
-    documentId: doc.id,
-    taskId,
-    stepKey: step.key,
-    round,
-    kind: t.kind,
-    fireAt: t.fireAt.toISOString(),
-    status: 'pending',
-    provisional: t.provisional,
-    payload: t.payload,
-    version: 1,
-    createdAt: at,
-    firedAt: null,
-  }));
-  for (const row of rows) await repos.deadlines.insert(row);
+  await writeTimers(repos, doc.id, step.key, { id: taskId, round }, timers, at);
   if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, dueAt);
   return dueAt;
+}
+
+/** Writes a step's planned timers as deadline rows (pending; woken after commit). */
+export async function writeTimers(
+  repos: Repositories,
+  documentId: string,
+  stepKey: string,
+  task: { id: string; round: number } | null,
+  timers: PlannedTimer[],
+  at: string,
+): Promise<void> {
+  for (const t of timers) {
+    const row: DeadlineRow = {
+      id: newId(new Date(at).getTime()),
+      documentId,
+      taskId: task?.id ?? null,
+      stepKey,
+      round: task?.round ?? 1,
+      kind: t.kind,
+      fireAt: t.fireAt.toISOString(),
+      status: 'pending',
+      provisional: t.provisional,
+      payload: t.payload,
+      version: 1,
+      createdAt: at,
+      firedAt: null,
+    };
+    await repos.deadlines.insert(row);
+  }
 }
 
 /** Leaving a step cancels what is still open there: tasks and timers. */

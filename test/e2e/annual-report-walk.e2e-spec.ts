@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { bearer, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+import { bearer, useApp } from '../support/test-app.js';
 
 const cityReport = readFileSync(new URL('../fixtures/city-sti-bureau-2022.txt', import.meta.url), 'utf8');
 const shapingbaReport = readFileSync(new URL('../fixtures/shapingba-sti-bureau-2022.txt', import.meta.url), 'utf8');
 
 describe('the annual report walks its whole chain over HTTP', () => {
-  const database = testDatabase();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp(database);
-  });
-  afterAll(async () => {
-    await t.stop();
-    await database.drop();
-  });
+  const t = useApp();
 
   const as = async (user: string) => bearer(await t.token(user));
   const getDoc = async (user: string, id: string) => {

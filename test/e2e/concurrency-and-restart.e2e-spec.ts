@@ -1,4 +1,4 @@
-import { bearer, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+import { bearer, startApp, testDatabase, useApp, type TestApp } from '../support/test-app.js';
 
 const as = async (t: TestApp, user: string) => bearer(await t.token(user));
 
@@ -11,15 +11,7 @@ async function submittedReport(t: TestApp, year: number): Promise<{ id: string; 
 }
 
 describe('competing decisions', () => {
-  const database = testDatabase();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp(database);
-  });
-  afterAll(async () => {
-    await t.stop();
-    await database.drop();
-  });
+  const t = useApp();
 
   it('20 simultaneous approvals of one task: exactly one wins, the rest get 409, one audit entry', async () => {
     const { id, taskId } = await submittedReport(t, 2025);

@@ -1,17 +1,11 @@
-import { bearer, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+import { bearer, useApp } from '../support/test-app.js';
 
 /** Bad input of every shape is a 4xx in the API's error shape, never a 500. */
 describe('HTTP edges', () => {
-  const database = testDatabase();
-  let t: TestApp;
+  const t = useApp();
   let headers: Record<string, string>;
   beforeAll(async () => {
-    t = await startApp(database);
     headers = bearer(await t.token('drafter'));
-  });
-  afterAll(async () => {
-    await t.stop();
-    await database.drop();
   });
 
   it('health names the database and scheduler, without a token', async () => {
@@ -106,15 +100,7 @@ describe('HTTP edges', () => {
 });
 
 describe('calendar endpoints', () => {
-  const database = testDatabase();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp(database);
-  });
-  afterAll(async () => {
-    await t.stop();
-    await database.drop();
-  });
+  const t = useApp();
 
   it('counts working days over the National Day break, and flags years without official data', async () => {
     const headers = bearer(await t.token('drafter'));

@@ -1,17 +1,11 @@
 import { systemActor } from '@shenpi/domain';
-import { bearer, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+import { bearer, useApp } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
 
 describe('deadlines over HTTP', () => {
-  const database = testDatabase();
-  let t: TestApp;
+  const t = useApp();
   beforeAll(async () => {
-    t = await startApp(database);
     await t.engine.writer.run((r) => t.engine.chains.publish(r, timedAnnualReport(), systemActor('test')));
-  });
-  afterAll(async () => {
-    await t.stop();
-    await database.drop();
   });
 
   it('shows dueAt, delivers a reminder as a notification the reviewer can mark read', async () => {

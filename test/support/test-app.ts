@@ -80,3 +80,20 @@ export async function startApp(database: DatabaseConfig, clock = new ManualClock
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * A seeded app started before a suite's tests and dropped with its database after them. The
+ * returned object forwards to the running app, so tests read `t.http()` as with startApp().
+ */
+export function useApp(): TestApp {
+  const database = testDatabase();
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startApp(database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database.drop();
+  });
+  return new Proxy({} as TestApp, { get: (_, key) => app![key as keyof TestApp] });
+}
