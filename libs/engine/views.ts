@@ -38,6 +38,8 @@ export interface DocumentView {
   version: number;
   content?: string;
   disclosure: unknown;
+  /** The statutory clock of the current step: paused since when, an extension awaiting approval. */
+  clock: unknown;
   dueAt: string | null;
   /** True when the due date falls in a year without official calendar data. */
   dueProvisional: boolean;
@@ -101,6 +103,7 @@ export function documentView(
     version: doc.version,
     ...(withContent ? { content: doc.content } : {}),
     disclosure: doc.attributes.disclosure ?? null,
+    clock: doc.attributes.clock ?? {},
     dueAt: doc.dueAt,
     ...timing,
     openTasks: openTasks.map((t) => taskView(t, chain)),

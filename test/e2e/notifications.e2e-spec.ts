@@ -34,3 +34,37 @@ describe('deadlines over HTTP', () => {
     expect(history.body.items.at(-1)).toMatchObject({ action: 'remind', actor: { type: 'system', id: 'scheduler' } });
   });
 });
+
+describe('statutory clock over HTTP', () => {
+  const t = useApp();
+
+  it('pauses and resumes the legal review clock, and a leader approves an extension', async () => {
+    // Tokens are signed at the injected clock's time: move it first.
+    t.clock.set('2026-06-01T02:00:00.000Z');
+    const drafter = bearer(await t.token('drafter'));
+    const counsel = bearer(await t.token('counsel'));
+    const leader = bearer(await t.token('leader'));
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '时钟', year: 2025, departmentId: 'city-sti' });
+    const id = created.body.id;
+    const submitted = await t.http().post(`/api/documents/${id}/actions`).set(drafter).send({ action: 'submit' });
+    expect(submitted.body.dueAt).toBe('2026-06-08T15:59:59.999Z');
+
+    const noReason = await t.http().post(`/api/documents/${id}/clock`).set(counsel).send({ operation: 'pause' });
+    expect({ status: noReason.status, field: noReason.body.details?.[0]?.field }).toEqual({ status: 400, field: 'reason' });
+    expect((await t.http().post(`/api/documents/${id}/clock`).set(drafter).send({ operation: 'pause', reason: 'x' })).status).toBe(403);
+
+    t.clock.set('2026-06-02T02:00:00.000Z');
+    const paused = await t.http().post(`/api/documents/${id}/clock`).set(counsel).send({ operation: 'pause', reason: '征求意见' });
+    expect(paused.status).toBe(200);
+    expect(paused.body.clock).toMatchObject({ pausedAt: '2026-06-02T02:00:00.000Z', pausedReason: '征求意见' });
+    t.clock.set('2026-06-04T02:00:00.000Z');
+    const resumed = await t.http().post(`/api/documents/${id}/clock`).set(counsel).send({ operation: 'resume' });
+    expect(resumed.body).toMatchObject({ clock: {}, dueAt: '2026-06-10T15:59:59.999Z' });
+
+    await t.http().post(`/api/documents/${id}/clock`).set(counsel).send({ operation: 'request-extension', reason: '复杂', workingDays: 2 }).expect(200);
+    const approved = await t.http().post(`/api/documents/${id}/clock`).set(leader).send({ operation: 'approve-extension', reason: '同意' });
+    expect(approved.body).toMatchObject({ clock: {}, dueAt: '2026-06-12T15:59:59.999Z' });
+    const history = await t.http().get(`/api/documents/${id}/history`).set(counsel);
+    expect(history.body.items.slice(-4).map((h: { action: string }) => h.action)).toEqual(['pause-clock', 'resume-clock', 'request-extension', 'approve-extension']);
+  });
+});

@@ -12,7 +12,8 @@ import { shippedChains } from '@shenpi/workflows';
 import { createApp } from '../../apps/api/app.js';
 
 export const PASSWORD = 'test-password-1';
-const JWT = { jwtSecret: 'test-secret', jwtTtlSeconds: 3600, bodyLimitBytes: 1024 * 1024 };
+// Long-lived tokens: tests move the injected clock by days.
+const JWT = { jwtSecret: 'test-secret', jwtTtlSeconds: 60 * 86_400, bodyLimitBytes: 1024 * 1024 };
 
 /**
  * The database the suite runs on: SQLite in a temporary folder, or PostgreSQL (TEST_DATABASE_URL)

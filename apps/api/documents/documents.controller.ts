@@ -3,6 +3,7 @@ import { validationFailed, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
+import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { CreateDocumentDto, DocumentActionDto, isValidDate, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
 
 @Controller('api/documents')
@@ -47,6 +48,25 @@ export class DocumentsController {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
     await this.engine.transition.execute({ documentId: id, principal, ...body });
+    return this.engine.queries.document(principal, id, false);
+  }
+
+  /** Statutory clock of the current step: pause/resume, restart (补正), extension requested and decided. */
+  @Post(':id/clock')
+  @HttpCode(200)
+  @UseGuards(DocumentVisibleGuard)
+  async clock(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ClockOperationDto) {
+    const clocks = this.engine.clocks;
+    const reason = body.reason ?? '';
+    const run: Record<ClockOperation, () => Promise<unknown>> = {
+      pause: () => clocks.pause(principal, id, reason),
+      resume: () => clocks.resume(principal, id),
+      restart: () => clocks.restart(principal, id, reason),
+      'request-extension': () => clocks.requestExtension(principal, id, body.workingDays!, reason),
+      'approve-extension': () => clocks.decideExtension(principal, id, true, reason),
+      'reject-extension': () => clocks.decideExtension(principal, id, false, reason),
+    };
+    await run[body.operation]();
     return this.engine.queries.document(principal, id, false);
   }
 
