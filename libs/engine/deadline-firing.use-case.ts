@@ -1,11 +1,21 @@
 import type { AuditLog } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
-import { DomainError, newId, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
+import { DomainError, ErrorCode, newId, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
 import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { TransitionUseCase } from './transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
+
+/** Some due rows failed to fire (they stay pending); callers back off before the next pass. */
+export class FiringFailed extends Error {
+  constructor(
+    readonly fired: number,
+    readonly failures: number,
+  ) {
+    super(`${failures} deadline(s) failed to fire; ${fired} fired`);
+  }
+}
 
 export type FireOutcome = 'fired' | 'skipped' | 'not-due' | 'failed';
 
@@ -38,6 +48,7 @@ export class DeadlineFiringUseCase {
       const now = this.clock.now().toISOString();
       if (!row || row.status !== 'pending') return 'skipped';
       if (row.fireAt > now) return 'not-due';
+      await repos.documents.lock(row.documentId);
       if (!(await repos.deadlines.claim(row.id, now))) return 'skipped';
       return this.apply(repos, row, now);
     });
@@ -50,13 +61,24 @@ export class DeadlineFiringUseCase {
    */
   async fireDue(limit = 500, concurrency = 8): Promise<number> {
     let fired = 0;
+    let failures = 0;
     for (;;) {
       const due = await this.writer.run((repos) => repos.deadlines.due(this.clock.now().toISOString(), limit));
       let next = 0;
       const lane = async () => {
-        while (next < due.length) if ((await this.fire(due[next++].id)) === 'fired') fired++;
+        while (next < due.length) {
+          const row = due[next++];
+          try {
+            if ((await this.fire(row.id)) === 'fired') fired++;
+          } catch (err) {
+            // One row that keeps failing must not stop the others; it stays pending for the next pass.
+            failures++;
+            console.error(`deadline ${row.id}: ${err instanceof Error ? err.message : err}`);
+          }
+        }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane));
+      if (failures) throw new FiringFailed(fired, failures);
       if (due.length < limit) return fired;
     }
   }
@@ -69,7 +91,7 @@ export class DeadlineFiringUseCase {
     if (row.kind === 'auto-action') return this.autoAction(repos, row, doc, details);
 
     const recipients = row.kind === 'escalation' ? await this.escalationRecipients(repos, row, doc) : await this.assignees(repos, task);
-    const message = this.message(row, doc, chain);
+    const message = this.message(row, doc, chain, task?.dueAt ?? null);
     for (const userId of recipients) {
       await repos.notifications.insert({ id: newId(), userId, kind: AUDIT_ACTION[row.kind], documentId: doc.id, taskId: row.taskId, message, details, createdAt: now, readAt: null });
     }
@@ -103,7 +125,8 @@ export class DeadlineFiringUseCase {
       await repos.sql.run('RELEASE SAVEPOINT auto_action');
       return 'fired' as const;
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+      // A lost race is not a refusal: roll the whole firing back and let the next pass retry it.
+      if (!(err instanceof DomainError) || err.code === ErrorCode.VERSION_CONFLICT) throw err;
       await repos.sql.run('ROLLBACK TO SAVEPOINT auto_action');
       await this.audit.append(repos, {
         category: 'transition',
@@ -133,9 +156,10 @@ export class DeadlineFiringUseCase {
     return departmentId ? repos.directory.holders(to.role, departmentId) : [];
   }
 
-  private message(row: DeadlineRow, doc: DocumentRow, chain: CompiledChain): string {
+  /** The due date is the task's current one: a pause or an extension may have moved it since the row was written. */
+  private message(row: DeadlineRow, doc: DocumentRow, chain: CompiledChain, taskDueAt: string | null): string {
     const step = chain.step(row.stepKey).name;
-    const due = new Date(Date.parse(String(row.payload.dueAt ?? row.fireAt)) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const due = new Date(Date.parse(taskDueAt ?? String(row.payload.dueAt ?? row.fireAt)) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     switch (row.kind) {
       case 'reminder':
         return `提醒：《${doc.title}》${step.zh}将于北京时间 ${due} 到期 / Reminder: ${step.en} of "${doc.title}" is due ${due} (Beijing time)`;

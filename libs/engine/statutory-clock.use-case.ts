@@ -22,7 +22,12 @@ interface ClockState {
   pausedAt?: string;
   pausedReason?: string;
   extension?: { requestedBy: string; workingDays: number; reason: string; requestedAt: string };
+  /** Working days already added to this step by approved extensions. */
+  extendedWorkingDays?: number;
 }
+
+/** Statutory extensions are bounded (e.g. 政府信息公开条例 Art. 33: up to 20 more working days); a step's total here. */
+const MAX_EXTENSION_WORKING_DAYS = 60;
 
 /** Who approves an extension of a statutory period (the leader in charge, 分管领导). */
 const EXTENSION_APPROVER = 'leader' as const;
@@ -53,7 +58,7 @@ export class StatutoryClockUseCase {
   pause(p: Principal, documentId: string, reason: string) {
     return this.run(p, documentId, 'pause-clock', async (repos, c) => {
       if (c.clock.pausedAt) throw new DomainError(ErrorCode.CONFLICT, 'the clock is already paused');
-      for (const row of await this.rows(repos, c, 'pending')) await repos.deadlines.reschedule(row, 'paused', row.fireAt, row.provisional);
+      for (const row of await this.rows(repos, c, 'pending')) await this.reschedule(repos, row, 'paused', row.fireAt, row.provisional);
       return { clock: { ...c.clock, pausedAt: this.now(), pausedReason: reason }, details: { reason } };
     });
   }
@@ -63,8 +68,9 @@ export class StatutoryClockUseCase {
       if (!c.clock.pausedAt) throw new DomainError(ErrorCode.CONFLICT, 'the clock is not paused');
       const from = new Date(c.clock.pausedAt);
       const to = this.clock.now();
-      const bySeconds = c.step.deadline?.seconds !== undefined;
-      const pausedFor = bySeconds ? { ms: to.getTime() - from.getTime() } : { workingDays: this.planner.workingDaysBetween(from, to) };
+      // A working-day period moves by the working days the pause took; any other by the time it took.
+      const byWorkingDays = c.step.deadline?.workingDays !== undefined;
+      const pausedFor = byWorkingDays ? { workingDays: this.planner.workingDaysBetween(from, to) } : { ms: to.getTime() - from.getTime() };
       await this.shift(repos, c, await this.rows(repos, c, 'paused'), pausedFor, 'pending');
       const { pausedAt: _, pausedReason: __, ...rest } = c.clock;
       return { clock: rest, details: { pausedAt: c.clock.pausedAt, pausedFor } };
@@ -84,11 +90,14 @@ export class StatutoryClockUseCase {
   }
 
   requestExtension(p: Principal, documentId: string, workingDays: number, reason: string) {
-    if (!Number.isInteger(workingDays) || workingDays < 1 || workingDays > 60) {
-      throw validationFailed([{ field: 'workingDays', reason: 'must be a whole number of working days, 1–60' }]);
+    if (!Number.isInteger(workingDays) || workingDays < 1 || workingDays > MAX_EXTENSION_WORKING_DAYS) {
+      throw validationFailed([{ field: 'workingDays', reason: `must be a whole number of working days, 1–${MAX_EXTENSION_WORKING_DAYS}` }]);
     }
     return this.run(p, documentId, 'request-extension', async (_repos, c) => {
       if (c.clock.extension) throw new DomainError(ErrorCode.CONFLICT, 'an extension is already awaiting approval');
+      if ((c.clock.extendedWorkingDays ?? 0) + workingDays > MAX_EXTENSION_WORKING_DAYS) {
+        throw validationFailed([{ field: 'workingDays', reason: `extensions of one step add up to at most ${MAX_EXTENSION_WORKING_DAYS} working days` }]);
+      }
       return { clock: { ...c.clock, extension: { requestedBy: p.id, workingDays, reason, requestedAt: this.now() } }, details: { workingDays, reason } };
     });
   }
@@ -101,11 +110,15 @@ export class StatutoryClockUseCase {
       async (repos, c) => {
         const request = c.clock.extension;
         if (!request) throw new DomainError(ErrorCode.CONFLICT, 'no extension is awaiting approval');
+        if (request.requestedBy === p.id) {
+          throw new AccessDenied(ErrorCode.FORBIDDEN, 'an extension is approved by someone other than who asked for it', { action: 'decide-extension', documentId });
+        }
         // A paused clock stays paused: the extension moves its timers all the same.
         const status = c.clock.pausedAt ? 'paused' : 'pending';
         if (approve) await this.shift(repos, c, await this.rows(repos, c, status), { workingDays: request.workingDays }, status);
         const { extension: _, ...rest } = c.clock;
-        return { clock: rest, details: { ...request, comment } };
+        const extended = (c.clock.extendedWorkingDays ?? 0) + (approve ? request.workingDays : 0);
+        return { clock: { ...rest, ...(extended ? { extendedWorkingDays: extended } : {}) }, details: { ...request, comment } };
       },
       EXTENSION_APPROVER,
     );
@@ -121,10 +134,13 @@ export class StatutoryClockUseCase {
     return this.writer.run(async (repos) => {
       const doc = await repos.documents.get(documentId);
       if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action, documentId });
+      await repos.documents.lock(doc.id);
       const chain: CompiledChain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
       const step = chain.step(doc.state);
       const task = (await repos.tasks.openForDocument(doc.id)).find((t) => t.stepKey === step.key);
-      const allowed = approverRole ? holdsRole(p, approverRole, doc.departmentId) : !!task && isAssignedTo(task, p);
+      // The extension is approved where the step is worked: the leader of the task's department.
+      const approverDepartment = task?.departmentId ?? doc.departmentId;
+      const allowed = approverRole ? holdsRole(p, approverRole, approverDepartment) : !!task && isAssignedTo(task, p);
       if (!allowed) {
         throw new AccessDenied(ErrorCode.FORBIDDEN, approverRole ? `only the ${approverRole} approves an extension` : 'only the assignee of the step runs its clock', {
           action,
@@ -133,7 +149,7 @@ export class StatutoryClockUseCase {
         });
       }
       if (!step.deadline) throw new DomainError(ErrorCode.CONFLICT, `step ${step.key} has no deadline`);
-      const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? doc.departmentId : task!.departmentId, onBehalfOf: null };
+      const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? approverDepartment : task!.departmentId, onBehalfOf: null };
       const c: Context = { doc, step, task, clock: (doc.attributes.clock as ClockState) ?? {}, actor };
       const { clock, details } = await change(repos, c);
       const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, version: doc.version + 1, updatedAt: this.now() };
@@ -154,10 +170,17 @@ export class StatutoryClockUseCase {
     let due: string | null = null;
     for (const row of rows) {
       const moved = by.ms !== undefined ? { at: new Date(Date.parse(row.fireAt) + by.ms), provisional: row.provisional } : this.planner.shiftWorkingDays(new Date(row.fireAt), by.workingDays ?? 0);
-      await repos.deadlines.reschedule(row, status, moved.at.toISOString(), moved.provisional || row.provisional);
+      await this.reschedule(repos, row, status, moved.at.toISOString(), moved.provisional || row.provisional);
       if (row.kind === 'due') due = moved.at.toISOString();
     }
     if (due) await this.setDue(repos, c, due);
+  }
+
+  /** A row fired or moved since it was read means another transaction won: refuse, change nothing. */
+  private async reschedule(repos: Repositories, row: DeadlineRow, status: 'pending' | 'paused', fireAt: string, provisional: boolean) {
+    if (!(await repos.deadlines.reschedule(row, status, fireAt, provisional))) {
+      throw new DomainError(ErrorCode.VERSION_CONFLICT, 'a timer of this step changed meanwhile; read the document again');
+    }
   }
 
   private async setDue(repos: Repositories, c: Context, dueAt: string | null) {

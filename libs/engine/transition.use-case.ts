@@ -116,7 +116,7 @@ export class TransitionUseCase {
       context: next.context as unknown as Record<string, unknown>,
       title: cmd.edit?.title ?? doc.title,
       content: cmd.edit?.content ?? doc.content,
-      attributes: plan.transition?.payload === 'disclosure' ? { ...doc.attributes, disclosure: cmd.disclosure } : doc.attributes,
+      attributes: nextAttributes(doc, next.stateKey, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined),
       version: doc.version + 1,
       updatedAt: at,
     };
@@ -249,4 +249,11 @@ export class TransitionUseCase {
   private forbidden(cmd: TransitionCommand, doc: DocumentRow, message: string) {
     return new AccessDenied(ErrorCode.FORBIDDEN, message, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId });
   }
+}
+
+/** The disclosure record is kept; a step's clock state (pause, extension) ends with the step. */
+function nextAttributes(doc: DocumentRow, nextState: string, disclosure: TransitionCommand['disclosure']): Record<string, unknown> {
+  const { clock, ...rest } = doc.attributes;
+  const kept = nextState === doc.state && clock !== undefined ? { ...rest, clock } : rest;
+  return disclosure ? { ...kept, disclosure } : kept;
 }

@@ -20,13 +20,14 @@ export class WebhookOutbox {
   readonly record = async (repos: Repositories, entry: AuditEntry): Promise<void> => {
     if (entry.category !== 'transition' || !this.config.urls.length) return;
     const at = this.clock.now().toISOString();
-    const body = JSON.stringify({ event: 'transition', entry });
     for (const url of this.config.urls) {
+      // The delivery id is inside the signed body, so a replayed body is recognisably the same delivery.
+      const id = newId();
       await repos.webhooks.insert({
-        id: newId(),
+        id,
         url,
         auditSeq: entry.seq,
-        body,
+        body: JSON.stringify({ event: 'transition', deliveryId: id, entry }),
         status: 'pending',
         attempts: 0,
         nextAttemptAt: at,

@@ -59,11 +59,13 @@ export class CalendarDeadlinePlanner implements DeadlinePlanner {
   }
 
   workingDaysBefore(due: Date, workingDays: number): CalendarDate {
+    // A step that must end by a rest day must end by the last working day before it.
     const day = shanghaiDate(due);
-    if (workingDays > 0) return this.calendar.addWorkingDays(day, -workingDays);
-    // Starting "by" a rest day means starting on the last working day before it.
     const info = this.calendar.day(day);
-    return info.working ? { date: day, provisional: info.provisional } : this.calendar.addWorkingDays(day, -1);
+    const last = info.working ? { date: day, provisional: info.provisional } : this.calendar.addWorkingDays(day, -1);
+    if (workingDays === 0) return last;
+    const start = this.calendar.addWorkingDays(last.date, -workingDays);
+    return { date: start.date, provisional: start.provisional || last.provisional };
   }
 
   workingDaysBetween(from: Date, to: Date): number {

@@ -21,9 +21,12 @@ export class DeadlineReconciler {
     private readonly intervalMs = 60_000,
   ) {}
 
+  /** Starts the periodic pass and runs the first one now, without waiting for it: Redis may be down. */
   start(): void {
-    this.interval = setInterval(() => void this.tick().catch((err) => console.error(`reconciler: ${err}`)), this.intervalMs);
+    const run = () => void this.tick().catch((err) => console.error(`reconciler: ${err instanceof Error ? err.message : err}`));
+    this.interval = setInterval(run, this.intervalMs);
     this.interval.unref();
+    run();
   }
 
   stop(): void {
@@ -32,8 +35,14 @@ export class DeadlineReconciler {
 
   /** Returns how many rows it fired and how many it re-enqueued. */
   async tick(): Promise<{ fired: number; enqueued: number }> {
-    const fired = await this.engine.deadlines.fireDue();
-    if (this.webhooks) await this.webhooks.deliverer.deliverDue();
+    // Firing what is due needs only the database: it must not wait on, or fail with, Redis.
+    let fired = 0;
+    try {
+      fired = await this.engine.deadlines.fireDue();
+      if (this.webhooks) await this.webhooks.deliverer.deliverDue();
+    } catch (err) {
+      console.error(`reconciler: ${err instanceof Error ? err.message : err}`);
+    }
     const reader = new Repositories(this.engine.database.reader);
     const now = this.engine.clock.now().getTime();
     let enqueued = 0;

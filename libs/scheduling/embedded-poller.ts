@@ -3,6 +3,9 @@ import type { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
 import type { WebhookDeliverer } from './webhook-deliverer.js';
 
+/** Never re-arm sooner than this: rows due "now" that did not fire wait for the next pass. */
+const MIN_REARM_MS = 10;
+
 /**
  * The scheduler when no Redis is configured. After each pass it arms one timer for the earliest
  * pending row (at most `intervalMs` away, so rows written by another process are found too), and a
@@ -43,16 +46,20 @@ export class EmbeddedPoller implements AlarmClock {
 
   private async pass(): Promise<number> {
     let fired = 0;
+    let failed = false;
     try {
       fired = await this.engine.deadlines.fireDue();
       await this.deliverer?.deliverDue();
     } catch (err) {
+      failed = true;
       console.error(`deadline poller: ${err instanceof Error ? err.message : err}`);
     }
+    const now = this.engine.clock.now().getTime();
     const reader = new Repositories(this.engine.database.reader);
     const next: (string | null)[] = await Promise.all([reader.deadlines.nextFireAt(), this.deliverer ? reader.webhooks.nextAttemptAt() : null]).catch(() => []);
-    const soonest = Math.min(...next.filter((n): n is string => !!n).map((n) => Date.parse(n)));
-    this.arm(Math.min(soonest, this.engine.clock.now().getTime() + this.intervalMs));
+    const soonest = Math.min(...next.filter((n): n is string => !!n).map((n) => Date.parse(n)), now + this.intervalMs);
+    // After a failure, wait a full interval: a row that keeps failing must not make the poller spin.
+    this.arm(failed ? now + this.intervalMs : Math.max(soonest, now + MIN_REARM_MS));
     return fired;
   }
 

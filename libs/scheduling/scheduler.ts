@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Engine } from '@shenpi/engine';
@@ -41,11 +42,18 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
     if (options.processors) poller.start();
     return { kind: 'embedded', poller, deliverer, stop: () => poller.stop() };
   }
-  // BullMQ workers need maxRetriesPerRequest: null on their connection.
+  // Workers need maxRetriesPerRequest: null (they block and wait for Redis to come back); the
+  // producer fails fast instead, so a commit never waits on a Redis that is down: the rows are the
+  // truth and the reconciler enqueues them again later.
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  producer.on('error', (err) => console.error(`redis (producer): ${err.message}`));
+  connection.on('error', (err) => console.error(`redis (workers): ${err.message}`));
+  // Start without Redis if it does not answer soon: deadlines still fire from the rows.
+  await Promise.race([once(producer, 'ready').catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
   const names = { deadline: options.queueName ?? DEADLINE_QUEUE, webhook: options.queueName ? `${options.queueName}-webhooks` : WEBHOOK_QUEUE };
-  const queue = new AlarmQueue(connection, names.deadline, 'deadline');
-  const webhookQueue = new AlarmQueue(connection, names.webhook, 'webhook');
+  const queue = new AlarmQueue(producer, names.deadline, 'deadline');
+  const webhookQueue = new AlarmQueue(producer, names.webhook, 'webhook');
   engine.useAlarmClock({ wake: (alarms) => (queue.wake(alarms), webhookQueue.wake(alarms)) });
   const workers: Worker[] = [];
   let reconciler: DeadlineReconciler | undefined;
@@ -53,7 +61,6 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
     workers.push(startDeadlineWorker(engine, connection, names.deadline, options.concurrency));
     if (deliverer) workers.push(startWebhookWorker(deliverer, connection, names.webhook));
     reconciler = new DeadlineReconciler(engine, queue, deliverer && { queue: webhookQueue, deliverer }, options.reconcileIntervalMs);
-    await reconciler.tick();
     reconciler.start();
   }
   return {
@@ -68,6 +75,7 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
       await queue.close();
       await webhookQueue.close();
       connection.disconnect();
+      producer.disconnect();
     },
   };
 }

@@ -9,17 +9,18 @@ export const signBody = (secret: string, body: string) => `sha256=${createHmac('
 
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 3_600_000;
+/** How long a receiver may be away before a delivery is given up (and stays `failed` in the outbox). */
+const GIVE_UP_AFTER_MS = 72 * 3_600_000;
 
 /**
  * Sends outbox rows: one POST per attempt, signed; a 2xx is delivered, anything else is retried
- * with exponential backoff (1 s, 2 s, 4 s … at most an hour) until `maxAttempts`. The claim
+ * with exponential backoff (1 s, 2 s, 4 s … at most an hour between tries) for up to 72 hours. The claim
  * leases the row first, so a worker that dies mid-send leaves it to be retried, not lost.
  */
 export class WebhookDeliverer {
   constructor(
     private readonly engine: Engine,
     private readonly secret: string,
-    private readonly maxAttempts = 10,
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -50,8 +51,9 @@ export class WebhookDeliverer {
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
-    const retry = row.attempts < this.maxAttempts;
-    const next = retry ? new Date(this.engine.clock.now().getTime() + Math.min(1000 * 2 ** (row.attempts - 1), MAX_BACKOFF_MS)).toISOString() : null;
+    const at = this.engine.clock.now().getTime() + Math.min(1000 * 2 ** Math.min(row.attempts - 1, 30), MAX_BACKOFF_MS);
+    const retry = at - Date.parse(row.createdAt) <= GIVE_UP_AFTER_MS;
+    const next = retry ? new Date(at).toISOString() : null;
     await this.engine.writer.run((repos) => repos.webhooks.attemptFailed(id, error, next));
     return retry ? 'retry' : 'failed';
   }

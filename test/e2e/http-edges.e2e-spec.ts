@@ -110,6 +110,10 @@ describe('calendar endpoints', () => {
     expect((await t.http().get('/api/calendar/days/2026-10-10').set(headers)).body).toMatchObject({ date: '2026-10-10', working: true, provisional: false });
     expect((await t.http().get('/api/calendar/days/2027-02-06').set(headers)).body).toEqual({ date: '2027-02-06', working: false, holiday: '春节', provisional: true });
     expect((await t.http().get('/api/calendar/days/2026-02-30').set(headers)).status).toBe(404);
+    expect((await t.http().get('/api/calendar/days/2026-13-01').set(headers)).status).toBe(404);
+    expect((await t.http().get('/api/calendar/working-days?from=9999-12-30&add=5').set(headers)).status).toBe(400);
+    expect((await t.http().get('/api/calendar/working-days?from=0000-01-03&add=-5').set(headers)).status).toBe(400);
+    expect((await t.http().get('/api/calendar/working-days?from=2026-13-01&add=1').set(headers)).status).toBe(400);
     const bad = await t.http().get('/api/calendar/working-days?from=tomorrow&add=x').set(headers);
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['add', 'from']);

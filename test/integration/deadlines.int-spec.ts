@@ -1,4 +1,4 @@
-import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
+import { ManualClock, newId, systemActor, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { EmbeddedPoller } from '@shenpi/scheduling';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
@@ -125,6 +125,18 @@ describe('deadlines', () => {
     expect(approvals).toHaveLength(1);
     expect((await engine.queries.document(users.secretary, id)).state).toBe('party-group-review');
     expect(outcomes[0].status === 'fulfilled' || (outcomes[0] as PromiseRejectedResult).reason.code).toBeTruthy();
+  });
+
+  it('a row that fails to fire does not stop the others, and stays pending for the next pass', async () => {
+    clock.set('2026-11-05T02:00:00.000Z');
+    const id = await submitted(2020);
+    const good = (await rows(id)).find((r) => r.kind === 'reminder')!;
+    await engine.writer.run((r) => r.deadlines.insert({ ...good, id: newId(), stepKey: 'no-such-step', status: 'pending', fireAt: good.fireAt, version: 1 }));
+    clock.set(good.fireAt);
+    await expect(engine.deadlines.fireDue()).rejects.toMatchObject({ failures: 1 });
+    const after = await rows(id);
+    expect(after.find((r) => r.id === good.id)!.status).toBe('fired');
+    expect(after.filter((r) => r.stepKey === 'no-such-step').map((r) => r.status)).toEqual(['pending']);
   });
 
   it('a fixed date is the end of the day before it, in Beijing time', async () => {

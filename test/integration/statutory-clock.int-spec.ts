@@ -81,6 +81,41 @@ describe('statutory clock operations', () => {
     await expect(engine.clocks.decideExtension(u.leader, id, true, 'twice')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it("a step's clock state ends with the step: a pause in legal review does not follow the report", async () => {
+    clock.set('2026-06-01T02:00:00.000Z');
+    const id = await start();
+    await engine.clocks.pause(u.counsel, id, 'consulting');
+    await engine.clocks.requestExtension(u.counsel, id, 3, 'complex');
+    const [task] = (await engine.queries.document(u.counsel, id)).openTasks;
+    await engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: u.counsel });
+    const doc = await engine.queries.document(u.secretary, id);
+    expect(doc.clock).toEqual({});
+    expect((await engine.writer.run((r) => r.deadlines.forDocument(id))).filter((d) => d.stepKey === 'legal-review').every((d) => d.status === 'cancelled')).toBe(true);
+    await expect(engine.clocks.decideExtension(u.leader, id, true, 'late')).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('nobody approves their own extension, and approved extensions are capped per step', async () => {
+    await engine.directory.addUser({ username: 'counsel-leader', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel', 'leader'] });
+    const both = (await engine.authentication.login('counsel-leader', PASSWORD))!;
+    const id = await start();
+    await engine.clocks.requestExtension(both, id, 40, 'x');
+    await expect(engine.clocks.decideExtension(both, id, true, 'self')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await engine.clocks.decideExtension(u.leader, id, true, 'ok');
+    await expect(engine.clocks.requestExtension(u.counsel, id, 21, 'more')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await engine.clocks.requestExtension(u.counsel, id, 20, 'last');
+  });
+
+  it('a timer fired since it was read is not moved back: the stale move is refused', async () => {
+    clock.set('2026-06-01T02:00:00.000Z');
+    const id = await start();
+    const [reminder] = (await timers(id)).filter((t) => t.kind === 'reminder');
+    clock.set(reminder.fireAt);
+    expect(await engine.deadlines.fire(reminder.id)).toBe('fired');
+    const moved = await engine.writer.run((r) => r.deadlines.reschedule(reminder, 'paused', reminder.fireAt, false));
+    expect(moved).toBe(false);
+    expect((await engine.writer.run((r) => r.deadlines.get(reminder.id)))!.status).toBe('fired');
+  });
+
   it('only the assignee runs the clock', async () => {
     const id = await start();
     await expect(engine.clocks.pause(u.secretary, id, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });

@@ -67,7 +67,7 @@ describe('webhooks', () => {
       expect(ok.headers['x-shenpi-delivery']).toBe(failed.headers['x-shenpi-delivery']);
       expect(ok.headers['x-shenpi-signature']).toBe(signBody(SECRET, ok.body));
       const payload = JSON.parse(ok.body);
-      expect(payload).toMatchObject({ event: 'transition', entry: { v: 1, action: 'create', documentId: doc.id, to: 'draft' } });
+      expect(payload).toMatchObject({ event: 'transition', deliveryId: ok.headers['x-shenpi-delivery'], entry: { v: 1, action: 'create', documentId: doc.id, to: 'draft' } });
       expect(payload.entry.hash).toMatch(/^[0-9a-f]{64}$/);
 
       const row = await s.engine.database.reader.one<{ status: string; attempts: number }>('SELECT status, attempts FROM webhook_deliveries');

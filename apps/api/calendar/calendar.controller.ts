@@ -6,7 +6,13 @@ import { WorkingCalendar } from '@shenpi/scheduling';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const isCalendarDate = (d: string) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+/** A real calendar day in the years the calendar can speak of (lunar data: 1901–2099). */
+const isCalendarDate = (d: string) =>
+  DATE.test(d) &&
+  Number(d.slice(0, 4)) >= 1901 &&
+  Number(d.slice(0, 4)) <= 2095 &&
+  !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+  new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 export class WorkingDaysQuery {
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' }) from: string;
@@ -20,7 +26,7 @@ export class CalendarController {
 
   @Get('working-days')
   workingDays(@Query() q: WorkingDaysQuery) {
-    if (!isCalendarDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date' }]);
+    if (!isCalendarDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date between 1901 and 2095' }]);
     return this.calendar.addWorkingDays(q.from, q.add);
   }
 

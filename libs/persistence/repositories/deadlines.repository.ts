@@ -75,15 +75,17 @@ export class DeadlinesRepository {
     return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND status = 'pending'`, [at, id])) === 1;
   }
 
-  /** Moves a timer (pause, resume, extension): a new version, so a stale BullMQ job is told apart. */
-  async reschedule(row: DeadlineRow, status: 'pending' | 'paused', fireAt: string, provisional: boolean): Promise<void> {
-    await this.sql.run(`UPDATE deadlines SET status = ?, fire_at = ?, provisional = ?, version = version + 1 WHERE id = ?`, [
-      status,
-      fireAt,
-      provisional ? 1 : 0,
-      row.id,
-    ]);
-    if (status === 'pending') this.alarms.push({ kind: 'deadline', id: row.id, fireAt, version: row.version + 1 });
+  /**
+   * Moves a timer (pause, resume, extension): a new version, so a stale BullMQ job is told apart.
+   * Guarded like a claim: false when the row was fired or moved since it was read.
+   */
+  async reschedule(row: DeadlineRow, status: 'pending' | 'paused', fireAt: string, provisional: boolean): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE deadlines SET status = ?, fire_at = ?, provisional = ?, version = version + 1 WHERE id = ? AND version = ? AND status = ?`,
+      [status, fireAt, provisional ? 1 : 0, row.id, row.version, row.status],
+    );
+    if (changed === 1 && status === 'pending') this.alarms.push({ kind: 'deadline', id: row.id, fireAt, version: row.version + 1 });
+    return changed === 1;
   }
 
   /** Leaving a step cancels its timers. */

@@ -106,6 +106,15 @@ export class DocumentsRepository {
     return r && toDocument(r);
   }
 
+  /**
+   * Locks the document row until commit (PostgreSQL; SQLite's writer queue already serialises).
+   * Whatever else a transaction locks comes after the document, as in a transition, so no two
+   * transactions wait on each other in opposite order.
+   */
+  async lock(id: string): Promise<void> {
+    if (this.sql.kind === 'postgres') await this.sql.one('SELECT id FROM documents WHERE id = ? FOR UPDATE', [id]);
+  }
+
   async isVisible(p: Principal, id: string): Promise<boolean> {
     const v = visibility(p);
     return (await this.sql.one(`SELECT 1 AS ok FROM documents d WHERE d.id = ? AND ${v.sql}`, [id, ...v.params])) !== undefined;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CalendarDeadlinePlanner } from '../calendar-deadline-planner.js';
 import { endOfShanghaiDay, shanghaiDate, WorkingCalendar } from './working-calendar.js';
 
 const calendar = WorkingCalendar.load();
@@ -44,6 +45,16 @@ describe('working calendar', () => {
   it('moves a period ending on a rest day to the next working day', () => {
     expect(calendar.nextWorkingDayFrom('2026-10-03')).toEqual({ date: '2026-10-08', provisional: false });
     expect(calendar.nextWorkingDayFrom('2026-10-08')).toEqual({ date: '2026-10-08', provisional: false });
+  });
+
+  it('plans a step that must end by a rest day to end by the working day before it', () => {
+    const planner = new CalendarDeadlinePlanner(calendar);
+    // "Before 1 March 2027" ends on Sunday 28 February: a one-working-day step must start by Thursday 25th.
+    const due = planner.fixedDateDue({ month: 3, day: 1, yearsAfterDocumentYear: 1 }, 2026);
+    expect(due.toISOString()).toBe('2027-02-28T15:59:59.999Z');
+    expect(planner.workingDaysBefore(due, 0)).toEqual({ date: '2027-02-26', provisional: true });
+    expect(planner.workingDaysBefore(due, 1)).toEqual({ date: '2027-02-25', provisional: true });
+    expect(planner.workingDaysBefore(new Date('2026-02-28T15:59:59.999Z'), 0)).toEqual({ date: '2026-02-28', provisional: false });
   });
 
   it('works in Asia/Shanghai days', () => {
