@@ -27,6 +27,17 @@ export class ChainCatalog {
   }
 
   /**
+   * A chain that ships with the service is published when it changed since the service last
+   * published it, not when an administrator has since published a version of their own.
+   */
+  async publishShipped(repos: Repositories, raw: unknown, actor: Actor): Promise<void> {
+    const key = (raw as { key?: unknown })?.key;
+    const ours = typeof key === 'string' ? await repos.chains.latestBy(key, actor.id) : undefined;
+    if (ours && canonicalJson(ours.definition) === canonicalJson(raw)) return;
+    await this.publish(repos, raw, actor);
+  }
+
+  /**
    * Publishes a definition as version N+1 of its key, unless it equals the latest version (then
    * nothing changes). Audited as a configuration change. Returns the version in force.
    */

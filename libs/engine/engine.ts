@@ -70,7 +70,7 @@ export class Engine {
     const database = await Database.open(options.database);
     const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines, options.webhooks ?? { urls: [] });
     for (const definition of options.shippedChains ?? []) {
-      await engine.writer.run((repos) => engine.chains.publish(repos, definition, systemActor('startup')));
+      await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
     }
     return engine;
   }

@@ -1,7 +1,10 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { lintChainDefinition } from '@shenpi/chains';
+import { AccessDenied, ErrorCode, isGlobalAdmin, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
 
-/** Read side of chains; validate and publish arrive with the chains issue. */
+/** Chains: anyone reads them; administrators validate and publish new versions (steps, deadlines, reminders, escalation). */
 @Controller('api/chains')
 export class ChainsController {
   constructor(private readonly engine: Engine) {}
@@ -14,5 +17,27 @@ export class ChainsController {
   @Get(':key/versions/:version')
   version(@Param('key') key: string, @Param('version') version: string) {
     return this.engine.queries.chainVersion(key, /^\d{1,10}$/.test(version) ? Number(version) : -1);
+  }
+
+  /** Lint without publishing: `{ valid, errors: [{ path, reason }], warnings }`. */
+  @Post('validate')
+  @HttpCode(200)
+  validate(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
+    this.requireAdmin(principal, 'validate-chain');
+    const { valid, errors, warnings } = lintChainDefinition(definition);
+    return { valid, errors, warnings };
+  }
+
+  /** Version N+1 of the chain's key (or version 1 of a new key); running documents keep theirs. */
+  @Post()
+  async publish(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
+    this.requireAdmin(principal, 'publish-chain');
+    const actor = { type: 'user' as const, id: principal.id, role: 'admin' as const, departmentId: null, onBehalfOf: null };
+    const { key, version } = await this.engine.writer.run((repos) => this.engine.chains.publish(repos, definition, actor));
+    return { key, version };
+  }
+
+  private requireAdmin(p: Principal, action: string) {
+    if (!isGlobalAdmin(p)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators configure chains', { action });
   }
 }

@@ -40,6 +40,14 @@ export class ChainVersionsRepository {
     return r && toRow(r);
   }
 
+  async latestBy(key: string, createdBy: string): Promise<ChainVersionRow | undefined> {
+    const r = await this.sql.one<RawChainVersion>(
+      `SELECT ${COLUMNS} FROM chain_versions WHERE chain_key = ? AND created_by = ? ORDER BY version DESC LIMIT 1`,
+      [key, createdBy],
+    );
+    return r && toRow(r);
+  }
+
   async latestOfEach(): Promise<ChainVersionRow[]> {
     const rows = await this.sql.all<RawChainVersion>(
       `SELECT ${COLUMNS} FROM chain_versions c
