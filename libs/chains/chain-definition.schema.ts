@@ -9,7 +9,6 @@ import {
   IsInt,
   Max,
   Min,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -73,6 +72,17 @@ export class EscalationSpec {
   @IsOptional() @ValidateNested() @Type(() => AutoActionSpec) then?: AutoActionSpec;
 }
 
+export class SectionSpec {
+  @Matches(KEBAB, KEBAB_REASON) key: string;
+  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MaxLength(50, { each: true }) keywords: string[];
+}
+
+/** What the document must contain before the action is taken (checked on its content: 422 when missing). */
+export class ContentRequirement {
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SectionSpec) sections: SectionSpec[];
+}
+
 export class TransitionDefinition {
   @Matches(KEBAB, KEBAB_REASON) action: string;
   /** The step entered; for `return`, the default when the caller names no `returnTo`. Absent: stays. */
@@ -84,6 +94,7 @@ export class TransitionDefinition {
   @IsOptional() @IsBoolean() commentRequired?: boolean;
   /** A structured payload the action must carry (validated by the API), e.g. `disclosure`. */
   @IsOptional() @IsIn(['disclosure']) payload?: 'disclosure';
+  @IsOptional() @ValidateNested() @Type(() => ContentRequirement) requires?: ContentRequirement;
 }
 
 export class StepDefinition {
@@ -98,8 +109,6 @@ export class StepDefinition {
   @IsOptional() @ValidateNested() @Type(() => DeadlineSpec) deadline?: DeadlineSpec;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ReminderSpec) reminders?: ReminderSpec[];
   @IsOptional() @ValidateNested() @Type(() => EscalationSpec) escalation?: EscalationSpec;
-  // Reserved for the chains issue (content checks before an action): accepted, not interpreted yet.
-  @IsOptional() @IsObject() requires?: Record<string, unknown>;
 }
 
 /** A date the chain as a whole must meet: `step` entered before `before` (e.g. submitted by 1 March). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditLog } from '@shenpi/audit';
-import type { CompiledChain, TransitionDefinition } from '@shenpi/chains';
+import { missingSections, type CompiledChain, type TransitionDefinition } from '@shenpi/chains';
 import {
   AccessDenied,
   DomainError,
@@ -104,7 +104,7 @@ export class TransitionUseCase {
     const position = { stateKey: doc.state, context: doc.context as never };
     const isOwnEvent = cmd.action === 'edit' || cmd.action === 'delegate';
     if (!isOwnEvent && !plan.transition) throw this.notAllowed(cmd, chain, doc, department, openTasks);
-    this.checkPayload(cmd, plan.transition);
+    this.checkPayload(cmd, plan.transition, doc);
     const next = chain.next(position, { type: cmd.action, returnTo: cmd.returnTo });
     if (!next) throw this.notAllowed(cmd, chain, doc, department, openTasks);
 
@@ -213,9 +213,18 @@ export class TransitionUseCase {
     return { actor: this.userActor(cmd.principal, transition.by.role, resolveDepartment(transition.by, doc, department)), transition };
   }
 
-  private checkPayload(cmd: TransitionCommand, transition: TransitionDefinition | undefined): void {
+  private checkPayload(cmd: TransitionCommand, transition: TransitionDefinition | undefined, doc: DocumentRow): void {
     if (transition?.commentRequired && !cmd.comment?.trim()) {
       throw validationFailed([{ field: 'comment', reason: `a reason is required to ${cmd.action}` }]);
+    }
+    const sections = transition?.requires?.sections;
+    if (sections) {
+      const missing = missingSections(doc.content, sections);
+      if (missing.length) {
+        throw new DomainError(ErrorCode.CONTENT_CHECK_FAILED, `the document lacks: ${missing.map((m) => m.name.zh).join('、')}`, {
+          missing: missing.map((m) => ({ key: m.key, name: m.name })),
+        });
+      }
     }
     if (transition?.payload === 'disclosure' && !cmd.disclosure) {
       throw validationFailed([{ field: 'disclosure', reason: 'disclosure { url, publishedOn } is required' }]);

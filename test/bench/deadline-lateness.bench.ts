@@ -6,6 +6,7 @@ import { Engine } from '@shenpi/engine';
 import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
 import { summarize, type Figure } from './stats.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** A chain whose legal review is due a few seconds after submission: only the `due` row fires. */
 function chainDueIn(seconds: number) {
@@ -35,7 +36,7 @@ export async function deadlineLateness(kind: 'embedded' | 'bullmq', count: numbe
     });
     try {
       for (let i = 0; i < count; i++) {
-        const doc = await engine.createDocument.execute({ principal: drafter, chain: `bench-due-${2 + (i % 3)}`, title: `b${i}`, year: 2025, departmentId: 'city-sti' });
+        const doc = await engine.createDocument.execute({ principal: drafter, chain: `bench-due-${2 + (i % 3)}`, title: `b${i}`, year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
         await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
       }
       const until = Date.now() + 30_000;

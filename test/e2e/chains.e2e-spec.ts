@@ -1,5 +1,6 @@
 import { bearer, useApp } from '../support/test-app.js';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 describe('administrators configure chains', () => {
   const t = useApp();
@@ -7,7 +8,7 @@ describe('administrators configure chains', () => {
   it('validates with paths, publishes version 2, and running documents keep version 1', async () => {
     const admin = bearer(await t.token('admin'));
     const drafter = bearer(await t.token('drafter'));
-    const running = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: 'v1', year: 2024, departmentId: 'city-sti' });
+    const running = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: 'v1', year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
     expect(running.body.chain).toEqual({ key: 'annual-report', version: 1 });
 
     const bad = JSON.parse(JSON.stringify(annualReportChain));
@@ -26,7 +27,7 @@ describe('administrators configure chains', () => {
     expect((await t.http().post('/api/chains').set(drafter).send(longer)).status).toBe(403);
     const published = await t.http().post('/api/chains').set(admin).send(longer);
     expect({ status: published.status, body: published.body }).toEqual({ status: 201, body: { key: 'annual-report', version: 2 } });
-    const fresh = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: 'v2', year: 2025, departmentId: 'city-sti' });
+    const fresh = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: 'v2', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     expect(fresh.body.chain).toEqual({ key: 'annual-report', version: 2 });
     expect((await t.http().get(`/api/documents/${running.body.id}`).set(drafter)).body.chain).toEqual({ key: 'annual-report', version: 1 });
     const v2 = await t.http().get('/api/chains/annual-report/versions/2').set(drafter);

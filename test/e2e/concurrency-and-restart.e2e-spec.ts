@@ -1,9 +1,10 @@
 import { bearer, startApp, testDatabase, useApp, type TestApp } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 const as = async (t: TestApp, user: string) => bearer(await t.token(user));
 
 async function submittedReport(t: TestApp, year: number): Promise<{ id: string; taskId: string }> {
-  const created = await t.http().post('/api/documents').set(await as(t, 'drafter')).send({ chain: 'annual-report', title: `报告${year}`, year, departmentId: 'city-sti', content: '一、主要举措和成效' });
+  const created = await t.http().post('/api/documents').set(await as(t, 'drafter')).send({ chain: 'annual-report', title: `报告${year}`, year, departmentId: 'city-sti', content: REPORT_OUTLINE });
   expect(created.status).toBe(201);
   const submitted = await t.http().post(`/api/documents/${created.body.id}/actions`).set(await as(t, 'drafter')).send({ action: 'submit' });
   expect(submitted.status).toBe(200);
@@ -37,7 +38,7 @@ describe('competing decisions', () => {
   });
 
   it('racing an edit and a submit on the same version: one wins, the other is 409 VERSION_CONFLICT', async () => {
-    const created = await t.http().post('/api/documents').set(await as(t, 'drafter')).send({ chain: 'annual-report', title: 'race', year: 2026, departmentId: 'city-sti' });
+    const created = await t.http().post('/api/documents').set(await as(t, 'drafter')).send({ chain: 'annual-report', title: 'race', year: 2026, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const headers = await as(t, 'drafter');
     const [edit, submit] = await Promise.all([
       t.http().patch(`/api/documents/${created.body.id}`).set(headers).send({ content: '新内容', expectedVersion: 1 }),

@@ -1,4 +1,5 @@
 import { bearer, useApp } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** Bad input of every shape is a 4xx in the API's error shape, never a 500. */
 describe('HTTP edges', () => {
@@ -49,7 +50,7 @@ describe('HTTP edges', () => {
   });
 
   it('an unknown chain or department is 400 naming the field', async () => {
-    const chain = await t.http().post('/api/documents').set(headers).send({ chain: 'no-such-chain', title: 'x', year: 2025, departmentId: 'city-sti' });
+    const chain = await t.http().post('/api/documents').set(headers).send({ chain: 'no-such-chain', title: 'x', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     expect(chain.status).toBe(400);
     expect(chain.body.details).toEqual([{ field: 'chain', reason: 'no chain "no-such-chain"' }]);
     const dept = await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'nowhere' });
@@ -66,7 +67,7 @@ describe('HTTP edges', () => {
   });
 
   it('a disclosure date in the future or not on the calendar is 400', async () => {
-    const created = await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'city-sti' });
+    const created = await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     expect(created.status).toBe(201);
     const bad = await t
       .http()
@@ -85,12 +86,12 @@ describe('HTTP edges', () => {
   it('lists page with stable keyset cursors', async () => {
     for (const year of [2020, 2021, 2022]) {
       t.clock.advance(1000);
-      await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: `p${year}`, year, departmentId: 'city-sti' }).expect(201);
+      await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: `p${year}`, year, departmentId: 'city-sti', content: REPORT_OUTLINE }).expect(201);
     }
     const first = await t.http().get('/api/documents?limit=2').set(headers);
     expect(first.body.items.map((d: { year: number }) => d.year)).toEqual([2022, 2021]);
     t.clock.advance(1000);
-    await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'new', year: 2019, departmentId: 'city-sti' }).expect(201);
+    await t.http().post('/api/documents').set(headers).send({ chain: 'annual-report', title: 'new', year: 2019, departmentId: 'city-sti', content: REPORT_OUTLINE }).expect(201);
     const second = await t.http().get(`/api/documents?limit=2&cursor=${first.body.nextCursor}`).set(headers);
     expect(second.body.items.map((d: { year: number }) => d.year)).toEqual([2020, 2025]);
     expect(second.body.nextCursor).toBeNull();

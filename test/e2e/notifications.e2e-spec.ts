@@ -1,6 +1,7 @@
 import { systemActor } from '@shenpi/domain';
 import { bearer, useApp } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 describe('deadlines over HTTP', () => {
   const t = useApp();
@@ -11,7 +12,7 @@ describe('deadlines over HTTP', () => {
   it('shows dueAt, delivers a reminder as a notification the reviewer can mark read', async () => {
     const drafter = bearer(await t.token('drafter'));
     const counsel = bearer(await t.token('counsel'));
-    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report-timed', title: '限时报告', year: 2025, departmentId: 'city-sti' });
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report-timed', title: '限时报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const submitted = await t.http().post(`/api/documents/${created.body.id}/actions`).set(drafter).send({ action: 'submit' });
     const dueAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
     expect(submitted.body).toMatchObject({ dueAt, openTasks: [{ dueAt }] });
@@ -44,7 +45,7 @@ describe('statutory clock over HTTP', () => {
     const drafter = bearer(await t.token('drafter'));
     const counsel = bearer(await t.token('counsel'));
     const leader = bearer(await t.token('leader'));
-    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '时钟', year: 2025, departmentId: 'city-sti' });
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '时钟', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const id = created.body.id;
     const submitted = await t.http().post(`/api/documents/${id}/actions`).set(drafter).send({ action: 'submit' });
     expect(submitted.body.dueAt).toBe('2026-06-08T15:59:59.999Z');

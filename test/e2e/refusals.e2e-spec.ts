@@ -1,5 +1,6 @@
 import { signJwt } from '../../apps/api/auth/jwt.js';
 import { bearer, PASSWORD, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** Every refusal answers with its status and code and changes nothing but, where due, one security entry. */
 describe('refusals', () => {
@@ -33,7 +34,7 @@ describe('refusals', () => {
     await t.engine.directory.addUser({ username: 'drafter2', password: PASSWORD, departmentId: 'district-sti', roles: ['drafter'] });
     await t.engine.directory.addUser({ username: 'counsel-b', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] });
     await t.engine.directory.addUser({ username: 'secretary-b', password: PASSWORD, departmentId: 'city-sti', roles: ['party-secretary'] });
-    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '年度报告', year: 2025, departmentId: 'city-sti', content: '一、主要举措和成效' });
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '年度报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     docId = created.body.id;
     // Log everyone in now: a login is itself a security entry and would blur the counts below.
     for (const user of ['drafter', 'drafter2', 'counsel', 'counsel-b', 'secretary', 'secretary-b', 'supervisor', 'admin']) await t.token(user);
@@ -57,7 +58,7 @@ describe('refusals', () => {
     const list = await t.http().get('/api/documents').set(await as('drafter2'));
     expect(list.body).toEqual({ items: [], nextCursor: null });
     await refused(
-      async () => t.http().post('/api/documents').set(await as('drafter2')).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'city-sti' }),
+      async () => t.http().post('/api/documents').set(await as('drafter2')).send({ chain: 'annual-report', title: 'x', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE }),
       403,
       'FORBIDDEN',
       'access-denied',
@@ -74,7 +75,7 @@ describe('refusals', () => {
       'mass-assignment',
     );
     expect(mass.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['state', 'version']);
-    const bad = await refused(async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '', year: 'x', departmentId: 'city-sti' }), 400, 'VALIDATION_FAILED', null);
+    const bad = await refused(async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '', year: 'x', departmentId: 'city-sti', content: REPORT_OUTLINE }), 400, 'VALIDATION_FAILED', null);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['title', 'year']);
   });
 
@@ -237,7 +238,7 @@ describe('refusals', () => {
     const login = await t.http().post('/api/auth/login').send({ username: 'a\u0000b', password: 'x' });
     expect({ status: login.status, details: login.body.details }).toEqual({ status: 400, details: [{ field: 'username', reason: 'must not contain the NUL character' }] });
     const title = await refused(
-      async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: 'a\u0000', year: 2027, departmentId: 'city-sti' }),
+      async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: 'a\u0000', year: 2027, departmentId: 'city-sti', content: REPORT_OUTLINE }),
       400,
       'VALIDATION_FAILED',
       null,
@@ -254,6 +255,17 @@ describe('refusals', () => {
     expect(recent.body.items.length).toBeGreaterThan(0);
     expect((await t.http().get('/api/audit?from=2026-W48').set(await as('admin'))).status).toBe(400);
     expect((await t.http().get('/api/audit?from=2026-02-30').set(await as('admin'))).status).toBe(400);
+  });
+
+  it('a report without its mandated sections is refused on submit (422), naming what is missing', async () => {
+    const partial = REPORT_OUTLINE.split('\n').filter((l) => !l.includes('不足')).join('\n');
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '缺项', year: 2030, departmentId: 'city-sti', content: partial });
+    const before = await auditRows();
+    const res = await t.http().post(`/api/documents/${created.body.id}/actions`).set(await as('drafter')).send({ action: 'submit' });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'CONTENT_CHECK_FAILED' });
+    expect(res.body.details).toEqual({ missing: [{ key: 'shortcomings', name: { zh: '存在的不足和原因', en: 'Shortcomings and their causes' } }] });
+    expect(await auditRows()).toEqual(before);
+    expect((await t.http().get(`/api/documents/${created.body.id}`).set(await as('drafter'))).body).toMatchObject({ state: 'draft', version: 1 });
   });
 
   it('only supervisors and admins read the audit log', async () => {

@@ -4,6 +4,7 @@ import { Engine } from '@shenpi/engine';
 import { alarmJobId, startScheduler, type Scheduler } from '@shenpi/scheduling';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -33,7 +34,7 @@ describe('deadlines on BullMQ', () => {
   const submitMany = async (n: number, chain = 'annual-report-timed') => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const doc = await engine.createDocument.execute({ principal: drafter, chain, title: `报告${i}`, year: 2025, departmentId: 'city-sti' });
+      const doc = await engine.createDocument.execute({ principal: drafter, chain, title: `报告${i}`, year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
       await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
       ids.push(doc.id);
     }

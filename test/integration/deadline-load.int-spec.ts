@@ -3,6 +3,7 @@ import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 const COUNT = Number(process.env.DEADLINE_LOAD_COUNT ?? 10_000);
 
@@ -21,7 +22,7 @@ describe(`${COUNT} deadlines due in the same second`, () => {
     await engine.directory.seedDemo(PASSWORD);
     await engine.writer.run((r) => engine.chains.publish(r, timedAnnualReport('annual-report-load', 3600, 60), systemActor('test')));
     const drafter = (await engine.authentication.login('drafter', PASSWORD)) as Principal;
-    const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report-load', title: '负载', year: 2025, departmentId: 'city-sti' });
+    const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report-load', title: '负载', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const { task } = await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter }).then(async (r) => ({
       ...r,
       task: (await engine.writer.run((repos) => repos.tasks.openForDocument(doc.id)))[0],

@@ -3,6 +3,7 @@ import { Engine } from '@shenpi/engine';
 import { EmbeddedPoller } from '@shenpi/scheduling';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** Deadline rows on the real database, fired by the embedded poller as the injected clock moves. */
 describe('deadlines', () => {
@@ -20,7 +21,7 @@ describe('deadlines', () => {
     );
   const inbox = async (user: string) => (await engine.queries.notifications(users[user], false, undefined, 200)).items;
   const submitted = async (year: number) => {
-    const doc = await engine.createDocument.execute({ principal: users.drafter, chain: 'annual-report-timed', title: `报告${year}`, year, departmentId: 'city-sti' });
+    const doc = await engine.createDocument.execute({ principal: users.drafter, chain: 'annual-report-timed', title: `报告${year}`, year, departmentId: 'city-sti', content: REPORT_OUTLINE });
     await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: users.drafter });
     return doc.id;
   };

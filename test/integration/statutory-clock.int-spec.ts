@@ -2,6 +2,7 @@ import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** A legality-review-like step: 5 working days, a reminder 2 working days before, escalation on the day. */
 function clockedChain() {
@@ -22,7 +23,7 @@ describe('statutory clock operations', () => {
   const timers = (id: string) => engine.writer.run(async (r) => (await r.deadlines.forDocument(id)).filter((d) => d.stepKey === 'legal-review' && d.status !== 'cancelled'));
   const due = async (id: string) => (await timers(id)).find((t) => t.kind === 'due')!;
   const start = async () => {
-    const doc = await engine.createDocument.execute({ principal: u.drafter, chain: 'clocked', title: '规范性文件', year: 2026, departmentId: 'city-sti' });
+    const doc = await engine.createDocument.execute({ principal: u.drafter, chain: 'clocked', title: '规范性文件', year: 2026, departmentId: 'city-sti', content: REPORT_OUTLINE });
     await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: u.drafter });
     return doc.id;
   };

@@ -2,6 +2,7 @@ import { ManualClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { shippedChains } from '@shenpi/workflows';
 import { PASSWORD, testDatabase } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** State, tasks and audit entry change together or not at all: a failing audit append undoes the transition. */
 describe('transition atomicity', () => {
@@ -17,7 +18,7 @@ describe('transition atomicity', () => {
     await engine.directory.seedDemo(PASSWORD);
     const drafter = (await engine.authentication.login('drafter', PASSWORD))!;
     const counsel = (await engine.authentication.login('counsel', PASSWORD))!;
-    const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report', title: 't', year: 2025, departmentId: 'city-sti' });
+    const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report', title: 't', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const { document: submitted } = await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
     const [task] = await engine.writer.run((r) => r.tasks.openForDocument(doc.id));
 

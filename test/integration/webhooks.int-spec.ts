@@ -5,6 +5,7 @@ import { Engine } from '@shenpi/engine';
 import { signBody, startScheduler, webhookSettingsFromEnv } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 const SECRET = 'webhook-test-secret';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,7 +54,7 @@ describe('webhooks', () => {
     const clock = new ManualClock(new Date('2026-03-02T02:00:00.000Z'));
     const s = await setUp(clock, hook.url);
     try {
-      const doc = await s.engine.createDocument.execute({ principal: s.drafter, chain: 'annual-report', title: '报告', year: 2025, departmentId: 'city-sti' });
+      const doc = await s.engine.createDocument.execute({ principal: s.drafter, chain: 'annual-report', title: '报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
       expect(await s.scheduler.deliverer!.deliverDue()).toBe(0);
       expect(hook.received).toHaveLength(1);
       expect(await s.scheduler.deliverer!.deliverDue()).toBe(0);
@@ -84,7 +85,7 @@ describe('webhooks', () => {
     const hook = await receiver([503, 503]);
     const s = await setUp(systemClock, hook.url, REDIS_URL);
     try {
-      await s.engine.createDocument.execute({ principal: s.drafter, chain: 'annual-report', title: '报告', year: 2025, departmentId: 'city-sti' });
+      await s.engine.createDocument.execute({ principal: s.drafter, chain: 'annual-report', title: '报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
       const until = Date.now() + 20_000;
       while (hook.received.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 300));

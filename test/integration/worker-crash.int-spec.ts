@@ -4,6 +4,7 @@ import { Engine } from '@shenpi/engine';
 import { startScheduler, type Scheduler } from '@shenpi/scheduling';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
 import { timedAnnualReport } from '../support/timed-chain.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const onPostgres = !!process.env.TEST_DATABASE_URL;
@@ -59,7 +60,7 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
     const drafter = (await engine.authentication.login('drafter', PASSWORD)) as Principal;
     producer = await startScheduler(engine, { redisUrl: REDIS_URL, processors: false, queueName });
     for (let i = 0; i < 250; i++) {
-      const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report-crash', title: `报告${i}`, year: 2025, departmentId: 'city-sti' });
+      const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report-crash', title: `报告${i}`, year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
       await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
     }
     const first = await startWorker();

@@ -9,7 +9,22 @@ export const annualReportChain = {
       key: 'draft',
       name: { zh: '起草', en: 'Drafting' },
       editable: true,
-      transitions: [{ action: 'submit', to: 'legal-review', by: { role: 'drafter', department: 'document' } }],
+      transitions: [
+        {
+          action: 'submit',
+          to: 'legal-review',
+          by: { role: 'drafter', department: 'document' },
+          // The four mandated contents (厅字〔2019〕28号); a section counts when a heading names it.
+          requires: {
+            sections: [
+              { key: 'measures', name: { zh: '主要举措和成效', en: 'Main measures and results' }, keywords: ['主要举措', '成效'] },
+              { key: 'first-responsible', name: { zh: '第一责任人职责履行情况', en: 'Duty of the first responsible person' }, keywords: ['第一责任人'] },
+              { key: 'shortcomings', name: { zh: '存在的不足和原因', en: 'Shortcomings and their causes' }, keywords: ['不足', '问题和原因'] },
+              { key: 'plans', name: { zh: '下一年度主要安排', en: "Next year's plans" }, keywords: ['下一年度', '主要安排', '工作思路', '工作计划'] },
+            ],
+          },
+        },
+      ],
     },
     {
       key: 'legal-review',
