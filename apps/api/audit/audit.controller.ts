@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { validationFailed } from '@shenpi/domain';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { PageQuery } from '../http/page.query.js';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -18,14 +18,12 @@ function toUtc(field: 'from' | 'to', value: string | undefined): string | undefi
   return new Date(ms).toISOString();
 }
 
-export class AuditQuery {
+export class AuditQuery extends PageQuery {
   @IsOptional() @IsUUID() documentId?: string;
   @IsOptional() @IsString() @MaxLength(64) actorId?: string;
   @IsOptional() @IsIn(['transition', 'configuration', 'security']) category?: string;
   @IsOptional() @Matches(INSTANT, { message: 'from must be a date (YYYY-MM-DD) or a timestamp with a zone' }) from?: string;
   @IsOptional() @Matches(INSTANT, { message: 'to must be a date (YYYY-MM-DD) or a timestamp with a zone' }) to?: string;
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
 @Controller('api/audit')

@@ -1,6 +1,5 @@
 import { Type } from 'class-transformer';
 import {
-
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -13,6 +12,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { PageQuery } from '../http/page.query.js';
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Content is bounded by the body limit (1 MB); this keeps one field from taking all of it unnoticed. */
@@ -48,13 +48,11 @@ export class DocumentActionDto {
   disclosure?: DisclosureDto;
 }
 
-export class ListDocumentsQuery {
+export class ListDocumentsQuery extends PageQuery {
   @IsOptional() @Matches(KEBAB) state?: string;
   @IsOptional() @Matches(KEBAB) chain?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
   @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
 export const isValidDate = (d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

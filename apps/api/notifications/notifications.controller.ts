@@ -1,14 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { PageQuery } from '../http/page.query.js';
 
-export class NotificationsQuery {
+export class NotificationsQuery extends PageQuery {
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
 /** Reminders and escalations for the caller (in-app). */

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PageQuery } from '../http/page.query.js';
 
 export class DecisionDto {
   @IsIn(['approve', 'return', 'reject']) decision: 'approve' | 'return' | 'reject';
@@ -19,8 +19,6 @@ export class DelegateDto {
   @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
 }
 
-export class InboxQuery {
+export class InboxQuery extends PageQuery {
   @IsOptional() @IsIn(['open', 'done']) status?: 'open' | 'done';
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
