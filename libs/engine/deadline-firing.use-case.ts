@@ -1,9 +1,10 @@
 import type { AuditLog } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
-import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DeadlineRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
+import { taskRecipients } from './task-recipients.js';
 import type { TransitionUseCase } from './transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -90,7 +91,7 @@ export class DeadlineFiringUseCase {
     const details = { deadlineId: row.id, kind: row.kind, fireAt: row.fireAt, provisional: row.provisional, taskId: row.taskId, dueAt: task?.dueAt ?? null };
     if (row.kind === 'auto-action') return this.autoAction(repos, row, doc, details);
 
-    const recipients = row.kind === 'escalation' ? await this.escalationRecipients(repos, row, doc) : await this.assignees(repos, task);
+    const recipients = row.kind === 'escalation' ? await this.escalationRecipients(repos, row, doc) : await taskRecipients(repos, task);
     const message = this.message(row, doc, chain, task?.dueAt ?? null);
     for (const userId of recipients) {
       await repos.notifications.insert({ id: newId(), userId, kind: AUDIT_ACTION[row.kind], documentId: doc.id, taskId: row.taskId, message, details, createdAt: now, readAt: null });
@@ -141,12 +142,6 @@ export class DeadlineFiringUseCase {
       });
       return 'failed' as const;
     }
-  }
-
-  private async assignees(repos: Repositories, task: TaskRow | undefined): Promise<string[]> {
-    if (!task) return [];
-    if (task.assigneeUserId) return [task.assigneeUserId];
-    return task.assigneeRole ? repos.directory.holders(task.assigneeRole, task.departmentId) : [];
   }
 
   private async escalationRecipients(repos: Repositories, row: DeadlineRow, doc: DocumentRow): Promise<string[]> {

@@ -12,6 +12,7 @@ import { Queries } from './queries.js';
 import { SecurityAudit } from './security-audit.js';
 import { StatutoryClockUseCase } from './statutory-clock.use-case.js';
 import { TransitionUseCase } from './transition.use-case.js';
+import { UrgeUseCase } from './urge.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
@@ -40,6 +41,7 @@ export class Engine {
   readonly deadlines: DeadlineFiringUseCase;
   readonly notifications: NotificationsUseCase;
   readonly clocks: StatutoryClockUseCase;
+  readonly urge: UrgeUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -64,6 +66,7 @@ export class Engine {
     this.queries = new Queries(database, this.chains, this.audit, planner);
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.clocks = new StatutoryClockUseCase(this.writer, this.chains, this.audit, clock, planner);
+    this.urge = new UrgeUseCase(this.writer, this.chains, this.audit, clock);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

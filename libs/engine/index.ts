@@ -17,3 +17,5 @@ export * from './notifications.use-case.js';
 export * from './planning.js';
 export * from './webhook-outbox.js';
 export * from './statutory-clock.use-case.js';
+export * from './task-recipients.js';
+export * from './urge.use-case.js';

@@ -4,6 +4,7 @@ import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
+import { UrgeDto } from './urge.dto.js';
 import { CreateDocumentDto, DocumentActionDto, isValidDate, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
 
 @Controller('api/documents')
@@ -68,6 +69,15 @@ export class DocumentsController {
     };
     await run[body.operation]();
     return this.engine.queries.document(principal, id, false);
+  }
+
+  /** 催办: remind whoever holds the document's open tasks, now. */
+  @Post(':id/urge')
+  @HttpCode(200)
+  @UseGuards(DocumentVisibleGuard)
+  async urge(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UrgeDto) {
+    const { recipients } = await this.engine.urge.execute(principal, id, body.comment ?? '');
+    return { notified: recipients.length };
   }
 
   @Get(':id/history')

@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../http/page.query.js';
 
 export class DecisionDto {
@@ -21,4 +22,13 @@ export class DelegateDto {
 
 export class InboxQuery extends PageQuery {
   @IsOptional() @IsIn(['open', 'done']) status?: 'open' | 'done';
+}
+
+export class BulkDecisionItemDto extends DecisionDto {
+  @IsUUID() taskId: string;
+}
+
+/** Many decisions in one request, each applied and answered on its own (批量审批). */
+export class BulkDecisionDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => BulkDecisionItemDto) items: BulkDecisionItemDto[];
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import type { Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { TaskVisibleGuard } from '../http/access.guards.js';
-import { DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
+import { STATUS_OF } from '../http/error-response.js';
+import { BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
 
 @Controller('api/tasks')
 export class TasksController {
@@ -12,6 +13,39 @@ export class TasksController {
   @Get()
   inbox(@CurrentPrincipal() principal: Principal, @Query() q: InboxQuery) {
     return this.engine.queries.inbox(principal, q.status ?? 'open', q.cursor, q.limit ?? 50);
+  }
+
+  /** Each item in its own transaction: one refusal does not undo the others; the answer lists every item's outcome. */
+  @Post('bulk-decision')
+  @HttpCode(200)
+  async bulk(@CurrentPrincipal() principal: Principal, @Body() body: BulkDecisionDto) {
+    const results = [];
+    for (const item of body.items) {
+      try {
+        if (!(await this.engine.queries.canSeeTask(principal, item.taskId))) {
+          throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: item.decision, taskId: item.taskId });
+        }
+        const task = await this.engine.queries.task(principal, item.taskId);
+        const { document } = await this.engine.transition.execute({
+          documentId: task.documentId,
+          taskId: item.taskId,
+          principal,
+          action: item.decision,
+          comment: item.comment,
+          returnTo: item.returnTo,
+          expectedVersion: item.expectedVersion,
+        });
+        results.push({ taskId: item.taskId, statusCode: 200, document: { id: document.id, state: document.state, version: document.version } });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const statusCode = STATUS_OF[err.code] ?? 400;
+        if (err instanceof AccessDenied) {
+          await this.engine.security.refused({ principal, action: 'access-denied', status: statusCode, code: err.code, documentId: err.attempt.documentId, departmentId: err.attempt.departmentId, details: { attempted: err.attempt.action, taskId: item.taskId } });
+        }
+        results.push({ taskId: item.taskId, statusCode, code: err.code, message: err.message, details: err.details ?? null });
+      }
+    }
+    return { results };
   }
 
   @Get(':id')

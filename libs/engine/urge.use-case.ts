@@ -1,0 +1,49 @@
+import type { AuditLog } from '@shenpi/audit';
+import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, type Clock, type Principal, type Role } from '@shenpi/domain';
+import type { ChainCatalog } from './chain-catalog.js';
+import { taskRecipients } from './task-recipients.js';
+import type { WriterQueue } from './writer-queue.js';
+
+/** Who may urge (催办) the reviewers of a document: its drafters and the department's leader. */
+const URGERS: readonly Role[] = ['drafter', 'leader'];
+
+/** 催办: a reminder on demand to whoever holds the document's open tasks; audited, no change of state. */
+export class UrgeUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly chains: ChainCatalog,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(p: Principal, documentId: string, comment: string): Promise<{ recipients: string[] }> {
+    return this.writer.run(async (repos) => {
+      const doc = await repos.documents.get(documentId);
+      if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'urge', documentId });
+      const role = URGERS.find((r) => holdsRole(p, r, doc.departmentId));
+      if (!role) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only drafters and the leader of the department urge its reviewers', { action: 'urge', documentId, departmentId: doc.departmentId });
+      const tasks = await repos.tasks.openForDocument(doc.id);
+      if (!tasks.length) throw new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, 'nobody has an open task on this document', { allowed: [] });
+      const step = (await this.chains.get(repos, doc.chainKey, doc.chainVersion)).step(doc.state).name;
+      const at = this.clock.now().toISOString();
+      const recipients = [...new Set((await Promise.all(tasks.map((t) => taskRecipients(repos, t)))).flat())];
+      const message = `催办：《${doc.title}》${step.zh}，请尽快办理 / Please act on ${step.en} of "${doc.title}"${comment ? `：${comment}` : ''}`;
+      for (const task of tasks) {
+        for (const userId of await taskRecipients(repos, task)) {
+          await repos.notifications.insert({ id: newId(), userId, kind: 'urge', documentId: doc.id, taskId: task.id, message, details: { comment, by: p.id }, createdAt: at, readAt: null });
+        }
+      }
+      await this.audit.append(repos, {
+        category: 'transition',
+        action: 'urge',
+        actor: { type: 'user', id: p.id, role, departmentId: doc.departmentId, onBehalfOf: null },
+        departmentId: doc.departmentId,
+        documentId: doc.id,
+        from: doc.state,
+        to: doc.state,
+        details: { comment, recipients, taskIds: tasks.map((t) => t.id) },
+      });
+      return { recipients };
+    });
+  }
+}
