@@ -1,6 +1,6 @@
 import type { AuditLog } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
-import { DomainError, ErrorCode, newId, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
+import { DomainError, ErrorCode, newId, shanghaiDateTime, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
 import type { DeadlineRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
@@ -154,7 +154,7 @@ export class DeadlineFiringUseCase {
   /** The due date is the task's current one: a pause or an extension may have moved it since the row was written. */
   private message(row: DeadlineRow, doc: DocumentRow, chain: CompiledChain, taskDueAt: string | null): string {
     const step = chain.step(row.stepKey).name;
-    const due = new Date(Date.parse(taskDueAt ?? String(row.payload.dueAt ?? row.fireAt)) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const due = shanghaiDateTime(new Date(taskDueAt ?? String(row.payload.dueAt ?? row.fireAt)));
     switch (row.kind) {
       case 'reminder':
         return `提醒：《${doc.title}》${step.zh}将于北京时间 ${due} 到期 / Reminder: ${step.en} of "${doc.title}" is due ${due} (Beijing time)`;

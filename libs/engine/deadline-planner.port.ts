@@ -1,4 +1,5 @@
 import type { FixedDate, StepDefinition } from '@shenpi/chains';
+import { endOfShanghaiDay, shanghaiDate } from '@shenpi/domain';
 
 export type TimerKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
 
@@ -29,8 +30,8 @@ export interface DeadlinePlanner {
 
 export const noDeadlines: DeadlinePlanner = {
   plan: () => [],
-  fixedDateDue: (b, year) => new Date(Date.UTC(year + b.yearsAfterDocumentYear, b.month - 1, b.day) - 8 * 3_600_000 - 1),
-  workingDaysBefore: (due) => ({ date: new Date(due.getTime() + 8 * 3_600_000).toISOString().slice(0, 10), provisional: true }),
+  fixedDateDue: (b, year) => endOfShanghaiDay(new Date(Date.UTC(year + b.yearsAfterDocumentYear, b.month - 1, b.day - 1)).toISOString().slice(0, 10)),
+  workingDaysBefore: (due) => ({ date: shanghaiDate(due), provisional: true }),
   workingDaysBetween: (from, to) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 86_400_000)),
   shiftWorkingDays: (at, n) => ({ at: new Date(at.getTime() + n * 86_400_000), provisional: true }),
 };

@@ -26,10 +26,11 @@ export class UrgeUseCase {
       if (!tasks.length) throw new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, 'nobody has an open task on this document', { allowed: [] });
       const step = (await this.chains.get(repos, doc.chainKey, doc.chainVersion)).step(doc.state).name;
       const at = this.clock.now().toISOString();
-      const recipients = [...new Set((await Promise.all(tasks.map((t) => taskRecipients(repos, t)))).flat())];
+      const perTask = await Promise.all(tasks.map(async (task) => ({ task, users: await taskRecipients(repos, task) })));
+      const recipients = [...new Set(perTask.flatMap((t) => t.users))];
       const message = `催办：《${doc.title}》${step.zh}，请尽快办理 / Please act on ${step.en} of "${doc.title}"${comment ? `：${comment}` : ''}`;
-      for (const task of tasks) {
-        for (const userId of await taskRecipients(repos, task)) {
+      for (const { task, users } of perTask) {
+        for (const userId of users) {
           await repos.notifications.insert({ id: newId(), userId, kind: 'urge', documentId: doc.id, taskId: task.id, message, details: { comment, by: p.id }, createdAt: at, readAt: null });
         }
       }

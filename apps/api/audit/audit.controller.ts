@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { validationFailed } from '@shenpi/domain';
+import { isCalendarDate, validationFailed } from '@shenpi/domain';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -11,10 +11,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2
 /** Stored times are UTC ISO strings: a bound is converted to one so the comparison is on instants. */
 function toUtc(field: 'from' | 'to', value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
   const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-  // JavaScript rolls 30 February over to March; a real calendar day round-trips.
-  if (Number.isNaN(ms) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) throw validationFailed([{ field, reason: 'not a real date or time' }]);
+  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) throw validationFailed([{ field, reason: 'not a real date or time' }]);
   return new Date(ms).toISOString();
 }
 

@@ -1,18 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
-import { notFound, validationFailed } from '@shenpi/domain';
+import { isCalendarDate, notFound, validationFailed } from '@shenpi/domain';
 import { WorkingCalendar } from '@shenpi/scheduling';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A real calendar day in the years the calendar can speak of (lunar data: 1901–2099). */
-const isCalendarDate = (d: string) =>
-  DATE.test(d) &&
-  Number(d.slice(0, 4)) >= 1901 &&
-  Number(d.slice(0, 4)) <= 2095 &&
-  !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
-  new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+const isSupportedDate = (d: string) => isCalendarDate(d) && Number(d.slice(0, 4)) >= 1901 && Number(d.slice(0, 4)) <= 2095;
 
 export class WorkingDaysQuery {
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' }) from: string;
@@ -26,13 +21,13 @@ export class CalendarController {
 
   @Get('working-days')
   workingDays(@Query() q: WorkingDaysQuery) {
-    if (!isCalendarDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date between 1901 and 2095' }]);
+    if (!isSupportedDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date between 1901 and 2095' }]);
     return this.calendar.addWorkingDays(q.from, q.add);
   }
 
   @Get('days/:date')
   day(@Param('date') date: string) {
-    if (!isCalendarDate(date)) throw notFound(`date ${date}`);
+    if (!isSupportedDate(date)) throw notFound(`date ${date}`);
     const { holiday, ...rest } = this.calendar.day(date);
     return holiday ? { ...rest, holiday } : rest;
   }

@@ -55,4 +55,3 @@ export class ListDocumentsQuery extends PageQuery {
   @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
 }
 
-export const isValidDate = (d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { validationFailed, type Principal } from '@shenpi/domain';
+import { isCalendarDate, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
-import { CreateDocumentDto, DocumentActionDto, isValidDate, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+import { CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
 
 @Controller('api/documents')
 export class DocumentsController {
@@ -45,7 +45,7 @@ export class DocumentsController {
     if (body.action === 'edit' || body.action === 'delegate') {
       throw validationFailed([{ field: 'action', reason: `"${body.action}" has its own route: ${body.action === 'edit' ? 'PATCH /api/documents/:id' : 'POST /api/tasks/:id/delegate'}` }]);
     }
-    if (body.disclosure && !isValidDate(body.disclosure.publishedOn)) {
+    if (body.disclosure && !isCalendarDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
     await this.engine.transition.execute({ documentId: id, principal, ...body });
