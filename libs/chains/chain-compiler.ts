@@ -1,18 +1,29 @@
 import { assign, initialTransition, setup, transition, type AnyMachineSnapshot } from 'xstate';
-import type { ChainDefinition, StepDefinition, TransitionDefinition } from './chain-definition.schema.js';
+import type { ChainDefinition, Condition, StepDefinition, TransitionDefinition } from './chain-definition.schema.js';
+import { holds, type DocumentFields } from './conditions.js';
+import { addSigner, isDecisive, recordDecision, slotOf, startSigning, voteOf, type Signer, type Signing, type Vote } from './signing.js';
 
 /** Bumped when the compiler's output for the same definition changes; stored on each document. */
-export const COMPILER_VERSION = 1;
+export const COMPILER_VERSION = 2;
 
 /** A document's persisted position: one flat step key and the context (countersign progress, rounds). */
 export interface ChainContext {
   /** How many times each step has been entered: a task's `round`. */
   rounds: Record<string, number>;
+  /** The current step's signers and their votes; absent in a step nobody signs. */
+  signing?: Signing;
 }
 
 export interface ChainEvent {
   type: string;
   returnTo?: string;
+  /** The signer whose task decides (a task's `signer`). */
+  signer?: string;
+  /** The document's fields, for conditional steps. */
+  fields?: DocumentFields;
+  /** 加签: who is added, and whether before or after the caller. */
+  added?: Omit<Signer, 'id'>;
+  position?: 'before' | 'after';
 }
 
 export interface ChainPosition {
@@ -37,13 +48,20 @@ export class CompiledChain {
     return step;
   }
 
+  hasStep(key: string): boolean {
+    return this.steps.has(key);
+  }
+
   initial(): ChainPosition {
     const [snapshot] = initialTransition(this.machine);
     return toPosition(snapshot);
   }
 
+  /** Documents stored before countersign existed have no `signing`: their step starts it afresh. */
   restore(position: ChainPosition): AnyMachineSnapshot {
-    return this.machine.resolveState({ value: position.stateKey, context: position.context });
+    const context: ChainContext = { ...position.context, rounds: position.context.rounds ?? {} };
+    if (!('signing' in context)) context.signing = startSigning(this.step(position.stateKey));
+    return this.machine.resolveState({ value: position.stateKey, context });
   }
 
   can(position: ChainPosition, event: ChainEvent): boolean {
@@ -64,16 +82,15 @@ export class CompiledChain {
   }
 
   /**
-   * The way forward from a step when every decision approves: each step's first transition that
-   * moves on to a later step. Planning counts the remaining steps along it.
+   * The way forward from a step when every decision approves and every conditional step runs:
+   * each step's first transition to a later step. Planning counts the remaining steps along it.
    */
   mainPath(from: string): StepDefinition[] {
-    const order = this.definition.steps.map((s) => s.key);
     const path: StepDefinition[] = [];
     for (let step = this.step(from); !step.final; ) {
-      const forward = step.transitions.find((t) => t.to && order.indexOf(t.to) > order.indexOf(step.key));
-      if (!forward || path.length > order.length) break;
-      step = this.step(forward.to!);
+      const forward = forwardOf(this.definition, step);
+      if (!forward || path.length > this.definition.steps.length) break;
+      step = this.step(forward);
       path.push(step);
     }
     return path;
@@ -85,20 +102,84 @@ export class CompiledChain {
   }
 }
 
+/** The step a step leads to when it passes: its first transition to a later step. */
+export function forwardOf(definition: ChainDefinition, step: StepDefinition): string | undefined {
+  const order = definition.steps.map((s) => s.key);
+  return step.transitions.find((t) => t.to && order.indexOf(t.to) > order.indexOf(step.key))?.to;
+}
+
 function toPosition(snapshot: AnyMachineSnapshot): ChainPosition {
   if (typeof snapshot.value !== 'string') throw new Error('chain states must be flat');
   return { stateKey: snapshot.value, context: snapshot.context as ChainContext };
 }
 
+/** One way a transition may go: into `target` when every `enter` condition holds and no `skip` one does. */
+interface Route {
+  target: string;
+  enter: Condition[];
+  skip: Condition[];
+}
+
+interface TakesParams {
+  to: string;
+  fallback: string | undefined;
+  vote: Vote | null;
+  enter: Condition[];
+  skip: Condition[];
+}
+
 function buildMachine(definition: ChainDefinition) {
+  const steps = new Map(definition.steps.map((s) => [s.key, s]));
+
+  // A conditional step that does not apply passes on to where it would lead when approved.
+  const routes = (to: string, seen: string[] = []): Route[] => {
+    const step = steps.get(to)!;
+    const forward = forwardOf(definition, step);
+    if (!step.when || !forward || seen.includes(to)) return [{ target: to, enter: [], skip: [] }];
+    const onward = routes(forward, [...seen, to]).map((r) => ({ ...r, skip: [step.when!, ...r.skip] }));
+    return [{ target: to, enter: [step.when], skip: [] }, ...onward];
+  };
+
+  const compileTransition = (step: StepDefinition, t: TransitionDefinition) => {
+    const signed = !t.by && startSigning(step) !== undefined;
+    const vote = signed ? voteOf(t.action) : null;
+    const stayAndCount = signed ? [{ guard: { type: 'counts' as const, params: { vote: vote! } }, actions: { type: 'record' as const, params: { vote: vote! } } }] : [];
+    if (!t.to) return [{ ...(signed ? { guard: 'isSigner' as const } : {}), actions: 'stay' as const }];
+    const targets = t.returnTo?.length ? t.returnTo : [t.to];
+    const moves = targets.flatMap((to) =>
+      routes(to).map((r) => ({
+        target: r.target,
+        reenter: true,
+        guard: { type: 'takes' as const, params: { to, fallback: t.to, vote, enter: r.enter, skip: r.skip } satisfies TakesParams },
+      })),
+    );
+    return [...moves, ...stayAndCount];
+  };
+
   return setup({
     types: {} as { context: ChainContext; events: ChainEvent },
     guards: {
-      returnsTo: ({ event }, params: { to: string; fallback: string | undefined }) => (event.returnTo ?? params.fallback) === params.to,
+      // The event goes this way: the returnTo it names (or the default), the step's conditions on
+      // the document's fields, and for a signed step a decision that settles it.
+      takes: ({ context, event }, p: TakesParams) => {
+        if (p.to && (event.returnTo ?? p.fallback) !== p.to) return false;
+        const fields = event.fields ?? {};
+        if (!p.enter.every((c) => holds(c, fields)) || p.skip.some((c) => holds(c, fields))) return false;
+        return p.vote === null || isDecisive(context.signing, event.signer, p.vote);
+      },
+      // A decision by a current signer that does not settle the step: it is counted, and the step stays.
+      counts: ({ context, event }, p: { vote: Vote }) =>
+        slotOf(context.signing, event.signer) >= 0 && !isDecisive(context.signing, event.signer, p.vote),
+      isSigner: ({ context, event }) => slotOf(context.signing, event.signer) >= 0,
     },
     actions: {
-      countEntry: assign(({ context }, params: { step: string }) => ({
-        rounds: { ...context.rounds, [params.step]: (context.rounds[params.step] ?? 0) + 1 },
+      enter: assign(({ context }, p: { step: string; signing: Signing | undefined }) => ({
+        rounds: { ...context.rounds, [p.step]: (context.rounds[p.step] ?? 0) + 1 },
+        signing: p.signing,
+      })),
+      record: assign(({ context, event }, p: { vote: Vote }) => ({ signing: recordDecision(context.signing!, event.signer!, p.vote) })),
+      addSigner: assign(({ context, event }) => ({
+        signing: addSigner(context.signing!, event.signer!, event.added!, event.position ?? 'after'),
       })),
       // Targetless events (edit, delegate) need an action, or XState reports them as not allowed.
       stay: () => undefined,
@@ -108,27 +189,28 @@ function buildMachine(definition: ChainDefinition) {
     initial: definition.initial,
     context: { rounds: {} },
     states: Object.fromEntries(
-      definition.steps.map((step) => [
-        step.key,
-        {
-          ...(step.final ? { type: 'final' as const } : {}),
-          entry: [{ type: 'countEntry' as const, params: { step: step.key } }],
-          on: Object.fromEntries([
-            ...step.transitions.map((t) => [t.action, compileTransition(t)]),
-            ...(step.editable ? [['edit', { actions: 'stay' as const }]] : []),
-            ...(step.assignee ? [['delegate', { actions: 'stay' as const }]] : []),
-          ]),
-        },
-      ]),
+      definition.steps.map((step) => {
+        const signed = startSigning(step) !== undefined;
+        return [
+          step.key,
+          {
+            ...(step.final ? { type: 'final' as const } : {}),
+            entry: [{ type: 'enter' as const, params: { step: step.key, signing: startSigning(step) } }],
+            on: Object.fromEntries([
+              ...step.transitions.map((t) => [t.action, compileTransition(step, t)]),
+              ...(step.editable ? [['edit', { actions: 'stay' as const }], ['attach', { actions: 'stay' as const }]] : []),
+              ...(signed
+                ? [
+                    ['delegate', { guard: 'isSigner' as const, actions: 'stay' as const }],
+                    ['add-signer', { guard: 'isSigner' as const, actions: 'addSigner' as const }],
+                  ]
+                : []),
+            ]),
+          },
+        ];
+      }),
     ),
   });
-}
-
-// Every targeted transition is guarded: an event naming a `returnTo` the step does not allow is not taken.
-function compileTransition(t: TransitionDefinition) {
-  if (!t.to) return { actions: 'stay' as const };
-  const targets = t.returnTo?.length ? t.returnTo : [t.to];
-  return targets.map((to) => ({ target: to, reenter: true, guard: { type: 'returnsTo' as const, params: { to, fallback: t.to } } }));
 }
 
 export function compileChain(definition: ChainDefinition): CompiledChain {

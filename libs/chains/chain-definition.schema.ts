@@ -12,6 +12,8 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Allow,
+  IsUUID,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -19,6 +21,8 @@ import { ROLES, type Role } from '@shenpi/domain';
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const KEBAB_REASON = { message: '$property must be kebab-case (a-z, 0-9, single dashes)' };
+const CAMEL = /^[a-z][a-zA-Z0-9]{0,63}$/;
+const CAMEL_REASON = { message: '$property must be camelCase (a letter, then letters and digits)' };
 
 export class LocalizedName {
   @IsString() @MaxLength(200) zh: string;
@@ -29,6 +33,41 @@ export class LocalizedName {
 export class AssigneeRef {
   @IsIn(ROLES) role: Role;
   @IsIn(['document', 'office']) department: 'document' | 'office';
+}
+
+/** One signer of a step: a role (in the document's department or its office) or one named user. */
+export class SignerRef {
+  @IsOptional() @IsIn(ROLES) role?: Role;
+  @IsOptional() @IsIn(['document', 'office']) department?: 'document' | 'office';
+  @IsOptional() @IsUUID() userId?: string;
+}
+
+/** 会签 every signer (or `threshold` of them) approves; 或签 the first decision decides; 依次 one after another. */
+export const SIGNING_MODES = ['all', 'any', 'sequence'] as const;
+export type SigningMode = (typeof SIGNING_MODES)[number];
+
+/** Fields a document of the chain carries (set at creation, editable while its step is editable). */
+export const FIELD_TYPES = ['boolean', 'string', 'number'] as const;
+export class FieldSpec {
+  @Matches(CAMEL, CAMEL_REASON) key: string;
+  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsIn(FIELD_TYPES) type: (typeof FIELD_TYPES)[number];
+  @IsOptional() @IsBoolean() required?: boolean;
+}
+
+export const CONDITION_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'exists'] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/**
+ * A declarative condition on the document's fields, never code: one comparison
+ * (`field`, `op`, `value`), or `all` / `any` of nested conditions.
+ */
+export class Condition {
+  @IsOptional() @Matches(CAMEL, CAMEL_REASON) field?: string;
+  @IsOptional() @IsIn(CONDITION_OPERATORS) op?: ConditionOperator;
+  @IsOptional() @Allow() value?: unknown;
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => Condition) all?: Condition[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => Condition) any?: Condition[];
 }
 
 /**
@@ -103,8 +142,18 @@ export class StepDefinition {
   @IsOptional() @IsBoolean() final?: boolean;
   /** The drafter may edit title and content while the document is here. */
   @IsOptional() @IsBoolean() editable?: boolean;
-  /** Entering the step opens a task for this assignee. */
+  /** Entering the step opens a task for this assignee (one role). */
   @IsOptional() @ValidateNested() @Type(() => AssigneeRef) assignee?: AssigneeRef;
+  /** Several signers, or a named user: a task each, decided together as `signing` says. */
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignerRef) assignees?: SignerRef[];
+  /** How `assignees` decide; default `all`. */
+  @IsOptional() @IsIn(SIGNING_MODES) signing?: SigningMode;
+  /** With `signing: all`, approvals that pass the step (a vote); default: every signer. */
+  @IsOptional() @IsInt() @Min(1) @Max(100) threshold?: number;
+  /** The step runs only when this holds on the document's fields; otherwise it is passed over. */
+  @IsOptional() @ValidateNested() @Type(() => Condition) when?: Condition;
+  /** Entering the step gives the document its number from the department's yearly sequence (〔year〕N号). */
+  @IsOptional() @IsBoolean() assignsNumber?: boolean;
   @IsArray() @ValidateNested({ each: true }) @Type(() => TransitionDefinition) transitions: TransitionDefinition[];
   @IsOptional() @ValidateNested() @Type(() => DeadlineSpec) deadline?: DeadlineSpec;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ReminderSpec) reminders?: ReminderSpec[];
@@ -125,6 +174,7 @@ export class ChainDefinition {
   @Matches(KEBAB, KEBAB_REASON) initial: string;
   /** At most one live document per department and year (the annual report). */
   @IsOptional() @IsBoolean() uniquePerDepartmentAndYear?: boolean;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => FieldSpec) fields?: FieldSpec[];
   @IsArray() @ArrayMinSize(2) @ValidateNested({ each: true }) @Type(() => StepDefinition) steps: StepDefinition[];
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => MilestoneSpec) milestones?: MilestoneSpec[];
 }

@@ -1,4 +1,4 @@
-import type { AssigneeRef, CompiledChain } from '@shenpi/chains';
+import { declaredSigners, type AssigneeRef, type CompiledChain, type DocumentFields } from '@shenpi/chains';
 import { holdsRole, type Principal, type Role } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
 
@@ -37,17 +37,21 @@ export function allowedActions(
   const position = { stateKey: doc.state, context: doc.context as never };
   const step = chain.step(doc.state);
   const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p));
+  const fields = (doc.attributes.fields ?? {}) as DocumentFields;
   const allowed: AllowedAction[] = [];
   for (const t of step.transitions) {
-    if (!chain.can(position, { type: t.action })) continue;
     const returnTo = t.returnTo?.length ? { returnTo: t.returnTo } : {};
     if (t.by) {
-      if (holdsRef(p, t.by, doc, department)) allowed.push({ action: t.action, ...returnTo });
+      if (chain.can(position, { type: t.action, fields }) && holdsRef(p, t.by, doc, department)) allowed.push({ action: t.action, ...returnTo });
     } else {
-      for (const task of mine) allowed.push({ action: t.action, taskId: task.id, ...returnTo });
+      for (const task of mine) {
+        if (chain.can(position, { type: t.action, fields, signer: task.signer ?? 's0' })) allowed.push({ action: t.action, taskId: task.id, ...returnTo });
+      }
     }
   }
-  if (step.assignee) for (const task of mine) allowed.push({ action: 'delegate', taskId: task.id });
+  if (declaredSigners(step).length) {
+    for (const task of mine) allowed.push({ action: 'delegate', taskId: task.id }, { action: 'add-signer', taskId: task.id });
+  }
   if (step.editable && holdsRole(p, EDITOR_ROLE, doc.departmentId)) allowed.push({ action: 'edit' });
   return allowed;
 }

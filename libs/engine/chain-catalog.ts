@@ -1,4 +1,4 @@
-import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain } from '@shenpi/chains';
+import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain, type LintDirectory, type LintResult } from '@shenpi/chains';
 import { canonicalJson, type AuditLog } from '@shenpi/audit';
 import { DomainError, ErrorCode, validationFailed, type Actor, type Clock } from '@shenpi/domain';
 import type { Repositories } from '@shenpi/persistence';
@@ -34,15 +34,32 @@ export class ChainCatalog {
     const key = (raw as { key?: unknown })?.key;
     const ours = typeof key === 'string' ? await repos.chains.latestBy(key, actor.id) : undefined;
     if (ours && canonicalJson(ours.definition) === canonicalJson(raw)) return;
-    await this.publish(repos, raw, actor);
+    await this.publish(repos, raw, actor, { shipped: true });
+  }
+
+  /** Lints an administrator's definition, including who exists: roles nobody holds, unknown users. */
+  async lint(repos: Repositories, raw: unknown): Promise<LintResult> {
+    return lintChainDefinition(raw, await this.directoryFor(repos, raw));
+  }
+
+  private async directoryFor(repos: Repositories, raw: unknown): Promise<LintDirectory> {
+    const held = await repos.directory.heldRoles();
+    const steps = (raw as { steps?: { assignees?: { userId?: unknown }[] }[] })?.steps;
+    const ids = (Array.isArray(steps) ? steps : []).flatMap((s) => (Array.isArray(s?.assignees) ? s.assignees : []).map((a) => a?.userId));
+    const uuids = ids.filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
+    const users = await repos.directory.existingUserIds([...new Set(uuids)]);
+    return {
+      roleHeld: (role, where) => held.some((h) => h.role === role && h.inOffice === (where === 'office')),
+      userExists: (id) => users.has(id),
+    };
   }
 
   /**
    * Publishes a definition as version N+1 of its key, unless it equals the latest version (then
    * nothing changes). Audited as a configuration change. Returns the version in force.
    */
-  async publish(repos: Repositories, raw: unknown, actor: Actor): Promise<{ key: string; version: number; created: boolean }> {
-    const lint = lintChainDefinition(raw);
+  async publish(repos: Repositories, raw: unknown, actor: Actor, opts: { shipped?: boolean } = {}): Promise<{ key: string; version: number; created: boolean }> {
+    const lint = opts.shipped ? lintChainDefinition(raw) : await this.lint(repos, raw);
     if (!lint.definition) throw validationFailed(lint.errors.map((e) => ({ field: e.path, reason: e.reason })));
     const definition: ChainDefinition = lint.definition;
     const latest = await repos.chains.latest(definition.key);

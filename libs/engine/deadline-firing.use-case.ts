@@ -4,7 +4,7 @@ import { DomainError, ErrorCode, newId, shanghaiDateTime, systemActor, type Acto
 import type { DeadlineRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
-import { taskRecipients } from './task-recipients.js';
+import { stepRecipients, taskRecipients } from './task-recipients.js';
 import type { TransitionUseCase } from './transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -91,7 +91,12 @@ export class DeadlineFiringUseCase {
     const details = { deadlineId: row.id, kind: row.kind, fireAt: row.fireAt, provisional: row.provisional, taskId: row.taskId, dueAt: task?.dueAt ?? null };
     if (row.kind === 'auto-action') return this.autoAction(repos, row, doc, details);
 
-    const recipients = row.kind === 'escalation' ? await this.escalationRecipients(repos, row, doc) : await taskRecipients(repos, task);
+    const recipients =
+      row.kind === 'escalation'
+        ? await this.escalationRecipients(repos, row, doc)
+        : task?.status === 'open'
+          ? await taskRecipients(repos, task)
+          : await stepRecipients(repos, doc.id, row.stepKey);
     const message = this.message(row, doc, chain, task?.dueAt ?? null);
     for (const userId of recipients) {
       await repos.notifications.insert({ id: newId(), userId, kind: AUDIT_ACTION[row.kind], documentId: doc.id, taskId: row.taskId, message, details, createdAt: now, readAt: null });

@@ -15,7 +15,7 @@ export interface AddUserCommand {
 
 const DEMO_DEPARTMENTS: DepartmentRow[] = [
   { id: 'rule-of-law-office', name: '市委依法治市办 / Municipal rule-of-law office', officeId: null },
-  { id: 'city-sti', name: '市科技局 / City science & technology bureau', officeId: 'rule-of-law-office' },
+  { id: 'city-sti', name: '市科技局 / City science & technology bureau', officeId: 'rule-of-law-office', issuerCode: '市科技局发' },
 ];
 
 const DEMO_USERS: { username: string; displayName: string; grants: [Role, string | null][] }[] = [

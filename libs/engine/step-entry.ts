@@ -1,11 +1,13 @@
-import type { CompiledChain } from '@shenpi/chains';
+import { currentSigners, type CompiledChain, type Signer, type Signing } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId } from '@shenpi/domain';
-import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
+import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner, PlannedTimer } from './deadline-planner.port.js';
 
+const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
+
 /**
- * Entering a step opens its task (in the department the step names) and writes its deadline
+ * Entering a step opens a task for each signer due to decide now and writes the step's deadline
  * rows, in the caller's transaction; the document's dueAt follows the step's due row, returned.
  */
 export async function enterStep(
@@ -17,39 +19,76 @@ export async function enterStep(
   planner: DeadlinePlanner,
 ): Promise<string | null> {
   const step = chain.step(doc.state);
-  if (!step.assignee) {
+  const signers = currentSigners(signingOf(doc));
+  if (!signers.length) {
     if (doc.dueAt !== null) await repos.documents.setDueAt(doc.id, null);
     return null;
   }
-  const departmentId = resolveDepartment(step.assignee, doc, department);
-  if (!departmentId) {
-    throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${step.key} to`);
-  }
-  const round = (doc.context as { rounds?: Record<string, number> }).rounds?.[step.key] ?? 1;
   const timers = planner.plan(step, new Date(at), doc.year);
   const dueAt = timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null;
-  const taskId = newId(new Date(at).getTime());
-  await repos.tasks.insert({
-    id: taskId,
+  const tasks: TaskRow[] = [];
+  for (const signer of signers) tasks.push(await openTask(repos, doc, department, signer, dueAt, at));
+  // A step decided by one signer keeps its timers on that task (automatic actions decide it).
+  const timerTask = tasks.length === 1 && (signingOf(doc)?.slots.length ?? 0) === 1 ? tasks[0] : null;
+  await writeTimers(repos, doc.id, step.key, timerTask ?? { id: null, round: tasks[0].round }, timers, at);
+  if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, dueAt);
+  return dueAt;
+}
+
+/**
+ * Within a step, after a decision that did not settle it or a 加签: open a task for every signer
+ * now due who has none, and cancel the open tasks of signers no longer due. Compared by signer id.
+ */
+export async function syncSigners(repos: Repositories, doc: DocumentRow, department: DepartmentRow, at: string): Promise<TaskRow[]> {
+  const due = currentSigners(signingOf(doc));
+  const open = (await repos.tasks.openForDocument(doc.id)).filter((t) => t.stepKey === doc.state);
+  for (const task of open) if (!due.some((s) => s.id === task.signer)) await repos.tasks.cancel(task.id, at);
+  const opened: TaskRow[] = [];
+  for (const signer of due) {
+    if (!open.some((t) => t.signer === signer.id)) opened.push(await openTask(repos, doc, department, signer, doc.dueAt, at));
+  }
+  return opened;
+}
+
+/**
+ * One signer's task. A named user's task goes to their substitute while they are away; a role's
+ * task goes to a substitute only when every holder of the role there is away (代理: the task
+ * records on whose behalf, and so does the decision's audit entry).
+ */
+async function openTask(repos: Repositories, doc: DocumentRow, department: DepartmentRow, signer: Signer, dueAt: string | null, at: string): Promise<TaskRow> {
+  const departmentId = signer.userId ? doc.departmentId : resolveDepartment({ role: signer.role!, department: signer.department ?? 'document' }, doc, department);
+  if (!departmentId) {
+    throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${doc.state} to`);
+  }
+  let assigneeUserId = signer.userId ?? null;
+  let delegatedFrom: string | null = null;
+  const absent = signer.userId ? [signer.userId] : await repos.directory.holders(signer.role!, departmentId);
+  const proxies = await Promise.all(absent.map((userId) => repos.proxies.activeFor(userId, at)));
+  if (absent.length && proxies.every((p) => p !== undefined)) {
+    assigneeUserId = proxies[0]!.substituteId;
+    delegatedFrom = proxies[0]!.userId;
+  }
+  const task: TaskRow = {
+    id: newId(new Date(at).getTime()),
     documentId: doc.id,
-    stepKey: step.key,
-    round,
+    stepKey: doc.state,
+    round: (doc.context as { rounds?: Record<string, number> }).rounds?.[doc.state] ?? 1,
     departmentId,
-    assigneeRole: step.assignee.role,
-    assigneeUserId: null,
+    assigneeRole: signer.role ?? null,
+    assigneeUserId,
     status: 'open',
     decision: null,
     comment: null,
     decidedBy: null,
     onBehalfOf: null,
-    delegatedFrom: null,
+    delegatedFrom,
     dueAt,
     createdAt: at,
     closedAt: null,
-  });
-  await writeTimers(repos, doc.id, step.key, { id: taskId, round }, timers, at);
-  if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, dueAt);
-  return dueAt;
+    signer: signer.id,
+  };
+  await repos.tasks.insert(task);
+  return task;
 }
 
 /** Writes a step's planned timers as deadline rows (pending; woken after commit). */
@@ -57,7 +96,7 @@ export async function writeTimers(
   repos: Repositories,
   documentId: string,
   stepKey: string,
-  task: { id: string; round: number } | null,
+  task: { id: string | null; round: number } | null,
   timers: PlannedTimer[],
   at: string,
 ): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditLog } from '@shenpi/audit';
-import { missingSections, type CompiledChain, type TransitionDefinition } from '@shenpi/chains';
+import { missingSections, type CompiledChain, type DocumentFields, type Signing, type TransitionDefinition } from '@shenpi/chains';
 import {
   AccessDenied,
   DomainError,
@@ -17,7 +17,7 @@ import {
 import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
-import { enterStep, leaveStep } from './step-entry.js';
+import { enterStep, leaveStep, syncSigners } from './step-entry.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -30,9 +30,11 @@ export interface TransitionCommand {
   taskId?: string;
   comment?: string;
   returnTo?: string;
-  edit?: { title?: string; content?: string };
+  edit?: { title?: string; content?: string; fields?: DocumentFields };
   disclosure?: { url: string; publishedOn: string };
   delegateTo?: string;
+  /** 加签: the user added to the caller's task, before or after the caller. */
+  addSigner?: { userId: string; position: 'before' | 'after' };
   /** Set for events the scheduler applies (an automatic action): no access checks, the system acts. */
   system?: Actor;
   /** Added to the audit entry's details (e.g. the deadline that caused it). */
@@ -102,10 +104,15 @@ export class TransitionUseCase {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
     }
     const position = { stateKey: doc.state, context: doc.context as never };
-    const isOwnEvent = cmd.action === 'edit' || cmd.action === 'delegate';
-    if (!isOwnEvent && !plan.transition) throw this.notAllowed(cmd, chain, doc, department, openTasks);
+    if (!OWN_EVENTS.has(cmd.action) && !plan.transition) throw this.notAllowed(cmd, chain, doc, department, openTasks);
     this.checkPayload(cmd, plan.transition, doc);
-    const next = chain.next(position, { type: cmd.action, returnTo: cmd.returnTo });
+    const next = chain.next(position, {
+      type: cmd.action,
+      returnTo: cmd.returnTo,
+      signer: plan.task ? signerOf(plan.task) : undefined,
+      fields: { ...fieldsOf(doc), ...cmd.edit?.fields },
+      ...(cmd.addSigner ? { added: { userId: cmd.addSigner.userId }, position: cmd.addSigner.position } : {}),
+    });
     if (!next) throw this.notAllowed(cmd, chain, doc, department, openTasks);
 
     const from = doc.state;
@@ -116,10 +123,13 @@ export class TransitionUseCase {
       context: next.context as unknown as Record<string, unknown>,
       title: cmd.edit?.title ?? doc.title,
       content: cmd.edit?.content ?? doc.content,
-      attributes: nextAttributes(doc, next.stateKey, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined),
+      attributes: nextAttributes(doc, next.stateKey, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined, cmd.edit?.fields),
       version: doc.version + 1,
       updatedAt: at,
     };
+    if (next.stateKey !== from && chain.step(next.stateKey).assignsNumber && !doc.attributes.number) {
+      updated.attributes.number = await this.issueNumber(repos, department, at);
+    }
     if (!(await repos.documents.updateIfVersion(updated, doc.version))) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: doc.version + 1 });
     }
@@ -130,6 +140,8 @@ export class TransitionUseCase {
         throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
       }
       task = await repos.tasks.get(task.id);
+    } else if (task && cmd.action === 'add-signer') {
+      // The caller's task stays open (after) or gives way to the added signer (before): synced below.
     } else if (task) {
       const decided = await repos.tasks.decide(task.id, {
         decision: cmd.action,
@@ -144,6 +156,8 @@ export class TransitionUseCase {
     if (next.stateKey !== from) {
       await leaveStep(repos, doc.id, from, at);
       updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner);
+    } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
+      await syncSigners(repos, updated, department, at);
     }
 
     await this.audit.append(repos, {
@@ -154,7 +168,7 @@ export class TransitionUseCase {
       documentId: doc.id,
       from,
       to: next.stateKey,
-      details: this.details(cmd, updated, task),
+      details: this.details(cmd, updated, task, next.stateKey === from, updated.attributes.number !== doc.attributes.number && updated.attributes.number),
     });
     return { document: updated, task };
   }
@@ -180,22 +194,53 @@ export class TransitionUseCase {
       await this.checkDelegate(repos, cmd, task, doc);
       return { actor, task };
     }
+    if (cmd.action === 'add-signer') {
+      await this.checkAddSigner(repos, cmd, task, doc);
+      return { actor, task };
+    }
     const transition = chain.transitionFor(task.stepKey, cmd.action);
     return { actor, task, transition: transition && !transition.by ? transition : undefined };
   }
 
-  /** A task goes only to another holder of its role in its department, never to the document's author. */
+  /**
+   * A role's task goes only to another holder of the role in its department; a named user's task
+   * to someone holding a role there. Never to the document's author.
+   */
   private async checkDelegate(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow): Promise<void> {
     const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
+    const eligible = (p: Principal) =>
+      task.assigneeRole ? holdsRole(p, task.assigneeRole, task.departmentId) : p.grants.some((g) => g.departmentId === task.departmentId);
     const reason =
-      !target || !task.assigneeRole || !holdsRole(target, task.assigneeRole, task.departmentId)
-        ? `must be a user holding ${task.assigneeRole} in ${task.departmentId}`
+      !target || !eligible(target)
+        ? `must be a user holding ${task.assigneeRole ?? 'a role'} in ${task.departmentId}`
         : target.id === cmd.principal.id
           ? 'the task is already yours'
           : target.id === doc.createdBy
             ? "a document's author does not review it"
             : null;
     if (reason) throw validationFailed([{ field: 'toUserId', reason }]);
+  }
+
+  /** 加签: someone who holds a role in the task's department (or its document's), not the author, not the caller. */
+  private async checkAddSigner(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow): Promise<void> {
+    const target = await repos.directory.principal(cmd.addSigner!.userId);
+    const reason = !target
+      ? 'no such user'
+      : !target.grants.some((g) => g.departmentId === task.departmentId || g.departmentId === doc.departmentId)
+        ? `must hold a role in ${task.departmentId}`
+        : target.id === cmd.principal.id
+          ? 'you already sign this step'
+          : target.id === doc.createdBy
+            ? "a document's author does not review it"
+            : null;
+    if (reason) throw validationFailed([{ field: 'userId', reason }]);
+  }
+
+  /** The department's next number for the year the document is issued in: 〔year〕N号. */
+  private async issueNumber(repos: Repositories, department: DepartmentRow, at: string): Promise<string> {
+    const year = Number(shanghaiDate(new Date(at)).slice(0, 4));
+    const n = await repos.numbering.next(department.id, year);
+    return `${department.issuerCode ?? department.name}〔${year}〕${n}号`;
   }
 
   /** Actions a role takes on the document itself (submit, withdraw, record-disclosure, edit). */
@@ -231,13 +276,16 @@ export class TransitionUseCase {
     }
   }
 
-  private details(cmd: TransitionCommand, doc: DocumentRow, task: TaskRow | undefined): Record<string, unknown> {
+  private details(cmd: TransitionCommand, doc: DocumentRow, task: TaskRow | undefined, stayed: boolean, number: unknown): Record<string, unknown> {
     const details: Record<string, unknown> = { version: doc.version, ...cmd.auditDetails };
+    if (number) details.number = number;
     if (cmd.comment) details.comment = cmd.comment;
     if (task) details.taskId = task.id;
     if (cmd.returnTo) details.returnTo = cmd.returnTo;
     if (cmd.disclosure) details.disclosure = cmd.disclosure;
     if (cmd.delegateTo) details.delegateTo = cmd.delegateTo;
+    if (cmd.addSigner) details.addSigner = cmd.addSigner;
+    if (stayed && signingOf(doc) && task?.status === 'done') details.tally = tally(signingOf(doc)!);
     if (cmd.edit) {
       details.fields = Object.keys(cmd.edit).filter((k) => cmd.edit![k as 'title' | 'content'] !== undefined);
       details.contentSha256 = createHash('sha256').update(doc.content).digest('hex');
@@ -260,9 +308,28 @@ export class TransitionUseCase {
   }
 }
 
-/** The disclosure record is kept; a step's clock state (pause, extension) ends with the step. */
-function nextAttributes(doc: DocumentRow, nextState: string, disclosure: TransitionCommand['disclosure']): Record<string, unknown> {
+/** Events on the document or a task that the machine takes without a chain transition. */
+const OWN_EVENTS = new Set(['edit', 'delegate', 'add-signer']);
+
+const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
+const fieldsOf = (doc: DocumentRow) => (doc.attributes.fields ?? {}) as DocumentFields;
+// Tasks opened before countersign existed name no signer: they were their step's only one.
+const signerOf = (task: TaskRow) => task.signer ?? 's0';
+
+/** Votes so far in a signed step, for the audit entry of a decision that did not settle it. */
+function tally(s: Signing) {
+  return { for: s.slots.filter((x) => x.vote === 'for').length, against: s.slots.filter((x) => x.vote === 'against').length, needed: s.needed, signers: s.slots.length };
+}
+
+/** The disclosure record and number are kept; a step's clock state (pause, extension) ends with the step. */
+function nextAttributes(
+  doc: DocumentRow,
+  nextState: string,
+  disclosure: TransitionCommand['disclosure'],
+  fields: DocumentFields | undefined,
+): Record<string, unknown> {
   const { clock, ...rest } = doc.attributes;
-  const kept = nextState === doc.state && clock !== undefined ? { ...rest, clock } : rest;
+  const kept: Record<string, unknown> = nextState === doc.state && clock !== undefined ? { ...rest, clock } : rest;
+  if (fields) kept.fields = { ...fieldsOf(doc), ...fields };
   return disclosure ? { ...kept, disclosure } : kept;
 }

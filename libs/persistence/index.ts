@@ -9,3 +9,4 @@ export type { AuditRow, AuditFilter } from './repositories/audit-entries.reposit
 export type { DeadlineRow, DeadlineKind, DeadlineStatus } from './repositories/deadlines.repository.js';
 export type { NotificationRow } from './repositories/notifications.repository.js';
 export type { WebhookDeliveryRow, DeliveryStatus } from './repositories/webhook-deliveries.repository.js';
+export type { ProxyRow } from './repositories/proxies.repository.js';

@@ -8,6 +8,9 @@ import { DocumentsRepository } from './repositories/documents.repository.js';
 import { NotificationsRepository } from './repositories/notifications.repository.js';
 import { TasksRepository } from './repositories/tasks.repository.js';
 import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository.js';
+import { NumberingRepository } from './repositories/numbering.repository.js';
+import { ProxiesRepository } from './repositories/proxies.repository.js';
+import { CopiesRepository } from './repositories/copies.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -21,6 +24,9 @@ export class Repositories {
   readonly deadlines: DeadlinesRepository;
   readonly notifications: NotificationsRepository;
   readonly webhooks: WebhookDeliveriesRepository;
+  readonly numbering: NumberingRepository;
+  readonly proxies: ProxiesRepository;
+  readonly copies: CopiesRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -31,5 +37,8 @@ export class Repositories {
     this.deadlines = new DeadlinesRepository(sql, this.alarms);
     this.notifications = new NotificationsRepository(sql);
     this.webhooks = new WebhookDeliveriesRepository(sql, this.alarms);
+    this.numbering = new NumberingRepository(sql);
+    this.proxies = new ProxiesRepository(sql);
+    this.copies = new CopiesRepository(sql);
   }
 }

@@ -87,6 +87,7 @@ describe('the annual report walks its whole chain over HTTP', () => {
       { action: 'approve', taskId: legalTask },
       { action: 'return', taskId: legalTask },
       { action: 'delegate', taskId: legalTask },
+      { action: 'add-signer', taskId: legalTask },
     ]);
     expect(await decide('counsel', legalTask, { decision: 'approve', comment: '经审核，符合法定要求。' })).toMatchObject({ state: 'party-group-review' });
     expect(await inbox('counsel')).toEqual([]);

@@ -117,6 +117,7 @@ describe('refusals', () => {
       { action: 'approve', taskId: legalTask },
       { action: 'return', taskId: legalTask },
       { action: 'delegate', taskId: legalTask },
+      { action: 'add-signer', taskId: legalTask },
     ]);
     const supervisorId = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'supervisor'"))!.id;
     const toSupervisor = await refused(

@@ -5,12 +5,13 @@ import { annualReportChain } from './annual-report.chain.js';
 const lint = lintChainDefinition(annualReportChain);
 const chain = compileChain(lint.definition!);
 
+// Decisions name the signer whose task decides; each reviewed step here has one signer, s0.
 const events = [
   { type: 'submit' },
-  { type: 'approve' },
-  { type: 'return' },
-  { type: 'return', returnTo: 'legal-review' },
-  { type: 'return', returnTo: 'party-group-review' },
+  { type: 'approve', signer: 's0' },
+  { type: 'return', signer: 's0' },
+  { type: 'return', returnTo: 'legal-review', signer: 's0' },
+  { type: 'return', returnTo: 'party-group-review', signer: 's0' },
   { type: 'withdraw' },
   { type: 'record-disclosure' },
 ];
@@ -63,20 +64,22 @@ describe('annual-report chain', () => {
 
   it('counts rounds: a returned report re-enters legal review in round 2', () => {
     let p = chain.initial();
-    for (const e of [{ type: 'submit' }, { type: 'return' }, { type: 'submit' }]) p = chain.next(p, e)!;
-    expect(p).toEqual({ stateKey: 'legal-review', context: { rounds: { draft: 2, 'legal-review': 2 } } });
+    for (const e of [{ type: 'submit' }, { type: 'return', signer: 's0' }, { type: 'submit' }]) p = chain.next(p, e)!;
+    expect(p.stateKey).toBe('legal-review');
+    expect(p.context.rounds).toEqual({ draft: 2, 'legal-review': 2 });
   });
 
   it('refuses events the state does not take, and return targets the step does not allow', () => {
     const draft = chain.initial();
-    expect(chain.next(draft, { type: 'approve' })).toBeNull();
+    expect(chain.next(draft, { type: 'approve', signer: 's0' })).toBeNull();
     expect(chain.next(draft, { type: 'record-disclosure' })).toBeNull();
     const legal = chain.next(draft, { type: 'submit' })!;
-    expect(chain.next(legal, { type: 'return', returnTo: 'legal-review' })).toBeNull();
-    const party = chain.next(legal, { type: 'approve' })!;
+    expect(chain.next(legal, { type: 'return', returnTo: 'legal-review', signer: 's0' })).toBeNull();
+    expect(chain.next(legal, { type: 'approve', signer: 'nobody' })).toBeNull();
+    const party = chain.next(legal, { type: 'approve', signer: 's0' })!;
     expect(chain.next(party, { type: 'withdraw' })).toBeNull();
-    expect(chain.next(party, { type: 'return', returnTo: 'legal-review' })!.stateKey).toBe('legal-review');
-    expect(chain.next(party, { type: 'return', returnTo: 'office-review' })).toBeNull();
+    expect(chain.next(party, { type: 'return', returnTo: 'legal-review', signer: 's0' })!.stateKey).toBe('legal-review');
+    expect(chain.next(party, { type: 'return', returnTo: 'office-review', signer: 's0' })).toBeNull();
   });
 
   it('lets the drafter edit only in draft, and reviewers delegate only in reviewed steps', () => {
@@ -85,6 +88,6 @@ describe('annual-report chain', () => {
     expect(chain.can(draft, { type: 'delegate' })).toBe(false);
     const legal = chain.next(draft, { type: 'submit' })!;
     expect(chain.can(legal, { type: 'edit' })).toBe(false);
-    expect(chain.next(legal, { type: 'delegate' })).toEqual(legal);
+    expect(chain.next(legal, { type: 'delegate', signer: 's0' })).toEqual(legal);
   });
 });

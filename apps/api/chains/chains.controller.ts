@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { lintChainDefinition } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isGlobalAdmin, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -22,9 +21,9 @@ export class ChainsController {
   /** Lint without publishing: `{ valid, errors: [{ path, reason }], warnings }`. */
   @Post('validate')
   @HttpCode(200)
-  validate(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
+  async validate(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
     this.requireAdmin(principal, 'validate-chain');
-    const { valid, errors, warnings } = lintChainDefinition(definition);
+    const { valid, errors, warnings } = await this.engine.writer.run((repos) => this.engine.chains.lint(repos, definition));
     return { valid, errors, warnings };
   }
 

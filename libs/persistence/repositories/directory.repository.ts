@@ -5,6 +5,8 @@ export interface DepartmentRow {
   id: string;
   name: string;
   officeId: string | null;
+  /** The issuing organ's code in document numbers (e.g. 沙科局发); the name when absent. */
+  issuerCode?: string | null;
 }
 
 export interface UserRow {
@@ -28,20 +30,18 @@ export class DirectoryRepository {
   constructor(private readonly sql: Sql) {}
 
   async department(id: string): Promise<DepartmentRow | undefined> {
-    const r = await this.sql.one<{ id: string; name: string; office_id: string | null }>(
-      'SELECT id, name, office_id FROM departments WHERE id = ?',
+    const r = await this.sql.one<{ id: string; name: string; office_id: string | null; issuer_code: string | null }>(
+      'SELECT id, name, office_id, issuer_code FROM departments WHERE id = ?',
       [id],
     );
-    return r && { id: r.id, name: r.name, officeId: r.office_id };
+    return r && { id: r.id, name: r.name, officeId: r.office_id, issuerCode: r.issuer_code };
   }
 
   async ensureDepartment(d: DepartmentRow, at: string): Promise<void> {
-    await this.sql.run('INSERT INTO departments (id, name, office_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING', [
-      d.id,
-      d.name,
-      d.officeId,
-      at,
-    ]);
+    await this.sql.run(
+      'INSERT INTO departments (id, name, office_id, issuer_code, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      [d.id, d.name, d.officeId, d.issuerCode ?? null, at],
+    );
   }
 
   /** The departments a supervisor of `ids` oversees: those, and every department reporting to them. */
@@ -62,6 +62,22 @@ export class DirectoryRepository {
       departmentId,
     ]);
     return rows.map((r) => r.user_id);
+  }
+
+  /** Every role held somewhere, and whether in a rule-of-law office (a department others report to). */
+  async heldRoles(): Promise<{ role: Role; inOffice: boolean }[]> {
+    const rows = await this.sql.all<{ role: Role; in_office: number | boolean }>(
+      `SELECT DISTINCT g.role, CASE WHEN EXISTS (SELECT 1 FROM departments x WHERE x.office_id = g.department_id) THEN 1 ELSE 0 END AS in_office
+       FROM role_grants g WHERE g.department_id IS NOT NULL`,
+      [],
+    );
+    return rows.map((r) => ({ role: r.role, inOffice: Number(r.in_office) === 1 }));
+  }
+
+  async existingUserIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.sql.all<{ id: string }>(`SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    return new Set(rows.map((r) => r.id));
   }
 
   async userByUsername(username: string): Promise<UserRow | undefined> {

@@ -95,6 +95,8 @@ export function visibility(p: Principal): { sql: string; params: unknown[] } {
     }))`,
   );
   params.push(p.id, p.id, p.id, p.id, ...p.grants.filter((g) => g.departmentId).flatMap((g) => [g.role, g.departmentId]));
+  // 抄送: a copy makes the document readable, nothing more.
+  parts.push('EXISTS (SELECT 1 FROM document_copies c WHERE c.document_id = d.id AND c.user_id = ?)'), params.push(p.id);
   return { sql: `(${parts.join(' OR ')})`, params };
 }
 

@@ -21,6 +21,8 @@ export interface TaskRow {
   dueAt: string | null;
   createdAt: string;
   closedAt: string | null;
+  /** The signer of the step's round this task was opened for (see libs/chains signing). */
+  signer: string | null;
 }
 
 export interface InboxRow extends TaskRow {
@@ -28,7 +30,7 @@ export interface InboxRow extends TaskRow {
 }
 
 const COLUMNS =
-  't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.delegated_from, t.due_at, t.created_at, t.closed_at';
+  't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.delegated_from, t.due_at, t.created_at, t.closed_at, t.signer';
 
 type RawTask = Record<string, string | number | null>;
 
@@ -49,6 +51,7 @@ const toTask = (r: RawTask): TaskRow => ({
   dueAt: r.due_at as string | null,
   createdAt: r.created_at as string,
   closedAt: r.closed_at as string | null,
+  signer: r.signer as string | null,
 });
 
 export class TasksRepository {
@@ -69,8 +72,8 @@ export class TasksRepository {
   async insert(t: TaskRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, decision,
-         comment, decided_by, on_behalf_of, delegated_from, due_at, created_at, closed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         comment, decided_by, on_behalf_of, delegated_from, due_at, created_at, closed_at, signer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         t.id,
         t.documentId,
@@ -88,6 +91,7 @@ export class TasksRepository {
         t.dueAt,
         t.createdAt,
         t.closedAt,
+        t.signer,
       ],
     );
   }
@@ -113,6 +117,17 @@ export class TasksRepository {
       documentId,
       stepKey,
     ]);
+  }
+
+  /** Cancels one open task (its signer is no longer due to decide, e.g. after 加签 before them). */
+  async cancel(id: string, at: string): Promise<boolean> {
+    return (await this.sql.run(`UPDATE tasks SET status = 'cancelled', closed_at = ? WHERE id = ? AND status = 'open'`, [at, id])) === 1;
+  }
+
+  /** Open tasks addressed to one user by name: what an administrator reassigns when they leave. */
+  async openForUser(userId: string): Promise<TaskRow[]> {
+    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.assignee_user_id = ? AND t.status = 'open' ORDER BY t.id`, [userId]);
+    return rows.map(toTask);
   }
 
   /** Hands an open task to one user; the role stays, so the decision is still made in that role. */
