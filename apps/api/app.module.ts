@@ -14,6 +14,7 @@ import { DocumentVisibleGuard, TaskVisibleGuard } from './http/access.guards.js'
 import { ErrorFilter } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
+import { ProxiesController } from './proxies/proxies.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -23,7 +24,7 @@ export class AppModule {
   static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, HealthController],
+      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, HealthController],
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },

@@ -82,16 +82,17 @@ export class CompiledChain {
   }
 
   /**
-   * The way forward from a step when every decision approves and every conditional step runs:
-   * each step's first transition to a later step. Planning counts the remaining steps along it.
+   * The way forward from a step when every decision approves: each step's first transition to a
+   * later step, without the conditional steps the fields rule out. Planning counts the steps along it.
    */
-  mainPath(from: string): StepDefinition[] {
+  mainPath(from: string, fields?: DocumentFields): StepDefinition[] {
     const path: StepDefinition[] = [];
-    for (let step = this.step(from); !step.final; ) {
+    for (let step = this.step(from), hops = 0; !step.final && hops <= this.definition.steps.length; hops++) {
       const forward = forwardOf(this.definition, step);
-      if (!forward || path.length > this.definition.steps.length) break;
+      if (!forward) break;
       step = this.step(forward);
-      path.push(step);
+      // With the document's fields known, a conditional step that does not apply is passed over.
+      if (!fields || !step.when || holds(step.when, fields)) path.push(step);
     }
     return path;
   }
@@ -202,6 +203,7 @@ function buildMachine(definition: ChainDefinition) {
               ...(signed
                 ? [
                     ['delegate', { guard: 'isSigner' as const, actions: 'stay' as const }],
+                    ['reassign', { guard: 'isSigner' as const, actions: 'stay' as const }],
                     ['add-signer', { guard: 'isSigner' as const, actions: 'addSigner' as const }],
                   ]
                 : []),

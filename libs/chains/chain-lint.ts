@@ -136,7 +136,7 @@ function checkTransitions(s: StepDefinition, i: number, index: Map<string, numbe
 }
 
 /** Events the engine itself gives every step (see the compiler): a chain cannot redefine them. */
-const RESERVED_ACTIONS = new Set(['edit', 'delegate', 'add-signer', 'attach', 'create', 'migrate']);
+const RESERVED_ACTIONS = new Set(['edit', 'delegate', 'reassign', 'add-signer', 'attach', 'create', 'migrate']);
 
 function checkCondition(c: Condition, path: string, fields: Map<string, FieldSpec>): LintIssue[] {
   const forms = [c.field !== undefined, c.all !== undefined, c.any !== undefined].filter(Boolean).length;

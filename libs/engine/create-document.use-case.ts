@@ -1,5 +1,5 @@
 import type { AuditLog } from '@shenpi/audit';
-import { COMPILER_VERSION } from '@shenpi/chains';
+import { checkFields, COMPILER_VERSION, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { isUniqueViolation, type DocumentRow } from '@shenpi/persistence';
 import { EDITOR_ROLE } from './access-rules.js';
@@ -15,6 +15,8 @@ export interface CreateDocumentCommand {
   year: number;
   departmentId: string;
   content?: string;
+  /** Values for the chain's declared fields (conditional steps read them). */
+  fields?: DocumentFields;
 }
 
 /** A new document on the latest version of its chain, in the chain's initial step; audited as `create`. */
@@ -40,6 +42,8 @@ export class CreateDocumentUseCase {
         });
       }
       const chain = await this.chains.get(repos, latest.chainKey, latest.version);
+      const problems = checkFields(chain.definition.fields, cmd.fields ?? {}, true);
+      if (problems.length) throw validationFailed(problems);
       const position = chain.initial();
       const at = this.clock.now().toISOString();
       const doc: DocumentRow = {
@@ -51,7 +55,7 @@ export class CreateDocumentUseCase {
         year: cmd.year,
         title: cmd.title,
         content: cmd.content ?? '',
-        attributes: {},
+        attributes: cmd.fields && Object.keys(cmd.fields).length ? { fields: cmd.fields } : {},
         state: position.stateKey,
         context: position.context as unknown as Record<string, unknown>,
         version: 1,

@@ -13,6 +13,8 @@ import { SecurityAudit } from './security-audit.js';
 import { StatutoryClockUseCase } from './statutory-clock.use-case.js';
 import { TransitionUseCase } from './transition.use-case.js';
 import { UrgeUseCase } from './urge.use-case.js';
+import { CopyUseCase } from './copy.use-case.js';
+import { ProxyUseCase } from './proxy.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
@@ -42,6 +44,8 @@ export class Engine {
   readonly notifications: NotificationsUseCase;
   readonly clocks: StatutoryClockUseCase;
   readonly urge: UrgeUseCase;
+  readonly copies: CopyUseCase;
+  readonly proxies: ProxyUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -67,6 +71,8 @@ export class Engine {
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.clocks = new StatutoryClockUseCase(this.writer, this.chains, this.audit, clock, planner);
     this.urge = new UrgeUseCase(this.writer, this.chains, this.audit, clock);
+    this.copies = new CopyUseCase(this.writer, this.audit, clock);
+    this.proxies = new ProxyUseCase(this.writer, this.transition, this.audit, clock);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

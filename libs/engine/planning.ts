@@ -1,4 +1,4 @@
-import type { CompiledChain } from '@shenpi/chains';
+import type { CompiledChain, DocumentFields } from '@shenpi/chains';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 
 export interface MilestoneView {
@@ -23,8 +23,14 @@ export interface PlannedStart {
  * the latest day it may start so that, with every later step taking its full working days, the
  * milestone's step is entered in time. A drafter sees in December when legal review must start.
  */
-export function planAhead(chain: CompiledChain, state: string, year: number, planner: DeadlinePlanner): { milestones: MilestoneView[]; planning: PlannedStart[] } {
-  const ahead = chain.mainPath(state);
+export function planAhead(
+  chain: CompiledChain,
+  state: string,
+  year: number,
+  planner: DeadlinePlanner,
+  fields: DocumentFields = {},
+): { milestones: MilestoneView[]; planning: PlannedStart[] } {
+  const ahead = chain.mainPath(state, fields);
   const milestones: MilestoneView[] = [];
   const latest = new Map<string, PlannedStart>();
   for (const m of chain.definition.milestones ?? []) {

@@ -1,5 +1,5 @@
 import { entryFromRow, type AuditLog, type VerifyResult } from '@shenpi/audit';
-import { toMermaid } from '@shenpi/chains';
+import { toMermaid, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principal, type Role } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import { allowedActions } from './access-rules.js';
@@ -40,7 +40,7 @@ export class Queries {
     const department = (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = await this.repos.tasks.openForDocument(doc.id);
     const due = (await this.repos.deadlines.forDocument(doc.id)).find((d) => d.kind === 'due' && d.status === 'pending' && d.stepKey === doc.state);
-    const timing = { dueProvisional: due?.provisional ?? false, ...planAhead(chain, doc.state, doc.year, this.planner) };
+    const timing = { dueProvisional: due?.provisional ?? false, ...planAhead(chain, doc.state, doc.year, this.planner, (doc.attributes.fields ?? {}) as DocumentFields) };
     return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent, timing);
   }
 
@@ -49,6 +49,11 @@ export class Queries {
     const { rows: kept, nextCursor } = page(rows, limit, (d) => d.id);
     const items = await Promise.all(kept.map(async (d) => this.document(p, d.id, false)));
     return { items, nextCursor };
+  }
+
+  /** Who a document was copied to (抄送), and by whom. */
+  async copies(documentId: string) {
+    return { items: await this.repos.copies.of(documentId) };
   }
 
   async history(p: Principal, id: string) {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AuditLog } from '@shenpi/audit';
-import { missingSections, type CompiledChain, type DocumentFields, type Signing, type TransitionDefinition } from '@shenpi/chains';
+import { checkFields, missingSections, type CompiledChain, type DocumentFields, type Signing, type TransitionDefinition } from '@shenpi/chains';
 import {
   AccessDenied,
   DomainError,
   ErrorCode,
   holdsRole,
+  isGlobalAdmin,
   notFound,
   validationFailed,
   type Actor,
@@ -95,6 +96,10 @@ export class TransitionUseCase {
         throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'must not be in the future' }]);
       }
     }
+    if (cmd.edit?.fields) {
+      const problems = checkFields(chain.definition.fields, cmd.edit.fields, false);
+      if (problems.length) throw validationFailed(problems);
+    }
     const openTasks = await repos.tasks.openForDocument(doc.id);
     const plan = cmd.taskId
       ? await this.planTaskAction(repos, cmd, doc, chain)
@@ -135,8 +140,9 @@ export class TransitionUseCase {
     }
 
     let task = plan.task;
-    if (task && cmd.action === 'delegate') {
-      if (!(await repos.tasks.reassign(task.id, cmd.delegateTo!, cmd.principal.id))) {
+    if (task && (cmd.action === 'delegate' || cmd.action === 'reassign')) {
+      const from = cmd.action === 'reassign' ? (task.assigneeUserId ?? cmd.principal.id) : cmd.principal.id;
+      if (!(await repos.tasks.reassign(task.id, cmd.delegateTo!, from))) {
         throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
       }
       task = await repos.tasks.get(task.id);
@@ -177,7 +183,11 @@ export class TransitionUseCase {
   private async planTaskAction(repos: Repositories, cmd: TransitionCommand, doc: DocumentRow, chain: CompiledChain): Promise<Plan> {
     const task = await repos.tasks.get(cmd.taskId!);
     if (!task || task.documentId !== doc.id) throw notFound('task');
-    if (!cmd.system && !isAssignedTo(task, cmd.principal)) {
+    const reassigning = cmd.action === 'reassign';
+    if (reassigning && !isGlobalAdmin(cmd.principal)) {
+      throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators reassign tasks', { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id });
+    }
+    if (!cmd.system && !reassigning && !isAssignedTo(task, cmd.principal)) {
       throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', {
         action: cmd.action,
         documentId: doc.id,
@@ -190,6 +200,10 @@ export class TransitionUseCase {
     const actor: Actor = cmd.system
       ? { ...cmd.system, role: task.assigneeRole, departmentId: task.departmentId }
       : { type: 'user', id: cmd.principal.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom };
+    if (reassigning) {
+      await this.checkDelegate(repos, cmd, task, doc);
+      return { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task };
+    }
     if (cmd.action === 'delegate') {
       await this.checkDelegate(repos, cmd, task, doc);
       return { actor, task };
@@ -309,7 +323,7 @@ export class TransitionUseCase {
 }
 
 /** Events on the document or a task that the machine takes without a chain transition. */
-const OWN_EVENTS = new Set(['edit', 'delegate', 'add-signer']);
+const OWN_EVENTS = new Set(['edit', 'delegate', 'add-signer', 'reassign']);
 
 const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
 const fieldsOf = (doc: DocumentRow) => (doc.attributes.fields ?? {}) as DocumentFields;

@@ -1,4 +1,4 @@
-import type { CompiledChain } from '@shenpi/chains';
+import type { CompiledChain, Signing } from '@shenpi/chains';
 import { validationFailed } from '@shenpi/domain';
 import type { DocumentRow, InboxRow, TaskRow } from '@shenpi/persistence';
 import type { AllowedAction } from './access-rules.js';
@@ -24,6 +24,17 @@ export interface TaskView {
   dueAt: string | null;
   createdAt: string;
   closedAt: string | null;
+  /** The signer of the step's round the task was opened for. */
+  signer: string | null;
+}
+
+/** Countersign progress of the current step: each slot's signers in order, who is due, and its vote. */
+export interface SigningView {
+  mode: string;
+  needed: number;
+  for: number;
+  against: number;
+  slots: { signers: { id: string; role?: string; department?: string; userId?: string }[]; current: string | null; vote: string | null }[];
 }
 
 export interface DocumentView {
@@ -38,6 +49,11 @@ export interface DocumentView {
   version: number;
   content?: string;
   disclosure: unknown;
+  /** The document's declared fields (see the chain's `fields`); conditional steps read them. */
+  fields: Record<string, unknown>;
+  /** 〔year〕N号, once a step that assigns numbers was entered. */
+  number: string | null;
+  signing: SigningView | null;
   /** The statutory clock of the current step: paused since when, an extension awaiting approval. */
   clock: unknown;
   dueAt: string | null;
@@ -79,6 +95,18 @@ export function taskView(t: TaskRow | InboxRow, chain: CompiledChain): TaskView 
     dueAt: t.dueAt,
     createdAt: t.createdAt,
     closedAt: t.closedAt,
+    signer: t.signer,
+  };
+}
+
+function signingView(s: Signing | undefined): SigningView | null {
+  if (!s) return null;
+  return {
+    mode: s.mode,
+    needed: s.needed,
+    for: s.slots.filter((x) => x.vote === 'for').length,
+    against: s.slots.filter((x) => x.vote === 'against').length,
+    slots: s.slots.map((x) => ({ signers: x.signers, current: x.vote ? null : (x.signers[x.at]?.id ?? null), vote: x.vote ?? null })),
   };
 }
 
@@ -103,6 +131,9 @@ export function documentView(
     version: doc.version,
     ...(withContent ? { content: doc.content } : {}),
     disclosure: doc.attributes.disclosure ?? null,
+    fields: (doc.attributes.fields as Record<string, unknown>) ?? {},
+    number: (doc.attributes.number as string) ?? null,
+    signing: signingView((doc.context as { signing?: Signing }).signing),
     clock: doc.attributes.clock ?? {},
     dueAt: doc.dueAt,
     ...timing,

@@ -1,5 +1,10 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsObject,
+  IsUUID,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -24,11 +29,14 @@ export class CreateDocumentDto {
   @IsInt() @Min(2000) @Max(2100) year: number;
   @IsString() @IsNotEmpty() @MaxLength(64) departmentId: string;
   @IsOptional() @IsString() @MaxLength(MAX_CONTENT) content?: string;
+  /** Values of the chain's declared fields, checked against their types (e.g. `involvesMarketActivity`). */
+  @IsOptional() @IsObject() fields?: Record<string, string | number | boolean>;
 }
 
 export class UpdateDocumentDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300) title?: string;
   @IsOptional() @IsString() @MaxLength(MAX_CONTENT) content?: string;
+  @IsOptional() @IsObject() fields?: Record<string, string | number | boolean>;
   @IsInt() @Min(1) expectedVersion: number;
 }
 
@@ -46,6 +54,12 @@ export class DocumentActionDto {
   @ValidateNested()
   @Type(() => DisclosureDto)
   disclosure?: DisclosureDto;
+}
+
+/** 抄送: users who may read the document from now on, and are told so. */
+export class CopyDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsUUID('all', { each: true }) userIds: string[];
+  @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 }
 
 export class ListDocumentsQuery extends PageQuery {

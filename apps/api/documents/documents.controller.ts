@@ -5,7 +5,15 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
-import { CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+import { CopyDto, CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+
+/** Events that are not actions on the document, and where they are taken instead. */
+const OWN_ROUTES: Record<string, string> = {
+  edit: 'PATCH /api/documents/:id',
+  delegate: 'POST /api/tasks/:id/delegate',
+  'add-signer': 'POST /api/tasks/:id/add-signer',
+  reassign: 'POST /api/users/:id/reassign-tasks',
+};
 
 @Controller('api/documents')
 export class DocumentsController {
@@ -33,7 +41,9 @@ export class DocumentsController {
   @UseGuards(DocumentVisibleGuard)
   async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateDocumentDto) {
     const { expectedVersion, ...edit } = body;
-    if (edit.title === undefined && edit.content === undefined) throw validationFailed([{ field: 'body', reason: 'give title or content to change' }]);
+    if (edit.title === undefined && edit.content === undefined && edit.fields === undefined) {
+      throw validationFailed([{ field: 'body', reason: 'give title, content or fields to change' }]);
+    }
     await this.engine.transition.execute({ documentId: id, action: 'edit', principal, expectedVersion, edit });
     return this.engine.queries.document(principal, id);
   }
@@ -42,9 +52,8 @@ export class DocumentsController {
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
   async act(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DocumentActionDto) {
-    if (body.action === 'edit' || body.action === 'delegate') {
-      throw validationFailed([{ field: 'action', reason: `"${body.action}" has its own route: ${body.action === 'edit' ? 'PATCH /api/documents/:id' : 'POST /api/tasks/:id/delegate'}` }]);
-    }
+    const ownRoute = OWN_ROUTES[body.action];
+    if (ownRoute) throw validationFailed([{ field: 'action', reason: `"${body.action}" has its own route: ${ownRoute}` }]);
     if (body.disclosure && !isCalendarDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
@@ -78,6 +87,20 @@ export class DocumentsController {
   async urge(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UrgeDto) {
     const { recipients } = await this.engine.urge.execute(principal, id, body.comment ?? '');
     return { notified: recipients.length };
+  }
+
+  /** 抄送: copy the document to colleagues (read-only); they are notified. */
+  @Post(':id/copies')
+  @HttpCode(200)
+  @UseGuards(DocumentVisibleGuard)
+  copy(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: CopyDto) {
+    return this.engine.copies.copy(principal, id, body.userIds, body.comment ?? '');
+  }
+
+  @Get(':id/copies')
+  @UseGuards(DocumentVisibleGuard)
+  copies(@Param('id') id: string) {
+    return this.engine.queries.copies(id);
   }
 
   @Get(':id/history')

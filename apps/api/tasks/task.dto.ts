@@ -1,9 +1,15 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../http/page.query.js';
 
+/** Task events with routes of their own, never a decision. */
+const NOT_DECISIONS = ['edit', 'delegate', 'reassign', 'add-signer', 'attach'];
+
 export class DecisionDto {
-  @IsIn(['approve', 'return', 'reject']) decision: 'approve' | 'return' | 'reject';
+  /** approve, return, reject, or an outcome the step defines (legality review: lawful, revise, unlawful). */
+  @Matches(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'decision must be a kebab-case decision name such as "approve"' })
+  @IsNotIn(NOT_DECISIONS, { message: 'delegate and add-signer have their own routes' })
+  decision: string;
   @ValidateIf((o: DecisionDto) => o.decision === 'return' || o.decision === 'reject' || o.comment !== undefined)
   @IsString()
   @IsNotEmpty({ message: 'comment is required to return or reject' })
@@ -17,6 +23,14 @@ export class DecisionDto {
 export class DelegateDto {
   @IsUUID() toUserId: string;
   @IsString() @IsNotEmpty() @MaxLength(5000) comment: string;
+  @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
+}
+
+/** 加签: a user who decides in this step before the caller (who decides again after) or after the caller approves. */
+export class AddSignerDto {
+  @IsUUID() userId: string;
+  @IsIn(['before', 'after']) position: 'before' | 'after';
+  @IsOptional() @IsString() @MaxLength(5000) comment?: string;
   @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
 }
 

@@ -4,7 +4,7 @@ import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { TaskVisibleGuard } from '../http/access.guards.js';
 import { STATUS_OF } from '../http/error-response.js';
-import { BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
+import { AddSignerDto, BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
 
 @Controller('api/tasks')
 export class TasksController {
@@ -87,5 +87,23 @@ export class TasksController {
     });
     // The delegator may no longer see the task through the inbox; they acted on it, so show it once.
     return this.engine.queries.describeTask(result.task!);
+  }
+
+  /** 加签: add a signer to this task's step, before or after the caller; answers with the document. */
+  @Post(':id/add-signer')
+  @HttpCode(200)
+  @UseGuards(TaskVisibleGuard)
+  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddSignerDto) {
+    const task = await this.engine.queries.task(principal, id);
+    await this.engine.transition.execute({
+      documentId: task.documentId,
+      taskId: id,
+      principal,
+      action: 'add-signer',
+      addSigner: { userId: body.userId, position: body.position },
+      comment: body.comment,
+      expectedVersion: body.expectedVersion,
+    });
+    return this.engine.queries.document(principal, task.documentId, false);
   }
 }

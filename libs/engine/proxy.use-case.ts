@@ -1,0 +1,90 @@
+import type { AuditLog } from '@shenpi/audit';
+import { AccessDenied, ErrorCode, isGlobalAdmin, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import type { ProxyRow } from '@shenpi/persistence';
+import type { TransitionUseCase } from './transition.use-case.js';
+import type { WriterQueue } from './writer-queue.js';
+
+/** The longest out-of-office window one request sets. */
+const MAX_WINDOW_MS = 366 * 24 * 3600 * 1000;
+
+/**
+ * 代理 (out-of-office proxy): a user names a colleague for a window; tasks that reach them in it
+ * go to the colleague (see step-entry's openTask). And 离职交接: an administrator hands every
+ * open task of a user who left to someone else, one audited transition per task.
+ */
+export class ProxyUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly transition: TransitionUseCase,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  set(p: Principal, cmd: { substituteId: string; startsAt: string; endsAt: string; comment?: string }): Promise<ProxyRow> {
+    return this.writer.run(async (repos) => {
+      const now = this.clock.now().toISOString();
+      const substitute = await repos.directory.principal(cmd.substituteId);
+      const shared = new Set(p.grants.map((g) => g.departmentId).filter(Boolean));
+      const problems = [
+        ...(!substitute
+          ? [{ field: 'substituteId', reason: 'no such user' }]
+          : substitute.id === p.id
+            ? [{ field: 'substituteId', reason: 'name someone else' }]
+            : !substitute.grants.some((g) => shared.has(g.departmentId))
+              ? [{ field: 'substituteId', reason: 'must hold a role in one of your departments' }]
+              : []),
+        ...(cmd.endsAt <= cmd.startsAt ? [{ field: 'endsAt', reason: 'must be after startsAt' }] : []),
+        ...(cmd.endsAt <= now ? [{ field: 'endsAt', reason: 'must be in the future' }] : []),
+        ...(Date.parse(cmd.endsAt) - Date.parse(cmd.startsAt) > MAX_WINDOW_MS ? [{ field: 'endsAt', reason: 'a window lasts at most 366 days' }] : []),
+      ];
+      if (problems.length) throw validationFailed(problems);
+      const row: ProxyRow = { id: newId(), userId: p.id, substituteId: cmd.substituteId, startsAt: cmd.startsAt, endsAt: cmd.endsAt, createdAt: now, cancelledAt: null };
+      await repos.proxies.insert(row);
+      await this.audit.append(repos, {
+        category: 'configuration',
+        action: 'set-proxy',
+        actor: { type: 'user', id: p.id, role: null, departmentId: null, onBehalfOf: null },
+        details: { proxyId: row.id, substituteId: row.substituteId, startsAt: row.startsAt, endsAt: row.endsAt, comment: cmd.comment ?? '' },
+      });
+      return row;
+    });
+  }
+
+  cancel(p: Principal, id: string): Promise<void> {
+    return this.writer.run(async (repos) => {
+      const row = await repos.proxies.get(id);
+      if (!row || row.userId !== p.id) throw notFound('proxy');
+      if (!(await repos.proxies.cancel(id, this.clock.now().toISOString()))) return;
+      await this.audit.append(repos, {
+        category: 'configuration',
+        action: 'cancel-proxy',
+        actor: { type: 'user', id: p.id, role: null, departmentId: null, onBehalfOf: null },
+        details: { proxyId: id },
+      });
+    });
+  }
+
+  list(p: Principal): Promise<{ items: ProxyRow[] }> {
+    return this.writer.run(async (repos) => ({ items: await repos.proxies.ofUser(p.id, this.clock.now().toISOString()) }));
+  }
+
+  /** Every open task addressed to `userId` by name goes to `toUserId`; each is its own audited transition. */
+  async reassignAll(admin: Principal, userId: string, toUserId: string, comment: string) {
+    if (!isGlobalAdmin(admin)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators reassign tasks', { action: 'reassign' });
+    const tasks = await this.writer.run(async (repos) => {
+      if (!(await repos.directory.userById(userId))) throw notFound('user');
+      if (!(await repos.directory.userById(toUserId))) throw validationFailed([{ field: 'toUserId', reason: 'no such user' }]);
+      return repos.tasks.openForUser(userId);
+    });
+    const results = [];
+    for (const task of tasks) {
+      try {
+        await this.transition.execute({ documentId: task.documentId, taskId: task.id, action: 'reassign', principal: admin, delegateTo: toUserId, comment });
+        results.push({ taskId: task.id, documentId: task.documentId, reassigned: true });
+      } catch (err) {
+        results.push({ taskId: task.id, documentId: task.documentId, reassigned: false, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { reassigned: results.filter((r) => r.reassigned).length, results };
+  }
+}
