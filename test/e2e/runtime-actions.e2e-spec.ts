@@ -1,0 +1,100 @@
+import { bearer, PASSWORD, useApp } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+
+/** Runtime actions besides decisions: out-of-office proxies, 抄送, and an administrator's reassignment. */
+describe('runtime actions', () => {
+  const t = useApp();
+  const ids: Record<string, string> = {};
+  const as = async (u: string) => bearer(await t.token(u));
+
+  beforeAll(async () => {
+    ids['counsel-b'] = (await t.engine.directory.addUser({ username: 'counsel-b', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
+    for (const u of ['counsel', 'secretary', 'leader', 'drafter', 'office']) ids[u] = (await t.http().get('/api/me').set(await as(u))).body.id;
+  });
+
+  async function report(year: number, submit = true) {
+    const drafter = await as('drafter');
+    const doc = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: `报告${year}`, year, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    if (submit) await t.http().post(`/api/documents/${doc.body.id}/actions`).set(drafter).send({ action: 'submit' });
+    return doc.body.id as string;
+  }
+
+  it('a proxy window: tasks arriving while every holder is away go to the substitute, who decides on their behalf', async () => {
+    // Both counsels hold the role; a role task goes to a substitute only when all holders are away.
+    const window = { startsAt: '2026-02-02T00:00:00.000Z', endsAt: '2026-02-10T00:00:00.000Z' };
+    const set = await t.http().post('/api/me/proxies').set(await as('counsel')).send({ substituteId: ids.leader, ...window, comment: '出差' });
+    expect(set.status).toBe(201);
+    const stillRole = await report(2030);
+    expect((await t.http().get(`/api/documents/${stillRole}`).set(await as('counsel'))).body.openTasks[0]).toMatchObject({ assigneeRole: 'legal-counsel', assigneeUserId: null });
+
+    await t.http().post('/api/me/proxies').set(await as('counsel-b')).send({ substituteId: ids.leader, ...window });
+    const proxied = await report(2031);
+    const seen = await t.http().get(`/api/documents/${proxied}`).set(await as('leader'));
+    const task = seen.body.openTasks[0];
+    expect(task).toMatchObject({ assigneeRole: 'legal-counsel', assigneeUserId: ids.leader, delegatedFrom: ids.counsel });
+    expect((await t.http().get('/api/tasks').set(await as('counsel'))).body.items.some((x: { id: string }) => x.id === task.id)).toBe(false);
+    const decided = await t.http().post(`/api/tasks/${task.id}/decision`).set(await as('leader')).send({ decision: 'approve' });
+    expect(decided.body.state).toBe('party-group-review');
+    const audit = (await t.http().get(`/api/audit?documentId=${proxied}`).set(await as('admin'))).body.items;
+    expect(audit.find((e: { action: string }) => e.action === 'approve').actor).toMatchObject({ id: ids.leader, role: 'legal-counsel', onBehalfOf: ids.counsel });
+
+    // After the window, tasks go to the role again; cancelling a window is the owner's alone.
+    t.clock.set(new Date('2026-02-10T00:00:01.000Z'));
+    const after = await report(2032);
+    expect((await t.http().get(`/api/documents/${after}`).set(await as('counsel'))).body.openTasks[0].assigneeUserId).toBeNull();
+    expect((await t.http().delete(`/api/me/proxies/${set.body.id}`).set(await as('leader'))).status).toBe(404);
+    expect((await t.http().delete(`/api/me/proxies/${set.body.id}`).set(await as('counsel'))).status).toBe(204);
+    const config = (await t.http().get('/api/audit?category=configuration').set(await as('admin'))).body.items.map((e: { action: string }) => e.action);
+    expect(config).toEqual(expect.arrayContaining(['set-proxy', 'cancel-proxy']));
+  });
+
+  it('refuses a bad proxy window with the field and reason', async () => {
+    const counsel = await as('counsel');
+    const post = (body: object) => t.http().post('/api/me/proxies').set(counsel).send(body);
+    const window = { startsAt: '2026-03-01T00:00:00Z', endsAt: '2026-03-05T00:00:00Z' };
+    expect((await post({ substituteId: ids.counsel, ...window })).body.details).toEqual([{ field: 'substituteId', reason: 'name someone else' }]);
+    expect((await post({ substituteId: ids.office, ...window })).body.details[0].reason).toMatch(/one of your departments/);
+    expect((await post({ substituteId: ids.leader, startsAt: window.endsAt, endsAt: window.startsAt })).body.details[0]).toEqual({ field: 'endsAt', reason: 'must be after startsAt' });
+    expect((await post({ substituteId: ids.leader, startsAt: 'tomorrow', endsAt: window.endsAt })).body.details[0].field).toBe('startsAt');
+  });
+
+  it('抄送: a copy makes the document readable to the recipient, who is notified and cannot act', async () => {
+    const id = await report(2033, false);
+    expect((await t.http().get(`/api/documents/${id}`).set(await as('office'))).status).toBe(404);
+    const copied = await t.http().post(`/api/documents/${id}/copies`).set(await as('drafter')).send({ userIds: [ids.office], comment: '请知悉' });
+    expect(copied.body).toEqual({ copiedTo: [ids.office] });
+    const seen = await t.http().get(`/api/documents/${id}`).set(await as('office'));
+    expect(seen.status).toBe(200);
+    expect(seen.body.allowedActions).toEqual([]);
+    expect((await t.http().get('/api/notifications').set(await as('office'))).body.items[0]).toMatchObject({ kind: 'copy-to', documentId: id });
+    expect((await t.http().get(`/api/documents/${id}/copies`).set(await as('drafter'))).body.items).toEqual([expect.objectContaining({ userId: ids.office, copiedBy: ids.drafter })]);
+    // Copying again changes nothing; the office, only a reader, may not copy it on.
+    expect((await t.http().post(`/api/documents/${id}/copies`).set(await as('drafter')).send({ userIds: [ids.office] })).body).toEqual({ copiedTo: [] });
+    expect((await t.http().post(`/api/documents/${id}/copies`).set(await as('office')).send({ userIds: [ids.leader] })).status).toBe(403);
+    const bad = await t.http().post(`/api/documents/${id}/copies`).set(await as('drafter')).send({ userIds: ['0191e4a0-0000-7000-8000-000000000000'] });
+    expect(bad.body.details).toEqual([{ field: 'userIds[0]', reason: 'no such user' }]);
+    const audit = (await t.http().get(`/api/audit?documentId=${id}`).set(await as('admin'))).body.items;
+    expect(audit.filter((e: { action: string }) => e.action === 'copy-to')).toHaveLength(2);
+  });
+
+  it('an administrator hands every open task of a user who left to a colleague, one audited transition each', async () => {
+    const a = await report(2034);
+    const b = await report(2035);
+    // Counsel delegates both tasks to counsel-b by name; counsel-b then leaves.
+    for (const id of [a, b]) {
+      const task = (await t.http().get(`/api/documents/${id}`).set(await as('counsel'))).body.openTasks[0].id;
+      expect((await t.http().post(`/api/tasks/${task}/delegate`).set(await as('counsel')).send({ toUserId: ids['counsel-b'], comment: '请办理' })).status).toBe(200);
+    }
+    expect((await t.http().post(`/api/users/${ids['counsel-b']}/reassign-tasks`).set(await as('leader')).send({ toUserId: ids.counsel })).status).toBe(403);
+    const res = await t.http().post(`/api/users/${ids['counsel-b']}/reassign-tasks`).set(await as('admin')).send({ toUserId: ids.counsel, comment: '离职交接' });
+    expect(res.status).toBe(200);
+    expect(res.body.reassigned).toBe(2);
+    for (const id of [a, b]) {
+      const doc = (await t.http().get(`/api/documents/${id}`).set(await as('counsel'))).body;
+      expect(doc.openTasks[0]).toMatchObject({ assigneeUserId: ids.counsel, delegatedFrom: ids['counsel-b'] });
+      const audit = (await t.http().get(`/api/audit?documentId=${id}`).set(await as('admin'))).body.items;
+      expect(audit.find((e: { action: string }) => e.action === 'reassign')).toMatchObject({ actor: { role: 'admin' }, details: { delegateTo: ids.counsel, comment: '离职交接' } });
+    }
+    expect((await t.http().post(`/api/users/${ids['counsel-b']}/reassign-tasks`).set(await as('admin')).send({ toUserId: ids.counsel })).body.reassigned).toBe(0);
+  });
+});
