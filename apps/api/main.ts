@@ -18,6 +18,8 @@ async function main() {
   const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
   const app = await createApp(engine, config, { calendar });
   await app.listen(config.port, config.host);
+  // A migration a stop interrupted goes on from where it was.
+  await engine.migrations.resume();
   console.log(
     `shenpi listening on http://${config.host}:${config.port} (${database.url ? 'PostgreSQL' : `SQLite ${database.sqlitePath}`}, scheduler ${scheduler.kind}); OpenAPI at /api/docs`,
   );

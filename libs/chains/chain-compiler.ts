@@ -57,6 +57,11 @@ export class CompiledChain {
     return toPosition(snapshot);
   }
 
+  /** Where a document moved onto this version stands: entering `stateKey` afresh, its rounds kept. */
+  positionAt(stateKey: string, rounds: Record<string, number>): ChainPosition {
+    return { stateKey, context: { rounds: { ...rounds, [stateKey]: (rounds[stateKey] ?? 0) + 1 }, signing: startSigning(this.step(stateKey)) } };
+  }
+
   /** Documents stored before countersign existed have no `signing`: their step starts it afresh. */
   restore(position: ChainPosition): AnyMachineSnapshot {
     const context: ChainContext = { ...position.context, rounds: position.context.rounds ?? {} };

@@ -15,6 +15,7 @@ import { TransitionUseCase } from './transition.use-case.js';
 import { UrgeUseCase } from './urge.use-case.js';
 import { CopyUseCase } from './copy.use-case.js';
 import { ProxyUseCase } from './proxy.use-case.js';
+import { ChainMigrationUseCase } from './chain-migration.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
@@ -46,6 +47,7 @@ export class Engine {
   readonly urge: UrgeUseCase;
   readonly copies: CopyUseCase;
   readonly proxies: ProxyUseCase;
+  readonly migrations: ChainMigrationUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -73,6 +75,7 @@ export class Engine {
     this.urge = new UrgeUseCase(this.writer, this.chains, this.audit, clock);
     this.copies = new CopyUseCase(this.writer, this.audit, clock);
     this.proxies = new ProxyUseCase(this.writer, this.transition, this.audit, clock);
+    this.migrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, planner);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -89,6 +92,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    await this.migrations.stop();
     await this.writer.run(async () => undefined);
     await this.database.close();
   }

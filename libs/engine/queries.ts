@@ -79,6 +79,13 @@ export class Queries {
     return { format: 'mermaid' as const, source: toMermaid(chain.definition, doc.state) };
   }
 
+  /** A chain version as a Mermaid statechart (no document position). */
+  async chainDiagram(key: string, version: number) {
+    if (!(await this.repos.chains.get(key, version))) throw notFound('chain version');
+    const chain = await this.chains.get(this.repos, key, version);
+    return { format: 'mermaid' as const, source: toMermaid(chain.definition) };
+  }
+
   async inbox(p: Principal, status: 'open' | 'done', cursor: string | undefined, limit: number): Promise<Page<TaskView>> {
     const rows = await this.repos.tasks.inbox(p, status, decodeCursor(cursor, isUuid), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (t) => t.id);

@@ -10,3 +10,4 @@ export type { DeadlineRow, DeadlineKind, DeadlineStatus } from './repositories/d
 export type { NotificationRow } from './repositories/notifications.repository.js';
 export type { WebhookDeliveryRow, DeliveryStatus } from './repositories/webhook-deliveries.repository.js';
 export type { ProxyRow } from './repositories/proxies.repository.js';
+export type { ChainMigrationRow, MigrationStatus } from './repositories/chain-migrations.repository.js';

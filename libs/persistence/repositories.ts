@@ -11,6 +11,7 @@ import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.r
 import { NumberingRepository } from './repositories/numbering.repository.js';
 import { ProxiesRepository } from './repositories/proxies.repository.js';
 import { CopiesRepository } from './repositories/copies.repository.js';
+import { ChainMigrationsRepository } from './repositories/chain-migrations.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -27,6 +28,7 @@ export class Repositories {
   readonly numbering: NumberingRepository;
   readonly proxies: ProxiesRepository;
   readonly copies: CopiesRepository;
+  readonly migrations: ChainMigrationsRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -40,5 +42,6 @@ export class Repositories {
     this.numbering = new NumberingRepository(sql);
     this.proxies = new ProxiesRepository(sql);
     this.copies = new CopiesRepository(sql);
+    this.migrations = new ChainMigrationsRepository(sql);
   }
 }

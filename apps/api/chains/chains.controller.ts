@@ -1,7 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { AccessDenied, ErrorCode, isGlobalAdmin, type Principal } from '@shenpi/domain';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { IsBoolean, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+
+export class MigrationDto {
+  @IsInt() @Min(1) @Max(1_000_000) toVersion: number;
+  /** Old step key → new step key, for steps the new version renamed or removed. */
+  @IsOptional() @IsObject() mapping?: Record<string, string>;
+  /** List what would happen, change nothing. */
+  @IsOptional() @IsBoolean() dryRun?: boolean;
+}
+
+const versionOf = (v: string) => (/^\d{1,10}$/.test(v) ? Number(v) : -1);
 
 /** Chains: anyone reads them; administrators validate and publish new versions (steps, deadlines, reminders, escalation). */
 @Controller('api/chains')
@@ -15,7 +27,33 @@ export class ChainsController {
 
   @Get(':key/versions/:version')
   version(@Param('key') key: string, @Param('version') version: string) {
-    return this.engine.queries.chainVersion(key, /^\d{1,10}$/.test(version) ? Number(version) : -1);
+    return this.engine.queries.chainVersion(key, versionOf(version));
+  }
+
+  @Get(':key/versions/:version/diagram')
+  diagram(@Param('key') key: string, @Param('version') version: string) {
+    return this.engine.queries.chainDiagram(key, versionOf(version));
+  }
+
+  /**
+   * Moves running documents to `toVersion`: with `dryRun`, 200 and the plan per document; else
+   * 202 and the migration's progress row, followed at GET /api/chains/migrations/:id.
+   */
+  @Post(':key/migrations')
+  @HttpCode(200)
+  async migrate(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Body() body: MigrationDto, @Res({ passthrough: true }) res: FastifyReply) {
+    const mapping = body.mapping ?? {};
+    const bad = Object.entries(mapping).filter(([, v]) => typeof v !== 'string');
+    if (bad.length) throw validationFailed(bad.map(([k]) => ({ field: `mapping.${k}`, reason: 'must be a step key' })));
+    if (body.dryRun) return this.engine.migrations.dryRun(principal, key, body.toVersion, mapping);
+    res.status(202);
+    return this.engine.migrations.start(principal, key, body.toVersion, mapping);
+  }
+
+  @Get('migrations/:id')
+  migration(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    if (!isUuid(id)) throw notFound('migration');
+    return this.engine.migrations.progress(principal, id);
   }
 
   /** Lint without publishing: `{ valid, errors: [{ path, reason }], warnings }`. */

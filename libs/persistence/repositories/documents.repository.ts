@@ -162,6 +162,28 @@ export class DocumentsRepository {
     return changed === 1;
   }
 
+  /** Moves a document onto another version of its chain (a migration), guarded like any change. */
+  async moveToVersion(
+    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'updatedAt'>,
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, updated_at = ?, version = version + 1
+       WHERE id = ? AND version = ?`,
+      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), d.updatedAt, d.id, expectedVersion],
+    );
+    return changed === 1;
+  }
+
+  /** Documents of a chain on a version older than `version`, oldest first: what a migration considers. */
+  async onOlderVersions(chainKey: string, version: number): Promise<{ id: string; state: string; chainVersion: number }[]> {
+    const rows = await this.sql.all<{ id: string; state: string; chain_version: number | string }>(
+      'SELECT id, state, chain_version FROM documents WHERE chain_key = ? AND chain_version < ? ORDER BY id',
+      [chainKey, version],
+    );
+    return rows.map((r) => ({ id: r.id, state: r.state, chainVersion: Number(r.chain_version) }));
+  }
+
   /** The due instant of the step the document is in (null when it has none); not a change of the document. */
   async setDueAt(id: string, dueAt: string | null): Promise<void> {
     await this.sql.run('UPDATE documents SET due_at = ? WHERE id = ?', [dueAt, id]);
