@@ -148,7 +148,7 @@ function buildMachine(definition: ChainDefinition) {
 
   const compileTransition = (step: StepDefinition, t: TransitionDefinition) => {
     const signed = !t.by && startSigning(step) !== undefined;
-    const vote = signed ? voteOf(t.action) : null;
+    const vote = signed ? voteOf(t) : null;
     const stayAndCount = signed ? [{ guard: { type: 'counts' as const, params: { vote: vote! } }, actions: { type: 'record' as const, params: { vote: vote! } } }] : [];
     if (!t.to) return [{ ...(signed ? { guard: 'isSigner' as const } : {}), actions: 'stay' as const }];
     const targets = t.returnTo?.length ? t.returnTo : [t.to];

@@ -131,6 +131,8 @@ export class TransitionDefinition {
   /** Earlier steps a caller may name instead of `to` (退回 to a chosen step). */
   @IsOptional() @IsArray() @ArrayUnique() @Matches(KEBAB, { each: true, ...KEBAB_REASON }) returnTo?: string[];
   @IsOptional() @IsBoolean() commentRequired?: boolean;
+  /** How the decision counts in a step with several signers; default: `approve` for, every other decision against. */
+  @IsOptional() @IsIn(['for', 'against']) vote?: 'for' | 'against';
   /** A structured payload the action must carry (validated by the API), e.g. `disclosure`. */
   @IsOptional() @IsIn(['disclosure']) payload?: 'disclosure';
   @IsOptional() @ValidateNested() @Type(() => ContentRequirement) requires?: ContentRequirement;

@@ -240,3 +240,35 @@ describe('chain lint', () => {
     );
   });
 });
+
+/** Findings of the first review of the lint, each a case that used to be accepted or refused wrongly. */
+describe('chain lint: review findings', () => {
+  const base = () => JSON.parse(JSON.stringify(annualReportChain));
+  it('refuses a returnTo without its default target', () => {
+    const d = base();
+    d.steps[2].transitions[1] = { action: 'return', returnTo: ['draft', 'legal-review'], commentRequired: true };
+    expect(lintChainDefinition(d).errors).toContainEqual({ path: 'steps[2].transitions[1].to', reason: expect.stringMatching(/default target/) });
+  });
+  it('refuses the same user twice among a step\'s signers, and duplicate milestone keys', () => {
+    const d = base();
+    const user = '0191e4a0-0000-7000-8000-000000000001';
+    d.steps[1].assignees = [{ userId: user }, { userId: user }];
+    delete d.steps[1].assignee;
+    d.milestones[1].key = d.milestones[0].key;
+    const errors = lintChainDefinition(d).errors;
+    expect(errors).toContainEqual({ path: 'steps[1].assignees[1].userId', reason: 'this user already signs the step' });
+    expect(errors).toContainEqual({ path: 'milestones[1].key', reason: expect.stringMatching(/duplicate milestone/) });
+  });
+  it('walks a step conditioned on a string field existing, and four boolean fields at once', () => {
+    const d = base();
+    d.fields = [{ key: 'kind', name: { zh: '类型', en: 'Kind' }, type: 'string' }];
+    d.steps[2].when = { field: 'kind', op: 'exists' };
+    expect(lintChainDefinition(d).errors).toEqual([]);
+    const e = base();
+    e.fields = ['a', 'b', 'c', 'd'].map((key) => ({ key, name: { zh: key, en: key }, type: 'boolean' }));
+    e.steps[2].when = { all: ['a', 'b', 'c', 'd'].map((field) => ({ field, op: 'eq', value: false })) };
+    const lint = lintChainDefinition(e);
+    expect(lint.errors).toEqual([]);
+    expect(lint.warnings).toEqual([]);
+  });
+});

@@ -56,7 +56,10 @@ export function lintChainDefinition(raw: unknown, directory?: LintDirectory): Li
     if (fields.has(f.key)) errors.push({ path: `fields[${i}].key`, reason: `duplicate field "${f.key}"` });
     fields.set(f.key, f);
   });
+  const milestoneKeys = new Set<string>();
   (definition.milestones ?? []).forEach((m, i) => {
+    if (milestoneKeys.has(m.key)) errors.push({ path: `milestones[${i}].key`, reason: `duplicate milestone "${m.key}"` });
+    milestoneKeys.add(m.key);
     if (!index.has(m.step)) errors.push({ path: `milestones[${i}].step`, reason: `no step "${m.step}"` });
   });
   if (!index.has(definition.initial)) errors.push({ path: 'initial', reason: `no step "${definition.initial}"` });
@@ -73,6 +76,7 @@ export function lintChainDefinition(raw: unknown, directory?: LintDirectory): Li
   if (!errors.length) {
     if (!definition.steps.some((s) => s.final)) errors.push({ path: 'steps', reason: 'the chain has no final step' });
     const walk = walkChain(compileChain(definition));
+    if (walk.truncated) warnings.push({ path: 'fields', reason: `conditions combine more field values than the ${walk.variants} walked: paths through the others are not checked` });
     definition.steps.forEach((s, i) => {
       if (!walk.reached.has(s.key)) errors.push({ path: `steps[${i}]`, reason: `unreachable step "${s.key}"` });
       else if (walk.stuck.has(s.key) && definition.steps.some((x) => x.final)) {
@@ -94,6 +98,7 @@ function checkSigners(s: StepDefinition, at: string, directory: LintDirectory | 
     const path = `${at}.assignees[${k}]`;
     if (!!a.role === !!a.userId) errors.push({ path: `${path}.role`, reason: 'give a role or a userId' });
     else if (a.userId && a.department) errors.push({ path: `${path}.department`, reason: 'a named user is not resolved by department' });
+    else if (a.userId && s.assignees!.findIndex((x) => x.userId === a.userId) < k) errors.push({ path: `${path}.userId`, reason: 'this user already signs the step' });
     else if (a.userId && directory && !directory.userExists(a.userId)) errors.push({ path: `${path}.userId`, reason: `no user ${a.userId}` });
     else if (a.role) errors.push(...checkRole(a.role, a.department ?? 'document', `${path}.role`, directory));
   });
@@ -130,6 +135,7 @@ function checkTransitions(s: StepDefinition, i: number, index: Map<string, numbe
       if (target === undefined) errors.push({ path: `${at}.returnTo[${k}]`, reason: `no step "${r}"` });
       else if (target >= i) errors.push({ path: `${at}.returnTo[${k}]`, reason: `"${r}" is not an earlier step` });
     });
+    if (t.returnTo && !t.to) errors.push({ path: `${at}.to`, reason: 'a transition with returnTo names its default target in "to"' });
     if (t.returnTo && t.to && !t.returnTo.includes(t.to)) errors.push({ path: `${at}.returnTo`, reason: `must include the default target "${t.to}"` });
   });
   return errors;

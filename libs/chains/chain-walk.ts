@@ -9,10 +9,13 @@ import { currentSigners } from './signing.js';
 export interface ChainWalk {
   reached: Set<string>;
   stuck: Set<string>;
+  /** Combinations of field values walked, and whether there were more than that. */
+  variants: number;
+  truncated: boolean;
 }
 
-/** At most this many combinations of field values are walked. */
-const MAX_VARIANTS = 64;
+/** At most this many combinations of field values are walked (3 values of 6 fields). */
+const MAX_VARIANTS = 729;
 
 /**
  * Walks the compiled machine with @xstate/graph, once per combination of the field values its
@@ -23,7 +26,8 @@ export function walkChain(chain: CompiledChain): ChainWalk {
   const reached = new Set<string>();
   const stuck = new Set<string>();
   const finals = new Set(chain.definition.steps.filter((s) => s.final).map((s) => s.key));
-  for (const fields of fieldVariants(chain.definition)) {
+  const { variants, truncated } = fieldVariants(chain.definition);
+  for (const fields of variants) {
     const map = getAdjacencyMap(chain.machine, {
       events: (snapshot) => eventsAt(chain, snapshot, fields),
       serializeState: (snapshot) => positionKey(snapshot),
@@ -44,7 +48,7 @@ export function walkChain(chain: CompiledChain): ChainWalk {
       if (!canFinish.has(key)) stuck.add(String(state.value));
     }
   }
-  return { reached, stuck };
+  return { reached, stuck, variants: variants.length, truncated };
 }
 
 function positionKey(snapshot: AnyMachineSnapshot): string {
@@ -64,21 +68,24 @@ function eventsAt(chain: CompiledChain, snapshot: AnyMachineSnapshot, fields: Do
 }
 
 /** Every combination of the values the chain's conditions compare each field with (and "not set"). */
-function fieldVariants(definition: ChainDefinition): DocumentFields[] {
+function fieldVariants(definition: ChainDefinition): { variants: DocumentFields[]; truncated: boolean } {
   const candidates = new Map<string, unknown[]>();
   const visit = (c: Condition) => {
     c.all?.forEach(visit);
     c.any?.forEach(visit);
     if (!c.field) return;
     const type = definition.fields?.find((f) => f.key === c.field)?.type;
-    const values = type === 'boolean' ? [true, false] : Array.isArray(c.value) ? c.value : typeof c.value === 'number' ? [c.value - 1, c.value, c.value + 1] : [c.value];
+    // `exists` compares with no value: any value of the field's type stands for "set".
+    const sample = c.op === 'exists' ? { boolean: true, number: 0, string: 'x' }[type ?? 'string'] : c.value;
+    const values = type === 'boolean' ? [true, false] : Array.isArray(sample) ? sample : typeof sample === 'number' ? [sample - 1, sample, sample + 1] : [sample];
     candidates.set(c.field, [...new Set([...(candidates.get(c.field) ?? [undefined]), ...values])]);
   };
   for (const step of definition.steps) if (step.when) visit(step.when);
   let variants: DocumentFields[] = [{}];
+  let truncated = false;
   for (const [field, values] of candidates) {
     variants = variants.flatMap((v) => values.map((value) => (value === undefined ? v : { ...v, [field]: value as string })));
-    variants = variants.slice(0, MAX_VARIANTS);
+    if (variants.length > MAX_VARIANTS) (variants = variants.slice(0, MAX_VARIANTS)), (truncated = true);
   }
-  return variants;
+  return { variants, truncated };
 }

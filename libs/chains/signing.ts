@@ -31,8 +31,8 @@ export interface Signing {
 
 export type Vote = 'for' | 'against';
 
-/** Approve is the vote for; every other decision (return, reject, a review outcome) is against. */
-export const voteOf = (action: string): Vote => (action === 'approve' ? 'for' : 'against');
+/** A decision's vote: as declared, else approve is for and every other decision (return, reject, …) against. */
+export const voteOf = (t: { action: string; vote?: Vote }): Vote => t.vote ?? (t.action === 'approve' ? 'for' : 'against');
 
 /** A step's signers as declared: `assignee` is shorthand for one role signer. */
 export function declaredSigners(step: StepDefinition): SignerRef[] {
@@ -62,9 +62,12 @@ export function currentSigners(s: Signing | undefined): Signer[] {
   return active.map((slot) => slot.signers[slot.at]);
 }
 
+/** The slot in which `signerId` is due to decide now, or -1 (in sequence, only the first undecided slot is due). */
 export function slotOf(s: Signing | undefined, signerId: string | undefined): number {
   if (!s || !signerId) return -1;
-  return s.slots.findIndex((slot) => !slot.vote && slot.signers[slot.at]?.id === signerId);
+  const i = s.slots.findIndex((slot) => !slot.vote && slot.signers[slot.at]?.id === signerId);
+  if (s.mode === 'sequence' && i !== s.slots.findIndex((slot) => !slot.vote)) return -1;
+  return i;
 }
 
 /** Does this decision end the step? 或签: any decision; otherwise when the tally is settled either way. */

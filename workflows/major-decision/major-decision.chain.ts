@@ -61,7 +61,7 @@ export const majorDecisionChain = {
       reminders: [{ workingDaysBefore: 2 }, { workingDaysBefore: 0 }],
       escalation: { to: { role: 'leader', department: 'document' }, afterWorkingDays: 1 },
       transitions: [
-        { action: 'lawful', to: 'collective-decision' },
+        { action: 'lawful', to: 'collective-decision', vote: 'for' },
         { action: 'revise', to: 'drafting', commentRequired: true },
         { action: 'unlawful', to: 'drafting', commentRequired: true },
       ],

@@ -42,7 +42,7 @@ export const normativeDocumentChain = {
       reminders: [{ workingDaysBefore: 3 }, { workingDaysBefore: 0 }],
       escalation: { to: { role: 'leader', department: 'document' }, afterWorkingDays: 1 },
       transitions: [
-        { action: 'lawful', to: 'collective-deliberation' },
+        { action: 'lawful', to: 'collective-deliberation', vote: 'for' },
         { action: 'revise', to: 'drafting', commentRequired: true },
         { action: 'unlawful', to: 'drafting', commentRequired: true },
         { action: 'withdraw', to: 'drafting', by: { role: 'drafter', department: 'document' } },
