@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { Engine } from '@shenpi/engine';
 import { WorkingCalendar } from '@shenpi/scheduling';
+import { AttachmentsController } from './attachments/attachments.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -24,7 +25,7 @@ export class AppModule {
   static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, HealthController],
+      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, HealthController],
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },

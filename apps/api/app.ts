@@ -7,6 +7,9 @@ import { AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
 import type { ApiConfig } from './config.js';
 
+/** Media types accepted as attachment uploads (raw body). */
+export const UPLOAD_TYPES = /^(application\/(octet-stream|pdf|zip|ofd|msword|vnd\.[\w.+-]+)|image\/[\w.+-]+|text\/plain)(;.*)?$/;
+
 /** Builds the HTTP app on Fastify around an open engine; main.ts and the e2e tests both use it. */
 export interface AppOptions {
   logger?: boolean;
@@ -27,6 +30,10 @@ export async function createApp(
     adapter,
     { logger: logger ? ['warn', 'error'] : ['error'] },
   );
+  // Uploads are raw bytes in these media types, up to the attachment limit; JSON stays at BODY_LIMIT_BYTES.
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain'); // a .txt upload is bytes like any other file
+  fastify.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: engine.attachments.store.settings.maxBytes }, (_req, body, done) => done(null, body));
   const openApi = new DocumentBuilder()
     .setTitle('Shenpi 审批链引擎')
     .setDescription('Review-chain approval engine: documents, tasks, chains, audit. Contract: API.md.')

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Engine } from '@shenpi/engine';
-import { databaseConfigFromEnv } from '@shenpi/persistence';
+import { attachmentSettingsFromEnv, databaseConfigFromEnv } from '@shenpi/persistence';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
@@ -11,7 +11,7 @@ async function main() {
   const database = databaseConfigFromEnv();
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
-  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks });
+  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks, attachments: attachmentSettingsFromEnv() });
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;

@@ -1,6 +1,6 @@
 import { AuditLog } from '@shenpi/audit';
 import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
-import { Database, type DatabaseConfig } from '@shenpi/persistence';
+import { AttachmentStore, Database, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
 import { ChainCatalog } from './chain-catalog.js';
 import { CreateDocumentUseCase } from './create-document.use-case.js';
@@ -16,6 +16,7 @@ import { UrgeUseCase } from './urge.use-case.js';
 import { CopyUseCase } from './copy.use-case.js';
 import { ProxyUseCase } from './proxy.use-case.js';
 import { ChainMigrationUseCase } from './chain-migration.use-case.js';
+import { AttachmentUseCase } from './attachment.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
@@ -26,6 +27,8 @@ export interface EngineOptions {
   shippedChains?: readonly unknown[];
   /** Computes deadline instants (libs/scheduling's calendar planner); without one, steps get no timers. */
   planner?: DeadlinePlanner;
+  /** Where attached files are kept and how large they may be; default `data/attachments`, 20 MiB. */
+  attachments?: AttachmentSettings;
   /** Where audited transitions are delivered as signed webhooks (the scheduler sends them). */
   webhooks?: WebhookConfig;
 }
@@ -48,6 +51,7 @@ export class Engine {
   readonly copies: CopyUseCase;
   readonly proxies: ProxyUseCase;
   readonly migrations: ChainMigrationUseCase;
+  readonly attachments: AttachmentUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -57,6 +61,7 @@ export class Engine {
     readonly clock: Clock,
     planner: DeadlinePlanner,
     webhooks: WebhookConfig,
+    attachments: AttachmentSettings,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
@@ -76,11 +81,12 @@ export class Engine {
     this.copies = new CopyUseCase(this.writer, this.audit, clock);
     this.proxies = new ProxyUseCase(this.writer, this.transition, this.audit, clock);
     this.migrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, planner);
+    this.attachments = new AttachmentUseCase(this.writer, this.transition, this.audit, clock, new AttachmentStore(attachments));
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     const database = await Database.open(options.database);
-    const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines, options.webhooks ?? { urls: [] });
+    const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines, options.webhooks ?? { urls: [] }, options.attachments ?? { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 });
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
     }

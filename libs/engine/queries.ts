@@ -51,6 +51,10 @@ export class Queries {
     return { items, nextCursor };
   }
 
+  async attachments(documentId: string) {
+    return this.repos.attachments.forDocument(documentId);
+  }
+
   /** Who a document was copied to (抄送), and by whom. */
   async copies(documentId: string) {
     return { items: await this.repos.copies.of(documentId) };

@@ -15,7 +15,7 @@ import {
   type Role,
   shanghaiDate,
 } from '@shenpi/domain';
-import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { AttachmentRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
@@ -34,6 +34,8 @@ export interface TransitionCommand {
   edit?: { title?: string; content?: string; fields?: DocumentFields };
   disclosure?: { url: string; publishedOn: string };
   delegateTo?: string;
+  /** A file the drafter attaches to the document (already stored by its SHA-256). */
+  attachment?: Omit<AttachmentRow, 'documentId' | 'taskId' | 'uploadedBy' | 'createdAt'>;
   /** 加签: the user added to the caller's task, before or after the caller. */
   addSigner?: { userId: string; position: 'before' | 'after' };
   /** Set for events the scheduler applies (an automatic action): no access checks, the system acts. */
@@ -159,6 +161,11 @@ export class TransitionUseCase {
       if (!decided) throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
       task = await repos.tasks.get(task.id);
     }
+    if (cmd.attachment) {
+      await repos.attachments.insert({ ...cmd.attachment, documentId: doc.id, taskId: null, uploadedBy: cmd.principal.id, createdAt: at });
+    }
+    // A reviewer's files on the task are part of the decision: the entry names them by hash.
+    const decisionFiles = task?.status === 'done' ? await repos.attachments.forTask(task.id) : [];
     if (next.stateKey !== from) {
       await leaveStep(repos, doc.id, from, at);
       updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner);
@@ -174,7 +181,11 @@ export class TransitionUseCase {
       documentId: doc.id,
       from,
       to: next.stateKey,
-      details: this.details(cmd, updated, task, next.stateKey === from, updated.attributes.number !== doc.attributes.number && updated.attributes.number),
+      details: {
+        ...this.details(cmd, updated, task, next.stateKey === from, updated.attributes.number !== doc.attributes.number && updated.attributes.number),
+        ...(cmd.attachment ? { attachment: fileRef(cmd.attachment) } : {}),
+        ...(decisionFiles.length ? { attachments: decisionFiles.map(fileRef) } : {}),
+      },
     });
     return { document: updated, task };
   }
@@ -259,7 +270,7 @@ export class TransitionUseCase {
 
   /** Actions a role takes on the document itself (submit, withdraw, record-disclosure, edit). */
   private planDocumentAction(cmd: TransitionCommand, doc: DocumentRow, department: DepartmentRow, chain: CompiledChain): Plan {
-    if (cmd.action === 'edit') {
+    if (cmd.action === 'edit' || cmd.action === 'attach') {
       if (!holdsRole(cmd.principal, EDITOR_ROLE, doc.departmentId)) throw this.forbidden(cmd, doc, 'only a drafter of the department edits a document');
       return { actor: this.userActor(cmd.principal, EDITOR_ROLE, doc.departmentId) };
     }
@@ -323,12 +334,14 @@ export class TransitionUseCase {
 }
 
 /** Events on the document or a task that the machine takes without a chain transition. */
-const OWN_EVENTS = new Set(['edit', 'delegate', 'add-signer', 'reassign']);
+const OWN_EVENTS = new Set(['edit', 'attach', 'delegate', 'add-signer', 'reassign']);
 
 const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
 const fieldsOf = (doc: DocumentRow) => (doc.attributes.fields ?? {}) as DocumentFields;
 // Tasks opened before countersign existed name no signer: they were their step's only one.
 const signerOf = (task: TaskRow) => task.signer ?? 's0';
+
+const fileRef = (a: { id: string; name: string; size: number; sha256: string }) => ({ id: a.id, name: a.name, size: a.size, sha256: a.sha256 });
 
 /** Votes so far in a signed step, for the audit entry of a decision that did not settle it. */
 function tally(s: Signing) {

@@ -1,6 +1,7 @@
 export * from './sql.js';
 export * from './database.js';
 export * from './repositories.js';
+export * from './attachment-store.js';
 export type { DepartmentRow, UserRow } from './repositories/directory.repository.js';
 export type { DocumentRow, DocumentFilter } from './repositories/documents.repository.js';
 export type { TaskRow, TaskStatus, InboxRow } from './repositories/tasks.repository.js';
@@ -11,3 +12,4 @@ export type { NotificationRow } from './repositories/notifications.repository.js
 export type { WebhookDeliveryRow, DeliveryStatus } from './repositories/webhook-deliveries.repository.js';
 export type { ProxyRow } from './repositories/proxies.repository.js';
 export type { ChainMigrationRow, MigrationStatus } from './repositories/chain-migrations.repository.js';
+export type { AttachmentRow } from './repositories/attachments.repository.js';

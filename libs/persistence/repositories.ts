@@ -12,6 +12,7 @@ import { NumberingRepository } from './repositories/numbering.repository.js';
 import { ProxiesRepository } from './repositories/proxies.repository.js';
 import { CopiesRepository } from './repositories/copies.repository.js';
 import { ChainMigrationsRepository } from './repositories/chain-migrations.repository.js';
+import { AttachmentsRepository } from './repositories/attachments.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -29,6 +30,7 @@ export class Repositories {
   readonly proxies: ProxiesRepository;
   readonly copies: CopiesRepository;
   readonly migrations: ChainMigrationsRepository;
+  readonly attachments: AttachmentsRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -43,5 +45,6 @@ export class Repositories {
     this.proxies = new ProxiesRepository(sql);
     this.copies = new CopiesRepository(sql);
     this.migrations = new ChainMigrationsRepository(sql);
+    this.attachments = new AttachmentsRepository(sql);
   }
 }

@@ -54,7 +54,9 @@ export interface TestApp {
 
 /** A real server on a real database with the demo organisation seeded. */
 export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'))): Promise<TestApp> {
-  const engine = await Engine.open({ database, clock, shippedChains, planner: testPlanner });
+  // Attachments go to a fresh folder per app, with a small limit the tests can exceed.
+  const attachments = { dir: mkdtempSync(join(tmpdir(), 'shenpi-attachments-')), maxBytes: 256 * 1024 };
+  const engine = await Engine.open({ database, clock, shippedChains, planner: testPlanner, attachments });
   await engine.directory.seedDemo(PASSWORD);
   const app = await createApp(engine, JWT, { logger: false, swaggerUi: false, calendar: testCalendar });
   await app.init();

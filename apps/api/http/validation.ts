@@ -22,6 +22,11 @@ function nulFields(value: unknown, path: string, found: string[]): string[] {
 
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
+    // Raw bytes belong to upload routes (typed Buffer); anywhere else they are not the JSON a DTO expects.
+    if (Buffer.isBuffer(value)) {
+      if (metadata.metatype === Buffer) return value;
+      throw validationFailed([{ field: 'body', reason: 'expected a JSON body (content-type: application/json)' }]);
+    }
     const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
     if (fields.length) throw validationFailed(fields.map((field) => ({ field, reason: 'must not contain the NUL character' })));
     return super.transform(value, metadata);

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import type { AttachmentRow } from '@shenpi/persistence';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { DocumentVisibleGuard, TaskVisibleGuard } from '../http/access.guards.js';
+
+export class UploadQuery {
+  /** The file's name as shown to users; no path separators or control characters. */
+  @IsString() @MaxLength(255) @Matches(/^[^/\\\u0000-\u001f]+$/, { message: 'name must be a file name without / \\ or control characters' }) name: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) expectedVersion?: number;
+}
+
+const view = (a: AttachmentRow) => ({ ...a, url: `/api/attachments/${a.id}` });
+
+/** Raw bytes in: the media type is the request's content-type (see UPLOAD_TYPES). */
+function upload(body: unknown, contentType: string | undefined) {
+  if (!Buffer.isBuffer(body)) throw validationFailed([{ field: 'body', reason: 'send the file as the raw body (e.g. content-type: application/pdf)' }]);
+  if (!body.length) throw validationFailed([{ field: 'body', reason: 'the file is empty' }]);
+  return { data: body, contentType: (contentType ?? 'application/octet-stream').split(';')[0].trim() };
+}
+
+/** Attachments: on a document (drafter, editable step), on a task (its reviewer), and their download. */
+@Controller('api')
+export class AttachmentsController {
+  constructor(private readonly engine: Engine) {}
+
+  @Post('documents/:id/attachments')
+  @UseGuards(DocumentVisibleGuard)
+  async toDocument(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: UploadQuery, @Body() body: Buffer, @Headers('content-type') type?: string) {
+    return view(await this.engine.attachments.toDocument(p, id, { name: q.name, expectedVersion: q.expectedVersion, ...upload(body, type) }));
+  }
+
+  @Post('tasks/:id/attachments')
+  @UseGuards(TaskVisibleGuard)
+  async toTask(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query() q: UploadQuery, @Body() body: Buffer, @Headers('content-type') type?: string) {
+    if (q.expectedVersion !== undefined) throw validationFailed([{ field: 'expectedVersion', reason: 'a task attachment does not change the document' }]);
+    return view(await this.engine.attachments.toTask(p, id, { name: q.name, ...upload(body, type) }));
+  }
+
+  @Get('documents/:id/attachments')
+  @UseGuards(DocumentVisibleGuard)
+  async list(@Param('id') id: string) {
+    return { items: (await this.engine.queries.attachments(id)).map(view) };
+  }
+
+  @Get('attachments/:id')
+  async download(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res() res: FastifyReply) {
+    if (!isUuid(id)) throw notFound('attachment');
+    const { attachment, data } = await this.engine.attachments.download(p, id);
+    await res
+      .header('content-type', attachment.contentType)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`)
+      .header('x-content-sha256', attachment.sha256)
+      .send(data);
+  }
+}

@@ -1,0 +1,73 @@
+import type { AuditLog } from '@shenpi/audit';
+import { AccessDenied, DomainError, ErrorCode, newId, notFound, type Clock, type Principal } from '@shenpi/domain';
+import type { AttachmentRow, AttachmentStore } from '@shenpi/persistence';
+import { isAssignedTo } from './access-rules.js';
+import type { TransitionUseCase } from './transition.use-case.js';
+import type { WriterQueue } from './writer-queue.js';
+
+export interface UploadCommand {
+  name: string;
+  contentType: string;
+  data: Buffer;
+  expectedVersion?: number;
+}
+
+/**
+ * Files on a document (its drafter, while the step is editable: a change of the document, so it
+ * goes through the transition use case and bumps the version) and on a task (its reviewer, while
+ * the task is open: named with its SHA-256 in the decision's audit entry). The bytes are stored
+ * first, by hash; the row and the audit entry are one transaction.
+ */
+export class AttachmentUseCase {
+  constructor(
+    private readonly writer: WriterQueue,
+    private readonly transition: TransitionUseCase,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    readonly store: AttachmentStore,
+  ) {}
+
+  async toDocument(p: Principal, documentId: string, cmd: UploadCommand): Promise<AttachmentRow> {
+    const { sha256, size } = await this.store.put(cmd.data);
+    const attachment = { id: newId(this.clock.now().getTime()), name: cmd.name, contentType: cmd.contentType, size, sha256 };
+    await this.transition.execute({ documentId, action: 'attach', principal: p, attachment, expectedVersion: cmd.expectedVersion });
+    return (await this.writer.run((repos) => repos.attachments.get(attachment.id)))!;
+  }
+
+  async toTask(p: Principal, taskId: string, cmd: UploadCommand): Promise<AttachmentRow> {
+    const { sha256, size } = await this.store.put(cmd.data);
+    return this.writer.run(async (repos) => {
+      const task = await repos.tasks.get(taskId);
+      if (!task) throw notFound('task');
+      const doc = (await repos.documents.get(task.documentId))!;
+      if (!isAssignedTo(task, p)) {
+        throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', { action: 'attach', documentId: doc.id, departmentId: doc.departmentId, taskId });
+      }
+      if (task.status !== 'open') throw new DomainError(ErrorCode.TASK_NOT_OPEN, `the task is ${task.status}`, { status: task.status });
+      const at = this.clock.now().toISOString();
+      const row: AttachmentRow = { id: newId(this.clock.now().getTime()), documentId: doc.id, taskId, name: cmd.name, contentType: cmd.contentType, size, sha256, uploadedBy: p.id, createdAt: at };
+      await repos.attachments.insert(row);
+      await this.audit.append(repos, {
+        category: 'transition',
+        action: 'attach',
+        actor: { type: 'user', id: p.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom },
+        departmentId: doc.departmentId,
+        documentId: doc.id,
+        from: doc.state,
+        to: doc.state,
+        details: { taskId, attachment: { id: row.id, name: row.name, size, sha256 } },
+      });
+      return row;
+    });
+  }
+
+  /** The row and its bytes, for a caller who may read the document (404 otherwise). */
+  async download(p: Principal, id: string): Promise<{ attachment: AttachmentRow; data: Buffer }> {
+    const attachment = await this.writer.run(async (repos) => {
+      const row = await repos.attachments.get(id);
+      return row && (await repos.documents.isVisible(p, row.documentId)) ? row : undefined;
+    });
+    if (!attachment) throw new AccessDenied(ErrorCode.NOT_FOUND, 'attachment not found', { action: 'download-attachment' });
+    return { attachment, data: await this.store.read(attachment.sha256) };
+  }
+}

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { bearer, useApp } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+
+/** Files on a document and on a decision: stored by SHA-256, named in the audit, readable only by who may read the document. */
+describe('attachments', () => {
+  const t = useApp();
+  const as = async (u: string) => bearer(await t.token(u));
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(4096, 7)]);
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  let docId: string;
+
+  beforeAll(async () => {
+    const doc = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '附件测试', year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    docId = doc.body.id;
+  });
+
+  const upload = async (user: string, path: string, body: Buffer, type = 'application/pdf') =>
+    t.http().post(path).set(await as(user)).set('content-type', type).send(body);
+
+  it('the drafter attaches a file in draft: a new version, the hash in the audit entry, the same bytes back', async () => {
+    const res = await upload('drafter', `/api/documents/${docId}/attachments?name=${encodeURIComponent('附件1 实施方案.pdf')}&expectedVersion=1`, pdf);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: '附件1 实施方案.pdf', contentType: 'application/pdf', size: pdf.length, sha256: sha(pdf), taskId: null });
+    expect((await t.http().get(`/api/documents/${docId}`).set(await as('drafter'))).body.version).toBe(2);
+    const audit = (await t.http().get(`/api/audit?documentId=${docId}`).set(await as('admin'))).body.items;
+    expect(audit.find((e: { action: string }) => e.action === 'attach').details.attachment).toEqual({ id: res.body.id, name: '附件1 实施方案.pdf', size: pdf.length, sha256: sha(pdf) });
+    const down = await t.http().get(`/api/attachments/${res.body.id}`).set(await as('counsel')).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(down.status).toBe(200);
+    expect(Buffer.compare(down.body, pdf)).toBe(0);
+    expect(down.headers['x-content-sha256']).toBe(sha(pdf));
+    expect(down.headers['content-disposition']).toContain(encodeURIComponent('附件1 实施方案.pdf'));
+    expect((await t.http().get(`/api/attachments/${res.body.id}`).set(await as('office'))).status).toBe(404);
+    const list = await t.http().get(`/api/documents/${docId}/attachments`).set(await as('drafter'));
+    expect(list.body.items.map((a: { id: string }) => a.id)).toEqual([res.body.id]);
+  });
+
+  it('refuses: a stale version, someone not a drafter, an empty or too large file, a bad name, bytes sent to a JSON route', async () => {
+    expect((await upload('drafter', `/api/documents/${docId}/attachments?name=a.pdf&expectedVersion=1`, pdf)).body.code).toBe('VERSION_CONFLICT');
+    expect((await upload('counsel', `/api/documents/${docId}/attachments?name=a.pdf`, pdf)).status).toBe(403);
+    expect((await upload('drafter', `/api/documents/${docId}/attachments?name=a.pdf`, Buffer.alloc(0))).body.details).toEqual([{ field: 'body', reason: 'the file is empty' }]);
+    expect((await upload('drafter', `/api/documents/${docId}/attachments?name=big.pdf`, Buffer.alloc(300 * 1024, 1))).status).toBe(413);
+    expect((await upload('drafter', `/api/documents/${docId}/attachments?name=..%2Fetc%2Fpasswd`, pdf)).body.details[0].field).toBe('name');
+    expect((await upload('drafter', `/api/documents/${docId}/attachments`, pdf)).body.details[0].field).toBe('name');
+    const bytesToJson = await upload('drafter', `/api/documents/${docId}/actions`, pdf, 'application/octet-stream');
+    expect(bytesToJson.status).toBe(400);
+    expect(bytesToJson.body.details).toEqual([{ field: 'body', reason: 'expected a JSON body (content-type: application/json)' }]);
+    expect((await t.http().get(`/api/documents/${docId}`).set(await as('drafter'))).body.version).toBe(2);
+  });
+
+  it('a reviewer attaches an opinion to their task; the decision names it by hash; afterwards nothing more is attached', async () => {
+    const drafter = await as('drafter');
+    await t.http().post(`/api/documents/${docId}/actions`).set(drafter).send({ action: 'submit' });
+    expect((await upload('drafter', `/api/documents/${docId}/attachments?name=late.pdf`, pdf)).status).toBe(409);
+    const task = (await t.http().get(`/api/documents/${docId}`).set(await as('counsel'))).body.openTasks[0].id;
+    const opinion = Buffer.from('法律审核意见：同意。');
+    expect((await upload('secretary', `/api/tasks/${task}/attachments?name=op.txt`, opinion, 'text/plain')).status).toBe(403);
+    const res = await upload('counsel', `/api/tasks/${task}/attachments?name=${encodeURIComponent('法律审核意见书.txt')}`, opinion, 'text/plain; charset=utf-8');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ taskId: task, contentType: 'text/plain', sha256: sha(opinion) });
+    await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' });
+    const audit = (await t.http().get(`/api/audit?documentId=${docId}`).set(await as('admin'))).body.items;
+    expect(audit.find((e: { action: string }) => e.action === 'approve').details.attachments).toEqual([{ id: res.body.id, name: '法律审核意见书.txt', size: opinion.length, sha256: sha(opinion) }]);
+    expect((await upload('counsel', `/api/tasks/${task}/attachments?name=more.txt`, opinion, 'text/plain')).body.code).toBe('TASK_NOT_OPEN');
+    expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body.ok).toBe(true);
+  });
+});
