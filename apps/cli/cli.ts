@@ -1,13 +1,20 @@
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { DomainError, systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { databaseConfigFromEnv, Repositories } from '@shenpi/persistence';
-import { shippedChains } from '@shenpi/workflows';
+import { chainVariants, shippedChains } from '@shenpi/workflows';
+
+const VARIANTS = Object.keys(chainVariants).join(', ');
 
 const USAGE = `shenpi <command>
   seed-demo [--password P]          the demo organisation (idempotent)
   user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
   audit verify                      exit 0 when the audit chain holds, 1 otherwise
+  chain publish <variant | file.json>
+                                    publish a chain definition as the next version of its key (after lint);
+                                    variants: ${VARIANTS}
 Database: DATABASE_URL (PostgreSQL) or SQLITE_PATH (default data/shenpi.sqlite).`;
 
 export interface Output {
@@ -19,7 +26,7 @@ export interface Output {
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Output = console): Promise<number> {
   const [command, sub] = argv;
   const { values } = parseArgs({
-    args: argv.slice(command === 'seed-demo' ? 1 : 2),
+    args: argv.slice(command === 'seed-demo' ? 1 : command === 'chain' ? 3 : 2),
     options: {
       password: { type: 'string' },
       username: { type: 'string' },
@@ -29,7 +36,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     },
     strict: true,
   });
-  const known = command === 'seed-demo' || (command === 'user' && sub === 'add') || (command === 'audit' && sub === 'verify');
+  const known =
+    command === 'seed-demo' || (command === 'user' && sub === 'add') || (command === 'audit' && sub === 'verify') || (command === 'chain' && sub === 'publish' && !!argv[2]);
   if (!known) {
     out.error(USAGE);
     return 2;
@@ -58,6 +66,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       out.log(`${result.created ? 'created' : 'updated'} user ${values.username} (${result.id})`);
       return 0;
     }
+    if (command === 'chain') return await publishChain(engine, argv[2], out);
     let last = 0;
     const result = await engine.audit.verify(new Repositories(engine.database.reader), (checked) => {
       if (checked - last >= 100_000) out.error(`verified ${(last = checked)} entries…`);
@@ -73,3 +82,30 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
+
+/** Publishes a shipped variant or a definition file; lint errors are printed with their paths (exit 1). */
+async function publishChain(engine: Engine, source: string, out: Output): Promise<number> {
+  let definition: unknown = chainVariants[source];
+  if (definition === undefined) {
+    if (!source.endsWith('.json')) {
+      out.error(`no chain variant "${source}" (variants: ${VARIANTS}); or give a .json file`);
+      return 2;
+    }
+    try {
+      definition = JSON.parse(await readFile(source, 'utf8'));
+    } catch (err) {
+      out.error(`cannot read ${source}: ${err instanceof Error ? err.message : err}`);
+      return 2;
+    }
+  }
+  try {
+    const result = await engine.writer.run((repos) => engine.chains.publish(repos, definition, systemActor('cli')));
+    out.log(result.created ? `published ${result.key} version ${result.version}` : `${result.key} version ${result.version} already has this definition`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    out.error(`not published: ${err.message}`);
+    for (const d of (err.details as { field: string; reason: string }[] | undefined) ?? []) out.error(`  ${d.field}: ${d.reason}`);
+    return 1;
+  }
+}

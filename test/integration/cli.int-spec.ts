@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DomainError } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
+import { chainVariants } from '@shenpi/workflows';
 import { runCli } from '../../apps/cli/cli.js';
 import { asOwner } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
@@ -39,5 +43,18 @@ describe('command line', () => {
       await engine.close();
     }
     expect(await run('audit', 'verify')).toEqual({ code: 1, out: 'audit chain broken at entry 5: stored columns differ from the hashed text' });
+  });
+
+  it('publishes a shipped variant or a definition file as the next version, refusing a bad one with its paths', async () => {
+    expect(await run('chain', 'publish', 'annual-report-sign-off')).toEqual({ code: 0, out: 'published annual-report version 2' });
+    expect(await run('chain', 'publish', 'annual-report-sign-off')).toEqual({ code: 0, out: 'annual-report version 2 already has this definition' });
+    expect((await run('chain', 'publish', 'no-such-variant')).code).toBe(2);
+    const file = join(mkdtempSync(join(tmpdir(), 'shenpi-chain-')), 'bad.json');
+    const bad = JSON.parse(JSON.stringify(chainVariants['annual-report-sign-off']));
+    bad.steps[4].assignee.role = 'janitor';
+    writeFileSync(file, JSON.stringify(bad));
+    const refused = await run('chain', 'publish', file);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('steps[4].assignee.role');
   });
 });
