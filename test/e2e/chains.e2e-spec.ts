@@ -38,4 +38,47 @@ describe('administrators configure chains', () => {
     const audit = await t.http().get('/api/audit?category=configuration&limit=5').set(admin);
     expect(audit.body.items[0]).toMatchObject({ action: 'publish-chain', details: { chainKey: 'annual-report', version: 2, previousVersion: 1 } });
   });
+
+  /** Over HTTP, each kind of broken definition is a 400 naming the exact path (the lint spec has the full table). */
+  const role = (r: string, department = 'document') => ({ role: r, department });
+  // The demo organisation grants admin only globally: no department has one.
+  const nobodyHolds = 'admin';
+  const cases: [string, (d: any) => void, string][] = [
+    ['cycle without exit', (d) => {
+      d.steps[0].transitions.push({ action: 'fast-track', to: 'office-review', by: role('drafter') });
+      d.steps[1].transitions = [{ action: 'approve', to: 'party-group-review' }];
+      d.steps[2].transitions = [{ action: 'return', to: 'legal-review', commentRequired: true }];
+    }, 'steps[1]'],
+    ['unknown role', (d) => (d.steps[1].assignee.role = 'janitor'), 'steps[1].assignee.role'],
+    ['role nobody holds', (d) => (d.steps[1].assignee.role = nobodyHolds), 'steps[1].assignee.role'],
+    ['role nobody holds in an office', (d) => (d.steps[3].assignee.role = 'legal-counsel'), 'steps[3].assignee.role'],
+    ['duplicate step key', (d) => (d.steps[2].key = 'legal-review'), 'steps[2].key'],
+    ['condition on an unknown field', (d) => (d.steps[2].when = { field: 'colour', op: 'eq', value: 'red' }), 'steps[2].when.field'],
+    ['condition value of the wrong type', (d) => ((d.fields = [{ key: 'big', name: { zh: '大', en: 'Big' }, type: 'boolean' }]), (d.steps[2].when = { field: 'big', op: 'eq', value: 'yes' })), 'steps[2].when.value'],
+    ['condition on the initial step', (d) => ((d.fields = [{ key: 'big', name: { zh: '大', en: 'Big' }, type: 'boolean' }]), (d.steps[0].when = { field: 'big', value: true })), 'steps[0].when'],
+    ['threshold above the signers', (d) => ((d.steps[1].assignees = [role('legal-counsel'), role('leader')]), delete d.steps[1].assignee, (d.steps[1].threshold = 3)), 'steps[1].threshold'],
+    ['threshold on any-one', (d) => ((d.steps[1].assignees = [role('legal-counsel'), role('leader')]), delete d.steps[1].assignee, (d.steps[1].signing = 'any'), (d.steps[1].threshold = 1)), 'steps[1].threshold'],
+    ['assignee and assignees', (d) => (d.steps[1].assignees = [role('leader')]), 'steps[1].assignees'],
+    ['a signer with role and userId', (d) => ((d.steps[1].assignees = [{ role: 'leader', userId: '0191e4a0-0000-7000-8000-000000000000' }]), delete d.steps[1].assignee), 'steps[1].assignees[0].role'],
+    ['an unknown named user', (d) => ((d.steps[1].assignees = [{ userId: '0191e4a0-0000-7000-8000-000000000000' }]), delete d.steps[1].assignee), 'steps[1].assignees[0].userId'],
+    ['a return that is not earlier', (d) => (d.steps[2].transitions[1] = { action: 'return', to: 'office-review', commentRequired: true }), 'steps[2].transitions[1].to'],
+    ['a later return target', (d) => (d.steps[2].transitions[1].returnTo = ['draft', 'office-review']), 'steps[2].transitions[1].returnTo[1]'],
+    ['a reserved action name', (d) => (d.steps[1].transitions[0].action = 'delegate'), 'steps[1].transitions[0].action'],
+    ['an unknown target', (d) => (d.steps[0].transitions[0].to = 'nowhere'), 'steps[0].transitions[0].to'],
+    ['two deadline units', (d) => (d.steps[1].deadline = { workingDays: 5, seconds: 10 }), 'steps[1].deadline'],
+    ['dead end', (d) => (d.steps[4].transitions = []), 'steps[4]'],
+    ['unreachable step', (d) => d.steps.splice(5, 0, { key: 'limbo', name: { zh: '无', en: 'none' }, transitions: [{ action: 'go', to: 'disclosed', by: role('drafter') }] }), 'steps[5]'],
+    ['unknown property', (d) => (d.steps[0].colour = 'red'), 'steps[0].colour'],
+    ['escalation to a role nobody holds', (d) => (d.steps[1].escalation.to.role = nobodyHolds), 'steps[1].escalation.to.role'],
+  ];
+  it.each(cases)('refuses %s with a 400 at its path', async (_, breakIt, path) => {
+    const admin = bearer(await t.token('admin'));
+    const d = JSON.parse(JSON.stringify(annualReportChain));
+    breakIt(d);
+    const res = await t.http().post('/api/chains').set(admin).send(d);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details.map((e: { field: string }) => e.field)).toContain(path);
+    expect((await t.http().get('/api/chains/annual-report/versions/3').set(admin)).status).toBe(404);
+  });
 });
