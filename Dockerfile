@@ -13,6 +13,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The attachments volume takes this directory's owner when it is first mounted.
+RUN mkdir -p /var/lib/shenpi/attachments && chown -R node:node /var/lib/shenpi
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/main.js"]
