@@ -22,7 +22,7 @@ describe('annual report with 签发', () => {
 
   it('reports started after the variant is published are signed by the leader; earlier ones keep their version', async () => {
     const before = await submitted(2027);
-    const published = await t.http().post('/api/chains').set(await as('admin')).send(chainVariants['annual-report-sign-off']);
+    const published = await t.http().post('/api/chains').set(await as('admin')).send(chainVariants['annual-report-sign-off'] as object);
     expect(published.body).toEqual({ key: 'annual-report', version: 2 });
     const after = await submitted(2028);
 

@@ -1,3 +1,5 @@
+import { legalityReviewOutcomes } from '../shared/legality-review.js';
+
 /**
  * Major administrative decisions (重大行政决策程序暂行条例, 国务院令第713号): public participation,
  * expert review, risk assessment, legality review, collective decision, then reporting and publication.
@@ -61,9 +63,7 @@ export const majorDecisionChain = {
       reminders: [{ workingDaysBefore: 2 }, { workingDaysBefore: 0 }],
       escalation: { to: { role: 'leader', department: 'document' }, afterWorkingDays: 1 },
       transitions: [
-        { action: 'lawful', to: 'collective-decision', vote: 'for' },
-        { action: 'revise', to: 'drafting', commentRequired: true },
-        { action: 'unlawful', to: 'drafting', commentRequired: true },
+        ...legalityReviewOutcomes('collective-decision'),
       ],
     },
     {

@@ -1,3 +1,5 @@
+import { legalityReviewOutcomes } from '../shared/legality-review.js';
+
 /**
  * Normative documents (行政规范性文件): drafting, fair competition review when the measure touches
  * market activity (公平竞争审查条例), legality review (国办发〔2018〕115号), collective deliberation,
@@ -42,9 +44,7 @@ export const normativeDocumentChain = {
       reminders: [{ workingDaysBefore: 3 }, { workingDaysBefore: 0 }],
       escalation: { to: { role: 'leader', department: 'document' }, afterWorkingDays: 1 },
       transitions: [
-        { action: 'lawful', to: 'collective-deliberation', vote: 'for' },
-        { action: 'revise', to: 'drafting', commentRequired: true },
-        { action: 'unlawful', to: 'drafting', commentRequired: true },
+        ...legalityReviewOutcomes('collective-deliberation'),
         { action: 'withdraw', to: 'drafting', by: { role: 'drafter', department: 'document' } },
       ],
     },
