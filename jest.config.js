@@ -12,6 +12,8 @@ const common = {
 };
 
 export default {
+  // A loaded 2-core CI machine can take seconds for a suite's set-up on PostgreSQL; a stuck test still fails.
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },

@@ -51,7 +51,7 @@ describe('chain migration', () => {
     await approveAll('counsel', all.slice(60));
     await approveAll('leader', ids.done);
     expect((await t.http().post('/api/chains').set(admin).send(v2)).body).toEqual({ key: 'migratable', version: 2 });
-  });
+  }, 120_000); // ~260 requests, each a committed transaction (fsync on PostgreSQL)
 
   it('a dry run lists every running document with its target or why it cannot move, and changes nothing', async () => {
     const admin = await as('admin');
@@ -100,7 +100,7 @@ describe('chain migration', () => {
     expect(signed).toMatchObject({ state: 'sign', chain: { version: 2 } });
     expect((await t.http().post(`/api/tasks/${signed.openTasks[0].id}/decision`).set(await as('leader')).send({ decision: 'approve' })).body.state).toBe('done');
     expect((await t.http().get('/api/audit/verify').set(admin)).body.ok).toBe(true);
-  });
+  }, 60_000);
 
   it('resumes a migration a stop interrupted', async () => {
     const admin = await as('admin');
@@ -117,7 +117,7 @@ describe('chain migration', () => {
     await t.engine.migrations.idle();
     expect((await t.http().get(`/api/chains/migrations/${id}`).set(admin)).body).toMatchObject({ status: 'finished', done: 89, failed: 0 });
     expect((await t.http().get(`/api/documents/${ids.review[5]}`).set(admin)).body.chain.version).toBe(3);
-  });
+  }, 60_000);
 
   it('draws a chain version as Mermaid', async () => {
     const res = await t.http().get('/api/chains/migratable/versions/2/diagram').set(await as('drafter'));
