@@ -16,6 +16,7 @@ import { ErrorFilter } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { ProxiesController } from './proxies/proxies.controller.js';
+import { SupervisionController } from './supervision/supervision.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -25,7 +26,7 @@ export class AppModule {
   static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, HealthController],
+      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, HealthController],
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },

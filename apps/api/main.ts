@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { checkpointSignerFromEnv } from '@shenpi/audit';
 import { Engine } from '@shenpi/engine';
 import { attachmentSettingsFromEnv, databaseConfigFromEnv } from '@shenpi/persistence';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
@@ -11,7 +12,10 @@ async function main() {
   const database = databaseConfigFromEnv();
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
-  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks, attachments: attachmentSettingsFromEnv() });
+  const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks,
+    attachments: attachmentSettingsFromEnv(),
+    checkpointSigner: checkpointSignerFromEnv(),
+  });
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
@@ -20,10 +24,17 @@ async function main() {
   await app.listen(config.port, config.host);
   // A migration a stop interrupted goes on from where it was.
   await engine.migrations.resume();
+  // A signed checkpoint of the audit head now and then (AUDIT_CHECKPOINT_SECONDS, default hourly).
+  const checkpointEvery = Number(process.env.AUDIT_CHECKPOINT_SECONDS || 3600) * 1000;
+  if (!(checkpointEvery >= 1000)) throw new Error(`AUDIT_CHECKPOINT_SECONDS must be a number of seconds ≥ 1, not "${process.env.AUDIT_CHECKPOINT_SECONDS}"`);
+  const signHead = () => engine.checkpoint().catch((err) => console.error(`audit checkpoint failed: ${err instanceof Error ? err.message : err}`));
+  await signHead();
+  const checkpoints = setInterval(signHead, checkpointEvery);
   console.log(
     `shenpi listening on http://${config.host}:${config.port} (${database.url ? 'PostgreSQL' : `SQLite ${database.sqlitePath}`}, scheduler ${scheduler.kind}); OpenAPI at /api/docs`,
   );
   const stop = async () => {
+    clearInterval(checkpoints);
     await app.close();
     await scheduler.stop();
     await engine.close();

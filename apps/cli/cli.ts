@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { checkpointSignerFromEnv } from '@shenpi/audit';
 import { DomainError, systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { databaseConfigFromEnv, Repositories } from '@shenpi/persistence';
@@ -11,7 +12,9 @@ const VARIANTS = Object.keys(chainVariants).join(', ');
 const USAGE = `shenpi <command>
   seed-demo [--password P]          the demo organisation (idempotent)
   user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
-  audit verify                      exit 0 when the audit chain holds, 1 otherwise
+  audit verify [--checkpoint F]     exit 0 when the audit chain holds (and the checkpoint file F, when given,
+                                    is signed by us and its entry unchanged), 1 otherwise
+  audit checkpoint                  sign the chain head now; prints the checkpoint (JSON) to keep elsewhere
   chain publish <variant | file.json>
                                     publish a chain definition as the next version of its key (after lint);
                                     variants: ${VARIANTS}
@@ -33,16 +36,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       department: { type: 'string' },
       role: { type: 'string', multiple: true },
       'display-name': { type: 'string' },
+      checkpoint: { type: 'string' },
     },
     strict: true,
   });
   const known =
-    command === 'seed-demo' || (command === 'user' && sub === 'add') || (command === 'audit' && sub === 'verify') || (command === 'chain' && sub === 'publish' && !!argv[2]);
+    command === 'seed-demo' || (command === 'user' && sub === 'add') || (command === 'audit' && (sub === 'verify' || sub === 'checkpoint')) || (command === 'chain' && sub === 'publish' && !!argv[2]);
   if (!known) {
     out.error(USAGE);
     return 2;
   }
-  const engine = await Engine.open({ database: databaseConfigFromEnv(env), shippedChains });
+  const checkpointSigner = command === 'audit' && sub === 'checkpoint' ? checkpointSignerFromEnv(env) : undefined;
+  const engine = await Engine.open({ database: databaseConfigFromEnv(env), shippedChains, checkpointSigner });
   try {
     if (command === 'seed-demo') {
       const result = await engine.directory.seedDemo(values.password);
@@ -67,10 +72,30 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return 0;
     }
     if (command === 'chain') return await publishChain(engine, argv[2], out);
+    if (sub === 'checkpoint') {
+      const checkpoint = await engine.checkpoint();
+      if (!checkpoint) {
+        out.error('the audit log is empty: nothing to sign');
+        return 1;
+      }
+      out.log(JSON.stringify(checkpoint));
+      return 0;
+    }
     let last = 0;
-    const result = await engine.audit.verify(new Repositories(engine.database.reader), (checked) => {
+    const progress = (checked: number) => {
       if (checked - last >= 100_000) out.error(`verified ${(last = checked)} entries…`);
-    });
+    };
+    const repos = new Repositories(engine.database.reader);
+    if (values.checkpoint) {
+      const kept = JSON.parse(await readFile(values.checkpoint, 'utf8'));
+      const check = await engine.audit.verifyCheckpoint(repos, kept, progress);
+      if (!check.signatureValid) out.log('checkpoint signature is not valid');
+      else if (!check.entryMatches) out.log('the entry the checkpoint signed has changed or is gone');
+      if (!check.ok && check.signatureValid && check.entryMatches && !check.chain.ok) out.log(`audit chain broken at entry ${check.chain.firstBadSeq}: ${check.chain.reason}`);
+      if (check.ok && check.chain.ok) out.log(`checkpoint of entry ${kept.seq} holds: ${check.chain.entries} entries verified, only appended to since`);
+      return check.ok ? 0 : 1;
+    }
+    const result = await engine.audit.verify(repos, progress);
     if (result.ok) {
       out.log(`audit chain intact: ${result.entries} entries, head ${result.headHash}`);
       return 0;

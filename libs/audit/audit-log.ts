@@ -1,10 +1,19 @@
 import type { Clock } from '@shenpi/domain';
 import type { Repositories } from '@shenpi/persistence';
 import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
+import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 
 export type VerifyResult =
-  | { ok: true; entries: number; headHash: string }
+  | { ok: true; entries: number; headHash: string; checkpoints: number }
   | { ok: false; firstBadSeq: number; reason: string; entries: number };
+
+/** An auditor's checkpoint held against the log: signed by us, its entry unchanged, and the chain intact since. */
+export interface CheckpointCheck {
+  ok: boolean;
+  signatureValid: boolean;
+  entryMatches: boolean;
+  chain: VerifyResult;
+}
 
 const VERIFY_BATCH = 2000;
 
@@ -53,6 +62,9 @@ export class AuditLog {
   async verify(repos: Repositories, onProgress?: (checked: number) => void): Promise<VerifyResult> {
     // The head is read first and the walk stops there: entries appended meanwhile are not "missing".
     const head = await repos.audit.head();
+    // Signed checkpoints pin hashes: a chain rewritten from some entry on (every hash recomputed)
+    // still differs from what was signed before the rewrite.
+    const pinned = new Map((await repos.checkpoints.all()).filter((c) => c.seq <= head.seq).map((c) => [c.seq, c]));
     let prevHash = '0'.repeat(64);
     let expectedSeq = 1;
     let checked = 0;
@@ -73,6 +85,10 @@ export class AuditLog {
         if (canonical !== row.canonical) return fail('stored columns differ from the hashed text');
         if (row.prevHash !== prevHash) return fail('prevHash does not match the previous entry');
         if (hash !== hashOf(prevHash, canonical)) return fail('hash does not match the entry');
+        const checkpoint = pinned.get(row.seq);
+        if (checkpoint && (checkpoint.hash !== hash || !checkpointSignatureValid(checkpoint))) {
+          return fail(`differs from the checkpoint signed at ${checkpoint.at}`);
+        }
         prevHash = hash;
         expectedSeq++;
         checked++;
@@ -81,6 +97,25 @@ export class AuditLog {
     }
     if (checked !== head.seq) return { ok: false, firstBadSeq: checked + 1, reason: `entry ${checked + 1} is missing`, entries: checked };
     if (head.hash !== prevHash) return { ok: false, firstBadSeq: head.seq, reason: 'the chain head does not match the last entry', entries: checked };
-    return { ok: true, entries: checked, headHash: prevHash };
+    return { ok: true, entries: checked, headHash: prevHash, checkpoints: pinned.size };
+  }
+
+  /** Signs the current head as a checkpoint, unless it is already the latest one. */
+  async checkpoint(repos: Repositories, signer: CheckpointSigner): Promise<Checkpoint | null> {
+    const head = await repos.audit.head();
+    if (head.seq === 0) return null;
+    const latest = await repos.checkpoints.latest();
+    if (latest?.seq === head.seq) return latest;
+    const checkpoint = signer.sign({ seq: head.seq, hash: head.hash, at: this.clock.now().toISOString() });
+    await repos.checkpoints.insert(checkpoint);
+    return checkpoint;
+  }
+
+  async verifyCheckpoint(repos: Repositories, checkpoint: Checkpoint, onProgress?: (checked: number) => void): Promise<CheckpointCheck> {
+    const signatureValid = checkpointSignatureValid(checkpoint);
+    const entry = (await repos.audit.range(checkpoint.seq - 1, 1))[0];
+    const entryMatches = entry?.seq === checkpoint.seq && entry.hash === checkpoint.hash;
+    const chain = await this.verify(repos, onProgress);
+    return { ok: signatureValid && entryMatches && chain.ok, signatureValid, entryMatches, chain };
   }
 }

@@ -1,4 +1,4 @@
-import { AuditLog } from '@shenpi/audit';
+import { AuditLog, CheckpointSigner, type Checkpoint } from '@shenpi/audit';
 import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
 import { AttachmentStore, Database, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
@@ -9,6 +9,7 @@ import { noDeadlines, type DeadlinePlanner } from './deadline-planner.port.js';
 import { DirectoryUseCase } from './directory.use-case.js';
 import { NotificationsUseCase } from './notifications.use-case.js';
 import { Queries } from './queries.js';
+import { SupervisionQueries } from './supervision.js';
 import { SecurityAudit } from './security-audit.js';
 import { StatutoryClockUseCase } from './statutory-clock.use-case.js';
 import { TransitionUseCase } from './transition.use-case.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   planner?: DeadlinePlanner;
   /** Where attached files are kept and how large they may be; default `data/attachments`, 20 MiB. */
   attachments?: AttachmentSettings;
+  /** Signs audit checkpoints (Ed25519); default: a key that lives as long as the process. */
+  checkpointSigner?: CheckpointSigner;
   /** Where audited transitions are delivered as signed webhooks (the scheduler sends them). */
   webhooks?: WebhookConfig;
 }
@@ -44,6 +47,7 @@ export class Engine {
   readonly directory: DirectoryUseCase;
   readonly security: SecurityAudit;
   readonly queries: Queries;
+  readonly supervision: SupervisionQueries;
   readonly deadlines: DeadlineFiringUseCase;
   readonly notifications: NotificationsUseCase;
   readonly clocks: StatutoryClockUseCase;
@@ -62,6 +66,7 @@ export class Engine {
     planner: DeadlinePlanner,
     webhooks: WebhookConfig,
     attachments: AttachmentSettings,
+    readonly checkpointSigner: CheckpointSigner,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
@@ -75,6 +80,7 @@ export class Engine {
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
     this.queries = new Queries(database, this.chains, this.audit, planner);
+    this.supervision = new SupervisionQueries(database, this.chains, planner, clock);
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.clocks = new StatutoryClockUseCase(this.writer, this.chains, this.audit, clock, planner);
     this.urge = new UrgeUseCase(this.writer, this.chains, this.audit, clock);
@@ -86,11 +92,23 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const database = await Database.open(options.database);
-    const engine = new Engine(database, options.clock ?? systemClock, options.planner ?? noDeadlines, options.webhooks ?? { urls: [] }, options.attachments ?? { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 });
+    const engine = new Engine(
+      database,
+      options.clock ?? systemClock,
+      options.planner ?? noDeadlines,
+      options.webhooks ?? { urls: [] },
+      options.attachments ?? { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 },
+      options.checkpointSigner ?? CheckpointSigner.ephemeral(),
+    );
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
     }
     return engine;
+  }
+
+  /** Signs the audit chain's head (nothing when it is already the latest checkpoint). */
+  checkpoint(): Promise<Checkpoint | null> {
+    return this.writer.run((repos) => this.audit.checkpoint(repos, this.checkpointSigner));
   }
 
   useAlarmClock(alarm: AlarmClock): void {

@@ -6,6 +6,7 @@ export * from './directory.use-case.js';
 export * from './engine.js';
 export * from './password.js';
 export * from './queries.js';
+export * from './supervision.js';
 export * from './security-audit.js';
 export * from './transition.use-case.js';
 export * from './views.js';

@@ -1,4 +1,4 @@
-import { entryFromRow, type AuditLog, type VerifyResult } from '@shenpi/audit';
+import { entryFromRow, type AuditEntry, type AuditLog, type Checkpoint, type VerifyResult } from '@shenpi/audit';
 import { toMermaid, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principal, type Role } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
@@ -10,6 +10,9 @@ import { decodeCursor, documentView, page, taskView, type DocumentView, type Pag
 
 /** The largest value an INTEGER column holds on PostgreSQL. */
 export const MAX_INT = 2_147_483_647;
+
+/** Entries read per query while exporting: memory stays flat however long the export. */
+const EXPORT_BATCH = 1000;
 
 /** Everything read-only, on the read connection: it never sees a transaction that has not committed. */
 export class Queries {
@@ -131,6 +134,28 @@ export class Queries {
   async verifyAudit(p: Principal): Promise<VerifyResult> {
     await this.auditScope(p);
     return this.audit.verify(this.repos);
+  }
+
+  /** Signed checkpoints of the chain head, oldest first, with the key that signs new ones. */
+  async checkpoints(p: Principal, signer: { publicKey: string; keyId: string }) {
+    await this.auditScope(p);
+    return { keyId: signer.keyId, publicKey: signer.publicKey, items: await this.repos.checkpoints.all() };
+  }
+
+  async verifyCheckpoint(p: Principal, checkpoint: Checkpoint) {
+    await this.auditScope(p);
+    return this.audit.verifyCheckpoint(this.repos, checkpoint);
+  }
+
+  /** Entries oldest first, filtered like the search and limited to the caller's scope, a batch at a time. */
+  async *auditExport(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>): AsyncGenerator<AuditEntry[]> {
+    const scope = await this.auditScope(p);
+    for (let after = 0; ; ) {
+      const rows = await this.repos.audit.scan({ ...filter, departmentIds: scope }, after, EXPORT_BATCH);
+      if (!rows.length) return;
+      yield rows.map(entryFromRow);
+      after = rows[rows.length - 1].seq;
+    }
   }
 
   async chainList() {

@@ -13,3 +13,4 @@ export type { WebhookDeliveryRow, DeliveryStatus } from './repositories/webhook-
 export type { ProxyRow } from './repositories/proxies.repository.js';
 export type { ChainMigrationRow, MigrationStatus } from './repositories/chain-migrations.repository.js';
 export type { AttachmentRow } from './repositories/attachments.repository.js';
+export type { CheckpointRow } from './repositories/audit-checkpoints.repository.js';

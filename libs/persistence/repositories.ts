@@ -13,6 +13,7 @@ import { ProxiesRepository } from './repositories/proxies.repository.js';
 import { CopiesRepository } from './repositories/copies.repository.js';
 import { ChainMigrationsRepository } from './repositories/chain-migrations.repository.js';
 import { AttachmentsRepository } from './repositories/attachments.repository.js';
+import { AuditCheckpointsRepository } from './repositories/audit-checkpoints.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -31,6 +32,7 @@ export class Repositories {
   readonly copies: CopiesRepository;
   readonly migrations: ChainMigrationsRepository;
   readonly attachments: AttachmentsRepository;
+  readonly checkpoints: AuditCheckpointsRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -46,5 +48,6 @@ export class Repositories {
     this.copies = new CopiesRepository(sql);
     this.migrations = new ChainMigrationsRepository(sql);
     this.attachments = new AttachmentsRepository(sql);
+    this.checkpoints = new AuditCheckpointsRepository(sql);
   }
 }

@@ -1,12 +1,17 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { isCalendarDate, validationFailed } from '@shenpi/domain';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import type { AuditEntry } from '@shenpi/audit';
+import { AccessDenied, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed } from '@shenpi/domain';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { BOM, csvRow } from '../http/csv.js';
 import { PageQuery } from '../http/page.query.js';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Stored times are UTC ISO strings: a bound is converted to one so the comparison is on instants. */
 function toUtc(field: 'from' | 'to', value: string | undefined): string | undefined {
@@ -16,12 +21,55 @@ function toUtc(field: 'from' | 'to', value: string | undefined): string | undefi
   return new Date(ms).toISOString();
 }
 
-export class AuditQuery extends PageQuery {
+/** The filters the search and the export share. */
+export class AuditFilterQuery extends PageQuery {
   @IsOptional() @IsUUID() documentId?: string;
   @IsOptional() @IsString() @MaxLength(64) actorId?: string;
+  @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
+  @IsOptional() @Matches(KEBAB, { message: 'action must be a kebab-case action name' }) action?: string;
   @IsOptional() @IsIn(['transition', 'configuration', 'security']) category?: string;
   @IsOptional() @Matches(INSTANT, { message: 'from must be a date (YYYY-MM-DD) or a timestamp with a zone' }) from?: string;
   @IsOptional() @Matches(INSTANT, { message: 'to must be a date (YYYY-MM-DD) or a timestamp with a zone' }) to?: string;
+}
+
+export class AuditExportQuery extends AuditFilterQuery {
+  @IsIn(['csv', 'jsonl']) format: 'csv' | 'jsonl';
+}
+
+export class CheckpointDto {
+  @IsInt() @Min(1) seq: number;
+  @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be 64 lowercase hex digits' }) hash: string;
+  @IsISO8601({ strict: true }) at: string;
+  @Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 hex digits' }) keyId: string;
+  @IsString() @MaxLength(1000) publicKey: string;
+  @IsBase64() @MaxLength(200) signature: string;
+}
+
+const CSV_HEADER = [
+  '序号 seq',
+  '时间 at',
+  '类别 category',
+  '操作 action',
+  '结果 result',
+  '操作者类型 actor type',
+  '操作者 actor id',
+  '角色 role',
+  '操作者部门 actor department',
+  '代理 on behalf of',
+  '部门 department',
+  '文件 document',
+  '从 from',
+  '到 to',
+  '详情 details',
+  '前一哈希 prevHash',
+  '哈希 hash',
+];
+
+const csvOf = (e: AuditEntry) =>
+  csvRow([e.seq, e.at, e.category, e.action, e.result, e.actor.type, e.actor.id, e.actor.role, e.actor.departmentId, e.actor.onBehalfOf, e.departmentId, e.documentId, e.from, e.to, e.details, e.prevHash, e.hash]);
+
+function filterOf({ documentId, actorId, departmentId, action, category, from, to }: AuditFilterQuery) {
+  return { documentId, actorId, departmentId, action, category, from: toUtc('from', from), to: toUtc('to', to) };
 }
 
 @Controller('api/audit')
@@ -29,13 +77,56 @@ export class AuditController {
   constructor(private readonly engine: Engine) {}
 
   @Get()
-  search(@CurrentPrincipal() principal: Principal, @Query() q: AuditQuery) {
-    const { cursor, limit, from, to, ...filter } = q;
-    return this.engine.queries.auditEntries(principal, { ...filter, from: toUtc('from', from), to: toUtc('to', to) }, cursor, limit ?? 50);
+  search(@CurrentPrincipal() principal: Principal, @Query() q: AuditFilterQuery) {
+    return this.engine.queries.auditEntries(principal, filterOf(q), q.cursor, q.limit ?? 50);
+  }
+
+  /**
+   * The entries that match, oldest first, streamed a batch at a time: CSV (UTF-8 with a BOM, for
+   * Excel) or JSON Lines (one audit entry per line, as hashed). Memory stays flat at any size.
+   */
+  @Get('export')
+  async export(@CurrentPrincipal() principal: Principal, @Query() q: AuditExportQuery, @Res() res: FastifyReply) {
+    const batches = this.engine.queries.auditExport(principal, filterOf(q));
+    // The first batch is read before answering, so a refusal is still an ordinary error response.
+    const first = await batches.next();
+    async function* lines() {
+      if (q.format === 'csv') yield BOM + csvRow(CSV_HEADER);
+      for (let batch = first; !batch.done; batch = await batches.next()) {
+        yield batch.value.map((e) => (q.format === 'csv' ? csvOf(e) : `${JSON.stringify(e)}\n`)).join('');
+      }
+    }
+    const stamp = new Date().toISOString().slice(0, 10);
+    await res
+      .header('content-type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="audit-${stamp}.${q.format}"`)
+      .send(Readable.from(lines()));
   }
 
   @Get('verify')
   verify(@CurrentPrincipal() principal: Principal) {
     return this.engine.queries.verifyAudit(principal);
+  }
+
+  /** Signed checkpoints (Ed25519) and the public key: keep them outside the system to check it later. */
+  @Get('checkpoints')
+  checkpoints(@CurrentPrincipal() principal: Principal) {
+    return this.engine.queries.checkpoints(principal, this.engine.checkpointSigner);
+  }
+
+  /** Signs the current head now (administrators); the service also does so periodically. */
+  @Post('checkpoints')
+  async checkpoint(@CurrentPrincipal() principal: Principal) {
+    if (!isGlobalAdmin(principal)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators sign checkpoints', { action: 'checkpoint' });
+    const checkpoint = await this.engine.checkpoint();
+    if (!checkpoint) throw validationFailed([{ field: 'body', reason: 'the audit log is empty' }]);
+    return checkpoint;
+  }
+
+  /** Checks a checkpoint an auditor kept: our signature, the entry unchanged, and the chain intact since. */
+  @Post('checkpoints/verify')
+  @HttpCode(200)
+  verifyCheckpoint(@CurrentPrincipal() principal: Principal, @Body() body: CheckpointDto) {
+    return this.engine.queries.verifyCheckpoint(principal, body);
   }
 }

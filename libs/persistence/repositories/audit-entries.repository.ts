@@ -25,6 +25,8 @@ export interface AuditRow {
 export interface AuditFilter {
   documentId?: string;
   actorId?: string;
+  departmentId?: string;
+  action?: string;
   category?: string;
   from?: string;
   to?: string;
@@ -106,10 +108,21 @@ export class AuditEntriesRepository {
 
   /** Newest first, keyset-paged on seq. */
   async search(filter: AuditFilter, beforeSeq: number | null, limit: number): Promise<AuditRow[]> {
+    return this.select(filter, beforeSeq === null ? null : ['seq < ?', beforeSeq], 'DESC', limit);
+  }
+
+  /** Oldest first after `afterSeq`, filtered like the search: an export's batches. */
+  async scan(filter: AuditFilter, afterSeq: number, limit: number): Promise<AuditRow[]> {
+    return this.select(filter, ['seq > ?', afterSeq], 'ASC', limit);
+  }
+
+  private async select(filter: AuditFilter, keyset: [string, number] | null, order: 'ASC' | 'DESC', limit: number): Promise<AuditRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.documentId) where.push('document_id = ?'), params.push(filter.documentId);
     if (filter.actorId) where.push('actor_id = ?'), params.push(filter.actorId);
+    if (filter.departmentId) where.push('department_id = ?'), params.push(filter.departmentId);
+    if (filter.action) where.push('action = ?'), params.push(filter.action);
     if (filter.category) where.push('category = ?'), params.push(filter.category);
     if (filter.from) where.push('at >= ?'), params.push(filter.from);
     if (filter.to) where.push('at < ?'), params.push(filter.to);
@@ -118,9 +131,9 @@ export class AuditEntriesRepository {
       where.push(`department_id IN (${filter.departmentIds.map(() => '?').join(', ')})`);
       params.push(...filter.departmentIds);
     }
-    if (beforeSeq !== null) where.push('seq < ?'), params.push(beforeSeq);
+    if (keyset) where.push(keyset[0]), params.push(keyset[1]);
     const rows = await this.sql.all<RawAudit>(
-      `SELECT ${COLUMNS} FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${COLUMNS} FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`,
       [...params, limit],
     );
     return rows.map(toRow);

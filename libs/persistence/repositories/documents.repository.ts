@@ -205,4 +205,55 @@ export class DocumentsRepository {
     );
     return rows.map(toDocument);
   }
+
+  /**
+   * The supervision overview's rows: each department among `departmentIds` (every one for 'all')
+   * that is not a rule-of-law office (no department reports to it), with its documents of a chain
+   * and year; a department without one comes once, its document columns null. By department, then id.
+   */
+  async overviewRows(
+    chainKey: string,
+    year: number,
+    departmentIds: string[] | 'all',
+  ): Promise<{ departmentId: string; departmentName: string; documentId: string | null; chainVersion: number | null; title: string | null; state: string | null }[]> {
+    if (departmentIds !== 'all' && !departmentIds.length) return [];
+    const scope = departmentIds === 'all' ? '' : ` AND dep.id IN (${departmentIds.map(() => '?').join(', ')})`;
+    const rows = await this.sql.all<{ department_id: string; department_name: string; document_id: string | null; chain_version: number | string | null; title: string | null; state: string | null }>(
+      `SELECT dep.id AS department_id, dep.name AS department_name, d.id AS document_id, d.chain_version, d.title, d.state
+       FROM departments dep
+       LEFT JOIN documents d ON d.department_id = dep.id AND d.chain_key = ? AND d.year = ?
+       WHERE NOT EXISTS (SELECT 1 FROM departments x WHERE x.office_id = dep.id)${scope}
+       ORDER BY dep.id, d.id`,
+      [chainKey, year, ...(departmentIds === 'all' ? [] : departmentIds)],
+    );
+    return rows.map((r) => ({
+      departmentId: r.department_id,
+      departmentName: r.department_name,
+      documentId: r.document_id,
+      chainVersion: r.chain_version === null ? null : Number(r.chain_version),
+      title: r.title,
+      state: r.state,
+    }));
+  }
+
+  /**
+   * Where these documents went and when: their successful transition entries that changed the state
+   * (creation included; edits, reminders and other same-state entries left out), by document, oldest first.
+   * Asked in batches of 500 ids, so a large overview stays a handful of queries.
+   */
+  async stateChanges(documentIds: string[]): Promise<{ documentId: string; seq: number; at: string; from: string | null; to: string }[]> {
+    const out: { documentId: string; seq: number; at: string; from: string | null; to: string }[] = [];
+    for (let i = 0; i < documentIds.length; i += 500) {
+      const batch = documentIds.slice(i, i + 500);
+      const rows = await this.sql.all<{ document_id: string; seq: number | string; at: string; from_state: string | null; to_state: string }>(
+        `SELECT document_id, seq, at, from_state, to_state FROM audit_entries
+         WHERE document_id IN (${batch.map(() => '?').join(', ')}) AND category = 'transition' AND result = 'success'
+           AND to_state IS NOT NULL AND (from_state IS NULL OR from_state <> to_state)
+         ORDER BY document_id, seq`,
+        batch,
+      );
+      for (const r of rows) out.push({ documentId: r.document_id, seq: Number(r.seq), at: r.at, from: r.from_state, to: r.to_state });
+    }
+    return out;
+  }
 }

@@ -1,0 +1,78 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { canonicalJson } from './canonical-json.js';
+
+/** A signed statement that the chain's entry `seq` had `hash`; anyone holding it can check the log was only appended to since. */
+export interface Checkpoint {
+  seq: number;
+  hash: string;
+  at: string;
+  keyId: string;
+  /** The signer's Ed25519 public key (SPKI PEM), so the checkpoint verifies on its own. */
+  publicKey: string;
+  /** Base64 Ed25519 signature of `checkpointStatement`. */
+  signature: string;
+}
+
+/** What is signed: canonical JSON, so any implementation can rebuild the bytes. */
+export const checkpointStatement = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>) =>
+  canonicalJson({ v: 1, kind: 'shenpi-audit-checkpoint', seq: c.seq, hash: c.hash, at: c.at });
+
+export const keyIdOf = (publicKeyPem: string) =>
+  createHash('sha256').update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+
+export function checkpointSignatureValid(c: Checkpoint): boolean {
+  try {
+    return verify(null, Buffer.from(checkpointStatement(c)), createPublicKey(c.publicKey), Buffer.from(c.signature, 'base64')) && keyIdOf(c.publicKey) === c.keyId;
+  } catch {
+    return false;
+  }
+}
+
+/** Signs checkpoints with one Ed25519 key. */
+export class CheckpointSigner {
+  readonly publicKey: string;
+  readonly keyId: string;
+
+  constructor(private readonly privateKey: KeyObject) {
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key must be an Ed25519 private key');
+    this.publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    this.keyId = keyIdOf(this.publicKey);
+  }
+
+  static fromPem(pem: string): CheckpointSigner {
+    return new CheckpointSigner(createPrivateKey(pem));
+  }
+
+  /** A key that lives as long as the process (tests, a CLI run with nothing configured). */
+  static ephemeral(): CheckpointSigner {
+    return new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
+  }
+
+  sign(c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>): Checkpoint {
+    const signature = sign(null, Buffer.from(checkpointStatement(c)), this.privateKey).toString('base64');
+    return { seq: c.seq, hash: c.hash, at: c.at, keyId: this.keyId, publicKey: this.publicKey, signature };
+  }
+}
+
+/**
+ * The signing key: AUDIT_SIGNING_KEY (a PKCS#8 PEM), else the file AUDIT_SIGNING_KEY_FILE
+ * (default `data/audit-signing-key.pem`), generated there with mode 0600 on first start.
+ */
+export function checkpointSignerFromEnv(env: NodeJS.ProcessEnv = process.env): CheckpointSigner {
+  if (env.AUDIT_SIGNING_KEY) return CheckpointSigner.fromPem(env.AUDIT_SIGNING_KEY);
+  const file = env.AUDIT_SIGNING_KEY_FILE || 'data/audit-signing-key.pem';
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    try {
+      writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+      chmodSync(file, 0o600);
+    } catch (err) {
+      // Another process made it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return CheckpointSigner.fromPem(readFileSync(file, 'utf8'));
+}
