@@ -5,3 +5,4 @@ export * from './clock.js';
 export * from './ids.js';
 export * from './alarm-clock.port.js';
 export * from './shanghai-time.js';
+export * from './csv.js';

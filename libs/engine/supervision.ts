@@ -1,5 +1,5 @@
 import type { CompiledChain, FixedDate } from '@shenpi/chains';
-import { AccessDenied, ErrorCode, isGlobalAdmin, shanghaiDate, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, shanghaiDate, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
@@ -234,13 +234,6 @@ const CSV_HEADER = [
 
 const MET_LABEL = (met: boolean | null) => (met === null ? '未到期 / not yet due' : met ? '是 / yes' : '否 / no');
 
-/** A cell as RFC 4180 text; a leading = + - @ is defused so a spreadsheet never runs a title as a formula. */
-function cell(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * The overview as CSV for spreadsheets: UTF-8 with a byte-order mark (Excel reads Chinese correctly
  * only with it), CRLF line ends, one header row (Chinese / English), then one row per department row
@@ -248,15 +241,11 @@ function cell(value: string | number | null): string {
  */
 export function overviewCsv(o: SupervisionOverview): string {
   const names = new Map(o.milestones.map((m) => [m.key, `${m.name.zh} / ${m.name.en}`]));
-  const lines = [CSV_HEADER.map(cell).join(',')];
+  let csv = BOM + csvRow(CSV_HEADER);
   for (const d of o.departments) {
     for (const m of d.milestones) {
-      lines.push(
-        [d.departmentId, d.departmentName, d.documentId, d.title, d.state, names.get(m.key) ?? m.key, m.dueAt, m.reachedAt, MET_LABEL(m.met), m.daysOverdue]
-          .map(cell)
-          .join(','),
-      );
+      csv += csvRow([d.departmentId, d.departmentName, d.documentId, d.title, d.state, names.get(m.key) ?? m.key, m.dueAt, m.reachedAt, MET_LABEL(m.met), m.daysOverdue]);
     }
   }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csv;
 }

@@ -3,11 +3,10 @@ import { Readable } from 'node:stream';
 import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { AuditEntry } from '@shenpi/audit';
-import { AccessDenied, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed } from '@shenpi/domain';
+import { AccessDenied, BOM, csvRow, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed } from '@shenpi/domain';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { BOM, csvRow } from '../http/csv.js';
 import { PageQuery } from '../http/page.query.js';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
