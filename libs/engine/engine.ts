@@ -79,7 +79,7 @@ export class Engine {
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
-    this.queries = new Queries(database, this.chains, this.audit, planner);
+    this.queries = new Queries(database, this.chains, this.audit, planner, clock);
     this.supervision = new SupervisionQueries(database, this.chains, planner, clock);
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.clocks = new StatutoryClockUseCase(this.writer, this.chains, this.audit, clock, planner);

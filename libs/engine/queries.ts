@@ -1,11 +1,12 @@
 import { entryFromRow, type AuditEntry, type AuditLog, type Checkpoint, type VerifyResult } from '@shenpi/audit';
 import { toMermaid, type DocumentFields } from '@shenpi/chains';
-import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principal, type Role } from '@shenpi/domain';
+import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Clock, type Principal, type Role } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import { allowedActions } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { planAhead } from './planning.js';
+import { stepStays } from './timeline.js';
 import { decodeCursor, documentView, page, taskView, type DocumentView, type Page, type TaskView } from './views.js';
 
 /** The largest value an INTEGER column holds on PostgreSQL. */
@@ -23,6 +24,7 @@ export class Queries {
     private readonly chains: ChainCatalog,
     private readonly audit: AuditLog,
     private readonly planner: DeadlinePlanner,
+    private readonly clock: Clock,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -78,6 +80,28 @@ export class Queries {
         details: e.details,
       })),
     };
+  }
+
+  /**
+   * A document's timeline for supervisors: every transition (actor, role, on whose behalf,
+   * comment) and every stay in a step with its duration and whether it met the step's deadline.
+   */
+  async timeline(p: Principal, id: string) {
+    const doc = await this.visibleDocument(p, id);
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    const entries = (await this.repos.audit.forDocument(doc.id, 'transition')).map(entryFromRow);
+    const stays = stepStays(entries, await this.repos.deadlines.forDocument(doc.id), chain, this.clock.now());
+    const transitions = entries.map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      action: e.action,
+      result: e.result,
+      from: e.from,
+      to: e.to,
+      actor: e.actor,
+      comment: (e.details.comment as string | undefined) ?? null,
+    }));
+    return { documentId: doc.id, state: doc.state, transitions, stays };
   }
 
   async diagram(p: Principal, id: string) {

@@ -80,6 +80,39 @@ describe('audit for supervisors', () => {
     expect((await t.http().post('/api/audit/checkpoints/verify').set(admin).send({ ...signed.body, hash: 'nothex' })).body.details[0].field).toBe('hash');
   });
 
+  it('reads a document\'s timeline: who acted in which role, how long each stay took, and whether it met its deadline', async () => {
+    const drafter = await as('drafter');
+    const counsel = await as('counsel');
+    const start = new Date('2026-02-02T02:00:00.000Z');
+    t.clock.set(start);
+    const doc = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '时间线', year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const id = doc.body.id;
+    t.clock.set(new Date(start.getTime() + 3 * 3600_000));
+    const submitted = await t.http().post(`/api/documents/${id}/actions`).set(drafter).send({ action: 'submit' });
+    const firstDue = submitted.body.dueAt as string;
+    // Returned in time, one day later.
+    t.clock.set(new Date(start.getTime() + 27 * 3600_000));
+    await t.http().post(`/api/tasks/${submitted.body.openTasks[0].id}/decision`).set(counsel).send({ decision: 'return', comment: '补充' });
+    const again = await t.http().post(`/api/documents/${id}/actions`).set(drafter).send({ action: 'submit' });
+    const secondDue = again.body.dueAt as string;
+    // Approved an hour after the second deadline.
+    t.clock.set(new Date(Date.parse(secondDue) + 3600_000));
+    await t.http().post(`/api/tasks/${again.body.openTasks[0].id}/decision`).set(counsel).send({ decision: 'approve' });
+
+    const timeline = (await t.http().get(`/api/documents/${id}/timeline`).set(await as('supervisor'))).body;
+    expect(timeline.transitions.map((x: { action: string }) => x.action)).toEqual(['create', 'submit', 'return', 'submit', 'approve']);
+    expect(timeline.transitions[2]).toMatchObject({ actor: { role: 'legal-counsel', onBehalfOf: null }, comment: '补充' });
+    const stays = timeline.stays.map((s: { step: string; round: number; hours: number; dueAt: string | null; met: boolean | null; leftAt: string | null }) => [s.step, s.round, s.hours, s.dueAt, s.met]);
+    expect(stays).toEqual([
+      ['draft', 1, 3, null, null],
+      ['legal-review', 1, 24, firstDue, true],
+      ['draft', 2, 0, null, null],
+      ['legal-review', 2, Math.round((Date.parse(secondDue) + 3600_000 - (start.getTime() + 27 * 3600_000)) / 36_000) / 100, secondDue, false],
+      ['party-group-review', 1, 0, expect.any(String), null],
+    ]);
+    expect((await t.http().get(`/api/documents/${id}/timeline`).set(await as('office'))).status).toBe(404);
+  });
+
   it('streams an export of 100,000 entries with flat memory', async () => {
     await fillAudit(t.engine, 100_000);
     // Live memory, not garbage waiting for a collection: collect before each sample.

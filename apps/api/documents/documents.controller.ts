@@ -109,6 +109,13 @@ export class DocumentsController {
     return this.engine.queries.history(principal, id);
   }
 
+  /** Transitions with actor, role and on whose behalf; each stay in a step, its duration and deadline. */
+  @Get(':id/timeline')
+  @UseGuards(DocumentVisibleGuard)
+  timeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.queries.timeline(principal, id);
+  }
+
   @Get(':id/diagram')
   @UseGuards(DocumentVisibleGuard)
   diagram(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
