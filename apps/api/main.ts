@@ -22,6 +22,7 @@ async function main() {
   const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
   const app = await createApp(engine, config, { calendar });
   await app.listen(config.port, config.host);
+  await engine.recordCalendar(calendar.fingerprint());
   // A migration a stop interrupted goes on from where it was.
   await engine.migrations.resume();
   // A signed checkpoint of the audit head now and then (AUDIT_CHECKPOINT_SECONDS, default hourly).

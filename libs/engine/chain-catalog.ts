@@ -1,5 +1,5 @@
 import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain, type LintDirectory, type LintResult } from '@shenpi/chains';
-import { canonicalJson, type AuditLog } from '@shenpi/audit';
+import { canonicalJson, sha256, type AuditLog } from '@shenpi/audit';
 import { DomainError, ErrorCode, validationFailed, type Actor, type Clock } from '@shenpi/domain';
 import type { Repositories } from '@shenpi/persistence';
 
@@ -80,8 +80,28 @@ export class ChainCatalog {
       category: 'configuration',
       action: 'publish-chain',
       actor,
-      details: { chainKey: definition.key, version, previousVersion: latest?.version ?? null },
+      details: {
+        chainKey: definition.key,
+        version,
+        previousVersion: latest?.version ?? null,
+        // Both texts stay readable at GET /api/chains/:key/versions/:v; the hashes pin them, the step lists say what moved.
+        definitionSha256: sha256(canonicalJson(raw)),
+        previousDefinitionSha256: latest ? sha256(canonicalJson(latest.definition)) : null,
+        steps: stepChanges(latest?.definition, raw),
+      },
     });
     return { key: definition.key, version, created: true };
   }
+}
+
+/** Which steps a new version adds, removes or changes, by key. */
+function stepChanges(before: unknown, after: unknown): { added: string[]; removed: string[]; changed: string[] } {
+  const steps = (d: unknown) => new Map(((d as ChainDefinition | undefined)?.steps ?? []).map((s) => [s.key, canonicalJson(s)]));
+  const old = steps(before);
+  const now = steps(after);
+  return {
+    added: [...now.keys()].filter((k) => !old.has(k)),
+    removed: [...old.keys()].filter((k) => !now.has(k)),
+    changed: [...now.keys()].filter((k) => old.has(k) && old.get(k) !== now.get(k)),
+  };
 }

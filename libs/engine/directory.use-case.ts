@@ -109,8 +109,11 @@ export class DirectoryUseCase {
       await this.audit.append(repos, { category: 'configuration', action: 'reset-password', actor, details: { userId: existing.id, username } });
     }
     for (const [role, departmentId] of grants) {
+      const before = await repos.directory.grantsOf(id!);
       if (await repos.directory.grant(id!, { role, departmentId }, at)) {
-        await this.audit.append(repos, { category: 'configuration', action: 'grant-role', actor, departmentId, details: { userId: id, username, role, departmentId } });
+        // Before and after: the user's roles as they were and as they are now.
+        const after = await repos.directory.grantsOf(id!);
+        await this.audit.append(repos, { category: 'configuration', action: 'grant-role', actor, departmentId, details: { userId: id, username, role, departmentId, before, after } });
       }
     }
     return { id: id!, created: !existing };

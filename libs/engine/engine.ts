@@ -106,6 +106,27 @@ export class Engine {
     return engine;
   }
 
+  /**
+   * Records the working-day calendar in force when it differs from the one last recorded: the
+   * years whose data changed, before and after (a deployment adding next year's notice, say).
+   */
+  recordCalendar(years: Record<string, { sha256: string; source: string }>): Promise<string[]> {
+    return this.writer.run(async (repos) => {
+      const [last] = await repos.audit.search({ category: 'configuration', action: 'calendar-data' }, null, 1);
+      const previous = (last ? JSON.parse(last.details).calendar : {}) as typeof years;
+      const changed = [...new Set([...Object.keys(previous), ...Object.keys(years)])].filter((y) => previous[y]?.sha256 !== years[y]?.sha256).sort();
+      if (!changed.length) return [];
+      const pick = (from: typeof years) => Object.fromEntries(changed.filter((y) => from[y]).map((y) => [y, from[y]]));
+      await this.audit.append(repos, {
+        category: 'configuration',
+        action: 'calendar-data',
+        actor: systemActor('startup'),
+        details: { changedYears: changed, before: pick(previous), after: pick(years), calendar: years },
+      });
+      return changed;
+    });
+  }
+
   /** Signs the audit chain's head (nothing when it is already the latest checkpoint). */
   checkpoint(): Promise<Checkpoint | null> {
     return this.writer.run((repos) => this.audit.checkpoint(repos, this.checkpointSigner));

@@ -59,7 +59,7 @@ export class ProxyUseCase {
         category: 'configuration',
         action: 'cancel-proxy',
         actor: { type: 'user', id: p.id, role: null, departmentId: null, onBehalfOf: null },
-        details: { proxyId: id },
+        details: { proxyId: id, before: { substituteId: row.substituteId, startsAt: row.startsAt, endsAt: row.endsAt }, after: null },
       });
     });
   }

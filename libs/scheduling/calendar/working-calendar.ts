@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 export { shanghaiDate, endOfShanghaiDay } from '@shenpi/domain';
 import { packagedYears, yearFiles, type CalendarYear } from './calendar-data.js';
 import { statutoryHolidays } from './statutory-holidays.js';
@@ -38,6 +39,18 @@ export class WorkingCalendar {
   /** The packaged years, overridden year by year by the files in `dir` (e.g. `calendar/`). */
   static load(dir?: string): WorkingCalendar {
     return new WorkingCalendar([...packagedYears(), ...(dir ? yearFiles(dir) : [])]);
+  }
+
+  /** Each official year's data as a SHA-256 (sorted dates), with where it came from: audited when it changes. */
+  fingerprint(): Record<string, { sha256: string; source: string }> {
+    const sorted = (days: Record<string, string>) => Object.keys(days).sort().map((d) => [d, days[d]]);
+    return Object.fromEntries(
+      this.officialYears().map((year) => {
+        const y = this.official.get(year)!;
+        const sha256 = createHash('sha256').update(JSON.stringify({ holidays: sorted(y.holidays), workdays: sorted(y.workdays) })).digest('hex');
+        return [String(year), { sha256, source: y.source }];
+      }),
+    );
   }
 
   officialYears(): number[] {
