@@ -39,7 +39,7 @@ export class CopyUseCase {
       await this.audit.append(repos, {
         category: 'transition',
         action: 'copy-to',
-        actor: { type: 'user', id: p.id, role: null, departmentId: doc.departmentId, onBehalfOf: null },
+        actor: { type: 'user', id: p.id, role: p.grants.find((g) => g.departmentId === doc.departmentId && g.role !== 'supervisor')?.role ?? null, departmentId: doc.departmentId, onBehalfOf: null },
         departmentId: doc.departmentId,
         documentId: doc.id,
         from: doc.state,

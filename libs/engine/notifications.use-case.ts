@@ -1,4 +1,4 @@
-import { notFound, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, ErrorCode, notFound, type Clock, type Principal } from '@shenpi/domain';
 import type { WriterQueue } from './writer-queue.js';
 
 /** A user marks their own notifications read; anyone else's is not found. */
@@ -9,7 +9,12 @@ export class NotificationsUseCase {
   ) {}
 
   async markRead(p: Principal, id: string): Promise<void> {
-    const changed = await this.writer.run((repos) => repos.notifications.markRead(id, p.id, this.clock.now().toISOString()));
-    if (!changed) throw notFound('notification');
+    const owner = await this.writer.run(async (repos) => {
+      if (await repos.notifications.markRead(id, p.id, this.clock.now().toISOString())) return p.id;
+      return repos.notifications.ownerOf(id);
+    });
+    // Someone else's notification is not found for the caller, and the attempt is a security entry.
+    if (owner && owner !== p.id) throw new AccessDenied(ErrorCode.NOT_FOUND, 'notification not found', { action: 'mark-notification-read' });
+    if (!owner) throw notFound('notification');
   }
 }

@@ -53,7 +53,9 @@ export class ProxyUseCase {
   cancel(p: Principal, id: string): Promise<void> {
     return this.writer.run(async (repos) => {
       const row = await repos.proxies.get(id);
-      if (!row || row.userId !== p.id) throw notFound('proxy');
+      if (!row) throw notFound('proxy');
+      // Someone else's window is not found for the caller, and the attempt is a security entry.
+      if (row.userId !== p.id) throw new AccessDenied(ErrorCode.NOT_FOUND, 'proxy not found', { action: 'cancel-proxy' });
       if (!(await repos.proxies.cancel(id, this.clock.now().toISOString()))) return;
       await this.audit.append(repos, {
         category: 'configuration',

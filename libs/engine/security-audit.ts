@@ -1,5 +1,5 @@
 import type { AuditLog } from '@shenpi/audit';
-import type { Actor, Principal } from '@shenpi/domain';
+import { isUuid, type Actor, type Principal } from '@shenpi/domain';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface Refusal {
@@ -22,18 +22,26 @@ export class SecurityAudit {
     private readonly audit: AuditLog,
   ) {}
 
+  /**
+   * The entry names the target's document and department even when the caller was told 404, so
+   * the department's supervisors see who probed it; the caller never reads this entry.
+   */
   async refused(r: Refusal): Promise<void> {
     const actor: Actor = { type: 'user', id: r.principal.id, role: null, departmentId: null, onBehalfOf: null };
-    await this.writer.run((repos) =>
-      this.audit.append(repos, {
+    await this.writer.run(async (repos) => {
+      const taskId = typeof r.details?.taskId === 'string' ? r.details.taskId : undefined;
+      const task = !r.documentId && taskId && isUuid(taskId) ? await repos.tasks.get(taskId) : undefined;
+      const documentId = r.documentId ?? task?.documentId;
+      const doc = documentId && isUuid(documentId) && !r.departmentId ? await repos.documents.get(documentId) : undefined;
+      await this.audit.append(repos, {
         category: 'security',
         action: r.action,
         result: 'denied',
         actor,
-        departmentId: r.departmentId ?? null,
-        documentId: r.documentId ?? null,
+        departmentId: r.departmentId ?? doc?.departmentId ?? null,
+        documentId: doc?.id ?? documentId ?? null,
         details: { status: r.status, code: r.code, ...r.details },
-      }),
-    );
+      });
+    });
   }
 }

@@ -58,4 +58,9 @@ export class NotificationsRepository {
     const changed = await this.sql.run('UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?', [at, id, userId]);
     return changed === 1;
   }
+
+  /** Whose notification it is (undefined when there is none). */
+  async ownerOf(id: string): Promise<string | undefined> {
+    return (await this.sql.one<{ user_id: string }>('SELECT user_id FROM notifications WHERE id = ?', [id]))?.user_id;
+  }
 }
