@@ -1,3 +1,4 @@
+import { reviewers } from '../support/reviewers.js';
 import { bearer, PASSWORD, testPlanner, useApp } from '../support/test-app.js';
 
 /**
@@ -28,34 +29,7 @@ describe('major-decision chain over HTTP', () => {
     expect(res.body).toMatchObject({ state: 'drafting', chain: { key: 'major-decision' }, openTasks: [], fields: {} });
     return res.body.id as string;
   }
-  async function submit(id: string) {
-    const res = await t.http().post(`/api/documents/${id}/actions`).set(await as('drafter')).send({ action: 'submit' });
-    expect(res.status).toBe(200);
-    return res.body;
-  }
-  const doc = async (id: string, user = 'drafter') => {
-    const res = await t.http().get(`/api/documents/${id}`).set(await as(user));
-    expect(res.status).toBe(200);
-    return res.body;
-  };
-  /** The open task of one user on the document (from their own inbox), or undefined. */
-  async function taskOf(user: string, docId: string): Promise<string | undefined> {
-    const inbox = await t.http().get('/api/tasks').set(await as(user));
-    expect(inbox.status).toBe(200);
-    const mine = inbox.body.items.filter((x: { documentId: string }) => x.documentId === docId);
-    expect(mine.length).toBeLessThanOrEqual(1);
-    return mine[0]?.id;
-  }
-  const postDecision = async (user: string, taskId: string, body: object) => t.http().post(`/api/tasks/${taskId}/decision`).set(await as(user)).send(body);
-  async function decide(user: string, docId: string, decision: string, extra: object = {}) {
-    const task = await taskOf(user, docId);
-    expect(task).toBeDefined();
-    const res = await postDecision(user, task!, { decision, ...extra });
-    expect(res.status).toBe(200);
-    return res.body;
-  }
-  const history = async (id: string) =>
-    (await t.http().get(`/api/documents/${id}/history`).set(await as('drafter'))).body.items as { action: string; from: string | null; to: string; comment: string | null; actor: { id: string; role: string }; details: Record<string, unknown> }[];
+  const { submit, doc, taskOf, postDecision, decide, history } = reviewers(t, as);
   const path = async (id: string) => (await history(id)).map((h) => `${h.action}:${h.to}`);
   const openRoles = (d: { openTasks: { assigneeRole: string }[] }) => d.openTasks.map((x) => x.assigneeRole).sort();
 

@@ -1,3 +1,4 @@
+import { reviewers } from '../support/reviewers.js';
 import { bearer, PASSWORD, useApp } from '../support/test-app.js';
 
 /**
@@ -50,19 +51,7 @@ describe('step kinds', () => {
     expect(sub.status).toBe(200);
     return doc.body.id as string;
   }
-  const doc = async (id: string) => (await t.http().get(`/api/documents/${id}`).set(await as('drafter'))).body;
-  /** The open task of one user on the document (from their own inbox), or undefined. */
-  async function taskOf(user: string, docId: string): Promise<string | undefined> {
-    const inbox = await t.http().get('/api/tasks').set(await as(user));
-    return inbox.body.items.find((x: { documentId: string }) => x.documentId === docId)?.id;
-  }
-  async function decide(user: string, docId: string, decision: string, extra: object = {}) {
-    const task = await taskOf(user, docId);
-    expect(task).toBeDefined();
-    const res = await t.http().post(`/api/tasks/${task}/decision`).set(await as(user)).send({ decision, ...extra });
-    expect(res.status).toBe(200);
-    return res.body;
-  }
+  const { doc, taskOf, decide } = reviewers(t, as);
   const openSigners = async (id: string) => (await doc(id)).openTasks.map((x: { assigneeUserId: string }) => x.assigneeUserId).sort();
 
   it('countersign with three signers: one approval keeps the step, one return sends it back and cancels the third task', async () => {
