@@ -22,3 +22,21 @@ export function table(figures: Figure[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** A throughput: `count` items in `seconds` of wall time. */
+export interface Rate {
+  name: string;
+  unit: string;
+  count: number;
+  seconds: number;
+  rate: number;
+}
+
+export const rateOf = (name: string, count: number, seconds: number, unit = 'entries/s'): Rate => ({ name, unit, count, seconds, rate: count / seconds });
+
+/** A plain table like `table()`, for any cells (side-by-side comparisons). */
+export function grid(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${head.map((_, i) => (cells[i] ?? '').padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -14,7 +14,8 @@ export class AuditSupervision1764400000000 implements MigrationInterface {
       ['audit_department', 'department_id, seq'],
       ['audit_action', 'action, seq'],
       ['audit_category', 'category, seq'],
-      ['audit_at', 'at'],
+      // Covering: a time range is turned into a seq range from this index alone (see the repository).
+      ['audit_at', 'at, seq'],
     ]) {
       await runner.query(`CREATE INDEX ${name} ON audit_entries (${columns})`);
     }

@@ -124,8 +124,19 @@ export class AuditEntriesRepository {
     if (filter.departmentId) where.push('department_id = ?'), params.push(filter.departmentId);
     if (filter.action) where.push('action = ?'), params.push(filter.action);
     if (filter.category) where.push('category = ?'), params.push(filter.category);
-    if (filter.from) where.push('at >= ?'), params.push(filter.from);
-    if (filter.to) where.push('at < ?'), params.push(filter.to);
+    if (filter.from || filter.to) {
+      // Pages are in seq order, so a time range alone would walk the seq index through every
+      // newer entry. Its seq bounds come first, from the (at, seq) index; the time conditions
+      // stay, so the result is exact even where a clock stepped back.
+      const range = [filter.from ? 'at >= ?' : '', filter.to ? 'at < ?' : ''].filter(Boolean).join(' AND ');
+      const bounds = [filter.from, filter.to].filter((b) => b !== undefined);
+      const span = await this.sql.one<{ lo: number | string | null; hi: number | string | null }>(
+        `SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_entries WHERE ${range}`,
+        bounds,
+      );
+      if (span?.lo === null || span?.lo === undefined) return [];
+      where.push(range, 'seq >= ?', 'seq <= ?'), params.push(...bounds, Number(span.lo), Number(span.hi));
+    }
     if (filter.departmentIds) {
       if (!filter.departmentIds.length) return [];
       where.push(`department_id IN (${filter.departmentIds.map(() => '?').join(', ')})`);
