@@ -76,7 +76,7 @@ export class Engine {
     this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner);
     this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner);
     this.deadlines = new DeadlineFiringUseCase(this.writer, this.chains, this.transition, this.audit, clock);
-    this.authentication = new AuthenticationUseCase(database, this.writer, this.audit);
+    this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
     this.queries = new Queries(database, this.chains, this.audit, planner, clock);

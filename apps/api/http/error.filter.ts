@@ -6,6 +6,7 @@ import { bodyForStatus, STATUS_OF, type ErrorBody } from './error-response.js';
 
 interface Reply {
   status(code: number): Reply;
+  header(name: string, value: string): Reply;
   send(body: unknown): unknown;
 }
 
@@ -26,7 +27,11 @@ export class ErrorFilter implements ExceptionFilter {
     const body = this.toBody(error, req);
     void this.record(error, body, req)
       .catch((err) => this.logger.error(`could not record a security entry: ${err}`))
-      .finally(() => reply.status(body.statusCode).send(body));
+      .finally(() => {
+        const retryAfter = (body.details as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+        if (body.statusCode === 429 && retryAfter) reply.header('retry-after', String(retryAfter));
+        reply.status(body.statusCode).send(body);
+      });
   }
 
   private toBody(error: unknown, req: { method: string; url: string }): ErrorBody {
