@@ -27,6 +27,9 @@ export interface TaskRow {
 
 export interface InboxRow extends TaskRow {
   documentTitle: string;
+  /** The document's chain version: what names the task's step. */
+  chainKey: string;
+  chainVersion: number;
 }
 
 const COLUMNS =
@@ -157,10 +160,10 @@ export class TasksRepository {
     params.unshift(status);
     if (before) who += ' AND t.id < ?', params.push(before);
     const rows = await this.sql.all<RawTask>(
-      `SELECT ${COLUMNS}, d.title AS document_title FROM tasks t JOIN documents d ON d.id = t.document_id
+      `SELECT ${COLUMNS}, d.title AS document_title, d.chain_key, d.chain_version FROM tasks t JOIN documents d ON d.id = t.document_id
        WHERE ${who} ORDER BY t.id DESC LIMIT ?`,
       [...params, limit],
     );
-    return rows.map((r) => ({ ...toTask(r), documentTitle: r.document_title as string }));
+    return rows.map((r) => ({ ...toTask(r), documentTitle: r.document_title as string, chainKey: r.chain_key as string, chainVersion: Number(r.chain_version) }));
   }
 }
