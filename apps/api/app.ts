@@ -1,10 +1,12 @@
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Engine } from '@shenpi/engine';
 import { WorkingCalendar } from '@shenpi/scheduling';
 import { AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
+import { clientErrorResponse, frameworkErrorBody } from './http/error-response.js';
 import type { ApiConfig } from './config.js';
 
 /** Media types accepted as attachment uploads (raw body). */
@@ -24,7 +26,16 @@ export async function createApp(
   config: Pick<ApiConfig, 'jwtSecret' | 'jwtTtlSeconds' | 'bodyLimitBytes'>,
   { logger = true, swaggerUi = true, calendar = WorkingCalendar.load('calendar') }: AppOptions = {},
 ) {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    frameworkErrors: (error: { code?: string; statusCode?: number; message: string }, req: FastifyRequest, reply: FastifyReply) => {
+      const body = frameworkErrorBody(error, !!req.headers.authorization);
+      void reply.code(body.statusCode).send(body);
+    },
+    clientErrorHandler: (error, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(error as { code?: string }));
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forEngine(engine, new AuthSettings(config.jwtSecret, config.jwtTtlSeconds), calendar),
     adapter,

@@ -63,7 +63,9 @@ async function openTask(repos: Repositories, doc: DocumentRow, department: Depar
   let assigneeUserId = signer.userId ?? null;
   let delegatedFrom: string | null = null;
   const absent = signer.userId ? [signer.userId] : await repos.directory.holders(signer.role!, departmentId);
-  const proxies = await Promise.all(absent.map((userId) => repos.proxies.activeFor(userId, at)));
+  // One query at a time: the transaction's connection runs statements in order.
+  const proxies = [];
+  for (const userId of absent) proxies.push(await repos.proxies.activeFor(userId, at));
   if (absent.length && proxies.every((p) => p !== undefined)) {
     assigneeUserId = proxies[0]!.substituteId;
     delegatedFrom = proxies[0]!.userId;

@@ -31,7 +31,9 @@ const CODE_OF_STATUS: Record<number, string> = {
   406: 'NOT_ACCEPTABLE',
   409: ErrorCode.CONFLICT,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   429: ErrorCode.RATE_LIMITED,
 };
 
@@ -39,4 +41,24 @@ const CODE_OF_STATUS: Record<number, string> = {
 export function bodyForStatus(statusCode: number, message: string, details: unknown = null): ErrorBody {
   const code = CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
   return { statusCode, code, message, details };
+}
+
+/**
+ * Errors Fastify raises before any route runs, answered in the API's shape. The router's refusals
+ * of a malformed path (a bad %-escape, an over-long id) are a malformed id: 401 for an anonymous
+ * caller (authentication comes first), else 404 as API.md gives a malformed id.
+ */
+export function frameworkErrorBody(error: { code?: string; statusCode?: number; message: string }, authorized: boolean): ErrorBody {
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return authorized ? bodyForStatus(404, 'not found') : bodyForStatus(401, 'authentication required');
+  }
+  return bodyForStatus(error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, 'the request could not be read');
+}
+
+/** Errors of the HTTP parser itself (a header over 16 KB, a malformed request line): a raw response in the API's shape. */
+export function clientErrorResponse(error: { code?: string }): string {
+  const body = error.code === 'HPE_HEADER_OVERFLOW' ? bodyForStatus(431, 'the request line or headers are too large') : bodyForStatus(400, 'the request could not be parsed');
+  const text = JSON.stringify(body);
+  const reason = body.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  return `HTTP/1.1 ${body.statusCode} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`;
 }

@@ -70,7 +70,8 @@ export class ErrorFilter implements ExceptionFilter {
       });
     } else if (error instanceof DomainError && error.code === ErrorCode.VALIDATION_FAILED) {
       const fields = ((error.details as FieldError[]) ?? []).filter((f) => /should not exist/.test(f.reason)).map((f) => f.field);
-      const attempted = fields.filter((f) => PROTECTED_FIELDS.has(f));
+      // A protected name anywhere in the body counts: `state` at the top, or in `items[0].state`.
+      const attempted = fields.filter((f) => PROTECTED_FIELDS.has(f.split('.').pop()!.replace(/\[\d+\]$/, '')));
       if (attempted.length) {
         await this.engine.security.refused({
           principal: req.principal,

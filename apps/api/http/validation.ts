@@ -20,12 +20,30 @@ function nulFields(value: unknown, path: string, found: string[]): string[] {
   return found;
 }
 
+/** Deeper than any request of this API; past it, recursive validation would exhaust the stack. */
+const MAX_DEPTH = 32;
+
+/** Whether a parsed body nests deeper than `max` (walked with a stack of its own, not recursion). */
+function tooDeep(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     // Raw bytes belong to upload routes (typed Buffer); anywhere else they are not the JSON a DTO expects.
     if (Buffer.isBuffer(value)) {
       if (metadata.metatype === Buffer) return value;
       throw validationFailed([{ field: 'body', reason: 'expected a JSON body (content-type: application/json)' }]);
+    }
+    if (metadata.type !== 'custom' && tooDeep(value, MAX_DEPTH)) {
+      throw validationFailed([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), reason: `nested more than ${MAX_DEPTH} levels deep` }]);
     }
     const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
     if (fields.length) throw validationFailed(fields.map((field) => ({ field, reason: 'must not contain the NUL character' })));
