@@ -40,3 +40,38 @@ export function grid(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${head.map((_, i) => (cells[i] ?? '').padEnd(widths[i])).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** Several runs of one measurement: the median and the spread. */
+export interface Runs {
+  name: string;
+  unit: string;
+  values: number[];
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function runsOf(name: string, unit: string, values: number[]): Runs {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { name, unit, values, median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+/** A number for a table: thousands separated at and above 100, one or two decimals below. */
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+/** `median (min–max)` of several runs. */
+export const spread = (r: Runs | undefined): string => (r ? `${num(r.median)} (${num(r.min)}–${num(r.max)})` : '');
+
+/** a ÷ b of two medians, as `1.23×`. */
+export const ratioOf = (a: Runs | number | undefined, b: Runs | number | undefined): string => {
+  const x = typeof a === 'number' ? a : a?.median;
+  const y = typeof b === 'number' ? b : b?.median;
+  return x !== undefined && y !== undefined && y > 0 ? `${(x / y).toFixed(2)}×` : '';
+};

@@ -1,0 +1,171 @@
+import { performance } from 'node:perf_hooks';
+import type { Principal } from '@shenpi/domain';
+import type { Engine } from '@shenpi/engine';
+import { BENCH_PASSWORD, cloneDocuments, fmt, freshDatabase, log, openEngine, principalOf, split, template, type Backend, type Cloned } from './fixtures.js';
+import { loadPerConnection, login, startApiServer, type LoadResult, type WriterStats } from './http.bench.js';
+import { runsOf, summarize, type Runs } from './stats.js';
+
+/**
+ * Transitions through the engine: each one a `lawful` decision by `counsel` on a normative
+ * document at legality-review, which moves it to collective-deliberation (one assignee, not
+ * final). Documents are cloned at legality-review beforehand (see fixtures.ts), so every
+ * measured call is one full transition; each caller (or HTTP connection) decides tasks of its
+ * own documents, so no two callers race for a document.
+ */
+export interface TransitionOptions {
+  runs: number;
+  /** Concurrent callers in-process, and connections over HTTP. */
+  callers: number;
+  /** In-process: transitions per caller per run. */
+  perCaller: number;
+  /** In-process with one caller: transitions per run. */
+  oneCallerPerRun: number;
+  /** HTTP: decisions per connection per run. */
+  perConnection: number;
+  /** Warm-up before the measured runs: decisions per caller / connection (not counted). */
+  warmPerCaller: number;
+  postgresUrl: string;
+}
+
+export interface LatencyRuns {
+  rate: Runs;
+  p50: Runs;
+  p99: Runs;
+}
+
+export interface TransitionResult {
+  backend: Backend;
+  oneCaller: LatencyRuns;
+  inProcess: LatencyRuns;
+  /** Writer queue over the measured in-process runs (SQLite group commit; PostgreSQL: one transaction per job, not counted). */
+  inProcessWriter: WriterStats;
+  http: LatencyRuns;
+  /** How long until every connection had its first answer (the API accepts connections slowly while busy). */
+  httpRampMs: Runs;
+  httpWriter: WriterStats;
+  httpFailures: { non2xx: number; errors: number; first?: string };
+  /** Transitions per run: in-process 50 callers, one caller, HTTP. */
+  sizes: { inProcess: number; oneCaller: number; http: number };
+  seconds: number;
+}
+
+const latencyRuns = (name: string, results: { rate: number; p50: number; p99: number }[]): LatencyRuns => ({
+  rate: runsOf(`${name} rate`, 'transitions/s', results.map((r) => r.rate)),
+  p50: runsOf(`${name} p50`, 'ms', results.map((r) => r.p50)),
+  p99: runsOf(`${name} p99`, 'ms', results.map((r) => r.p99)),
+});
+
+/** `lists.length` callers at once, each deciding its documents' open tasks one after another. */
+async function inProcessRun(engine: Engine, counsel: Principal, lists: Cloned[][]): Promise<{ rate: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    lists.map(async (list) => {
+      for (const c of list) {
+        const s = performance.now();
+        const r = await engine.transition.execute({ documentId: c.documentId, taskId: c.openTaskIds[0], action: 'lawful', principal: counsel });
+        latencies.push(performance.now() - s);
+        if (r.document.state !== 'collective-deliberation') throw new Error(`lawful moved ${c.documentId} to ${r.document.state}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const f = summarize('', 'ms', latencies);
+  return { rate: latencies.length / seconds, p50: f.p50, p99: f.p99 };
+}
+
+const show = (r: { rate: number; p50: number; p99: number }) => `${fmt(r.rate)} transitions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
+const decisionPaths = (lists: Cloned[][]) => lists.map((list) => list.map((c) => `/api/tasks/${c.openTaskIds[0]}/decision`));
+const BODY = JSON.stringify({ decision: 'lawful' });
+
+export async function transitionsBench(backend: Backend, opts: TransitionOptions): Promise<TransitionResult> {
+  const began = performance.now();
+  const db = freshDatabase(backend, opts.postgresUrl, 'transitions');
+  try {
+    const warmCallers = opts.callers * opts.warmPerCaller;
+    const sizes = { inProcess: opts.callers * opts.perCaller, oneCaller: opts.oneCallerPerRun, http: opts.callers * opts.perConnection };
+    const need = [20 + opts.runs * sizes.oneCaller, warmCallers + opts.runs * sizes.inProcess, warmCallers + opts.runs * sizes.http];
+    let engine = await openEngine(db);
+    let clones: Cloned[];
+    const inProcess: { rate: number; p50: number; p99: number }[] = [];
+    const oneCaller: { rate: number; p50: number; p99: number }[] = [];
+    let inProcessWriter: WriterStats;
+    try {
+      await engine.directory.seedDemo(BENCH_PASSWORD);
+      const before = await template(engine, [['drafter', 'submit']]);
+      const total = need.reduce((a, b) => a + b, 0);
+      log(`transitions on ${backend}: cloning ${fmt(total)} documents at legality-review…`);
+      clones = await cloneDocuments(engine, [before], total);
+      const counsel = await principalOf(engine, 'counsel');
+
+      let pool = clones.slice(0, need[0]);
+      log(`transitions on ${backend}: in-process, 1 caller, ${opts.runs} runs × ${fmt(sizes.oneCaller)}…`);
+      await inProcessRun(engine, counsel, [pool.slice(0, 20)]);
+      for (const list of split(pool.slice(20), opts.runs, sizes.oneCaller)) {
+        oneCaller.push(await inProcessRun(engine, counsel, [list]));
+        log(`  run ${oneCaller.length}: ${show(oneCaller.at(-1)!)}`);
+      }
+
+      pool = clones.slice(need[0], need[0] + need[1]);
+      log(`transitions on ${backend}: in-process, ${opts.callers} callers, ${opts.runs} runs × ${fmt(sizes.inProcess)}…`);
+      await inProcessRun(engine, counsel, split(pool.slice(0, warmCallers), opts.callers, opts.warmPerCaller));
+      Object.assign(engine.writer.stats, { commits: 0, jobs: 0, largestBatch: 0 });
+      for (const run of split(pool.slice(warmCallers), opts.runs, sizes.inProcess)) {
+        inProcess.push(await inProcessRun(engine, counsel, split(run, opts.callers, opts.perCaller)));
+        log(`  run ${inProcess.length}: ${show(inProcess.at(-1)!)}`);
+      }
+      inProcessWriter = { ...engine.writer.stats };
+      const moved = await engine.database.reader.one<{ n: number }>("SELECT COUNT(*) AS n FROM documents WHERE state = 'collective-deliberation'");
+      const expected = need[0] + need[1];
+      if (Number(moved!.n) !== expected) throw new Error(`transitions on ${backend}: ${moved!.n} documents moved, expected ${expected}`);
+    } finally {
+      await engine.close();
+    }
+
+    log(`transitions on ${backend}: HTTP (API in a child process), ${opts.callers} connections, ${opts.runs} runs × ${fmt(sizes.http)}…`);
+    const pool = clones.slice(need[0] + need[1]);
+    const server = await startApiServer(db);
+    const http: (LoadResult & { rampMs: number })[] = [];
+    let httpWriter: WriterStats;
+    try {
+      const token = await login(server.url, 'counsel', BENCH_PASSWORD);
+      const warm = await loadPerConnection(server.url, token, 'POST', decisionPaths(split(pool.slice(0, warmCallers), opts.callers, opts.warmPerCaller)), BODY);
+      if (warm.non2xx || warm.errors) throw new Error(`transitions on ${backend}: HTTP warm-up failed: ${warm.non2xx} non-2xx, ${warm.errors} errors; ${warm.firstFailure ?? ''}`);
+      await server.resetStats();
+      for (const run of split(pool.slice(warmCallers), opts.runs, sizes.http)) {
+        http.push(await loadPerConnection(server.url, token, 'POST', decisionPaths(split(run, opts.callers, opts.perConnection)), BODY));
+        log(`  run ${http.length}: ${show(http.at(-1)!)}, connection ramp ${fmt(http.at(-1)!.rampMs)} ms`);
+      }
+      httpWriter = (await server.stats()).writer;
+    } finally {
+      await server.stop();
+    }
+    const failures = { non2xx: http.reduce((a, r) => a + r.non2xx, 0), errors: http.reduce((a, r) => a + r.errors, 0), first: http.find((r) => r.firstFailure)?.firstFailure };
+    if (failures.non2xx || failures.errors) log(`transitions on ${backend}: HTTP failures: ${failures.non2xx} non-2xx, ${failures.errors} errors; ${failures.first ?? ''}`);
+
+    // Every HTTP decision must have moved its document too.
+    engine = await openEngine(db);
+    try {
+      const moved = await engine.database.reader.one<{ n: number }>("SELECT COUNT(*) AS n FROM documents WHERE state = 'collective-deliberation'");
+      const expected = need.reduce((a, b) => a + b, 0);
+      if (Number(moved!.n) !== expected) throw new Error(`transitions on ${backend}: ${moved!.n} documents moved after HTTP, expected ${expected}`);
+    } finally {
+      await engine.close();
+    }
+
+    return {
+      backend,
+      oneCaller: latencyRuns(`engine 1 caller, ${backend}`, oneCaller),
+      inProcess: latencyRuns(`engine ${opts.callers} callers, ${backend}`, inProcess),
+      inProcessWriter: inProcessWriter!,
+      http: latencyRuns(`HTTP ${opts.callers} connections, ${backend}`, http),
+      httpRampMs: runsOf(`HTTP connection ramp, ${backend}`, 'ms', http.map((r) => r.rampMs)),
+      httpWriter: httpWriter!,
+      httpFailures: failures,
+      sizes,
+      seconds: (performance.now() - began) / 1000,
+    };
+  } finally {
+    await db.drop();
+  }
+}
