@@ -23,6 +23,7 @@ interface Job {
 export class WriterQueue {
   private readonly pending: Job[] = [];
   private draining = false;
+  private scheduled = false;
   /** SQLite commits made and jobs they carried (the bench reports the batching). */
   readonly stats = { commits: 0, jobs: 0, largestBatch: 0 };
 
@@ -36,7 +37,15 @@ export class WriterQueue {
     if (this.database.kind !== 'sqlite') return this.alone(fn);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      void this.drain();
+      // better-sqlite3 is synchronous: a drain started now would commit this job before the event
+      // loop reads the other clients' requests. Starting it on the next turn lets them join the batch.
+      if (!this.draining && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.drain();
+        });
+      }
     });
   }
 
