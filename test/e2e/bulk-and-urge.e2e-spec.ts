@@ -63,4 +63,20 @@ describe('bulk decisions and urging', () => {
     const history = await t.http().get(`/api/documents/${doc}/history`).set(drafter);
     expect(history.body.items.at(-1)).toMatchObject({ action: 'urge', from: 'legal-review', to: 'legal-review', comment: '月底前请完成' });
   });
+
+  it('pages the inbox newest first with a cursor, each task once', async () => {
+    const counsel = bearer(await t.token('counsel'));
+    await submitted([2030, 2031, 2032, 2033, 2034]);
+    const all = (await t.http().get('/api/tasks?limit=200').set(counsel)).body.items.map((x: { id: string }) => x.id);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    expect([...all].sort().reverse()).toEqual(all);
+    const paged: string[] = [];
+    for (let cursor: string | null = null, pages = 0; pages < 50; pages++) {
+      const res = await t.http().get(`/api/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(counsel);
+      paged.push(...res.body.items.map((x: { id: string }) => x.id));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(paged).toEqual(all);
+  });
 });

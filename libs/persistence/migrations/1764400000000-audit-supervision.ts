@@ -19,6 +19,8 @@ export class AuditSupervision1764400000000 implements MigrationInterface {
     ]) {
       await runner.query(`CREATE INDEX ${name} ON audit_entries (${columns})`);
     }
+    // The inbox of decided tasks reads them by who decided (see TasksRepository.inbox).
+    await runner.query('CREATE INDEX tasks_decided ON tasks (decided_by, status, id)');
     await runner.query(`CREATE TABLE audit_checkpoints (
       seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, at TEXT NOT NULL, key_id TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL)`);
     if (postgres) {
@@ -36,6 +38,7 @@ export class AuditSupervision1764400000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP TABLE audit_checkpoints');
+    await runner.query('DROP INDEX tasks_decided');
     for (const name of ['audit_department', 'audit_action', 'audit_category', 'audit_at']) await runner.query(`DROP INDEX ${name}`);
   }
 }

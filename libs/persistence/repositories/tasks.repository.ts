@@ -148,22 +148,29 @@ export class TasksRepository {
    * newest first, keyset-paged on the time-ordered id. Done tasks include the ones they decided.
    */
   async inbox(p: Principal, status: 'open' | 'done', before: string | null, limit: number): Promise<InboxRow[]> {
-    const roleGrants = p.grants.filter((g) => g.departmentId);
     // A task handed to a user belongs to that user only; a role task to every holder of the role there.
-    const parts = [
-      't.assignee_user_id = ?',
-      ...roleGrants.map(() => '(t.assignee_user_id IS NULL AND t.assignee_role = ? AND t.department_id = ?)'),
+    const branches: [string, unknown[]][] = [
+      ['t.assignee_user_id = ?', [p.id]],
+      ...p.grants
+        .filter((g) => g.departmentId)
+        .map((g): [string, unknown[]] => ['t.assignee_user_id IS NULL AND t.assignee_role = ? AND t.department_id = ?', [g.role, g.departmentId]]),
     ];
-    const params: unknown[] = [p.id, ...roleGrants.flatMap((g) => [g.role, g.departmentId])];
-    if (status === 'done') parts.push('t.decided_by = ?'), params.push(p.id);
-    let who = `t.status = ? AND (${parts.join(' OR ')})`;
-    params.unshift(status);
-    if (before) who += ' AND t.id < ?', params.push(before);
+    if (status === 'done') branches.push(['t.decided_by = ?', [p.id]]);
+    // Each branch reads its own index newest first and stops at the page size; an OR of them would
+    // read every matching task and sort them all (measured: 141 ms against 0.4 ms at 20,000 tasks).
+    const params: unknown[] = [];
+    const union = branches
+      .map(([condition, values], i) => {
+        params.push(status, ...values, ...(before ? [before] : []), limit);
+        return `SELECT id FROM (SELECT t.id FROM tasks t WHERE t.status = ? AND ${condition}${before ? ' AND t.id < ?' : ''} ORDER BY t.id DESC LIMIT ?) AS b${i}`;
+      })
+      .join(' UNION ');
     const rows = await this.sql.all<RawTask>(
       `SELECT ${COLUMNS}, d.title AS document_title, d.chain_key, d.chain_version FROM tasks t JOIN documents d ON d.id = t.document_id
-       WHERE ${who} ORDER BY t.id DESC LIMIT ?`,
+       WHERE t.id IN (${union}) ORDER BY t.id DESC LIMIT ?`,
       [...params, limit],
     );
     return rows.map((r) => ({ ...toTask(r), documentTitle: r.document_title as string, chainKey: r.chain_key as string, chainVersion: Number(r.chain_version) }));
   }
+
 }
