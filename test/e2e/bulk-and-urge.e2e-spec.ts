@@ -72,9 +72,9 @@ describe('bulk decisions and urging', () => {
     expect([...all].sort().reverse()).toEqual(all);
     const paged: string[] = [];
     for (let cursor: string | null = null, pages = 0; pages < 50; pages++) {
-      const res = await t.http().get(`/api/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(counsel);
-      paged.push(...res.body.items.map((x: { id: string }) => x.id));
-      cursor = res.body.nextCursor;
+      const page: { items: { id: string }[]; nextCursor: string | null } = (await t.http().get(`/api/tasks?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(counsel)).body;
+      paged.push(...page.items.map((x) => x.id));
+      cursor = page.nextCursor;
       if (!cursor) break;
     }
     expect(paged).toEqual(all);

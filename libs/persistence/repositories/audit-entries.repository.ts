@@ -131,7 +131,9 @@ export class AuditEntriesRepository {
       const range = [filter.from ? 'at >= ?' : '', filter.to ? 'at < ?' : ''].filter(Boolean).join(' AND ');
       const bounds = [filter.from, filter.to].filter((b) => b !== undefined);
       const span = await this.sql.one<{ lo: number | string | null; hi: number | string | null }>(
-        `SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_entries WHERE ${range}`,
+        // `seq + 0`: PostgreSQL would answer MIN/MAX(seq) by walking the primary key from either end
+        // through every newer entry; on an expression it reads the range from the (at, seq) index.
+        `SELECT MIN(seq + 0) AS lo, MAX(seq + 0) AS hi FROM audit_entries WHERE ${range}`,
         bounds,
       );
       if (span?.lo === null || span?.lo === undefined) return [];
