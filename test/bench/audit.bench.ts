@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { AuditInput } from '@shenpi/audit';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
-import { Repositories, type AuditFilter, type DatabaseConfig, type Sql } from '@shenpi/persistence';
+import { Repositories, type AuditFilter, type Sql } from '@shenpi/persistence';
 import { fillAudit } from '../support/audit-fill.js';
+import { explain, freshDatabase } from './fixtures.js';
 import { grid, rateOf, summarize, type Figure, type Rate } from './stats.js';
 
 export type AuditBackend = 'sqlite' | 'postgres';
@@ -102,29 +100,13 @@ export async function postgresUnreachable(url: string): Promise<string | null> {
   }
 }
 
+/** A fresh database for the stage (see fixtures), with the engine open on it. */
 async function openBackend(backend: AuditBackend, postgresUrl: string): Promise<{ engine: Engine; drop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'shenpi-bench-audit-'));
-  const attachments = { dir: join(dir, 'attachments'), maxBytes: 1024 * 1024 };
-  if (backend === 'sqlite') {
-    const engine = await Engine.open({ database: { sqlitePath: join(dir, 'bench.sqlite') }, attachments });
-    return { engine, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = `bench_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const database: DatabaseConfig = { url: postgresUrl, schema, sqlitePath: '' };
-  const drop = async () => {
-    rmSync(dir, { recursive: true, force: true });
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  };
+  const db = freshDatabase(backend, postgresUrl, 'audit');
   try {
-    return { engine: await Engine.open({ database, attachments }), drop };
+    return { engine: await Engine.open({ database: db.config, attachments: { dir: db.attachmentsDir, maxBytes: 1024 * 1024 } }), drop: db.drop };
   } catch (err) {
-    await drop().catch(() => undefined);
+    await db.drop().catch(() => undefined);
     throw err;
   }
 }
@@ -140,19 +122,6 @@ function recordStatements(sql: Sql): () => { text: string; params: unknown[] } |
   return () => last;
 }
 
-async function explain(engine: Engine, text: string, params: unknown[]): Promise<string[]> {
-  if (engine.database.kind === 'sqlite') {
-    const rows = await engine.database.reader.all<{ id: number; parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params);
-    const depth = new Map<number, number>([[0, 0]]);
-    return rows.map((r) => {
-      const d = (depth.get(r.parent) ?? 0) + 1;
-      depth.set(r.id, d);
-      return `${'  '.repeat(d - 1)}${r.detail}`;
-    });
-  }
-  const rows = await engine.database.reader.all<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
-  return rows.map((r) => r['QUERY PLAN']);
-}
 
 function appendInput(i: number): AuditInput {
   const departmentId = DEPARTMENTS[i % DEPARTMENTS.length];

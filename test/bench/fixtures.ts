@@ -180,3 +180,18 @@ export function split<T>(items: T[], k: number, per: number): T[][] {
   if (items.length < k * per) throw new Error(`need ${k * per} items, have ${items.length}`);
   return Array.from({ length: k }, (_, i) => items.slice(i * per, (i + 1) * per));
 }
+
+/** A statement's query plan as text lines: EXPLAIN QUERY PLAN on SQLite (indented), EXPLAIN ANALYZE on PostgreSQL. */
+export async function explain(engine: Engine, text: string, params: unknown[]): Promise<string[]> {
+  if (engine.database.kind === 'sqlite') {
+    const rows = await engine.database.reader.all<{ id: number; parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params);
+    const depth = new Map<number, number>([[0, 0]]);
+    return rows.map((r) => {
+      const d = (depth.get(r.parent) ?? 0) + 1;
+      depth.set(r.id, d);
+      return `${'  '.repeat(d - 1)}${r.detail}`;
+    });
+  }
+  const rows = await engine.database.reader.all<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
+  return rows.map((r) => r['QUERY PLAN']);
+}

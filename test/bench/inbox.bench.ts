@@ -4,7 +4,7 @@ import type { Principal } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
 import { Repositories, type Sql } from '@shenpi/persistence';
 import { fillAudit } from '../support/audit-fill.js';
-import { BENCH_PASSWORD, cloneDocuments, fmt, freshDatabase, log, openEngine, principalOf, template, type Backend } from './fixtures.js';
+import { BENCH_PASSWORD, cloneDocuments, explain, fmt, freshDatabase, log, openEngine, principalOf, template, type Backend } from './fixtures.js';
 import { loaderOverhead, loadSame, login, startApiServer, type LoadResult } from './http.bench.js';
 import { runsOf, type Runs } from './stats.js';
 
@@ -77,19 +77,6 @@ async function counting<T>(sql: Sql, fn: () => Promise<T>): Promise<{ value: T; 
   }
 }
 
-async function plan(engine: Engine, text: string, params: unknown[]): Promise<string[]> {
-  if (engine.database.kind === 'sqlite') {
-    const rows = await engine.database.reader.all<{ id: number; parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params);
-    const depth = new Map<number, number>([[0, 0]]);
-    return rows.map((r) => {
-      const d = (depth.get(r.parent) ?? 0) + 1;
-      depth.set(r.id, d);
-      return `${'  '.repeat(d - 1)}${r.detail}`;
-    });
-  }
-  const rows = await engine.database.reader.all<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
-  return rows.map((r) => r['QUERY PLAN']);
-}
 
 const TASK_COLUMNS =
   't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.delegated_from, t.due_at, t.created_at, t.closed_at, t.signer';
@@ -145,11 +132,11 @@ async function inProcessInbox(engine: Engine, counsel: Principal, rounds: number
       .map(([text, count]) => ({ count, text: text.replace(/\s+/g, ' ') }))
       .sort((a, b) => b.count - a.count),
     sql: listStatement.text.replace(/\s+/g, ' '),
-    plan: await plan(engine, listStatement.text, listStatement.params),
+    plan: await explain(engine, listStatement.text, listStatement.params),
     alternative: {
       listQuery: runsOf('UNION ALL statement', 'ms', altTimes),
       sql: alt.text,
-      plan: await plan(engine, alt.text, alt.params),
+      plan: await explain(engine, alt.text, alt.params),
       sameRows: JSON.stringify(altRows.map((r) => r.id)) === JSON.stringify(appRows.map((r) => r.id)),
     },
   };
