@@ -31,11 +31,15 @@ async function main() {
   const signHead = () => engine.checkpoint().catch((err) => console.error(`audit checkpoint failed: ${err instanceof Error ? err.message : err}`));
   await signHead();
   const checkpoints = setInterval(signHead, checkpointEvery);
+  // Idempotency keys answer retries for a day, then go (hourly sweep).
+  const purgeKeys = () => engine.idempotency.purgeExpired().catch((err) => console.error(`idempotency purge failed: ${err instanceof Error ? err.message : err}`));
+  const keySweep = setInterval(purgeKeys, 3600_000);
   console.log(
     `shenpi listening on http://${config.host}:${config.port} (${database.url ? 'PostgreSQL' : `SQLite ${database.sqlitePath}`}, scheduler ${scheduler.kind}); OpenAPI at /api/docs`,
   );
   const stop = async () => {
     clearInterval(checkpoints);
+    clearInterval(keySweep);
     await app.close();
     await scheduler.stop();
     await engine.close();

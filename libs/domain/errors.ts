@@ -12,6 +12,7 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   CONTENT_CHECK_FAILED: 'CONTENT_CHECK_FAILED',
   RATE_LIMITED: 'RATE_LIMITED',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

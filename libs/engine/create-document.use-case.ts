@@ -6,6 +6,7 @@ import { EDITOR_ROLE } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { enterStep } from './step-entry.js';
+import type { IdempotencyClaim, IdempotencyUseCase } from './idempotency.js';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface CreateDocumentCommand {
@@ -17,6 +18,8 @@ export interface CreateDocumentCommand {
   content?: string;
   /** Values for the chain's declared fields (conditional steps read them). */
   fields?: DocumentFields;
+  /** The request's Idempotency-Key: a retried create answers with the document it made. */
+  idempotency?: IdempotencyClaim;
 }
 
 /** A new document on the latest version of its chain, in the chain's initial step; audited as `create`. */
@@ -27,10 +30,12 @@ export class CreateDocumentUseCase {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
+    private readonly idempotency: IdempotencyUseCase,
   ) {}
 
   execute(cmd: CreateDocumentCommand): Promise<DocumentRow> {
     return this.writer.run(async (repos) => {
+      if (cmd.idempotency) await this.idempotency.check(repos, cmd.principal, cmd.idempotency);
       const latest = await repos.chains.latest(cmd.chain);
       if (!latest) throw validationFailed([{ field: 'chain', reason: `no chain "${cmd.chain}"` }]);
       const department = await repos.directory.department(cmd.departmentId);
@@ -84,6 +89,7 @@ export class CreateDocumentUseCase {
         to: doc.state,
         details: { version: doc.version, chain: { key: doc.chainKey, version: doc.chainVersion }, title: doc.title, year: doc.year },
       });
+      if (cmd.idempotency) await this.idempotency.record(repos, cmd.principal, cmd.idempotency, { documentId: doc.id });
       return doc;
     });
   }

@@ -18,6 +18,7 @@ import { CopyUseCase } from './copy.use-case.js';
 import { ProxyUseCase } from './proxy.use-case.js';
 import { ChainMigrationUseCase } from './chain-migration.use-case.js';
 import { AttachmentUseCase } from './attachment.use-case.js';
+import { IdempotencyUseCase } from './idempotency.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
@@ -56,6 +57,7 @@ export class Engine {
   readonly proxies: ProxyUseCase;
   readonly migrations: ChainMigrationUseCase;
   readonly attachments: AttachmentUseCase;
+  readonly idempotency: IdempotencyUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -73,8 +75,9 @@ export class Engine {
     this.audit = new AuditLog(clock);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.chains = new ChainCatalog(this.audit, clock);
-    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner);
-    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner);
+    this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
+    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner, this.idempotency);
+    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner, this.idempotency);
     this.deadlines = new DeadlineFiringUseCase(this.writer, this.chains, this.transition, this.audit, clock);
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);

@@ -20,3 +20,4 @@ export * from './webhook-outbox.js';
 export * from './statutory-clock.use-case.js';
 export * from './task-recipients.js';
 export * from './urge.use-case.js';
+export * from './idempotency.js';

@@ -133,6 +133,13 @@ export class Queries {
     return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
   }
 
+  /** A task as its decider saw it, whether or not it is still theirs (an idempotent replay of a delegation). */
+  async describeTaskById(id: string): Promise<TaskView> {
+    const task = await this.repos.tasks.get(id);
+    if (!task) throw notFound('task');
+    return this.describeTask(task);
+  }
+
   async describeTask(task: TaskRow): Promise<TaskView> {
     const doc = (await this.repos.documents.get(task.documentId))!;
     return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));

@@ -20,6 +20,7 @@ import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment 
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
 import type { ChainCatalog } from './chain-catalog.js';
+import type { IdempotencyClaim, IdempotencyUseCase } from './idempotency.js';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface TransitionCommand {
@@ -42,6 +43,8 @@ export interface TransitionCommand {
   system?: Actor;
   /** Added to the audit entry's details (e.g. the deadline that caused it). */
   auditDetails?: Record<string, unknown>;
+  /** The request's Idempotency-Key: a retry of a committed change is answered, not applied again. */
+  idempotency?: IdempotencyClaim;
 }
 
 export interface TransitionResult {
@@ -67,6 +70,7 @@ export class TransitionUseCase {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
+    private readonly idempotency: IdempotencyUseCase,
   ) {}
 
   execute(cmd: TransitionCommand): Promise<TransitionResult> {
@@ -84,6 +88,7 @@ export class TransitionUseCase {
    * the state does not take; then what the step itself requires of the payload.
    */
   private async apply(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
+    if (cmd.idempotency) await this.idempotency.check(repos, cmd.principal, cmd.idempotency);
     const doc = await repos.documents.get(cmd.documentId);
     if (!doc || (!cmd.system && !(await repos.documents.isVisible(cmd.principal, doc.id)))) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: cmd.action, documentId: cmd.documentId, taskId: cmd.taskId });
@@ -187,6 +192,7 @@ export class TransitionUseCase {
         ...(decisionFiles.length ? { attachments: decisionFiles.map(fileRef) } : {}),
       },
     });
+    if (cmd.idempotency) await this.idempotency.record(repos, cmd.principal, cmd.idempotency, { documentId: doc.id, taskId: task?.id });
     return { document: updated, task };
   }
 

@@ -6,6 +6,7 @@ import { DeadlinesAndNotifications1764100000000 } from './migrations/17641000000
 import { WebhookDeliveries1764200000000 } from './migrations/1764200000000-webhook-deliveries.js';
 import { ChainLanguage1764300000000 } from './migrations/1764300000000-chain-language.js';
 import { AuditSupervision1764400000000 } from './migrations/1764400000000-audit-supervision.js';
+import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys.js';
 import { QueryRunnerSql, type DatabaseKind, type Sql } from './sql.js';
 
 export interface DatabaseConfig {
@@ -17,7 +18,7 @@ export interface DatabaseConfig {
   poolSize?: number;
 }
 
-const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100000000, WebhookDeliveries1764200000000, ChainLanguage1764300000000, AuditSupervision1764400000000];
+const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100000000, WebhookDeliveries1764200000000, ChainLanguage1764300000000, AuditSupervision1764400000000, IdempotencyKeys1764500000000];
 
 /**
  * The connections and the transaction primitive. On SQLite: one writer connection (WAL,

@@ -14,3 +14,4 @@ export type { ProxyRow } from './repositories/proxies.repository.js';
 export type { ChainMigrationRow, MigrationStatus } from './repositories/chain-migrations.repository.js';
 export type { AttachmentRow } from './repositories/attachments.repository.js';
 export type { CheckpointRow } from './repositories/audit-checkpoints.repository.js';
+export type { IdempotencyKeyRow } from './repositories/idempotency-keys.repository.js';

@@ -14,6 +14,7 @@ import { CopiesRepository } from './repositories/copies.repository.js';
 import { ChainMigrationsRepository } from './repositories/chain-migrations.repository.js';
 import { AttachmentsRepository } from './repositories/attachments.repository.js';
 import { AuditCheckpointsRepository } from './repositories/audit-checkpoints.repository.js';
+import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -33,6 +34,7 @@ export class Repositories {
   readonly migrations: ChainMigrationsRepository;
   readonly attachments: AttachmentsRepository;
   readonly checkpoints: AuditCheckpointsRepository;
+  readonly idempotency: IdempotencyKeysRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -49,5 +51,6 @@ export class Repositories {
     this.migrations = new ChainMigrationsRepository(sql);
     this.attachments = new AttachmentsRepository(sql);
     this.checkpoints = new AuditCheckpointsRepository(sql);
+    this.idempotency = new IdempotencyKeysRepository(sql);
   }
 }

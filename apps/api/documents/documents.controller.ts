@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { isCalendarDate, validationFailed, type Principal } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
+import { Engine, type IdempotencyClaim } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
+import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
 import { CopyDto, CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
@@ -20,8 +21,9 @@ export class DocumentsController {
   constructor(private readonly engine: Engine) {}
 
   @Post()
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateDocumentDto) {
-    const doc = await this.engine.createDocument.execute({ principal, ...body });
+  @Idempotent('document')
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateDocumentDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
+    const doc = await this.engine.createDocument.execute({ principal, ...body, idempotency });
     return this.engine.queries.document(principal, doc.id);
   }
 
@@ -39,25 +41,27 @@ export class DocumentsController {
 
   @Patch(':id')
   @UseGuards(DocumentVisibleGuard)
-  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateDocumentDto) {
+  @Idempotent('document')
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateDocumentDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const { expectedVersion, ...edit } = body;
     if (edit.title === undefined && edit.content === undefined && edit.fields === undefined) {
       throw validationFailed([{ field: 'body', reason: 'give title, content or fields to change' }]);
     }
-    await this.engine.transition.execute({ documentId: id, action: 'edit', principal, expectedVersion, edit });
+    await this.engine.transition.execute({ documentId: id, action: 'edit', principal, expectedVersion, edit, idempotency });
     return this.engine.queries.document(principal, id);
   }
 
   @Post(':id/actions')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
-  async act(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DocumentActionDto) {
+  @Idempotent('document-summary')
+  async act(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DocumentActionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const ownRoute = OWN_ROUTES[body.action];
     if (ownRoute) throw validationFailed([{ field: 'action', reason: `"${body.action}" has its own route: ${ownRoute}` }]);
     if (body.disclosure && !isCalendarDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
-    await this.engine.transition.execute({ documentId: id, principal, ...body });
+    await this.engine.transition.execute({ documentId: id, principal, ...body, idempotency });
     return this.engine.queries.document(principal, id, false);
   }
 

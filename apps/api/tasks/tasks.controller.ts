@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AccessDenied, DomainError, ErrorCode, type Principal } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
+import { Engine, type IdempotencyClaim } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { TaskVisibleGuard } from '../http/access.guards.js';
+import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { STATUS_OF } from '../http/error-response.js';
 import { AddSignerDto, BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
 
@@ -57,7 +58,8 @@ export class TasksController {
   @Post(':id/decision')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
-  async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DecisionDto) {
+  @Idempotent('document-summary')
+  async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const task = await this.engine.queries.task(principal, id);
     await this.engine.transition.execute({
       documentId: task.documentId,
@@ -67,6 +69,7 @@ export class TasksController {
       comment: body.comment,
       returnTo: body.returnTo,
       expectedVersion: body.expectedVersion,
+      idempotency,
     });
     return this.engine.queries.document(principal, task.documentId, false);
   }
@@ -74,7 +77,8 @@ export class TasksController {
   @Post(':id/delegate')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
-  async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DelegateDto) {
+  @Idempotent('task')
+  async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DelegateDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const task = await this.engine.queries.task(principal, id);
     const result = await this.engine.transition.execute({
       documentId: task.documentId,
@@ -84,6 +88,7 @@ export class TasksController {
       delegateTo: body.toUserId,
       comment: body.comment,
       expectedVersion: body.expectedVersion,
+      idempotency,
     });
     // The delegator may no longer see the task through the inbox; they acted on it, so show it once.
     return this.engine.queries.describeTask(result.task!);
@@ -93,7 +98,8 @@ export class TasksController {
   @Post(':id/add-signer')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
-  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddSignerDto) {
+  @Idempotent('document-summary')
+  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const task = await this.engine.queries.task(principal, id);
     await this.engine.transition.execute({
       documentId: task.documentId,
@@ -103,6 +109,7 @@ export class TasksController {
       addSigner: { userId: body.userId, position: body.position },
       comment: body.comment,
       expectedVersion: body.expectedVersion,
+      idempotency,
     });
     return this.engine.queries.document(principal, task.documentId, false);
   }
