@@ -34,9 +34,14 @@ export class Queries {
   }
 
   async canSeeTask(p: Principal, taskId: string): Promise<boolean> {
-    if (!isUuid(taskId)) return false;
+    return (await this.visibleTask(p, taskId)) !== undefined;
+  }
+
+  /** The task when the caller may see it (its document is visible to them), else undefined. */
+  async visibleTask(p: Principal, taskId: string): Promise<TaskRow | undefined> {
+    if (!isUuid(taskId)) return undefined;
     const task = await this.repos.tasks.get(taskId);
-    return task !== undefined && this.repos.documents.isVisible(p, task.documentId);
+    return task && (await this.repos.documents.isVisible(p, task.documentId)) ? task : undefined;
   }
 
   async document(p: Principal, id: string, withContent = true): Promise<DocumentView> {

@@ -156,15 +156,12 @@ export class TransitionUseCase {
     } else if (task && cmd.action === 'add-signer') {
       // The caller's task stays open (after) or gives way to the added signer (before): synced below.
     } else if (task) {
-      const decided = await repos.tasks.decide(task.id, {
-        decision: cmd.action,
-        comment: cmd.comment ?? null,
-        decidedBy: plan.actor.id,
-        onBehalfOf: plan.actor.onBehalfOf,
-        at,
-      });
-      if (!decided) throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
-      task = await repos.tasks.get(task.id);
+      const decision = { decision: cmd.action, comment: cmd.comment ?? null, decidedBy: plan.actor.id, onBehalfOf: plan.actor.onBehalfOf };
+      if (!(await repos.tasks.decide(task.id, { ...decision, at }))) {
+        throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
+      }
+      // The row as the UPDATE left it (no second read).
+      task = { ...task, ...decision, status: 'done', closedAt: at };
     }
     if (cmd.attachment) {
       await repos.attachments.insert({ ...cmd.attachment, documentId: doc.id, taskId: null, uploadedBy: cmd.principal.id, createdAt: at });

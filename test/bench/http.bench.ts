@@ -34,7 +34,8 @@ export async function startApiServer(db: BenchDatabase): Promise<ApiServer> {
   const metadata = fileURLToPath(new URL('./metadata-loader.mjs', import.meta.url));
   const { drop: _drop, ...config } = db;
   const child: ChildProcess = fork(entry, [], {
-    execArgv: ['--import', 'tsx', '--import', metadata],
+    // BENCH_API_PROFILE=dir writes a CPU profile of the API process there (where its time goes).
+    execArgv: ['--import', 'tsx', '--import', metadata, ...(process.env.BENCH_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [])],
     env: { ...process.env, BENCH_API_DATABASE: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,6 +1,7 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AccessDenied, ErrorCode } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
+import type { TaskRow } from '@shenpi/persistence';
 import type { AuthenticatedRequest } from '../auth/principal.decorator.js';
 
 /**
@@ -26,12 +27,16 @@ export class TaskVisibleGuard implements CanActivate {
   constructor(private readonly engine: Engine) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!(await this.engine.queries.canSeeTask(req.principal!, req.params.id))) {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { task?: TaskRow }>();
+    req.task = await this.engine.queries.visibleTask(req.principal!, req.params.id);
+    if (!req.task) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
     }
     return true;
   }
 }
+
+/** The task TaskVisibleGuard found (as it was then: the use case re-reads it in its transaction). */
+export const VisibleTask = createParamDecorator((_: unknown, ctx: ExecutionContext): TaskRow => ctx.switchToHttp().getRequest<{ task: TaskRow }>().task);
 
 const isPlausibleId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);

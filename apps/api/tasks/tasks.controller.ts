@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AccessDenied, DomainError, ErrorCode, type Principal } from '@shenpi/domain';
 import { Engine, type IdempotencyClaim } from '@shenpi/engine';
+import type { TaskRow } from '@shenpi/persistence';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { TaskVisibleGuard } from '../http/access.guards.js';
+import { TaskVisibleGuard, VisibleTask } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { STATUS_OF } from '../http/error-response.js';
 import { AddSignerDto, BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
@@ -59,8 +60,7 @@ export class TasksController {
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
   @Idempotent('document-summary')
-  async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    const task = await this.engine.queries.task(principal, id);
+  async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
@@ -78,8 +78,7 @@ export class TasksController {
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
   @Idempotent('task')
-  async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DelegateDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    const task = await this.engine.queries.task(principal, id);
+  async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: DelegateDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const result = await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
@@ -99,8 +98,7 @@ export class TasksController {
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
   @Idempotent('document-summary')
-  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    const task = await this.engine.queries.task(principal, id);
+  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
