@@ -7,6 +7,8 @@ describe('newId', () => {
     expect(ids.every((id) => id[14] === '7' && '89ab'.includes(id[19]))).toBe(true);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+    // The random tail is fresh for every id (the random pool is refilled, never reused).
+    expect(new Set(ids.map((id) => id.slice(24))).size).toBe(ids.length);
   });
   it('never goes backwards when the clock does', () => {
     const a = newId(1_900_000_000_000);

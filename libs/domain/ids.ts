@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -6,6 +6,10 @@ export const isUuid = (value: unknown): value is string => typeof value === 'str
 
 let lastMs = 0;
 let counter = 0;
+
+// Random bytes drawn 4 KiB at a time: one call to the CSPRNG per 256 ids, not one per id.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
 
 /**
  * UUID v7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter (method 1), then random
@@ -20,7 +24,11 @@ export function newId(nowMs: number = Date.now()): string {
     lastMs++;
     counter = 0;
   }
-  const bytes = randomBytes(16);
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolAt, (poolAt += 16)));
   bytes.writeUIntBE(lastMs, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
 import { DeadlinesAndNotifications1764100000000 } from './migrations/1764100000000-deadlines-and-notifications.js';
 import { WebhookDeliveries1764200000000 } from './migrations/1764200000000-webhook-deliveries.js';
 import { ChainLanguage1764300000000 } from './migrations/1764300000000-chain-language.js';
 import { AuditSupervision1764400000000 } from './migrations/1764400000000-audit-supervision.js';
 import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys.js';
-import { QueryRunnerSql, type DatabaseKind, type Sql } from './sql.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { QueryRunnerSql, SqliteSql, type DatabaseKind, type Sql } from './sql.js';
 
 export interface DatabaseConfig {
   /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
@@ -31,7 +32,8 @@ export class Database {
     private readonly writer: DataSource,
     private readonly readerSource: DataSource,
     readonly reader: Sql,
-    private readonly writerRunner: QueryRunner | null,
+    /** SQLite's one writer connection; null on PostgreSQL, where each transaction takes a pooled one. */
+    private readonly writerSql: Sql | null,
   ) {}
 
   static async open(config: DatabaseConfig): Promise<Database> {
@@ -72,6 +74,9 @@ export class Database {
         // An audit system must not lose a committed decision on power loss.
         db.pragma('synchronous = FULL');
         db.pragma('busy_timeout = 5000');
+        // Group commit runs each job in a savepoint, whose undo pages go to a temporary journal: in
+        // memory, not a temp file (a write syscall per page touched).
+        db.pragma('temp_store = MEMORY');
       },
       migrations,
       migrationsTransactionMode: 'all',
@@ -86,9 +91,8 @@ export class Database {
       prepareDatabase: (db: { pragma(s: string): unknown }) => void db.pragma('busy_timeout = 5000'),
     });
     await reader.initialize();
-    const readerRunner = reader.createQueryRunner();
-    const writerRunner = writer.createQueryRunner();
-    return new Database('sqlite', writer, reader, new QueryRunnerSql('sqlite', readerRunner), writerRunner);
+    const connection = (source: DataSource) => (source.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    return new Database('sqlite', writer, reader, new SqliteSql(connection(reader)), new SqliteSql(connection(writer)));
   }
 
   /**
@@ -96,20 +100,24 @@ export class Database {
    * must serialise calls (the engine's writer queue does): the writer connection is shared.
    */
   async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
-    const runner = this.writerRunner ?? this.writer.createQueryRunner();
-    const sql = new QueryRunnerSql(this.kind, runner);
+    if (this.writerSql) return Database.within(this.writerSql, 'BEGIN IMMEDIATE', fn);
+    const runner = this.writer.createQueryRunner();
     try {
-      await runner.query(this.kind === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN');
-      try {
-        const result = await fn(sql);
-        await runner.query('COMMIT');
-        return result;
-      } catch (err) {
-        await runner.query('ROLLBACK');
-        throw err;
-      }
+      return await Database.within(new QueryRunnerSql(this.kind, runner), 'BEGIN', fn);
     } finally {
-      if (!this.writerRunner) await runner.release();
+      await runner.release();
+    }
+  }
+
+  private static async within<T>(sql: Sql, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    await sql.run(begin);
+    try {
+      const result = await fn(sql);
+      await sql.run('COMMIT');
+      return result;
+    } catch (err) {
+      await sql.run('ROLLBACK');
+      throw err;
     }
   }
 
