@@ -1,7 +1,7 @@
 import { entryFromRow, type AuditEntry, type AuditLog, type Checkpoint, type VerifyResult } from '@shenpi/audit';
 import { toMermaid, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Clock, type Principal, type Role } from '@shenpi/domain';
-import { Repositories, type AuditFilter, type Database, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
+import { Repositories, type AuditFilter, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import { allowedActions } from './access-rules.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
@@ -46,19 +46,33 @@ export class Queries {
 
   async document(p: Principal, id: string, withContent = true): Promise<DocumentView> {
     const doc = await this.visibleDocument(p, id);
-    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
     const department = (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = await this.repos.tasks.openForDocument(doc.id);
     const due = (await this.repos.deadlines.forDocument(doc.id)).find((d) => d.kind === 'due' && d.status === 'pending' && d.stepKey === doc.state);
-    const timing = { dueProvisional: due?.provisional ?? false, ...planAhead(chain, doc.state, doc.year, this.planner, (doc.attributes.fields ?? {}) as DocumentFields) };
-    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent, timing);
+    return this.view(p, doc, department, openTasks, due?.provisional ?? false, withContent);
   }
 
+  /** A page of the documents the caller may see: four queries whatever the page size (no query per row). */
   async documents(p: Principal, filter: DocumentFilter, cursor: string | undefined, limit: number): Promise<Page<DocumentView>> {
     const rows = await this.repos.documents.listVisible(p, filter, decodeCursor(cursor, isUuid), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (d) => d.id);
-    const items = await Promise.all(kept.map(async (d) => this.document(p, d.id, false)));
+    const ids = kept.map((d) => d.id);
+    const openTasks = groupBy(await this.repos.tasks.openForDocuments(ids), (t) => t.documentId);
+    const dues = await this.repos.deadlines.pendingDueFor(ids);
+    const departments = new Map<string, DepartmentRow>();
+    for (const departmentId of new Set(kept.map((d) => d.departmentId))) departments.set(departmentId, (await this.repos.directory.department(departmentId))!);
+    const items: DocumentView[] = [];
+    for (const doc of kept) {
+      const due = dues.find((d) => d.documentId === doc.id && d.stepKey === doc.state);
+      items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], due?.provisional ?? false, false));
+    }
     return { items, nextCursor };
+  }
+
+  private async view(p: Principal, doc: DocumentRow, department: DepartmentRow, openTasks: TaskRow[], dueProvisional: boolean, withContent: boolean): Promise<DocumentView> {
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, (doc.attributes.fields ?? {}) as DocumentFields) };
+    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent, timing);
   }
 
   async attachments(documentId: string) {
@@ -224,4 +238,15 @@ export class Queries {
     if (!supervised.length) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only supervisors and administrators read the audit log', { action: 'read-audit' });
     return this.repos.directory.supervisedScope(supervised);
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

@@ -219,4 +219,23 @@ describe('the annual report walks its whole chain over HTTP', () => {
     const tasks = await inbox('counsel');
     expect(tasks.filter((x) => x.documentId === created.id)).toEqual([]);
   });
+
+  it('lists each document exactly as its own view shows it (one page, no query per row)', async () => {
+    const inDraft = await create(2031, cityReport);
+    const submitted = await create(2032, cityReport);
+    await act('drafter', submitted.id, { action: 'submit' });
+    const approved = await create(2033, cityReport);
+    await act('drafter', approved.id, { action: 'submit' });
+    await decide('counsel', await taskIn('counsel', approved.id, 'legal-review'), { decision: 'approve' });
+    for (const user of ['drafter', 'counsel', 'supervisor']) {
+      const list = await t.http().get('/api/documents?chain=annual-report&limit=200').set(await as(user));
+      expect(list.status).toBe(200);
+      const ids = list.body.items.map((d: { id: string }) => d.id);
+      expect(ids).toEqual(expect.arrayContaining([inDraft.id, submitted.id, approved.id].filter((id) => user !== 'counsel' || id !== inDraft.id)));
+      for (const item of list.body.items) {
+        const { content: _content, ...single } = await getDoc(user, item.id);
+        expect(item).toEqual(single);
+      }
+    }
+  });
 });

@@ -113,6 +113,16 @@ export class DeadlinesRepository {
     return r?.fire_at ?? null;
   }
 
+  /** The pending `due` rows of many documents in one query (a page of the document list). */
+  async pendingDueFor(documentIds: string[]): Promise<DeadlineRow[]> {
+    if (!documentIds.length) return [];
+    const rows = await this.sql.all<Raw>(
+      `SELECT ${COLUMNS} FROM deadlines WHERE document_id IN (${documentIds.map(() => '?').join(', ')}) AND kind = 'due' AND status = 'pending'`,
+      documentIds,
+    );
+    return rows.map(toRow);
+  }
+
   async forDocument(documentId: string): Promise<DeadlineRow[]> {
     const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE document_id = ? ORDER BY fire_at, id`, [documentId]);
     return rows.map(toRow);

@@ -72,6 +72,16 @@ export class TasksRepository {
     return rows.map(toTask);
   }
 
+  /** The open tasks of many documents in one query (a page of the document list). */
+  async openForDocuments(documentIds: string[]): Promise<TaskRow[]> {
+    if (!documentIds.length) return [];
+    const rows = await this.sql.all<RawTask>(
+      `SELECT ${COLUMNS} FROM tasks t WHERE t.document_id IN (${documentIds.map(() => '?').join(', ')}) AND t.status = 'open' ORDER BY t.id`,
+      documentIds,
+    );
+    return rows.map(toTask);
+  }
+
   async insert(t: TaskRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, decision,
