@@ -76,7 +76,16 @@ const toDocument = (r: RawDocument): DocumentRow => ({
  * Who may read a document (API.md "Who sees and does what"), as one SQL predicate over `d`:
  * a role in its department, supervision of it or of its rule-of-law office, a task on it, or global admin.
  */
+// A request checks visibility several times (guard, transaction, answer) with one principal.
+const visibilityOf = new WeakMap<Principal, { sql: string; params: unknown[] }>();
+
 export function visibility(p: Principal): { sql: string; params: unknown[] } {
+  let v = visibilityOf.get(p);
+  if (!v) visibilityOf.set(p, (v = visibilityClause(p)));
+  return v;
+}
+
+function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
   if (isGlobalAdmin(p)) return { sql: '1 = 1', params: [] };
   const departments = [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => d !== null))];
   const supervised = p.grants.filter((g) => g.role === 'supervisor' && g.departmentId).map((g) => g.departmentId as string);
