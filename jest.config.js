@@ -20,5 +20,7 @@ export default {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     // Quick sizes under `npm test`; RELIABILITY_SIZE=full (npm run test:reliability) runs the full ones.
     { ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'] },
+    // The web UI in Debian's Chromium (playwright-core) against the API in a child process.
+    { ...common, displayName: 'ui', testMatch: ['<rootDir>/test/ui/**/*.ui-spec.ts'] },
   ],
 };

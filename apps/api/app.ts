@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
 import { clientErrorResponse, frameworkErrorBody } from './http/error-response.js';
 import type { ApiConfig } from './config.js';
+import { hasWebBuild, registerWebStatic } from './web-static.js';
 
 /** Media types accepted as attachment uploads (raw body). */
 export const UPLOAD_TYPES = /^(application\/(octet-stream|pdf|zip|ofd|msword|vnd\.[\w.+-]+)|image\/[\w.+-]+|text\/plain)(;.*)?$/;
@@ -19,12 +20,14 @@ export interface AppOptions {
   calendar?: WorkingCalendar;
   /** The Swagger UI needs @fastify/static, which jest's CommonJS loader cannot require; JSON is always served. */
   swaggerUi?: boolean;
+  /** The built web UI (dist/web) to serve at `/`, when that folder holds a build. */
+  webRoot?: string;
 }
 
 export async function createApp(
   engine: Engine,
   config: Pick<ApiConfig, 'jwtSecret' | 'jwtTtlSeconds' | 'bodyLimitBytes'>,
-  { logger = true, swaggerUi = true, calendar = WorkingCalendar.load('calendar') }: AppOptions = {},
+  { logger = true, swaggerUi = true, calendar = WorkingCalendar.load('calendar'), webRoot }: AppOptions = {},
 ) {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -45,6 +48,7 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain'); // a .txt upload is bytes like any other file
   fastify.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: engine.attachments.store.settings.maxBytes }, (_req, body, done) => done(null, body));
+  if (webRoot && hasWebBuild(webRoot)) registerWebStatic(fastify, webRoot);
   const openApi = new DocumentBuilder()
     .setTitle('Shenpi 审批链引擎')
     .setDescription('Review-chain approval engine: documents, tasks, chains, audit. Contract: API.md.')

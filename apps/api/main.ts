@@ -20,7 +20,7 @@ async function main() {
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
   const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
-  const app = await createApp(engine, config, { calendar });
+  const app = await createApp(engine, config, { calendar, webRoot: process.env.WEB_ROOT || 'dist/web' });
   await app.listen(config.port, config.host);
   await engine.recordCalendar(calendar.fingerprint());
   // A migration a stop interrupted goes on from where it was.

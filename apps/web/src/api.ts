@@ -1,0 +1,77 @@
+/** The existing HTTP API (API.md), with the JWT from POST /api/auth/login kept in sessionStorage. */
+const TOKEN = 'shenpi.token';
+
+export interface Me { id: string; username: string; displayName: string; roles: { role: string; departmentId: string | null }[] }
+export type Name = { zh: string; en: string };
+export interface Task {
+  id: string; documentId: string; documentTitle?: string; stepKey: string; step: { key: string; name: Name }; round: number;
+  departmentId: string; assignee: { role: string | null; userId: string | null; departmentId: string }; status: string;
+  dueAt: string | null; createdAt: string; decision: string | null; comment: string | null;
+}
+export interface AllowedAction { action: string; taskId?: string; returnTo?: string[] }
+export interface Doc {
+  id: string; title: string; year: number; departmentId: string; chain: { key: string; version: number }; state: string;
+  stateName: Name; final: boolean; version: number; content?: string; dueAt: string | null; dueProvisional?: boolean;
+  milestones?: { key: string; name: Name; step: string; dueAt: string; reached: boolean }[];
+  planning?: { step: string; name: Name; latestStart: string; provisional: boolean }[];
+  openTasks?: Task[]; allowedActions?: AllowedAction[]; disclosure?: { url: string; publishedOn: string } | null;
+  createdAt: string; updatedAt: string;
+}
+export interface Actor { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }
+export interface AuditEntry { seq: number; at: string; category: string; action: string; result: string; actor: Actor; departmentId: string | null; documentId: string | null; from: string | null; to: string | null; details: unknown; hash: string }
+export interface Page<T> { items: T[]; nextCursor: string | null }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: unknown) {
+    super(message);
+  }
+}
+
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN),
+  set: (t: string) => sessionStorage.setItem(TOKEN, t),
+  clear: () => sessionStorage.removeItem(TOKEN),
+};
+
+let onUnauthenticated = () => {};
+export const whenUnauthenticated = (f: () => void) => (onUnauthenticated = f);
+
+export async function request(method: string, path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = {};
+  const t = token.get();
+  if (t) headers.authorization = `Bearer ${t}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) {
+    const err = await res.json().catch(() => ({}));
+    if (res.status === 401 && !path.endsWith('/auth/login')) onUnauthenticated();
+    throw new ApiError(res.status, err.code ?? 'ERROR', err.message ?? res.statusText, err.details ?? null);
+  }
+  return res;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await request(method, path, body);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+
+export const query = (params: Record<string, string | number | undefined | null>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/** An error's text for the page: the API's message, with what it names (missing sections, fields). */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    const d = err.details as unknown;
+    let extra = '';
+    if (Array.isArray(d)) extra = d.map((x) => (typeof x === 'object' && x ? Object.values(x).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v)).join(': ') : String(x))).join('; ');
+    else if (d && typeof d === 'object' && 'missing' in d) extra = JSON.stringify((d as { missing: unknown }).missing);
+    return `${err.status} ${err.code}: ${err.message}${extra ? ` — ${extra}` : ''}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,143 @@
+/** A small dictionary: Simplified Chinese by default, English on request (kept in localStorage). */
+export type Lang = 'zh' | 'en';
+const KEY = 'shenpi.lang';
+export let lang: Lang = (typeof localStorage !== 'undefined' && localStorage.getItem(KEY) === 'en') ? 'en' : 'zh';
+export function setLang(next: Lang) {
+  lang = next;
+  localStorage.setItem(KEY, next);
+  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+}
+
+const zh = {
+  appName: '审批链', appSub: '法治政府建设审批系统',
+  username: '用户名', password: '密码', login: '登录', logout: '退出', loginFailed: '用户名或密码错误',
+  loginTitle: '登录', switchLang: 'English', langName: '中文',
+  navInbox: '待办任务', navDocuments: '我的文稿', navChains: '审批链配置', navAudit: '督察与审计',
+  notifications: '通知', unread: '条未读', noNotifications: '暂无通知', markRead: '标为已读',
+  department: '部门', roles: '角色',
+  inboxTitle: '待办任务', inboxEmpty: '没有待办任务', document: '文稿', step: '环节', dueAt: '办理期限', received: '收到时间',
+  overdue: '已逾期', provisional: '暂定', provisionalHint: '该年度官方节假日安排尚未公布，期限为暂定', noDue: '无期限',
+  select: '选择', selectAll: '全选', bulkApprove: '批量通过', bulkResult: '批量办理结果', ok: '成功', open: '打开',
+  state: '当前状态', chain: '审批链', version: '版本', year: '年度', title: '标题', content: '正文',
+  milestones: '法定时间节点', reached: '已完成', notReached: '未完成', planning: '后续环节最迟开始日期',
+  openTasks: '待办', assignee: '办理人', timeline: '办理过程', diagram: '审批流程图', diagramLoading: '正在绘制流程图…',
+  actions: '办理', comment: '意见', commentOptional: '意见（选填）', reason: '退回理由（必填）', returnTo: '退回至',
+  reasonRequired: '请填写退回理由', delegateTo: '转交给', delegateNote: '转交说明', chooseUser: '请选择人员', done: '已办理',
+  approve: '通过', return: '退回', reject: '不予通过', delegate: '转交', withdraw: '撤回', submit: '提交审核', urge: '催办',
+  'add-signer': '加签', 'record-disclosure': '登记公开', create: '起草', migrate: '迁移',
+  edit: '编辑', save: '保存', saved: '已保存', cancel: '取消', disclosureUrl: '公开网址', publishedOn: '公开日期',
+  actor: '操作人', action: '操作', from: '原状态', to: '新状态', at: '时间', onBehalfOf: '代', system: '系统',
+  stays: '各环节用时', hours: '小时', met: '按期', late: '超期', enteredAt: '进入', leftAt: '离开',
+  myDocsTitle: '我的文稿', newReport: '新建年度报告', newReportHint: '按法治政府建设年度报告模板起草，四个必备部分已列为标题。',
+  create_: '创建', noDocuments: '暂无文稿', whereNow: '当前环节', whatDue: '期限',
+  chainsTitle: '审批链配置', versions: '版本', latest: '最新版本', viewVersion: '查看', editAsNew: '以此为基础编辑新版本',
+  steps: '环节', stepKey: '环节标识', stepNameZh: '环节名称（中文）', stepNameEn: '环节名称（英文）', kind: '类型',
+  kindTask: '审批', kindEditable: '起草（可编辑）', kindFinal: '终结', kindWaiting: '等待（无待办）',
+  assigneeRole: '办理角色', assigneeDept: '办理部门', deptDocument: '文稿所属部门', deptOffice: '法治建设办',
+  deadline: '期限', deadlineUnit: '期限单位', workingDays: '工作日', calendarDays: '自然日', seconds: '秒',
+  reminders: '提醒（提前工作日，逗号分隔）', escalation: '逾期上报', escalationRole: '上报角色', escalationAfter: '逾期后（工作日）',
+  none: '无', addStep: '添加环节', removeStep: '删除环节', moveUp: '上移', moveDown: '下移', transitions: '流转',
+  formEditor: '表单编辑', jsonEditor: 'JSON 编辑', validate: '校验', publish: '发布新版本', valid: '校验通过',
+  invalid: '校验未通过', published: '已发布版本', jsonError: 'JSON 格式错误', otherErrors: '其他问题', warnings: '提示',
+  auditTitle: '督察与审计', search: '查询', filters: '筛选条件', documentId: '文稿编号', actorId: '操作人编号',
+  departmentId: '部门', category: '类别', any: '全部', fromTime: '起始时间', toTime: '截止时间', seq: '序号',
+  loadMore: '加载更多', verify: '验证审计链', verifyOk: '审计链完整', verifyBad: '审计链被篡改', entries: '条记录',
+  headHash: '链头哈希', firstBad: '首个异常记录', exportCsv: '导出 CSV', exportJsonl: '导出 JSONL',
+  overview: '年度报告督察总览', overviewHint: '各部门年度报告报送与公开情况（逾期者标红）', departmentCol: '部门', missing: '未提交',
+  onTime: '按期率', daysLate: '逾期天数', medianHours: '中位用时（小时）', show: '显示',
+  transition: '流转', configuration: '配置', security: '安全', results: '结果', details: '详情', noResults: '没有记录',
+  loading: '加载中…', error: '出错了', notFound: '页面不存在', back: '返回',
+};
+type Dict = typeof zh;
+const en: Dict = {
+  appName: 'Shenpi', appSub: 'Rule-of-law government review chains',
+  username: 'Username', password: 'Password', login: 'Log in', logout: 'Log out', loginFailed: 'Wrong username or password',
+  loginTitle: 'Log in', switchLang: '中文', langName: 'English',
+  navInbox: 'Inbox', navDocuments: 'My documents', navChains: 'Chains', navAudit: 'Audit',
+  notifications: 'Notifications', unread: 'unread', noNotifications: 'No notifications', markRead: 'Mark as read',
+  department: 'Department', roles: 'Roles',
+  inboxTitle: 'Inbox', inboxEmpty: 'No open tasks', document: 'Document', step: 'Step', dueAt: 'Due', received: 'Received',
+  overdue: 'Overdue', provisional: 'provisional', provisionalHint: 'The official holiday calendar for that year is not published yet: the date is provisional', noDue: 'No deadline',
+  select: 'Select', selectAll: 'Select all', bulkApprove: 'Approve selected', bulkResult: 'Bulk result', ok: 'Done', open: 'Open',
+  state: 'State', chain: 'Chain', version: 'Version', year: 'Year', title: 'Title', content: 'Content',
+  milestones: 'Statutory dates', reached: 'reached', notReached: 'not reached', planning: 'Latest start of the steps ahead',
+  openTasks: 'Open tasks', assignee: 'Assignee', timeline: 'Timeline', diagram: 'Chain diagram', diagramLoading: 'Drawing the diagram…',
+  actions: 'Actions', comment: 'Comment', commentOptional: 'Comment (optional)', reason: 'Reason for returning (required)', returnTo: 'Return to',
+  reasonRequired: 'A reason is required to return', delegateTo: 'Delegate to', delegateNote: 'Note for the delegate', chooseUser: 'Choose a person', done: 'Done',
+  approve: 'Approve', return: 'Return', reject: 'Reject', delegate: 'Delegate', withdraw: 'Withdraw', submit: 'Submit', urge: 'Urge',
+  'add-signer': 'Add a signer', 'record-disclosure': 'Record disclosure', create: 'Create', migrate: 'Migrate',
+  edit: 'Edit', save: 'Save', saved: 'Saved', cancel: 'Cancel', disclosureUrl: 'Disclosure URL', publishedOn: 'Published on',
+  actor: 'Actor', action: 'Action', from: 'From', to: 'To', at: 'Time', onBehalfOf: 'on behalf of', system: 'System',
+  stays: 'Time in each step', hours: 'hours', met: 'on time', late: 'late', enteredAt: 'Entered', leftAt: 'Left',
+  myDocsTitle: 'My documents', newReport: 'New annual report', newReportHint: 'From the annual-report template: its four mandated sections are the headings.',
+  create_: 'Create', noDocuments: 'No documents', whereNow: 'Where it is', whatDue: 'Due',
+  chainsTitle: 'Chains', versions: 'Versions', latest: 'Latest version', viewVersion: 'View', editAsNew: 'Edit as a new version',
+  steps: 'Steps', stepKey: 'Step key', stepNameZh: 'Name (Chinese)', stepNameEn: 'Name (English)', kind: 'Kind',
+  kindTask: 'Review', kindEditable: 'Drafting (editable)', kindFinal: 'Final', kindWaiting: 'Waiting (no task)',
+  assigneeRole: 'Assignee role', assigneeDept: 'Assignee department', deptDocument: "The document's department", deptOffice: 'The rule-of-law office',
+  deadline: 'Deadline', deadlineUnit: 'Deadline unit', workingDays: 'working days', calendarDays: 'calendar days', seconds: 'seconds',
+  reminders: 'Reminders (working days before, comma-separated)', escalation: 'Escalation', escalationRole: 'Escalate to role', escalationAfter: 'After (working days)',
+  none: 'None', addStep: 'Add a step', removeStep: 'Remove step', moveUp: 'Up', moveDown: 'Down', transitions: 'Transitions',
+  formEditor: 'Form', jsonEditor: 'Raw JSON', validate: 'Validate', publish: 'Publish a new version', valid: 'Valid',
+  invalid: 'Not valid', published: 'Published version', jsonError: 'Invalid JSON', otherErrors: 'Other problems', warnings: 'Warnings',
+  auditTitle: 'Audit', search: 'Search', filters: 'Filters', documentId: 'Document id', actorId: 'Actor id',
+  departmentId: 'Department', category: 'Category', any: 'Any', fromTime: 'From', toTime: 'To', seq: 'Seq',
+  loadMore: 'Load more', verify: 'Verify the audit chain', verifyOk: 'The audit chain holds', verifyBad: 'The audit chain is broken', entries: 'entries',
+  headHash: 'Head hash', firstBad: 'First bad entry', exportCsv: 'Export CSV', exportJsonl: 'Export JSONL',
+  overview: 'Annual report overview', overviewHint: 'Each department’s report for the year (late in red)', departmentCol: 'Department', missing: 'missing',
+  onTime: 'On-time rate', daysLate: 'Days late', medianHours: 'Median hours', show: 'Show',
+  transition: 'Transition', configuration: 'Configuration', security: 'Security', results: 'Results', details: 'Details', noResults: 'Nothing found',
+  loading: 'Loading…', error: 'Error', notFound: 'Page not found', back: 'Back',
+};
+export type Key = keyof Dict;
+export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];
+/** A known key, or the text itself (action names the dictionary does not know). */
+export const tx = (key: string): string => ((lang === 'zh' ? zh : en) as Record<string, string>)[key] ?? key;
+
+/** `{ zh, en }` names from the API, or "中文 / English" strings. */
+export function pick(name: { zh?: string; en?: string } | string | null | undefined): string {
+  if (!name) return '';
+  if (typeof name === 'string') {
+    const [a, b] = name.split(' / ');
+    return lang === 'en' && b ? b : a!;
+  }
+  return (lang === 'en' ? name.en : name.zh) ?? name.zh ?? name.en ?? '';
+}
+
+/** Role names: the statutory terms (domain README §5). */
+const ROLES: Record<string, [string, string]> = {
+  drafter: ['起草人', 'Drafter'],
+  'legal-counsel': ['法律顾问', 'Legal counsel'],
+  'party-secretary': ['党组书记', 'Party group secretary'],
+  leader: ['主要负责人 / 分管领导', 'Principal / leader in charge'],
+  'rule-of-law-office': ['法治建设办', 'Rule-of-law office'],
+  supervisor: ['督察员', 'Supervisor'],
+  admin: ['系统管理员', 'Administrator'],
+};
+export const roleName = (role: string) => (ROLES[role] ? ROLES[role]![lang === 'zh' ? 0 : 1] : role);
+
+/** The annual report's steps, for the pages where the API gives only the key (audit entries, the overview). */
+const STATES: Record<string, [string, string]> = {
+  draft: ['起草', 'Drafting'],
+  'legal-review': ['法制审核', 'Legal counsel review'],
+  'party-group-review': ['党组会议审议', 'Party group meeting approval'],
+  'office-review': ['报送法治建设办', 'Submission to the rule-of-law office'],
+  'awaiting-disclosure': ['向社会公开', 'Public disclosure'],
+  disclosed: ['已公开', 'Disclosed'],
+};
+export const stateName = (key: string | null | undefined) => (!key ? '∅' : STATES[key] ? STATES[key]![lang === 'zh' ? 0 : 1] : key);
+
+const DEPARTMENTS: Record<string, [string, string]> = {
+  'city-sti': ['市科技局', 'City science & technology bureau'],
+  'rule-of-law-office': ['市委依法治市办', "The Party committee's rule-of-law office"],
+};
+export const departmentName = (id: string | null | undefined) => (!id ? '—' : DEPARTMENTS[id] ? DEPARTMENTS[id]![lang === 'zh' ? 0 : 1] : id);
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+}

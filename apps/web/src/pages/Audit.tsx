@@ -1,0 +1,191 @@
+import { useState } from 'preact/hooks';
+import { errorText, get, query, request, type AuditEntry, type Page } from '../api';
+import { formatDate, formatTime, pick, roleName, stateName, t, tx, type Key } from '../i18n';
+import { linkProps } from '../router';
+import { Alert, Loading, useLoad } from '../util';
+
+interface Filters { documentId: string; actorId: string; departmentId: string; action: string; category: string; from: string; to: string }
+const EMPTY: Filters = { documentId: '', actorId: '', departmentId: '', action: '', category: '', from: '', to: '' };
+type Verify = { ok: true; entries: number; headHash: string; checkpoints?: number } | { ok: false; firstBadSeq: number; reason: string };
+interface Overview {
+  year: number; milestones: { key: string; name: { zh: string; en: string }; dueAt: string }[];
+  departments: { departmentId: string; departmentName: string; documentId: string | null; title: string | null; state: string | null; milestones: { key: string; dueAt: string; reachedAt: string | null; met: boolean; daysOverdue: number | null }[] }[];
+  onTimeRate: { departmentId: string; due: number; met: number; rate: number | null }[];
+  stepDurations: { step: string; name: { zh: string; en: string }; count: number; medianHours: number | null }[];
+}
+
+/** `<input type="datetime-local">` is local time; the API wants UTC ISO-8601. */
+const iso = (local: string) => (local ? new Date(local).toISOString() : '');
+
+export function Audit() {
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [extra, setExtra] = useState<AuditEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const params = (f: Filters) => ({ ...f, from: iso(f.from), to: iso(f.to) });
+  const search = useLoad(async () => {
+    const page = await get<Page<AuditEntry>>(`/api/audit${query({ ...params(filters), limit: 50 })}`);
+    setExtra([]);
+    setCursor(page.nextCursor);
+    return page;
+  }, [filters]);
+  const [verify, setVerify] = useState<Verify | null>(null);
+  const [verifyError, setVerifyError] = useState('');
+  const [exportError, setExportError] = useState('');
+  const [year, setYear] = useState(new Date().getFullYear() - 1);
+  const [shownYear, setShownYear] = useState(year);
+  const overview = useLoad(() => get<Overview>(`/api/supervision/overview${query({ chain: 'annual-report', year: shownYear })}`), [shownYear]);
+  const field = (k: keyof Filters) => ({ id: `audit-${k}`, value: draft[k], onInput: (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value }) });
+  const more = async () => {
+    if (!cursor) return;
+    const page = await get<Page<AuditEntry>>(`/api/audit${query({ ...params(filters), limit: 50, cursor })}`);
+    setExtra([...extra, ...page.items]);
+    setCursor(page.nextCursor);
+  };
+  const doVerify = async () => {
+    setVerify(null);
+    setVerifyError('');
+    try {
+      setVerify(await get<Verify>('/api/audit/verify'));
+    } catch (err) {
+      setVerifyError(errorText(err));
+    }
+  };
+  const doExport = async (format: 'csv' | 'jsonl') => {
+    setExportError('');
+    try {
+      // The export needs the bearer token, so it is fetched and handed to the browser as a file.
+      const res = await request('GET', `/api/audit/export${query({ ...params(filters), format })}`);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `audit-${new Date().toISOString().slice(0, 10)}.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setExportError(errorText(err));
+    }
+  };
+  const entries = [...(search.data?.items ?? []), ...extra];
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">{t('auditTitle')}</h1>
+
+      <section aria-labelledby="overview-title" class="card">
+        <h2 id="overview-title">{t('overview')}</h2>
+        <p class="muted">{t('overviewHint')}</p>
+        <form class="row" onSubmit={(e) => { e.preventDefault(); setShownYear(year); }}>
+          <div>
+            <label for="overview-year">{t('year')}</label>
+            <input id="overview-year" type="number" min={2000} max={2100} value={year} onInput={(e) => setYear(Number(e.currentTarget.value))} />
+          </div>
+          <div class="buttons"><button type="submit">{t('show')}</button></div>
+        </form>
+        <Loading error={overview.error} loading={overview.loading && !overview.data} />
+        {overview.data && (
+          <div class="table-wrap">
+            <table data-testid="overview">
+              <thead>
+                <tr>
+                  <th scope="col">{t('departmentCol')}</th><th scope="col">{t('document')}</th><th scope="col">{t('state')}</th>
+                  {overview.data.milestones.map((m) => <th scope="col" key={m.key}>{pick(m.name)}<br /><span class="muted">{formatDate(m.dueAt)}</span></th>)}
+                  <th scope="col">{t('onTime')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.data.departments.map((d) => {
+                  const rate = overview.data!.onTimeRate.find((r) => r.departmentId === d.departmentId);
+                  const late = d.milestones.some((m) => !m.met && (m.daysOverdue ?? 0) > 0) || !d.documentId;
+                  return (
+                    <tr key={d.departmentId} class={late ? 'row-late' : undefined} data-late={late ? 'true' : 'false'}>
+                      <th scope="row">{pick(d.departmentName)}</th>
+                      <td>{d.documentId ? <a {...linkProps(`/documents/${d.documentId}`)}>{d.title}</a> : <span class="overdue">{t('missing')}</span>}</td>
+                      <td data-state={d.state ?? ''}>{d.state ? stateName(d.state) : '—'}</td>
+                      {overview.data!.milestones.map((om) => {
+                        const m = d.milestones.find((x) => x.key === om.key);
+                        return (
+                          <td key={om.key}>
+                            {m?.met ? <span class="ok">✓ {formatDate(m.reachedAt)}</span>
+                              : m?.daysOverdue ? <span class="overdue">{t('late')} {m.daysOverdue} {t('daysLate') === 'Days late' ? 'days' : '天'}</span>
+                              : m?.reachedAt ? <span class="overdue">{formatDate(m.reachedAt)}</span> : '—'}
+                          </td>
+                        );
+                      })}
+                      <td>{rate?.rate == null ? '—' : `${Math.round(rate.rate * 100)}%`}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            <table>
+              <caption>{t('medianHours')}</caption>
+              <tbody>
+                {overview.data.stepDurations.map((s) => <tr key={s.step}><th scope="row">{pick(s.name)}</th><td>{s.medianHours ?? '—'}</td><td class="muted">n={s.count}</td></tr>)}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="verify-title" class="card">
+        <h2 id="verify-title">{t('verify')}</h2>
+        <div class="buttons">
+          <button type="button" class="primary" onClick={doVerify}>{t('verify')}</button>
+          <button type="button" onClick={() => doExport('csv')}>{t('exportCsv')}</button>
+          <button type="button" onClick={() => doExport('jsonl')}>{t('exportJsonl')}</button>
+        </div>
+        {verify && (verify.ok
+          ? <Alert kind="ok"><span data-testid="verify-result" data-ok="true">✓ {t('verifyOk')}: {verify.entries} {t('entries')} · {t('headHash')} <code>{verify.headHash.slice(0, 16)}…</code></span></Alert>
+          : <Alert kind="error"><span data-testid="verify-result" data-ok="false">✗ {t('verifyBad')}: {t('firstBad')} #{verify.firstBadSeq} — {verify.reason}</span></Alert>)}
+        {verifyError && <Alert kind="error">{verifyError}</Alert>}
+        {exportError && <Alert kind="error">{exportError}</Alert>}
+      </section>
+
+      <section aria-labelledby="search-title" class="card">
+        <h2 id="search-title">{t('search')}</h2>
+        <form class="filters" onSubmit={(e) => { e.preventDefault(); setFilters({ ...draft }); }}>
+          <div><label for="audit-documentId">{t('documentId')}</label><input {...field('documentId')} /></div>
+          <div><label for="audit-actorId">{t('actorId')}</label><input {...field('actorId')} /></div>
+          <div><label for="audit-departmentId">{t('departmentId')}</label><input {...field('departmentId')} /></div>
+          <div><label for="audit-action">{t('action')}</label><input {...field('action')} placeholder="approve, return…" /></div>
+          <div>
+            <label for="audit-category">{t('category')}</label>
+            <select {...field('category')} onChange={(e) => setDraft({ ...draft, category: e.currentTarget.value })}>
+              <option value="">{t('any')}</option>
+              {(['transition', 'configuration', 'security'] as Key[]).map((c) => <option key={c} value={c}>{t(c)}</option>)}
+            </select>
+          </div>
+          <div><label for="audit-from">{t('fromTime')}</label><input type="datetime-local" {...field('from')} /></div>
+          <div><label for="audit-to">{t('toTime')}</label><input type="datetime-local" {...field('to')} /></div>
+          <div class="buttons"><button type="submit" class="primary">{t('search')}</button></div>
+        </form>
+        <Loading error={search.error} loading={search.loading && !search.data} />
+        {search.data && entries.length === 0 && <p class="muted">{t('noResults')}</p>}
+        {entries.length > 0 && (
+          <div class="table-wrap">
+            <table data-testid="audit-results" class="audit">
+              <thead>
+                <tr><th scope="col">{t('seq')}</th><th scope="col">{t('at')}</th><th scope="col">{t('category')}</th><th scope="col">{t('action')}</th><th scope="col">{t('actor')}</th><th scope="col">{t('document')}</th><th scope="col">{t('from')} → {t('to')}</th><th scope="col">hash</th></tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.seq} data-action={e.action}>
+                    <td>{e.seq}</td>
+                    <td>{formatTime(e.at)}</td>
+                    <td>{tx(e.category)}</td>
+                    <td>{tx(e.action)}{e.result !== 'success' && <span class="tag tag-red"> {e.result}</span>}</td>
+                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={e.actor.id ?? ''} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{e.actor.role ? roleName(e.actor.role) : (e.actor.id ?? '').slice(0, 8)}</button>}</td>
+                    <td>{e.documentId ? <><a {...linkProps(`/documents/${e.documentId}`)} title={e.documentId}>{e.documentId.slice(-8)}</a> <button type="button" class="link" aria-label={`${t('filters')}: ${e.documentId}`} onClick={() => { const f = { ...EMPTY, documentId: e.documentId! }; setDraft(f); setFilters(f); }}>⌕</button></> : '—'}</td>
+                    <td class="muted">{stateName(e.from)} → {stateName(e.to)}</td>
+                    <td><code>{e.hash.slice(0, 10)}</code></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {cursor && <button type="button" onClick={more}>{t('loadMore')}</button>}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,283 @@
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { api, errorText, get, post, type AllowedAction, type Doc, type Me } from '../api';
+import { Diagram } from '../Diagram';
+import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
+import { Alert, Due, Loading, useLoad } from '../util';
+
+interface Timeline {
+  transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; onBehalfOf: string | null }; comment: string | null }[];
+  stays: { step: string; name: { zh: string; en: string }; round: number; enteredAt: string; leftAt: string | null; hours: number; dueAt: string | null; met: boolean | null }[];
+}
+interface User { id: string; username: string; displayName: string; roles?: { role: string; departmentId: string | null }[] }
+
+export function DocumentView({ id, me }: { id: string; me: Me }) {
+  const doc = useLoad(() => get<Doc>(`/api/documents/${id}`), [id]);
+  const timeline = useLoad(() => get<Timeline>(`/api/documents/${id}/timeline`), [id, doc.data?.version]);
+  const diagram = useLoad(() => get<{ source: string }>(`/api/documents/${id}/diagram`), [id, doc.data?.state]);
+  const users = useLoad(
+    () => (doc.data ? get<{ items: User[] }>(`/api/users?departmentId=${encodeURIComponent(doc.data.departmentId)}`).catch(() => ({ items: [] })) : Promise.resolve({ items: [] })),
+    [doc.data?.departmentId],
+  );
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const d = doc.data;
+  if (!d) return <Loading error={doc.error} loading={doc.loading} />;
+  const names = new Map<string, string>((users.data?.items ?? []).map((u) => [u.id, pick(u.displayName)]));
+  names.set(me.id, pick(me.displayName));
+  const act = async (label: string, run: () => Promise<unknown>) => {
+    setMessage(null);
+    try {
+      await run();
+      setMessage({ kind: 'ok', text: `${label}: ${t('done')}` });
+      doc.reload();
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+    }
+  };
+  const allowed = d.allowedActions ?? [];
+  // Step names by key, from the stays (the timeline names every step the document has been in).
+  const stepNames = new Map<string, string>((timeline.data?.stays ?? []).map((s) => [s.step, pick(s.name)]));
+  stepNames.set(d.state, pick(d.stateName));
+  const stepName = (key: string | null) => (key ? stepNames.get(key) ?? stateName(key) : '∅');
+  return (
+    <article aria-labelledby="doc-title" class="document">
+      <h1 id="doc-title">{d.title}</h1>
+      <dl class="facts">
+        <div><dt>{t('state')}</dt><dd data-testid="doc-state" data-state={d.state}>{pick(d.stateName)}</dd></div>
+        <div><dt>{t('dueAt')}</dt><dd><Due at={d.dueAt} provisional={d.dueProvisional} withTime /></dd></div>
+        <div><dt>{t('department')}</dt><dd>{departmentName(d.departmentId)}</dd></div>
+        <div><dt>{t('year')}</dt><dd>{d.year}</dd></div>
+        <div><dt>{t('chain')}</dt><dd>{d.chain.key} · v{d.chain.version}</dd></div>
+        <div><dt>{t('version')}</dt><dd>{d.version}</dd></div>
+      </dl>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      <div class="doc-grid">
+        <div class="doc-main">
+          {allowed.length > 0 && <Actions doc={d} allowed={allowed} users={users.data?.items ?? []} me={me} act={act} stepName={stepName} />}
+          <section aria-labelledby="content-title" class="card">
+            <h2 id="content-title">{t('content')}</h2>
+            <Content text={d.content ?? ''} />
+          </section>
+        </div>
+        <aside class="doc-side">
+          <section aria-labelledby="diagram-title" class="card">
+            <h2 id="diagram-title">{t('diagram')}</h2>
+            {diagram.data ? <Diagram source={diagram.data.source} label={`${t('diagram')}: ${pick(d.stateName)}`} /> : <Loading error={diagram.error} loading={diagram.loading} />}
+          </section>
+          {!!d.milestones?.length && (
+            <section aria-labelledby="ms-title" class="card">
+              <h2 id="ms-title">{t('milestones')}</h2>
+              <ul>
+                {d.milestones.map((m) => (
+                  <li key={m.key}>{pick(m.name)}: {m.reached ? <span>{formatDate(m.dueAt)} · {t('reached')}</span> : <Due at={m.dueAt} />}</li>
+                ))}
+              </ul>
+              {!!d.planning?.length && !d.final && (
+                <>
+                  <h3>{t('planning')}</h3>
+                  <ul>
+                    {d.planning.map((p) => (
+                      <li key={p.step}>{pick(p.name)}: {p.latestStart}{p.provisional && <span class="tag tag-amber"> （{t('provisional')}）</span>}</li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </section>
+          )}
+          {!!d.openTasks?.length && (
+            <section aria-labelledby="ot-title" class="card">
+              <h2 id="ot-title">{t('openTasks')}</h2>
+              <ul>
+                {d.openTasks.map((task) => (
+                  <li key={task.id}>{pick(task.step?.name)} — {task.assignee.role ? roleName(task.assignee.role) : names.get(task.assignee.userId!) ?? task.assignee.userId} · <Due at={task.dueAt} provisional={d.dueProvisional} /></li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </aside>
+      </div>
+      <section aria-labelledby="tl-title" class="card">
+        <h2 id="tl-title">{t('timeline')}</h2>
+        <Loading error={timeline.error} loading={timeline.loading && !timeline.data} />
+        {timeline.data && (
+          <>
+            <ol class="timeline" data-testid="timeline">
+              {timeline.data.transitions.map((e) => (
+                <li key={e.seq} data-action={e.action}>
+                  <time dateTime={e.at}>{formatTime(e.at)}</time> <strong>{tx(e.action)}</strong>{' '}
+                  <span class="muted">{stepName(e.from)} → {stepName(e.to)}</span>{' '}
+                  · {e.actor.type === 'system' ? t('system') : `${names.get(e.actor.id ?? '') ?? ''} ${e.actor.role ? `(${roleName(e.actor.role)})` : ''}`}
+                  {e.actor.onBehalfOf && <span class="muted"> {t('onBehalfOf')} {names.get(e.actor.onBehalfOf) ?? e.actor.onBehalfOf}</span>}
+                  {e.comment && <blockquote>{e.comment}</blockquote>}
+                </li>
+              ))}
+            </ol>
+            <h3>{t('stays')}</h3>
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">{t('step')}</th><th scope="col">{t('enteredAt')}</th><th scope="col">{t('leftAt')}</th><th scope="col">{t('hours')}</th><th scope="col">{t('dueAt')}</th></tr></thead>
+                <tbody>
+                  {timeline.data.stays.map((s, i) => (
+                    <tr key={i}>
+                      <td>{pick(s.name)}{s.round > 1 && <span class="muted"> · {s.round}</span>}</td>
+                      <td>{formatTime(s.enteredAt)}</td>
+                      <td>{formatTime(s.leftAt)}</td>
+                      <td>{s.hours}</td>
+                      <td>{s.dueAt ? formatTime(s.dueAt) : '—'} {s.met === true && <span class="tag tag-green">{t('met')}</span>}{s.met === false && <span class="tag tag-red">{t('late')}</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+    </article>
+  );
+}
+
+/** The report's text, its section headings (一、… up to the first 。, as the content check reads them) as headings. */
+function Content({ text }: { text: string }) {
+  return (
+    <div class="content" data-testid="doc-content" lang="zh-CN">
+      {text.split('\n').map((line, i) => {
+        const m = line.match(/^\s*([一二三四五六七八九十]+、[^。]*。?)(.*)$/);
+        if (m) return <Fragment key={i}><h3 class="section">{m[1]}</h3>{m[2]!.trim() && <p>{m[2]}</p>}</Fragment>;
+        return line.trim() ? <p key={i}>{line}</p> : null;
+      })}
+    </div>
+  );
+}
+
+function Actions({ doc, allowed, users, me, act, stepName }: { doc: Doc; allowed: AllowedAction[]; users: User[]; me: Me; act: (label: string, run: () => Promise<unknown>) => Promise<void>; stepName: (key: string) => string }) {
+  const [comment, setComment] = useState('');
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState(false);
+  const [returnTo, setReturnTo] = useState('');
+  const [delegateTo, setDelegateTo] = useState('');
+  const [delegateNote, setDelegateNote] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(doc.title);
+  const [content, setContent] = useState(doc.content ?? '');
+  const [url, setUrl] = useState('');
+  const [publishedOn, setPublishedOn] = useState(new Date().toISOString().slice(0, 10));
+  const byName = (a: string) => allowed.find((x) => x.action === a);
+  const decisions = allowed.filter((a) => a.taskId && !['delegate', 'add-signer', 'return'].includes(a.action));
+  const ret = byName('return');
+  const delegate = byName('delegate');
+  const docActions = allowed.filter((a) => !a.taskId && ['submit', 'withdraw', 'urge'].includes(a.action));
+  const disclosure = byName('record-disclosure');
+  const canEdit = !!byName('submit');
+  // A role task goes only to another holder of that role in the task's department (the API refuses anyone else).
+  const delegateTask = doc.openTasks?.find((x) => x.id === delegate?.taskId);
+  const delegates = users.filter((u) => u.id !== me.id && (!delegateTask?.assignee.role || (u.roles ?? []).some((r) => r.role === delegateTask.assignee.role && r.departmentId === delegateTask.departmentId)));
+  const decide = (a: AllowedAction, body: Record<string, unknown>) => act(tx(a.action), () => post(`/api/tasks/${a.taskId}/decision`, { decision: a.action, expectedVersion: doc.version, ...body }));
+  return (
+    <section aria-labelledby="actions-title" class="card actions">
+      <h2 id="actions-title">{t('actions')}</h2>
+      {decisions.length > 0 && (
+        <form class="action-block" onSubmit={(e) => e.preventDefault()} aria-label={t('approve')}>
+          <label for="decision-comment">{t('commentOptional')}</label>
+          <textarea id="decision-comment" rows={2} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+          <div class="buttons">
+            {decisions.map((a) => (
+              <button key={a.action} type="button" class={a.action === 'approve' ? 'primary' : ''} onClick={() => decide(a, comment ? { comment } : {})}>
+                {tx(a.action)}
+              </button>
+            ))}
+          </div>
+        </form>
+      )}
+      {ret && (
+        <form
+          class="action-block"
+          noValidate
+          aria-label={t('return')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!reason.trim()) return setReasonError(true);
+            setReasonError(false);
+            void decide(ret, { comment: reason.trim(), ...(returnTo ? { returnTo } : {}) });
+          }}
+        >
+          <label for="return-reason">{t('reason')}</label>
+          <textarea id="return-reason" rows={2} required aria-required="true" aria-invalid={reasonError} aria-describedby={reasonError ? 'return-reason-error' : undefined} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          {reasonError && <p id="return-reason-error" class="error" role="alert">{t('reasonRequired')}</p>}
+          {!!ret.returnTo?.length && ret.returnTo.length > 1 && (
+            <>
+              <label for="return-to">{t('returnTo')}</label>
+              <select id="return-to" value={returnTo} onChange={(e) => setReturnTo(e.currentTarget.value)}>
+                <option value="">—</option>
+                {ret.returnTo.map((s) => <option key={s} value={s}>{stepName(s)}</option>)}
+              </select>
+            </>
+          )}
+          <div class="buttons"><button type="submit" class="danger">{t('return')}</button></div>
+        </form>
+      )}
+      {delegate && (
+        <form
+          class="action-block"
+          aria-label={t('delegate')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!delegateTo) return;
+            void act(t('delegate'), () => post(`/api/tasks/${delegate.taskId}/delegate`, { toUserId: delegateTo, comment: delegateNote.trim() || (lang === 'zh' ? '请代为办理' : 'Please handle this') }));
+          }}
+        >
+          <label for="delegate-to">{t('delegateTo')}</label>
+          <select id="delegate-to" required value={delegateTo} onChange={(e) => setDelegateTo(e.currentTarget.value)}>
+            <option value="">{t('chooseUser')}</option>
+            {delegates.map((u) => <option key={u.id} value={u.id}>{pick(u.displayName)} ({u.username})</option>)}
+          </select>
+          <label for="delegate-note">{t('delegateNote')}</label>
+          <input id="delegate-note" value={delegateNote} onInput={(e) => setDelegateNote(e.currentTarget.value)} />
+          <div class="buttons"><button type="submit">{t('delegate')}</button></div>
+        </form>
+      )}
+      {canEdit && !editing && <button type="button" onClick={() => setEditing(true)}>{t('edit')}</button>}
+      {canEdit && editing && (
+        <form
+          class="action-block"
+          aria-label={t('edit')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(t('save'), () => api('PATCH', `/api/documents/${doc.id}`, { title, content, expectedVersion: doc.version })).then(() => setEditing(false));
+          }}
+        >
+          <label for="edit-title">{t('title')}</label>
+          <input id="edit-title" required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          <label for="edit-content">{t('content')}</label>
+          <textarea id="edit-content" rows={16} value={content} onInput={(e) => setContent(e.currentTarget.value)} />
+          <div class="buttons">
+            <button type="submit" class="primary">{t('save')}</button>
+            <button type="button" onClick={() => setEditing(false)}>{t('cancel')}</button>
+          </div>
+        </form>
+      )}
+      {docActions.length > 0 && !editing && (
+        <div class="buttons">
+          {docActions.map((a) => (
+            <button key={a.action} type="button" class={a.action === 'submit' ? 'primary' : ''}
+              onClick={() => act(tx(a.action), () => (a.action === 'urge' ? post(`/api/documents/${doc.id}/urge`, {}) : post(`/api/documents/${doc.id}/actions`, { action: a.action, expectedVersion: doc.version })))}>
+              {tx(a.action)}
+            </button>
+          ))}
+        </div>
+      )}
+      {disclosure && (
+        <form class="action-block" aria-label={t('record-disclosure' as Key)}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(tx('record-disclosure'), () => post(`/api/documents/${doc.id}/actions`, { action: 'record-disclosure', expectedVersion: doc.version, disclosure: { url, publishedOn } }));
+          }}>
+          <label for="disclosure-url">{t('disclosureUrl')}</label>
+          <input id="disclosure-url" type="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+          <label for="disclosure-date">{t('publishedOn')}</label>
+          <input id="disclosure-date" type="date" required value={publishedOn} onInput={(e) => setPublishedOn(e.currentTarget.value)} />
+          <div class="buttons"><button type="submit" class="primary">{tx('record-disclosure')}</button></div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { errorText } from './api';
+import { formatDate, formatTime, t } from './i18n';
+
+/** Loads once per change of `deps`; `reload()` loads again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (err) => live && setState({ error: errorText(err), loading: false }),
+    );
+    return () => void (live = false);
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+export function Loading({ error, loading }: { error?: string; loading: boolean }) {
+  if (error) return <p class="error" role="alert">{t('error')}: {error}</p>;
+  return loading ? <p class="muted" aria-live="polite">{t('loading')}</p> : null;
+}
+
+export function Alert({ kind, children }: { kind: 'error' | 'ok'; children: ComponentChildren }) {
+  return <p class={kind === 'error' ? 'error' : 'ok'} role={kind === 'error' ? 'alert' : 'status'}>{children}</p>;
+}
+
+/** A due date: red when passed, marked when provisional (a year without official calendar data). */
+export function Due({ at, provisional, withTime }: { at: string | null | undefined; provisional?: boolean; withTime?: boolean }) {
+  if (!at) return <span class="muted">{t('noDue')}</span>;
+  const late = new Date(at).getTime() < Date.now();
+  return (
+    <span class={late ? 'due overdue' : 'due'} data-overdue={late ? 'true' : undefined}>
+      {withTime ? formatTime(at) : formatDate(at)}
+      {late && <span class="tag tag-red"> {t('overdue')}</span>}
+      {provisional && <span class="tag tag-amber" title={t('provisionalHint')}> （{t('provisional')}）</span>}
+    </span>
+  );
+}
+
+let ids = 0;
+export const uid = (prefix: string) => `${prefix}-${++ids}`;

@@ -1,0 +1,298 @@
+import { jest } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, type UiServer } from './support.js';
+
+/**
+ * The annual report through the web UI, in Debian's Chromium against the real server (a child
+ * process on a fresh SQLite file): the drafter creates the report from the template and submits
+ * it, legal counsel returns it with a reason, the drafter resubmits, counsel approves, the Party
+ * group secretary approves in bulk from the inbox, the rule-of-law office approves with the
+ * keyboard, the drafter records the disclosure, and a supervisor verifies the audit log. Each
+ * step checks what the page shows and what the API then holds.
+ */
+jest.setTimeout(60_000);
+
+let server: UiServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const TITLE = '市科技局2025年度法治政府建设情况报告';
+const REASON = '第一责任人履职情况需补充具体事例，请修改后重新提交';
+let documentId = '';
+let failed = '';
+
+/** The walk's steps build on each other: after one fails, the rest fail at once instead of timing out. */
+function step(name: string, fn: () => Promise<void>) {
+  test(name, async () => {
+    if (failed) throw new Error(`skipped: an earlier step failed (${failed})`);
+    try {
+      await fn();
+    } catch (err) {
+      failed = name;
+      const page = contexts.at(-1)?.pages().at(-1);
+      if (page) await screenshot(page, 'failure', { fullPage: true }).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+async function loginAs(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('who').waitFor();
+  return page;
+}
+
+async function stateOf(page: Page, state: string) {
+  await page.locator(`[data-testid="doc-state"][data-state="${state}"]`).waitFor();
+}
+
+/** Opens the task for our document from the inbox. */
+async function openFromInbox(page: Page) {
+  await page.getByRole('link', { name: '待办任务' }).click();
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+}
+
+beforeAll(async () => {
+  ensureWebBuild();
+  [server, browser] = await Promise.all([startUiServer(), launchChromium()]);
+}, 240_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the service serves the UI at / and client routes, and keeps the API JSON 404', async () => {
+  const index = await fetch(`${server.url}/inbox`);
+  expect(index.status).toBe(200);
+  expect(index.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await index.text()).toContain('<div id="app">');
+  const api404 = await fetch(`${server.url}/api/no-such-route`);
+  expect(api404.status).toBe(404);
+  expect(await api404.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+});
+
+test('a wrong password is refused on the login page', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await screenshot(page, '01-login');
+  await page.getByLabel('用户名').fill('drafter');
+  await page.getByLabel('密码').fill('wrong-password');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('用户名或密码错误');
+});
+
+step('the drafter creates the report from the template (four mandated headings), edits and submits it', async () => {
+  const page = await loginAs('drafter');
+  await page.getByRole('heading', { name: '我的文稿' }).waitFor();
+  await expect(page.getByTestId('who').textContent()).resolves.toMatch(/起草人.*市科技局/);
+  await page.getByLabel('年度', { exact: true }).fill('2025');
+  const content = await page.getByRole('textbox', { name: '正文' }).inputValue();
+  for (const heading of ['一、2025年度推进法治政府建设的主要举措和成效', '二、党政主要负责人履行推进法治建设第一责任人职责情况', '三、推进法治政府建设存在的不足和原因', '四、2026年度推进法治政府建设的主要安排']) {
+    expect(content).toContain(heading);
+  }
+  await screenshot(page, '02-my-documents-new');
+  await page.getByRole('button', { name: '创建' }).click();
+  await stateOf(page, 'draft');
+  documentId = page.url().split('/documents/')[1]!;
+  await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(TITLE);
+
+  await page.getByRole('button', { name: '编辑' }).click();
+  await page.getByRole('textbox', { name: '正文' }).fill(content.replace('（请写明本年度推进法治政府建设的主要举措和取得的成效。）', '全面推进依法行政，完成行政规范性文件合法性审核12件。'));
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('doc-content').filter({ hasText: '合法性审核12件' }).waitFor();
+
+  await page.getByRole('button', { name: '提交审核' }).click();
+  await stateOf(page, 'legal-review');
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+  const api = await apiAs(server.url, 'drafter');
+  expect(await api(`/api/documents/${documentId}`)).toMatchObject({ state: 'legal-review', version: 3 });
+});
+
+step('legal counsel finds it in the inbox and returns it; a reason is required', async () => {
+  const page = await loginAs('counsel');
+  await page.getByRole('heading', { name: '待办任务' }).waitFor();
+  const row = page.locator('table.tasks tbody tr', { hasText: TITLE });
+  await expect(row.locator('td').nth(2).textContent()).resolves.toBe('法制审核');
+  await screenshot(page, 'inbox', { docs: true });
+  await openFromInbox(page);
+  await screenshot(page, 'document', { fullPage: true, docs: true });
+  // The current step is marked on the diagram.
+  expect(await page.locator('.diagram svg .current').count()).toBeGreaterThan(0);
+
+  await page.getByRole('button', { name: '退回' }).click();
+  await expect(page.locator('#return-reason-error').textContent()).resolves.toBe('请填写退回理由');
+  await expect(page.getByLabel('退回理由（必填）').getAttribute('aria-invalid')).resolves.toBe('true');
+  await stateOf(page, 'legal-review');
+  await page.getByLabel('退回理由（必填）').fill(REASON);
+  await page.getByRole('button', { name: '退回' }).click();
+  await stateOf(page, 'draft');
+  await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+
+  const api = await apiAs(server.url, 'drafter');
+  const doc = await api(`/api/documents/${documentId}`);
+  expect(doc.state).toBe('draft');
+  const history = await api(`/api/documents/${documentId}/history`);
+  expect(history.items.at(-1)).toMatchObject({ action: 'return', from: 'legal-review', to: 'draft', comment: REASON });
+});
+
+step('the drafter sees the reason and resubmits; counsel approves', async () => {
+  const drafter = await loginAs('drafter');
+  await drafter.getByRole('link', { name: TITLE }).click();
+  await drafter.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+  await drafter.getByRole('button', { name: '提交审核' }).click();
+  await stateOf(drafter, 'legal-review');
+
+  const counsel = await loginAs('counsel');
+  await openFromInbox(counsel);
+  await counsel.getByLabel('意见（选填）').fill('经审核，符合要求');
+  await counsel.getByRole('button', { name: '通过', exact: true }).click();
+  await stateOf(counsel, 'party-group-review');
+  const api = await apiAs(server.url, 'counsel');
+  expect((await api(`/api/documents/${documentId}`)).state).toBe('party-group-review');
+});
+
+step('the Party group secretary approves in bulk from the inbox, with a result per item', async () => {
+  const page = await loginAs('secretary');
+  await page.getByRole('checkbox', { name: `选择: ${TITLE}` }).check();
+  await page.getByRole('button', { name: /批量通过/ }).click();
+  const results = page.getByTestId('bulk-results');
+  await results.waitFor();
+  await expect(results.locator('li').textContent()).resolves.toContain('成功 → 报送法治建设办');
+  await page.getByTestId('inbox-empty').waitFor();
+  await screenshot(page, '03-inbox-bulk-result');
+});
+
+step('the rule-of-law office approves with the keyboard alone', async () => {
+  const page = await loginAs('office');
+  await openFromInbox(page);
+  await page.getByLabel('意见（选填）').focus();
+  await page.keyboard.type('同意报送');
+  await page.keyboard.press('Tab');
+  await expect(page.evaluate<string>('document.activeElement?.textContent')).resolves.toBe('通过');
+  await page.keyboard.press('Enter');
+  await stateOf(page, 'awaiting-disclosure');
+});
+
+step('the drafter records the disclosure; the document is disclosed', async () => {
+  const page = await loginAs('drafter');
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.getByLabel('公开网址').fill('https://kjj.example.gov.cn/fzzf/2025.html');
+  await page.getByLabel('公开日期').fill('2026-03-20');
+  await page.getByRole('button', { name: '登记公开' }).click();
+  await stateOf(page, 'disclosed');
+  const api = await apiAs(server.url, 'drafter');
+  expect(await api(`/api/documents/${documentId}`)).toMatchObject({ state: 'disclosed', final: true });
+});
+
+step('a supervisor sees the year overview, searches the audit log, exports it and verifies it', async () => {
+  const page = await loginAs('supervisor');
+  await page.getByRole('heading', { name: '督察与审计', level: 1 }).waitFor();
+  await page.getByLabel('年度', { exact: true }).fill('2025');
+  await page.getByRole('button', { name: '显示' }).click();
+  const overviewRow = page.locator('[data-testid="overview"] tbody tr', { hasText: TITLE });
+  await overviewRow.waitFor();
+  // Submitted after 1 March 2026 (the run is later): late, in red.
+  await expect(overviewRow.getAttribute('data-late')).resolves.toBe('true');
+
+  await page.getByLabel('文稿编号').fill(documentId);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await page.locator('[data-testid="audit-results"] tr[data-action="record-disclosure"]').waitFor();
+  const actions = await page.locator('[data-testid="audit-results"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+  expect(actions).toEqual(['record-disclosure', 'approve', 'approve', 'approve', 'submit', 'return', 'submit', 'edit', 'create']);
+
+  await page.getByRole('button', { name: '验证审计链' }).click();
+  const result = page.getByTestId('verify-result');
+  await result.waitFor();
+  await expect(result.getAttribute('data-ok')).resolves.toBe('true');
+  await expect(result.textContent()).resolves.toContain('审计链完整');
+  await screenshot(page, 'audit', { fullPage: true, docs: true });
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出 CSV' }).click();
+  const file = await (await download).createReadStream();
+  let csv = '';
+  for await (const chunk of file) csv += chunk.toString();
+  expect(csv).toContain(REASON);
+
+  const api = await apiAs(server.url, 'supervisor');
+  expect(await api('/api/audit/verify')).toMatchObject({ ok: true });
+
+  // The document's timeline, from its audit entries.
+  await page.locator('[data-testid="audit-results"] tr[data-action="return"] a').click();
+  await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+  await stateOf(page, 'disclosed');
+});
+
+step('an administrator sees validation errors at the step they point to, and publishes a new version', async () => {
+  const page = await loginAs('admin');
+  await page.getByRole('heading', { name: '审批链配置' }).waitFor();
+  await page.getByRole('link', { name: '法治政府建设年度报告' }).click();
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+  const step = page.locator('li.step[data-step="legal-review"]');
+  await step.getByLabel('环节标识').fill('Legal Review');
+  await page.getByRole('button', { name: '校验' }).click();
+  await page.locator('[data-testid="validation"][data-valid="false"]').waitFor();
+  const stepErrors = page.locator('li.step-invalid [data-testid="step-errors"]').first();
+  await expect(stepErrors.textContent()).resolves.toContain('steps[1].key');
+  await screenshot(page, '04-chains-validation', { fullPage: true });
+
+  await page.locator('li.step').nth(1).getByLabel('环节标识').fill('legal-review');
+  await page.locator('li.step').nth(1).getByLabel('期限', { exact: true }).fill('6');
+  await page.getByRole('button', { name: '校验' }).click();
+  await page.locator('[data-testid="validation"][data-valid="true"]').waitFor();
+  await page.getByRole('button', { name: '发布新版本' }).click();
+  await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
+  const api = await apiAs(server.url, 'admin');
+  const v2 = await api('/api/chains/annual-report/versions/2');
+  expect(v2.definition.steps[1].deadline).toEqual({ workingDays: 6 });
+});
+
+step('legal counsel delegates a task (转交) to another counsel, whose inbox then holds it', async () => {
+  const drafterApi = await apiAs(server.url, 'drafter');
+  const content = (await drafterApi(`/api/documents/${documentId}`)).content as string;
+  const second = await drafterApi('/api/documents', { chain: 'annual-report', title: '市科技局2024年度法治政府建设情况报告', year: 2024, departmentId: 'city-sti', content });
+  await drafterApi(`/api/documents/${second.id}/actions`, { action: 'submit' });
+
+  const page = await loginAs('counsel');
+  await page.getByRole('link', { name: '市科技局2024年度法治政府建设情况报告' }).click();
+  // Only another holder of the task's role is offered (the users load after the document).
+  await page.getByLabel('转交给').locator('option', { hasText: '(lawyer)' }).waitFor({ state: 'attached' });
+  await expect(page.getByLabel('转交给').locator('option').allTextContents()).resolves.toEqual(['请选择人员', '公职律师 (lawyer)']);
+  await page.getByLabel('转交给').selectOption({ label: '公职律师 (lawyer)' });
+  await page.getByLabel('转交说明').fill('本人回避，请公职律师审核');
+  await page.getByRole('button', { name: '转交', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: '转交' }).waitFor();
+
+  const lawyerApi = await apiAs(server.url, 'lawyer');
+  const me = await lawyerApi('/api/me');
+  const open = (await lawyerApi('/api/tasks')).items.filter((x: { documentId: string }) => x.documentId === second.id);
+  expect(open).toEqual([expect.objectContaining({ stepKey: 'legal-review', assigneeUserId: me.id })]);
+  const lawyer = await loginAs('lawyer');
+  await lawyer.getByRole('link', { name: '市科技局2024年度法治政府建设情况报告' }).waitFor();
+});
+
+step('English on request (kept across reloads), and the pages fit a tablet', async () => {
+  const page = await loginAs('drafter', { width: 820, height: 1180 });
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'My documents' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'My documents' }).waitFor();
+  await page.getByRole('link', { name: TITLE }).click();
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+  await expect(page.getByTestId('doc-state').textContent()).resolves.toBe('Disclosed');
+  // Nothing wider than the screen.
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await screenshot(page, '05-document-tablet-en', { fullPage: true });
+});

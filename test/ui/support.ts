@@ -1,0 +1,85 @@
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PASSWORD = 'ui-test-password';
+export const SCREENSHOTS = join(ROOT, 'test/e2e/screenshots');
+const DOCS_SCREENSHOTS = join(ROOT, 'docs/screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Builds apps/web into dist/web when the build is missing or older than its sources (apps/web/build.mjs decides). */
+export function ensureWebBuild() {
+  execFileSync(process.execPath, [join(ROOT, 'apps/web/build.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
+}
+
+export interface UiServer { url: string; stop(): Promise<void> }
+
+/** The real API (test/ui/ui-server.ts) in a child process on a fresh SQLite file, serving dist/web. */
+export async function startUiServer(): Promise<UiServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'shenpi-ui-'));
+  const child: ChildProcess = fork(join(ROOT, 'test/ui/ui-server.ts'), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx', '--import', join(ROOT, 'test/bench/metadata-loader.mjs')],
+    env: { ...process.env, UI_SQLITE_PATH: join(dir, 'shenpi.sqlite'), UI_ATTACHMENTS_DIR: join(dir, 'attachments'), UI_PASSWORD: PASSWORD, UI_WEB_ROOT: join(ROOT, 'dist/web') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { type: string; port: number }) => (m.type === 'ready' ? resolve(m.port) : reject(new Error(JSON.stringify(m)))));
+    child.once('exit', (code) => reject(new Error(`ui server exited (${code}) before it listened`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.send({ type: 'stop' });
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+        clearTimeout(timer);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Saves test/e2e/screenshots/<name>.png; the README's three also go to docs/screenshots when missing or with UI_UPDATE_SCREENSHOTS=1. */
+export async function screenshot(page: Page, name: string, { fullPage = false, docs = false } = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  if (docs) {
+    const target = join(DOCS_SCREENSHOTS, `${name}.png`);
+    if (process.env.UI_UPDATE_SCREENSHOTS === '1' || !existsSync(target)) {
+      mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+      copyFileSync(file, target);
+    }
+  }
+}
+
+/** The API directly, as `username` (to set things up and to check what the clicks did): GET, or POST with a body. */
+export async function apiAs(url: string, username: string) {
+  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return async <T = any>(path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}
