@@ -18,6 +18,7 @@ import { NotificationsController } from './notifications/notifications.controlle
 import { ProxiesController } from './proxies/proxies.controller.js';
 import { SupervisionController } from './supervision/supervision.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
+import { DepartmentsController } from './users/departments.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
@@ -26,7 +27,7 @@ export class AppModule {
   static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, HealthController],
+      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, DepartmentsController, HealthController],
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },

@@ -164,6 +164,11 @@ export class Queries {
     return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
   }
 
+  /** Every department's name and office: not confidential inside the organisation, and every screen names them. */
+  async departments(): Promise<{ items: DepartmentRow[] }> {
+    return { items: await this.repos.directory.departments() };
+  }
+
   async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number) {
     const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1);
     const { rows: items, nextCursor } = page(rows, limit, (n) => n.id);

@@ -127,11 +127,10 @@ const STATES: Record<string, [string, string]> = {
 };
 export const stateName = (key: string | null | undefined) => (!key ? '∅' : STATES[key] ? STATES[key]![lang === 'zh' ? 0 : 1] : key);
 
-const DEPARTMENTS: Record<string, [string, string]> = {
-  'city-sti': ['市科技局', 'City science & technology bureau'],
-  'rule-of-law-office': ['市委依法治市办', "The Party committee's rule-of-law office"],
-};
-export const departmentName = (id: string | null | undefined) => (!id ? '—' : DEPARTMENTS[id] ? DEPARTMENTS[id]![lang === 'zh' ? 0 : 1] : id);
+// Names from GET /api/departments ("中文 / English"), loaded once after sign-in.
+const departments = new Map<string, string>();
+export const setDepartments = (items: { id: string; name: string }[]) => items.forEach((d) => departments.set(d.id, d.name));
+export const departmentName = (id: string | null | undefined) => (!id ? '—' : departments.has(id) ? pick(departments.get(id)) : id);
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, token, whenUnauthenticated, type Me, type Page } from './api';
-import { departmentName, formatTime, lang, pick, roleName, setLang, t, tx } from './i18n';
+import { departmentName, formatTime, lang, pick, roleName, setDepartments, setLang, t, tx } from './i18n';
 import { linkProps, navigate, Redirect, useLocation } from './router';
 import { Inbox } from './pages/Inbox';
 import { DocumentView } from './pages/DocumentView';
@@ -133,6 +133,13 @@ function Routes({ me }: { me: Me }) {
   return <p>{t('notFound')}</p>;
 }
 
+/** The signed-in user, once the department names every screen shows are loaded. */
+async function signedIn(me: Promise<Me>): Promise<Me> {
+  const [user, list] = await Promise.all([me, get<{ items: { id: string; name: string }[] }>('/api/departments')]);
+  setDepartments(list.items);
+  return user;
+}
+
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [checked, setChecked] = useState(false);
@@ -144,7 +151,7 @@ function App() {
       setMe(null);
     });
     if (!token.get()) return setChecked(true);
-    get<Me>('/api/me').then(setMe, () => token.clear()).finally(() => setChecked(true));
+    signedIn(get<Me>('/api/me')).then(setMe, () => token.clear()).finally(() => setChecked(true));
   }, []);
   if (!checked) return null;
   const toggleLang = () => {
@@ -155,7 +162,7 @@ function App() {
     return (
       <>
         <div class="lang-corner"><button type="button" class="link" onClick={toggleLang}>{t('switchLang')}</button></div>
-        <Login onLogin={(u) => { setMe(u); navigate('/'); }} />
+        <Login onLogin={(u) => signedIn(Promise.resolve(u)).then((m) => { setMe(m); navigate('/'); })} />
       </>
     );
   }

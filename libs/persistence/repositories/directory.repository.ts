@@ -37,6 +37,13 @@ export class DirectoryRepository {
     return r && { id: r.id, name: r.name, officeId: r.office_id, issuerCode: r.issuer_code };
   }
 
+  async departments(): Promise<DepartmentRow[]> {
+    const rows = await this.sql.all<{ id: string; name: string; office_id: string | null; issuer_code: string | null }>(
+      'SELECT id, name, office_id, issuer_code FROM departments ORDER BY id',
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, officeId: r.office_id, issuerCode: r.issuer_code }));
+  }
+
   async ensureDepartment(d: DepartmentRow, at: string): Promise<void> {
     await this.sql.run(
       'INSERT INTO departments (id, name, office_id, issuer_code, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
