@@ -45,7 +45,11 @@ export class Queries {
   }
 
   async document(p: Principal, id: string, withContent = true): Promise<DocumentView> {
-    const doc = await this.visibleDocument(p, id);
+    return this.documentAsWritten(p, await this.visibleDocument(p, id), withContent);
+  }
+
+  /** The view of a row as a committed transition wrote it: the caller just acted on it, so neither it nor its visibility is read again. */
+  async documentAsWritten(p: Principal, doc: DocumentRow, withContent = true): Promise<DocumentView> {
     const department = (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = await this.repos.tasks.openForDocument(doc.id);
     const due = (await this.repos.deadlines.forDocument(doc.id)).find((d) => d.kind === 'due' && d.status === 'pending' && d.stepKey === doc.state);

@@ -61,8 +61,8 @@ export class DocumentsController {
     if (body.disclosure && !isCalendarDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
-    await this.engine.transition.execute({ documentId: id, principal, ...body, idempotency });
-    return this.engine.queries.document(principal, id, false);
+    const { document } = await this.engine.transition.execute({ documentId: id, principal, ...body, idempotency });
+    return this.engine.queries.documentAsWritten(principal, document, false);
   }
 
   /** Statutory clock of the current step: pause/resume, restart (补正), extension requested and decided. */

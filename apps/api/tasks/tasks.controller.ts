@@ -61,7 +61,7 @@ export class TasksController {
   @UseGuards(TaskVisibleGuard)
   @Idempotent('document-summary')
   async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    await this.engine.transition.execute({
+    const { document } = await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
       principal,
@@ -71,7 +71,7 @@ export class TasksController {
       expectedVersion: body.expectedVersion,
       idempotency,
     });
-    return this.engine.queries.document(principal, task.documentId, false);
+    return this.engine.queries.documentAsWritten(principal, document, false);
   }
 
   @Post(':id/delegate')
@@ -99,7 +99,7 @@ export class TasksController {
   @UseGuards(TaskVisibleGuard)
   @Idempotent('document-summary')
   async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    await this.engine.transition.execute({
+    const { document } = await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
       principal,
@@ -109,6 +109,6 @@ export class TasksController {
       expectedVersion: body.expectedVersion,
       idempotency,
     });
-    return this.engine.queries.document(principal, task.documentId, false);
+    return this.engine.queries.documentAsWritten(principal, document, false);
   }
 }
