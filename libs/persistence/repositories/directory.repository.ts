@@ -128,10 +128,16 @@ export class DirectoryRepository {
     return rows.map((r) => ({ role: r.role, departmentId: r.department_id }));
   }
 
+  /** The user and their grants in one statement: every authenticated request reads it. */
   async principal(userId: string): Promise<Principal | undefined> {
-    const user = await this.userById(userId);
-    if (!user) return undefined;
-    return { id: user.id, username: user.username, displayName: user.displayName, grants: await this.grantsOf(user.id) };
+    const rows = await this.sql.all<{ id: string; username: string; display_name: string; role: Role | null; department_id: string | null }>(
+      `SELECT u.id, u.username, u.display_name, g.role, g.department_id
+       FROM users u LEFT JOIN role_grants g ON g.user_id = u.id WHERE u.id = ? ORDER BY g.department_id, g.role`,
+      [userId],
+    );
+    if (!rows.length) return undefined;
+    const grants = rows.filter((r) => r.role !== null).map((r) => ({ role: r.role!, departmentId: r.department_id }));
+    return { id: rows[0].id, username: rows[0].username, displayName: rows[0].display_name, grants };
   }
 
   /** Users holding any role in one of `departmentIds`, optionally filtered. */
