@@ -1,5 +1,5 @@
 import type { Test } from 'supertest';
-import { useRelApp, type AuditRow } from './rel-support.js';
+import { recordFigure, useRelApp, type AuditRow } from './rel-support.js';
 
 /**
  * Every route × every kind of caller: only the allowed cells succeed; every other cell is
@@ -153,6 +153,7 @@ describe('access matrix', () => {
     { name: 'GET /api/notifications', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/notifications') },
     { name: 'GET /api/me', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/me') },
     { name: 'GET /api/users', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/users') },
+    { name: 'GET /api/departments', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/departments') },
   ];
 
   const CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
@@ -201,8 +202,10 @@ describe('access matrix', () => {
     const cells = matrix.length * CALLERS.length;
     const allowed = matrix.reduce((n, [, a]) => n + CALLERS.filter((c) => a[c] < 300).length, 0);
     const mismatches = matrix.reduce((n, [, a, e]) => n + CALLERS.filter((c) => a[c] !== e[c]).length, 0);
-    console.log(`access matrix: ${matrix.length} routes × ${CALLERS.length} callers = ${cells} cells, ${allowed} allowed, ${cells - allowed} refused, ${mismatches} unexpected [${t.engine.database.kind}]\n${lines.join('\n')}`);
+    const figure = `${matrix.length} routes × ${CALLERS.length} callers = ${cells} cells, ${allowed} allowed, ${cells - allowed} refused, ${mismatches} unexpected [${t.engine.database.kind}]`;
+    console.log(`access matrix: ${figure}\n${lines.join('\n')}`);
     expect(matrix.length).toBe(routes.length);
+    recordFigure('access matrix', figure);
   });
 });
 
@@ -289,8 +292,8 @@ describe('mass assignment', () => {
 
   it('summary', () => {
     const total = cases.length * Object.keys(FIELDS).length;
-    console.log(
-      `mass assignment: ${cases.length} routes × ${Object.keys(FIELDS).join('/')} = ${total} requests; ${tally} refused 400 naming the field, one security/mass-assignment entry, nothing changed [${t.engine.database.kind}]`,
-    );
+    const figure = `${cases.length} routes × ${Object.keys(FIELDS).join('/')} = ${total} requests; ${tally} refused 400 naming the field, one security/mass-assignment entry, nothing changed [${t.engine.database.kind}]`;
+    console.log(`mass assignment: ${figure}`);
+    recordFigure('mass assignment', figure);
   });
 });

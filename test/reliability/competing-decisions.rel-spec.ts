@@ -1,5 +1,5 @@
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { useRelApp } from './rel-support.js';
+import { recordFigure, useRelApp } from './rel-support.js';
 import { size } from './size.js';
 
 /**
@@ -120,12 +120,12 @@ describe('competing decisions', () => {
     const total = ROUNDS * REQUESTS;
     const codes = Object.entries(tally.byCode).map(([k, v]) => `${k} ${v}`).join(', ');
     const actions = Object.entries(tally.byAction).map(([k, v]) => `${k} ${v}`).join(', ');
-    console.log(
-      `competing decisions: ${ROUNDS} rounds × ${REQUESTS} requests, ${tally.winners} winners (${actions}), ${tally.conflicts} × 409 (${codes}), ${tally.other} other [${t.engine.database.kind}]`,
-    );
+    const figure = `${ROUNDS} rounds × ${REQUESTS} requests, ${tally.winners} winners (${actions}), ${tally.conflicts} × 409 (${codes}), ${tally.other} other [${t.engine.database.kind}]`;
+    console.log(`competing decisions: ${figure}`);
     expect(others).toEqual([]);
     expect(tally.winners + tally.conflicts).toBe(total);
     const verify = await t.http().get('/api/audit/verify').set(await t.as('supervisor'));
     expect(verify.body).toMatchObject({ ok: true });
+    recordFigure('competing decisions', `${figure}; audit verify ok`);
   }, 15 * 60_000);
 });

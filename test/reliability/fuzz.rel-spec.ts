@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { useRelApp } from './rel-support.js';
+import { recordFigure, useRelApp } from './rel-support.js';
 import { size } from './size.js';
 
 /**
@@ -372,7 +372,8 @@ describe('fuzzing the JSON routes', () => {
     });
     const details = await fc.check(property, { seed: SEED, numRuns: RUNS });
     const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-    console.log(`fuzz: ${RUNS} requests generated with seed ${SEED} (${sent} sent incl. shrinking), statuses ${byStatus} [${t.engine.database.kind}]`);
+    const figure = `${RUNS} requests generated with seed ${SEED} (${sent} sent incl. shrinking), statuses ${byStatus} [${t.engine.database.kind}]`;
+    console.log(`fuzz: ${figure}`);
     if (details.failed) {
       const shrunk = details.counterexample?.[0] as FuzzRequest | undefined;
       throw new Error(
@@ -383,6 +384,7 @@ describe('fuzzing the JSON routes', () => {
         ].join('\n'),
       );
     }
+    recordFigure('fuzz', `${figure}; no 5xx, every 4xx in the error shape`);
   }, 30 * 60_000);
 
   // Found by this suite: class-transformer recursed once per level and overflowed the stack (a 500).
@@ -429,5 +431,6 @@ describe('fuzzing the JSON routes', () => {
     const verify = await t.http().get('/api/audit/verify').set(await t.as('admin'));
     expect(verify.body).toMatchObject({ ok: true });
     console.log(`fuzz aftermath: /health ${health.status}, audit verify ok over ${verify.body.entries} entries`);
+    recordFigure('fuzz aftermath', `/health ${health.status}, audit verify ok over ${verify.body.entries} entries [${t.engine.database.kind}]`);
   });
 });

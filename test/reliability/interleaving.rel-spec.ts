@@ -1,7 +1,7 @@
 import { DomainError } from '@shenpi/domain';
 import type { TransitionCommand } from '@shenpi/engine';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { useRelApp, type RelApp } from './rel-support.js';
+import { recordFigure, useRelApp, type RelApp } from './rel-support.js';
 import { size } from './size.js';
 
 /**
@@ -180,9 +180,9 @@ describe('forced interleaving over HTTP: stale expectedVersion', () => {
 
   afterAll(() => {
     const counts = results.reduce<Record<string, number>>((acc, code) => ({ ...acc, [code]: (acc[code] ?? 0) + 1 }), {});
-    console.log(
-      `forced interleaving (HTTP expectedVersion): ${results.length} cases, second writer refused every time (${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}) [${t.engine.database.kind}]`,
-    );
+    const figure = `${results.length} cases, second writer refused every time (${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}) [${t.engine.database.kind}]`;
+    console.log(`forced interleaving (HTTP expectedVersion): ${figure}`);
+    recordFigure('forced interleaving (HTTP expectedVersion)', figure);
   });
 });
 
@@ -240,9 +240,9 @@ describe('forced interleaving in the engine: two transactions on one task', () =
       expect({ round, won: outcome.won, entries: outcome.entries, version: outcome.version }).toEqual({ round, won: 1, entries: 1, version: doc.version + 1 });
       for (const c of outcome.codes) codes[c] = (codes[c] ?? 0) + 1;
     }
-    console.log(
-      `engine races: ${ROUNDS} × 2 simultaneous transitions on one task, ${ROUNDS} winners, losers ${Object.entries(codes).map(([k, n]) => `${k} ${n}`).join(', ')} [${t.engine.database.kind}]`,
-    );
+    const figure = `${ROUNDS} × 2 simultaneous transitions on one task, ${ROUNDS} winners, losers ${Object.entries(codes).map(([k, n]) => `${k} ${n}`).join(', ')} [${t.engine.database.kind}]`;
+    console.log(`engine races: ${figure}`);
+    recordFigure('engine races', figure);
   }, 15 * 60_000);
 
   // On SQLite one writer connection runs transactions one after another: A cannot be between its
@@ -313,8 +313,10 @@ describe('forced interleaving in the engine: two transactions on one task', () =
     } finally {
       proto.updateIfVersion = original;
     }
-    console.log(`forced interleaving (engine, PostgreSQL): ${Object.entries(modes).map(([k, n]) => `${n} × ${k}`).join(', ')}; the other transaction 409 and wrote nothing every time`);
+    const figure = `${Object.entries(modes).map(([k, n]) => `${n} × ${k}`).join(', ')}; the other transaction 409 and wrote nothing every time`;
+    console.log(`forced interleaving (engine, PostgreSQL): ${figure}`);
     const verify = await t.http().get('/api/audit/verify').set(await t.as('supervisor'));
     expect(verify.body).toMatchObject({ ok: true });
+    recordFigure('forced interleaving (engine, PostgreSQL)', `${figure}; audit verify ok [${t.engine.database.kind}]`);
   }, 15 * 60_000);
 });

@@ -4,7 +4,7 @@ import { majorDecisionChain } from '../../workflows/major-decision/major-decisio
 import { normativeDocumentChain } from '../../workflows/normative-document/normative-document.chain.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 import { chainPaths, choose, type ChainPath } from './chain-paths.js';
-import { USER_OF_ROLE, useRelApp } from './rel-support.js';
+import { recordFigure, USER_OF_ROLE, useRelApp } from './rel-support.js';
 import { size } from './size.js';
 
 /**
@@ -124,7 +124,9 @@ describe('every path of every shipped chain, over HTTP', () => {
     const per = Object.entries(counts).map(([k, c]) => `${k} ${c.simple} simple + ${c.closing} closing of ${c.of}`);
     const replayed = Object.values(counts).reduce((n, c) => n + c.simple + c.closing, 0);
     const steps = Object.values(counts).reduce((n, c) => n + c.steps, 0);
-    console.log(`every path: ${replayed} paths replayed (${per.join('; ')}), ${steps} steps, ${requests} requests, audit verify ok=${verify.body.ok} [${t.engine.database.kind}]`);
+    const figure = `${replayed} paths replayed (${per.join('; ')}), ${steps} steps, ${requests} requests, audit verify ok=${verify.body.ok} [${t.engine.database.kind}]`;
+    console.log(`every path: ${figure}`);
     expect(verify.body.ok).toBe(true);
+    recordFigure('every path', figure);
   });
 });

@@ -104,3 +104,6 @@ export function useRelApp(extraUsers: { username: string; departmentId: string; 
 export async function tableRows(t: TestApp, sql: string, params: unknown[] = []): Promise<unknown[]> {
   return t.engine.database.reader.all(sql, params);
 }
+
+// The summary table's figures (figures.ts holds them, so summary.ts need not load the app).
+export { recordFigure, summaryFile, type FigureLine } from './figures.js';

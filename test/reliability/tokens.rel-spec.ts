@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { signJwt } from '../../apps/api/auth/jwt.js';
 import { PASSWORD } from '../support/test-app.js';
-import { useRelApp } from './rel-support.js';
+import { recordFigure, useRelApp } from './rel-support.js';
 
 /**
  * Token abuse: expired, tampered, wrong-algorithm, other-secret and orphaned tokens are 401 and
@@ -102,7 +102,9 @@ describe('token abuse', () => {
     expect(await t.auditSince(head)).toEqual([]);
     // And the genuine token still works.
     expect((await t.http().get('/api/me').set({ Authorization: `Bearer ${good}` })).body).toMatchObject({ id: drafterId });
-    console.log(`tokens: ${cases.length} kinds of bad token × ${routes.length} routes = ${refused} × 401 UNAUTHENTICATED, 0 audit entries added [${t.engine.database.kind}]`);
+    const figure = `${cases.length} kinds of bad token × ${routes.length} routes = ${refused} × 401 UNAUTHENTICATED, 0 audit entries added [${t.engine.database.kind}]`;
+    console.log(`tokens: ${figure}`);
+    recordFigure('bad tokens', figure);
   });
 });
 
@@ -149,11 +151,12 @@ describe('login brute force', () => {
     expect((await login('counsel', PASSWORD)).status).toBe(200);
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(
-      `login brute force: ${ATTEMPTS} wrong passwords for counsel → ${first} × 401 (security/login/failure), then ${ATTEMPTS - first} × 429 RATE_LIMITED (security/login/denied, Retry-After ${retryAfter} s); ` +
+    const figure =
+      `${ATTEMPTS} wrong passwords for counsel → ${first} × 401 (security/login/failure), then ${ATTEMPTS - first} × 429 RATE_LIMITED (security/login/denied, Retry-After ${retryAfter} s); ` +
         `median ${median(millis.slice(0, 5)).toFixed(0)} ms for attempts 1–5, ${median(millis.slice(-5)).toFixed(0)} ms for ${ATTEMPTS - 4}–${ATTEMPTS}; ` +
-        `right password refused while limited, accepted after the window [${t.engine.database.kind}]`,
-    );
+        `right password refused while limited, accepted after the window [${t.engine.database.kind}]`;
+    console.log(`login brute force: ${figure}`);
+    recordFigure('login brute force', figure);
   });
 
   it('guessing across many usernames from one address is limited too (password spraying)', async () => {
@@ -164,6 +167,8 @@ describe('login brute force', () => {
     expect(statuses.slice(first).every((x) => x === 429)).toBe(true);
     // The address is limited now, whatever name it tries.
     expect((await login('leader', PASSWORD)).status).toBe(429);
-    console.log(`password spraying: ${first} distinct unknown usernames answered 401 from one address, then 429 for every name [${t.engine.database.kind}]`);
+    const figure = `${first} distinct unknown usernames answered 401 from one address, then 429 for every name [${t.engine.database.kind}]`;
+    console.log(`password spraying: ${figure}`);
+    recordFigure('password spraying', figure);
   });
 });

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 import { bearer, useApp } from '../support/test-app.js';
+import { recordFigure } from './figures.js';
 
 /**
  * Ambiguous commit (reliability check 3): a client whose answer was lost retries with the same
@@ -56,6 +57,11 @@ describe('Idempotency-Key', () => {
     const bare = await t.http().post(`/api/tasks/${taskId}/decision`).set(counsel).send({ decision: 'approve', comment: '合法' });
     expect(bare.status).toBe(409);
     expect(bare.body.code).toBe('TASK_NOT_OPEN');
+    recordFigure(
+      'ambiguous commit',
+      `first answer lost (socket closed unread), retry with the same Idempotency-Key: ${retry.status} Idempotent-Replayed=${retry.headers['idempotent-replayed']}, ` +
+        `state ${retry.body.state}, audit entries for the decision ${(await auditCount(documentId)) - before} (a retry without the key: ${bare.status} ${bare.body.code}) [${t.engine.database.kind}]`,
+    );
   });
 
   it('replays the stored answer byte for byte, even after the document moved on', async () => {
@@ -137,6 +143,7 @@ describe('Idempotency-Key', () => {
     expect(new Set(responses.map((r) => r.body.version)).size).toBe(1);
     expect(responses.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
     expect(await auditCount(documentId)).toBe(before + 1);
+    recordFigure('ambiguous commit (simultaneous twins)', `10 simultaneous twins with one key: 10 × 200, one applied, 9 replayed, 1 audit entry [${t.engine.database.kind}]`);
   });
 
   it('rebuilds the answer when the process stopped between the commit and storing it', async () => {
