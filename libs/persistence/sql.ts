@@ -51,7 +51,7 @@ const MAX_PREPARED = 500;
 
 /**
  * SQLite on better-sqlite3 directly, each statement prepared once. TypeORM's query runner costs
- * several awaits, a logger and event broadcasts per statement, a fifth of a transition's time;
+ * several awaits, a logger and event broadcasts per statement (about 15% of a decision's CPU);
  * TypeORM still opens the connection and runs the migrations. Errors carry the driver's error as
  * `driverError`, as TypeORM's do, so callers test them one way.
  */
