@@ -33,10 +33,6 @@ export class Queries {
     return isUuid(id) && this.repos.documents.isVisible(p, id);
   }
 
-  async canSeeTask(p: Principal, taskId: string): Promise<boolean> {
-    return (await this.visibleTask(p, taskId)) !== undefined;
-  }
-
   /** The task when the caller may see it (its document is visible to them), else undefined. */
   async visibleTask(p: Principal, taskId: string): Promise<TaskRow | undefined> {
     if (!isUuid(taskId)) return undefined;

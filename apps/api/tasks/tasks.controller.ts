@@ -24,10 +24,8 @@ export class TasksController {
     const results = [];
     for (const item of body.items) {
       try {
-        if (!(await this.engine.queries.canSeeTask(principal, item.taskId))) {
-          throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: item.decision, taskId: item.taskId });
-        }
-        const task = await this.engine.queries.task(principal, item.taskId);
+        const task = await this.engine.queries.visibleTask(principal, item.taskId);
+        if (!task) throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: item.decision, taskId: item.taskId });
         const { document } = await this.engine.transition.execute({
           documentId: task.documentId,
           taskId: item.taskId,
