@@ -9,6 +9,7 @@ import { AuditSupervision1764400000000 } from './migrations/1764400000000-audit-
 import { IdempotencyKeys1764500000000 } from './migrations/1764500000000-idempotency-keys.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { QueryRunnerSql, SqliteSql, type DatabaseKind, type Sql } from './sql.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export interface DatabaseConfig {
   /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
@@ -23,8 +24,9 @@ const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100
 
 /**
  * The connections and the transaction primitive. On SQLite: one writer connection (WAL,
- * synchronous=FULL, BEGIN IMMEDIATE) and a separate read-only connection, so reads never see a
- * transaction that has not committed. On PostgreSQL: one pool for both.
+ * synchronous=FULL, BEGIN IMMEDIATE), a separate read-only connection, so reads never see a
+ * transaction that has not committed, and a checkpointer thread with a connection of its own.
+ * On PostgreSQL: one pool for both.
  */
 export class Database {
   private constructor(
@@ -34,6 +36,7 @@ export class Database {
     readonly reader: Sql,
     /** SQLite's one writer connection; null on PostgreSQL, where each transaction takes a pooled one. */
     private readonly writerSql: Sql | null,
+    private readonly checkpointer: WalCheckpointer | null = null,
   ) {}
 
   static async open(config: DatabaseConfig): Promise<Database> {
@@ -77,6 +80,8 @@ export class Database {
         // Group commit runs each job in a savepoint, whose undo pages go to a temporary journal: in
         // memory, not a temp file (a write syscall per page touched).
         db.pragma('temp_store = MEMORY');
+        // The checkpointer thread copies the log back; this is its backstop (wal-checkpointer.ts).
+        if (path !== ':memory:') db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
       },
       migrations,
       migrationsTransactionMode: 'all',
@@ -92,7 +97,8 @@ export class Database {
     });
     await reader.initialize();
     const connection = (source: DataSource) => (source.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
-    return new Database('sqlite', writer, reader, new SqliteSql(connection(reader)), new SqliteSql(connection(writer)));
+    const checkpointer = path === ':memory:' ? null : WalCheckpointer.start(path);
+    return new Database('sqlite', writer, reader, new SqliteSql(connection(reader)), new SqliteSql(connection(writer)), checkpointer);
   }
 
   /**
@@ -122,6 +128,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.readerSource !== this.writer) await this.readerSource.destroy();
     await this.writer.destroy();
   }
