@@ -48,7 +48,7 @@ export class Queries {
   async documentAsWritten(p: Principal, doc: DocumentRow, withContent = true): Promise<DocumentView> {
     const department = (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = await this.repos.tasks.openForDocument(doc.id);
-    const due = (await this.repos.deadlines.forDocument(doc.id)).find((d) => d.kind === 'due' && d.status === 'pending' && d.stepKey === doc.state);
+    const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => d.stepKey === doc.state);
     return this.view(p, doc, department, openTasks, due?.provisional ?? false, withContent);
   }
 

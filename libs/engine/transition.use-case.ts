@@ -107,7 +107,6 @@ export class TransitionUseCase {
       const problems = checkFields(chain.definition.fields, cmd.edit.fields, false);
       if (problems.length) throw validationFailed(problems);
     }
-    const openTasks = await repos.tasks.openForDocument(doc.id);
     const plan = cmd.taskId
       ? await this.planTaskAction(repos, cmd, doc, chain)
       : this.planDocumentAction(cmd, doc, department, chain);
@@ -116,7 +115,7 @@ export class TransitionUseCase {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
     }
     const position = { stateKey: doc.state, context: doc.context as never };
-    if (!OWN_EVENTS.has(cmd.action) && !plan.transition) throw this.notAllowed(cmd, chain, doc, department, openTasks);
+    if (!OWN_EVENTS.has(cmd.action) && !plan.transition) throw await this.notAllowed(repos, cmd, chain, doc, department);
     this.checkPayload(cmd, plan.transition, doc);
     const next = chain.next(position, {
       type: cmd.action,
@@ -125,7 +124,7 @@ export class TransitionUseCase {
       fields: { ...fieldsOf(doc), ...cmd.edit?.fields },
       ...(cmd.addSigner ? { added: { userId: cmd.addSigner.userId }, position: cmd.addSigner.position } : {}),
     });
-    if (!next) throw this.notAllowed(cmd, chain, doc, department, openTasks);
+    if (!next) throw await this.notAllowed(repos, cmd, chain, doc, department);
 
     const from = doc.state;
     const at = this.clock.now().toISOString();
@@ -325,7 +324,9 @@ export class TransitionUseCase {
     return { type: 'user', id: p.id, role, departmentId, onBehalfOf: null };
   }
 
-  private notAllowed(cmd: TransitionCommand, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow, openTasks: TaskRow[]) {
+  /** The refusal names what the caller may do instead: the open tasks are read only for it. */
+  private async notAllowed(repos: Repositories, cmd: TransitionCommand, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow) {
+    const openTasks = await repos.tasks.openForDocument(doc.id);
     return new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `"${cmd.action}" is not allowed in state ${doc.state}`, {
       allowed: allowedActions(chain, doc, department, openTasks, cmd.principal),
     });
