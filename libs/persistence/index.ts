@@ -1,5 +1,6 @@
 export * from './sql.js';
 export * from './database.js';
+export * from './wal-checkpointer.js';
 export * from './repositories.js';
 export * from './attachment-store.js';
 export type { DepartmentRow, UserRow } from './repositories/directory.repository.js';

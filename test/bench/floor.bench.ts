@@ -4,6 +4,7 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { compileChain, lintChainDefinition } from '@shenpi/chains';
 import { newId } from '@shenpi/domain';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from '@shenpi/persistence';
 import { normativeDocumentChain } from '../../workflows/normative-document/normative-document.chain.js';
 import { BENCH_PASSWORD, cloneDocuments, FIELDS, fmt, freshDatabase, log, openEngine, principalOf, split, template, type Backend, type Cloned, type Snapshot } from './fixtures.js';
 import { runsOf, type Runs } from './stats.js';
@@ -107,6 +108,9 @@ async function sqliteFloor(opts: FloorOptions, shapes: Shapes, path: string, lis
   const db = new Sqlite(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // Checkpoints as the engine's writer has them: in a thread of their own, not in the commits.
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+  const checkpointer = WalCheckpointer.start(path);
   try {
     const sample = writesFor(shapes, lists.one[0][0], new Date().toISOString());
     const st = {
@@ -146,6 +150,7 @@ async function sqliteFloor(opts: FloorOptions, shapes: Shapes, path: string, lis
     }
     return { one, batched };
   } finally {
+    await checkpointer.stop();
     db.close();
   }
 }

@@ -38,6 +38,8 @@ export interface InboxResult {
   rate: Runs;
   p50: Runs;
   p99: Runs;
+  /** One connection, one request at a time: how fast one user's inbox opens when nobody queues before them. */
+  single: { requests: number; p50: Runs; p99: Runs };
   failures: { non2xx: number; errors: number; first?: string };
   /** In-process, on the read connection: the whole Queries.inbox and its first statement alone (ms). */
   inProcess: {
@@ -203,6 +205,8 @@ export async function inboxBench(opts: InboxOptions): Promise<InboxResult> {
     log(`inbox: GET /api/tasks as counsel over HTTP (API in a child process), ${opts.connections} connections…`);
     const server = await startApiServer(db);
     const results: LoadResult[] = [];
+    const singles: LoadResult[] = [];
+    const singleRequests = Math.max(50, Math.floor(opts.requests / 4));
     let rssAtStart: number;
     let requests = opts.requests;
     let after: Awaited<ReturnType<typeof server.stats>>;
@@ -220,12 +224,19 @@ export async function inboxBench(opts: InboxOptions): Promise<InboxResult> {
         results.push(run);
         log(`  run ${r + 1}: ${fmt(run.rate)} requests/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`);
       }
+      log(`inbox: one connection, ${opts.runs} runs × ${fmt(singleRequests)} requests…`);
+      for (let r = 0; r < opts.runs; r++) {
+        const run = await loadSame(server.url, token, '/api/tasks', 1, singleRequests);
+        singles.push(run);
+        log(`  run ${r + 1}: p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms`);
+      }
       after = await server.stats();
     } finally {
       await server.stop();
     }
     const loader = opts.measureLoader ? await loaderOverhead() : null;
-    const failures = { non2xx: results.reduce((a, r) => a + r.non2xx, 0), errors: results.reduce((a, r) => a + r.errors, 0), first: results.find((r) => r.firstFailure)?.firstFailure };
+    const all = [...results, ...singles];
+    const failures = { non2xx: all.reduce((a, r) => a + r.non2xx, 0), errors: all.reduce((a, r) => a + r.errors, 0), first: all.find((r) => r.firstFailure)?.firstFailure };
     if (failures.non2xx || failures.errors) log(`inbox: HTTP failures: ${failures.non2xx} non-2xx, ${failures.errors} errors; ${failures.first ?? ''}`);
     return {
       backend,
@@ -236,6 +247,11 @@ export async function inboxBench(opts: InboxOptions): Promise<InboxResult> {
       rate: runsOf('inbox requests/s', 'requests/s', results.map((r) => r.rate)),
       p50: runsOf('inbox p50', 'ms', results.map((r) => r.p50)),
       p99: runsOf('inbox p99', 'ms', results.map((r) => r.p99)),
+      single: {
+        requests: singleRequests,
+        p50: runsOf('inbox p50, one connection', 'ms', singles.map((r) => r.p50)),
+        p99: runsOf('inbox p99, one connection', 'ms', singles.map((r) => r.p99)),
+      },
       failures,
       inProcess,
       memory: { rssAtStart, rssAfter: after.rss, heapUsedAfter: after.heapUsed, loaderBytes: loader && Math.max(0, loader.withLoader - loader.without), databaseBytes },

@@ -68,7 +68,7 @@ export function transitionsTable(r: TransitionReport): string {
   if (r.floor) {
     notes.push(
       `Floor = the rows one \`lawful\` decision writes (document UPDATE; task UPDATE + INSERT; deadline cancel UPDATE + ${r.floor.writes.newDeadlines} INSERTs; audit INSERT + audit_head UPDATE), ` +
-        'with the driver alone: better-sqlite3 (WAL, synchronous=FULL) one after another; on PostgreSQL pg with a pool of 20 and the audit head read FOR UPDATE.',
+        'with the driver alone: better-sqlite3 (WAL, synchronous=FULL, checkpoints in a thread as the engine has them) one after another; on PostgreSQL pg with a pool of 20 and the audit head read FOR UPDATE.',
     );
   }
   if (lite) {
@@ -105,6 +105,8 @@ export function inboxTable(r: InboxResult): string {
     [`GET /api/tasks over HTTP, 10 connections, ${fmtInt(r.requestsPerRun)} requests per run (requests/s)`, spread(r.rate)],
     ['  latency p50 (ms)', spread(r.p50)],
     ['  latency p99 (ms)', spread(r.p99)],
+    [`GET /api/tasks over HTTP, one connection, ${fmtInt(r.single.requests)} requests per run: latency p50 (ms)`, spread(r.single.p50)],
+    ['  latency p99 (ms)', spread(r.single.p99)],
     ['in-process Queries.inbox, limit 50 (ms, median of 5–20 calls per run)', spread(r.inProcess.whole)],
     ['  its list statement alone (tasks JOIN documents, ms)', spread(r.inProcess.listQuery)],
     ['  SQL statements per call', statementsCell(r)],

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Database } from '@shenpi/persistence';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, CHECKPOINT_EVERY_MS } from '../../libs/persistence/wal-checkpointer.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, CHECKPOINT_EVERY_MS, Database } from '@shenpi/persistence';
 import { testDatabase } from '../support/test-app.js';
 
 /**
