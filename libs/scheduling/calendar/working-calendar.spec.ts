@@ -57,6 +57,15 @@ describe('working calendar', () => {
     expect(planner.workingDaysBefore(new Date('2026-02-28T15:59:59.999Z'), 0)).toEqual({ date: '2026-02-28', provisional: false });
   });
 
+  it('answers a repeated count as the first time, whatever a caller did with the first answer', () => {
+    const first = calendar.addWorkingDays('2026-09-30', 1);
+    first.date = 'changed';
+    expect(calendar.addWorkingDays('2026-09-30', 1)).toEqual({ date: '2026-10-08', provisional: false });
+    expect(calendar.addWorkingDays('2026-09-30', -1)).toEqual({ date: '2026-09-29', provisional: false });
+    // 8, 9, 10 (an adjusted Saturday), 12, 13 October.
+    expect(calendar.addWorkingDays('2026-09-30', 5)).toEqual({ date: '2026-10-13', provisional: false });
+  });
+
   it('works in Asia/Shanghai days', () => {
     expect(shanghaiDate(new Date('2026-02-28T16:30:00Z'))).toBe('2026-03-01');
     expect(endOfShanghaiDay('2026-02-28').toISOString()).toBe('2026-02-28T15:59:59.999Z');

@@ -19,6 +19,7 @@ export interface CalendarDate {
 const DAY_MS = 86_400_000;
 /** Far enough for any statutory clock; stops a loop on nonsense input. */
 const MAX_STEPS = 3660;
+const MAX_REMEMBERED = 10_000;
 
 export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
@@ -31,6 +32,8 @@ export const addDays = (date: string, days: number) => new Date(Date.parse(`${da
 export class WorkingCalendar {
   private readonly official = new Map<number, CalendarYear>();
   private readonly fallback = new Map<number, Record<string, string>>();
+  /** addWorkingDays answers: the calendar never changes once built, and every step entry asks (walking day by day). */
+  private readonly counted = new Map<string, CalendarDate>();
 
   constructor(years: CalendarYear[]) {
     for (const y of years) this.official.set(y.year, y);
@@ -74,6 +77,16 @@ export class WorkingCalendar {
 
   /** The nth working day after `from` (n > 0) or before it (n < 0); n = 0 is `from` itself. */
   addWorkingDays(from: string, n: number): CalendarDate {
+    const key = `${from}/${n}`;
+    let known = this.counted.get(key);
+    if (!known) {
+      if (this.counted.size >= MAX_REMEMBERED) this.counted.clear();
+      this.counted.set(key, (known = this.countWorkingDays(from, n)));
+    }
+    return { ...known };
+  }
+
+  private countWorkingDays(from: string, n: number): CalendarDate {
     let date = from;
     let provisional = this.day(from).provisional;
     let left = Math.abs(n);
