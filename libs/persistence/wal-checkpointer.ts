@@ -40,7 +40,13 @@ parentPort.on('message', () => {
 `;
 
 export class WalCheckpointer {
-  private constructor(private readonly worker: Worker) {}
+  private readonly exited: Promise<void>;
+  private running = true;
+
+  private constructor(private readonly worker: Worker) {
+    this.exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    void this.exited.then(() => (this.running = false));
+  }
 
   static start(path: string): WalCheckpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -53,12 +59,11 @@ export class WalCheckpointer {
 
   /** Closes the thread's connection before the writer's, so the writer's close can remove the log. */
   async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => {
-      this.worker.once('message', () => resolve());
-      this.worker.once('exit', () => resolve());
-    });
+    // A thread that already died (its error was reported) has nothing to close.
+    if (!this.running) return;
+    const closed = new Promise<void>((resolve) => this.worker.once('message', () => resolve()));
     this.worker.postMessage('close');
-    await closed;
+    await Promise.race([closed, this.exited]);
     await this.worker.terminate();
   }
 }

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, CHECKPOINT_EVERY_MS, Database } from '@shenpi/persistence';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, CHECKPOINT_EVERY_MS, Database, WalCheckpointer } from '@shenpi/persistence';
 import { testDatabase } from '../support/test-app.js';
 
 /**
@@ -58,5 +60,12 @@ sqliteOnly('WAL checkpointer thread', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('stops at once when its thread has already died (the database closes, nothing hangs)', async () => {
+    const checkpointer = WalCheckpointer.start(join(tmpdir(), 'no-such-folder-for-shenpi', 'x.sqlite'));
+    // The thread fails to open the file and exits; give it the time to.
+    await sleep(500);
+    await expect(checkpointer.stop()).resolves.toBeUndefined();
   });
 });
