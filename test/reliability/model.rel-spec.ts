@@ -227,6 +227,13 @@ const whoTag = (who: Who, user: User) => (who === '@holder' ? `${user} (holder)`
 
 const pickDoc = (model: Model, n: number) => model.docs[n % model.docs.length];
 const taskTarget = (doc: MDoc) => doc.task?.id ?? doc.lastTaskId;
+const hasTaskTarget = (m: Readonly<Model>) => m.docs.some((doc) => taskTarget(doc));
+/** Decisions and delegations act on `task#d`: the d-th document that has had a task, and that task. */
+function pickTaskTarget(m: Model, d: number): { doc: MDoc; taskId: string } {
+  const docs = m.docs.filter((doc) => taskTarget(doc));
+  const doc = docs[d % docs.length];
+  return { doc, taskId: taskTarget(doc)! };
+}
 const isAssigned = (task: MTask, u: User) => (task.user ? task.user === u : holds(u, task.role, DEPT));
 
 // ---- commands ----------------------------------------------------------------------------------
@@ -332,11 +339,9 @@ class Decide implements Cmd {
     readonly comment: boolean,
     readonly v: Version,
   ) {}
-  check = (m: Readonly<Model>) => m.docs.some((doc) => taskTarget(doc));
+  check = hasTaskTarget;
   async run(m: Model, r: Real) {
-    const docs = m.docs.filter((doc) => taskTarget(doc));
-    const doc = docs[this.d % docs.length];
-    const taskId = taskTarget(doc)!;
+    const { doc, taskId } = pickTaskTarget(m, this.d);
     const task = doc.task;
     this.user = resolve(this.who, task);
     const event: ChainEvent = { type: this.decision, signer: 's0', fields: doc.fields, ...(this.returnTo ? { returnTo: this.returnTo } : {}) };
@@ -375,11 +380,9 @@ class Delegate implements Cmd {
     readonly to: User,
     readonly v: Version,
   ) {}
-  check = (m: Readonly<Model>) => m.docs.some((doc) => taskTarget(doc));
+  check = hasTaskTarget;
   async run(m: Model, r: Real) {
-    const docs = m.docs.filter((doc) => taskTarget(doc));
-    const doc = docs[this.d % docs.length];
-    const taskId = taskTarget(doc)!;
+    const { doc, taskId } = pickTaskTarget(m, this.d);
     const task = doc.task;
     this.user = resolve(this.who, task);
     const next = task ? chain.next(doc.pos, { type: 'delegate', signer: 's0', fields: doc.fields }) : null;
