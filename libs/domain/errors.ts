@@ -13,6 +13,12 @@ export const ErrorCode = {
   CONTENT_CHECK_FAILED: 'CONTENT_CHECK_FAILED',
   RATE_LIMITED: 'RATE_LIMITED',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** 不相容职务分离: the caller would hold the task, but a rule forbids this person deciding (details.rule). */
+  SEPARATION_OF_DUTIES: 'SEPARATION_OF_DUTIES',
+  /** Withdraw after a decision in the current review round. */
+  ALREADY_DECIDED: 'ALREADY_DECIDED',
+  /** A chain migration would move a document past a review step (details name the mapping entry). */
+  MIGRATION_SKIPS_REVIEW: 'MIGRATION_SKIPS_REVIEW',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -43,10 +49,11 @@ export const notFound = (what: string) => new DomainError(ErrorCode.NOT_FOUND, `
  */
 export class AccessDenied extends DomainError {
   constructor(
-    code: typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_FOUND,
+    code: typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_FOUND | typeof ErrorCode.SEPARATION_OF_DUTIES,
     message: string,
-    readonly attempt: { action: string; documentId?: string; departmentId?: string | null; taskId?: string },
+    readonly attempt: { action: string; documentId?: string; departmentId?: string | null; taskId?: string; rule?: string },
+    details?: unknown,
   ) {
-    super(code, message);
+    super(code, message, details);
   }
 }

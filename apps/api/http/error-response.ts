@@ -11,15 +11,18 @@ export const STATUS_OF: Record<string, number> = {
   [ErrorCode.VALIDATION_FAILED]: 400,
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.SEPARATION_OF_DUTIES]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.TRANSITION_NOT_ALLOWED]: 409,
   [ErrorCode.VERSION_CONFLICT]: 409,
   [ErrorCode.TASK_NOT_OPEN]: 409,
   [ErrorCode.DUPLICATE_DOCUMENT]: 409,
   [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.ALREADY_DECIDED]: 409,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.CONTENT_CHECK_FAILED]: 422,
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,
+  [ErrorCode.MIGRATION_SKIPS_REVIEW]: 422,
   [ErrorCode.RATE_LIMITED]: 429,
 };
 
