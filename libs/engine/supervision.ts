@@ -61,11 +61,24 @@ export interface StepDuration {
   medianHours: number | null;
 }
 
+/** A document a global administrator moved forward past steps of a new chain version (a forced migration). */
+export interface ForcedMigration {
+  documentId: string;
+  departmentId: string;
+  at: string;
+  actorId: string;
+  from: string;
+  to: string;
+  reason: string;
+  migrationId: string;
+}
+
 /**
  * GET /api/supervision/overview?chain=&year= — 督察 (inspection) of a chain's statutory dates:
  *
  * `{ chain, chainVersion, year, generatedAt, milestones: [OverviewMilestone], departments: [DepartmentStanding],
- *    onTimeRate: [OnTimeRate], stepDurations: [StepDuration] }`
+ *    onTimeRate: [OnTimeRate], stepDurations: [StepDuration], forcedMigrations: [ForcedMigration] }`
+ *    (`forcedMigrations` in the JSON only: see SupervisionReport)
  *
  * - Departments: those in the caller's scope (a global admin: all; a supervisor: the departments
  *   supervised and every department reporting to them) that are not rule-of-law offices themselves
@@ -79,6 +92,8 @@ export interface StepDuration {
  * - `onTimeRate`: per department, over its rows. `stepDurations`: per step, from the state changes in
  *   the audit log of the overview's documents; the chain's non-final steps in order, then any step only
  *   older versions have.
+ * - `forcedMigrations`: the overview's documents that a forced chain migration moved forward, from
+ *   their `migrate-forced` audit entries, oldest first.
  * - Times are UTC ISO strings; days are counted in Asia/Shanghai.
  */
 export interface SupervisionOverview {
@@ -90,6 +105,11 @@ export interface SupervisionOverview {
   departments: DepartmentStanding[];
   onTimeRate: OnTimeRate[];
   stepDurations: StepDuration[];
+}
+
+/** The overview as JSON: the statutory standing (also the CSV's rows) and the forced migrations. */
+export interface SupervisionReport extends SupervisionOverview {
+  forcedMigrations: ForcedMigration[];
 }
 
 const DAY_MS = 86_400_000;
@@ -129,7 +149,7 @@ export class SupervisionQueries {
     this.repos = new Repositories(database.reader);
   }
 
-  async overview(p: Principal, chainKey: string, year: number): Promise<SupervisionOverview> {
+  async overview(p: Principal, chainKey: string, year: number): Promise<SupervisionReport> {
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw validationFailed([{ field: 'year', reason: 'year must be an integer from 2000 to 2100' }]);
     const latest = await this.repos.chains.latest(chainKey);
     if (!latest) throw validationFailed([{ field: 'chain', reason: `no chain "${chainKey}"` }]);
@@ -205,7 +225,25 @@ export class SupervisionQueries {
       departments,
       onTimeRate: [...rates.values()],
       stepDurations,
+      forcedMigrations: await this.forcedMigrations(new Set(documentIds), scope),
     };
+  }
+
+  /** The forced moves of these documents. Few by nature: read through the action index, in pages. */
+  private async forcedMigrations(documentIds: Set<string>, scope: string[] | 'all'): Promise<ForcedMigration[]> {
+    const filter = { action: 'migrate-forced', category: 'transition', ...(scope === 'all' ? {} : { departmentIds: scope }) };
+    const out: ForcedMigration[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.repos.audit.scan(filter, after, 500);
+      for (const e of page) {
+        const details = JSON.parse(e.details) as { migrationId?: string; reason?: string };
+        // A chain may name one of its own actions so; a migration's entry names its migration.
+        if (!e.documentId || !documentIds.has(e.documentId) || !details.migrationId) continue;
+        out.push({ documentId: e.documentId, departmentId: e.departmentId!, at: e.at, actorId: e.actorId, from: e.fromState!, to: e.toState!, reason: details.reason ?? '', migrationId: details.migrationId });
+      }
+      if (page.length < 500) return out;
+      after = page.at(-1)!.seq;
+    }
   }
 
   /** The departments the caller oversees ('all' for a global admin); anyone else gets 403. */

@@ -235,6 +235,9 @@ describe('the supervision overview of a year’s annual reports', () => {
       { step: 'awaiting-disclosure', name: { zh: '向社会公开', en: 'Public disclosure' }, count: 2, medianHours: 204 },
     ]);
 
+    // No chain migration was forced.
+    expect(res.body.forcedMigrations).toEqual([]);
+
     // A global administrator sees the same departments.
     const admin = await overview('admin');
     expect(admin.status).toBe(200);

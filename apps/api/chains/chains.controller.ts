@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { IsBoolean, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -11,6 +11,9 @@ export class MigrationDto {
   @IsOptional() @IsObject() mapping?: Record<string, string>;
   /** List what would happen, change nothing. */
   @IsOptional() @IsBoolean() dryRun?: boolean;
+  /** Let documents move forward past steps of the new version (422 MIGRATION_SKIPS_REVIEW otherwise); needs `reason`. */
+  @IsOptional() @IsBoolean() force?: boolean;
+  @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
 
 const versionOf = (v: string) => (/^\d{1,10}$/.test(v) ? Number(v) : -1);
@@ -37,7 +40,8 @@ export class ChainsController {
 
   /**
    * Moves running documents to `toVersion`: with `dryRun`, 200 and the plan per document; else
-   * 202 and the migration's progress row, followed at GET /api/chains/migrations/:id.
+   * 202 and the migration's progress row, followed at GET /api/chains/migrations/:id. A mapping
+   * that moves a document past a step is 422 unless `force` (global administrators, with `reason`).
    */
   @Post(':key/migrations')
   @HttpCode(200)
@@ -45,9 +49,10 @@ export class ChainsController {
     const mapping = body.mapping ?? {};
     const bad = Object.entries(mapping).filter(([, v]) => typeof v !== 'string');
     if (bad.length) throw validationFailed(bad.map(([k]) => ({ field: `mapping.${k}`, reason: 'must be a step key' })));
-    if (body.dryRun) return this.engine.migrations.dryRun(principal, key, body.toVersion, mapping);
+    const override = { force: body.force, reason: body.reason };
+    if (body.dryRun) return this.engine.migrations.dryRun(principal, key, body.toVersion, mapping, override);
     res.status(202);
-    return this.engine.migrations.start(principal, key, body.toVersion, mapping);
+    return this.engine.migrations.start(principal, key, body.toVersion, mapping, override);
   }
 
   @Get('migrations/:id')

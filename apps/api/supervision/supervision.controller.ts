@@ -15,7 +15,7 @@ export class OverviewQuery {
 
 /**
  * Supervision (督察): supervisors (over a department, or a rule-of-law office and the departments
- * reporting to it) and global administrators; anyone else gets 403. Shape: SupervisionOverview in
+ * reporting to it) and global administrators; anyone else gets 403. Shape: SupervisionReport in
  * libs/engine/supervision.ts.
  */
 @Controller('api/supervision')

@@ -8,6 +8,10 @@ export interface ChainMigrationRow {
   chainKey: string;
   toVersion: number;
   mapping: Record<string, string>;
+  /** Documents may move forward past steps of the new version (a global administrator's override). */
+  force: boolean;
+  /** Why, as the administrator gave it; required with `force`. */
+  reason: string | null;
   status: MigrationStatus;
   total: number;
   done: number;
@@ -19,12 +23,14 @@ export interface ChainMigrationRow {
 }
 
 type Raw = Record<string, string | number | null>;
-const COLUMNS = 'id, chain_key, to_version, mapping, status, total, done, failed, failures, created_by, created_at, finished_at';
+const COLUMNS = 'id, chain_key, to_version, mapping, forced, reason, status, total, done, failed, failures, created_by, created_at, finished_at';
 const toRow = (r: Raw): ChainMigrationRow => ({
   id: r.id as string,
   chainKey: r.chain_key as string,
   toVersion: Number(r.to_version),
   mapping: JSON.parse(r.mapping as string),
+  force: Number(r.forced) === 1,
+  reason: r.reason as string | null,
   status: r.status as MigrationStatus,
   total: Number(r.total),
   done: Number(r.done),
@@ -39,11 +45,13 @@ export class ChainMigrationsRepository {
   constructor(private readonly sql: Sql) {}
 
   async insert(m: ChainMigrationRow): Promise<void> {
-    await this.sql.run(`INSERT INTO chain_migrations (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    await this.sql.run(`INSERT INTO chain_migrations (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       m.id,
       m.chainKey,
       m.toVersion,
       JSON.stringify(m.mapping),
+      m.force ? 1 : 0,
+      m.reason,
       m.status,
       m.total,
       m.done,
