@@ -156,6 +156,13 @@ export class StepDefinition {
   @IsOptional() @ValidateNested() @Type(() => Condition) when?: Condition;
   /** Entering the step gives the document its number from the department's yearly sequence (〔year〕N号). */
   @IsOptional() @IsBoolean() assignsNumber?: boolean;
+  /** 加签: how many signers may be added to this step in one round (default 10). */
+  @IsOptional() @IsInt() @Min(0) @Max(50) maxAddedSigners?: number;
+  /**
+   * Relaxes one rule of 不相容职务分离 for this step: whoever decided another review step of the
+   * document in the same round may decide this one. The lint reports it; decisions that use it are audited.
+   */
+  @IsOptional() @IsBoolean() allowSameDeciderAcrossSteps?: boolean;
   @IsArray() @ValidateNested({ each: true }) @Type(() => TransitionDefinition) transitions: TransitionDefinition[];
   @IsOptional() @ValidateNested() @Type(() => DeadlineSpec) deadline?: DeadlineSpec;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ReminderSpec) reminders?: ReminderSpec[];

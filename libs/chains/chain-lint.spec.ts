@@ -1,6 +1,6 @@
 import type { Role } from '@shenpi/domain';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
-import { lintChainDefinition, type LintDirectory } from './chain-lint.js';
+import { lintChainDefinition, type DepartmentStaff, type LintDirectory } from './chain-lint.js';
 
 /*
  * The annual-report chain's steps, by index:
@@ -256,7 +256,7 @@ describe('chain lint: review findings', () => {
     delete d.steps[1].assignee;
     d.milestones[1].key = d.milestones[0].key;
     const errors = lintChainDefinition(d).errors;
-    expect(errors).toContainEqual({ path: 'steps[1].assignees[1].userId', reason: 'this user already signs the step' });
+    expect(errors).toContainEqual({ path: 'steps[1].assignees[1].userId', reason: 'this user already signs the step: one person holds one seat' });
     expect(errors).toContainEqual({ path: 'milestones[1].key', reason: expect.stringMatching(/duplicate milestone/) });
   });
   it('walks a step conditioned on a string field existing, and four boolean fields at once', () => {
@@ -270,5 +270,74 @@ describe('chain lint: review findings', () => {
     const lint = lintChainDefinition(e);
     expect(lint.errors).toEqual([]);
     expect(lint.warnings).toEqual([]);
+  });
+});
+
+/** 不相容职务分离: what the lint can tell from the definition and the directory before any document runs. */
+describe('chain lint: separation of duties', () => {
+  const COUNSEL = ['c1', 'c2'];
+  /** A directory where everyone exists and every role is held, with this staff per department. */
+  const staffed = (document: DepartmentStaff[], office: DepartmentStaff[] = []): LintDirectory => ({
+    roleHeld: () => true,
+    userExists: () => true,
+    staff: (where) => (where === 'office' ? office : document),
+  });
+  const dept = (departmentId: string, holders: DepartmentStaff['holders']): DepartmentStaff => ({ departmentId, holders });
+  /** legal-review (steps[1]) signed by `assignees`; the staffing warnings on it. */
+  const staffing = (directory: LintDirectory, assignees: unknown[], extra: Record<string, unknown> = {}) => {
+    const d = base();
+    signers(d, assignees, extra);
+    const result = lintChainDefinition(d, directory);
+    expect(result.errors).toEqual([]);
+    return result.warnings.filter((w) => w.path === 'steps[1]').map((w) => w.reason);
+  };
+  const counsel = { role: 'legal-counsel', department: 'document' };
+
+  it('warns on a step that lets whoever decided another review step decide it too', () => {
+    const d = base();
+    d.steps[2].allowSameDeciderAcrossSteps = true;
+    const result = lintChainDefinition(d);
+    expect(result.valid).toBe(true);
+    expect(result.warnings).toEqual([
+      { path: 'steps[2].allowSameDeciderAcrossSteps', reason: expect.stringMatching(/"party-group-review" relaxes separation of duties.*another review step/) },
+    ]);
+  });
+
+  it('refuses a step that needs more distinct people than it has seats: a threshold above them, one user in two seats', () => {
+    const above = base();
+    signers(above, two, { threshold: 3 });
+    expect(lintChainDefinition(above)).toMatchObject({ valid: false, errors: [{ path: 'steps[1].threshold', reason: expect.stringMatching(/different person/) }] });
+    const twice = base();
+    signers(twice, [{ userId: ALICE }, two[0], { userId: ALICE }]);
+    expect(lintChainDefinition(twice)).toMatchObject({ valid: false, errors: [{ path: 'steps[1].assignees[2].userId', reason: expect.stringMatching(/one person holds one seat/) }] });
+  });
+
+  it('warns, per department, when fewer people may decide a step than it needs', () => {
+    const directory = staffed([dept('small', { 'legal-counsel': ['c1'] }), dept('large', { 'legal-counsel': COUNSEL })]);
+    expect(staffing(directory, [counsel, counsel])).toEqual(['department small has 1 person who can decide "legal-review" under separation of duties, it needs 2']);
+    expect(staffing(directory, [counsel, counsel, counsel], { threshold: 2 })).toEqual([expect.stringMatching(/department small has 1 person .* it needs 2$/)]);
+    expect(staffing(directory, [counsel, counsel], { signing: 'sequence' })).toEqual([expect.stringMatching(/department small .* it needs 2$/)]);
+    expect(staffing(directory, [counsel, counsel], { threshold: 1 })).toEqual([]);
+    expect(staffing(directory, [counsel, counsel], { signing: 'any' })).toEqual([]);
+  });
+
+  it('counts a person once across the seat roles and named users, and one fewer where a holder also drafts', () => {
+    const leader = { role: 'leader', department: 'document' };
+    expect(staffing(staffed([dept('one', { 'legal-counsel': ['c1'], leader: ['c1'] })]), [counsel, leader])).toEqual([expect.stringMatching(/department one has 1 person .* it needs 2$/)]);
+    expect(staffing(staffed([dept('two', { 'legal-counsel': ['c1'], leader: ['l1'] })]), [counsel, leader])).toEqual([]);
+    expect(staffing(staffed([dept('named', { 'legal-counsel': [ALICE] })]), [counsel, { userId: ALICE }])).toEqual([expect.stringMatching(/department named has 1 person/)]);
+    expect(staffing(staffed([dept('named', { 'legal-counsel': ['c1'] })]), [counsel, { userId: ALICE }])).toEqual([]);
+    // c2 may be the author: the step cannot count on both counsels.
+    expect(staffing(staffed([dept('drafts', { 'legal-counsel': COUNSEL, drafter: ['c2', 'd1'] })]), [counsel, counsel])).toEqual([expect.stringMatching(/department drafts has 1 person .* it needs 2$/)]);
+    expect(staffing(staffed([dept('apart', { 'legal-counsel': COUNSEL, drafter: ['d1'] })]), [counsel, counsel])).toEqual([]);
+  });
+
+  it('checks office seats against the offices, and not a drafting seat at all', () => {
+    const result = lintChainDefinition(base(), staffed([dept('city', { 'legal-counsel': ['c1'], 'party-secretary': ['p1'] })], [dept('office', {})]));
+    expect(result.warnings).toEqual([{ path: 'steps[3]', reason: 'department office has 0 people who can decide "office-review" under separation of duties, it needs 1' }]);
+    const drafting = base();
+    drafting.steps[1].assignee = { role: 'drafter', department: 'document' };
+    const alone = lintChainDefinition(drafting, staffed([dept('city', { drafter: ['d1'], 'party-secretary': ['p1'] })], [dept('office', { 'rule-of-law-office': ['o1'] })]));
+    expect(alone).toMatchObject({ valid: true, warnings: [] });
   });
 });

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { Role } from '@shenpi/domain';
-import { ChainDefinition, type Condition, type FieldSpec, type StepDefinition } from './chain-definition.schema.js';
+import { ChainDefinition, type Condition, type FieldSpec, type SignerRef, type StepDefinition } from './chain-definition.schema.js';
 import { compileChain, forwardOf } from './chain-compiler.js';
 import { walkChain } from './chain-walk.js';
 import { declaredSigners } from './signing.js';
@@ -27,7 +27,22 @@ export interface LintDirectory {
   /** Does anyone hold `role` in a department (`document`) or in a rule-of-law office (`office`)? */
   roleHeld(role: Role, where: 'document' | 'office'): boolean;
   userExists(id: string): boolean;
+  /**
+   * Every department where seats of `where` resolve (`document`: each department that is not a
+   * rule-of-law office; `office`: each office), with who holds which role there. Without it the
+   * lint does not check that separation of duties leaves enough people for each step.
+   */
+  staff?(where: 'document' | 'office'): readonly DepartmentStaff[];
 }
+
+/** Who holds which role in one department; supervisors are left out, as they never decide. */
+export interface DepartmentStaff {
+  departmentId: string;
+  holders: Partial<Record<Role, readonly string[]>>;
+}
+
+/** The drafting department's own work step (e.g. public participation): not a review seat. */
+const DRAFTING_ROLE: Role = 'drafter';
 
 function flatten(errors: ValidationError[], parent = ''): LintIssue[] {
   return errors.flatMap((e) => {
@@ -85,6 +100,7 @@ export function lintChainDefinition(raw: unknown, directory?: LintDirectory): Li
     });
     definition.steps.forEach((s, i) => {
       if (declaredSigners(s).length && !s.deadline) warnings.push({ path: `steps[${i}].deadline`, reason: `step "${s.key}" has no deadline` });
+      warnings.push(...relaxedSeparation(s, i), ...checkStaffing(s, i, directory));
     });
   }
   return errors.length ? { valid: false, errors, warnings } : { valid: true, errors, warnings, definition };
@@ -98,16 +114,68 @@ function checkSigners(s: StepDefinition, at: string, directory: LintDirectory | 
     const path = `${at}.assignees[${k}]`;
     if (!!a.role === !!a.userId) errors.push({ path: `${path}.role`, reason: 'give a role or a userId' });
     else if (a.userId && a.department) errors.push({ path: `${path}.department`, reason: 'a named user is not resolved by department' });
-    else if (a.userId && s.assignees!.findIndex((x) => x.userId === a.userId) < k) errors.push({ path: `${path}.userId`, reason: 'this user already signs the step' });
+    else if (a.userId && s.assignees!.findIndex((x) => x.userId === a.userId) < k) errors.push({ path: `${path}.userId`, reason: 'this user already signs the step: one person holds one seat' });
     else if (a.userId && directory && !directory.userExists(a.userId)) errors.push({ path: `${path}.userId`, reason: `no user ${a.userId}` });
     else if (a.role) errors.push(...checkRole(a.role, a.department ?? 'document', `${path}.role`, directory));
   });
   const count = s.assignees?.length ?? (s.assignee ? 1 : 0);
   if ((s.signing || s.threshold) && !s.assignees) errors.push({ path: `${at}.assignees`, reason: 'signing and threshold apply to assignees' });
   if (s.threshold !== undefined && (s.signing ?? 'all') !== 'all') errors.push({ path: `${at}.threshold`, reason: 'a threshold applies to signing "all" (会签)' });
-  if (s.threshold !== undefined && s.threshold > count) errors.push({ path: `${at}.threshold`, reason: `more approvals than the ${count} signers` });
+  // signing.ts would clamp it; refused here, since each approval must come from a different person.
+  if (s.threshold !== undefined && s.threshold > count) errors.push({ path: `${at}.threshold`, reason: `more approvals than the ${count} signers: each approval needs a different person` });
   if (s.final && count) errors.push({ path: `${at}.assignees`, reason: 'a final step has no signers' });
   return errors;
+}
+
+function relaxedSeparation(s: StepDefinition, i: number): LintIssue[] {
+  if (!s.allowSameDeciderAcrossSteps) return [];
+  return [{ path: `steps[${i}].allowSameDeciderAcrossSteps`, reason: `step "${s.key}" relaxes separation of duties (不相容职务分离): whoever decided another review step of the document may decide this one` }];
+}
+
+/** Distinct people the step's decision takes: 或签 one, 依次 every seat, 会签 the threshold or every seat. */
+function peopleNeeded(s: StepDefinition, seats: number): number {
+  if (s.signing === 'any') return 1;
+  if (s.signing === 'sequence') return seats;
+  return s.threshold ?? seats;
+}
+
+/**
+ * Warns where separation of duties leaves a department fewer people than a step needs: its
+ * documents would stall there. Seats of the office and of the department are counted apart; seats
+ * outside the group counted (and drafting seats) are assumed to supply a person each.
+ */
+function checkStaffing(s: StepDefinition, i: number, directory: LintDirectory | undefined): LintIssue[] {
+  if (!directory?.staff) return [];
+  const seats = declaredSigners(s);
+  const review = seats.filter((a) => a.role !== DRAFTING_ROLE);
+  if (!review.length) return [];
+  const placeOf = (a: SignerRef) => a.department ?? 'document';
+  const places = [...new Set(review.filter((a) => a.role).map(placeOf))];
+  const warnings: LintIssue[] = [];
+  // A step of named users only is checked against the departments whose documents it reviews.
+  for (const place of places.length ? places : ['document' as const]) {
+    // Named users are nobody's department: they count as themselves wherever the step runs.
+    const group = review.filter((a) => a.userId || placeOf(a) === place);
+    const needed = peopleNeeded(s, seats.length) - (seats.length - group.length);
+    if (needed <= 0) continue;
+    for (const dept of directory.staff(place)) {
+      const people = eligibleDeciders(group, dept);
+      if (people < needed) {
+        warnings.push({ path: `steps[${i}]`, reason: `department ${dept.departmentId} has ${people} ${people === 1 ? 'person' : 'people'} who can decide "${s.key}" under separation of duties, it needs ${needed}` });
+      }
+    }
+  }
+  return warnings;
+}
+
+/**
+ * The distinct people who may fill `seats` in a department. One fewer when one of them also drafts
+ * there: the author never decides, and may well be among them.
+ */
+function eligibleDeciders(seats: SignerRef[], dept: DepartmentStaff): number {
+  const people = new Set(seats.flatMap((a) => (a.userId ? [a.userId] : (dept.holders[a.role!] ?? []))));
+  const drafters = dept.holders[DRAFTING_ROLE] ?? [];
+  return people.size - (drafters.some((u) => people.has(u)) ? 1 : 0);
 }
 
 function checkRole(role: Role, where: 'document' | 'office', path: string, directory: LintDirectory | undefined): LintIssue[] {
@@ -142,7 +210,7 @@ function checkTransitions(s: StepDefinition, i: number, index: Map<string, numbe
 }
 
 /** Events the engine itself gives every step (see the compiler): a chain cannot redefine them. */
-const RESERVED_ACTIONS = new Set(['edit', 'delegate', 'reassign', 'add-signer', 'attach', 'create', 'migrate']);
+const RESERVED_ACTIONS = new Set(['edit', 'delegate', 'reassign', 'add-signer', 'attach', 'create', 'migrate', 'migrate-forced', 'urge', 'copy-to']);
 
 function checkCondition(c: Condition, path: string, fields: Map<string, FieldSpec>): LintIssue[] {
   const forms = [c.field !== undefined, c.all !== undefined, c.any !== undefined].filter(Boolean).length;

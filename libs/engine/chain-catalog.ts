@@ -1,7 +1,7 @@
-import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain, type LintDirectory, type LintResult } from '@shenpi/chains';
+import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain, type DepartmentStaff, type LintDirectory, type LintResult } from '@shenpi/chains';
 import { canonicalJson, sha256, type AuditLog } from '@shenpi/audit';
-import { DomainError, ErrorCode, validationFailed, type Actor, type Clock } from '@shenpi/domain';
-import type { Repositories } from '@shenpi/persistence';
+import { DomainError, ErrorCode, validationFailed, type Actor, type Clock, type Role, type RoleGrant } from '@shenpi/domain';
+import type { DepartmentRow, Repositories } from '@shenpi/persistence';
 
 /** Chain versions as stored, compiled once per process. Versions are immutable, so the cache never goes stale. */
 export class ChainCatalog {
@@ -48,9 +48,11 @@ export class ChainCatalog {
     const ids = (Array.isArray(steps) ? steps : []).flatMap((s) => (Array.isArray(s?.assignees) ? s.assignees : []).map((a) => a?.userId));
     const uuids = ids.filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
     const users = await repos.directory.existingUserIds([...new Set(uuids)]);
+    const staff = staffing(await repos.directory.departments(), await repos.directory.allGrants());
     return {
       roleHeld: (role, where) => held.some((h) => h.role === role && h.inOffice === (where === 'office')),
       userExists: (id) => users.has(id),
+      staff: (where) => staff.filter((d) => d.inOffice === (where === 'office')),
     };
   }
 
@@ -92,6 +94,21 @@ export class ChainCatalog {
     });
     return { key: definition.key, version, created: true };
   }
+}
+
+/**
+ * Who holds which role in each department, for the lint's separation-of-duties count. A rule-of-law
+ * office is a department others report to. Supervisors never decide, wherever they supervise.
+ */
+function staffing(departments: DepartmentRow[], grants: (RoleGrant & { userId: string })[]): (DepartmentStaff & { inOffice: boolean })[] {
+  const offices = new Set(departments.map((d) => d.officeId).filter((id) => id !== null));
+  const supervisors = new Set(grants.filter((g) => g.role === 'supervisor').map((g) => g.userId));
+  const staff = new Map(departments.map((d) => [d.id, { departmentId: d.id, inOffice: offices.has(d.id), holders: {} as Partial<Record<Role, string[]>> }]));
+  for (const g of grants) {
+    const dept = g.departmentId === null ? undefined : staff.get(g.departmentId);
+    if (dept && !supervisors.has(g.userId)) (dept.holders[g.role] ??= []).push(g.userId);
+  }
+  return [...staff.values()];
 }
 
 /** Which steps a new version adds, removes or changes, by key. */

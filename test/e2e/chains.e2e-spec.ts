@@ -81,4 +81,24 @@ describe('administrators configure chains', () => {
     expect(res.body.details.map((e: { field: string }) => e.field)).toContain(path);
     expect((await t.http().get('/api/chains/annual-report/versions/3').set(admin)).status).toBe(404);
   });
+
+  it('warns where separation of duties leaves a department too few people, and refuses a threshold above the seats', async () => {
+    const admin = bearer(await t.token('admin'));
+    /** legal-review as 会签 of two legal-counsel seats: city-sti has one counsel, and the supervisor never decides. */
+    const validate = (seat: string, extra: Record<string, unknown> = {}) => {
+      const d = JSON.parse(JSON.stringify(annualReportChain));
+      delete d.steps[1].assignee;
+      Object.assign(d.steps[1], { assignees: [role(seat), role(seat)], signing: 'all', ...extra });
+      return t.http().post('/api/chains/validate').set(admin).send(d);
+    };
+    const short = await validate('legal-counsel');
+    expect(short.status).toBe(200);
+    expect(short.body).toMatchObject({ valid: true, errors: [] });
+    expect(short.body.warnings).toContainEqual({ path: 'steps[1]', reason: 'department city-sti has 1 person who can decide "legal-review" under separation of duties, it needs 2' });
+    expect((await validate('supervisor')).body.warnings).toContainEqual({ path: 'steps[1]', reason: expect.stringMatching(/city-sti has 0 people/) });
+    const above = await validate('legal-counsel', { threshold: 3 });
+    expect(above.status).toBe(200);
+    expect(above.body.valid).toBe(false);
+    expect(above.body.errors.map((e: { path: string }) => e.path)).toEqual(['steps[1].threshold']);
+  });
 });

@@ -81,6 +81,14 @@ export class DirectoryRepository {
     return rows.map((r) => ({ role: r.role, inOffice: Number(r.in_office) === 1 }));
   }
 
+  /** Every role grant, global ones (no department) included: the lint's count of who may decide where. */
+  async allGrants(): Promise<(RoleGrant & { userId: string })[]> {
+    const rows = await this.sql.all<{ user_id: string; role: Role; department_id: string | null }>(
+      'SELECT user_id, role, department_id FROM role_grants ORDER BY department_id, role, user_id',
+    );
+    return rows.map((r) => ({ userId: r.user_id, role: r.role, departmentId: r.department_id }));
+  }
+
   async existingUserIds(ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
     const rows = await this.sql.all<{ id: string }>(`SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
