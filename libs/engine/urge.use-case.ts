@@ -1,11 +1,15 @@
 import type { AuditLog } from '@shenpi/audit';
 import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, type Clock, type Principal, type Role } from '@shenpi/domain';
+import type { Repositories } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import { taskRecipients } from './task-recipients.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** Who may urge (催办) the reviewers of a document: its drafters and the department's leader. */
 const URGERS: readonly Role[] = ['drafter', 'leader'];
+
+/** One urge per document, caller and hour: more would only bury the reviewers' inboxes. */
+const URGE_INTERVAL_MS = 3600_000;
 
 /** 催办: a reminder on demand to whoever holds the document's open tasks; audited, no change of state. */
 export class UrgeUseCase {
@@ -22,6 +26,9 @@ export class UrgeUseCase {
       if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'urge', documentId });
       const role = URGERS.find((r) => holdsRole(p, r, doc.departmentId));
       if (!role) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only drafters and the leader of the department urge its reviewers', { action: 'urge', documentId, departmentId: doc.departmentId });
+      // On PostgreSQL two urges at once would both find no recent one; the row lock makes the second wait and see the first.
+      await repos.documents.lock(doc.id);
+      await this.refuseTooSoon(repos, p, doc.id);
       const tasks = await repos.tasks.openForDocument(doc.id);
       if (!tasks.length) throw new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, 'nobody has an open task on this document', { allowed: [] });
       const step = (await this.chains.get(repos, doc.chainKey, doc.chainVersion)).step(doc.state).name;
@@ -46,5 +53,21 @@ export class UrgeUseCase {
       });
       return { recipients };
     });
+  }
+
+  /** The last urge is read from the audit log, which every urge writes: no table of its own to keep in step. */
+  private async refuseTooSoon(repos: Repositories, p: Principal, documentId: string): Promise<void> {
+    const last = await repos.audit.lastBy(documentId, p.id, 'urge');
+    if (!last) return;
+    const now = this.clock.now().getTime();
+    // Capped at the interval, so a clock stepped back never makes the wait longer than an hour.
+    const again = Math.min(Date.parse(last.at) + URGE_INTERVAL_MS, now + URGE_INTERVAL_MS);
+    if (now >= again) return;
+    const retryAfterSeconds = Math.ceil((again - now) / 1000);
+    throw new DomainError(
+      ErrorCode.RATE_LIMITED,
+      `you urged this document at ${last.at}; one urge per hour: you may urge it again at ${new Date(again).toISOString()} (in ${retryAfterSeconds} seconds)`,
+      { retryAfterSeconds },
+    );
   }
 }

@@ -64,6 +64,41 @@ describe('bulk decisions and urging', () => {
     expect(history.body.items.at(-1)).toMatchObject({ action: 'urge', from: 'legal-review', to: 'legal-review', comment: '月底前请完成' });
   });
 
+  it('lets each caller urge a document once an hour: 429 with Retry-After until then, and nothing written', async () => {
+    const [task] = await submitted([2024]);
+    const [drafter, leader, counsel, admin] = await Promise.all(['drafter', 'leader', 'counsel', 'admin'].map(async (u) => bearer(await t.token(u))));
+    const doc = (await t.http().get(`/api/tasks/${task}`).set(counsel)).body.documentId;
+    const urge = (who: Record<string, string>) => t.http().post(`/api/documents/${doc}/urge`).set(who).send({ comment: '请尽快' });
+    const entries = async () => (await t.http().get(`/api/audit?documentId=${doc}&action=urge&limit=200`).set(admin)).body.items.map((e: { actor: { id: string } }) => e.actor.id);
+    const notes = async () =>
+      (await t.http().get('/api/notifications?limit=200').set(counsel)).body.items.filter((n: { kind: string; documentId: string }) => n.kind === 'urge' && n.documentId === doc);
+    const idOf = async (who: Record<string, string>) => (await t.http().get('/api/me').set(who)).body.id as string;
+
+    // Two at once: one passes, the other finds it (on PostgreSQL the document row lock orders them).
+    expect((await Promise.all([urge(drafter), urge(drafter)])).map((r) => r.status).sort()).toEqual([200, 429]);
+    t.clock.advance(59 * 60_000);
+    const again = await urge(drafter);
+    expect(again.status).toBe(429);
+    expect(again.body).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 60 } });
+    expect(again.headers['retry-after']).toBe('60');
+    expect(again.body.message).toMatch(/again at \d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(await entries()).toHaveLength(1);
+    expect(await notes()).toHaveLength(1);
+
+    // The leader's urge is their own: the drafter's does not limit it.
+    expect((await urge(leader)).status).toBe(200);
+    expect(await notes()).toHaveLength(2);
+
+    // An hour after the drafter's urge, the drafter may urge again; the leader, who urged a minute ago, may not.
+    t.clock.advance(60_000);
+    expect((await urge(drafter)).status).toBe(200);
+    const leaderAgain = await urge(leader);
+    expect({ status: leaderAgain.status, retryAfter: leaderAgain.headers['retry-after'] }).toEqual({ status: 429, retryAfter: '3540' });
+    // Newest first: the drafter's second urge, the leader's, the drafter's first.
+    expect(await entries()).toEqual([await idOf(drafter), await idOf(leader), await idOf(drafter)]);
+    expect(await notes()).toHaveLength(3);
+  });
+
   it('pages the inbox newest first with a cursor, each task once', async () => {
     const counsel = bearer(await t.token('counsel'));
     await submitted([2030, 2031, 2032, 2033, 2034]);

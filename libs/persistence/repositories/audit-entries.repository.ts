@@ -152,6 +152,19 @@ export class AuditEntriesRepository {
     return rows.map(toRow);
   }
 
+  /**
+   * The newest entry of one action by one actor on one document, read backwards on the
+   * (document_id, seq) index. `|| ''` keeps SQLite, which has no statistics here, from choosing the
+   * (action, seq) or (actor_id, seq) index instead: those walk every urge, or every act of the user.
+   */
+  async lastBy(documentId: string, actorId: string, action: string): Promise<AuditRow | undefined> {
+    const r = await this.sql.one<RawAudit>(
+      `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND actor_id || '' = ? AND action || '' = ? ORDER BY seq DESC LIMIT 1`,
+      [documentId, actorId, action],
+    );
+    return r && toRow(r);
+  }
+
   async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
     const rows = await this.sql.all<RawAudit>(
       `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category = ? ORDER BY seq`,
