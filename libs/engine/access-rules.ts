@@ -1,6 +1,7 @@
 import { declaredSigners, type AssigneeRef, type CompiledChain, type DocumentFields } from '@shenpi/chains';
 import { holdsRole, type Principal, type Role } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
+import { asPerson, judgeAll, type ReviewRound } from './document/separation-of-duties.js';
 
 /** Who edits a document while its step is editable (API.md: "drafter only"). */
 export const EDITOR_ROLE: Role = 'drafter';
@@ -26,22 +27,32 @@ export function holdsRef(p: Principal, ref: AssigneeRef, doc: DocumentRow, depar
   return departmentId !== null && holdsRole(p, ref.role, departmentId);
 }
 
-/** The machine's possible events ∩ the caller's roles and open tasks (API.md `allowedActions`). */
+/**
+ * The machine's possible events ∩ the caller's roles and open tasks (API.md `allowedActions`),
+ * without what separation of duties would refuse: a task the caller may not decide, or withdraw
+ * once the review round has a decision.
+ */
 export function allowedActions(
   chain: CompiledChain,
   doc: DocumentRow,
   department: DepartmentRow,
   openTasks: TaskRow[],
   p: Principal,
+  round: ReviewRound,
 ): AllowedAction[] {
   const position = { stateKey: doc.state, context: doc.context as never };
   const step = chain.step(doc.state);
-  const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p));
+  const me = asPerson(p);
+  // Whom a task's decision speaks for besides the caller (a substitute's or delegate's principal): judged on the record, not on roles.
+  const mayDecide = (t: TaskRow) =>
+    !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])]).rule;
+  const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p) && mayDecide(t));
   const fields = (doc.attributes.fields ?? {}) as DocumentFields;
   const allowed: AllowedAction[] = [];
   for (const t of step.transitions) {
     const returnTo = t.returnTo?.length ? { returnTo: t.returnTo } : {};
     if (t.by) {
+      if (t.action === 'withdraw' && round.decided.length) continue;
       if (chain.can(position, { type: t.action, fields }) && holdsRef(p, t.by, doc, department)) allowed.push({ action: t.action, ...returnTo });
     } else {
       for (const task of mine) {

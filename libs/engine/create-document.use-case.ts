@@ -60,7 +60,8 @@ export class CreateDocumentUseCase {
         year: cmd.year,
         title: cmd.title,
         content: cmd.content ?? '',
-        attributes: cmd.fields && Object.keys(cmd.fields).length ? { fields: cmd.fields } : {},
+        // Its author never decides its review steps (nor does anyone who edits it later: see the transition).
+        attributes: { ...(cmd.fields && Object.keys(cmd.fields).length ? { fields: cmd.fields } : {}), contributors: [cmd.principal.id] },
         state: position.stateKey,
         context: position.context as unknown as Record<string, unknown>,
         version: 1,

@@ -1,6 +1,7 @@
 import type { AuditLog } from '@shenpi/audit';
 import { AccessDenied, ErrorCode, isGlobalAdmin, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import type { ProxyRow } from '@shenpi/persistence';
+import { asPerson } from './document/separation-of-duties.js';
 import type { TransitionUseCase } from './transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -32,7 +33,9 @@ export class ProxyUseCase {
             ? [{ field: 'substituteId', reason: 'name someone else' }]
             : !substitute.grants.some((g) => shared.has(g.departmentId))
               ? [{ field: 'substituteId', reason: 'must hold a role in one of your departments' }]
-              : []),
+              : asPerson(substitute).supervisor
+                ? [{ field: 'substituteId', reason: 'a supervisor does not decide' }]
+                : []),
         ...(cmd.endsAt <= cmd.startsAt ? [{ field: 'endsAt', reason: 'must be after startsAt' }] : []),
         ...(cmd.endsAt <= now ? [{ field: 'endsAt', reason: 'must be in the future' }] : []),
         ...(Date.parse(cmd.endsAt) - Date.parse(cmd.startsAt) > MAX_WINDOW_MS ? [{ field: 'endsAt', reason: 'a window lasts at most 366 days' }] : []),
@@ -75,7 +78,9 @@ export class ProxyUseCase {
     if (!isGlobalAdmin(admin)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators reassign tasks', { action: 'reassign' });
     const tasks = await this.writer.run(async (repos) => {
       if (!(await repos.directory.userById(userId))) throw notFound('user');
-      if (!(await repos.directory.userById(toUserId))) throw validationFailed([{ field: 'toUserId', reason: 'no such user' }]);
+      const target = await repos.directory.principal(toUserId);
+      if (!target) throw validationFailed([{ field: 'toUserId', reason: 'no such user' }]);
+      if (asPerson(target).supervisor) throw validationFailed([{ field: 'toUserId', reason: 'a supervisor does not decide' }]);
       return repos.tasks.openForUser(userId);
     });
     const results = [];

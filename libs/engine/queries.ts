@@ -3,6 +3,7 @@ import { toMermaid, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Clock, type Principal, type Role } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import { allowedActions } from './access-rules.js';
+import { reviewRoundOf } from './document/separation-of-duties.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { planAhead } from './planning.js';
@@ -48,31 +49,41 @@ export class Queries {
   async documentAsWritten(p: Principal, doc: DocumentRow, withContent = true): Promise<DocumentView> {
     const department = (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = await this.repos.tasks.openForDocument(doc.id);
+    const decided = await this.repos.tasks.decidedForDocument(doc.id);
     const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => d.stepKey === doc.state);
-    return this.view(p, doc, department, openTasks, due?.provisional ?? false, withContent);
+    return this.view(p, doc, department, openTasks, decided, due?.provisional ?? false, withContent);
   }
 
-  /** A page of the documents the caller may see: four queries whatever the page size (no query per row). */
+  /** A page of the documents the caller may see: five queries whatever the page size (no query per row). */
   async documents(p: Principal, filter: DocumentFilter, cursor: string | undefined, limit: number): Promise<Page<DocumentView>> {
     const rows = await this.repos.documents.listVisible(p, filter, decodeCursor(cursor, isUuid), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (d) => d.id);
     const ids = kept.map((d) => d.id);
     const openTasks = groupBy(await this.repos.tasks.openForDocuments(ids), (t) => t.documentId);
+    const decided = groupBy(await this.repos.tasks.decidedForDocuments(ids), (t) => t.documentId);
     const dues = await this.repos.deadlines.pendingDueFor(ids);
     const departments = new Map<string, DepartmentRow>();
     for (const departmentId of new Set(kept.map((d) => d.departmentId))) departments.set(departmentId, (await this.repos.directory.department(departmentId))!);
     const items: DocumentView[] = [];
     for (const doc of kept) {
       const due = dues.find((d) => d.documentId === doc.id && d.stepKey === doc.state);
-      items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], due?.provisional ?? false, false));
+      items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], decided.get(doc.id) ?? [], due?.provisional ?? false, false));
     }
     return { items, nextCursor };
   }
 
-  private async view(p: Principal, doc: DocumentRow, department: DepartmentRow, openTasks: TaskRow[], dueProvisional: boolean, withContent: boolean): Promise<DocumentView> {
+  private async view(
+    p: Principal,
+    doc: DocumentRow,
+    department: DepartmentRow,
+    openTasks: TaskRow[],
+    decided: TaskRow[],
+    dueProvisional: boolean,
+    withContent: boolean,
+  ): Promise<DocumentView> {
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
     const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, (doc.attributes.fields ?? {}) as DocumentFields) };
-    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p), withContent, timing);
+    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p, reviewRoundOf(doc, decided)), withContent, timing);
   }
 
   async attachments(documentId: string) {

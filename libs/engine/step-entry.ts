@@ -3,12 +3,15 @@ import { DomainError, ErrorCode, newId } from '@shenpi/domain';
 import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner, PlannedTimer } from './deadline-planner.port.js';
+import { Staffing } from './document/staffing.js';
 
 const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
 
 /**
  * Entering a step opens a task for each signer due to decide now and writes the step's deadline
  * rows, in the caller's transaction; the document's dueAt follows the step's due row, returned.
+ * `staffing` gives the seats to people who may decide them (separation of duties) and keeps what
+ * it rerouted for the caller's audit entry.
  */
 export async function enterStep(
   repos: Repositories,
@@ -17,6 +20,7 @@ export async function enterStep(
   department: DepartmentRow,
   at: string,
   planner: DeadlinePlanner,
+  staffing?: Staffing,
 ): Promise<string | null> {
   const step = chain.step(doc.state);
   const signers = currentSigners(signingOf(doc));
@@ -26,8 +30,9 @@ export async function enterStep(
   }
   const timers = planner.plan(step, new Date(at), doc.year);
   const dueAt = timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null;
+  const staff = staffing ?? (await Staffing.of(repos, doc, department));
   const tasks: TaskRow[] = [];
-  for (const signer of signers) tasks.push(await openTask(repos, doc, department, signer, dueAt, at));
+  for (const signer of signers) tasks.push(await openTask(repos, chain, doc, department, signer, dueAt, at, staff));
   // A step decided by one signer keeps its timers on that task (automatic actions decide it).
   const timerTask = tasks.length === 1 && (signingOf(doc)?.slots.length ?? 0) === 1 ? tasks[0] : null;
   await writeTimers(repos, doc.id, step.key, timerTask ?? { id: null, round: tasks[0].round }, timers, at);
@@ -39,58 +44,73 @@ export async function enterStep(
  * Within a step, after a decision that did not settle it or a 加签: open a task for every signer
  * now due who has none, and cancel the open tasks of signers no longer due. Compared by signer id.
  */
-export async function syncSigners(repos: Repositories, doc: DocumentRow, department: DepartmentRow, at: string): Promise<TaskRow[]> {
+export async function syncSigners(repos: Repositories, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow, at: string, staffing?: Staffing): Promise<TaskRow[]> {
   const due = currentSigners(signingOf(doc));
   const open = (await repos.tasks.openForDocument(doc.id)).filter((t) => t.stepKey === doc.state);
-  for (const task of open) if (!due.some((s) => s.id === task.signer)) await repos.tasks.cancel(task.id, at);
+  const staff = staffing ?? (await Staffing.of(repos, doc, department));
+  for (const task of open) {
+    if (!due.some((s) => s.id === task.signer)) await repos.tasks.cancel(task.id, at);
+    else staff.hold(task.assigneeUserId ? null : task.assigneeRole, task.departmentId);
+  }
   const opened: TaskRow[] = [];
   for (const signer of due) {
-    if (!open.some((t) => t.signer === signer.id)) opened.push(await openTask(repos, doc, department, signer, doc.dueAt, at));
+    if (!open.some((t) => t.signer === signer.id)) opened.push(await openTask(repos, chain, doc, department, signer, doc.dueAt, at, staff));
   }
   return opened;
 }
 
 /**
- * One signer's task. A named user's task goes to their substitute while they are away; a role's
- * task goes to a substitute only when every holder of the role there is away (代理: the task
- * records on whose behalf, and so does the decision's audit entry).
+ * One signer's task, given by `staffing` to people who may decide it: a named user or their
+ * substitute while they are away, a role, or where nobody of those may, the step's escalation
+ * target or the leader, who are told why.
  */
-async function openTask(repos: Repositories, doc: DocumentRow, department: DepartmentRow, signer: Signer, dueAt: string | null, at: string): Promise<TaskRow> {
+async function openTask(
+  repos: Repositories,
+  chain: CompiledChain,
+  doc: DocumentRow,
+  department: DepartmentRow,
+  signer: Signer,
+  dueAt: string | null,
+  at: string,
+  staffing: Staffing,
+): Promise<TaskRow> {
   const departmentId = signer.userId ? doc.departmentId : resolveDepartment({ role: signer.role!, department: signer.department ?? 'document' }, doc, department);
   if (!departmentId) {
     throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${doc.state} to`);
   }
-  let assigneeUserId = signer.userId ?? null;
-  let delegatedFrom: string | null = null;
-  const absent = signer.userId ? [signer.userId] : await repos.directory.holders(signer.role!, departmentId);
-  // One query at a time: the transaction's connection runs statements in order.
-  const proxies = [];
-  for (const userId of absent) proxies.push(await repos.proxies.activeFor(userId, at));
-  if (absent.length && proxies.every((p) => p !== undefined)) {
-    assigneeUserId = proxies[0]!.substituteId;
-    delegatedFrom = proxies[0]!.userId;
-  }
+  const round = (doc.context as { rounds?: Record<string, number> }).rounds?.[doc.state] ?? 1;
+  const assignment = await staffing.assign(signer, chain.step(doc.state), round, departmentId, at);
   const task: TaskRow = {
     id: newId(new Date(at).getTime()),
     documentId: doc.id,
     stepKey: doc.state,
-    round: (doc.context as { rounds?: Record<string, number> }).rounds?.[doc.state] ?? 1,
-    departmentId,
-    assigneeRole: signer.role ?? null,
-    assigneeUserId,
+    round,
+    departmentId: assignment.departmentId,
+    assigneeRole: assignment.assigneeRole,
+    assigneeUserId: assignment.assigneeUserId,
     status: 'open',
     decision: null,
     comment: null,
     decidedBy: null,
     onBehalfOf: null,
-    delegatedFrom,
+    delegatedFrom: assignment.delegatedFrom,
     dueAt,
     createdAt: at,
     closedAt: null,
     signer: signer.id,
   };
   await repos.tasks.insert(task);
+  if (assignment.reroute?.to) await notifyRerouted(repos, chain, doc, task, at);
   return task;
+}
+
+/** The holders of the role a seat was rerouted to learn why the task is theirs. */
+async function notifyRerouted(repos: Repositories, chain: CompiledChain, doc: DocumentRow, task: TaskRow, at: string): Promise<void> {
+  const step = chain.step(task.stepKey).name;
+  const message = `转办：《${doc.title}》${step.zh}的审核人员均须回避（不相容职务分离），请您办理 / Rerouted: everyone named for ${step.en} of "${doc.title}" must stand aside (separation of duties); please act on it`;
+  for (const userId of await repos.directory.holders(task.assigneeRole!, task.departmentId)) {
+    await repos.notifications.insert({ id: newId(), userId, kind: 'task-rerouted', documentId: doc.id, taskId: task.id, message, details: { stepKey: task.stepKey }, createdAt: at, readAt: null });
+  }
 }
 
 /** Writes a step's planned timers as deadline rows (pending; woken after commit). */

@@ -19,6 +19,11 @@ import type { AttachmentRow, DepartmentRow, DocumentRow, Repositories, TaskRow }
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
+import { checkAddSigner } from './document/add-signer.js';
+import { checkDelegate } from './document/delegate.js';
+import { asPerson, contributorsOf, judgeAll, readReviewRound, separationRefused, type ReviewRound } from './document/separation-of-duties.js';
+import { Staffing } from './document/staffing.js';
+import { checkWithdraw } from './document/withdraw.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { IdempotencyClaim, IdempotencyUseCase } from './idempotency.js';
 import type { WriterQueue } from './writer-queue.js';
@@ -57,6 +62,8 @@ interface Plan {
   actor: Actor;
   task?: TaskRow;
   transition?: TransitionDefinition;
+  /** The step's allowSameDeciderAcrossSteps let this decision pass (audited). */
+  relaxed?: boolean;
 }
 
 /**
@@ -107,9 +114,13 @@ export class TransitionUseCase {
       const problems = checkFields(chain.definition.fields, cmd.edit.fields, false);
       if (problems.length) throw validationFailed(problems);
     }
+    // Who decided what in this review round: read once, for the rules and for the step entered.
+    let round: ReviewRound | undefined;
+    const reviewRound = async () => (round ??= await readReviewRound(repos, doc));
     const plan = cmd.taskId
-      ? await this.planTaskAction(repos, cmd, doc, chain)
+      ? await this.planTaskAction(repos, cmd, doc, chain, reviewRound)
       : this.planDocumentAction(cmd, doc, department, chain);
+    if (cmd.action === 'withdraw' && plan.transition) checkWithdraw(await reviewRound());
 
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== doc.version) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
@@ -138,6 +149,9 @@ export class TransitionUseCase {
       version: doc.version + 1,
       updatedAt: at,
     };
+    if (cmd.edit || cmd.attachment) updated.attributes.contributors = [...new Set([...contributorsOf(doc), cmd.principal.id])];
+    // Back at the first step a new review round begins: only tasks of later rounds count in it.
+    if (next.stateKey === chain.definition.initial && from !== next.stateKey) updated.attributes.roundBase = { ...next.context.rounds };
     if (next.stateKey !== from && chain.step(next.stateKey).assignsNumber && !doc.attributes.number) {
       updated.attributes.number = await this.issueNumber(repos, department, at);
     }
@@ -159,19 +173,23 @@ export class TransitionUseCase {
       if (!(await repos.tasks.decide(task.id, { ...decision, at }))) {
         throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
       }
-      // The row as the UPDATE left it (no second read).
+      // The row as the UPDATE left it (no second read); the seats opened next see this decision.
       task = { ...task, ...decision, status: 'done', closedAt: at };
+      if (round) round.decided.push(task);
     }
     if (cmd.attachment) {
       await repos.attachments.insert({ ...cmd.attachment, documentId: doc.id, taskId: null, uploadedBy: cmd.principal.id, createdAt: at });
     }
     // A reviewer's files on the task are part of the decision: the entry names them by hash.
     const decisionFiles = task?.status === 'done' ? await repos.attachments.forTask(task.id) : [];
+    let staffing: Staffing | undefined;
     if (next.stateKey !== from) {
       await leaveStep(repos, doc.id, from, at);
-      updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner);
+      staffing = await Staffing.of(repos, updated, department, await reviewRound());
+      updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
-      await syncSigners(repos, updated, department, at);
+      staffing = await Staffing.of(repos, updated, department, await reviewRound());
+      await syncSigners(repos, chain, updated, department, at, staffing);
     }
 
     await this.audit.append(repos, {
@@ -186,6 +204,8 @@ export class TransitionUseCase {
         ...this.details(cmd, updated, task, next.stateKey === from, updated.attributes.number !== doc.attributes.number && updated.attributes.number),
         ...(cmd.attachment ? { attachment: fileRef(cmd.attachment) } : {}),
         ...(decisionFiles.length ? { attachments: decisionFiles.map(fileRef) } : {}),
+        ...(plan.relaxed ? { separationRelaxed: 'second-step-in-round' } : {}),
+        ...(staffing?.rerouted.length ? { rerouted: staffing.rerouted } : {}),
       },
     });
     if (cmd.idempotency) await this.idempotency.record(repos, cmd.principal, cmd.idempotency, { documentId: doc.id, taskId: task?.id });
@@ -193,7 +213,13 @@ export class TransitionUseCase {
   }
 
   /** Decisions and delegation: the task must be the caller's and still open. */
-  private async planTaskAction(repos: Repositories, cmd: TransitionCommand, doc: DocumentRow, chain: CompiledChain): Promise<Plan> {
+  private async planTaskAction(
+    repos: Repositories,
+    cmd: TransitionCommand,
+    doc: DocumentRow,
+    chain: CompiledChain,
+    reviewRound: () => Promise<ReviewRound>,
+  ): Promise<Plan> {
     const task = await repos.tasks.get(cmd.taskId!);
     if (!task || task.documentId !== doc.id) throw notFound('task');
     const reassigning = cmd.action === 'reassign';
@@ -213,54 +239,37 @@ export class TransitionUseCase {
     const actor: Actor = cmd.system
       ? { ...cmd.system, role: task.assigneeRole, departmentId: task.departmentId }
       : { type: 'user', id: cmd.principal.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom };
-    if (reassigning) {
-      await this.checkDelegate(repos, cmd, task, doc);
-      return { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task };
+    const step = chain.step(task.stepKey);
+    if (reassigning || cmd.action === 'delegate') {
+      // The one who hands a role task on must be able to decide it: the decision is made on their behalf.
+      if (!reassigning) await this.checkSeparation(repos, cmd, task, doc, chain, await reviewRound());
+      const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
+      checkDelegate(target, cmd.principal.id, task, doc, step, await reviewRound(), reassigning ? 'reassign' : 'delegate');
+      return reassigning ? { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task } : { actor, task };
     }
-    if (cmd.action === 'delegate') {
-      await this.checkDelegate(repos, cmd, task, doc);
-      return { actor, task };
-    }
+    const relaxed = cmd.system ? false : await this.checkSeparation(repos, cmd, task, doc, chain, await reviewRound());
     if (cmd.action === 'add-signer') {
-      await this.checkAddSigner(repos, cmd, task, doc);
+      const target = await repos.directory.principal(cmd.addSigner!.userId);
+      checkAddSigner(target, cmd.principal, task, doc, step, signingOf(doc), await reviewRound());
       return { actor, task };
     }
     const transition = chain.transitionFor(task.stepKey, cmd.action);
-    return { actor, task, transition: transition && !transition.by ? transition : undefined };
+    return { actor, task, transition: transition && !transition.by ? transition : undefined, relaxed };
   }
 
   /**
-   * A role's task goes only to another holder of the role in its department; a named user's task
-   * to someone holding a role there. Never to the document's author.
+   * 不相容职务分离 for a decision on `task`: the caller and whoever they stand for (a substitute's
+   * or a delegate's principal) are judged together. Returns whether the step's relaxation was used.
    */
-  private async checkDelegate(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow): Promise<void> {
-    const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
-    const eligible = (p: Principal) =>
-      task.assigneeRole ? holdsRole(p, task.assigneeRole, task.departmentId) : p.grants.some((g) => g.departmentId === task.departmentId);
-    const reason =
-      !target || !eligible(target)
-        ? `must be a user holding ${task.assigneeRole ?? 'a role'} in ${task.departmentId}`
-        : target.id === cmd.principal.id
-          ? 'the task is already yours'
-          : target.id === doc.createdBy
-            ? "a document's author does not review it"
-            : null;
-    if (reason) throw validationFailed([{ field: 'toUserId', reason }]);
-  }
-
-  /** 加签: someone who holds a role in the task's department (or its document's), not the author, not the caller. */
-  private async checkAddSigner(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow): Promise<void> {
-    const target = await repos.directory.principal(cmd.addSigner!.userId);
-    const reason = !target
-      ? 'no such user'
-      : !target.grants.some((g) => g.departmentId === task.departmentId || g.departmentId === doc.departmentId)
-        ? `must hold a role in ${task.departmentId}`
-        : target.id === cmd.principal.id
-          ? 'you already sign this step'
-          : target.id === doc.createdBy
-            ? "a document's author does not review it"
-            : null;
-    if (reason) throw validationFailed([{ field: 'userId', reason }]);
+  private async checkSeparation(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow, chain: CompiledChain, round: ReviewRound): Promise<boolean> {
+    const persons = [asPerson(cmd.principal)];
+    if (task.delegatedFrom && task.delegatedFrom !== cmd.principal.id) {
+      const principal = await repos.directory.principal(task.delegatedFrom);
+      persons.push(principal ? asPerson(principal) : { id: task.delegatedFrom, supervisor: false });
+    }
+    const verdict = judgeAll(round, { step: chain.step(task.stepKey), round: task.round, role: task.assigneeRole }, persons);
+    if (verdict.rule) throw separationRefused(verdict.rule, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, verdict.userId);
+    return verdict.relaxed;
   }
 
   /** The department's next number for the year the document is issued in: 〔year〕N号. */
@@ -328,7 +337,7 @@ export class TransitionUseCase {
   private async notAllowed(repos: Repositories, cmd: TransitionCommand, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow) {
     const openTasks = await repos.tasks.openForDocument(doc.id);
     return new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `"${cmd.action}" is not allowed in state ${doc.state}`, {
-      allowed: allowedActions(chain, doc, department, openTasks, cmd.principal),
+      allowed: allowedActions(chain, doc, department, openTasks, cmd.principal, await readReviewRound(repos, doc)),
     });
   }
 

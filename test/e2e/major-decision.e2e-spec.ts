@@ -16,6 +16,8 @@ describe('major-decision chain over HTTP', () => {
     for (const u of ['drafter', 'counsel', 'leader', 'secretary']) ids[u] = (await t.http().get('/api/me').set(await as(u))).body.id;
     // A second leader: the expert-review leader task is the role's, so either may hold it.
     ids['leader-2'] = (await t.engine.directory.addUser({ username: 'leader-2', password: PASSWORD, departmentId: 'city-sti', roles: ['leader'] })).id;
+    // Risk assessment and legality review follow expert review: other people decide them (separation of duties).
+    ids['counsel-2'] = (await t.engine.directory.addUser({ username: 'counsel-2', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
   });
 
   let seq = 0;
@@ -44,7 +46,7 @@ describe('major-decision chain over HTTP', () => {
     const id = await atExpertReview();
     await decide('counsel', id, 'approve');
     expect((await decide('leader', id, 'approve')).state).toBe('risk-assessment');
-    expect((await decide('leader', id, 'approve')).state).toBe('legality-review');
+    expect((await decide('leader-2', id, 'approve')).state).toBe('legality-review');
     return id;
   }
 
@@ -92,7 +94,7 @@ describe('major-decision chain over HTTP', () => {
     expect(risk.openTasks).toHaveLength(1);
     expect(risk.openTasks[0]).toMatchObject({ stepKey: 'risk-assessment', assigneeRole: 'leader' });
 
-    const legality = await decide('leader', id, 'approve');
+    const legality = await decide('leader-2', id, 'approve');
     expect(legality.state).toBe('legality-review');
     expect(legality.openTasks).toHaveLength(1);
     expect(legality.openTasks[0]).toMatchObject({ stepKey: 'legality-review', assigneeRole: 'legal-counsel' });
@@ -104,7 +106,7 @@ describe('major-decision chain over HTTP', () => {
     expect(legality).toMatchObject({ dueAt: '2026-02-14T15:59:59.999Z', dueProvisional: false });
     expect(legality.openTasks[0].dueAt).toBe(legality.dueAt);
 
-    const collective = await decide('counsel', id, 'lawful');
+    const collective = await decide('counsel-2', id, 'lawful');
     expect(collective.state).toBe('collective-decision');
     expect(collective.openTasks[0]).toMatchObject({ stepKey: 'collective-decision', assigneeRole: 'party-secretary' });
 
@@ -201,17 +203,17 @@ describe('major-decision chain over HTTP', () => {
 
   it('legality review unlawful blocks the collective decision: back to drafting, collective decision never entered', async () => {
     const id = await atLegalityReview();
-    const task = (await taskOf('counsel', id))!;
+    const task = (await taskOf('counsel-2', id))!;
     for (const decision of ['unlawful', 'revise']) {
-      const bare = await postDecision('counsel', task, { decision });
+      const bare = await postDecision('counsel-2', task, { decision });
       expect(bare.status).toBe(400);
       expect(bare.body.details.map((d: { field: string }) => d.field)).toContain('comment');
     }
     // approve is not a legality outcome.
-    expect((await postDecision('counsel', task, { decision: 'approve' })).status).toBe(409);
+    expect((await postDecision('counsel-2', task, { decision: 'approve' })).status).toBe(409);
     expect((await doc(id)).state).toBe('legality-review');
 
-    const back = await decide('counsel', id, 'unlawful', { comment: '决策事项超出本机关法定权限' });
+    const back = await decide('counsel-2', id, 'unlawful', { comment: '决策事项超出本机关法定权限' });
     expect(back).toMatchObject({ state: 'drafting', openTasks: [] });
     expect(await taskOf('secretary', id)).toBeUndefined();
     const h = await history(id);
@@ -227,16 +229,16 @@ describe('major-decision chain over HTTP', () => {
 
   it('revise also sends the draft back; only lawful reaches the collective decision, whose reject ends it', async () => {
     const id = await atLegalityReview();
-    expect((await decide('counsel', id, 'revise', { comment: '应当予以修改' })).state).toBe('drafting');
+    expect((await decide('counsel-2', id, 'revise', { comment: '应当予以修改' })).state).toBe('drafting');
     await submit(id);
     await decide('drafter', id, 'approve');
     await decide('leader', id, 'approve');
     await decide('counsel', id, 'approve');
-    await decide('leader', id, 'approve');
+    await decide('leader-2', id, 'approve');
     const legality2 = await doc(id);
     expect(legality2.state).toBe('legality-review');
     expect(legality2.openTasks[0]).toMatchObject({ stepKey: 'legality-review', round: 2 });
-    expect((await decide('counsel', id, 'lawful')).state).toBe('collective-decision');
+    expect((await decide('counsel-2', id, 'lawful')).state).toBe('collective-decision');
     const task = (await taskOf('secretary', id))!;
     expect((await postDecision('secretary', task, { decision: 'reject' })).status).toBe(400);
     const rejected = await decide('secretary', id, 'reject', { comment: '时机尚不成熟' });

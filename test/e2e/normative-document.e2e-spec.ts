@@ -29,6 +29,8 @@ describe('normative-document chain over HTTP', () => {
 
   beforeAll(async () => {
     ids['leader-2'] = (await t.engine.directory.addUser({ username: 'leader-2', password: PASSWORD, departmentId: 'city-sti', roles: ['leader'] })).id;
+    // Fair competition review and legality review are two review steps: two counsels (separation of duties).
+    ids['counsel-2'] = (await t.engine.directory.addUser({ username: 'counsel-2', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
   });
 
   let seq = 0;
@@ -95,11 +97,16 @@ describe('normative-document chain over HTTP', () => {
     expect(legality.openTasks).toHaveLength(1);
     expect(legality.openTasks[0]).toMatchObject({ stepKey: 'legality-review', round: 1, assigneeRole: 'legal-counsel' });
     // Only lawful leads on; approve is not one of the legality outcomes.
-    const legalityTask = (await taskOf('counsel', id))!;
-    expect((await postDecision('counsel', legalityTask, { decision: 'approve' })).status).toBe(409);
-    expect((await doc(id, 'counsel')).allowedActions.map((a: { action: string }) => a.action).sort()).toEqual(['add-signer', 'delegate', 'lawful', 'revise', 'unlawful']);
+    const legalityTask = (await taskOf('counsel-2', id))!;
+    expect((await postDecision('counsel-2', legalityTask, { decision: 'approve' })).status).toBe(409);
+    expect((await doc(id, 'counsel-2')).allowedActions.map((a: { action: string }) => a.action).sort()).toEqual(['add-signer', 'delegate', 'lawful', 'revise', 'unlawful']);
+    // Counsel decided fair competition review: legality review is someone else's (separation of duties).
+    expect((await doc(id, 'counsel')).allowedActions).toEqual([]);
+    const second = await postDecision('counsel', legalityTask, { decision: 'lawful' });
+    expect(second.status).toBe(403);
+    expect(second.body).toMatchObject({ code: 'SEPARATION_OF_DUTIES', details: { rule: 'second-step-in-round' } });
 
-    const deliberation = await decide('counsel', id, 'lawful');
+    const deliberation = await decide('counsel-2', id, 'lawful');
     expect(deliberation.state).toBe('collective-deliberation');
     expect(deliberation.openTasks).toHaveLength(1);
     expect(deliberation.openTasks[0]).toMatchObject({ stepKey: 'collective-deliberation', assigneeRole: 'party-secretary' });
@@ -214,7 +221,7 @@ describe('normative-document chain over HTTP', () => {
       const id = await create({ involvesMarketActivity: true });
       await submit(id);
       await decide('counsel', id, 'approve');
-      expect((await decide('counsel', id, 'revise', { comment: '请修改' })).state).toBe('drafting');
+      expect((await decide('counsel-2', id, 'revise', { comment: '请修改' })).state).toBe('drafting');
       const again = await submit(id);
       expect(again.state).toBe('fair-competition-review');
       expect(again.openTasks[0]).toMatchObject({ stepKey: 'fair-competition-review', round: 2 });

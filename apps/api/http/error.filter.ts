@@ -66,7 +66,7 @@ export class ErrorFilter implements ExceptionFilter {
         code: body.code,
         documentId: error.attempt.documentId,
         departmentId: error.attempt.departmentId,
-        details: { attempted: error.attempt.action, ...(error.attempt.taskId ? { taskId: error.attempt.taskId } : {}) },
+        details: { attempted: error.attempt.action, ...(error.attempt.taskId ? { taskId: error.attempt.taskId } : {}), ...(error.attempt.rule ? { rule: error.attempt.rule } : {}) },
       });
     } else if (error instanceof DomainError && error.code === ErrorCode.VALIDATION_FAILED) {
       const fields = ((error.details as FieldError[]) ?? []).filter((f) => /should not exist/.test(f.reason)).map((f) => f.field);

@@ -72,6 +72,21 @@ export class TasksRepository {
     return rows.map(toTask);
   }
 
+  /** Every decided task of a document, oldest first: who decided what, for the rules of 不相容职务分离. */
+  async decidedForDocument(documentId: string): Promise<TaskRow[]> {
+    return this.decidedForDocuments([documentId]);
+  }
+
+  /** The same for a page of documents in one query. */
+  async decidedForDocuments(documentIds: string[]): Promise<TaskRow[]> {
+    if (!documentIds.length) return [];
+    const rows = await this.sql.all<RawTask>(
+      `SELECT ${COLUMNS} FROM tasks t WHERE t.document_id IN (${documentIds.map(() => '?').join(', ')}) AND t.status = 'done' ORDER BY t.id`,
+      documentIds,
+    );
+    return rows.map(toTask);
+  }
+
   /** The open tasks of many documents in one query (a page of the document list). */
   async openForDocuments(documentIds: string[]): Promise<TaskRow[]> {
     if (!documentIds.length) return [];

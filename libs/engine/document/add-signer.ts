@@ -1,0 +1,41 @@
+import type { Signing, StepDefinition } from '@shenpi/chains';
+import { DomainError, ErrorCode, validationFailed, type Principal } from '@shenpi/domain';
+import type { DocumentRow, TaskRow } from '@shenpi/persistence';
+import { asPerson, judge, separationRefused, type ReviewRound } from './separation-of-duties.js';
+
+/** 加签 per step and round unless the chain says otherwise (`maxAddedSigners`). */
+export const DEFAULT_MAX_ADDED_SIGNERS = 10;
+
+/**
+ * 加签: the added signer holds a role in the task's department (or its document's), is not the
+ * caller, is not already a signer of the step, is no supervisor, and may decide the step under
+ * separation of duties; the step takes at most `maxAddedSigners` of them per round.
+ */
+export function checkAddSigner(
+  target: Principal | undefined,
+  caller: Principal,
+  task: TaskRow,
+  doc: DocumentRow,
+  step: StepDefinition,
+  signing: Signing | undefined,
+  round: ReviewRound,
+): void {
+  const reason = !target
+    ? 'no such user'
+    : !target.grants.some((g) => g.departmentId === task.departmentId || g.departmentId === doc.departmentId)
+      ? `must hold a role in ${task.departmentId}`
+      : target.id === caller.id
+        ? 'you already sign this step'
+        : asPerson(target).supervisor
+          ? 'a supervisor does not sign'
+          : signing?.slots.some((slot) => slot.signers.some((s) => s.userId === target.id))
+            ? 'this user already signs this step'
+            : null;
+  if (reason) throw validationFailed([{ field: 'userId', reason }]);
+  const limit = step.maxAddedSigners ?? DEFAULT_MAX_ADDED_SIGNERS;
+  if ((signing?.added ?? 0) >= limit) {
+    throw new DomainError(ErrorCode.CONFLICT, `at most ${limit} signers are added to step ${step.key} in one round`, { limit });
+  }
+  const { rule } = judge(round, { step, round: task.round, role: null }, asPerson(target!));
+  if (rule) throw separationRefused(rule, { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, target!.id);
+}

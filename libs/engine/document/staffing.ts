@@ -1,0 +1,139 @@
+import type { AssigneeRef, Signer, StepDefinition } from '@shenpi/chains';
+import type { Role } from '@shenpi/domain';
+import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
+import { resolveDepartment } from '../access-rules.js';
+import { asPerson, judge, readReviewRound, type Person, type ReviewRound, type Seat, type SodRule } from './separation-of-duties.js';
+
+/** Who a seat's task goes to. */
+export interface Assignment {
+  departmentId: string;
+  assigneeRole: Role | null;
+  assigneeUserId: string | null;
+  delegatedFrom: string | null;
+  /** Set when nobody the step names may decide the seat (the task went elsewhere, or stays unstaffed). */
+  reroute?: Reroute;
+}
+
+/** Why a seat's task left the people the step names: recorded in the entering transition's audit entry. */
+export interface Reroute {
+  signer: string;
+  from: { role: Role | null; userId: string | null; departmentId: string };
+  /** The escalation target or the department's leader; null when nobody may decide it (the lint warns of this). */
+  to: { role: Role; departmentId: string } | null;
+  excluded: { userId: string; rule: SodRule }[];
+}
+
+/** Where a seat nobody may decide goes: the step's escalation target, then the department's leader. */
+const LEADER: AssigneeRef = { role: 'leader', department: 'document' };
+
+/**
+ * Gives each seat of a step being entered to people who may decide it under separation of duties.
+ * Seats drawing on one role in one department need as many distinct eligible holders as there are
+ * seats; a seat nobody may decide goes to the escalation target or the leader, so a document never
+ * sticks on the rules when someone else can decide.
+ */
+export class Staffing {
+  private readonly people = new Map<string, Person>();
+  private readonly taken = new Map<string, number>();
+  readonly rerouted: Reroute[] = [];
+
+  private constructor(
+    private readonly repos: Repositories,
+    readonly round: ReviewRound,
+    private readonly doc: DocumentRow,
+    private readonly department: DepartmentRow,
+  ) {}
+
+  static async of(repos: Repositories, doc: DocumentRow, department: DepartmentRow, round?: ReviewRound): Promise<Staffing> {
+    return new Staffing(repos, round ?? (await readReviewRound(repos, doc)), doc, department);
+  }
+
+  /** The open tasks already in the step hold their seats. */
+  hold(role: Role | null, departmentId: string): void {
+    if (role) this.taken.set(`${role}@${departmentId}`, (this.taken.get(`${role}@${departmentId}`) ?? 0) + 1);
+  }
+
+  async assign(signer: Signer, step: StepDefinition, round: number, departmentId: string, at: string): Promise<Assignment> {
+    const seat: Seat = { step, round, role: signer.role ?? null };
+    if (signer.userId) {
+      const proxy = await this.repos.proxies.activeFor(signer.userId, at);
+      const named = { departmentId, assigneeRole: signer.role ?? null, assigneeUserId: proxy?.substituteId ?? signer.userId, delegatedFrom: proxy ? signer.userId : null };
+      const excluded = await this.excluded([signer.userId, ...(proxy ? [proxy.substituteId] : [])], seat);
+      return excluded.length ? this.reroute(signer, seat, named, excluded) : named;
+    }
+    const role = signer.role!;
+    const holders = await this.repos.directory.holders(role, departmentId);
+    const excluded = await this.excluded(holders, seat);
+    const eligible = holders.filter((h) => !excluded.some((x) => x.userId === h));
+    const asRole = { departmentId, assigneeRole: role, assigneeUserId: null, delegatedFrom: null };
+    if (holders.length && !this.take(role, departmentId, eligible.length)) return this.reroute(signer, seat, asRole, excluded);
+    return (await this.substitute(eligible, seat, departmentId, role, at)) ?? asRole;
+  }
+
+  /**
+   * A role's task goes to a substitute only when every eligible holder is away (代理), and only to a
+   * substitute who may decide it too; otherwise it waits for the holders.
+   */
+  private async substitute(eligible: string[], seat: Seat, departmentId: string, role: Role, at: string): Promise<Assignment | undefined> {
+    if (!eligible.length) return undefined;
+    const proxies = [];
+    // One query at a time: the transaction's connection runs statements in order.
+    for (const userId of eligible) proxies.push(await this.repos.proxies.activeFor(userId, at));
+    if (proxies.some((p) => p === undefined)) return undefined;
+    for (const proxy of proxies) {
+      if (!(await this.excluded([proxy!.substituteId], seat)).length) {
+        return { departmentId, assigneeRole: role, assigneeUserId: proxy!.substituteId, delegatedFrom: proxy!.userId };
+      }
+    }
+    return undefined;
+  }
+
+  private async reroute(signer: Signer, seat: Seat, original: Assignment, excluded: Reroute['excluded']): Promise<Assignment> {
+    const from = { role: original.assigneeRole, userId: signer.userId ?? null, departmentId: original.departmentId };
+    const targets = [seat.step.escalation?.to, LEADER].filter((t): t is AssigneeRef => !!t);
+    for (const target of targets) {
+      const departmentId = resolveDepartment(target, this.doc, this.department);
+      if (!departmentId) continue;
+      const holders = await this.repos.directory.holders(target.role, departmentId);
+      const out = await this.excluded(holders, { ...seat, role: target.role });
+      const eligible = holders.filter((h) => !out.some((x) => x.userId === h));
+      if (this.take(target.role, departmentId, eligible.length)) {
+        const reroute = { signer: signer.id, from, to: { role: target.role, departmentId }, excluded };
+        this.rerouted.push(reroute);
+        return { departmentId, assigneeRole: target.role, assigneeUserId: null, delegatedFrom: null, reroute };
+      }
+    }
+    const reroute = { signer: signer.id, from, to: null, excluded };
+    this.rerouted.push(reroute);
+    return { ...original, reroute };
+  }
+
+  /** Takes one more seat from a role's pool when it has an eligible holder left for it. */
+  private take(role: Role, departmentId: string, eligible: number): boolean {
+    const key = `${role}@${departmentId}`;
+    const taken = this.taken.get(key) ?? 0;
+    if (eligible <= taken) return false;
+    this.taken.set(key, taken + 1);
+    return true;
+  }
+
+  private async excluded(userIds: string[], seat: Seat): Promise<Reroute['excluded']> {
+    const out: Reroute['excluded'] = [];
+    for (const userId of userIds) {
+      const { rule } = judge(this.round, seat, await this.person(userId));
+      if (rule) out.push({ userId, rule });
+    }
+    return out;
+  }
+
+  /** Holders' grants, read once per entry (a supervisor never decides). */
+  private async person(userId: string): Promise<Person> {
+    let person = this.people.get(userId);
+    if (!person) {
+      const principal = await this.repos.directory.principal(userId);
+      person = principal ? asPerson(principal) : { id: userId, supervisor: false };
+      this.people.set(userId, person);
+    }
+    return person;
+  }
+}
