@@ -24,7 +24,7 @@ async function main() {
   await app.listen(config.port, config.host);
   await engine.recordCalendar(calendar.fingerprint());
   // A migration a stop interrupted goes on from where it was.
-  await engine.migrations.resume();
+  await engine.chainMigrations.resume();
   // A signed checkpoint of the audit head now and then (AUDIT_CHECKPOINT_SECONDS, default hourly).
   const checkpointEvery = Number(process.env.AUDIT_CHECKPOINT_SECONDS || 3600) * 1000;
   if (!(checkpointEvery >= 1000)) throw new Error(`AUDIT_CHECKPOINT_SECONDS must be a number of seconds ≥ 1, not "${process.env.AUDIT_CHECKPOINT_SECONDS}"`);

@@ -3,6 +3,16 @@ import type { ChainDefinition, Condition, StepDefinition, TransitionDefinition }
 import { holds, type DocumentFields } from './conditions.js';
 import { addSigner, isDecisive, recordDecision, slotOf, startSigning, voteOf, type Signer, type Signing, type Vote } from './signing.js';
 
+/**
+ * Events the engine gives steps besides their transitions, and the only such events: editing an
+ * editable step, and handing on a signed step's tasks. The API routes each to its own endpoint.
+ */
+export const EDIT_EVENTS = ['edit', 'attach'] as const;
+export const TASK_EVENTS = ['delegate', 'reassign', 'add-signer'] as const;
+export const BUILT_IN_EVENTS: readonly BuiltInEvent[] = [...EDIT_EVENTS, ...TASK_EVENTS];
+export type BuiltInEvent = (typeof EDIT_EVENTS)[number] | (typeof TASK_EVENTS)[number];
+export const isBuiltInEvent = (action: string): action is BuiltInEvent => (BUILT_IN_EVENTS as readonly string[]).includes(action);
+
 /** Bumped when the compiler's output for the same definition changes; stored on each document. */
 export const COMPILER_VERSION = 2;
 
@@ -219,14 +229,8 @@ function buildMachine(definition: ChainDefinition) {
             entry: [{ type: 'enter' as const, params: { step: step.key, signing: startSigning(step) } }],
             on: Object.fromEntries([
               ...step.transitions.map((t) => [t.action, compileTransition(step, t)]),
-              ...(step.editable ? [['edit', { actions: 'stay' as const }], ['attach', { actions: 'stay' as const }]] : []),
-              ...(signed
-                ? [
-                    ['delegate', { guard: 'isSigner' as const, actions: 'stay' as const }],
-                    ['reassign', { guard: 'isSigner' as const, actions: 'stay' as const }],
-                    ['add-signer', { guard: 'isSigner' as const, actions: 'addSigner' as const }],
-                  ]
-                : []),
+              ...(step.editable ? EDIT_EVENTS.map((e) => [e, { actions: 'stay' as const }]) : []),
+              ...(signed ? TASK_EVENTS.map((e) => [e, { guard: 'isSigner' as const, actions: e === 'add-signer' ? ('addSigner' as const) : ('stay' as const) }]) : []),
             ]),
           },
         ];

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { Role } from '@shenpi/domain';
 import { ChainDefinition, type Condition, type FieldSpec, type SignerRef, type StepDefinition } from './chain-definition.schema.js';
-import { compileChain, forwardOf } from './chain-compiler.js';
+import { BUILT_IN_EVENTS, compileChain, forwardOf } from './chain-compiler.js';
 import { walkChain } from './chain-walk.js';
 import { declaredSigners } from './signing.js';
 
@@ -210,7 +210,7 @@ function checkTransitions(s: StepDefinition, i: number, index: Map<string, numbe
 }
 
 /** Events the engine itself gives every step (see the compiler): a chain cannot redefine them. */
-const RESERVED_ACTIONS = new Set(['edit', 'delegate', 'reassign', 'add-signer', 'attach', 'create', 'migrate', 'migrate-forced', 'urge', 'copy-to']);
+const RESERVED_ACTIONS = new Set<string>([...BUILT_IN_EVENTS, 'create', 'migrate', 'migrate-forced', 'urge', 'copy-to']);
 
 function checkCondition(c: Condition, path: string, fields: Map<string, FieldSpec>): LintIssue[] {
   const forms = [c.field !== undefined, c.all !== undefined, c.any !== undefined].filter(Boolean).length;

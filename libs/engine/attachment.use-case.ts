@@ -1,8 +1,8 @@
-import type { AuditLog } from '@shenpi/audit';
 import { AccessDenied, DomainError, ErrorCode, newId, notFound, type Clock, type Principal } from '@shenpi/domain';
 import type { AttachmentRow, AttachmentStore } from '@shenpi/persistence';
-import { isAssignedTo } from './access-rules.js';
-import type { TransitionUseCase } from './transition.use-case.js';
+import { isAssignedTo } from './document/access-rules.js';
+import type { DocumentKernel } from './document/document-kernel.js';
+import type { TransitionUseCase } from './document/transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface UploadCommand {
@@ -22,7 +22,7 @@ export class AttachmentUseCase {
   constructor(
     private readonly writer: WriterQueue,
     private readonly transition: TransitionUseCase,
-    private readonly audit: AuditLog,
+    private readonly kernel: DocumentKernel,
     private readonly clock: Clock,
     readonly store: AttachmentStore,
   ) {}
@@ -39,7 +39,7 @@ export class AttachmentUseCase {
     return this.writer.run(async (repos) => {
       const task = await repos.tasks.get(taskId);
       if (!task) throw notFound('task');
-      const doc = (await repos.documents.get(task.documentId))!;
+      const { doc } = await this.kernel.open(repos, task.documentId, p, { action: 'attach', taskId });
       if (!isAssignedTo(task, p)) {
         throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', { action: 'attach', documentId: doc.id, departmentId: doc.departmentId, taskId });
       }
@@ -47,14 +47,9 @@ export class AttachmentUseCase {
       const at = this.clock.now().toISOString();
       const row: AttachmentRow = { id: newId(this.clock.now().getTime()), documentId: doc.id, taskId, name: cmd.name, contentType: cmd.contentType, size, sha256, uploadedBy: p.id, createdAt: at };
       await repos.attachments.insert(row);
-      await this.audit.append(repos, {
-        category: 'transition',
+      await this.kernel.record(repos, doc, {
         action: 'attach',
         actor: { type: 'user', id: p.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom },
-        departmentId: doc.departmentId,
-        documentId: doc.id,
-        from: doc.state,
-        to: doc.state,
         details: { taskId, attachment: { id: row.id, name: row.name, size, sha256 } },
       });
       return row;

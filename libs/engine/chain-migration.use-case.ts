@@ -3,8 +3,8 @@ import { COMPILER_VERSION, type CompiledChain } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, isGlobalAdmin, newId, notFound, validationFailed, type Actor, type Clock, type FieldError, type Principal } from '@shenpi/domain';
 import type { ChainMigrationRow, Repositories } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
-import type { DeadlinePlanner } from './deadline-planner.port.js';
-import { enterStep, leaveStep } from './step-entry.js';
+import { roundsOf } from './document/document-state.js';
+import type { DocumentKernel } from './document/document-kernel.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** For one running document: the step it would enter on the new version, or why it cannot move. */
@@ -45,7 +45,7 @@ export class ChainMigrationUseCase {
     private readonly chains: ChainCatalog,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    private readonly planner: DeadlinePlanner,
+    private readonly kernel: DocumentKernel,
   ) {}
 
   async dryRun(p: Principal, chainKey: string, toVersion: number, mapping: Record<string, string>, override: MigrationOverride = {}) {
@@ -121,10 +121,9 @@ export class ChainMigrationUseCase {
   }
 
   private async migrateOne(repos: Repositories, row: ChainMigrationRow, documentId: string): Promise<void> {
-    await repos.documents.lock(documentId);
-    const doc = (await repos.documents.get(documentId))!;
+    const open = await this.kernel.open(repos, documentId, null, { action: 'migrate' });
+    const { doc, chain: from } = open;
     if (doc.chainVersion >= row.toVersion) return;
-    const from = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
     if (from.step(doc.state).final) return;
     const target = await this.chains.get(repos, row.chainKey, row.toVersion);
     const item = mapOne(doc.id, doc.chainVersion, doc.state, from, target, row.toVersion, row.mapping, row.force);
@@ -133,24 +132,15 @@ export class ChainMigrationUseCase {
       return;
     }
     const at = this.clock.now().toISOString();
-    const rounds = (doc.context as { rounds?: Record<string, number> }).rounds ?? {};
+    const rounds = roundsOf(doc);
     const position = target.positionAt(item.to, rounds);
     const moved = { ...doc, chainVersion: row.toVersion, compilerVersion: COMPILER_VERSION, state: position.stateKey, context: position.context as unknown as Record<string, unknown>, version: doc.version + 1, updatedAt: at };
-    if (!(await repos.documents.moveToVersion(moved, doc.version))) throw new Error(`document ${doc.id} changed during its migration`);
-    await leaveStep(repos, doc.id, doc.state, at);
-    const department = (await repos.directory.department(doc.departmentId))!;
-    moved.dueAt = await enterStep(repos, target, moved, department, at, this.planner);
     const actor: Actor = { type: 'user', id: row.createdBy, role: 'admin', departmentId: null, onBehalfOf: null };
-    await this.audit.append(repos, {
-      category: 'transition',
+    await this.kernel.move(repos, open, moved, target, {
       action: item.forced ? 'migrate-forced' : 'migrate',
       actor,
-      departmentId: doc.departmentId,
-      documentId: doc.id,
-      from: doc.state,
-      to: moved.state,
       details: { version: moved.version, migrationId: row.id, fromVersion: doc.chainVersion, toVersion: row.toVersion, ...(item.forced ? { reason: row.reason } : {}) },
-    });
+    }, at);
     await repos.migrations.count(row.id, {});
   }
 

@@ -1,5 +1,5 @@
-import type { AuditLog } from '@shenpi/audit';
 import { AccessDenied, ErrorCode, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import type { DocumentKernel } from './document/document-kernel.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /**
@@ -10,14 +10,13 @@ import type { WriterQueue } from './writer-queue.js';
 export class CopyUseCase {
   constructor(
     private readonly writer: WriterQueue,
-    private readonly audit: AuditLog,
+    private readonly kernel: DocumentKernel,
     private readonly clock: Clock,
   ) {}
 
   copy(p: Principal, documentId: string, userIds: string[], comment: string): Promise<{ copiedTo: string[] }> {
     return this.writer.run(async (repos) => {
-      const doc = await repos.documents.get(documentId);
-      if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'copy-to', documentId });
+      const { doc } = await this.kernel.open(repos, documentId, p, { action: 'copy-to' });
       const inDepartment = p.grants.some((g) => g.departmentId === doc.departmentId && g.role !== 'supervisor');
       const hadTask = (await repos.sql.one('SELECT 1 AS ok FROM tasks WHERE document_id = ? AND (decided_by = ? OR assignee_user_id = ? OR delegated_from = ?)', [doc.id, p.id, p.id, p.id])) !== undefined;
       if (!inDepartment && !hadTask) {
@@ -36,14 +35,9 @@ export class CopyUseCase {
       for (const userId of copiedTo) {
         await repos.notifications.insert({ id: newId(), userId, kind: 'copy-to', documentId: doc.id, taskId: null, message, details: { comment, by: p.id }, createdAt: at, readAt: null });
       }
-      await this.audit.append(repos, {
-        category: 'transition',
+      await this.kernel.record(repos, doc, {
         action: 'copy-to',
         actor: { type: 'user', id: p.id, role: p.grants.find((g) => g.departmentId === doc.departmentId && g.role !== 'supervisor')?.role ?? null, departmentId: doc.departmentId, onBehalfOf: null },
-        departmentId: doc.departmentId,
-        documentId: doc.id,
-        from: doc.state,
-        to: doc.state,
         details: { recipients: copiedTo, comment },
       });
       return { copiedTo };

@@ -1,11 +1,10 @@
-import type { AuditLog } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId, shanghaiDateTime, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
-import type { DeadlineRow, DocumentRow, Repositories } from '@shenpi/persistence';
-import { resolveDepartment } from './access-rules.js';
-import type { ChainCatalog } from './chain-catalog.js';
+import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
+import { resolveDepartment } from './document/access-rules.js';
+import type { DocumentKernel, OpenDocument } from './document/document-kernel.js';
 import { stepRecipients, taskRecipients } from './task-recipients.js';
-import type { TransitionUseCase } from './transition.use-case.js';
+import type { TransitionUseCase } from './document/transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** Some due rows failed to fire (they stay pending); callers back off before the next pass. */
@@ -37,9 +36,8 @@ const AUDIT_ACTION: Record<Exclude<DeadlineRow['kind'], 'auto-action'>, string> 
 export class DeadlineFiringUseCase {
   constructor(
     private readonly writer: WriterQueue,
-    private readonly chains: ChainCatalog,
+    private readonly kernel: DocumentKernel,
     private readonly transition: TransitionUseCase,
-    private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -49,9 +47,9 @@ export class DeadlineFiringUseCase {
       const now = this.clock.now().toISOString();
       if (!row || row.status !== 'pending') return 'skipped';
       if (row.fireAt > now) return 'not-due';
-      await repos.documents.lock(row.documentId);
+      const open = await this.kernel.open(repos, row.documentId, null, { action: AUDIT_ACTION[row.kind as keyof typeof AUDIT_ACTION] ?? 'auto-action' });
       if (!(await repos.deadlines.claim(row.id, now))) return 'skipped';
-      return this.apply(repos, row, now);
+      return this.apply(repos, row, now, open);
     });
   }
 
@@ -84,16 +82,14 @@ export class DeadlineFiringUseCase {
     }
   }
 
-  private async apply(repos: Repositories, row: DeadlineRow, now: string): Promise<FireOutcome> {
-    const doc = (await repos.documents.get(row.documentId))!;
+  private async apply(repos: Repositories, row: DeadlineRow, now: string, { doc, department, chain }: OpenDocument): Promise<FireOutcome> {
     const task = row.taskId ? await repos.tasks.get(row.taskId) : undefined;
-    const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
     const details = { deadlineId: row.id, kind: row.kind, fireAt: row.fireAt, provisional: row.provisional, taskId: row.taskId, dueAt: task?.dueAt ?? null };
     if (row.kind === 'auto-action') return this.autoAction(repos, row, doc, details);
 
     const recipients =
       row.kind === 'escalation'
-        ? await this.escalationRecipients(repos, row, doc)
+        ? await this.escalationRecipients(repos, row, doc, department)
         : task?.status === 'open'
           ? await taskRecipients(repos, task)
           : await stepRecipients(repos, doc.id, row.stepKey);
@@ -101,14 +97,9 @@ export class DeadlineFiringUseCase {
     for (const userId of recipients) {
       await repos.notifications.insert({ id: newId(), userId, kind: AUDIT_ACTION[row.kind], documentId: doc.id, taskId: row.taskId, message, details, createdAt: now, readAt: null });
     }
-    await this.audit.append(repos, {
-      category: 'transition',
+    await this.kernel.record(repos, doc, {
       action: AUDIT_ACTION[row.kind],
       actor: SCHEDULER,
-      departmentId: doc.departmentId,
-      documentId: doc.id,
-      from: doc.state,
-      to: doc.state,
       details: { ...details, recipients, ...(row.kind === 'escalation' ? { to: row.payload.to } : {}) },
     });
     return 'fired';
@@ -134,24 +125,13 @@ export class DeadlineFiringUseCase {
       // A lost race is not a refusal: roll the whole firing back and let the next pass retry it.
       if (!(err instanceof DomainError) || err.code === ErrorCode.VERSION_CONFLICT) throw err;
       await repos.sql.run('ROLLBACK TO SAVEPOINT auto_action');
-      await this.audit.append(repos, {
-        category: 'transition',
-        action,
-        result: 'failure',
-        actor: SCHEDULER,
-        departmentId: doc.departmentId,
-        documentId: doc.id,
-        from: doc.state,
-        to: doc.state,
-        details: { automatic: details, code: err.code, reason: err.message },
-      });
+      await this.kernel.record(repos, doc, { action, result: 'failure', actor: SCHEDULER, details: { automatic: details, code: err.code, reason: err.message } });
       return 'failed' as const;
     }
   }
 
-  private async escalationRecipients(repos: Repositories, row: DeadlineRow, doc: DocumentRow): Promise<string[]> {
+  private async escalationRecipients(repos: Repositories, row: DeadlineRow, doc: DocumentRow, department: DepartmentRow): Promise<string[]> {
     const to = row.payload.to as { role: Role; department: 'document' | 'office' };
-    const department = (await repos.directory.department(doc.departmentId))!;
     const departmentId = resolveDepartment(to, doc, department);
     return departmentId ? repos.directory.holders(to.role, departmentId) : [];
   }

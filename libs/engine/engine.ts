@@ -3,7 +3,7 @@ import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock
 import { AttachmentStore, Database, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
 import { ChainCatalog } from './chain-catalog.js';
-import { CreateDocumentUseCase } from './create-document.use-case.js';
+import { CreateDocumentUseCase } from './document/create-document.use-case.js';
 import { DeadlineFiringUseCase } from './deadline-firing.use-case.js';
 import { noDeadlines, type DeadlinePlanner } from './deadline-planner.port.js';
 import { DirectoryUseCase } from './directory.use-case.js';
@@ -12,11 +12,12 @@ import { Queries } from './queries.js';
 import { SupervisionQueries } from './supervision.js';
 import { SecurityAudit } from './security-audit.js';
 import { StatutoryClockUseCase } from './statutory-clock.use-case.js';
-import { TransitionUseCase } from './transition.use-case.js';
+import { TransitionUseCase } from './document/transition.use-case.js';
 import { UrgeUseCase } from './urge.use-case.js';
 import { CopyUseCase } from './copy.use-case.js';
-import { ProxyUseCase } from './proxy.use-case.js';
+import { SubstituteUseCase } from './substitute.use-case.js';
 import { ChainMigrationUseCase } from './chain-migration.use-case.js';
+import { DocumentKernel } from './document/document-kernel.js';
 import { AttachmentUseCase } from './attachment.use-case.js';
 import { IdempotencyUseCase } from './idempotency.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
@@ -51,11 +52,11 @@ export class Engine {
   readonly supervision: SupervisionQueries;
   readonly deadlines: DeadlineFiringUseCase;
   readonly notifications: NotificationsUseCase;
-  readonly clocks: StatutoryClockUseCase;
+  readonly statutoryClocks: StatutoryClockUseCase;
   readonly urge: UrgeUseCase;
   readonly copies: CopyUseCase;
-  readonly proxies: ProxyUseCase;
-  readonly migrations: ChainMigrationUseCase;
+  readonly substitutes: SubstituteUseCase;
+  readonly chainMigrations: ChainMigrationUseCase;
   readonly attachments: AttachmentUseCase;
   readonly idempotency: IdempotencyUseCase;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
@@ -76,21 +77,23 @@ export class Engine {
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.chains = new ChainCatalog(this.audit, clock);
     this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
-    this.transition = new TransitionUseCase(this.writer, this.chains, this.audit, clock, planner, this.idempotency);
-    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, this.audit, clock, planner, this.idempotency);
-    this.deadlines = new DeadlineFiringUseCase(this.writer, this.chains, this.transition, this.audit, clock);
+    // The one door every change to a document passes.
+    const kernel = new DocumentKernel(this.chains, this.audit, planner);
+    this.transition = new TransitionUseCase(this.writer, kernel, clock, planner, this.idempotency);
+    this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, kernel, clock, planner, this.idempotency);
+    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock);
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
     this.queries = new Queries(database, this.chains, this.audit, planner, clock);
     this.supervision = new SupervisionQueries(database, this.chains, planner, clock);
     this.notifications = new NotificationsUseCase(this.writer, clock);
-    this.clocks = new StatutoryClockUseCase(this.writer, this.chains, this.audit, clock, planner);
-    this.urge = new UrgeUseCase(this.writer, this.chains, this.audit, clock);
-    this.copies = new CopyUseCase(this.writer, this.audit, clock);
-    this.proxies = new ProxyUseCase(this.writer, this.transition, this.audit, clock);
-    this.migrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, planner);
-    this.attachments = new AttachmentUseCase(this.writer, this.transition, this.audit, clock, new AttachmentStore(attachments));
+    this.statutoryClocks = new StatutoryClockUseCase(this.writer, kernel, clock, planner);
+    this.urge = new UrgeUseCase(this.writer, kernel, clock);
+    this.copies = new CopyUseCase(this.writer, kernel, clock);
+    this.substitutes = new SubstituteUseCase(this.writer, this.transition, this.audit, clock);
+    this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel);
+    this.attachments = new AttachmentUseCase(this.writer, this.transition, kernel, clock, new AttachmentStore(attachments));
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -140,7 +143,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
-    await this.migrations.stop();
+    await this.chainMigrations.stop();
     await this.writer.run(async () => undefined);
     await this.database.close();
   }

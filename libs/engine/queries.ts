@@ -1,8 +1,9 @@
 import { entryFromRow, type AuditEntry, type AuditLog, type Checkpoint, type VerifyResult } from '@shenpi/audit';
-import { toMermaid, type DocumentFields } from '@shenpi/chains';
+import { toMermaid } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Clock, type Principal, type Role } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
-import { allowedActions } from './access-rules.js';
+import { allowedActions } from './document/access-rules.js';
+import { fieldsOf } from './document/document-state.js';
 import { reviewRoundOf } from './document/separation-of-duties.js';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
@@ -82,7 +83,7 @@ export class Queries {
     withContent: boolean,
   ): Promise<DocumentView> {
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
-    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, (doc.attributes.fields ?? {}) as DocumentFields) };
+    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, fieldsOf(doc)) };
     return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p, reviewRoundOf(doc, decided)), withContent, timing);
   }
 

@@ -1,30 +1,13 @@
-import type { AuditLog } from '@shenpi/audit';
-import type { CompiledChain, StepDefinition } from '@shenpi/chains';
-import {
-  AccessDenied,
-  DomainError,
-  ErrorCode,
-  holdsRole,
-  validationFailed,
-  type Actor,
-  type Clock,
-  type Principal,
-} from '@shenpi/domain';
+import type { StepDefinition } from '@shenpi/chains';
+import { AccessDenied, DomainError, ErrorCode, holdsRole, validationFailed, type Actor, type Clock, type Principal } from '@shenpi/domain';
 import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
-import { isAssignedTo } from './access-rules.js';
-import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
-import { writeTimers } from './step-entry.js';
+import { isAssignedTo } from './document/access-rules.js';
+import type { DocumentKernel } from './document/document-kernel.js';
+import { clockOf, type ClockState } from './document/document-state.js';
+import { writeTimers } from './document/step-entry.js';
 import type { WriterQueue } from './writer-queue.js';
 
-/** The clock state a document carries in its attributes. */
-interface ClockState {
-  pausedAt?: string;
-  pausedReason?: string;
-  extension?: { requestedBy: string; workingDays: number; reason: string; requestedAt: string };
-  /** Working days already added to this step by approved extensions. */
-  extendedWorkingDays?: number;
-}
 
 /** Statutory extensions are bounded (e.g. 政府信息公开条例 Art. 33: up to 20 more working days); a step's total here. */
 const MAX_EXTENSION_WORKING_DAYS = 60;
@@ -49,8 +32,7 @@ interface Context {
 export class StatutoryClockUseCase {
   constructor(
     private readonly writer: WriterQueue,
-    private readonly chains: ChainCatalog,
-    private readonly audit: AuditLog,
+    private readonly kernel: DocumentKernel,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
   ) {}
@@ -132,10 +114,7 @@ export class StatutoryClockUseCase {
     approverRole?: typeof EXTENSION_APPROVER,
   ): Promise<DocumentRow> {
     return this.writer.run(async (repos) => {
-      const doc = await repos.documents.get(documentId);
-      if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action, documentId });
-      await repos.documents.lock(doc.id);
-      const chain: CompiledChain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
+      const { doc, chain } = await this.kernel.open(repos, documentId, p, { action });
       const step = chain.step(doc.state);
       const task = (await repos.tasks.openForDocument(doc.id)).find((t) => t.stepKey === step.key);
       // The extension is approved where the step is worked: the leader of the task's department.
@@ -150,13 +129,11 @@ export class StatutoryClockUseCase {
       }
       if (!step.deadline) throw new DomainError(ErrorCode.CONFLICT, `step ${step.key} has no deadline`);
       const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? approverDepartment : task!.departmentId, onBehalfOf: null };
-      const c: Context = { doc, step, task, clock: (doc.attributes.clock as ClockState) ?? {}, actor };
+      const c: Context = { doc, step, task, clock: clockOf(doc), actor };
       const { clock, details } = await change(repos, c);
       const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, version: doc.version + 1, updatedAt: this.now() };
-      if (!(await repos.documents.updateIfVersion(updated, doc.version))) {
-        throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: doc.version + 1 });
-      }
-      await this.audit.append(repos, { category: 'transition', action, actor, departmentId: doc.departmentId, documentId: doc.id, from: doc.state, to: doc.state, details: { ...details, version: updated.version } });
+      await this.kernel.write(repos, doc, updated);
+      await this.kernel.record(repos, doc, { action, actor, details: { ...details, version: updated.version } });
       return (await repos.documents.get(doc.id))!;
     });
   }
@@ -184,8 +161,7 @@ export class StatutoryClockUseCase {
   }
 
   private async setDue(repos: Repositories, c: Context, dueAt: string | null) {
-    if (c.task) await repos.tasks.setDueAt(c.task.id, dueAt);
-    await repos.documents.setDueAt(c.doc.id, dueAt);
+    await this.kernel.setDue(repos, c.doc, c.task?.id ?? null, dueAt);
   }
 
   private now(): string {

@@ -1,7 +1,6 @@
-import type { AuditLog } from '@shenpi/audit';
 import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, type Clock, type Principal, type Role } from '@shenpi/domain';
 import type { Repositories } from '@shenpi/persistence';
-import type { ChainCatalog } from './chain-catalog.js';
+import type { DocumentKernel } from './document/document-kernel.js';
 import { taskRecipients } from './task-recipients.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -15,23 +14,20 @@ const URGE_INTERVAL_MS = 3600_000;
 export class UrgeUseCase {
   constructor(
     private readonly writer: WriterQueue,
-    private readonly chains: ChainCatalog,
-    private readonly audit: AuditLog,
+    private readonly kernel: DocumentKernel,
     private readonly clock: Clock,
   ) {}
 
   execute(p: Principal, documentId: string, comment: string): Promise<{ recipients: string[] }> {
     return this.writer.run(async (repos) => {
-      const doc = await repos.documents.get(documentId);
-      if (!doc || !(await repos.documents.isVisible(p, documentId))) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'urge', documentId });
+      // The door locks the row on PostgreSQL: of two urges at once, the second waits and sees the first.
+      const { doc, chain } = await this.kernel.open(repos, documentId, p, { action: 'urge' });
       const role = URGERS.find((r) => holdsRole(p, r, doc.departmentId));
       if (!role) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only drafters and the leader of the department urge its reviewers', { action: 'urge', documentId, departmentId: doc.departmentId });
-      // On PostgreSQL two urges at once would both find no recent one; the row lock makes the second wait and see the first.
-      await repos.documents.lock(doc.id);
       await this.refuseTooSoon(repos, p, doc.id);
       const tasks = await repos.tasks.openForDocument(doc.id);
       if (!tasks.length) throw new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, 'nobody has an open task on this document', { allowed: [] });
-      const step = (await this.chains.get(repos, doc.chainKey, doc.chainVersion)).step(doc.state).name;
+      const step = chain.step(doc.state).name;
       const at = this.clock.now().toISOString();
       const perTask = await Promise.all(tasks.map(async (task) => ({ task, users: await taskRecipients(repos, task) })));
       const recipients = [...new Set(perTask.flatMap((t) => t.users))];
@@ -41,14 +37,9 @@ export class UrgeUseCase {
           await repos.notifications.insert({ id: newId(), userId, kind: 'urge', documentId: doc.id, taskId: task.id, message, details: { comment, by: p.id }, createdAt: at, readAt: null });
         }
       }
-      await this.audit.append(repos, {
-        category: 'transition',
+      await this.kernel.record(repos, doc, {
         action: 'urge',
         actor: { type: 'user', id: p.id, role, departmentId: doc.departmentId, onBehalfOf: null },
-        departmentId: doc.departmentId,
-        documentId: doc.id,
-        from: doc.state,
-        to: doc.state,
         details: { comment, recipients, taskIds: tasks.map((t) => t.id) },
       });
       return { recipients };

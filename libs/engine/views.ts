@@ -1,7 +1,8 @@
 import type { CompiledChain, Signing } from '@shenpi/chains';
 import { validationFailed } from '@shenpi/domain';
 import type { DocumentRow, InboxRow, TaskRow } from '@shenpi/persistence';
-import type { AllowedAction } from './access-rules.js';
+import type { AllowedAction } from './document/access-rules.js';
+import { clockOf, fieldsOf, numberOf } from './document/document-state.js';
 import type { MilestoneView, PlannedStart } from './planning.js';
 
 export interface TaskView {
@@ -131,10 +132,10 @@ export function documentView(
     version: doc.version,
     ...(withContent ? { content: doc.content } : {}),
     disclosure: doc.attributes.disclosure ?? null,
-    fields: (doc.attributes.fields as Record<string, unknown>) ?? {},
-    number: (doc.attributes.number as string) ?? null,
+    fields: fieldsOf(doc),
+    number: numberOf(doc),
     signing: signingView((doc.context as { signing?: Signing }).signing),
-    clock: doc.attributes.clock ?? {},
+    clock: clockOf(doc),
     dueAt: doc.dueAt,
     ...timing,
     openTasks: openTasks.map((t) => taskView(t, chain)),

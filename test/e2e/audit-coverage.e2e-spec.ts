@@ -547,7 +547,7 @@ describe('audit coverage: every kind of action leaves exactly its entries', () =
       },
       act: async () => post('admin', '/api/chains/audit-migratable/migrations', { toVersion: 2 }),
       status: 202,
-      settle: () => t.engine.migrations.idle(),
+      settle: () => t.engine.chainMigrations.idle(),
       entries: (c) => [
         { ...offDoc('configuration', 'start-migration', user('admin', 'admin')), details: { chainKey: 'audit-migratable', toVersion: 2, total: 2 } },
         onDoc('transition', 'migrate', user('admin', 'admin'), c.a),

@@ -82,7 +82,7 @@ describe('chain migration', () => {
     const started = await t.http().post('/api/chains/migratable/migrations').set(admin).send({ toVersion: 2 });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ status: 'running', total: 90 });
-    await t.engine.migrations.idle();
+    await t.engine.chainMigrations.idle();
     const progress = (await t.http().get(`/api/chains/migrations/${started.body.id}`).set(admin)).body;
     expect(progress).toMatchObject({ status: 'finished', total: 90, done: 60, failed: 30 });
     expect(progress.failures.map((f: { documentId: string }) => f.documentId).sort()).toEqual([...ids['old-step']].sort());
@@ -102,7 +102,7 @@ describe('chain migration', () => {
     const reason = '“旧环节”更名为“签发” / old-step was renamed sign';
     const second = await t.http().post('/api/chains/migratable/migrations').set(admin).send({ toVersion: 2, mapping: { 'old-step': 'sign' }, force: true, reason });
     expect(second.body).toMatchObject({ force: true, reason });
-    await t.engine.migrations.idle();
+    await t.engine.chainMigrations.idle();
     expect((await t.http().get(`/api/chains/migrations/${second.body.id}`).set(admin)).body).toMatchObject({ status: 'finished', total: 30, done: 30, failed: 0 });
     const signed = (await t.http().get(`/api/documents/${ids['old-step'][0]}`).set(await as('leader'))).body;
     expect(signed).toMatchObject({ state: 'sign', chain: { version: 2 } });
@@ -123,8 +123,8 @@ describe('chain migration', () => {
     await t.engine.writer.run((repos) =>
       repos.migrations.insert({ id, chainKey: 'migratable', toVersion: 3, mapping: {}, force: false, reason: null, status: 'running', total: 89, done: 0, failed: 0, failures: [], createdBy: adminId, createdAt: t.clock.now().toISOString(), finishedAt: null }),
     );
-    await t.engine.migrations.resume();
-    await t.engine.migrations.idle();
+    await t.engine.chainMigrations.resume();
+    await t.engine.chainMigrations.idle();
     expect((await t.http().get(`/api/chains/migrations/${id}`).set(admin)).body).toMatchObject({ status: 'finished', done: 89, failed: 0 });
     expect((await t.http().get(`/api/documents/${ids.review[5]}`).set(admin)).body.chain.version).toBe(3);
   }, 60_000);
@@ -191,7 +191,7 @@ describe('chain migration', () => {
       // Every entry counts, also one for a step no document is in.
       const idle = await migrate('admin', { toVersion: 2, dryRun: true, mapping: { 'party-review': 'awaiting-disclosure' } });
       expect({ status: idle.status, details: idle.body.details }).toMatchObject({ status: 422, details: [{ field: 'mapping.party-review' }] });
-      await t.engine.migrations.idle();
+      await t.engine.chainMigrations.idle();
       expect(await Promise.all(all().map(where))).toEqual(before);
       for (const id of all()) expect((await history(id)).filter((e) => e.action.startsWith('migrate'))).toEqual([]);
       const starts = (await t.http().get('/api/audit?action=start-migration&limit=200').set(await as('admin'))).body.items;
@@ -220,7 +220,7 @@ describe('chain migration', () => {
       expect(dry.body).toMatchObject({ total: 4, movable: 4, blocked: 0, forced: 4 });
       const started = await migrate('admin', { ...skipping, force: true, reason });
       expect(started.status).toBe(202);
-      await t.engine.migrations.idle();
+      await t.engine.chainMigrations.idle();
       expect((await t.http().get(`/api/chains/migrations/${started.body.id}`).set(await as('admin'))).body).toMatchObject({ status: 'finished', done: 4, failed: 0, force: true, reason });
       const expected = [...docs.draft.map((id) => [id, 'draft', 'legal-review']), ...docs['legal-review'].map((id) => [id, 'legal-review', 'awaiting-disclosure'])];
       for (const [id, from, to] of expected) {

@@ -44,11 +44,11 @@ describe('statutory clock operations', () => {
     const id = await start();
     expect((await due(id)).fireAt).toBe('2026-06-08T15:59:59.999Z'); // 5 working days after Monday 1 June
     clock.set('2026-06-02T02:00:00.000Z');
-    await engine.clocks.pause(u.counsel, id, '征求第三方意见 / consulting a third party');
+    await engine.statutoryClocks.pause(u.counsel, id, '征求第三方意见 / consulting a third party');
     expect((await timers(id)).every((t) => t.status === 'paused')).toBe(true);
     clock.set('2026-06-10T02:00:00.000Z'); // paused over 3–10 June: 6 working days
     expect(await engine.deadlines.fireDue()).toBe(0);
-    const resumed = await engine.clocks.resume(u.counsel, id);
+    const resumed = await engine.statutoryClocks.resume(u.counsel, id);
     expect((await due(id)).fireAt).toBe('2026-06-16T15:59:59.999Z');
     expect(resumed.dueAt).toBe('2026-06-16T15:59:59.999Z');
     expect((await timers(id)).every((t) => t.status === 'pending')).toBe(true);
@@ -64,7 +64,7 @@ describe('statutory clock operations', () => {
     clock.set('2026-06-01T02:00:00.000Z');
     const id = await start();
     clock.set('2026-06-04T02:00:00.000Z'); // Thursday
-    await engine.clocks.restart(u.counsel, id, '申请材料不全，已补正');
+    await engine.statutoryClocks.restart(u.counsel, id, '申请材料不全，已补正');
     expect((await due(id)).fireAt).toBe('2026-06-11T15:59:59.999Z');
     expect((await timers(id)).filter((t) => t.status === 'pending')).toHaveLength(3);
   });
@@ -72,38 +72,38 @@ describe('statutory clock operations', () => {
   it('an extension takes effect only when the leader approves it', async () => {
     clock.set('2026-06-01T02:00:00.000Z');
     const id = await start();
-    await engine.clocks.requestExtension(u.counsel, id, 10, '情况复杂 / complex case');
+    await engine.statutoryClocks.requestExtension(u.counsel, id, 10, '情况复杂 / complex case');
     expect((await due(id)).fireAt).toBe('2026-06-08T15:59:59.999Z');
-    await expect(engine.clocks.decideExtension(u.counsel, id, true, 'self-approval')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(engine.clocks.requestExtension(u.counsel, id, 5, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
-    await engine.clocks.decideExtension(u.leader, id, true, '同意延长');
+    await expect(engine.statutoryClocks.decideExtension(u.counsel, id, true, 'self-approval')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.statutoryClocks.requestExtension(u.counsel, id, 5, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await engine.statutoryClocks.decideExtension(u.leader, id, true, '同意延长');
     // 8 June plus 10 working days, over the Dragon Boat holiday (19 June 2026).
     expect((await due(id)).fireAt).toBe('2026-06-23T15:59:59.999Z');
-    await expect(engine.clocks.decideExtension(u.leader, id, true, 'twice')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(engine.statutoryClocks.decideExtension(u.leader, id, true, 'twice')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it("a step's clock state ends with the step: a pause in legal review does not follow the report", async () => {
     clock.set('2026-06-01T02:00:00.000Z');
     const id = await start();
-    await engine.clocks.pause(u.counsel, id, 'consulting');
-    await engine.clocks.requestExtension(u.counsel, id, 3, 'complex');
+    await engine.statutoryClocks.pause(u.counsel, id, 'consulting');
+    await engine.statutoryClocks.requestExtension(u.counsel, id, 3, 'complex');
     const [task] = (await engine.queries.document(u.counsel, id)).openTasks;
     await engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: u.counsel });
     const doc = await engine.queries.document(u.secretary, id);
     expect(doc.clock).toEqual({});
     expect((await engine.writer.run((r) => r.deadlines.forDocument(id))).filter((d) => d.stepKey === 'legal-review').every((d) => d.status === 'cancelled')).toBe(true);
-    await expect(engine.clocks.decideExtension(u.leader, id, true, 'late')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(engine.statutoryClocks.decideExtension(u.leader, id, true, 'late')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('nobody approves their own extension, and approved extensions are capped per step', async () => {
     await engine.directory.addUser({ username: 'counsel-leader', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel', 'leader'] });
     const both = (await engine.authentication.login('counsel-leader', PASSWORD))!;
     const id = await start();
-    await engine.clocks.requestExtension(both, id, 40, 'x');
-    await expect(engine.clocks.decideExtension(both, id, true, 'self')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await engine.clocks.decideExtension(u.leader, id, true, 'ok');
-    await expect(engine.clocks.requestExtension(u.counsel, id, 21, 'more')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await engine.clocks.requestExtension(u.counsel, id, 20, 'last');
+    await engine.statutoryClocks.requestExtension(both, id, 40, 'x');
+    await expect(engine.statutoryClocks.decideExtension(both, id, true, 'self')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await engine.statutoryClocks.decideExtension(u.leader, id, true, 'ok');
+    await expect(engine.statutoryClocks.requestExtension(u.counsel, id, 21, 'more')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await engine.statutoryClocks.requestExtension(u.counsel, id, 20, 'last');
   });
 
   it('a timer fired since it was read is not moved back: the stale move is refused', async () => {
@@ -119,7 +119,7 @@ describe('statutory clock operations', () => {
 
   it('only the assignee runs the clock', async () => {
     const id = await start();
-    await expect(engine.clocks.pause(u.secretary, id, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(engine.clocks.resume(u.counsel, id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(engine.statutoryClocks.pause(u.secretary, id, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.statutoryClocks.resume(u.counsel, id)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -50,15 +50,15 @@ export class ChainsController {
     const bad = Object.entries(mapping).filter(([, v]) => typeof v !== 'string');
     if (bad.length) throw validationFailed(bad.map(([k]) => ({ field: `mapping.${k}`, reason: 'must be a step key' })));
     const override = { force: body.force, reason: body.reason };
-    if (body.dryRun) return this.engine.migrations.dryRun(principal, key, body.toVersion, mapping, override);
+    if (body.dryRun) return this.engine.chainMigrations.dryRun(principal, key, body.toVersion, mapping, override);
     res.status(202);
-    return this.engine.migrations.start(principal, key, body.toVersion, mapping, override);
+    return this.engine.chainMigrations.start(principal, key, body.toVersion, mapping, override);
   }
 
   @Get('migrations/:id')
   migration(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     if (!isUuid(id)) throw notFound('migration');
-    return this.engine.migrations.progress(principal, id);
+    return this.engine.chainMigrations.progress(principal, id);
   }
 
   /** Lint without publishing: `{ valid, errors: [{ path, reason }], warnings }`. */

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { isBuiltInEvent, type BuiltInEvent } from '@shenpi/chains';
 import { isCalendarDate, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine, type IdempotencyClaim } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -8,9 +9,10 @@ import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
 import { CopyDto, CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
 
-/** Events that are not actions on the document, and where they are taken instead. */
-const OWN_ROUTES: Record<string, string> = {
+/** The engine's built-in events are not actions on the document: where each is taken instead. */
+const OWN_ROUTES: Record<BuiltInEvent, string> = {
   edit: 'PATCH /api/documents/:id',
+  attach: 'POST /api/documents/:id/attachments',
   delegate: 'POST /api/tasks/:id/delegate',
   'add-signer': 'POST /api/tasks/:id/add-signer',
   reassign: 'POST /api/users/:id/reassign-tasks',
@@ -56,7 +58,7 @@ export class DocumentsController {
   @UseGuards(DocumentVisibleGuard)
   @Idempotent('document-summary')
   async act(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DocumentActionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    const ownRoute = OWN_ROUTES[body.action];
+    const ownRoute = isBuiltInEvent(body.action) ? OWN_ROUTES[body.action] : undefined;
     if (ownRoute) throw validationFailed([{ field: 'action', reason: `"${body.action}" has its own route: ${ownRoute}` }]);
     if (body.disclosure && !isCalendarDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
@@ -70,7 +72,7 @@ export class DocumentsController {
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
   async clock(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ClockOperationDto) {
-    const clocks = this.engine.clocks;
+    const clocks = this.engine.statutoryClocks;
     const reason = body.reason ?? '';
     const run: Record<ClockOperation, () => Promise<unknown>> = {
       pause: () => clocks.pause(principal, id, reason),

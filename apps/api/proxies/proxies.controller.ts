@@ -18,20 +18,20 @@ export class ProxiesController {
 
   @Get()
   list(@CurrentPrincipal() principal: Principal) {
-    return this.engine.proxies.list(principal);
+    return this.engine.substitutes.list(principal);
   }
 
   @Post()
   set(@CurrentPrincipal() principal: Principal, @Body() body: SetProxyDto) {
     // Stored in UTC like every time in the API.
     const utc = (s: string) => new Date(s).toISOString();
-    return this.engine.proxies.set(principal, { ...body, startsAt: utc(body.startsAt), endsAt: utc(body.endsAt) });
+    return this.engine.substitutes.set(principal, { ...body, startsAt: utc(body.startsAt), endsAt: utc(body.endsAt) });
   }
 
   @Delete(':id')
   @HttpCode(204)
   async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     if (!isUuid(id)) throw notFound('proxy');
-    await this.engine.proxies.cancel(principal, id);
+    await this.engine.substitutes.cancel(principal, id);
   }
 }

@@ -28,6 +28,6 @@ export class UsersController {
   @HttpCode(200)
   reassign(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ReassignTasksDto) {
     if (!isUuid(id)) throw notFound('user');
-    return this.engine.proxies.reassignAll(principal, id, body.toUserId, body.comment ?? '');
+    return this.engine.substitutes.reassignAll(principal, id, body.toUserId, body.comment ?? '');
   }
 }

@@ -1,7 +1,8 @@
 import type { StepDefinition } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, type Principal, type Role } from '@shenpi/domain';
 import type { DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
-import { EDITOR_ROLE } from '../access-rules.js';
+import { EDITOR_ROLE } from './access-rules.js';
+import { contributorsOf, roundBaseOf } from './document-state.js';
 
 /**
  * 不相容职务分离 (separation of incompatible duties): the rules a decision on a review step must
@@ -36,12 +37,6 @@ export interface Person {
 }
 
 export const asPerson = (p: Principal): Person => ({ id: p.id, supervisor: p.grants.some((g) => g.role === 'supervisor') });
-
-/** The author and everyone who edited the content; documents older than this record name their author only. */
-export const contributorsOf = (doc: DocumentRow): string[] => (doc.attributes.contributors as string[] | undefined) ?? [doc.createdBy];
-
-/** The rounds each step had when the document last returned to its first step: tasks of later rounds are this review round's. */
-export const roundBaseOf = (doc: DocumentRow): Record<string, number> => (doc.attributes.roundBase as Record<string, number> | undefined) ?? {};
 
 export async function readReviewRound(repos: Repositories, doc: DocumentRow): Promise<ReviewRound> {
   return reviewRoundOf(doc, await repos.tasks.decidedForDocument(doc.id));

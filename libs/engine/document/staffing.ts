@@ -1,7 +1,7 @@
 import type { AssigneeRef, Signer, StepDefinition } from '@shenpi/chains';
 import type { Role } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
-import { resolveDepartment } from '../access-rules.js';
+import { resolveDepartment } from './access-rules.js';
 import { asPerson, judge, readReviewRound, type Person, type ReviewRound, type Seat, type SodRule } from './separation-of-duties.js';
 
 /** Who a seat's task goes to. */

@@ -112,8 +112,10 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
 export class DocumentsRepository {
   constructor(private readonly sql: Sql) {}
 
-  async get(id: string): Promise<DocumentRow | undefined> {
-    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?`, [id]);
+  /** With `lock`, the row stays locked until commit on PostgreSQL (SQLite's writer queue already serialises). */
+  async get(id: string, opts: { lock?: boolean } = {}): Promise<DocumentRow | undefined> {
+    const forUpdate = opts.lock && this.sql.kind === 'postgres' ? ' FOR UPDATE' : '';
+    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?${forUpdate}`, [id]);
     return r && toDocument(r);
   }
 

@@ -1,7 +1,8 @@
-import { declaredSigners, type AssigneeRef, type CompiledChain, type DocumentFields } from '@shenpi/chains';
+import { declaredSigners, type AssigneeRef, type CompiledChain } from '@shenpi/chains';
 import { holdsRole, type Principal, type Role } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
-import { asPerson, judgeAll, type ReviewRound } from './document/separation-of-duties.js';
+import { fieldsOf, positionOf } from './document-state.js';
+import { asPerson, judgeAll, type ReviewRound } from './separation-of-duties.js';
 
 /** Who edits a document while its step is editable (API.md: "drafter only"). */
 export const EDITOR_ROLE: Role = 'drafter';
@@ -40,14 +41,14 @@ export function allowedActions(
   p: Principal,
   round: ReviewRound,
 ): AllowedAction[] {
-  const position = { stateKey: doc.state, context: doc.context as never };
+  const position = positionOf(doc);
   const step = chain.step(doc.state);
   const me = asPerson(p);
   // Whom a task's decision speaks for besides the caller (a substitute's or delegate's principal): judged on the record, not on roles.
   const mayDecide = (t: TaskRow) =>
     !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])]).rule;
   const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p) && mayDecide(t));
-  const fields = (doc.attributes.fields ?? {}) as DocumentFields;
+  const fields = fieldsOf(doc);
   const allowed: AllowedAction[] = [];
   for (const t of step.transitions) {
     const returnTo = t.returnTo?.length ? { returnTo: t.returnTo } : {};

@@ -1,13 +1,13 @@
-import type { AuditLog } from '@shenpi/audit';
 import { checkFields, COMPILER_VERSION, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { isUniqueViolation, type DocumentRow } from '@shenpi/persistence';
 import { EDITOR_ROLE } from './access-rules.js';
-import type { ChainCatalog } from './chain-catalog.js';
-import type { DeadlinePlanner } from './deadline-planner.port.js';
+import type { ChainCatalog } from '../chain-catalog.js';
+import type { DocumentKernel } from './document-kernel.js';
+import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import { enterStep } from './step-entry.js';
-import type { IdempotencyClaim, IdempotencyUseCase } from './idempotency.js';
-import type { WriterQueue } from './writer-queue.js';
+import type { IdempotencyClaim, IdempotencyUseCase } from '../idempotency.js';
+import type { WriterQueue } from '../writer-queue.js';
 
 export interface CreateDocumentCommand {
   principal: Principal;
@@ -27,7 +27,7 @@ export class CreateDocumentUseCase {
   constructor(
     private readonly writer: WriterQueue,
     private readonly chains: ChainCatalog,
-    private readonly audit: AuditLog,
+    private readonly kernel: DocumentKernel,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
     private readonly idempotency: IdempotencyUseCase,
@@ -80,14 +80,10 @@ export class CreateDocumentUseCase {
         throw err;
       }
       doc.dueAt = await enterStep(repos, chain, doc, department, at, this.planner);
-      await this.audit.append(repos, {
-        category: 'transition',
+      await this.kernel.record(repos, doc, {
         action: 'create',
         actor: { type: 'user', id: cmd.principal.id, role: EDITOR_ROLE, departmentId: department.id, onBehalfOf: null },
-        departmentId: department.id,
-        documentId: doc.id,
         from: null,
-        to: doc.state,
         details: { version: doc.version, chain: { key: doc.chainKey, version: doc.chainVersion }, title: doc.title, year: doc.year },
       });
       if (cmd.idempotency) await this.idempotency.record(repos, cmd.principal, cmd.idempotency, { documentId: doc.id });

@@ -1,32 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { AuditLog } from '@shenpi/audit';
-import { checkFields, missingSections, type CompiledChain, type DocumentFields, type Signing, type TransitionDefinition } from '@shenpi/chains';
-import {
-  AccessDenied,
-  DomainError,
-  ErrorCode,
-  holdsRole,
-  isGlobalAdmin,
-  notFound,
-  validationFailed,
-  type Actor,
-  type Clock,
-  type Principal,
-  type Role,
-  shanghaiDate,
-} from '@shenpi/domain';
-import type { AttachmentRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import { checkFields, isBuiltInEvent, missingSections, type ChainPosition, type DocumentFields, type Signing, type TransitionDefinition } from '@shenpi/chains';
+import { AccessDenied, DomainError, ErrorCode, holdsRole, isGlobalAdmin, notFound, validationFailed, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
+import type { AttachmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DeadlinePlanner } from '../deadline-planner.port.js';
+import type { IdempotencyClaim, IdempotencyUseCase } from '../idempotency.js';
+import type { WriterQueue } from '../writer-queue.js';
 import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
-import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { checkAddSigner } from './add-signer.js';
+import { checkDelegate } from './delegate.js';
+import { checkDisclosure, requireDisclosure } from './disclosure.js';
+import type { DocumentKernel, OpenDocument } from './document-kernel.js';
+import { contributorsOf, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
+import { issueNumber } from './numbering.js';
+import { asPerson, judgeAll, readReviewRound, separationRefused, type ReviewRound } from './separation-of-duties.js';
+import { Staffing } from './staffing.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
-import { checkAddSigner } from './document/add-signer.js';
-import { checkDelegate } from './document/delegate.js';
-import { asPerson, contributorsOf, judgeAll, readReviewRound, separationRefused, type ReviewRound } from './document/separation-of-duties.js';
-import { Staffing } from './document/staffing.js';
-import { checkWithdraw } from './document/withdraw.js';
-import type { ChainCatalog } from './chain-catalog.js';
-import type { IdempotencyClaim, IdempotencyUseCase } from './idempotency.js';
-import type { WriterQueue } from './writer-queue.js';
+import { checkWithdraw } from './withdraw.js';
 
 export interface TransitionCommand {
   documentId: string;
@@ -67,14 +56,16 @@ interface Plan {
 }
 
 /**
- * The one use case that changes a document (DESIGN.md): load, check access, ask the machine,
- * then write state, tasks and one audit entry in one transaction, guarded by the version.
+ * Every event on a document passes here, through the document-write kernel's stages (see
+ * document-kernel.ts): open, authorize (separation of duties included), the version, the machine,
+ * the row, the steps left and entered, one audit entry and the idempotency record, in one
+ * transaction. The per-action rules live in files named for them (add-signer, delegate, withdraw,
+ * disclosure, numbering).
  */
 export class TransitionUseCase {
   constructor(
     private readonly writer: WriterQueue,
-    private readonly chains: ChainCatalog,
-    private readonly audit: AuditLog,
+    private readonly kernel: DocumentKernel,
     private readonly clock: Clock,
     private readonly planner: DeadlinePlanner,
     private readonly idempotency: IdempotencyUseCase,
@@ -91,25 +82,14 @@ export class TransitionUseCase {
 
   /**
    * Order of checks (API.md): 404 for what the caller may not see; 400 for a payload wrong in
-   * itself; 403 for what they may see but not do; 409 for a stale version, then for an action
-   * the state does not take; then what the step itself requires of the payload.
+   * itself; 403 for what they may see but not do (separation of duties included); 409 for a stale
+   * version, then for an action the state does not take; then what the step requires of the payload.
    */
   private async apply(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
     if (cmd.idempotency) await this.idempotency.check(repos, cmd.principal, cmd.idempotency);
-    const doc = await repos.documents.get(cmd.documentId);
-    if (!doc || (!cmd.system && !(await repos.documents.isVisible(cmd.principal, doc.id)))) {
-      throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: cmd.action, documentId: cmd.documentId, taskId: cmd.taskId });
-    }
-    const department = (await repos.directory.department(doc.departmentId))!;
-    const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
-    if (cmd.disclosure) {
-      if (!chain.declaredActions().some((t) => t.action === cmd.action && t.payload === 'disclosure')) {
-        throw validationFailed([{ field: 'disclosure', reason: `"${cmd.action}" takes no disclosure` }]);
-      }
-      if (cmd.disclosure.publishedOn > shanghaiDate(this.clock.now())) {
-        throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'must not be in the future' }]);
-      }
-    }
+    const open = await this.kernel.open(repos, cmd.documentId, cmd.system ? null : cmd.principal, { action: cmd.action, taskId: cmd.taskId });
+    const { doc, department, chain } = open;
+    checkDisclosure(chain, cmd.action, cmd.disclosure, this.clock.now());
     if (cmd.edit?.fields) {
       const problems = checkFields(chain.definition.fields, cmd.edit.fields, false);
       if (problems.length) throw validationFailed(problems);
@@ -117,74 +97,36 @@ export class TransitionUseCase {
     // Who decided what in this review round: read once, for the rules and for the step entered.
     let round: ReviewRound | undefined;
     const reviewRound = async () => (round ??= await readReviewRound(repos, doc));
-    const plan = cmd.taskId
-      ? await this.planTaskAction(repos, cmd, doc, chain, reviewRound)
-      : this.planDocumentAction(cmd, doc, department, chain);
+    const plan = cmd.taskId ? await this.planTaskAction(repos, cmd, open, reviewRound) : this.planDocumentAction(cmd, open);
     if (cmd.action === 'withdraw' && plan.transition) checkWithdraw(await reviewRound());
 
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== doc.version) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
     }
-    const position = { stateKey: doc.state, context: doc.context as never };
-    if (!OWN_EVENTS.has(cmd.action) && !plan.transition) throw await this.notAllowed(repos, cmd, chain, doc, department);
+    if (!isBuiltInEvent(cmd.action) && !plan.transition) throw await this.notAllowed(repos, cmd, open);
     this.checkPayload(cmd, plan.transition, doc);
-    const next = chain.next(position, {
+    const next = chain.next(positionOf(doc), {
       type: cmd.action,
       returnTo: cmd.returnTo,
       signer: plan.task ? signerOf(plan.task) : undefined,
       fields: { ...fieldsOf(doc), ...cmd.edit?.fields },
       ...(cmd.addSigner ? { added: { userId: cmd.addSigner.userId }, position: cmd.addSigner.position } : {}),
     });
-    if (!next) throw await this.notAllowed(repos, cmd, chain, doc, department);
+    if (!next) throw await this.notAllowed(repos, cmd, open);
 
-    const from = doc.state;
     const at = this.clock.now().toISOString();
-    const updated: DocumentRow = {
-      ...doc,
-      state: next.stateKey,
-      context: next.context as unknown as Record<string, unknown>,
-      title: cmd.edit?.title ?? doc.title,
-      content: cmd.edit?.content ?? doc.content,
-      attributes: nextAttributes(doc, next.stateKey, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined, cmd.edit?.fields),
-      version: doc.version + 1,
-      updatedAt: at,
-    };
-    if (cmd.edit || cmd.attachment) updated.attributes.contributors = [...new Set([...contributorsOf(doc), cmd.principal.id])];
-    // Back at the first step a new review round begins: only tasks of later rounds count in it.
-    if (next.stateKey === chain.definition.initial && from !== next.stateKey) updated.attributes.roundBase = { ...next.context.rounds };
-    if (next.stateKey !== from && chain.step(next.stateKey).assignsNumber && !doc.attributes.number) {
-      updated.attributes.number = await this.issueNumber(repos, department, at);
-    }
-    if (!(await repos.documents.updateIfVersion(updated, doc.version))) {
-      throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: doc.version + 1 });
-    }
-
-    let task = plan.task;
-    if (task && (cmd.action === 'delegate' || cmd.action === 'reassign')) {
-      const from = cmd.action === 'reassign' ? (task.assigneeUserId ?? cmd.principal.id) : cmd.principal.id;
-      if (!(await repos.tasks.reassign(task.id, cmd.delegateTo!, from))) {
-        throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
-      }
-      task = await repos.tasks.get(task.id);
-    } else if (task && cmd.action === 'add-signer') {
-      // The caller's task stays open (after) or gives way to the added signer (before): synced below.
-    } else if (task) {
-      const decision = { decision: cmd.action, comment: cmd.comment ?? null, decidedBy: plan.actor.id, onBehalfOf: plan.actor.onBehalfOf };
-      if (!(await repos.tasks.decide(task.id, { ...decision, at }))) {
-        throw new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
-      }
-      // The row as the UPDATE left it (no second read); the seats opened next see this decision.
-      task = { ...task, ...decision, status: 'done', closedAt: at };
-      if (round) round.decided.push(task);
-    }
+    const updated = await this.nextRow(repos, cmd, open, plan, next, at);
+    await this.kernel.write(repos, doc, updated);
+    const task = await this.closeOrHandOn(repos, cmd, plan, at);
+    if (task?.status === 'done' && round) round.decided.push(task);
     if (cmd.attachment) {
       await repos.attachments.insert({ ...cmd.attachment, documentId: doc.id, taskId: null, uploadedBy: cmd.principal.id, createdAt: at });
     }
     // A reviewer's files on the task are part of the decision: the entry names them by hash.
     const decisionFiles = task?.status === 'done' ? await repos.attachments.forTask(task.id) : [];
     let staffing: Staffing | undefined;
-    if (next.stateKey !== from) {
-      await leaveStep(repos, doc.id, from, at);
+    if (next.stateKey !== doc.state) {
+      await leaveStep(repos, doc.id, doc.state, at);
       staffing = await Staffing.of(repos, updated, department, await reviewRound());
       updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
@@ -192,16 +134,12 @@ export class TransitionUseCase {
       await syncSigners(repos, chain, updated, department, at, staffing);
     }
 
-    await this.audit.append(repos, {
-      category: 'transition',
+    await this.kernel.record(repos, doc, {
       action: cmd.action,
       actor: plan.actor,
-      departmentId: doc.departmentId,
-      documentId: doc.id,
-      from,
       to: next.stateKey,
       details: {
-        ...this.details(cmd, updated, task, next.stateKey === from, updated.attributes.number !== doc.attributes.number && updated.attributes.number),
+        ...this.details(cmd, updated, task, next.stateKey === doc.state, numberOf(updated) !== numberOf(doc) && numberOf(updated)),
         ...(cmd.attachment ? { attachment: fileRef(cmd.attachment) } : {}),
         ...(decisionFiles.length ? { attachments: decisionFiles.map(fileRef) } : {}),
         ...(plan.relaxed ? { separationRelaxed: 'second-step-in-round' } : {}),
@@ -212,14 +150,46 @@ export class TransitionUseCase {
     return { document: updated, task };
   }
 
+  /** The row after the event: the machine's position, the edit, and the attributes that follow from them. */
+  private async nextRow(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument, plan: Plan, next: ChainPosition, at: string): Promise<DocumentRow> {
+    const updated: DocumentRow = {
+      ...doc,
+      state: next.stateKey,
+      context: next.context as unknown as Record<string, unknown>,
+      title: cmd.edit?.title ?? doc.title,
+      content: cmd.edit?.content ?? doc.content,
+      attributes: nextAttributes(doc, next.stateKey, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined, cmd.edit?.fields),
+      version: doc.version + 1,
+      updatedAt: at,
+    };
+    // Whoever edits the content joins the author: neither decides its review steps.
+    if (cmd.edit || cmd.attachment) updated.attributes.contributors = [...new Set([...contributorsOf(doc), cmd.principal.id])];
+    // Back at the first step a new review round begins: only tasks of later rounds count in it.
+    if (next.stateKey === chain.definition.initial && doc.state !== next.stateKey) updated.attributes.roundBase = { ...next.context.rounds };
+    if (next.stateKey !== doc.state && chain.step(next.stateKey).assignsNumber && !numberOf(doc)) {
+      updated.attributes.number = await issueNumber(repos, department, at);
+    }
+    return updated;
+  }
+
+  /** The task's side of the event: decided (closed), or handed on (转交, reassignment); 加签 keeps it open. */
+  private async closeOrHandOn(repos: Repositories, cmd: TransitionCommand, plan: Plan, at: string): Promise<TaskRow | undefined> {
+    const task = plan.task;
+    if (!task || cmd.action === 'add-signer') return task;
+    if (cmd.action === 'delegate' || cmd.action === 'reassign') {
+      const from = cmd.action === 'reassign' ? (task.assigneeUserId ?? cmd.principal.id) : cmd.principal.id;
+      if (!(await repos.tasks.reassign(task.id, cmd.delegateTo!, from))) throw taskNotOpen();
+      return repos.tasks.get(task.id);
+    }
+    const decision = { decision: cmd.action, comment: cmd.comment ?? null, decidedBy: plan.actor.id, onBehalfOf: plan.actor.onBehalfOf };
+    if (!(await repos.tasks.decide(task.id, { ...decision, at }))) throw taskNotOpen();
+    // The row as the UPDATE left it (no second read).
+    return { ...task, ...decision, status: 'done', closedAt: at };
+  }
+
   /** Decisions and delegation: the task must be the caller's and still open. */
-  private async planTaskAction(
-    repos: Repositories,
-    cmd: TransitionCommand,
-    doc: DocumentRow,
-    chain: CompiledChain,
-    reviewRound: () => Promise<ReviewRound>,
-  ): Promise<Plan> {
+  private async planTaskAction(repos: Repositories, cmd: TransitionCommand, open: OpenDocument, reviewRound: () => Promise<ReviewRound>): Promise<Plan> {
+    const { doc, chain } = open;
     const task = await repos.tasks.get(cmd.taskId!);
     if (!task || task.documentId !== doc.id) throw notFound('task');
     const reassigning = cmd.action === 'reassign';
@@ -242,12 +212,12 @@ export class TransitionUseCase {
     const step = chain.step(task.stepKey);
     if (reassigning || cmd.action === 'delegate') {
       // The one who hands a role task on must be able to decide it: the decision is made on their behalf.
-      if (!reassigning) await this.checkSeparation(repos, cmd, task, doc, chain, await reviewRound());
+      if (!reassigning) await this.checkSeparation(repos, cmd, task, open, await reviewRound());
       const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
       checkDelegate(target, cmd.principal.id, task, doc, step, await reviewRound(), reassigning ? 'reassign' : 'delegate');
       return reassigning ? { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task } : { actor, task };
     }
-    const relaxed = cmd.system ? false : await this.checkSeparation(repos, cmd, task, doc, chain, await reviewRound());
+    const relaxed = cmd.system ? false : await this.checkSeparation(repos, cmd, task, open, await reviewRound());
     if (cmd.action === 'add-signer') {
       const target = await repos.directory.principal(cmd.addSigner!.userId);
       checkAddSigner(target, cmd.principal, task, doc, step, signingOf(doc), await reviewRound());
@@ -261,7 +231,7 @@ export class TransitionUseCase {
    * 不相容职务分离 for a decision on `task`: the caller and whoever they stand for (a substitute's
    * or a delegate's principal) are judged together. Returns whether the step's relaxation was used.
    */
-  private async checkSeparation(repos: Repositories, cmd: TransitionCommand, task: TaskRow, doc: DocumentRow, chain: CompiledChain, round: ReviewRound): Promise<boolean> {
+  private async checkSeparation(repos: Repositories, cmd: TransitionCommand, task: TaskRow, { doc, chain }: OpenDocument, round: ReviewRound): Promise<boolean> {
     const persons = [asPerson(cmd.principal)];
     if (task.delegatedFrom && task.delegatedFrom !== cmd.principal.id) {
       const principal = await repos.directory.principal(task.delegatedFrom);
@@ -272,15 +242,8 @@ export class TransitionUseCase {
     return verdict.relaxed;
   }
 
-  /** The department's next number for the year the document is issued in: 〔year〕N号. */
-  private async issueNumber(repos: Repositories, department: DepartmentRow, at: string): Promise<string> {
-    const year = Number(shanghaiDate(new Date(at)).slice(0, 4));
-    const n = await repos.numbering.next(department.id, year);
-    return `${department.issuerCode ?? department.name}〔${year}〕${n}号`;
-  }
-
   /** Actions a role takes on the document itself (submit, withdraw, record-disclosure, edit). */
-  private planDocumentAction(cmd: TransitionCommand, doc: DocumentRow, department: DepartmentRow, chain: CompiledChain): Plan {
+  private planDocumentAction(cmd: TransitionCommand, { doc, department, chain }: OpenDocument): Plan {
     if (cmd.action === 'edit' || cmd.action === 'attach') {
       if (!holdsRole(cmd.principal, EDITOR_ROLE, doc.departmentId)) throw this.forbidden(cmd, doc, 'only a drafter of the department edits a document');
       return { actor: this.userActor(cmd.principal, EDITOR_ROLE, doc.departmentId) };
@@ -307,9 +270,7 @@ export class TransitionUseCase {
         });
       }
     }
-    if (transition?.payload === 'disclosure' && !cmd.disclosure) {
-      throw validationFailed([{ field: 'disclosure', reason: 'disclosure { url, publishedOn } is required' }]);
-    }
+    requireDisclosure(transition, cmd.disclosure);
   }
 
   private details(cmd: TransitionCommand, doc: DocumentRow, task: TaskRow | undefined, stayed: boolean, number: unknown): Record<string, unknown> {
@@ -334,7 +295,7 @@ export class TransitionUseCase {
   }
 
   /** The refusal names what the caller may do instead: the open tasks are read only for it. */
-  private async notAllowed(repos: Repositories, cmd: TransitionCommand, chain: CompiledChain, doc: DocumentRow, department: DepartmentRow) {
+  private async notAllowed(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument) {
     const openTasks = await repos.tasks.openForDocument(doc.id);
     return new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `"${cmd.action}" is not allowed in state ${doc.state}`, {
       allowed: allowedActions(chain, doc, department, openTasks, cmd.principal, await readReviewRound(repos, doc)),
@@ -346,11 +307,8 @@ export class TransitionUseCase {
   }
 }
 
-/** Events on the document or a task that the machine takes without a chain transition. */
-const OWN_EVENTS = new Set(['edit', 'attach', 'delegate', 'add-signer', 'reassign']);
+const taskNotOpen = () => new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
 
-const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
-const fieldsOf = (doc: DocumentRow) => (doc.attributes.fields ?? {}) as DocumentFields;
 // Tasks opened before countersign existed name no signer: they were their step's only one.
 const signerOf = (task: TaskRow) => task.signer ?? 's0';
 

@@ -1,11 +1,11 @@
-import { currentSigners, type CompiledChain, type Signer, type Signing } from '@shenpi/chains';
+import { currentSigners, type CompiledChain, type Signer } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId } from '@shenpi/domain';
 import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
-import type { DeadlinePlanner, PlannedTimer } from './deadline-planner.port.js';
-import { Staffing } from './document/staffing.js';
+import type { DeadlinePlanner, PlannedTimer } from '../deadline-planner.port.js';
+import { roundsOf, signingOf } from './document-state.js';
+import { Staffing } from './staffing.js';
 
-const signingOf = (doc: DocumentRow) => (doc.context as { signing?: Signing }).signing;
 
 /**
  * Entering a step opens a task for each signer due to decide now and writes the step's deadline
@@ -78,7 +78,7 @@ async function openTask(
   if (!departmentId) {
     throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${doc.state} to`);
   }
-  const round = (doc.context as { rounds?: Record<string, number> }).rounds?.[doc.state] ?? 1;
+  const round = roundsOf(doc)[doc.state] ?? 1;
   const assignment = await staffing.assign(signer, chain.step(doc.state), round, departmentId, at);
   const task: TaskRow = {
     id: newId(new Date(at).getTime()),

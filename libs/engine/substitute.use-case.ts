@@ -2,7 +2,7 @@ import type { AuditLog } from '@shenpi/audit';
 import { AccessDenied, ErrorCode, isGlobalAdmin, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import type { ProxyRow } from '@shenpi/persistence';
 import { asPerson } from './document/separation-of-duties.js';
-import type { TransitionUseCase } from './transition.use-case.js';
+import type { TransitionUseCase } from './document/transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** The longest out-of-office window one request sets. */
@@ -13,7 +13,7 @@ const MAX_WINDOW_MS = 366 * 24 * 3600 * 1000;
  * go to the colleague (see step-entry's openTask). And 离职交接: an administrator hands every
  * open task of a user who left to someone else, one audited transition per task.
  */
-export class ProxyUseCase {
+export class SubstituteUseCase {
   constructor(
     private readonly writer: WriterQueue,
     private readonly transition: TransitionUseCase,

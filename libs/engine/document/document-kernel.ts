@@ -1,0 +1,98 @@
+import type { AuditLog, AuditInput } from '@shenpi/audit';
+import type { CompiledChain } from '@shenpi/chains';
+import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
+import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
+import type { ChainCatalog } from '../chain-catalog.js';
+import type { DeadlinePlanner } from '../deadline-planner.port.js';
+import { readReviewRound } from './separation-of-duties.js';
+import { Staffing } from './staffing.js';
+import { enterStep, leaveStep } from './step-entry.js';
+
+/** A document as the door opened it: the row (locked on PostgreSQL), its department and its chain version. */
+export interface OpenDocument {
+  doc: DocumentRow;
+  department: DepartmentRow;
+  chain: CompiledChain;
+}
+
+/** What one change says in the audit log besides the document it is about. */
+export interface ChangeEntry {
+  action: string;
+  actor: Actor;
+  /** Only a creation has no state before it (null). */
+  from?: string | null;
+  to?: string;
+  result?: AuditInput['result'];
+  details: Record<string, unknown>;
+}
+
+/**
+ * The document-write kernel: the one door every change to a document passes (DESIGN.md).
+ * Its stages, in order: open (load, lock on PostgreSQL, 404 unless the caller may see it), then the
+ * caller's authorization and separation of duties, the version check and the machine (the
+ * transition use case), write the row guarded by its version, leave and enter steps (tasks and
+ * deadline rows), and one audit entry. Nothing outside libs/engine/document writes the `documents`
+ * or `tasks` tables (an architecture test holds this).
+ */
+export class DocumentKernel {
+  constructor(
+    private readonly chains: ChainCatalog,
+    private readonly audit: AuditLog,
+    private readonly planner: DeadlinePlanner,
+  ) {}
+
+  /**
+   * Loads the document for a change by `caller` (null: the system, which sees everything). A
+   * document the caller may not see is 404, with the attempt kept for the security entry.
+   */
+  async open(repos: Repositories, documentId: string, caller: Principal | null, attempt: { action: string; taskId?: string }): Promise<OpenDocument> {
+    const doc = await repos.documents.get(documentId, { lock: true });
+    if (!doc || (caller && !(await repos.documents.isVisible(caller, doc.id)))) {
+      throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
+    }
+    const department = (await repos.directory.department(doc.departmentId))!;
+    return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion) };
+  }
+
+  /** Writes the changed row, guarded by the version it was read at: 409 when another change won. */
+  async write(repos: Repositories, before: DocumentRow, after: DocumentRow): Promise<void> {
+    const written =
+      after.chainVersion !== before.chainVersion ? await repos.documents.moveToVersion(after, before.version) : await repos.documents.updateIfVersion(after, before.version);
+    if (!written) throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: before.version + 1 });
+  }
+
+  /** The change's one audit entry. */
+  async record(repos: Repositories, doc: DocumentRow, entry: ChangeEntry): Promise<void> {
+    await this.audit.append(repos, {
+      category: 'transition',
+      action: entry.action,
+      ...(entry.result ? { result: entry.result } : {}),
+      actor: entry.actor,
+      departmentId: doc.departmentId,
+      documentId: doc.id,
+      from: entry.from !== undefined ? entry.from : doc.state,
+      to: entry.to ?? doc.state,
+      details: entry.details,
+    });
+  }
+
+  /** The step's due instant moved (a paused or extended statutory clock): the document and its timed task follow. */
+  async setDue(repos: Repositories, doc: DocumentRow, taskId: string | null, dueAt: string | null): Promise<void> {
+    if (taskId) await repos.tasks.setDueAt(taskId, dueAt);
+    await repos.documents.setDueAt(doc.id, dueAt);
+  }
+
+  /**
+   * Moves a document onto another version of its chain (a migration): the row, then the old
+   * step's tasks and timers closed and the new step entered afresh, staffed under separation of
+   * duties; one audit entry, which names any seat that had to be rerouted.
+   */
+  async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
+    await this.write(repos, open.doc, moved);
+    await leaveStep(repos, open.doc.id, open.doc.state, at);
+    const staffing = await Staffing.of(repos, moved, open.department, await readReviewRound(repos, open.doc));
+    const dueAt = await enterStep(repos, target, moved, open.department, at, this.planner, staffing);
+    await this.record(repos, open.doc, { ...entry, to: moved.state, details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}) } });
+    return { ...moved, dueAt };
+  }
+}
