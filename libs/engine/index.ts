@@ -13,7 +13,6 @@ export * from './views.js';
 export * from './writer-queue.js';
 export * from './deadline-planner.port.js';
 export * from './deadline-firing.use-case.js';
-export * from './document/step-entry.js';
 export * from './notifications.use-case.js';
 export * from './planning.js';
 export * from './webhook-outbox.js';

@@ -1,11 +1,8 @@
 import { declaredSigners, type AssigneeRef, type CompiledChain } from '@shenpi/chains';
-import { holdsRole, type Principal, type Role } from '@shenpi/domain';
+import { holdsRole, type Principal } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
-import { fieldsOf, positionOf } from './document-state.js';
+import { EDITOR_ROLE, fieldsOf, positionOf } from './document-state.js';
 import { asPerson, judgeAll, type ReviewRound } from './separation-of-duties.js';
-
-/** Who edits a document while its step is editable (API.md: "drafter only"). */
-export const EDITOR_ROLE: Role = 'drafter';
 
 export interface AllowedAction {
   action: string;

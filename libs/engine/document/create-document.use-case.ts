@@ -1,7 +1,7 @@
 import { checkFields, COMPILER_VERSION, type DocumentFields } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, holdsRole, newId, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { isUniqueViolation, type DocumentRow } from '@shenpi/persistence';
-import { EDITOR_ROLE } from './access-rules.js';
+import { EDITOR_ROLE } from './document-state.js';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DocumentKernel } from './document-kernel.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';

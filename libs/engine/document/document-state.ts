@@ -1,4 +1,5 @@
 import type { ChainPosition, DocumentFields, Signing } from '@shenpi/chains';
+import type { Role } from '@shenpi/domain';
 import type { DocumentRow } from '@shenpi/persistence';
 
 /**
@@ -6,6 +7,9 @@ import type { DocumentRow } from '@shenpi/persistence';
  * machine's (rounds, countersign progress), `attributes` the engine's (fields, number, disclosure,
  * statutory clock, and what separation of duties needs).
  */
+
+/** Who edits a document while its step is editable (API.md: "drafter only"); a seat of this role is the drafting department's own work. */
+export const EDITOR_ROLE: Role = 'drafter';
 
 /** Statutory clock of the current step (pause, extension); it ends with the step. */
 export interface ClockState {

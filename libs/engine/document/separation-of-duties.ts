@@ -1,8 +1,7 @@
 import type { StepDefinition } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, type Principal, type Role } from '@shenpi/domain';
 import type { DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
-import { EDITOR_ROLE } from './access-rules.js';
-import { contributorsOf, roundBaseOf } from './document-state.js';
+import { contributorsOf, EDITOR_ROLE, roundBaseOf } from './document-state.js';
 
 /**
  * 不相容职务分离 (separation of incompatible duties): the rules a decision on a review step must

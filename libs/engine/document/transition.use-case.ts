@@ -5,12 +5,12 @@ import type { AttachmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import type { IdempotencyClaim, IdempotencyUseCase } from '../idempotency.js';
 import type { WriterQueue } from '../writer-queue.js';
-import { allowedActions, EDITOR_ROLE, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
+import { allowedActions, holdsRef, isAssignedTo, resolveDepartment } from './access-rules.js';
 import { checkAddSigner } from './add-signer.js';
 import { checkDelegate } from './delegate.js';
 import { checkDisclosure, requireDisclosure } from './disclosure.js';
 import type { DocumentKernel, OpenDocument } from './document-kernel.js';
-import { contributorsOf, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
+import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
 import { issueNumber } from './numbering.js';
 import { asPerson, judgeAll, readReviewRound, separationRefused, type ReviewRound } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
