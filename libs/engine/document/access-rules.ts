@@ -43,7 +43,7 @@ export function allowedActions(
   const me = asPerson(p);
   // Whom a task's decision speaks for besides the caller (a substitute's or delegate's principal): judged on the record, not on roles.
   const mayDecide = (t: TaskRow) =>
-    !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])]).rule;
+    !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])], t, openTasks).rule;
   const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p) && mayDecide(t));
   const fields = fieldsOf(doc);
   const allowed: AllowedAction[] = [];

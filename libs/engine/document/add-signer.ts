@@ -32,10 +32,11 @@ export function checkAddSigner(
             ? 'this user already signs this step'
             : null;
   if (reason) throw validationFailed([{ field: 'userId', reason }]);
+  // 403 before 409 (API.md's order of checks).
+  const { rule } = judge(round, { step, round: task.round, role: null }, asPerson(target!));
+  if (rule) throw separationRefused(rule, { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, target!.id);
   const limit = step.maxAddedSigners ?? DEFAULT_MAX_ADDED_SIGNERS;
   if ((signing?.added ?? 0) >= limit) {
     throw new DomainError(ErrorCode.CONFLICT, `at most ${limit} signers are added to step ${step.key} in one round`, { limit });
   }
-  const { rule } = judge(round, { step, round: task.round, role: null }, asPerson(target!));
-  if (rule) throw separationRefused(rule, { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, target!.id);
 }

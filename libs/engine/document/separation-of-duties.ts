@@ -74,12 +74,19 @@ export function judge(round: ReviewRound, seat: Seat, person: Person): Verdict {
   return { rule: null, relaxed };
 }
 
-/** Every person of a decision (the decider, and whom they stand for) judged together: the first rule broken wins. */
-export function judgeAll(round: ReviewRound, seat: Seat, persons: Person[]): Verdict & { userId?: string } {
+/**
+ * Every person of a decision on `task` (the decider, and whom they stand for) judged together: the
+ * first rule broken wins. Someone who holds another open seat of the step by name, or has one held
+ * on their behalf (a substitute, a delegate), votes there: deciding this seat too would be a second vote.
+ */
+export function judgeAll(round: ReviewRound, seat: Seat, persons: Person[], task?: TaskRow, openTasks: TaskRow[] = []): Verdict & { userId?: string } {
   let relaxed = false;
   for (const person of persons) {
     const verdict = judge(round, seat, person);
     if (verdict.rule) return { ...verdict, userId: person.id };
+    if (task && seat.role !== EDITOR_ROLE && openTasks.some((t) => t.id !== task.id && t.stepKey === task.stepKey && (t.assigneeUserId === person.id || t.delegatedFrom === person.id))) {
+      return { rule: 'second-vote-in-step', relaxed: false, userId: person.id };
+    }
     relaxed ||= verdict.relaxed;
   }
   return { rule: null, relaxed };

@@ -35,6 +35,8 @@ const LEADER: AssigneeRef = { role: 'leader', department: 'document' };
 export class Staffing {
   private readonly people = new Map<string, Person>();
   private readonly taken = new Map<string, number>();
+  /** People already given a seat of this step by name (a substitute, or whom they stand for): one seat each. */
+  private readonly given = new Set<string>();
   readonly rerouted: Reroute[] = [];
 
   private constructor(
@@ -48,18 +50,22 @@ export class Staffing {
     return new Staffing(repos, round ?? (await readReviewRound(repos, doc)), doc, department);
   }
 
-  /** The open tasks already in the step hold their seats. */
-  hold(role: Role | null, departmentId: string): void {
-    if (role) this.taken.set(`${role}@${departmentId}`, (this.taken.get(`${role}@${departmentId}`) ?? 0) + 1);
+  /** An open task already in the step holds its seat (and its people theirs). */
+  hold(task: { assigneeRole: Role | null; assigneeUserId: string | null; delegatedFrom: string | null; departmentId: string }): void {
+    if (task.assigneeUserId) this.give(task.assigneeUserId, task.delegatedFrom);
+    else if (task.assigneeRole) this.taken.set(`${task.assigneeRole}@${task.departmentId}`, (this.taken.get(`${task.assigneeRole}@${task.departmentId}`) ?? 0) + 1);
   }
 
   async assign(signer: Signer, step: StepDefinition, round: number, departmentId: string, at: string): Promise<Assignment> {
     const seat: Seat = { step, round, role: signer.role ?? null };
     if (signer.userId) {
-      const proxy = await this.repos.proxies.activeFor(signer.userId, at);
-      const named = { departmentId, assigneeRole: signer.role ?? null, assigneeUserId: proxy?.substituteId ?? signer.userId, delegatedFrom: proxy ? signer.userId : null };
-      const excluded = await this.excluded([signer.userId, ...(proxy ? [proxy.substituteId] : [])], seat);
-      return excluded.length ? this.reroute(signer, seat, named, excluded) : named;
+      const excluded = await this.excluded([signer.userId], seat);
+      const named = { departmentId, assigneeRole: signer.role ?? null, assigneeUserId: signer.userId, delegatedFrom: null };
+      if (excluded.length) return this.reroute(signer, seat, named, excluded);
+      // Away: the substitute takes it if they may; else it waits for the named user, as a role's task waits for its holders.
+      const assignment = (await this.substitute([signer.userId], seat, departmentId, signer.role ?? null, at)) ?? named;
+      this.give(assignment.assigneeUserId!, assignment.delegatedFrom);
+      return assignment;
     }
     const role = signer.role!;
     const holders = await this.repos.directory.holders(role, departmentId);
@@ -67,25 +73,33 @@ export class Staffing {
     const eligible = holders.filter((h) => !excluded.some((x) => x.userId === h));
     const asRole = { departmentId, assigneeRole: role, assigneeUserId: null, delegatedFrom: null };
     if (holders.length && !this.take(role, departmentId, eligible.length)) return this.reroute(signer, seat, asRole, excluded);
-    return (await this.substitute(eligible, seat, departmentId, role, at)) ?? asRole;
+    const assignment = await this.substitute(eligible, seat, departmentId, role, at);
+    if (assignment) this.give(assignment.assigneeUserId!, assignment.delegatedFrom);
+    return assignment ?? asRole;
   }
 
   /**
-   * A role's task goes to a substitute only when every eligible holder is away (代理), and only to a
-   * substitute who may decide it too; otherwise it waits for the holders.
+   * A task goes to a substitute only when every eligible holder is away (代理), and only to a
+   * substitute who may decide it and holds no other seat of the step; otherwise it waits.
    */
-  private async substitute(eligible: string[], seat: Seat, departmentId: string, role: Role, at: string): Promise<Assignment | undefined> {
+  private async substitute(eligible: string[], seat: Seat, departmentId: string, role: Role | null, at: string): Promise<Assignment | undefined> {
     if (!eligible.length) return undefined;
     const proxies = [];
     // One query at a time: the transaction's connection runs statements in order.
     for (const userId of eligible) proxies.push(await this.repos.proxies.activeFor(userId, at));
     if (proxies.some((p) => p === undefined)) return undefined;
     for (const proxy of proxies) {
+      if (this.given.has(proxy!.substituteId) || this.given.has(proxy!.userId)) continue;
       if (!(await this.excluded([proxy!.substituteId], seat)).length) {
         return { departmentId, assigneeRole: role, assigneeUserId: proxy!.substituteId, delegatedFrom: proxy!.userId };
       }
     }
     return undefined;
+  }
+
+  private give(userId: string, onBehalfOf: string | null): void {
+    this.given.add(userId);
+    if (onBehalfOf) this.given.add(onBehalfOf);
   }
 
   private async reroute(signer: Signer, seat: Seat, original: Assignment, excluded: Reroute['excluded']): Promise<Assignment> {

@@ -50,7 +50,7 @@ export async function syncSigners(repos: Repositories, chain: CompiledChain, doc
   const staff = staffing ?? (await Staffing.of(repos, doc, department));
   for (const task of open) {
     if (!due.some((s) => s.id === task.signer)) await repos.tasks.cancel(task.id, at);
-    else staff.hold(task.assigneeUserId ? null : task.assigneeRole, task.departmentId);
+    else staff.hold(task);
   }
   const opened: TaskRow[] = [];
   for (const signer of due) {

@@ -237,7 +237,9 @@ export class TransitionUseCase {
       const principal = await repos.directory.principal(task.delegatedFrom);
       persons.push(principal ? asPerson(principal) : { id: task.delegatedFrom, supervisor: false });
     }
-    const verdict = judgeAll(round, { step: chain.step(task.stepKey), round: task.round, role: task.assigneeRole }, persons);
+    // Only a step of several seats can have another seat held for one of them.
+    const openTasks = (signingOf(doc)?.slots.length ?? 0) > 1 ? await repos.tasks.openForDocument(doc.id) : [];
+    const verdict = judgeAll(round, { step: chain.step(task.stepKey), round: task.round, role: task.assigneeRole }, persons, task, openTasks);
     if (verdict.rule) throw separationRefused(verdict.rule, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, verdict.userId);
     return verdict.relaxed;
   }
