@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { checkpointSignerFromEnv } from '@shenpi/audit';
-import { Engine } from '@shenpi/engine';
-import { attachmentSettingsFromEnv, databaseConfigFromEnv } from '@shenpi/persistence';
+import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
@@ -9,11 +8,11 @@ import { apiConfigFromEnv } from './config.js';
 
 async function main() {
   const config = apiConfigFromEnv();
-  const database = databaseConfigFromEnv();
+  const { database, attachments } = engineSettingsFromEnv();
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
   const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks,
-    attachments: attachmentSettingsFromEnv(),
+    attachments,
     checkpointSigner: checkpointSignerFromEnv(),
   });
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkpointSignerFromEnv } from '@shenpi/audit';
-import { DomainError, systemActor } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
-import { databaseConfigFromEnv, Repositories } from '@shenpi/persistence';
+import { DomainError } from '@shenpi/domain';
+import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
 
 const VARIANTS = Object.keys(chainVariants).join(', ');
@@ -47,7 +46,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return 2;
   }
   const checkpointSigner = command === 'audit' && sub === 'checkpoint' ? checkpointSignerFromEnv(env) : undefined;
-  const engine = await Engine.open({ database: databaseConfigFromEnv(env), shippedChains, checkpointSigner });
+  const engine = await Engine.open({ database: engineSettingsFromEnv(env).database, shippedChains, checkpointSigner });
   try {
     if (command === 'seed-demo') {
       const result = await engine.directory.seedDemo(values.password);
@@ -85,17 +84,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     const progress = (checked: number) => {
       if (checked - last >= 100_000) out.error(`verified ${(last = checked)} entries…`);
     };
-    const repos = new Repositories(engine.database.reader);
     if (values.checkpoint) {
       const kept = JSON.parse(await readFile(values.checkpoint, 'utf8'));
-      const check = await engine.audit.verifyCheckpoint(repos, kept, progress);
+      const check = await engine.auditReadModel.verifyKeptCheckpoint(kept, progress);
       if (!check.signatureValid) out.log('checkpoint signature is not valid');
       else if (!check.entryMatches) out.log('the entry the checkpoint signed has changed or is gone');
       if (!check.ok && check.signatureValid && check.entryMatches && !check.chain.ok) out.log(`audit chain broken at entry ${check.chain.firstBadSeq}: ${check.chain.reason}`);
       if (check.ok && check.chain.ok) out.log(`checkpoint of entry ${kept.seq} holds: ${check.chain.entries} entries verified, only appended to since`);
       return check.ok ? 0 : 1;
     }
-    const result = await engine.audit.verify(repos, progress);
+    const result = await engine.auditReadModel.verifyAll(progress);
     if (result.ok) {
       out.log(`audit chain intact: ${result.entries} entries, head ${result.headHash}`);
       return 0;
@@ -124,7 +122,7 @@ async function publishChain(engine: Engine, source: string, out: Output): Promis
     }
   }
   try {
-    const result = await engine.writer.run((repos) => engine.chains.publish(repos, definition, systemActor('cli')));
+    const result = await engine.chainPublishing.publishFromCli(definition);
     out.log(result.created ? `published ${result.key} version ${result.version}` : `${result.key} version ${result.version} already has this definition`);
     return 0;
   } catch (err) {

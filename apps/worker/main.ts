@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { Engine } from '@shenpi/engine';
-import { databaseConfigFromEnv } from '@shenpi/persistence';
+import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 
 /**
@@ -8,7 +7,7 @@ import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, Workin
  * SQLite the API process is the only writer and fires deadlines itself, so this refuses to start.
  */
 async function main() {
-  const database = databaseConfigFromEnv();
+  const { database } = engineSettingsFromEnv();
   if (!database.url) {
     console.error('apps/worker runs only on PostgreSQL (set DATABASE_URL): on SQLite the API process is the only writer.');
     process.exit(1);

@@ -39,7 +39,19 @@ export class DeadlineFiringUseCase {
     private readonly kernel: DocumentKernel,
     private readonly transition: TransitionUseCase,
     private readonly clock: Clock,
+    /** The read connection: the scheduler's look-ups of what is pending. */
+    private readonly reader: Repositories,
   ) {}
+
+  /** Pending rows by id, a page at a time (the reconciler re-enqueues them). */
+  pendingPage(afterId: string, limit: number): Promise<DeadlineRow[]> {
+    return this.reader.deadlines.pendingPage(afterId, limit);
+  }
+
+  /** When the next pending row is due, or null (the embedded poller sleeps until then). */
+  nextFireAt(): Promise<string | null> {
+    return this.reader.deadlines.nextFireAt();
+  }
 
   async fire(deadlineId: string): Promise<FireOutcome> {
     return this.writer.run(async (repos) => {

@@ -1,6 +1,6 @@
 import { AuditLog, CheckpointSigner, type Checkpoint } from '@shenpi/audit';
 import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
-import { AttachmentStore, Database, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
+import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
 import { ChainCatalog } from './chain-catalog.js';
 import { CreateDocumentUseCase } from './document/create-document.use-case.js';
@@ -8,7 +8,11 @@ import { DeadlineFiringUseCase } from './deadline-firing.use-case.js';
 import { noDeadlines, type DeadlinePlanner } from './deadline-planner.port.js';
 import { DirectoryUseCase } from './directory.use-case.js';
 import { NotificationsUseCase } from './notifications.use-case.js';
-import { Queries } from './queries.js';
+import { AuditReadModel } from './read-models/audit.read-model.js';
+import { ChainReadModel } from './read-models/chain.read-model.js';
+import { DirectoryReadModel } from './read-models/directory.read-model.js';
+import { DocumentReadModel } from './read-models/document.read-model.js';
+import { InboxReadModel } from './read-models/inbox.read-model.js';
 import { SupervisionQueries } from './supervision.js';
 import { SecurityAudit } from './security-audit.js';
 import { StatutoryClockUseCase } from './statutory-clock.use-case.js';
@@ -17,9 +21,11 @@ import { UrgeUseCase } from './urge.use-case.js';
 import { CopyUseCase } from './copy.use-case.js';
 import { SubstituteUseCase } from './substitute.use-case.js';
 import { ChainMigrationUseCase } from './chain-migration.use-case.js';
+import { ChainPublishingUseCase } from './chain-publishing.use-case.js';
 import { DocumentKernel } from './document/document-kernel.js';
 import { AttachmentUseCase } from './attachment.use-case.js';
 import { IdempotencyUseCase } from './idempotency.js';
+import { WebhookDeliveryUseCase } from './webhook-delivery.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 
@@ -48,9 +54,15 @@ export class Engine {
   readonly authentication: AuthenticationUseCase;
   readonly directory: DirectoryUseCase;
   readonly security: SecurityAudit;
-  readonly queries: Queries;
+  readonly documentReadModel: DocumentReadModel;
+  readonly inboxReadModel: InboxReadModel;
+  readonly auditReadModel: AuditReadModel;
+  readonly directoryReadModel: DirectoryReadModel;
+  readonly chainReadModel: ChainReadModel;
+  readonly chainPublishing: ChainPublishingUseCase;
   readonly supervision: SupervisionQueries;
   readonly deadlines: DeadlineFiringUseCase;
+  readonly webhookDeliveries: WebhookDeliveryUseCase;
   readonly notifications: NotificationsUseCase;
   readonly statutoryClocks: StatutoryClockUseCase;
   readonly urge: UrgeUseCase;
@@ -81,11 +93,17 @@ export class Engine {
     const kernel = new DocumentKernel(this.chains, this.audit, planner);
     this.transition = new TransitionUseCase(this.writer, kernel, clock, planner, this.idempotency);
     this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, kernel, clock, planner, this.idempotency);
-    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock);
+    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader));
+    this.webhookDeliveries = new WebhookDeliveryUseCase(database, this.writer, clock);
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
-    this.queries = new Queries(database, this.chains, this.audit, planner, clock);
+    this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock);
+    this.inboxReadModel = new InboxReadModel(database, this.chains);
+    this.auditReadModel = new AuditReadModel(database, this.audit);
+    this.directoryReadModel = new DirectoryReadModel(database);
+    this.chainReadModel = new ChainReadModel(database, this.chains);
+    this.chainPublishing = new ChainPublishingUseCase(database, this.writer, this.chains);
     this.supervision = new SupervisionQueries(database, this.chains, planner, clock);
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.statutoryClocks = new StatutoryClockUseCase(this.writer, kernel, clock, planner);
@@ -136,6 +154,11 @@ export class Engine {
   /** Signs the audit chain's head (nothing when it is already the latest checkpoint). */
   checkpoint(): Promise<Checkpoint | null> {
     return this.writer.run((repos) => this.audit.checkpoint(repos, this.checkpointSigner));
+  }
+
+  /** Health: the database answers a trivial read. */
+  async ping(): Promise<void> {
+    await this.database.reader.one('SELECT 1 AS ok');
   }
 
   useAlarmClock(alarm: AlarmClock): void {

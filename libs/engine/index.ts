@@ -4,8 +4,15 @@ export * from './chain-catalog.js';
 export * from './document/create-document.use-case.js';
 export * from './directory.use-case.js';
 export * from './engine.js';
+export * from './engine-settings.js';
+// Row types the API hands back as they are (a task, an attachment): the engine's view of them.
+export type { AttachmentRow, TaskRow } from '@shenpi/persistence';
 export * from './password.js';
-export * from './queries.js';
+export * from './read-models/audit.read-model.js';
+export * from './read-models/chain.read-model.js';
+export * from './read-models/directory.read-model.js';
+export * from './read-models/document.read-model.js';
+export * from './read-models/inbox.read-model.js';
 export * from './supervision.js';
 export * from './security-audit.js';
 export * from './document/transition.use-case.js';

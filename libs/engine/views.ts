@@ -146,6 +146,9 @@ export function documentView(
   };
 }
 
+/** The largest value an INTEGER column holds on PostgreSQL. */
+export const MAX_INT = 2_147_483_647;
+
 /** Opaque keyset cursors: the last key of a page, base64url-encoded. */
 export const encodeCursor = (key: string | number) => Buffer.from(String(key)).toString('base64url');
 /** Decodes a cursor and checks it is the kind of key the list uses; anything else is a 400, never a silent wrong page. */

@@ -1,6 +1,5 @@
 import type { Alarm } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
-import { Repositories } from '@shenpi/persistence';
 import type { AlarmQueue } from './alarm-queue.js';
 import type { WebhookDeliverer } from './webhook-deliverer.js';
 
@@ -43,12 +42,11 @@ export class DeadlineReconciler {
     } catch (err) {
       console.error(`reconciler: ${err instanceof Error ? err.message : err}`);
     }
-    const reader = new Repositories(this.engine.database.reader);
     const now = this.engine.clock.now().getTime();
     let enqueued = 0;
     const later = (alarms: Alarm[]) => alarms.filter((a) => Date.parse(a.fireAt) > now);
     for (let after = ''; ; ) {
-      const page = await reader.deadlines.pendingPage(after, PAGE);
+      const page = await this.engine.deadlines.pendingPage(after, PAGE);
       if (!page.length) break;
       const alarms = later(page.map((r) => ({ kind: 'deadline' as const, id: r.id, fireAt: r.fireAt, version: r.version })));
       await this.deadlines.enqueue(alarms, now);
@@ -57,7 +55,7 @@ export class DeadlineReconciler {
       if (page.length < PAGE) break;
     }
     for (let after = ''; this.webhooks; ) {
-      const page = await reader.webhooks.pendingPage(after, PAGE);
+      const page = await this.engine.webhookDeliveries.pendingPage(after, PAGE);
       if (!page.length) break;
       await this.webhooks.queue.enqueue(later(page.map((r) => ({ kind: 'webhook' as const, id: r.id, fireAt: r.nextAttemptAt, version: r.attempts }))), now);
       after = page[page.length - 1].id;

@@ -1,6 +1,5 @@
 import type { Alarm, AlarmClock } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
-import { Repositories } from '@shenpi/persistence';
 import type { WebhookDeliverer } from './webhook-deliverer.js';
 
 /** Never re-arm sooner than this: rows due "now" that did not fire wait for the next pass. */
@@ -55,8 +54,7 @@ export class EmbeddedPoller implements AlarmClock {
       console.error(`deadline poller: ${err instanceof Error ? err.message : err}`);
     }
     const now = this.engine.clock.now().getTime();
-    const reader = new Repositories(this.engine.database.reader);
-    const next: (string | null)[] = await Promise.all([reader.deadlines.nextFireAt(), this.deliverer ? reader.webhooks.nextAttemptAt() : null]).catch(() => []);
+    const next: (string | null)[] = await Promise.all([this.engine.deadlines.nextFireAt(), this.deliverer ? this.engine.webhookDeliveries.nextAttemptAt() : null]).catch(() => []);
     const soonest = Math.min(...next.filter((n): n is string => !!n).map((n) => Date.parse(n)), now + this.intervalMs);
     // After a failure, wait a full interval: a row that keeps failing must not make the poller spin.
     this.arm(failed ? now + this.intervalMs : Math.max(soonest, now + MIN_REARM_MS));

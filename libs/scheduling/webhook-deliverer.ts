@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import type { Engine } from '@shenpi/engine';
-import { Repositories } from '@shenpi/persistence';
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'skipped';
 
@@ -25,10 +24,7 @@ export class WebhookDeliverer {
   ) {}
 
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const now = this.engine.clock.now();
-    const row = await this.engine.writer.run(async (repos) =>
-      (await repos.webhooks.claim(id, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString())) ? repos.webhooks.get(id) : undefined,
-    );
+    const row = await this.engine.webhookDeliveries.lease(id, new Date(this.engine.clock.now().getTime() + LEASE_MS));
     if (!row) return 'skipped';
     let error: string;
     try {
@@ -44,7 +40,7 @@ export class WebhookDeliverer {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (res.ok) {
-        await this.engine.writer.run((repos) => repos.webhooks.delivered(id, this.engine.clock.now().toISOString()));
+        await this.engine.webhookDeliveries.delivered(id);
         return 'delivered';
       }
       error = `HTTP ${res.status}`;
@@ -54,13 +50,13 @@ export class WebhookDeliverer {
     const at = this.engine.clock.now().getTime() + Math.min(1000 * 2 ** Math.min(row.attempts - 1, 30), MAX_BACKOFF_MS);
     const retry = at - Date.parse(row.createdAt) <= GIVE_UP_AFTER_MS;
     const next = retry ? new Date(at).toISOString() : null;
-    await this.engine.writer.run((repos) => repos.webhooks.attemptFailed(id, error, next));
+    await this.engine.webhookDeliveries.attemptFailed(id, error, next);
     return retry ? 'retry' : 'failed';
   }
 
   /** Attempts every delivery due now; returns how many were delivered. */
   async deliverDue(limit = 200): Promise<number> {
-    const due = await new Repositories(this.engine.database.reader).webhooks.due(this.engine.clock.now().toISOString(), limit);
+    const due = await this.engine.webhookDeliveries.due(limit);
     let delivered = 0;
     await Promise.all(due.map(async (row) => ((await this.deliver(row.id)) === 'delivered' ? delivered++ : 0)));
     return delivered;

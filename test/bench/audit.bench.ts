@@ -209,11 +209,11 @@ export async function auditBench(backend: AuditBackend, opts: AuditBenchOptions)
         const filter = filterOf(kind);
         let cursor: string | undefined;
         if (kind === 'second page (cursor)') {
-          cursor = (await engine.queries.auditEntries(ADMIN, filter, undefined, LIMIT)).nextCursor ?? undefined;
+          cursor = (await engine.auditReadModel.auditEntries(ADMIN, filter, undefined, LIMIT)).nextCursor ?? undefined;
           if (!cursor) throw new Error(`audit ${backend}: no second page for ${JSON.stringify(filter)}`);
         }
         const s = performance.now();
-        const page = await engine.queries.auditEntries(ADMIN, filter, cursor, LIMIT);
+        const page = await engine.auditReadModel.auditEntries(ADMIN, filter, cursor, LIMIT);
         const ms = performance.now() - s;
         if (page.items.length !== LIMIT) throw new Error(`audit ${backend}: ${kind} ${JSON.stringify(filter)} returned ${page.items.length} entries, not ${LIMIT}`);
         if (round < 0) continue;
@@ -304,7 +304,7 @@ export function auditTable(results: AuditBenchResult[], pgSkipped?: string): str
   ];
   const searches = (lite ?? post)?.searchOverall.samples ?? 0;
   const notes = [
-    `Audit log at ${fmt(entries)} entries; searches: ${searches} per backend, limit ${LIMIT}, global admin, via engine.queries.auditEntries.`,
+    `Audit log at ${fmt(entries)} entries; searches: ${searches} per backend, limit ${LIMIT}, global admin, via engine.auditReadModel.auditEntries.`,
     'PG ÷ SQLite: below 1× on an entries/s row, or above 1× on a latency row, means PostgreSQL is slower.',
     'PostgreSQL: VACUUM ANALYZE after the bulk load, as autovacuum would have done by then; SQLite: no ANALYZE (the app runs none).',
   ];

@@ -101,7 +101,7 @@ function alternativeInbox(p: Principal, limit: number): { text: string; params: 
 
 /** The in-process cost of the inbox: the whole query object, and the list statement alone. */
 async function inProcessInbox(engine: Engine, counsel: Principal, rounds: number) {
-  const { value: first, statements } = await counting(engine.database.reader, () => engine.queries.inbox(counsel, 'open', undefined, 50));
+  const { value: first, statements } = await counting(engine.database.reader, () => engine.inboxReadModel.inbox(counsel, 'open', undefined, 50));
   if (first.items.length !== 50) throw new Error(`inbox: ${first.items.length} items, expected 50`);
   const reader = new Repositories(engine.database.reader);
   const whole: number[] = [];
@@ -110,7 +110,7 @@ async function inProcessInbox(engine: Engine, counsel: Principal, rounds: number
   const began = performance.now();
   for (let i = 0; i < rounds && (i < 5 || performance.now() - began < 3000); i++) {
     let t0 = performance.now();
-    await engine.queries.inbox(counsel, 'open', undefined, 50);
+    await engine.inboxReadModel.inbox(counsel, 'open', undefined, 50);
     whole.push(performance.now() - t0);
     t0 = performance.now();
     await reader.tasks.inbox(counsel, 'open', null, 51);

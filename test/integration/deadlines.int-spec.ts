@@ -19,7 +19,7 @@ describe('deadlines', () => {
       'SELECT action, actor_type, actor_id, result FROM audit_entries WHERE document_id = ? ORDER BY seq',
       [documentId],
     );
-  const inbox = async (user: string) => (await engine.queries.notifications(users[user], false, undefined, 200)).items;
+  const inbox = async (user: string) => (await engine.inboxReadModel.notifications(users[user], false, undefined, 200)).items;
   const submitted = async (year: number) => {
     const doc = await engine.createDocument.execute({ principal: users.drafter, chain: 'annual-report-timed', title: `报告${year}`, year, departmentId: 'city-sti', content: REPORT_OUTLINE });
     await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: users.drafter });
@@ -48,12 +48,12 @@ describe('deadlines', () => {
       ['escalation', 'legal-review', 'pending', '2026-09-30T02:01:30.000Z'],
       ['auto-action', 'legal-review', 'pending', '2026-09-30T02:02:00.000Z'],
     ]);
-    const view = await engine.queries.document(users.counsel, id);
+    const view = await engine.documentReadModel.document(users.counsel, id);
     expect(view.dueAt).toBe('2026-09-30T02:01:00.000Z');
     expect(view.openTasks[0].dueAt).toBe('2026-09-30T02:01:00.000Z');
     await engine.transition.execute({ documentId: id, action: 'withdraw', principal: users.drafter });
     expect((await rows(id)).map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
-    expect((await engine.queries.document(users.drafter, id)).dueAt).toBeNull();
+    expect((await engine.documentReadModel.document(users.drafter, id)).dueAt).toBeNull();
   });
 
   it('fires reminder, deadline, escalation and automatic approval, each exactly once, audited and notified', async () => {
@@ -79,7 +79,7 @@ describe('deadlines', () => {
     clock.advance(30_000);
     expect(await poller.tick()).toBe(1);
     expect(await poller.tick()).toBe(0);
-    const doc = await engine.queries.document(users.secretary, id);
+    const doc = await engine.documentReadModel.document(users.secretary, id);
     expect(doc.state).toBe('party-group-review');
     // Entered 2026-09-30 (Wednesday): one working day after the National Day break is 8 October.
     expect(doc.dueAt).toBe('2026-10-08T15:59:59.999Z');
@@ -102,7 +102,7 @@ describe('deadlines', () => {
   it('a decision before the deadline cancels the timers; a duplicate delivery fires nothing', async () => {
     clock.set('2026-11-02T02:00:00.000Z');
     const id = await submitted(2023);
-    const [task] = (await engine.queries.document(users.counsel, id)).openTasks;
+    const [task] = (await engine.documentReadModel.document(users.counsel, id)).openTasks;
     await engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: users.counsel });
     const legal = (await rows(id)).filter((r) => r.stepKey === 'legal-review');
     expect(legal.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
@@ -115,7 +115,7 @@ describe('deadlines', () => {
   it('a deadline that races a decision: exactly one approval wins', async () => {
     clock.set('2026-11-03T02:00:00.000Z');
     const id = await submitted(2022);
-    const [task] = (await engine.queries.document(users.counsel, id)).openTasks;
+    const [task] = (await engine.documentReadModel.document(users.counsel, id)).openTasks;
     clock.advance(121_000);
     const due = (await rows(id)).filter((r) => r.status === 'pending');
     const outcomes = await Promise.allSettled([
@@ -124,7 +124,7 @@ describe('deadlines', () => {
     ]);
     const approvals = (await audit(id)).filter((e) => e.action === 'approve' && e.result === 'success');
     expect(approvals).toHaveLength(1);
-    expect((await engine.queries.document(users.secretary, id)).state).toBe('party-group-review');
+    expect((await engine.documentReadModel.document(users.secretary, id)).state).toBe('party-group-review');
     expect(outcomes[0].status === 'fulfilled' || (outcomes[0] as PromiseRejectedResult).reason.code).toBeTruthy();
   });
 
@@ -143,11 +143,11 @@ describe('deadlines', () => {
   it('a fixed date is the end of the day before it, in Beijing time', async () => {
     clock.set('2026-11-04T02:00:00.000Z');
     const id = await submitted(2021);
-    const [legal] = (await engine.queries.document(users.counsel, id)).openTasks;
+    const [legal] = (await engine.documentReadModel.document(users.counsel, id)).openTasks;
     await engine.transition.execute({ documentId: id, taskId: legal.id, action: 'approve', principal: users.counsel });
-    const [party] = (await engine.queries.document(users.secretary, id)).openTasks;
+    const [party] = (await engine.documentReadModel.document(users.secretary, id)).openTasks;
     await engine.transition.execute({ documentId: id, taskId: party.id, action: 'approve', principal: users.secretary });
-    const view = await engine.queries.document(users.office, id);
+    const view = await engine.documentReadModel.document(users.office, id);
     expect(view.state).toBe('office-review');
     // "Before 1 March of the year after the report year" for 2021: end of 28 February 2022, Beijing.
     expect(view.dueAt).toBe('2022-02-28T15:59:59.999Z');

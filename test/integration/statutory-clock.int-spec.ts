@@ -87,9 +87,9 @@ describe('statutory clock operations', () => {
     const id = await start();
     await engine.statutoryClocks.pause(u.counsel, id, 'consulting');
     await engine.statutoryClocks.requestExtension(u.counsel, id, 3, 'complex');
-    const [task] = (await engine.queries.document(u.counsel, id)).openTasks;
+    const [task] = (await engine.documentReadModel.document(u.counsel, id)).openTasks;
     await engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: u.counsel });
-    const doc = await engine.queries.document(u.secretary, id);
+    const doc = await engine.documentReadModel.document(u.secretary, id);
     expect(doc.clock).toEqual({});
     expect((await engine.writer.run((r) => r.deadlines.forDocument(id))).filter((d) => d.stepKey === 'legal-review').every((d) => d.status === 'cancelled')).toBe(true);
     await expect(engine.statutoryClocks.decideExtension(u.leader, id, true, 'late')).rejects.toMatchObject({ code: 'CONFLICT' });

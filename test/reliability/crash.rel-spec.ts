@@ -255,7 +255,7 @@ describe('crash: the API SIGKILLed mid-load, restarted on the same database', ()
 
       // 3. The audit chain verifies (read in this process too).
       const supervisor = await reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'supervisor'");
-      const chain = await engine.queries.verifyAudit((await engine.authentication.principal(supervisor!.id))!);
+      const chain = await engine.auditReadModel.verifyAudit((await engine.authentication.principal(supervisor!.id))!);
       const committedUnacknowledged = entries.length - ids.length - acks.length;
       const figure =
         `${CLIENTS} clients × ${DOCS_PER_CLIENT} documents for ${loadSeconds.toFixed(1)} s, SIGKILL: ${ackedUnderLoad} actions (submit, lawful, return) acknowledged under load (+${afterRestart} after the restart), ` +

@@ -3,8 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
-import type { AttachmentRow } from '@shenpi/persistence';
+import { Engine, type AttachmentRow } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard, TaskVisibleGuard } from '../http/access.guards.js';
 
@@ -44,7 +43,7 @@ export class AttachmentsController {
   @Get('documents/:id/attachments')
   @UseGuards(DocumentVisibleGuard)
   async list(@Param('id') id: string) {
-    return { items: (await this.engine.queries.attachments(id)).map(view) };
+    return { items: (await this.engine.documentReadModel.attachments(id)).map(view) };
   }
 
   @Get('attachments/:id')

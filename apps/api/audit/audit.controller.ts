@@ -77,7 +77,7 @@ export class AuditController {
 
   @Get()
   search(@CurrentPrincipal() principal: Principal, @Query() q: AuditFilterQuery) {
-    return this.engine.queries.auditEntries(principal, filterOf(q), q.cursor, q.limit ?? 50);
+    return this.engine.auditReadModel.auditEntries(principal, filterOf(q), q.cursor, q.limit ?? 50);
   }
 
   /**
@@ -86,7 +86,7 @@ export class AuditController {
    */
   @Get('export')
   async export(@CurrentPrincipal() principal: Principal, @Query() q: AuditExportQuery, @Res() res: FastifyReply) {
-    const batches = this.engine.queries.auditExport(principal, filterOf(q));
+    const batches = this.engine.auditReadModel.auditExport(principal, filterOf(q));
     // The first batch is read before answering, so a refusal is still an ordinary error response.
     const first = await batches.next();
     async function* lines() {
@@ -104,13 +104,13 @@ export class AuditController {
 
   @Get('verify')
   verify(@CurrentPrincipal() principal: Principal) {
-    return this.engine.queries.verifyAudit(principal);
+    return this.engine.auditReadModel.verifyAudit(principal);
   }
 
   /** Signed checkpoints (Ed25519) and the public key: keep them outside the system to check it later. */
   @Get('checkpoints')
   checkpoints(@CurrentPrincipal() principal: Principal) {
-    return this.engine.queries.checkpoints(principal, this.engine.checkpointSigner);
+    return this.engine.auditReadModel.checkpoints(principal, this.engine.checkpointSigner);
   }
 
   /** Signs the current head now (administrators); the service also does so periodically. */
@@ -126,6 +126,6 @@ export class AuditController {
   @Post('checkpoints/verify')
   @HttpCode(200)
   verifyCheckpoint(@CurrentPrincipal() principal: Principal, @Body() body: CheckpointDto) {
-    return this.engine.queries.verifyCheckpoint(principal, body);
+    return this.engine.auditReadModel.verifyCheckpoint(principal, body);
   }
 }

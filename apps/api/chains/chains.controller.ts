@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
+import { isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 
@@ -25,17 +25,17 @@ export class ChainsController {
 
   @Get()
   list() {
-    return this.engine.queries.chainList();
+    return this.engine.chainReadModel.chainList();
   }
 
   @Get(':key/versions/:version')
   version(@Param('key') key: string, @Param('version') version: string) {
-    return this.engine.queries.chainVersion(key, versionOf(version));
+    return this.engine.chainReadModel.chainVersion(key, versionOf(version));
   }
 
   @Get(':key/versions/:version/diagram')
   diagram(@Param('key') key: string, @Param('version') version: string) {
-    return this.engine.queries.chainDiagram(key, versionOf(version));
+    return this.engine.chainReadModel.chainDiagram(key, versionOf(version));
   }
 
   /**
@@ -65,21 +65,13 @@ export class ChainsController {
   @Post('validate')
   @HttpCode(200)
   async validate(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
-    this.requireAdmin(principal, 'validate-chain');
-    const { valid, errors, warnings } = await this.engine.writer.run((repos) => this.engine.chains.lint(repos, definition));
-    return { valid, errors, warnings };
+    return this.engine.chainPublishing.validate(principal, definition);
   }
 
   /** Version N+1 of the chain's key (or version 1 of a new key); running documents keep theirs. */
   @Post()
   async publish(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
-    this.requireAdmin(principal, 'publish-chain');
-    const actor = { type: 'user' as const, id: principal.id, role: 'admin' as const, departmentId: null, onBehalfOf: null };
-    const { key, version } = await this.engine.writer.run((repos) => this.engine.chains.publish(repos, definition, actor));
+    const { key, version } = await this.engine.chainPublishing.publish(principal, definition);
     return { key, version };
-  }
-
-  private requireAdmin(p: Principal, action: string) {
-    if (!isGlobalAdmin(p)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators configure chains', { action });
   }
 }

@@ -26,19 +26,19 @@ export class DocumentsController {
   @Idempotent('document')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateDocumentDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const doc = await this.engine.createDocument.execute({ principal, ...body, idempotency });
-    return this.engine.queries.document(principal, doc.id);
+    return this.engine.documentReadModel.document(principal, doc.id);
   }
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: ListDocumentsQuery) {
     const { cursor, limit, ...filter } = q;
-    return this.engine.queries.documents(principal, filter, cursor, limit ?? 50);
+    return this.engine.documentReadModel.documents(principal, filter, cursor, limit ?? 50);
   }
 
   @Get(':id')
   @UseGuards(DocumentVisibleGuard)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return this.engine.queries.document(principal, id);
+    return this.engine.documentReadModel.document(principal, id);
   }
 
   @Patch(':id')
@@ -50,7 +50,7 @@ export class DocumentsController {
       throw validationFailed([{ field: 'body', reason: 'give title, content or fields to change' }]);
     }
     await this.engine.transition.execute({ documentId: id, action: 'edit', principal, expectedVersion, edit, idempotency });
-    return this.engine.queries.document(principal, id);
+    return this.engine.documentReadModel.document(principal, id);
   }
 
   @Post(':id/actions')
@@ -64,7 +64,7 @@ export class DocumentsController {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
     const { document } = await this.engine.transition.execute({ documentId: id, principal, ...body, idempotency });
-    return this.engine.queries.documentAsWritten(principal, document, false);
+    return this.engine.documentReadModel.documentAsWritten(principal, document, false);
   }
 
   /** Statutory clock of the current step: pause/resume, restart (补正), extension requested and decided. */
@@ -83,7 +83,7 @@ export class DocumentsController {
       'reject-extension': () => clocks.decideExtension(principal, id, false, reason),
     };
     await run[body.operation]();
-    return this.engine.queries.document(principal, id, false);
+    return this.engine.documentReadModel.document(principal, id, false);
   }
 
   /** 催办: remind whoever holds the document's open tasks, now. */
@@ -106,25 +106,25 @@ export class DocumentsController {
   @Get(':id/copies')
   @UseGuards(DocumentVisibleGuard)
   copies(@Param('id') id: string) {
-    return this.engine.queries.copies(id);
+    return this.engine.documentReadModel.copies(id);
   }
 
   @Get(':id/history')
   @UseGuards(DocumentVisibleGuard)
   history(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return this.engine.queries.history(principal, id);
+    return this.engine.documentReadModel.history(principal, id);
   }
 
   /** Transitions with actor, role and on whose behalf; each stay in a step, its duration and deadline. */
   @Get(':id/timeline')
   @UseGuards(DocumentVisibleGuard)
   timeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return this.engine.queries.timeline(principal, id);
+    return this.engine.documentReadModel.timeline(principal, id);
   }
 
   @Get(':id/diagram')
   @UseGuards(DocumentVisibleGuard)
   diagram(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return this.engine.queries.diagram(principal, id);
+    return this.engine.documentReadModel.diagram(principal, id);
   }
 }

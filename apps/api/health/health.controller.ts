@@ -11,7 +11,7 @@ export class HealthController {
   @Get()
   async health() {
     try {
-      await this.engine.database.reader.one('SELECT 1 AS ok');
+      await this.engine.ping();
     } catch {
       throw new HttpException({ status: 'degraded', database: 'down' }, 503);
     }

@@ -1,7 +1,6 @@
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AccessDenied, ErrorCode } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
-import type { TaskRow } from '@shenpi/persistence';
+import { Engine, type TaskRow } from '@shenpi/engine';
 import type { AuthenticatedRequest } from '../auth/principal.decorator.js';
 
 /**
@@ -15,7 +14,7 @@ export class DocumentVisibleGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const id = req.params.id;
-    if (!(await this.engine.queries.canSeeDocument(req.principal!, id))) {
+    if (!(await this.engine.documentReadModel.canSeeDocument(req.principal!, id))) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'read', documentId: isPlausibleId(id) ? id : undefined });
     }
     return true;
@@ -28,7 +27,7 @@ export class TaskVisibleGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { task?: TaskRow }>();
-    req.task = await this.engine.queries.visibleTask(req.principal!, req.params.id);
+    req.task = await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id);
     if (!req.task) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
     }

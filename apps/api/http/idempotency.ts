@@ -90,8 +90,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     ctx.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>().header('Idempotent-Replayed', 'true');
     const { record } = found;
     if (record.response !== null) return record.response;
-    if (answer === 'task') return this.engine.queries.describeTaskById(record.taskId!);
-    return this.engine.queries.document(principal, record.documentId!, answer === 'document');
+    if (answer === 'task') return this.engine.inboxReadModel.describeTaskById(record.taskId!);
+    return this.engine.documentReadModel.document(principal, record.documentId!, answer === 'document');
   }
 }
 

@@ -16,7 +16,7 @@ export class NotificationsController {
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: NotificationsQuery) {
-    return this.engine.queries.notifications(principal, q.unread === 'true', q.cursor, q.limit ?? 50);
+    return this.engine.inboxReadModel.notifications(principal, q.unread === 'true', q.cursor, q.limit ?? 50);
   }
 
   @Post(':id/read')

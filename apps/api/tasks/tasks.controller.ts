@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AccessDenied, DomainError, ErrorCode, type Principal } from '@shenpi/domain';
-import { Engine, type IdempotencyClaim } from '@shenpi/engine';
-import type { TaskRow } from '@shenpi/persistence';
+import { Engine, type IdempotencyClaim, type TaskRow } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { TaskVisibleGuard, VisibleTask } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
@@ -14,7 +13,7 @@ export class TasksController {
 
   @Get()
   inbox(@CurrentPrincipal() principal: Principal, @Query() q: InboxQuery) {
-    return this.engine.queries.inbox(principal, q.status ?? 'open', q.cursor, q.limit ?? 50);
+    return this.engine.inboxReadModel.inbox(principal, q.status ?? 'open', q.cursor, q.limit ?? 50);
   }
 
   /** Each item in its own transaction: one refusal does not undo the others; the answer lists every item's outcome. */
@@ -24,7 +23,7 @@ export class TasksController {
     const results = [];
     for (const item of body.items) {
       try {
-        const task = await this.engine.queries.visibleTask(principal, item.taskId);
+        const task = await this.engine.documentReadModel.visibleTask(principal, item.taskId);
         if (!task) throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: item.decision, taskId: item.taskId });
         const { document } = await this.engine.transition.execute({
           documentId: task.documentId,
@@ -51,7 +50,7 @@ export class TasksController {
   @Get(':id')
   @UseGuards(TaskVisibleGuard)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return this.engine.queries.task(principal, id);
+    return this.engine.inboxReadModel.task(principal, id);
   }
 
   @Post(':id/decision')
@@ -69,7 +68,7 @@ export class TasksController {
       expectedVersion: body.expectedVersion,
       idempotency,
     });
-    return this.engine.queries.documentAsWritten(principal, document, false);
+    return this.engine.documentReadModel.documentAsWritten(principal, document, false);
   }
 
   @Post(':id/delegate')
@@ -88,7 +87,7 @@ export class TasksController {
       idempotency,
     });
     // The delegator may no longer see the task through the inbox; they acted on it, so show it once.
-    return this.engine.queries.describeTask(result.task!);
+    return this.engine.inboxReadModel.describeTask(result.task!);
   }
 
   /** 加签: add a signer to this task's step, before or after the caller; answers with the document. */
@@ -107,6 +106,6 @@ export class TasksController {
       expectedVersion: body.expectedVersion,
       idempotency,
     });
-    return this.engine.queries.documentAsWritten(principal, document, false);
+    return this.engine.documentReadModel.documentAsWritten(principal, document, false);
   }
 }

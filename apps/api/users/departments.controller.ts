@@ -8,6 +8,6 @@ export class DepartmentsController {
   /** Every department (id, name, office it reports to, issuer code), for any signed-in user. */
   @Get()
   list() {
-    return this.engine.queries.departments();
+    return this.engine.directoryReadModel.departments();
   }
 }

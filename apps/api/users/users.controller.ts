@@ -20,7 +20,7 @@ export class UsersController {
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: UsersQuery) {
-    return this.engine.queries.users(principal, q);
+    return this.engine.directoryReadModel.users(principal, q);
   }
 
   /** 离职交接 (administrators): every open task addressed to this user by name goes to `toUserId`. */

@@ -1,0 +1,75 @@
+import { entryFromRow, type AuditEntry, type AuditLog, type Checkpoint, type VerifyResult } from '@shenpi/audit';
+import { AccessDenied, ErrorCode, isGlobalAdmin, type Principal } from '@shenpi/domain';
+import { Repositories, type AuditFilter, type Database } from '@shenpi/persistence';
+import { decodeCursor, MAX_INT, page } from '../views.js';
+
+/** Entries read per query while exporting: memory stays flat however long the export. */
+const EXPORT_BATCH = 1000;
+
+/**
+ * The audit log as supervisors read it (their departments; global admins all), and its verification,
+ * also for the operator's command line. On the read connection.
+ */
+export class AuditReadModel {
+  private readonly repos: Repositories;
+
+  constructor(
+    database: Database,
+    private readonly audit: AuditLog,
+  ) {
+    this.repos = new Repositories(database.reader);
+  }
+
+  /** Supervisors read the entries of the departments they oversee; global admins read all. */
+  async auditEntries(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>, cursor: string | undefined, limit: number) {
+    const scope = await this.auditScope(p);
+    const before = decodeCursor(cursor, (k) => /^[1-9]\d{0,9}$/.test(k) && Number(k) <= MAX_INT);
+    const rows = await this.repos.audit.search({ ...filter, departmentIds: scope }, before === null ? null : Number(before), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (r) => r.seq);
+    return { items: kept.map(entryFromRow), nextCursor };
+  }
+
+  async verifyAudit(p: Principal): Promise<VerifyResult> {
+    await this.auditScope(p);
+    return this.audit.verify(this.repos);
+  }
+
+  /** Signed checkpoints of the chain head, oldest first, with the key that signs new ones. */
+  async checkpoints(p: Principal, signer: { publicKey: string; keyId: string }) {
+    await this.auditScope(p);
+    return { keyId: signer.keyId, publicKey: signer.publicKey, items: await this.repos.checkpoints.all() };
+  }
+
+  async verifyCheckpoint(p: Principal, checkpoint: Checkpoint) {
+    await this.auditScope(p);
+    return this.audit.verifyCheckpoint(this.repos, checkpoint);
+  }
+
+  /** Entries oldest first, filtered like the search and limited to the caller's scope, a batch at a time. */
+  async *auditExport(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>): AsyncGenerator<AuditEntry[]> {
+    const scope = await this.auditScope(p);
+    for (let after = 0; ; ) {
+      const rows = await this.repos.audit.scan({ ...filter, departmentIds: scope }, after, EXPORT_BATCH);
+      if (!rows.length) return;
+      yield rows.map(entryFromRow);
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  private async auditScope(p: Principal): Promise<string[] | undefined> {
+    if (isGlobalAdmin(p)) return undefined;
+    const supervised = p.grants.filter((g) => g.role === 'supervisor' && g.departmentId).map((g) => g.departmentId as string);
+    if (!supervised.length) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only supervisors and administrators read the audit log', { action: 'read-audit' });
+    return this.repos.directory.supervisedScope(supervised);
+  }
+
+  /** The whole chain, for the operator (`shenpi audit verify`): no caller to scope it. */
+  verifyAll(progress?: (checked: number) => void): Promise<VerifyResult> {
+    return this.audit.verify(this.repos, progress);
+  }
+
+  /** A checkpoint kept elsewhere, for the operator: signed by us, its entry unchanged, the chain since intact. */
+  verifyKeptCheckpoint(checkpoint: Checkpoint, progress?: (checked: number) => void) {
+    return this.audit.verifyCheckpoint(this.repos, checkpoint, progress);
+  }
+}

@@ -1,0 +1,155 @@
+import { entryFromRow } from '@shenpi/audit';
+import { toMermaid } from '@shenpi/chains';
+import { AccessDenied, ErrorCode, isUuid, type Clock, type Principal } from '@shenpi/domain';
+import { Repositories, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
+import type { ChainCatalog } from '../chain-catalog.js';
+import type { DeadlinePlanner } from '../deadline-planner.port.js';
+import { allowedActions } from '../document/access-rules.js';
+import { fieldsOf } from '../document/document-state.js';
+import { reviewRoundOf } from '../document/separation-of-duties.js';
+import { planAhead } from '../planning.js';
+import { stepStays } from '../timeline.js';
+import { decodeCursor, documentView, page, type DocumentView, type Page } from '../views.js';
+
+/** Documents as a caller may read them: the view with allowedActions, lists, history, timeline, diagram. On the read connection. */
+export class DocumentReadModel {
+  private readonly repos: Repositories;
+
+  constructor(
+    database: Database,
+    private readonly chains: ChainCatalog,
+    private readonly planner: DeadlinePlanner,
+    private readonly clock: Clock,
+  ) {
+    this.repos = new Repositories(database.reader);
+  }
+
+  async canSeeDocument(p: Principal, id: string): Promise<boolean> {
+    return isUuid(id) && this.repos.documents.isVisible(p, id);
+  }
+
+  /** The task when the caller may see it (its document is visible to them), else undefined. */
+  async visibleTask(p: Principal, taskId: string): Promise<TaskRow | undefined> {
+    if (!isUuid(taskId)) return undefined;
+    const task = await this.repos.tasks.get(taskId);
+    return task && (await this.repos.documents.isVisible(p, task.documentId)) ? task : undefined;
+  }
+
+  async document(p: Principal, id: string, withContent = true): Promise<DocumentView> {
+    return this.documentAsWritten(p, await this.visibleDocument(p, id), withContent);
+  }
+
+  /** The view of a row as a committed transition wrote it: the caller just acted on it, so neither it nor its visibility is read again. */
+  async documentAsWritten(p: Principal, doc: DocumentRow, withContent = true): Promise<DocumentView> {
+    const department = (await this.repos.directory.department(doc.departmentId))!;
+    const openTasks = await this.repos.tasks.openForDocument(doc.id);
+    const decided = await this.repos.tasks.decidedForDocument(doc.id);
+    const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => d.stepKey === doc.state);
+    return this.view(p, doc, department, openTasks, decided, due?.provisional ?? false, withContent);
+  }
+
+  /** A page of the documents the caller may see: five queries whatever the page size (no query per row). */
+  async documents(p: Principal, filter: DocumentFilter, cursor: string | undefined, limit: number): Promise<Page<DocumentView>> {
+    const rows = await this.repos.documents.listVisible(p, filter, decodeCursor(cursor, isUuid), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (d) => d.id);
+    const ids = kept.map((d) => d.id);
+    const openTasks = groupBy(await this.repos.tasks.openForDocuments(ids), (t) => t.documentId);
+    const decided = groupBy(await this.repos.tasks.decidedForDocuments(ids), (t) => t.documentId);
+    const dues = await this.repos.deadlines.pendingDueFor(ids);
+    const departments = new Map<string, DepartmentRow>();
+    for (const departmentId of new Set(kept.map((d) => d.departmentId))) departments.set(departmentId, (await this.repos.directory.department(departmentId))!);
+    const items: DocumentView[] = [];
+    for (const doc of kept) {
+      const due = dues.find((d) => d.documentId === doc.id && d.stepKey === doc.state);
+      items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], decided.get(doc.id) ?? [], due?.provisional ?? false, false));
+    }
+    return { items, nextCursor };
+  }
+
+  private async view(
+    p: Principal,
+    doc: DocumentRow,
+    department: DepartmentRow,
+    openTasks: TaskRow[],
+    decided: TaskRow[],
+    dueProvisional: boolean,
+    withContent: boolean,
+  ): Promise<DocumentView> {
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, fieldsOf(doc)) };
+    return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p, reviewRoundOf(doc, decided)), withContent, timing);
+  }
+
+  async attachments(documentId: string) {
+    return this.repos.attachments.forDocument(documentId);
+  }
+
+  /** Who a document was copied to (抄送), and by whom. */
+  async copies(documentId: string) {
+    return { items: await this.repos.copies.of(documentId) };
+  }
+
+  async history(p: Principal, id: string) {
+    const doc = await this.visibleDocument(p, id);
+    const rows = await this.repos.audit.forDocument(doc.id, 'transition');
+    return {
+      items: rows.map(entryFromRow).map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        from: e.from,
+        to: e.to,
+        comment: (e.details.comment as string | undefined) ?? null,
+        details: e.details,
+      })),
+    };
+  }
+
+  /**
+   * A document's timeline for supervisors: every transition (actor, role, on whose behalf,
+   * comment) and every stay in a step with its duration and whether it met the step's deadline.
+   */
+  async timeline(p: Principal, id: string) {
+    const doc = await this.visibleDocument(p, id);
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    const entries = (await this.repos.audit.forDocument(doc.id, 'transition')).map(entryFromRow);
+    const stays = stepStays(entries, await this.repos.deadlines.forDocument(doc.id), chain, this.clock.now());
+    const transitions = entries.map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      action: e.action,
+      result: e.result,
+      from: e.from,
+      to: e.to,
+      actor: e.actor,
+      comment: (e.details.comment as string | undefined) ?? null,
+    }));
+    return { documentId: doc.id, state: doc.state, transitions, stays };
+  }
+
+  async diagram(p: Principal, id: string) {
+    const doc = await this.visibleDocument(p, id);
+    const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    return { format: 'mermaid' as const, source: toMermaid(chain.definition, doc.state) };
+  }
+
+  private async visibleDocument(p: Principal, id: string): Promise<DocumentRow> {
+    const doc = isUuid(id) ? await this.repos.documents.get(id) : undefined;
+    if (!doc || !(await this.repos.documents.isVisible(p, id))) {
+      throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { action: 'read', documentId: id });
+    }
+    return doc;
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

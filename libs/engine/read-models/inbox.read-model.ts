@@ -1,0 +1,50 @@
+import { isUuid, notFound, type Principal } from '@shenpi/domain';
+import { Repositories, type Database, type TaskRow } from '@shenpi/persistence';
+import type { ChainCatalog } from '../chain-catalog.js';
+import { decodeCursor, page, taskView, type Page, type TaskView } from '../views.js';
+
+/** A reviewer's work: the inbox, one task, notifications. On the read connection. */
+export class InboxReadModel {
+  private readonly repos: Repositories;
+
+  constructor(
+    database: Database,
+    private readonly chains: ChainCatalog,
+  ) {
+    this.repos = new Repositories(database.reader);
+  }
+
+  async inbox(p: Principal, status: 'open' | 'done', cursor: string | undefined, limit: number): Promise<Page<TaskView>> {
+    const rows = await this.repos.tasks.inbox(p, status, decodeCursor(cursor, isUuid), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (t) => t.id);
+    // One query: the page's tasks with their document's title and chain version (compiled chains are cached).
+    const items: TaskView[] = [];
+    for (const t of kept) items.push(taskView(t, await this.chains.get(this.repos, t.chainKey, t.chainVersion)));
+    return { items, nextCursor };
+  }
+
+  async task(p: Principal, id: string): Promise<TaskView> {
+    const task = await this.repos.tasks.get(id);
+    if (!task || !(await this.repos.documents.isVisible(p, task.documentId))) throw notFound('task');
+    const doc = (await this.repos.documents.get(task.documentId))!;
+    return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
+  }
+
+  /** A task as its decider saw it, whether or not it is still theirs (an idempotent replay of a delegation). */
+  async describeTaskById(id: string): Promise<TaskView> {
+    const task = await this.repos.tasks.get(id);
+    if (!task) throw notFound('task');
+    return this.describeTask(task);
+  }
+
+  async describeTask(task: TaskRow): Promise<TaskView> {
+    const doc = (await this.repos.documents.get(task.documentId))!;
+    return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
+  }
+
+  async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number) {
+    const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1);
+    const { rows: items, nextCursor } = page(rows, limit, (n) => n.id);
+    return { items, nextCursor };
+  }
+}
