@@ -344,6 +344,30 @@ describe('separation of duties (不相容职务分离)', () => {
     expect((await approve('cs-dual', y.id)).state).toBe('done');
   });
 
+  it('an added signer still to decide votes in their own seat, not in the seat before it; whom a task is held for is not added to it', async () => {
+    // Counsel holds the legal-review role task and adds counsel-b after themselves: counsel-b's vote is that later seat.
+    const id = await submitted('drafter', 'city-sti', 2046);
+    const [seat] = await tasksIn(id);
+    expect((await addSigner('counsel', seat.id, ids['counsel-b'])).status).toBe(200);
+    expect(await decisionsOffered(id, 'counsel-b')).toEqual([]);
+    await refusedBySod('counsel-b', id, 'second-vote-in-step', 'counsel-b', () => decision('counsel-b', seat.id));
+    // Nor is the seat handed to them: their decision on it would be refused the same way.
+    await refusedBySod('counsel', id, 'second-vote-in-step', 'counsel-b', async () =>
+      t.http().post(`/api/tasks/${seat.id}/delegate`).set(await as('counsel')).send({ toUserId: ids['counsel-b'], comment: '请办理' }),
+    );
+    expect((await approve('counsel', seat.id)).state).toBe('legal-review');
+    const [added] = await tasksIn(id);
+    expect(added).toMatchObject({ assigneeUserId: ids['counsel-b'], signer: 'a1' });
+    expect((await approve('counsel-b', added.id)).state).toBe('party-group-review');
+
+    // Counsel hands a report's task to counsel-b, who may not add counsel after: counsel votes through this seat already.
+    const handed = await submitted('drafter', 'city-sti', 2047);
+    const [task] = await tasksIn(handed);
+    expect((await t.http().post(`/api/tasks/${task.id}/delegate`).set(await as('counsel')).send({ toUserId: ids['counsel-b'], comment: '请办理' })).status).toBe(200);
+    const again = await addSigner('counsel-b', task.id, ids.counsel);
+    expect({ status: again.status, details: again.body.details }).toEqual({ status: 400, details: [{ field: 'userId', reason: 'this user already signs this step' }] });
+  });
+
   it('two seats of one role while both holders are away go to their two substitutes, one seat each', async () => {
     await away('tw-c1', 'tw-s1');
     await away('tw-c2', 'tw-s2');

@@ -1,7 +1,7 @@
 import { declaredSigners, type AssigneeRef, type CompiledChain } from '@shenpi/chains';
 import { holdsRole, type Principal } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
-import { EDITOR_ROLE, fieldsOf, positionOf } from './document-state.js';
+import { EDITOR_ROLE, fieldsOf, positionOf, signingOf } from './document-state.js';
 import { asPerson, judgeAll, type ReviewRound } from './separation-of-duties.js';
 
 export interface AllowedAction {
@@ -43,7 +43,11 @@ export function allowedActions(
   const me = asPerson(p);
   // Whom a task's decision speaks for besides the caller (a substitute's or delegate's principal): judged on the record, not on roles.
   const mayDecide = (t: TaskRow) =>
-    !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])], t, openTasks).rule;
+    !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])], {
+      task: t,
+      openTasks,
+      signing: signingOf(doc),
+    }).rule;
   const mine = openTasks.filter((t) => t.stepKey === step.key && isAssignedTo(t, p) && mayDecide(t));
   const fields = fieldsOf(doc);
   const allowed: AllowedAction[] = [];

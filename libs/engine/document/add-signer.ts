@@ -1,7 +1,7 @@
-import type { Signing, StepDefinition } from '@shenpi/chains';
+import type { StepDefinition } from '@shenpi/chains';
 import { DomainError, ErrorCode, validationFailed, type Principal } from '@shenpi/domain';
 import type { DocumentRow, TaskRow } from '@shenpi/persistence';
-import { asPerson, judge, separationRefused, type ReviewRound } from './separation-of-duties.js';
+import { asPerson, judgeAll, separationRefused, type ReviewRound, type StepSeats } from './separation-of-duties.js';
 
 /** 加签 per step and round unless the chain says otherwise (`maxAddedSigners`). */
 export const DEFAULT_MAX_ADDED_SIGNERS = 10;
@@ -17,9 +17,10 @@ export function checkAddSigner(
   task: TaskRow,
   doc: DocumentRow,
   step: StepDefinition,
-  signing: Signing | undefined,
   round: ReviewRound,
+  seats: StepSeats,
 ): void {
+  const signing = seats.signing;
   const reason = !target
     ? 'no such user'
     : !target.grants.some((g) => g.departmentId === task.departmentId || g.departmentId === doc.departmentId)
@@ -28,12 +29,13 @@ export function checkAddSigner(
         ? 'you already sign this step'
         : asPerson(target).supervisor
           ? 'a supervisor does not sign'
-          : signing?.slots.some((slot) => slot.signers.some((s) => s.userId === target.id))
+          : // Whom the task is held for votes through it already.
+            target.id === task.delegatedFrom || signing?.slots.some((slot) => slot.signers.some((s) => s.userId === target.id))
             ? 'this user already signs this step'
             : null;
   if (reason) throw validationFailed([{ field: 'userId', reason }]);
   // 403 before 409 (API.md's order of checks).
-  const { rule } = judge(round, { step, round: task.round, role: null }, asPerson(target!));
+  const { rule } = judgeAll(round, { step, round: task.round, role: null }, [asPerson(target!)], seats);
   if (rule) throw separationRefused(rule, { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, target!.id);
   const limit = step.maxAddedSigners ?? DEFAULT_MAX_ADDED_SIGNERS;
   if ((signing?.added ?? 0) >= limit) {

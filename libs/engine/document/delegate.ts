@@ -1,7 +1,7 @@
 import type { StepDefinition } from '@shenpi/chains';
 import { holdsRole, validationFailed, type Principal } from '@shenpi/domain';
 import type { DocumentRow, TaskRow } from '@shenpi/persistence';
-import { asPerson, judge, separationRefused, type ReviewRound } from './separation-of-duties.js';
+import { asPerson, judgeAll, separationRefused, type ReviewRound, type StepSeats } from './separation-of-duties.js';
 
 /**
  * 转交 and an administrator's reassignment: a role's task goes only to another holder of the role
@@ -15,6 +15,7 @@ export function checkDelegate(
   doc: DocumentRow,
   step: StepDefinition,
   round: ReviewRound,
+  seats: StepSeats,
   action: 'delegate' | 'reassign',
 ): void {
   const eligible = (p: Principal) =>
@@ -28,6 +29,6 @@ export function checkDelegate(
           ? 'a supervisor does not decide'
           : null;
   if (reason) throw validationFailed([{ field: 'toUserId', reason }]);
-  const { rule } = judge(round, { step, round: task.round, role: task.assigneeRole }, asPerson(target!));
+  const { rule } = judgeAll(round, { step, round: task.round, role: task.assigneeRole }, [asPerson(target!)], seats);
   if (rule) throw separationRefused(rule, { action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, target!.id);
 }

@@ -1,4 +1,4 @@
-import type { StepDefinition } from '@shenpi/chains';
+import type { Signing, StepDefinition } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, type Principal, type Role } from '@shenpi/domain';
 import type { DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { contributorsOf, EDITOR_ROLE, roundBaseOf } from './document-state.js';
@@ -74,19 +74,30 @@ export function judge(round: ReviewRound, seat: Seat, person: Person): Verdict {
   return { rule: null, relaxed };
 }
 
+/** The rest of the step a decision is made in: its other open tasks, and its signers (加签 included). */
+export interface StepSeats {
+  task: TaskRow;
+  openTasks: TaskRow[];
+  signing: Signing | undefined;
+}
+
 /**
- * Every person of a decision on `task` (the decider, and whom they stand for) judged together: the
- * first rule broken wins. Someone who holds another open seat of the step by name, or has one held
- * on their behalf (a substitute, a delegate), votes there: deciding this seat too would be a second vote.
+ * Someone the step names elsewhere (an added signer still to decide, a named seat) or who holds
+ * another open seat of it, by name or through a substitute or delegate, votes there: deciding this
+ * seat too would be a second vote.
  */
-export function judgeAll(round: ReviewRound, seat: Seat, persons: Person[], task?: TaskRow, openTasks: TaskRow[] = []): Verdict & { userId?: string } {
+function holdsOtherSeat(personId: string, { task, openTasks, signing }: StepSeats): boolean {
+  const named = signing?.slots.some((slot) => slot.signers.some((s) => s.userId === personId && s.id !== task.signer)) ?? false;
+  return named || openTasks.some((t) => t.id !== task.id && t.stepKey === task.stepKey && (t.assigneeUserId === personId || t.delegatedFrom === personId));
+}
+
+/** Every person of a decision (the decider, and whom they stand for) judged together: the first rule broken wins. */
+export function judgeAll(round: ReviewRound, seat: Seat, persons: Person[], seats?: StepSeats): Verdict & { userId?: string } {
   let relaxed = false;
   for (const person of persons) {
     const verdict = judge(round, seat, person);
     if (verdict.rule) return { ...verdict, userId: person.id };
-    if (task && seat.role !== EDITOR_ROLE && openTasks.some((t) => t.id !== task.id && t.stepKey === task.stepKey && (t.assigneeUserId === person.id || t.delegatedFrom === person.id))) {
-      return { rule: 'second-vote-in-step', relaxed: false, userId: person.id };
-    }
+    if (seats && seat.role !== EDITOR_ROLE && holdsOtherSeat(person.id, seats)) return { rule: 'second-vote-in-step', relaxed: false, userId: person.id };
     relaxed ||= verdict.relaxed;
   }
   return { rule: null, relaxed };

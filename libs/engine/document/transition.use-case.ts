@@ -12,7 +12,7 @@ import { checkDisclosure, requireDisclosure } from './disclosure.js';
 import type { DocumentKernel, OpenDocument } from './document-kernel.js';
 import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
 import { issueNumber } from './numbering.js';
-import { asPerson, judgeAll, readReviewRound, separationRefused, type ReviewRound } from './separation-of-duties.js';
+import { asPerson, judgeAll, readReviewRound, separationRefused, type ReviewRound, type StepSeats } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
 import { checkWithdraw } from './withdraw.js';
@@ -212,15 +212,17 @@ export class TransitionUseCase {
     const step = chain.step(task.stepKey);
     if (reassigning || cmd.action === 'delegate') {
       // The one who hands a role task on must be able to decide it: the decision is made on their behalf.
-      if (!reassigning) await this.checkSeparation(repos, cmd, task, open, await reviewRound());
+      const seats = await stepSeats(repos, task, doc);
+      if (!reassigning) await this.checkSeparation(repos, cmd, task, open, await reviewRound(), seats);
       const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
-      checkDelegate(target, cmd.principal.id, task, doc, step, await reviewRound(), reassigning ? 'reassign' : 'delegate');
+      checkDelegate(target, cmd.principal.id, task, doc, step, await reviewRound(), seats, reassigning ? 'reassign' : 'delegate');
       return reassigning ? { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task } : { actor, task };
     }
-    const relaxed = cmd.system ? false : await this.checkSeparation(repos, cmd, task, open, await reviewRound());
+    const seats = cmd.system ? undefined : await stepSeats(repos, task, doc);
+    const relaxed = seats ? await this.checkSeparation(repos, cmd, task, open, await reviewRound(), seats) : false;
     if (cmd.action === 'add-signer') {
       const target = await repos.directory.principal(cmd.addSigner!.userId);
-      checkAddSigner(target, cmd.principal, task, doc, step, signingOf(doc), await reviewRound());
+      checkAddSigner(target, cmd.principal, task, doc, step, await reviewRound(), seats!);
       return { actor, task };
     }
     const transition = chain.transitionFor(task.stepKey, cmd.action);
@@ -231,15 +233,13 @@ export class TransitionUseCase {
    * 不相容职务分离 for a decision on `task`: the caller and whoever they stand for (a substitute's
    * or a delegate's principal) are judged together. Returns whether the step's relaxation was used.
    */
-  private async checkSeparation(repos: Repositories, cmd: TransitionCommand, task: TaskRow, { doc, chain }: OpenDocument, round: ReviewRound): Promise<boolean> {
+  private async checkSeparation(repos: Repositories, cmd: TransitionCommand, task: TaskRow, { doc, chain }: OpenDocument, round: ReviewRound, seats: StepSeats): Promise<boolean> {
     const persons = [asPerson(cmd.principal)];
     if (task.delegatedFrom && task.delegatedFrom !== cmd.principal.id) {
       const principal = await repos.directory.principal(task.delegatedFrom);
       persons.push(principal ? asPerson(principal) : { id: task.delegatedFrom, supervisor: false });
     }
-    // Only a step of several seats can have another seat held for one of them.
-    const openTasks = (signingOf(doc)?.slots.length ?? 0) > 1 ? await repos.tasks.openForDocument(doc.id) : [];
-    const verdict = judgeAll(round, { step: chain.step(task.stepKey), round: task.round, role: task.assigneeRole }, persons, task, openTasks);
+    const verdict = judgeAll(round, { step: chain.step(task.stepKey), round: task.round, role: task.assigneeRole }, persons, seats);
     if (verdict.rule) throw separationRefused(verdict.rule, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, verdict.userId);
     return verdict.relaxed;
   }
@@ -307,6 +307,12 @@ export class TransitionUseCase {
   private forbidden(cmd: TransitionCommand, doc: DocumentRow, message: string) {
     return new AccessDenied(ErrorCode.FORBIDDEN, message, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId });
   }
+}
+
+/** The rest of the step a task is in; only a step of several seats can have another seat open. */
+async function stepSeats(repos: Repositories, task: TaskRow, doc: DocumentRow): Promise<StepSeats> {
+  const signing = signingOf(doc);
+  return { task, openTasks: (signing?.slots.length ?? 0) > 1 ? await repos.tasks.openForDocument(doc.id) : [], signing };
 }
 
 const taskNotOpen = () => new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');
