@@ -1,7 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Client } from 'autocannon';
 import { performance } from 'node:perf_hooks';
+import { forkApi } from '../support/fork-api.js';
 import type { BenchDatabase } from './fixtures.js';
 import { warmTranspileCache } from './metadata-hooks.mjs';
 import { summarize } from './stats.js';
@@ -26,53 +27,19 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-/** Forks test/bench/api-server.ts on `db` and waits until it listens. */
+/** The API in a process of its own (test/support/api-process.ts) on `db`, without the scheduler; resolves once it listens. */
 export async function startApiServer(db: BenchDatabase): Promise<ApiServer> {
   // Compiled in this process, so the API's never loads the TypeScript compiler (nor holds it in memory).
   await warmTranspileCache();
-  const entry = fileURLToPath(new URL('./api-server.ts', import.meta.url));
-  const metadata = fileURLToPath(new URL('./metadata-loader.mjs', import.meta.url));
-  const { drop: _drop, ...config } = db;
-  const child: ChildProcess = fork(entry, [], {
-    // BENCH_API_PROFILE=dir writes a CPU profile of the API process there (where its time goes).
-    execArgv: ['--import', 'tsx', '--import', metadata, ...(process.env.BENCH_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [])],
-    env: { ...process.env, BENCH_API_DATABASE: JSON.stringify(config) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = (type: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const onMessage = (m: Record<string, unknown>) => {
-        if (m.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(m);
-      };
-      const onExit = (code: number | null) => reject(new Error(`bench API server exited (${code}) while waiting for "${type}"`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const ready = await next('ready');
+  // BENCH_API_PROFILE=dir writes a CPU profile of the API process there (where its time goes).
+  const profile = process.env.BENCH_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [];
+  const api = await forkApi({ database: db.config, attachments: { dir: db.attachmentsDir, maxBytes: 1024 * 1024 }, jwtSecret: 'bench-secret-not-for-production' }, profile);
   return {
-    url: `http://127.0.0.1:${ready.port as number}`,
-    pid: child.pid!,
-    async stats() {
-      const m = next('stats');
-      child.send({ type: 'stats' });
-      return (await m) as unknown as ServerStats;
-    },
-    async resetStats() {
-      const m = next('reset');
-      child.send({ type: 'reset' });
-      await m;
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.send({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    url: api.url,
+    pid: api.pid,
+    stats: async () => (await api.ask('stats')) as unknown as ServerStats,
+    resetStats: async () => void (await api.ask('reset')),
+    stop: () => api.stop(),
   };
 }
 

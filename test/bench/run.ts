@@ -127,7 +127,7 @@ async function main() {
         audit: { entries: auditOptions.entries, postgresSkipped: pgSkipped ?? null, slowSearches: audit.flatMap((r) => r.slow.map((s) => ({ backend: r.backend, ...s }))) },
         transitions: { options: { floor: floorOptions, engine: transitionOptions, peer: peerOptions }, floor: floor ?? null, engines, peer: peer ?? null },
         inbox: inbox ? { options: inboxOptions, ...inbox } : null,
-        memory: inbox ? { apiRssBytes: inbox.memory.rssAfter, atDocuments: inbox.documents, process: 'API child process (test/bench/api-server.ts), after the inbox runs' } : null,
+        memory: inbox ? { apiRssBytes: inbox.memory.rssAfter, atDocuments: inbox.documents, process: 'API child process (test/support/api-process.ts), after the inbox runs' } : null,
       },
       null,
       2,

@@ -1,15 +1,16 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '@shenpi/engine';
+import type { DatabaseConfig } from '@shenpi/persistence';
 import { shippedChains } from '@shenpi/workflows';
+import { forkApi, type ForkedApi } from '../support/fork-api.js';
 import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
 import { recordFigure } from './rel-support.js';
 import { size } from './size.js';
 
 /**
- * Crash test: the real API in a process of its own (crash-api-server.ts) on a database on disk
+ * Crash test: the real API in a process of its own (test/support/api-process.ts) on a database on disk
  * (a SQLite file in a temporary folder, or a PostgreSQL schema with TEST_DATABASE_URL). N clients
  * each drive documents of their own round and round through normative-document (drafter submits →
  * counsel `lawful` → the Party secretary returns it to drafting → …) as fast as the API answers;
@@ -39,35 +40,12 @@ interface ClientDoc {
   taskId?: string;
 }
 
-interface Api {
-  url: string;
-  pid: number;
-  child: ChildProcess;
-}
+type Api = ForkedApi;
 
-async function startApi(config: object): Promise<Api> {
-  const root = process.cwd();
-  const child = fork(join(root, 'test/reliability/crash-api-server.ts'), [], {
-    execArgv: ['--import', 'tsx', '--import', join(root, 'test/bench/metadata-loader.mjs')],
-    env: { ...process.env, CRASH_API_DATABASE: JSON.stringify(config), CRASH_API_JWT_SECRET: JWT_SECRET },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
-    child.once('message', (m: { type: string; port: number; pid: number }) => (m.type === 'ready' ? resolve(m) : reject(new Error(`unexpected ${JSON.stringify(m)}`))));
-    child.once('exit', (code, signal) => reject(new Error(`the API process exited (${code ?? signal}) before it was ready`)));
-  });
-  child.removeAllListeners('exit');
-  return { url: `http://127.0.0.1:${ready.port}`, pid: ready.pid, child };
-}
-
-async function stopApi(api: Api): Promise<void> {
-  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => api.child.once('exit', () => resolve()));
-  api.child.send({ type: 'stop' });
-  const timer = setTimeout(() => api.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
+/** The engine as apps/api/main.ts opens it, with the embedded scheduler, on the database prepared here. */
+const startApi = (config: { database: DatabaseConfig; attachmentsDir: string }) =>
+  forkApi({ database: config.database, attachments: { dir: config.attachmentsDir, maxBytes: 1024 * 1024 }, jwtSecret: JWT_SECRET, scheduler: true });
+const stopApi = (api: Api) => api.stop();
 
 async function call(api: Api, token: string | null, method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
   const res = await fetch(`${api.url}${path}`, {
@@ -83,7 +61,7 @@ async function call(api: Api, token: string | null, method: string, path: string
 describe('crash: the API SIGKILLed mid-load, restarted on the same database', () => {
   const database = testDatabase();
   const attachmentsDir = mkdtempSync(join(tmpdir(), 'shenpi-crash-attachments-'));
-  const config = { database: { url: database.url, schema: database.schema, sqlitePath: database.sqlitePath }, attachmentsDir };
+  const config = { database: { url: database.url, schema: database.schema, sqlitePath: database.sqlitePath } as DatabaseConfig, attachmentsDir };
   const docsOf: ClientDoc[][] = [];
   let api: Api | undefined;
 

@@ -5,15 +5,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
+import type { Engine } from '@shenpi/engine';
 import type { DatabaseConfig } from '@shenpi/persistence';
-import { CalendarDeadlinePlanner, WorkingCalendar } from '@shenpi/scheduling';
-import { shippedChains } from '@shenpi/workflows';
-import { createApp } from '../../apps/api/app.js';
+import { openApi } from './open-api.js';
+
+export { testCalendar, testPlanner } from './open-api.js';
 
 export const PASSWORD = 'test-password-1';
-// Long-lived tokens: tests move the injected clock by days.
-const JWT = { jwtSecret: 'test-secret', jwtTtlSeconds: 60 * 86_400, bodyLimitBytes: 1024 * 1024 };
 
 /**
  * The database the suite runs on: SQLite in a temporary folder, or PostgreSQL (TEST_DATABASE_URL)
@@ -39,9 +37,6 @@ export function testDatabase(): DatabaseConfig & { drop(): Promise<void> } {
   return { sqlitePath: join(dir, 'shenpi.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export const testCalendar = WorkingCalendar.load();
-export const testPlanner = new CalendarDeadlinePlanner(testCalendar);
-
 export interface TestApp {
   app: NestFastifyApplication;
   engine: Engine;
@@ -56,9 +51,8 @@ export interface TestApp {
 export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'))): Promise<TestApp> {
   // Attachments go to a fresh folder per app, with a small limit the tests can exceed.
   const attachments = { dir: mkdtempSync(join(tmpdir(), 'shenpi-attachments-')), maxBytes: 256 * 1024 };
-  const engine = await Engine.open({ database, clock, shippedChains, planner: testPlanner, attachments });
-  await engine.directory.seedDemo(PASSWORD);
-  const app = await createApp(engine, JWT, { logger: false, swaggerUi: false, calendar: testCalendar });
+  // Long-lived tokens: tests move the injected clock by days.
+  const { engine, app, close } = await openApi({ database, attachments, clock, jwtSecret: 'test-secret', jwtTtlSeconds: 60 * 86_400, seed: { password: PASSWORD } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const tokens = new Map<string, string>();
@@ -75,10 +69,7 @@ export async function startApp(database: DatabaseConfig, clock = new ManualClock
       }
       return tokens.get(username)!;
     },
-    async stop() {
-      await app.close();
-      await engine.close();
-    },
+    stop: close,
   };
 }
 

@@ -1,9 +1,10 @@
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { forkApi } from '../support/fork-api.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PASSWORD = 'ui-test-password';
@@ -18,30 +19,25 @@ export function ensureWebBuild() {
 
 export interface UiServer { url: string; stop(): Promise<void> }
 
-/** The real API (test/ui/ui-server.ts) in a child process on a fresh SQLite file, serving dist/web. */
+/**
+ * The real API in a process of its own on a fresh SQLite file, serving dist/web, with the demo
+ * organisation, a second legal counsel (公职律师 `lawyer`, so that a task can be handed on to a
+ * holder of the role) and the embedded scheduler.
+ */
 export async function startUiServer(): Promise<UiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'shenpi-ui-'));
-  const child: ChildProcess = fork(join(ROOT, 'test/ui/ui-server.ts'), [], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx', '--import', join(ROOT, 'test/bench/metadata-loader.mjs')],
-    env: { ...process.env, UI_SQLITE_PATH: join(dir, 'shenpi.sqlite'), UI_ATTACHMENTS_DIR: join(dir, 'attachments'), UI_PASSWORD: PASSWORD, UI_WEB_ROOT: join(ROOT, 'dist/web') },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { type: string; port: number }) => (m.type === 'ready' ? resolve(m.port) : reject(new Error(JSON.stringify(m)))));
-    child.once('exit', (code) => reject(new Error(`ui server exited (${code}) before it listened`)));
+  const api = await forkApi({
+    database: { sqlitePath: join(dir, 'shenpi.sqlite') },
+    attachments: { dir: join(dir, 'attachments'), maxBytes: 1024 * 1024 },
+    jwtSecret: 'ui-test-secret',
+    seed: { password: PASSWORD, users: [{ username: 'lawyer', displayName: '公职律师 / Public-service lawyer', departmentId: 'city-sti', roles: ['legal-counsel'] }] },
+    scheduler: true,
+    webRoot: join(ROOT, 'dist/web'),
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: api.url,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.send({ type: 'stop' });
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
-        clearTimeout(timer);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await api.stop(5000);
       rmSync(dir, { recursive: true, force: true });
     },
   };

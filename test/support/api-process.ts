@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { openApi, type ApiOptions } from './open-api.js';
+
+/**
+ * The API in a process of its own (forked by fork-api.ts with tsx and the decorator-metadata
+ * loader), on 127.0.0.1 and a free port: for the browser tests, the crash test and the HTTP bench.
+ * Options: TEST_API (JSON ApiOptions). IPC: child → { type: 'ready', port, pid }; parent →
+ * 'stats' (the writer's batching and memory) | 'reset' (of those) | 'stop' (answered 'stopped').
+ */
+async function main() {
+  const { engine, app, close } = await openApi(JSON.parse(process.env.TEST_API!) as ApiOptions);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const send = (m: unknown) => process.send!(m);
+  const stop = async () => {
+    await close();
+    send({ type: 'stopped' });
+    process.disconnect();
+    process.exit(0);
+  };
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'stop') void stop();
+    else if (m.type === 'reset') {
+      Object.assign(engine.writer.stats, { commits: 0, jobs: 0, largestBatch: 0 });
+      send({ type: 'reset' });
+    } else if (m.type === 'stats') {
+      const mem = process.memoryUsage();
+      send({ type: 'stats', writer: { ...engine.writer.stats }, rss: mem.rss, heapUsed: mem.heapUsed });
+    }
+  });
+  process.on('disconnect', () => void close().then(() => process.exit(0)));
+  send({ type: 'ready', port, pid: process.pid });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
