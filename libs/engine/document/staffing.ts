@@ -68,7 +68,7 @@ export class Staffing {
       return assignment;
     }
     const role = signer.role!;
-    const holders = await this.repos.directory.holders(role, departmentId);
+    const holders = await this.holders(role, departmentId);
     const excluded = await this.excluded(holders, seat);
     const eligible = holders.filter((h) => !excluded.some((x) => x.userId === h));
     const asRole = { departmentId, assigneeRole: role, assigneeUserId: null, delegatedFrom: null };
@@ -108,7 +108,7 @@ export class Staffing {
     for (const target of targets) {
       const departmentId = resolveDepartment(target, this.doc, this.department);
       if (!departmentId) continue;
-      const holders = await this.repos.directory.holders(target.role, departmentId);
+      const holders = await this.holders(target.role, departmentId);
       const out = await this.excluded(holders, { ...seat, role: target.role });
       const eligible = holders.filter((h) => !out.some((x) => x.userId === h));
       if (this.take(target.role, departmentId, eligible.length)) {
@@ -140,7 +140,14 @@ export class Staffing {
     return out;
   }
 
-  /** Holders' grants, read once per entry (a supervisor never decides). */
+  /** A role's holders in a department; whether each supervises comes with them (a supervisor never decides). */
+  private async holders(role: Role, departmentId: string): Promise<string[]> {
+    const people = await this.repos.directory.holdersForDecision(role, departmentId);
+    for (const person of people) this.people.set(person.id, person);
+    return people.map((p) => p.id);
+  }
+
+  /** Named signers' and substitutes' grants, read once per entry. */
   private async person(userId: string): Promise<Person> {
     let person = this.people.get(userId);
     if (!person) {

@@ -71,6 +71,16 @@ export class DirectoryRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /** The holders of a role in a department, each with whether they supervise anywhere (a supervisor never decides): one statement. */
+  async holdersForDecision(role: Role, departmentId: string): Promise<{ id: string; supervisor: boolean }[]> {
+    const rows = await this.sql.all<{ user_id: string; supervisor: number | boolean }>(
+      `SELECT g.user_id, CASE WHEN EXISTS (SELECT 1 FROM role_grants s WHERE s.user_id = g.user_id AND s.role = 'supervisor') THEN 1 ELSE 0 END AS supervisor
+       FROM role_grants g WHERE g.role = ? AND g.department_id = ? ORDER BY g.user_id`,
+      [role, departmentId],
+    );
+    return rows.map((r) => ({ id: r.user_id, supervisor: Number(r.supervisor) === 1 }));
+  }
+
   /** Every role held somewhere, and whether in a rule-of-law office (a department others report to). */
   async heldRoles(): Promise<{ role: Role; inOffice: boolean }[]> {
     const rows = await this.sql.all<{ role: Role; in_office: number | boolean }>(
