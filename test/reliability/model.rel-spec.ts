@@ -442,22 +442,25 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
  * round, signer, role or user, delegated from), decided tasks (step, round, decider, on behalf of),
  * contributors and review round base.
  */
+/** A task row as the checks read it from the database. */
+interface StoredTask {
+  id: string;
+  step_key: string;
+  round: number;
+  signer: string | null;
+  status: string;
+  assignee_role: string | null;
+  assignee_user_id: string | null;
+  delegated_from: string | null;
+  decided_by: string | null;
+  on_behalf_of: string | null;
+}
+
 async function checkStored(what: string, real: Real, doc: MDoc): Promise<void> {
   const reader = real.t.engine.database.reader;
   const name = (id: string | null) => (id ? (real.userOfId.get(id) ?? id) : null);
   const row = await reader.one<{ state: string; version: number; context: string | object; attributes: string | object }>('SELECT state, version, context, attributes FROM documents WHERE id = ?', [doc.id]);
-  const tasks = await reader.all<{
-    id: string;
-    step_key: string;
-    round: number;
-    signer: string | null;
-    status: string;
-    assignee_role: string | null;
-    assignee_user_id: string | null;
-    delegated_from: string | null;
-    decided_by: string | null;
-    on_behalf_of: string | null;
-  }>("SELECT id, step_key, round, signer, status, assignee_role, assignee_user_id, delegated_from, decided_by, on_behalf_of FROM tasks WHERE document_id = ? AND status IN ('open', 'done') ORDER BY id", [doc.id]);
+  const tasks = await reader.all<StoredTask>("SELECT id, step_key, round, signer, status, assignee_role, assignee_user_id, delegated_from, decided_by, on_behalf_of FROM tasks WHERE document_id = ? AND status IN ('open', 'done') ORDER BY id", [doc.id]);
   const context = json(row!.context);
   const attributes = json(row!.attributes);
   const open = tasks.filter((o) => o.status === 'open');
@@ -828,16 +831,6 @@ interface LogRow {
   to_state: string | null;
   details: string;
 }
-interface TaskRowLite {
-  id: string;
-  step_key: string;
-  round: number;
-  signer: string | null;
-  status: string;
-  assignee_role: string | null;
-  decided_by: string | null;
-  on_behalf_of: string | null;
-}
 
 /** A document's transition entries, oldest first, and its tasks by id. */
 async function logOf(real: Real, doc: MDoc) {
@@ -846,7 +839,7 @@ async function logOf(real: Real, doc: MDoc) {
     "SELECT action, actor_type, actor_id, actor_on_behalf_of, from_state, to_state, details FROM audit_entries WHERE document_id = ? AND category <> 'security' ORDER BY seq",
     [doc.id],
   );
-  const tasks = await reader.all<TaskRowLite>('SELECT id, step_key, round, signer, status, assignee_role, decided_by, on_behalf_of FROM tasks WHERE document_id = ?', [doc.id]);
+  const tasks = await reader.all<StoredTask>('SELECT id, step_key, round, signer, status, assignee_role, assignee_user_id, delegated_from, decided_by, on_behalf_of FROM tasks WHERE document_id = ?', [doc.id]);
   return { rows: rows.map((r) => ({ ...r, details: JSON.parse(r.details) })), tasks: new Map(tasks.map((t) => [t.id, { ...t, round: Number(t.round) }])) };
 }
 type Log = Awaited<ReturnType<typeof logOf>>;
