@@ -109,7 +109,7 @@ export class Engine {
     this.statutoryClocks = new StatutoryClockUseCase(this.writer, kernel, clock, planner);
     this.urge = new UrgeUseCase(this.writer, kernel, clock);
     this.copies = new CopyUseCase(this.writer, kernel, clock);
-    this.substitutes = new SubstituteUseCase(this.writer, this.transition, this.audit, clock);
+    this.substitutes = new SubstituteUseCase(this.writer, this.transition, this.audit, clock, this.security);
     this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel);
     this.attachments = new AttachmentUseCase(this.writer, this.transition, kernel, clock, new AttachmentStore(attachments));
   }

@@ -1,5 +1,5 @@
 import type { AuditLog } from '@shenpi/audit';
-import { isUuid, type Actor, type Principal } from '@shenpi/domain';
+import { ErrorCode, isUuid, type AccessDenied, type Actor, type Principal } from '@shenpi/domain';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface Refusal {
@@ -21,6 +21,20 @@ export class SecurityAudit {
     private readonly writer: WriterQueue,
     private readonly audit: AuditLog,
   ) {}
+
+  /** An access check's refusal (404, 403, 403 SEPARATION_OF_DUTIES), whichever route it came from. */
+  refusedAccess(principal: Principal, err: AccessDenied, extra: Record<string, unknown> = {}): Promise<void> {
+    const { action, documentId, departmentId, taskId, rule } = err.attempt;
+    return this.refused({
+      principal,
+      action: 'access-denied',
+      status: err.code === ErrorCode.NOT_FOUND ? 404 : 403,
+      code: err.code,
+      documentId,
+      departmentId,
+      details: { attempted: action, ...(taskId ? { taskId } : {}), ...(rule ? { rule } : {}), ...extra },
+    });
+  }
 
   /**
    * The entry names the target's document and department even when the caller was told 404, so

@@ -1,7 +1,8 @@
 import type { AuditLog } from '@shenpi/audit';
-import { AccessDenied, ErrorCode, isGlobalAdmin, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, isGlobalAdmin, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import type { ProxyRow } from '@shenpi/persistence';
 import { asPerson } from './document/separation-of-duties.js';
+import type { SecurityAudit } from './security-audit.js';
 import type { TransitionUseCase } from './document/transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -19,6 +20,7 @@ export class SubstituteUseCase {
     private readonly transition: TransitionUseCase,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly security: SecurityAudit,
   ) {}
 
   set(p: Principal, cmd: { substituteId: string; startsAt: string; endsAt: string; comment?: string }): Promise<ProxyRow> {
@@ -89,7 +91,10 @@ export class SubstituteUseCase {
         await this.transition.execute({ documentId: task.documentId, taskId: task.id, action: 'reassign', principal: admin, delegateTo: toUserId, comment });
         results.push({ taskId: task.id, documentId: task.documentId, reassigned: true });
       } catch (err) {
-        results.push({ taskId: task.id, documentId: task.documentId, reassigned: false, reason: err instanceof Error ? err.message : String(err) });
+        if (!(err instanceof DomainError)) throw err;
+        // A refusal of the access checks (separation of duties among them) is a security entry, as on every route.
+        if (err instanceof AccessDenied) await this.security.refusedAccess(admin, err);
+        results.push({ taskId: task.id, documentId: task.documentId, reassigned: false, code: err.code, reason: err.message, details: err.details ?? null });
       }
     }
     return { reassigned: results.filter((r) => r.reassigned).length, results };

@@ -243,6 +243,23 @@ describe('separation of duties (不相容职务分离)', () => {
     expect((await approve('solo-counsel', legal.id)).state).toBe('party-group-review');
   });
 
+  it('an administrator\'s reassignment never hands a task to the author: the item is refused with its rule and a security entry', async () => {
+    const own = await submitted('solo', 'sod-solo', 2043);
+    const [task] = await tasksIn(own);
+    const handed = await t.http().post(`/api/tasks/${task.id}/delegate`).set(await as('solo-counsel')).send({ toUserId: ids['solo-editor'], comment: '请办理' });
+    expect(handed.status).toBe(200);
+    const [before, entries] = [await snapshot(own), (await audit(own)).length];
+    const res = await t.http().post(`/api/users/${ids['solo-editor']}/reassign-tasks`).set(await as('admin')).send({ toUserId: ids.solo, comment: '离职交接' });
+    expect(res.status).toBe(200);
+    expect(res.body.reassigned).toBe(0);
+    expect(res.body.results).toEqual([
+      expect.objectContaining({ taskId: task.id, reassigned: false, code: 'SEPARATION_OF_DUTIES', details: { rule: 'author-decides', userId: ids.solo } }),
+    ]);
+    expect(await snapshot(own)).toEqual(before);
+    const added = (await audit(own)).slice(entries);
+    expect(added).toEqual([expect.objectContaining({ category: 'security', action: 'access-denied', details: expect.objectContaining({ code: 'SEPARATION_OF_DUTIES', rule: 'author-decides', attempted: 'reassign' }) })]);
+  });
+
   /** `user` is out of office from an hour ago for a month, `substitute` standing in (代理). */
   async function away(user: string, substitute: string) {
     const now = t.clock.now().getTime();
@@ -469,6 +486,7 @@ describe('separation of duties (不相容职务分离)', () => {
   it('a migration never maps a document past a review step: 422 MIGRATION_SKIPS_REVIEW naming each mapping entry, dry run or not', async () => {
     const drafting = await create('drafter', 'city-sti', 2041, 'sod-annual');
     const reviewing = await submitted('drafter', 'city-sti', 2042, 'sod-annual');
+    const small = await submitted('sm-author', 'sod-small', 2042, 'sod-annual');
     expect(await publish(annualLike('sod-annual', '报送依法治市办'))).toEqual({ key: 'sod-annual', version: 2 });
     const mapping = { draft: 'awaiting-disclosure', 'legal-review': 'awaiting-disclosure' };
     for (const dryRun of [true, false]) {
@@ -479,6 +497,20 @@ describe('separation of duties (不相容职务分离)', () => {
       expect(res.body.details[1].reason).toMatch(/"awaiting-disclosure" comes after "legal-review"/);
     }
     expect((await view(reviewing)).chain).toEqual({ key: 'sod-annual', version: 1 });
+
+    // A migration that keeps each document at its step enters it afresh, staffed like any entry: the
+    // small department's author is its only counsel, so the seat goes to the leader, and the entry says why.
+    const migrated = await t.http().post('/api/chains/sod-annual/migrations').set(await as('admin')).send({ toVersion: 2 });
+    expect(migrated.status).toBe(202);
+    await t.engine.chainMigrations.idle();
+    const moved = (await audit(small)).filter((e) => e.action === 'migrate');
+    expect(moved).toHaveLength(1);
+    expect(moved[0].details.rerouted).toEqual([
+      expect.objectContaining({ to: { role: 'leader', departmentId: 'sod-small' }, excluded: [{ userId: ids['sm-author'], rule: 'author-decides' }] }),
+    ]);
+    const [seat] = await tasksIn(small);
+    expect(seat).toMatchObject({ stepKey: 'legal-review', assigneeRole: 'leader', departmentId: 'sod-small' });
+    expect((await approve('sm-leader', seat.id)).state).toBe('party-group-review');
   });
 
   it('limits: maxAddedSigners per step (409 CONFLICT with the limit, 10 by default), nobody added twice, one urge an hour (429)', async () => {

@@ -59,15 +59,7 @@ export class ErrorFilter implements ExceptionFilter {
   private async record(error: unknown, body: ErrorBody, req: AuthenticatedRequest): Promise<void> {
     if (!req.principal) return;
     if (error instanceof AccessDenied) {
-      await this.engine.security.refused({
-        principal: req.principal,
-        action: 'access-denied',
-        status: body.statusCode,
-        code: body.code,
-        documentId: error.attempt.documentId,
-        departmentId: error.attempt.departmentId,
-        details: { attempted: error.attempt.action, ...(error.attempt.taskId ? { taskId: error.attempt.taskId } : {}), ...(error.attempt.rule ? { rule: error.attempt.rule } : {}) },
-      });
+      await this.engine.security.refusedAccess(req.principal, error);
     } else if (error instanceof DomainError && error.code === ErrorCode.VALIDATION_FAILED) {
       const fields = ((error.details as FieldError[]) ?? []).filter((f) => /should not exist/.test(f.reason)).map((f) => f.field);
       // A protected name anywhere in the body counts: `state` at the top, or in `items[0].state`.

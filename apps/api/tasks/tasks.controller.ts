@@ -38,9 +38,7 @@ export class TasksController {
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         const statusCode = STATUS_OF[err.code] ?? 400;
-        if (err instanceof AccessDenied) {
-          await this.engine.security.refused({ principal, action: 'access-denied', status: statusCode, code: err.code, documentId: err.attempt.documentId, departmentId: err.attempt.departmentId, details: { attempted: err.attempt.action, taskId: item.taskId, ...(err.attempt.rule ? { rule: err.attempt.rule } : {}) } });
-        }
+        if (err instanceof AccessDenied) await this.engine.security.refusedAccess(principal, err, { taskId: item.taskId });
         results.push({ taskId: item.taskId, statusCode, code: err.code, message: err.message, details: err.details ?? null });
       }
     }
