@@ -2,6 +2,7 @@ import { AccessDenied, DomainError, ErrorCode, newId, notFound, type Clock, type
 import type { AttachmentRow, AttachmentStore } from '@shenpi/persistence';
 import { isAssignedTo } from './document/access-rules.js';
 import type { DocumentKernel } from './document/document-kernel.js';
+import { checkDecider } from './document/separation-of-duties.js';
 import type { TransitionUseCase } from './document/transition.use-case.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -37,13 +38,17 @@ export class AttachmentUseCase {
   async toTask(p: Principal, taskId: string, cmd: UploadCommand): Promise<AttachmentRow> {
     const { sha256, size } = await this.store.put(cmd.data);
     return this.writer.run(async (repos) => {
-      const task = await repos.tasks.get(taskId);
-      if (!task) throw notFound('task');
-      const { doc } = await this.kernel.open(repos, task.documentId, p, { action: 'attach', taskId });
+      const documentId = (await repos.tasks.get(taskId))?.documentId;
+      if (!documentId) throw notFound('task');
+      const { doc, chain } = await this.kernel.open(repos, documentId, p, { action: 'attach', taskId });
+      // Read again under the document's lock: a decision may have closed it meanwhile.
+      const task = (await repos.tasks.get(taskId))!;
       if (!isAssignedTo(task, p)) {
         throw new AccessDenied(ErrorCode.FORBIDDEN, 'this task is not assigned to you', { action: 'attach', documentId: doc.id, departmentId: doc.departmentId, taskId });
       }
       if (task.status !== 'open') throw new DomainError(ErrorCode.TASK_NOT_OPEN, `the task is ${task.status}`, { status: task.status });
+      // A file on the task is part of its decision: only someone who may decide it adds one.
+      await checkDecider(repos, p, task, doc, chain.step(task.stepKey), 'attach');
       const at = this.clock.now().toISOString();
       const row: AttachmentRow = { id: newId(this.clock.now().getTime()), documentId: doc.id, taskId, name: cmd.name, contentType: cmd.contentType, size, sha256, uploadedBy: p.id, createdAt: at };
       await repos.attachments.insert(row);

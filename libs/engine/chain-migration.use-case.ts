@@ -134,7 +134,19 @@ export class ChainMigrationUseCase {
     const at = this.clock.now().toISOString();
     const rounds = roundsOf(doc);
     const position = target.positionAt(item.to, rounds);
-    const moved = { ...doc, chainVersion: row.toVersion, compilerVersion: COMPILER_VERSION, state: position.stateKey, context: position.context as unknown as Record<string, unknown>, version: doc.version + 1, updatedAt: at };
+    // The step is entered afresh: its statutory clock ends with the old one; back at the first step a new review round begins.
+    const { clock: _, ...attributes } = doc.attributes;
+    if (position.stateKey === target.definition.initial) attributes.roundBase = { ...position.context.rounds };
+    const moved = {
+      ...doc,
+      chainVersion: row.toVersion,
+      compilerVersion: COMPILER_VERSION,
+      state: position.stateKey,
+      context: position.context as unknown as Record<string, unknown>,
+      attributes,
+      version: doc.version + 1,
+      updatedAt: at,
+    };
     const actor: Actor = { type: 'user', id: row.createdBy, role: 'admin', departmentId: null, onBehalfOf: null };
     await this.kernel.move(repos, open, moved, target, {
       action: item.forced ? 'migrate-forced' : 'migrate',

@@ -4,7 +4,8 @@ import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/pe
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { isAssignedTo } from './document/access-rules.js';
 import type { DocumentKernel } from './document/document-kernel.js';
-import { clockOf, type ClockState } from './document/document-state.js';
+import { clockOf, contributorsOf, type ClockState } from './document/document-state.js';
+import { asPerson, checkDecider, judge, separationRefused } from './document/separation-of-duties.js';
 import { writeTimers } from './document/step-entry.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -127,6 +128,12 @@ export class StatutoryClockUseCase {
           departmentId: doc.departmentId,
         });
       }
+      // The clock is part of the step's decision: who may not decide the step does not run it, nor extend a period for a document they wrote.
+      if (approverRole) {
+        const seat = { step, round: task?.round ?? 1, role: approverRole, departmentId: approverDepartment };
+        const { rule } = judge({ departmentId: doc.departmentId, contributors: new Set(contributorsOf(doc)), decided: [] }, seat, asPerson(p));
+        if (rule) throw separationRefused(rule, { action, documentId: doc.id, departmentId: doc.departmentId }, p.id);
+      } else await checkDecider(repos, p, task!, doc, step, action);
       if (!step.deadline) throw new DomainError(ErrorCode.CONFLICT, `step ${step.key} has no deadline`);
       const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? approverDepartment : task!.departmentId, onBehalfOf: null };
       const c: Context = { doc, step, task, clock: clockOf(doc), actor };

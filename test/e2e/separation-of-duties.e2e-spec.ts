@@ -385,6 +385,28 @@ describe('separation of duties (不相容职务分离)', () => {
     expect({ status: again.status, details: again.body.details }).toEqual({ status: 400, details: [{ field: 'userId', reason: 'this user already signs this step' }] });
   });
 
+  it('a hand-over never leaves another seat of the step to nobody: the only leader is not added to the counsel seat', async () => {
+    // Counsel and leader seats; p3-b is the department's only leader.
+    const id = await submitted('p3-drafter', 'sod-px3', 2042, 'sod-mixed');
+    const byRole = Object.fromEntries((await tasksIn(id, 'review')).map((x) => [x.assigneeRole, x]));
+    await refusedBySod('p3-a', id, 'second-vote-in-step', 'p3-b', () => addSigner('p3-a', byRole['legal-counsel'].id, ids['p3-b']));
+    // Another counsel may be added: the leader seat keeps its leader.
+    expect((await addSigner('p3-a', byRole['legal-counsel'].id, ids['p3-c'])).status).toBe(200);
+  });
+
+  it('what is part of a decision is the decider\'s alone: the author who holds the role attaches nothing to the task and runs no clock', async () => {
+    const own = await submitted('solo', 'sod-solo', 2044);
+    const [task] = await tasksIn(own);
+    await refusedBySod('solo', own, 'author-decides', 'solo', async () =>
+      t.http().post(`/api/tasks/${task.id}/attachments?name=opinion.txt`).set(await as('solo')).set('content-type', 'text/plain').send('自己的意见'),
+    );
+    await refusedBySod('solo', own, 'author-decides', 'solo', async () =>
+      t.http().post(`/api/documents/${own}/clock`).set(await as('solo')).send({ operation: 'pause', reason: '征求意见' }),
+    );
+    const paused = await t.http().post(`/api/documents/${own}/clock`).set(await as('solo-counsel')).send({ operation: 'pause', reason: '征求意见' });
+    expect(paused.status).toBe(200);
+  });
+
   it('two seats of one role while both holders are away go to their two substitutes, one seat each', async () => {
     await away('tw-c1', 'tw-s1');
     await away('tw-c2', 'tw-s2');

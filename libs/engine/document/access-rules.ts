@@ -2,7 +2,7 @@ import { declaredSigners, type AssigneeRef, type CompiledChain } from '@shenpi/c
 import { holdsRole, type Principal } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, TaskRow } from '@shenpi/persistence';
 import { EDITOR_ROLE, fieldsOf, positionOf, signingOf } from './document-state.js';
-import { asPerson, judgeAll, type ReviewRound } from './separation-of-duties.js';
+import { asPerson, judgeAll, seatOf, type ReviewRound } from './separation-of-duties.js';
 
 export interface AllowedAction {
   action: string;
@@ -43,7 +43,7 @@ export function allowedActions(
   const me = asPerson(p);
   // Whom a task's decision speaks for besides the caller (a substitute's or delegate's principal): judged on the record, not on roles.
   const mayDecide = (t: TaskRow) =>
-    !judgeAll(round, { step, round: t.round, role: t.assigneeRole }, [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])], {
+    !judgeAll(round, seatOf(t, step), [me, ...(t.delegatedFrom && t.delegatedFrom !== p.id ? [{ id: t.delegatedFrom, supervisor: false }] : [])], {
       task: t,
       openTasks,
       signing: signingOf(doc),

@@ -1,7 +1,7 @@
 import type { StepDefinition } from '@shenpi/chains';
 import { DomainError, ErrorCode, validationFailed, type Principal } from '@shenpi/domain';
-import type { DocumentRow, TaskRow } from '@shenpi/persistence';
-import { asPerson, judgeAll, separationRefused, type ReviewRound, type StepSeats } from './separation-of-duties.js';
+import type { DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import { asPerson, judgeAll, leavesSeatToNobody, separationRefused, type ReviewRound, type StepSeats } from './separation-of-duties.js';
 
 /** 加签 per step and round unless the chain says otherwise (`maxAddedSigners`). */
 export const DEFAULT_MAX_ADDED_SIGNERS = 10;
@@ -11,7 +11,8 @@ export const DEFAULT_MAX_ADDED_SIGNERS = 10;
  * caller, is not already a signer of the step, is no supervisor, and may decide the step under
  * separation of duties; the step takes at most `maxAddedSigners` of them per round.
  */
-export function checkAddSigner(
+export async function checkAddSigner(
+  repos: Repositories,
   target: Principal | undefined,
   caller: Principal,
   task: TaskRow,
@@ -19,7 +20,7 @@ export function checkAddSigner(
   step: StepDefinition,
   round: ReviewRound,
   seats: StepSeats,
-): void {
+): Promise<void> {
   const signing = seats.signing;
   const reason = !target
     ? 'no such user'
@@ -35,8 +36,10 @@ export function checkAddSigner(
             : null;
   if (reason) throw validationFailed([{ field: 'userId', reason }]);
   // 403 before 409 (API.md's order of checks).
-  const { rule } = judgeAll(round, { step, round: task.round, role: null }, [asPerson(target!)], seats);
-  if (rule) throw separationRefused(rule, { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, target!.id);
+  const attempt = { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id };
+  const { rule } = judgeAll(round, { step, round: task.round, role: null, departmentId: task.departmentId }, [asPerson(target!)], seats);
+  if (rule) throw separationRefused(rule, attempt, target!.id);
+  if (await leavesSeatToNobody(repos, target!, caller, seats, round, step)) throw separationRefused('second-vote-in-step', attempt, target!.id);
   const limit = step.maxAddedSigners ?? DEFAULT_MAX_ADDED_SIGNERS;
   if ((signing?.added ?? 0) >= limit) {
     throw new DomainError(ErrorCode.CONFLICT, `at most ${limit} signers are added to step ${step.key} in one round`, { limit });

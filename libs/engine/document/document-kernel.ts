@@ -90,7 +90,7 @@ export class DocumentKernel {
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
     await this.write(repos, open.doc, moved);
     await leaveStep(repos, open.doc.id, open.doc.state, at);
-    const staffing = await Staffing.of(repos, moved, open.department, await readReviewRound(repos, open.doc));
+    const staffing = await Staffing.of(repos, moved, open.department, await readReviewRound(repos, moved));
     const dueAt = await enterStep(repos, target, moved, open.department, at, this.planner, staffing);
     await this.record(repos, open.doc, { ...entry, to: moved.state, details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}) } });
     return { ...moved, dueAt };

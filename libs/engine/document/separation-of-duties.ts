@@ -1,7 +1,7 @@
 import type { Signing, StepDefinition } from '@shenpi/chains';
-import { AccessDenied, ErrorCode, type Principal, type Role } from '@shenpi/domain';
+import { AccessDenied, ErrorCode, holdsRole, type Principal, type Role } from '@shenpi/domain';
 import type { DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
-import { contributorsOf, EDITOR_ROLE, roundBaseOf } from './document-state.js';
+import { contributorsOf, EDITOR_ROLE, roundBaseOf, signingOf } from './document-state.js';
 
 /**
  * 不相容职务分离 (separation of incompatible duties): the rules a decision on a review step must
@@ -19,6 +19,8 @@ const REASON: Record<SodRule, string> = {
 
 /** Who wrote the document, and who decided what since it last returned to its first step. */
 export interface ReviewRound {
+  /** The document's department: a `drafter` seat there is its own work, not review. */
+  departmentId: string;
   contributors: ReadonlySet<string>;
   decided: TaskRow[];
 }
@@ -28,7 +30,14 @@ export interface Seat {
   step: StepDefinition;
   round: number;
   role: Role | null;
+  departmentId: string;
 }
+
+/** The seat a task is for. */
+export const seatOf = (task: TaskRow, step: StepDefinition): Seat => ({ step, round: task.round, role: task.assigneeRole, departmentId: task.departmentId });
+
+/** The drafting department's own work (公众参与, 报告): a seat of its `drafter` role in the document's department. */
+const ownWork = (round: ReviewRound, seat: { role: Role | null; departmentId: string }) => seat.role === EDITOR_ROLE && seat.departmentId === round.departmentId;
 
 export interface Person {
   id: string;
@@ -45,7 +54,7 @@ export async function readReviewRound(repos: Repositories, doc: DocumentRow): Pr
 export function reviewRoundOf(doc: DocumentRow, decidedTasks: TaskRow[]): ReviewRound {
   const base = roundBaseOf(doc);
   const decided = decidedTasks.filter((t) => t.documentId === doc.id && t.round > (base[t.stepKey] ?? 0));
-  return { contributors: new Set(contributorsOf(doc)), decided };
+  return { departmentId: doc.departmentId, contributors: new Set(contributorsOf(doc)), decided };
 }
 
 /** Everyone a decided task speaks for: who decided it, and on whose behalf. */
@@ -60,13 +69,13 @@ export interface Verdict {
 /** The rule `person` would break by deciding `seat`, or null. */
 export function judge(round: ReviewRound, seat: Seat, person: Person): Verdict {
   if (person.supervisor) return { rule: 'supervisor-decides', relaxed: false };
-  if (seat.role === EDITOR_ROLE) return { rule: null, relaxed: false };
+  if (ownWork(round, seat)) return { rule: null, relaxed: false };
   if (round.contributors.has(person.id)) return { rule: 'author-decides', relaxed: false };
   let relaxed = false;
   for (const t of round.decided) {
     if (!personsOf(t).includes(person.id)) continue;
     if (t.stepKey === seat.step.key && t.round === seat.round) return { rule: 'second-vote-in-step', relaxed: false };
-    if (t.stepKey !== seat.step.key && t.assigneeRole !== EDITOR_ROLE) {
+    if (t.stepKey !== seat.step.key && !ownWork(round, { role: t.assigneeRole, departmentId: t.departmentId })) {
       if (!seat.step.allowSameDeciderAcrossSteps) return { rule: 'second-step-in-round', relaxed: false };
       relaxed = true;
     }
@@ -97,10 +106,41 @@ export function judgeAll(round: ReviewRound, seat: Seat, persons: Person[], seat
   for (const person of persons) {
     const verdict = judge(round, seat, person);
     if (verdict.rule) return { ...verdict, userId: person.id };
-    if (seats && seat.role !== EDITOR_ROLE && holdsOtherSeat(person.id, seats)) return { rule: 'second-vote-in-step', relaxed: false, userId: person.id };
+    if (seats && !ownWork(round, seat) && holdsOtherSeat(person.id, seats)) return { rule: 'second-vote-in-step', relaxed: false, userId: person.id };
     relaxed ||= verdict.relaxed;
   }
   return { rule: null, relaxed };
+}
+
+/** The rest of the step a task is in; only a step of several seats can have another seat open. */
+export async function stepSeats(repos: Repositories, task: TaskRow, doc: DocumentRow): Promise<StepSeats> {
+  const signing = signingOf(doc);
+  return { task, openTasks: (signing?.slots.length ?? 0) > 1 ? await repos.tasks.openForDocument(doc.id) : [], signing };
+}
+
+/**
+ * 不相容职务分离 for `caller` acting on `task` as its decider (a decision, and whatever is part of
+ * one: 加签, 转交, a file on the task, its statutory clock): the caller and whoever the task is held
+ * for are judged together; 403 with the rule otherwise. Returns whether the step's relaxation was used.
+ */
+export async function checkDecider(
+  repos: Repositories,
+  caller: Principal,
+  task: TaskRow,
+  doc: DocumentRow,
+  step: StepDefinition,
+  action: string,
+  round?: ReviewRound,
+  seats?: StepSeats,
+): Promise<boolean> {
+  const persons = [asPerson(caller)];
+  if (task.delegatedFrom && task.delegatedFrom !== caller.id) {
+    const principal = await repos.directory.principal(task.delegatedFrom);
+    persons.push(principal ? asPerson(principal) : { id: task.delegatedFrom, supervisor: false });
+  }
+  const verdict = judgeAll(round ?? (await readReviewRound(repos, doc)), seatOf(task, step), persons, seats ?? (await stepSeats(repos, task, doc)));
+  if (verdict.rule) throw separationRefused(verdict.rule, { action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, verdict.userId);
+  return verdict.relaxed;
 }
 
 /** 403 SEPARATION_OF_DUTIES: changes nothing; the HTTP layer writes the security entry. */
@@ -108,4 +148,19 @@ export function separationRefused(rule: SodRule, attempt: { action: string; docu
   return new AccessDenied(ErrorCode.SEPARATION_OF_DUTIES, REASON[rule], { ...attempt, rule }, { rule, ...(userId ? { userId } : {}) });
 }
 
-export const reasonOf = (rule: SodRule) => REASON[rule];
+/**
+ * Handing a seat to `target` (an added signer, a delegate) ties them and the caller to it: may
+ * someone else still decide each other open role seat of the step? When only they could, the
+ * hand-over would leave that seat to nobody (refused as a second vote of theirs).
+ */
+export async function leavesSeatToNobody(repos: Repositories, target: Principal, caller: Principal, seats: StepSeats, round: ReviewRound, step: StepDefinition): Promise<boolean> {
+  for (const t of seats.openTasks) {
+    if (t.id === seats.task.id || t.assigneeUserId || !t.assigneeRole || !holdsRole(target, t.assigneeRole, t.departmentId)) continue;
+    const tied = new Set([target.id, caller.id]);
+    const others = (await repos.directory.holdersForDecision(t.assigneeRole, t.departmentId)).filter(
+      (h) => !tied.has(h.id) && !judge(round, seatOf(t, step), h).rule && !holdsOtherSeat(h.id, { ...seats, task: t }),
+    );
+    if (!others.length) return true;
+  }
+  return false;
+}

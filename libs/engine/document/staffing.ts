@@ -57,7 +57,7 @@ export class Staffing {
   }
 
   async assign(signer: Signer, step: StepDefinition, round: number, departmentId: string, at: string): Promise<Assignment> {
-    const seat: Seat = { step, round, role: signer.role ?? null };
+    const seat: Seat = { step, round, role: signer.role ?? null, departmentId };
     if (signer.userId) {
       const excluded = await this.excluded([signer.userId], seat);
       const named = { departmentId, assigneeRole: signer.role ?? null, assigneeUserId: signer.userId, delegatedFrom: null };
@@ -109,7 +109,7 @@ export class Staffing {
       const departmentId = resolveDepartment(target, this.doc, this.department);
       if (!departmentId) continue;
       const holders = await this.holders(target.role, departmentId);
-      const out = await this.excluded(holders, { ...seat, role: target.role });
+      const out = await this.excluded(holders, { ...seat, role: target.role, departmentId });
       const eligible = holders.filter((h) => !out.some((x) => x.userId === h));
       if (this.take(target.role, departmentId, eligible.length)) {
         const reroute = { signer: signer.id, from, to: { role: target.role, departmentId }, excluded };

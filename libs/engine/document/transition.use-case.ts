@@ -12,7 +12,7 @@ import { checkDisclosure, requireDisclosure } from './disclosure.js';
 import type { DocumentKernel, OpenDocument } from './document-kernel.js';
 import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
 import { issueNumber } from './numbering.js';
-import { asPerson, judgeAll, readReviewRound, separationRefused, type ReviewRound, type StepSeats } from './separation-of-duties.js';
+import { asPerson, checkDecider, readReviewRound, stepSeats, type ReviewRound } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
 import { checkWithdraw } from './withdraw.js';
@@ -127,7 +127,9 @@ export class TransitionUseCase {
     let staffing: Staffing | undefined;
     if (next.stateKey !== doc.state) {
       await leaveStep(repos, doc.id, doc.state, at);
-      staffing = await Staffing.of(repos, updated, department, await reviewRound());
+      // Back at the first step a new round begins: its seats are staffed on that round, read afresh.
+      const newRound = next.stateKey === chain.definition.initial;
+      staffing = await Staffing.of(repos, updated, department, newRound ? undefined : await reviewRound());
       updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
       staffing = await Staffing.of(repos, updated, department, await reviewRound());
@@ -177,7 +179,8 @@ export class TransitionUseCase {
     const task = plan.task;
     if (!task || cmd.action === 'add-signer') return task;
     if (cmd.action === 'delegate' || cmd.action === 'reassign') {
-      const from = cmd.action === 'reassign' ? (task.assigneeUserId ?? cmd.principal.id) : cmd.principal.id;
+      // The decision is made on behalf of whom the task leaves: the delegating caller, or the reassigned user (never the administrator).
+      const from = cmd.action === 'reassign' ? task.assigneeUserId : cmd.principal.id;
       if (!(await repos.tasks.reassign(task.id, cmd.delegateTo!, from))) throw taskNotOpen();
       return repos.tasks.get(task.id);
     }
@@ -213,35 +216,22 @@ export class TransitionUseCase {
     if (reassigning || cmd.action === 'delegate') {
       // The one who hands a role task on must be able to decide it: the decision is made on their behalf.
       const seats = await stepSeats(repos, task, doc);
-      if (!reassigning) await this.checkSeparation(repos, cmd, task, open, await reviewRound(), seats);
+      if (!reassigning) await checkDecider(repos, cmd.principal, task, doc, step, cmd.action, await reviewRound(), seats);
       const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
-      checkDelegate(target, cmd.principal.id, task, doc, step, await reviewRound(), seats, reassigning ? 'reassign' : 'delegate');
+      // A reassignment leaves the task's named user; a delegation its caller (judged above).
+      const left = reassigning && task.assigneeUserId ? await repos.directory.principal(task.assigneeUserId) : undefined;
+      await checkDelegate(repos, target, left && asPerson(left), cmd.principal, task, doc, step, await reviewRound(), seats, reassigning ? 'reassign' : 'delegate');
       return reassigning ? { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task } : { actor, task };
     }
     const seats = cmd.system ? undefined : await stepSeats(repos, task, doc);
-    const relaxed = seats ? await this.checkSeparation(repos, cmd, task, open, await reviewRound(), seats) : false;
+    const relaxed = seats ? await checkDecider(repos, cmd.principal, task, doc, step, cmd.action, await reviewRound(), seats) : false;
     if (cmd.action === 'add-signer') {
       const target = await repos.directory.principal(cmd.addSigner!.userId);
-      checkAddSigner(target, cmd.principal, task, doc, step, await reviewRound(), seats!);
+      await checkAddSigner(repos, target, cmd.principal, task, doc, step, await reviewRound(), seats!);
       return { actor, task };
     }
     const transition = chain.transitionFor(task.stepKey, cmd.action);
     return { actor, task, transition: transition && !transition.by ? transition : undefined, relaxed };
-  }
-
-  /**
-   * 不相容职务分离 for a decision on `task`: the caller and whoever they stand for (a substitute's
-   * or a delegate's principal) are judged together. Returns whether the step's relaxation was used.
-   */
-  private async checkSeparation(repos: Repositories, cmd: TransitionCommand, task: TaskRow, { doc, chain }: OpenDocument, round: ReviewRound, seats: StepSeats): Promise<boolean> {
-    const persons = [asPerson(cmd.principal)];
-    if (task.delegatedFrom && task.delegatedFrom !== cmd.principal.id) {
-      const principal = await repos.directory.principal(task.delegatedFrom);
-      persons.push(principal ? asPerson(principal) : { id: task.delegatedFrom, supervisor: false });
-    }
-    const verdict = judgeAll(round, { step: chain.step(task.stepKey), round: task.round, role: task.assigneeRole }, persons, seats);
-    if (verdict.rule) throw separationRefused(verdict.rule, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id }, verdict.userId);
-    return verdict.relaxed;
   }
 
   /** Actions a role takes on the document itself (submit, withdraw, record-disclosure, edit). */
@@ -307,12 +297,6 @@ export class TransitionUseCase {
   private forbidden(cmd: TransitionCommand, doc: DocumentRow, message: string) {
     return new AccessDenied(ErrorCode.FORBIDDEN, message, { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId });
   }
-}
-
-/** The rest of the step a task is in; only a step of several seats can have another seat open. */
-async function stepSeats(repos: Repositories, task: TaskRow, doc: DocumentRow): Promise<StepSeats> {
-  const signing = signingOf(doc);
-  return { task, openTasks: (signing?.slots.length ?? 0) > 1 ? await repos.tasks.openForDocument(doc.id) : [], signing };
 }
 
 const taskNotOpen = () => new DomainError(ErrorCode.TASK_NOT_OPEN, 'the task was already decided or cancelled');

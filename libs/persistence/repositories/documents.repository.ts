@@ -175,13 +175,13 @@ export class DocumentsRepository {
 
   /** Moves a document onto another version of its chain (a migration), guarded like any change. */
   async moveToVersion(
-    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'updatedAt'>,
+    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'attributes' | 'updatedAt'>,
     expectedVersion: number,
   ): Promise<boolean> {
     const changed = await this.sql.run(
-      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, updated_at = ?, version = version + 1
+      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, attributes = ?, updated_at = ?, version = version + 1
        WHERE id = ? AND version = ?`,
-      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), d.updatedAt, d.id, expectedVersion],
+      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), JSON.stringify(d.attributes), d.updatedAt, d.id, expectedVersion],
     );
     return changed === 1;
   }

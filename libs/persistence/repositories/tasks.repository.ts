@@ -159,7 +159,7 @@ export class TasksRepository {
   }
 
   /** Hands an open task to one user; the role stays, so the decision is still made in that role. */
-  async reassign(id: string, toUserId: string, fromUserId: string): Promise<boolean> {
+  async reassign(id: string, toUserId: string, fromUserId: string | null): Promise<boolean> {
     const changed = await this.sql.run(`UPDATE tasks SET assignee_user_id = ?, delegated_from = ? WHERE id = ? AND status = 'open'`, [
       toUserId,
       fromUserId,
