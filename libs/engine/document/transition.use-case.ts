@@ -103,7 +103,7 @@ export class TransitionUseCase {
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== doc.version) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
     }
-    if (!isBuiltInEvent(cmd.action) && !plan.transition) throw await this.notAllowed(repos, cmd, open);
+    if (!isBuiltInEvent(cmd.action) && !plan.transition) throw await this.notAllowed(repos, cmd, open, await reviewRound());
     this.checkPayload(cmd, plan.transition, doc);
     const next = chain.next(positionOf(doc), {
       type: cmd.action,
@@ -112,7 +112,7 @@ export class TransitionUseCase {
       fields: { ...fieldsOf(doc), ...cmd.edit?.fields },
       ...(cmd.addSigner ? { added: { userId: cmd.addSigner.userId }, position: cmd.addSigner.position } : {}),
     });
-    if (!next) throw await this.notAllowed(repos, cmd, open);
+    if (!next) throw await this.notAllowed(repos, cmd, open, await reviewRound());
 
     const at = this.clock.now().toISOString();
     const updated = await this.nextRow(repos, cmd, open, plan, next, at);
@@ -287,10 +287,10 @@ export class TransitionUseCase {
   }
 
   /** The refusal names what the caller may do instead: the open tasks are read only for it. */
-  private async notAllowed(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument) {
+  private async notAllowed(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument, round: ReviewRound) {
     const openTasks = await repos.tasks.openForDocument(doc.id);
     return new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `"${cmd.action}" is not allowed in state ${doc.state}`, {
-      allowed: allowedActions(chain, doc, department, openTasks, cmd.principal, await readReviewRound(repos, doc)),
+      allowed: allowedActions(chain, doc, department, openTasks, cmd.principal, round),
     });
   }
 

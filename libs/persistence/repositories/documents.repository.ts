@@ -112,20 +112,15 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
 export class DocumentsRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** With `lock`, the row stays locked until commit on PostgreSQL (SQLite's writer queue already serialises). */
+  /**
+   * With `lock`, the row stays locked until commit on PostgreSQL (SQLite's writer queue already
+   * serialises). Whatever else a transaction locks comes after the document, as in a transition, so
+   * no two transactions wait on each other in opposite order.
+   */
   async get(id: string, opts: { lock?: boolean } = {}): Promise<DocumentRow | undefined> {
     const forUpdate = opts.lock && this.sql.kind === 'postgres' ? ' FOR UPDATE' : '';
     const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?${forUpdate}`, [id]);
     return r && toDocument(r);
-  }
-
-  /**
-   * Locks the document row until commit (PostgreSQL; SQLite's writer queue already serialises).
-   * Whatever else a transaction locks comes after the document, as in a transition, so no two
-   * transactions wait on each other in opposite order.
-   */
-  async lock(id: string): Promise<void> {
-    if (this.sql.kind === 'postgres') await this.sql.one('SELECT id FROM documents WHERE id = ? FOR UPDATE', [id]);
   }
 
   async isVisible(p: Principal, id: string): Promise<boolean> {
