@@ -1,5 +1,5 @@
 import { assign, createActor, initialTransition, setup, type AnyActorScope, type AnyMachineSnapshot } from 'xstate';
-import type { ChainDefinition, Condition, StepDefinition, TransitionDefinition } from './chain-definition.schema.js';
+import type { ChainDefinition, StepDefinition, TransitionDefinition } from './chain-definition.schema.js';
 import { holds, type DocumentFields } from './conditions.js';
 import { addSigner, isDecisive, recordDecision, slotOf, startSigning, voteOf, type Signer, type Signing, type Vote } from './signing.js';
 
@@ -49,6 +49,7 @@ export class CompiledChain {
   constructor(
     readonly definition: ChainDefinition,
     readonly machine: ReturnType<typeof buildMachine>,
+    readonly routing: Routing,
   ) {
     this.steps = new Map(definition.steps.map((s) => [s.key, s]));
   }
@@ -144,33 +145,60 @@ function toPosition(snapshot: AnyMachineSnapshot): ChainPosition {
   return { stateKey: snapshot.value, context: snapshot.context as ChainContext };
 }
 
-/** One way a transition may go: into `target` when every `enter` condition holds and no `skip` one does. */
-interface Route {
-  target: string;
-  enter: Condition[];
-  skip: Condition[];
+/**
+ * Where a transition into a step goes when that step is conditional: a step whose condition does
+ * not hold on the document's fields is passed over, on to where it would lead when approved. Built
+ * once per chain; the walk and the machine's guards both route through it.
+ */
+export class Routing {
+  private readonly steps: Map<string, StepDefinition>;
+  private readonly forward = new Map<string, string | undefined>();
+  /** Per event (or walk variant): where each target resolved to, as the guards of one event ask again and again. */
+  private readonly resolved = new WeakMap<object, Map<string, string>>();
+
+  constructor(definition: ChainDefinition) {
+    this.steps = new Map(definition.steps.map((s) => [s.key, s]));
+    const order = new Map(definition.steps.map((s, i) => [s.key, i]));
+    for (const step of definition.steps) {
+      // The way forward: the step's first transition to a later step (see forwardOf).
+      this.forward.set(step.key, step.transitions.find((t) => t.to && (order.get(t.to) ?? -1) > order.get(step.key)!)?.to);
+    }
+  }
+
+  /** The steps a transition into `to` may enter: `to`, then, while each is conditional, the step it leads to. */
+  candidates(to: string): string[] {
+    const run = [to];
+    for (let key = to; this.steps.get(key)?.when && this.forward.get(key); ) run.push((key = this.forward.get(key)!));
+    return run;
+  }
+
+  /**
+   * The step a transition into `to` enters for these fields: the first along its candidates that
+   * applies. `asked` names the question (the event): it and the fields must not change after.
+   */
+  resolve(to: string, fields: DocumentFields, asked: object = fields): string {
+    let memo = this.resolved.get(asked);
+    if (!memo) this.resolved.set(asked, (memo = new Map()));
+    let target = memo.get(to);
+    if (target === undefined) {
+      target = to;
+      for (let step = this.steps.get(to)!; step.when && !holds(step.when, fields) && this.forward.get(step.key); step = this.steps.get(target)!) target = this.forward.get(step.key)!;
+      memo.set(to, target);
+    }
+    return target;
+  }
 }
+
+const NO_FIELDS: DocumentFields = Object.freeze({});
 
 interface TakesParams {
   to: string;
   fallback: string | undefined;
   vote: Vote | null;
-  enter: Condition[];
-  skip: Condition[];
+  target: string;
 }
 
-function buildMachine(definition: ChainDefinition) {
-  const steps = new Map(definition.steps.map((s) => [s.key, s]));
-
-  // A conditional step that does not apply passes on to where it would lead when approved.
-  const routes = (to: string, seen: string[] = []): Route[] => {
-    const step = steps.get(to)!;
-    const forward = forwardOf(definition, step);
-    if (!step.when || !forward || seen.includes(to)) return [{ target: to, enter: [], skip: [] }];
-    const onward = routes(forward, [...seen, to]).map((r) => ({ ...r, skip: [step.when!, ...r.skip] }));
-    return [{ target: to, enter: [step.when], skip: [] }, ...onward];
-  };
-
+function buildMachine(definition: ChainDefinition, routing: Routing) {
   const compileTransition = (step: StepDefinition, t: TransitionDefinition) => {
     const signed = !t.by && startSigning(step) !== undefined;
     const vote = signed ? voteOf(t) : null;
@@ -178,10 +206,10 @@ function buildMachine(definition: ChainDefinition) {
     if (!t.to) return [{ ...(signed ? { guard: 'isSigner' as const } : {}), actions: 'stay' as const }];
     const targets = t.returnTo?.length ? t.returnTo : [t.to];
     const moves = targets.flatMap((to) =>
-      routes(to).map((r) => ({
-        target: r.target,
+      routing.candidates(to).map((target) => ({
+        target,
         reenter: true,
-        guard: { type: 'takes' as const, params: { to, fallback: t.to, vote, enter: r.enter, skip: r.skip } satisfies TakesParams },
+        guard: { type: 'takes' as const, params: { to, fallback: t.to, vote, target } satisfies TakesParams },
       })),
     );
     return [...moves, ...stayAndCount];
@@ -194,8 +222,7 @@ function buildMachine(definition: ChainDefinition) {
       // the document's fields, and for a signed step a decision that settles it.
       takes: ({ context, event }, p: TakesParams) => {
         if (p.to && (event.returnTo ?? p.fallback) !== p.to) return false;
-        const fields = event.fields ?? {};
-        if (!p.enter.every((c) => holds(c, fields)) || p.skip.some((c) => holds(c, fields))) return false;
+        if (routing.resolve(p.to, event.fields ?? NO_FIELDS, event) !== p.target) return false;
         return p.vote === null || isDecisive(context.signing, event.signer, p.vote);
       },
       // A decision by a current signer that does not settle the step: it is counted, and the step stays.
@@ -240,5 +267,6 @@ function buildMachine(definition: ChainDefinition) {
 }
 
 export function compileChain(definition: ChainDefinition): CompiledChain {
-  return new CompiledChain(definition, buildMachine(definition));
+  const routing = new Routing(definition);
+  return new CompiledChain(definition, buildMachine(definition, routing), routing);
 }

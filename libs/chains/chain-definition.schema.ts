@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -18,6 +19,22 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ROLES, type Role } from '@shenpi/domain';
+
+/**
+ * Hard limits of a definition, each refused at its path: they keep the lint's work bounded (an
+ * administrator's mistake or a hostile body cannot stall validation) far above any real chain.
+ */
+export const CHAIN_LIMITS = {
+  steps: 200,
+  seatsPerStep: 100,
+  fields: 20,
+  conditionDepth: 5,
+  keyLength: 64,
+  definitionBytes: 256 * 1024,
+  transitionsPerStep: 20,
+  remindersPerStep: 10,
+  milestones: 50,
+} as const;
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const KEBAB_REASON = { message: '$property must be kebab-case (a-z, 0-9, single dashes)' };
@@ -97,7 +114,7 @@ export class ReminderSpec {
 
 /** An action taken for the assignee when nobody acted in time (e.g. approve by default). */
 export class AutoActionSpec {
-  @Matches(KEBAB, KEBAB_REASON) action: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) action: string;
   @IsOptional() @IsInt() @Min(0) @Max(365) afterWorkingDays?: number;
   @IsOptional() @IsInt() @Min(1) @Max(31_536_000) afterSeconds?: number;
   @IsOptional() @IsString() @MaxLength(500) comment?: string;
@@ -112,7 +129,7 @@ export class EscalationSpec {
 }
 
 export class SectionSpec {
-  @Matches(KEBAB, KEBAB_REASON) key: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
   @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MaxLength(50, { each: true }) keywords: string[];
 }
@@ -123,13 +140,13 @@ export class ContentRequirement {
 }
 
 export class TransitionDefinition {
-  @Matches(KEBAB, KEBAB_REASON) action: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) action: string;
   /** The step entered; for `return`, the default when the caller names no `returnTo`. Absent: stays. */
-  @IsOptional() @Matches(KEBAB, KEBAB_REASON) to?: string;
+  @IsOptional() @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) to?: string;
   /** Absent: a decision by the step's assignee, made through its task. Present: an action of this role. */
   @IsOptional() @ValidateNested() @Type(() => AssigneeRef) by?: AssigneeRef;
   /** Earlier steps a caller may name instead of `to` (退回 to a chosen step). */
-  @IsOptional() @IsArray() @ArrayUnique() @Matches(KEBAB, { each: true, ...KEBAB_REASON }) returnTo?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(CHAIN_LIMITS.steps) @ArrayUnique() @MaxLength(CHAIN_LIMITS.keyLength, { each: true }) @Matches(KEBAB, { each: true, ...KEBAB_REASON }) returnTo?: string[];
   @IsOptional() @IsBoolean() commentRequired?: boolean;
   /** How the decision counts in a step with several signers; default: `approve` for, every other decision against. */
   @IsOptional() @IsIn(['for', 'against']) vote?: 'for' | 'against';
@@ -139,7 +156,7 @@ export class TransitionDefinition {
 }
 
 export class StepDefinition {
-  @Matches(KEBAB, KEBAB_REASON) key: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
   @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @IsOptional() @IsBoolean() final?: boolean;
   /** The drafter may edit title and content while the document is here. */
@@ -147,7 +164,7 @@ export class StepDefinition {
   /** Entering the step opens a task for this assignee (one role). */
   @IsOptional() @ValidateNested() @Type(() => AssigneeRef) assignee?: AssigneeRef;
   /** Several signers, or a named user: a task each, decided together as `signing` says. */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => SignerRef) assignees?: SignerRef[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAIN_LIMITS.seatsPerStep) @ValidateNested({ each: true }) @Type(() => SignerRef) assignees?: SignerRef[];
   /** How `assignees` decide; default `all`. */
   @IsOptional() @IsIn(SIGNING_MODES) signing?: SigningMode;
   /** With `signing: all`, approvals that pass the step (a vote); default: every signer. */
@@ -163,27 +180,27 @@ export class StepDefinition {
    * document in the same round may decide this one. The lint reports it; decisions that use it are audited.
    */
   @IsOptional() @IsBoolean() allowSameDeciderAcrossSteps?: boolean;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => TransitionDefinition) transitions: TransitionDefinition[];
+  @IsArray() @ArrayMaxSize(CHAIN_LIMITS.transitionsPerStep) @ValidateNested({ each: true }) @Type(() => TransitionDefinition) transitions: TransitionDefinition[];
   @IsOptional() @ValidateNested() @Type(() => DeadlineSpec) deadline?: DeadlineSpec;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ReminderSpec) reminders?: ReminderSpec[];
+  @IsOptional() @IsArray() @ArrayMaxSize(CHAIN_LIMITS.remindersPerStep) @ValidateNested({ each: true }) @Type(() => ReminderSpec) reminders?: ReminderSpec[];
   @IsOptional() @ValidateNested() @Type(() => EscalationSpec) escalation?: EscalationSpec;
 }
 
 /** A date the chain as a whole must meet: `step` entered before `before` (e.g. submitted by 1 March). */
 export class MilestoneSpec {
-  @Matches(KEBAB, KEBAB_REASON) key: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
   @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
-  @Matches(KEBAB, KEBAB_REASON) step: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) step: string;
   @ValidateNested() @Type(() => FixedDate) before: FixedDate;
 }
 
 export class ChainDefinition {
-  @Matches(KEBAB, KEBAB_REASON) key: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
   @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
-  @Matches(KEBAB, KEBAB_REASON) initial: string;
+  @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) initial: string;
   /** At most one live document per department and year (the annual report). */
   @IsOptional() @IsBoolean() uniquePerDepartmentAndYear?: boolean;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => FieldSpec) fields?: FieldSpec[];
-  @IsArray() @ArrayMinSize(2) @ValidateNested({ each: true }) @Type(() => StepDefinition) steps: StepDefinition[];
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => MilestoneSpec) milestones?: MilestoneSpec[];
+  @IsOptional() @IsArray() @ArrayMaxSize(CHAIN_LIMITS.fields) @ValidateNested({ each: true }) @Type(() => FieldSpec) fields?: FieldSpec[];
+  @IsArray() @ArrayMinSize(2) @ArrayMaxSize(CHAIN_LIMITS.steps) @ValidateNested({ each: true }) @Type(() => StepDefinition) steps: StepDefinition[];
+  @IsOptional() @IsArray() @ArrayMaxSize(CHAIN_LIMITS.milestones) @ValidateNested({ each: true }) @Type(() => MilestoneSpec) milestones?: MilestoneSpec[];
 }

@@ -129,6 +129,17 @@ describe('chain lint', () => {
     ['escalation.then naming no action of the step', (d) => (d.steps[1].escalation.then = { action: 'reject', afterWorkingDays: 1 }), 'steps[1].escalation.then.action', /"reject" is not a decision of step "legal-review"/],
     ['escalation.then without a required comment', (d) => (d.steps[1].escalation.then = { action: 'return', afterWorkingDays: 1 }), 'steps[1].escalation.then.comment', /"return" needs a comment/],
 
+    // Hard limits: the lint's work stays bounded whatever an administrator (or a stolen token) sends
+    ['more than 200 steps', (d) => d.steps.splice(5, 0, ...Array.from({ length: 196 }, (_, i) => ({ key: `extra-${i}`, name: { zh: 'x', en: 'x' }, transitions: [{ action: 'go', to: 'disclosed', by: { role: 'admin', department: 'document' } }] }))), 'steps', /no more than 200 elements/],
+    ['more than 100 seats in a step', (d) => signers(d, Array.from({ length: 101 }, () => two[0])), 'steps[1].assignees', /no more than 100 elements/],
+    ['more than 20 fields', (d) => (d.fields = Array.from({ length: 21 }, (_, i) => field(`f${i}`, 'boolean'))), 'fields', /no more than 20 elements/],
+    ['a chain key longer than 64 characters', (d) => (d.key = `a${'-b'.repeat(40)}`), 'key', /shorter than or equal to 64 characters/],
+    ['a step key longer than 64 characters', (d) => (d.steps[3].key = 'o'.repeat(65)), 'steps[3].key', /shorter than or equal to 64 characters/],
+    ['a field key longer than 64 characters', (d) => (d.fields = [field('f'.repeat(65), 'boolean')]), 'fields[0].key', /camelCase/],
+    ['an action longer than 64 characters', (d) => (d.steps[1].transitions[2].action = 'x'.repeat(65)), 'steps[1].transitions[2].action', /shorter than or equal to 64 characters/],
+    ['conditions nested 6 levels deep', (d) => conditional(d, { all: [{ any: [{ all: [{ any: [{ all: [{ field: 'needsParty', value: true }] }] }] }] }] }), 'steps[2].when.all[0].any[0].all[0].any[0]', /nest at most 5 levels deep/],
+    ['a definition over 256 KB', (d) => (d.name.en = 'x'.repeat(256 * 1024)), '', /at most 256 KB of JSON, this one is 259 KB/],
+
     // Walking the chain
     ['a chain without a final step', (d) => Object.assign(d.steps[5], { final: false, transitions: [{ action: 'reopen', to: 'draft', by: { role: 'drafter', department: 'document' } }] }), 'steps', /no final step/],
     ['unreachable step', (d) => d.steps.splice(5, 0, { key: 'limbo', name: { zh: '无', en: 'none' }, transitions: [{ action: 'go', to: 'disclosed', by: { role: 'admin', department: 'document' } }] }), 'steps[5]', /unreachable step "limbo"/],

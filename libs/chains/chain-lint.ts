@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { Role } from '@shenpi/domain';
-import { ChainDefinition, type Condition, type FieldSpec, type SignerRef, type StepDefinition } from './chain-definition.schema.js';
-import { BUILT_IN_EVENTS, compileChain, forwardOf } from './chain-compiler.js';
+import { CHAIN_LIMITS, ChainDefinition, type Condition, type FieldSpec, type SignerRef, type StepDefinition } from './chain-definition.schema.js';
+import { BUILT_IN_EVENTS, forwardOf, Routing } from './chain-compiler.js';
 import { walkChain } from './chain-walk.js';
 import { declaredSigners } from './signing.js';
 
@@ -57,6 +57,10 @@ export function lintChainDefinition(raw: unknown, directory?: LintDirectory): Li
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { valid: false, errors: [{ path: '', reason: 'a chain definition must be a JSON object' }], warnings: [] };
   }
+  const bytes = Buffer.byteLength(JSON.stringify(raw), 'utf8');
+  if (bytes > CHAIN_LIMITS.definitionBytes) {
+    return { valid: false, errors: [{ path: '', reason: `a chain definition is at most ${CHAIN_LIMITS.definitionBytes / 1024} KB of JSON, this one is ${Math.ceil(bytes / 1024)} KB` }], warnings: [] };
+  }
   const definition = plainToInstance(ChainDefinition, raw);
   const errors = flatten(validateSync(definition, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
   if (errors.length) return { valid: false, errors, warnings: [] };
@@ -90,12 +94,15 @@ export function lintChainDefinition(raw: unknown, directory?: LintDirectory): Li
   });
   if (!errors.length) {
     if (!definition.steps.some((s) => s.final)) errors.push({ path: 'steps', reason: 'the chain has no final step' });
-    const walk = walkChain(compileChain(definition));
+    // The walk needs the routing only: compiling the XState machine is left to the chain's first document.
+    const walk = walkChain({ definition, routing: new Routing(definition) });
+    // A walk of some combinations only cannot prove a step unreachable or stuck: it says so as a warning.
+    const found = walk.truncated ? warnings : errors;
     if (walk.truncated) warnings.push({ path: 'fields', reason: `conditions combine more field values than the ${walk.variants} walked: paths through the others are not checked` });
     definition.steps.forEach((s, i) => {
-      if (!walk.reached.has(s.key)) errors.push({ path: `steps[${i}]`, reason: `unreachable step "${s.key}"` });
+      if (!walk.reached.has(s.key)) found.push({ path: `steps[${i}]`, reason: `unreachable step "${s.key}"${walk.truncated ? ' in the combinations of field values walked' : ''}` });
       else if (walk.stuck.has(s.key) && definition.steps.some((x) => x.final)) {
-        errors.push({ path: `steps[${i}]`, reason: `no way on from "${s.key}" to a final step (a cycle without exit)` });
+        found.push({ path: `steps[${i}]`, reason: `no way on from "${s.key}" to a final step (a cycle without exit)` });
       }
     });
     definition.steps.forEach((s, i) => {
@@ -212,11 +219,12 @@ function checkTransitions(s: StepDefinition, i: number, index: Map<string, numbe
 /** Events the engine itself gives every step (see the compiler): a chain cannot redefine them. */
 const RESERVED_ACTIONS = new Set<string>([...BUILT_IN_EVENTS, 'create', 'migrate', 'migrate-forced', 'urge', 'copy-to']);
 
-function checkCondition(c: Condition, path: string, fields: Map<string, FieldSpec>): LintIssue[] {
+function checkCondition(c: Condition, path: string, fields: Map<string, FieldSpec>, depth = 1): LintIssue[] {
   const forms = [c.field !== undefined, c.all !== undefined, c.any !== undefined].filter(Boolean).length;
   if (forms !== 1) return [{ path, reason: 'give exactly one of field, all, any' }];
-  if (c.all) return c.all.flatMap((x, k) => checkCondition(x, `${path}.all[${k}]`, fields));
-  if (c.any) return c.any.flatMap((x, k) => checkCondition(x, `${path}.any[${k}]`, fields));
+  if ((c.all || c.any) && depth >= CHAIN_LIMITS.conditionDepth) return [{ path, reason: `conditions nest at most ${CHAIN_LIMITS.conditionDepth} levels deep` }];
+  if (c.all) return c.all.flatMap((x, k) => checkCondition(x, `${path}.all[${k}]`, fields, depth + 1));
+  if (c.any) return c.any.flatMap((x, k) => checkCondition(x, `${path}.any[${k}]`, fields, depth + 1));
   const spec = fields.get(c.field!);
   if (!spec) return [{ path: `${path}.field`, reason: `the chain declares no field "${c.field}"` }];
   const op = c.op ?? 'eq';

@@ -7,7 +7,8 @@ export type DocumentFields = Record<string, string | number | boolean>;
 export function holds(condition: Condition, fields: DocumentFields): boolean {
   if (condition.all) return condition.all.every((c) => holds(c, fields));
   if (condition.any) return condition.any.some((c) => holds(c, fields));
-  const actual = fields[condition.field!];
+  // Own fields only: a field named like an Object member (`constructor`) is not set by inheritance.
+  const actual = Object.hasOwn(fields, condition.field!) ? fields[condition.field!] : undefined;
   const expected = condition.value;
   switch (condition.op ?? 'eq') {
     case 'exists':
