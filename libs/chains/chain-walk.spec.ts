@@ -1,55 +1,11 @@
 import fc from 'fast-check';
-import { getAdjacencyMap } from '@xstate/graph';
-import type { AnyMachineSnapshot } from 'xstate';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
 import { majorDecisionChain } from '../../workflows/major-decision/major-decision.chain.js';
 import { normativeDocumentChain } from '../../workflows/normative-document/normative-document.chain.js';
 import type { ChainDefinition } from './chain-definition.schema.js';
-import { compileChain, type ChainContext, type ChainEvent, type CompiledChain } from './chain-compiler.js';
-import type { DocumentFields } from './conditions.js';
-import { currentSigners } from './signing.js';
+import { compileChain } from './chain-compiler.js';
 import { fieldVariants, walkChain } from './chain-walk.js';
-
-/**
- * The oracle: every position of the compiled XState machine, each slot's vote part of it, every
- * decision of every current signer, once per field combination. Exponential in the seats (the
- * reason the lint no longer walks this way), exact on small chains.
- */
-function walkEveryOrder(chain: CompiledChain, variants: DocumentFields[]): { reached: Set<string>; stuck: Set<string> } {
-  const reached = new Set<string>();
-  const stuck = new Set<string>();
-  const finals = new Set(chain.definition.steps.filter((s) => s.final).map((s) => s.key));
-  const key = (snapshot: AnyMachineSnapshot) => {
-    const signing = (snapshot.context as ChainContext).signing;
-    return `${snapshot.value}|${JSON.stringify(signing?.slots.map((s) => [s.at, s.vote ?? null]) ?? null)}`;
-  };
-  for (const fields of variants) {
-    const map = getAdjacencyMap(chain.machine, {
-      events: (snapshot) => {
-        const step = chain.step(String(snapshot.value));
-        const signers = currentSigners((snapshot.context as ChainContext).signing).map((s) => s.id);
-        return step.transitions.flatMap((t) =>
-          (t.returnTo?.length ? t.returnTo : [undefined]).flatMap((returnTo): ChainEvent[] =>
-            t.by ? [{ type: t.action, returnTo, fields }] : signers.map((signer) => ({ type: t.action, returnTo, signer, fields })),
-          ),
-        );
-      },
-      serializeState: key,
-    });
-    const into = new Map<string, string[]>();
-    for (const [from, { transitions }] of Object.entries(map)) {
-      for (const { state } of Object.values(transitions) as { state: AnyMachineSnapshot }[]) into.set(key(state), [...(into.get(key(state)) ?? []), from]);
-    }
-    const canFinish = new Set(Object.entries(map).filter(([, v]) => finals.has(String(v.state.value))).map(([k]) => k));
-    const queue = [...canFinish];
-    while (queue.length) for (const from of into.get(queue.shift()!) ?? []) if (!canFinish.has(from)) canFinish.add(from), queue.push(from);
-    for (const [k, { state }] of Object.entries(map)) {
-      reached.add(String(state.value));
-      if (!canFinish.has(k)) stuck.add(String(state.value));
-    }
-  }
-  return { reached, stuck };
-}
+import { walkEveryOrder } from '../../test/support/exhaustive-walk.js';
 
 const name = (k: string) => ({ zh: k, en: k });
 const counsel = { role: 'legal-counsel', department: 'document' } as const;

@@ -31,7 +31,8 @@ type Exit = string;
  */
 export function walkChain(chain: { definition: ChainDefinition; routing: Routing }): ChainWalk {
   const definition = chain.definition;
-  const exits = new Map(definition.steps.map((s) => [s.key, exitsOf(s)]));
+  const countersigns = new Map<string, ReturnType<typeof settlingVotes>>();
+  const exits = new Map(definition.steps.map((s) => [s.key, exitsOf(s, countersigns)]));
   const finals = new Set(definition.steps.filter((s) => s.final).map((s) => s.key));
   const conditional = definition.steps.filter((s) => s.when);
   const reached = new Set<string>();
@@ -71,11 +72,14 @@ export function walkChain(chain: { definition: ChainDefinition; routing: Routing
  * signed decision whose vote can never settle the step; and whether some count of votes leaves
  * the step with no decision that settles it.
  */
-function exitsOf(step: StepDefinition): { exits: Exit[]; stallsMidway: boolean } {
+function exitsOf(step: StepDefinition, countersigns: Map<string, ReturnType<typeof settlingVotes>>): { exits: Exit[]; stallsMidway: boolean } {
   const moving = step.transitions.filter((t) => t.to);
   const signed = startSigning(step);
   const votes = new Set(moving.filter((t) => !t.by).map(voteOf));
-  const { settling, stallsMidway } = signed ? settlingVotes(signed, votes) : { settling: votes, stallsMidway: false };
+  // Steps whose countersigns are alike (mode, seats, approvals needed, votes cast) settle alike: walked once.
+  const shape = signed && `${signed.mode}/${signed.slots.length}/${signed.needed}/${[...votes].sort()}`;
+  if (signed && shape && !countersigns.has(shape)) countersigns.set(shape, settlingVotes(signed, votes));
+  const { settling, stallsMidway } = shape ? countersigns.get(shape)! : { settling: votes, stallsMidway: false };
   const exits = moving
     .filter((t) => t.by || !signed || settling.has(voteOf(t)))
     .flatMap((t) => (t.returnTo?.length ? t.returnTo : [t.to!]));

@@ -1,7 +1,8 @@
-import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain, type DepartmentStaff, type LintDirectory, type LintResult } from '@shenpi/chains';
+import { compileChain, COMPILER_VERSION, lintChainDefinition, type ChainDefinition, type CompiledChain, type DepartmentStaff, type LintResult } from '@shenpi/chains';
 import { canonicalJson, sha256, type AuditLog } from '@shenpi/audit';
 import { DomainError, ErrorCode, validationFailed, type Actor, type Clock, type Role, type RoleGrant } from '@shenpi/domain';
 import type { DepartmentRow, Repositories } from '@shenpi/persistence';
+import type { LintDirectoryData } from './chain-lint/lint-directory.js';
 
 /** Chain versions as stored, compiled once per process. Versions are immutable, so the cache never goes stale. */
 export class ChainCatalog {
@@ -34,34 +35,30 @@ export class ChainCatalog {
     const key = (raw as { key?: unknown })?.key;
     const ours = typeof key === 'string' ? await repos.chains.latestBy(key, actor.id) : undefined;
     if (ours && canonicalJson(ours.definition) === canonicalJson(raw)) return;
-    await this.publish(repos, raw, actor, { shipped: true });
+    await this.publish(repos, raw, actor);
   }
 
-  /** Lints an administrator's definition, including who exists: roles nobody holds, unknown users. */
-  async lint(repos: Repositories, raw: unknown): Promise<LintResult> {
-    return lintChainDefinition(raw, await this.directoryFor(repos, raw));
-  }
-
-  private async directoryFor(repos: Repositories, raw: unknown): Promise<LintDirectory> {
+  /**
+   * Who exists, for linting an administrator's definition (roles nobody holds, unknown users,
+   * staffing under separation of duties): read here, the lint itself runs on ChainLinter's thread.
+   */
+  async lintDirectory(repos: Repositories, raw: unknown): Promise<LintDirectoryData> {
     const held = await repos.directory.heldRoles();
     const steps = (raw as { steps?: { assignees?: { userId?: unknown }[] }[] })?.steps;
     const ids = (Array.isArray(steps) ? steps : []).flatMap((s) => (Array.isArray(s?.assignees) ? s.assignees : []).map((a) => a?.userId));
     const uuids = ids.filter((id): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id));
     const users = await repos.directory.existingUserIds([...new Set(uuids)]);
     const staff = staffing(await repos.directory.departments(), await repos.directory.allGrants());
-    return {
-      roleHeld: (role, where) => held.some((h) => h.role === role && h.inOffice === (where === 'office')),
-      userExists: (id) => users.has(id),
-      staff: (where) => staff.filter((d) => d.inOffice === (where === 'office')),
-    };
+    return { held: held.map((h) => ({ role: h.role, inOffice: h.inOffice })), users: [...users], staff };
   }
 
   /**
    * Publishes a definition as version N+1 of its key, unless it equals the latest version (then
-   * nothing changes). Audited as a configuration change. Returns the version in force.
+   * nothing changes). Audited as a configuration change. Returns the version in force. An
+   * administrator's definition comes linted (ChainPublishingUseCase, off the writer); one that
+   * ships with the service or a test is linted here, without a directory.
    */
-  async publish(repos: Repositories, raw: unknown, actor: Actor, opts: { shipped?: boolean } = {}): Promise<{ key: string; version: number; created: boolean }> {
-    const lint = opts.shipped ? lintChainDefinition(raw) : await this.lint(repos, raw);
+  async publish(repos: Repositories, raw: unknown, actor: Actor, lint: LintResult = lintChainDefinition(raw)): Promise<{ key: string; version: number; created: boolean }> {
     if (!lint.definition) throw validationFailed(lint.errors.map((e) => ({ field: e.path, reason: e.reason })));
     const definition: ChainDefinition = lint.definition;
     const latest = await repos.chains.latest(definition.key);

@@ -28,6 +28,7 @@ import { IdempotencyUseCase } from './idempotency.js';
 import { WebhookDeliveryUseCase } from './webhook-delivery.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
+import { ChainLinter, lintBudgetFromEnv, type LintBudget } from './chain-lint/chain-linter.js';
 
 export interface EngineOptions {
   database: DatabaseConfig;
@@ -42,6 +43,8 @@ export interface EngineOptions {
   checkpointSigner?: CheckpointSigner;
   /** Where audited transitions are delivered as signed webhooks (the scheduler sends them). */
   webhooks?: WebhookConfig;
+  /** Time and memory a chain definition's lint may take; default from LINT_TIME_BUDGET_MS and LINT_MEMORY_BUDGET_MB. */
+  lintBudget?: LintBudget;
 }
 
 /** The composition root of the use cases: the API, the worker and the CLI each open one. */
@@ -49,6 +52,7 @@ export class Engine {
   readonly writer: WriterQueue;
   readonly audit: AuditLog;
   readonly chains: ChainCatalog;
+  private readonly linter: ChainLinter;
   readonly transition: TransitionUseCase;
   readonly createDocument: CreateDocumentUseCase;
   readonly authentication: AuthenticationUseCase;
@@ -82,6 +86,7 @@ export class Engine {
     webhooks: WebhookConfig,
     attachments: AttachmentSettings,
     readonly checkpointSigner: CheckpointSigner,
+    lintBudget: LintBudget,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
@@ -103,7 +108,8 @@ export class Engine {
     this.auditReadModel = new AuditReadModel(database, this.audit);
     this.directoryReadModel = new DirectoryReadModel(database);
     this.chainReadModel = new ChainReadModel(database, this.chains);
-    this.chainPublishing = new ChainPublishingUseCase(database, this.writer, this.chains);
+    this.linter = new ChainLinter(lintBudget);
+    this.chainPublishing = new ChainPublishingUseCase(database, this.writer, this.chains, this.linter);
     this.supervision = new SupervisionQueries(database, this.chains, planner, clock);
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.statutoryClocks = new StatutoryClockUseCase(this.writer, kernel, clock, planner);
@@ -123,6 +129,7 @@ export class Engine {
       options.webhooks ?? { urls: [] },
       options.attachments ?? { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 },
       options.checkpointSigner ?? CheckpointSigner.ephemeral(),
+      options.lintBudget ?? lintBudgetFromEnv(),
     );
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
@@ -167,6 +174,7 @@ export class Engine {
 
   async close(): Promise<void> {
     await this.chainMigrations.stop();
+    await this.linter.close();
     await this.writer.run(async () => undefined);
     await this.database.close();
   }

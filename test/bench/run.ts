@@ -5,12 +5,13 @@ import { auditBench, auditTable, postgresUnreachable, SEARCH_KINDS, type AuditBe
 import { deadlineLateness } from './deadline-lateness.bench.js';
 import { floorBench, type FloorResult } from './floor.bench.js';
 import { inboxBench, type InboxResult } from './inbox.bench.js';
+import { lintBench, lintTable, type LintResult } from './lint.bench.js';
 import { peerBench, type PeerResult } from './peer.bench.js';
 import { inboxTable, transitionsTable } from './report.js';
 import { table, type Figure, type Rate } from './stats.js';
 import { transitionsBench, type TransitionResult } from './transitions.bench.js';
 
-const STAGES = ['deadline', 'audit', 'floor', 'transitions', 'peer', 'inbox'] as const;
+const STAGES = ['lint', 'deadline', 'audit', 'floor', 'transitions', 'peer', 'inbox'] as const;
 type Stage = (typeof STAGES)[number];
 
 /**
@@ -40,6 +41,11 @@ async function main() {
   const postgresUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const count = quick ? 100 : 600;
   const figures: Figure[] = [];
+  let lint: LintResult | undefined;
+  if (runs('lint')) {
+    process.stderr.write('[bench] chain lint against seats and steps…\n');
+    lint = await timed('lint', () => lintBench(quick ? { runs: 3, everyOrderSeats: [4, 8] } : { runs: 5, everyOrderSeats: [4, 8, 10] }));
+  }
   for (const kind of runs('deadline') ? (['embedded', 'bullmq'] as const) : []) {
     process.stderr.write(`[bench] deadline lateness on ${kind}: ${count} deadlines due over 2–4 s…\n`);
     figures.push(await timed('deadline', () => deadlineLateness(kind, count, redisUrl)));
@@ -105,6 +111,7 @@ async function main() {
   const loadAtEnd = loadavg();
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`\nShenpi bench (${quick ? 'quick' : 'full'}) on ${machine}; load average ${load(loadAtStart)} at start, ${load(loadAtEnd)} at end\n`);
+  if (lint) console.log(`${lintTable(lint)}\n`);
   if (deadlineFigures.length) console.log(`${table(deadlineFigures)}\n`);
   if (audit.length) console.log(`${auditTable(audit, pgSkipped)}\n\nAudit stage: ${audit.map((r) => `${r.backend} ${r.seconds.toFixed(0)} s`).join(', ')}.\n`);
   if (floor || engines.length || peer) console.log(`${transitionsTable({ floor, engines, peer, postgresSkipped: pgSkipped, postgresNotRun, callers, batch })}\n`);
@@ -127,6 +134,7 @@ async function main() {
         audit: { entries: auditOptions.entries, postgresSkipped: pgSkipped ?? null, slowSearches: audit.flatMap((r) => r.slow.map((s) => ({ backend: r.backend, ...s }))) },
         transitions: { options: { floor: floorOptions, engine: transitionOptions, peer: peerOptions }, floor: floor ?? null, engines, peer: peer ?? null },
         inbox: inbox ? { options: inboxOptions, ...inbox } : null,
+        lint: lint ?? null,
         memory: inbox ? { apiRssBytes: inbox.memory.rssAfter, atDocuments: inbox.documents, process: 'API child process (test/support/api-process.ts), after the inbox runs' } : null,
       },
       null,

@@ -23,6 +23,7 @@ export const STATUS_OF: Record<string, number> = {
   [ErrorCode.CONTENT_CHECK_FAILED]: 422,
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,
   [ErrorCode.MIGRATION_SKIPS_REVIEW]: 422,
+  [ErrorCode.LINT_BUDGET_EXCEEDED]: 422,
   [ErrorCode.RATE_LIMITED]: 429,
 };
 
