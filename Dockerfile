@@ -10,6 +10,8 @@ RUN npm run build && npm run build:web && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# In a container the port is reached through Docker's network: listen on every interface (npm start: 127.0.0.1).
+ENV HOST=0.0.0.0
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

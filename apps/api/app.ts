@@ -6,12 +6,12 @@ import type { Engine } from '@shenpi/engine';
 import { WorkingCalendar } from '@shenpi/scheduling';
 import { AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
+import { principalOf } from './auth/auth.guard.js';
+import { registerBodyGate } from './http/body-gate.js';
 import { clientErrorResponse, frameworkErrorBody } from './http/error-response.js';
+import { SECURITY_HEADERS } from './http/security-headers.js';
 import type { ApiConfig } from './config.js';
 import { hasWebBuild, registerWebStatic } from './web-static.js';
-
-/** Media types accepted as attachment uploads (raw body). */
-export const UPLOAD_TYPES = /^(application\/(octet-stream|pdf|zip|ofd|msword|vnd\.[\w.+-]+)|image\/[\w.+-]+|text\/plain)(;.*)?$/;
 
 /** Builds the HTTP app on Fastify around an open engine; main.ts and the e2e tests both use it. */
 export interface AppOptions {
@@ -26,11 +26,17 @@ export interface AppOptions {
 
 export async function createApp(
   engine: Engine,
-  config: Pick<ApiConfig, 'jwtSecret' | 'jwtTtlSeconds' | 'bodyLimitBytes'>,
+  config: Pick<ApiConfig, 'jwtSecret' | 'jwtTtlSeconds' | 'bodyLimitBytes'> & Partial<Pick<ApiConfig, 'trustProxy'>>,
   { logger = true, swaggerUi = true, calendar = WorkingCalendar.load('calendar'), webRoot }: AppOptions = {},
 ) {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy ?? false,
+    // JSON.parse keeps `__proto__` and `constructor` as own keys; the validation pipe refuses them
+    // (and every other inherited name) at any depth, naming the field, before anything copies the
+    // body. Fastify's 'error' would refuse only these two, as "not valid JSON", without the path.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     frameworkErrors: (error: { code?: string; statusCode?: number; message: string }, req: FastifyRequest, reply: FastifyReply) => {
       const body = frameworkErrorBody(error, !!req.headers.authorization);
       void reply.code(body.statusCode).send(body);
@@ -39,15 +45,17 @@ export async function createApp(
       if (socket.writable) socket.end(clientErrorResponse(error as { code?: string }));
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forEngine(engine, new AuthSettings(config.jwtSecret, config.jwtTtlSeconds), calendar),
-    adapter,
-    { logger: logger ? ['warn', 'error'] : ['error'] },
-  );
-  // Uploads are raw bytes in these media types, up to the attachment limit; JSON stays at BODY_LIMIT_BYTES.
+  const auth = new AuthSettings(config.jwtSecret, config.jwtTtlSeconds);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forEngine(engine, auth, calendar), adapter, { logger: logger ? ['warn', 'error'] : ['error'] });
+  app.useSecurityHeaders(SECURITY_HEADERS);
+  // JSON up to BODY_LIMIT_BYTES anywhere; files (raw bytes, up to the attachment limit) only on
+  // upload routes and only from a caller the token names, checked before the body is read.
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('text/plain'); // a .txt upload is bytes like any other file
-  fastify.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: engine.attachments.store.settings.maxBytes }, (_req, body, done) => done(null, body));
+  registerBodyGate(fastify, {
+    maxUploadBytes: engine.attachments.store.settings.maxBytes,
+    // The auth guard's check, run before the body is read; the guard runs again after.
+    authenticated: async (req) => !!(await principalOf(req.headers.authorization ?? '', engine, auth)),
+  });
   if (webRoot && hasWebBuild(webRoot)) registerWebStatic(fastify, webRoot);
   const openApi = new DocumentBuilder()
     .setTitle('Shenpi 审批链引擎')

@@ -36,6 +36,11 @@ async function main() {
   console.log(
     `shenpi listening on http://${config.host}:${config.port} (${database.url ? 'PostgreSQL' : `SQLite ${database.sqlitePath}`}, scheduler ${scheduler.kind}); OpenAPI at /api/docs`,
   );
+  console.log(`tokens are signed with ${config.jwtSecretOrigin}`);
+  if (config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost') {
+    console.log('only this machine can reach it: set HOST=0.0.0.0 to listen on every interface (behind a reverse proxy, also TRUST_PROXY)');
+  }
+  if (config.trustProxy) console.log(`X-Forwarded-For is believed from ${config.trustProxy} only`);
   const stop = async () => {
     clearInterval(checkpoints);
     clearInterval(keySweep);

@@ -68,7 +68,8 @@ export function registerWebStatic(fastify: FastifyInstance, dir: string): void {
     const type = TYPES[extname(target)] ?? 'application/octet-stream';
     // Hashed assets never change; index.html must be read afresh to pick up a new build.
     const cache = relative(root, target).startsWith('assets') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    return reply.code(200).header('content-type', type).header('cache-control', cache).header('x-content-type-options', 'nosniff').send(body);
+    // The security headers (CSP, nosniff, no framing) come from app.useSecurityHeaders, as on every response.
+    return reply.code(200).header('content-type', type).header('cache-control', cache).send(body);
   };
   fastify.get('/', handler);
   fastify.get('/*', handler);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkpointSignerFromEnv } from '@shenpi/audit';
-import { DomainError } from '@shenpi/domain';
+import { DomainError, ErrorCode } from '@shenpi/domain';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
 
@@ -11,6 +11,12 @@ const VARIANTS = Object.keys(chainVariants).join(', ');
 const USAGE = `shenpi <command>
   seed-demo [--password P]          the demo organisation (idempotent)
   user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
+                                    creates the user, or grants the roles (and, with --password, sets a new
+                                    password); a password needs 12 characters, not the username, not a common one
+  user revoke --username U --role R [--department D]
+                                    takes a role away (no --department: a global role)
+  user disable --username U         the user can no longer log in; user enable --username U undoes it
+                                    (a new password, a role change or disabling ends the user's sessions)
   audit verify [--checkpoint F]     exit 0 when the audit chain holds (and the checkpoint file F, when given,
                                     is signed by us and its entry unchanged), 1 otherwise
   audit checkpoint                  sign the chain head now; prints the checkpoint (JSON) to keep elsewhere
@@ -40,7 +46,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     strict: true,
   });
   const known =
-    command === 'seed-demo' || (command === 'user' && sub === 'add') || (command === 'audit' && (sub === 'verify' || sub === 'checkpoint')) || (command === 'chain' && sub === 'publish' && !!argv[2]);
+    command === 'seed-demo' ||
+    (command === 'user' && ['add', 'revoke', 'disable', 'enable'].includes(sub)) ||
+    (command === 'audit' && (sub === 'verify' || sub === 'checkpoint')) ||
+    (command === 'chain' && sub === 'publish' && !!argv[2]);
   if (!known) {
     out.error(USAGE);
     return 2;
@@ -55,21 +64,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       if (result.generated && result.created.length) out.log(`password for the new users (shown once): ${result.password}`);
       return 0;
     }
-    if (command === 'user') {
-      if (!values.username || !values.role?.length) {
-        out.error('user add needs --username and at least one --role');
-        return 2;
-      }
-      const result = await engine.directory.addUser({
-        username: values.username,
-        password: values.password,
-        displayName: values['display-name'],
-        departmentId: values.department ?? null,
-        roles: values.role,
-      });
-      out.log(`${result.created ? 'created' : 'updated'} user ${values.username} (${result.id})`);
-      return 0;
-    }
+    if (command === 'user') return await userCommand(engine, sub, values, out);
     if (command === 'chain') return await publishChain(engine, argv[2], out);
     if (sub === 'checkpoint') {
       const checkpoint = await engine.checkpoint();
@@ -105,6 +100,38 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
+/** user add | revoke | disable | enable. A refusal (a weak password, an unknown role or user) is printed with its reasons (exit 1). */
+async function userCommand(
+  engine: Engine,
+  sub: string,
+  values: { username?: string; password?: string; department?: string; role?: string[]; 'display-name'?: string },
+  out: Output,
+): Promise<number> {
+  const username = values.username;
+  const roles = values.role ?? [];
+  if (!username || ((sub === 'add' || sub === 'revoke') && !roles.length) || (sub === 'revoke' && roles.length > 1)) {
+    out.error(sub === 'add' ? 'user add needs --username and at least one --role' : sub === 'revoke' ? 'user revoke needs --username and one --role' : `user ${sub} needs --username`);
+    return 2;
+  }
+  try {
+    if (sub === 'add') {
+      const result = await engine.directory.addUser({ username, password: values.password, displayName: values['display-name'], departmentId: values.department ?? null, roles });
+      out.log(`${result.created ? 'created' : 'updated'} user ${username} (${result.id})`);
+    } else if (sub === 'revoke') {
+      const result = await engine.directory.revokeRole({ username, role: roles[0], departmentId: values.department ?? null });
+      out.log(result.changed ? `revoked ${roles[0]} from ${username}; their sessions have ended` : `${username} does not hold ${roles[0]} there: nothing changed`);
+    } else {
+      const result = await engine.directory.setUserDisabled(username, sub === 'disable');
+      out.log(result.changed ? `${sub}d user ${username}${sub === 'disable' ? '; their sessions have ended' : ''}` : `user ${username} was already ${sub}d`);
+    }
+    return 0;
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.code !== ErrorCode.VALIDATION_FAILED) throw err;
+    out.error(`user ${sub} refused:`);
+    for (const d of (err.details as { field: string; reason: string }[] | undefined) ?? []) out.error(`  ${d.field}: ${d.reason}`);
+    return 1;
+  }
+}
 
 /** Publishes a shipped variant or a definition file; lint errors are printed with their paths (exit 1). */
 async function publishChain(engine: Engine, source: string, out: Output): Promise<number> {

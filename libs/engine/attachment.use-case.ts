@@ -1,4 +1,4 @@
-import { AccessDenied, DomainError, ErrorCode, newId, notFound, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import type { AttachmentRow, AttachmentStore } from '@shenpi/persistence';
 import { isAssignedTo } from './document/access-rules.js';
 import type { DocumentKernel } from './document/document-kernel.js';
@@ -11,6 +11,28 @@ export interface UploadCommand {
   contentType: string;
   data: Buffer;
   expectedVersion?: number;
+}
+
+/**
+ * Characters a file name never needs and that make it lie about itself: control characters (Cc),
+ * format characters (Cf: the bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, the marks
+ * U+200E, U+200F, U+061C, zero-width characters) that turn `invoice\u202efdp.exe` into
+ * "invoiceexe.pdf" on screen, lone surrogates (Cs) and line or paragraph separators.
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const MAX_NAME = 255;
+
+/** Refuses a file name that is empty, too long, a path, or hides characters (400 naming `name`). */
+function checkAttachmentName(name: string): void {
+  const bad = (reason: string) => validationFailed([{ field: 'name', reason }]);
+  if (!name.trim()) throw bad('must not be empty');
+  if (name.length > MAX_NAME) throw bad(`must be at most ${MAX_NAME} characters`);
+  if (/[/\\]/.test(name) || name === '.' || name === '..') throw bad('must be a file name, not a path (no / or \\)');
+  const hidden = HIDDEN.exec(name);
+  if (hidden) {
+    const code = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw bad(`must not contain control, format or bidirectional characters (U+${code})`);
+  }
 }
 
 /**
@@ -29,6 +51,7 @@ export class AttachmentUseCase {
   ) {}
 
   async toDocument(p: Principal, documentId: string, cmd: UploadCommand): Promise<AttachmentRow> {
+    checkAttachmentName(cmd.name);
     const { sha256, size } = await this.store.put(cmd.data);
     const attachment = { id: newId(this.clock.now().getTime()), name: cmd.name, contentType: cmd.contentType, size, sha256 };
     await this.transition.execute({ documentId, action: 'attach', principal: p, attachment, expectedVersion: cmd.expectedVersion });
@@ -36,6 +59,7 @@ export class AttachmentUseCase {
   }
 
   async toTask(p: Principal, taskId: string, cmd: UploadCommand): Promise<AttachmentRow> {
+    checkAttachmentName(cmd.name);
     const { sha256, size } = await this.store.put(cmd.data);
     return this.writer.run(async (repos) => {
       const documentId = (await repos.tasks.get(taskId))?.documentId;

@@ -5,9 +5,17 @@ import { LoginThrottle } from './login-throttle.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.js';
 import type { WriterQueue } from './writer-queue.js';
 
+/** A user who logged in, with the token epoch their token must carry. */
+export type Authenticated = Principal & { tokenEpoch: number };
+
+/** The departments a user holds roles in, first (by id) first: the department a login entry belongs to. */
+const departmentsOf = (p: Principal) => [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => d !== null))].sort();
+
 /**
- * Checks credentials and records every attempt, failed, refused or not, as a security entry.
- * Too many failures for a username or from an address are refused with 429 for a while.
+ * Checks credentials and records every attempt, failed, refused or not, as a security entry. An
+ * attempt on a known user's account belongs to the user's department, so its supervisors see it.
+ * Too many failures are refused with 429 (login-throttle.ts). A disabled user gets the same 401 as
+ * a wrong password.
  */
 export class AuthenticationUseCase {
   private readonly throttle: LoginThrottle;
@@ -21,30 +29,63 @@ export class AuthenticationUseCase {
     this.throttle = new LoginThrottle(clock);
   }
 
-  async login(username: string, password: string, source: { ip?: string } = {}): Promise<Principal | null> {
-    const reader = new Repositories(this.database.reader);
-    const user = await reader.directory.userByUsername(username);
-    const retryAfter = this.throttle.retryAfter(username, source.ip);
-    const ok = retryAfter === 0 && (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH));
-    const result = retryAfter ? 'denied' : ok && user ? 'success' : 'failure';
+  async login(username: string, password: string, source: { ip?: string } = {}): Promise<Authenticated | null> {
+    // Reserved before anything is awaited: parallel guesses count each other, so no more than the limit are checked.
+    const attempt = this.throttle.reserve(username, source.ip);
+    const account = await new Repositories(this.database.reader).directory.account(username);
+    // The dummy hash costs the same time as a real one: an unknown name is not told apart by the delay.
+    const right = attempt.ok && (await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH));
+    const ok = right && !!account && !account.disabled;
+    if (ok && attempt.ok) attempt.succeeded();
+    const departmentIds = account ? departmentsOf(account.principal) : [];
+    const departmentId = departmentIds[0] ?? null;
     await this.writer.run((repos) =>
       this.audit.append(repos, {
         category: 'security',
         action: 'login',
-        result,
-        actor: { type: 'user', id: user?.id ?? 'anonymous', role: null, departmentId: null, onBehalfOf: null },
-        details: { username, ...(source.ip ? { ip: source.ip } : {}), ...(retryAfter ? { reason: 'rate-limited', retryAfterSeconds: retryAfter } : {}) },
+        result: !attempt.ok ? 'denied' : ok ? 'success' : 'failure',
+        actor: { type: 'user', id: account?.principal.id ?? 'anonymous', role: null, departmentId, onBehalfOf: null },
+        departmentId,
+        details: {
+          username,
+          ...(source.ip ? { ip: source.ip } : {}),
+          ...(departmentIds.length ? { departmentIds } : {}),
+          ...(!attempt.ok ? { reason: 'rate-limited', limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds } : {}),
+          ...(right && account?.disabled ? { reason: 'disabled' } : {}),
+        },
       }),
     );
-    if (retryAfter) {
-      throw new DomainError(ErrorCode.RATE_LIMITED, 'too many failed logins: try again later', { retryAfterSeconds: retryAfter });
+    if (!attempt.ok) {
+      throw new DomainError(ErrorCode.RATE_LIMITED, 'too many failed logins: try again later', { retryAfterSeconds: attempt.retryAfterSeconds });
     }
-    if (ok && user) this.throttle.succeeded(username);
-    else this.throttle.failed(username, source.ip);
-    return ok && user ? ((await reader.directory.principal(user.id)) ?? null) : null;
+    return ok ? { ...account!.principal, tokenEpoch: account!.tokenEpoch } : null;
   }
 
-  /** The caller behind a token, with roles as they are now: a revoked role takes effect at once. */
+  /** Ends every session of the user: all their tokens carry the epoch this bumps. */
+  async logout(principal: Principal): Promise<void> {
+    const departmentId = departmentsOf(principal)[0] ?? null;
+    await this.writer.run(async (repos) => {
+      await repos.directory.endSessions(principal.id);
+      await this.audit.append(repos, {
+        category: 'security',
+        action: 'logout',
+        actor: { type: 'user', id: principal.id, role: null, departmentId, onBehalfOf: null },
+        departmentId,
+        details: { username: principal.username },
+      });
+    });
+  }
+
+  /**
+   * The caller behind a token, with roles as they are now (a revoked role takes effect at once):
+   * undefined when the token's epoch is no longer the user's (password or roles changed, disabled,
+   * logged out). One statement, as every request reads it.
+   */
+  principalForToken(userId: string, tokenEpoch: number): Promise<Principal | undefined> {
+    return new Repositories(this.database.reader).directory.activePrincipal(userId, tokenEpoch);
+  }
+
+  /** A user and their roles as they are now, whether or not they may log in (tests, tools). */
   principal(userId: string): Promise<Principal | undefined> {
     return new Repositories(this.database.reader).directory.principal(userId);
   }

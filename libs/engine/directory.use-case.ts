@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '@shenpi/audit';
 import { isRole, newId, systemActor, validationFailed, type Actor, type Clock, type Role } from '@shenpi/domain';
 import type { DepartmentRow, Repositories } from '@shenpi/persistence';
-import { hashPassword } from './password.js';
+import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface AddUserCommand {
@@ -36,18 +36,79 @@ export class DirectoryUseCase {
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the user if missing (password required then) and grants the roles; idempotent. */
+  /**
+   * Creates the user if missing (password required then) and grants the roles; idempotent. A
+   * password given is one a person chose: held to the policy (password-policy.ts), and for an
+   * existing user it replaces theirs and ends their sessions, as a new role does.
+   */
   async addUser(cmd: AddUserCommand, actor: Actor = systemActor('cli')): Promise<{ id: string; created: boolean }> {
     const bad = cmd.roles.filter((r) => !isRole(r));
     if (bad.length) throw validationFailed([{ field: 'role', reason: `unknown role(s): ${bad.join(', ')}` }]);
     if (!/^[a-zA-Z0-9_.-]{2,64}$/.test(cmd.username)) throw validationFailed([{ field: 'username', reason: 'letters, digits, _ . - only (2–64)' }]);
-    const passwordHash = cmd.password ? await hashPassword(cmd.password) : undefined;
+    const problem = cmd.password === undefined ? null : passwordProblem(cmd.password, cmd.username);
+    if (problem) throw validationFailed([{ field: 'password', reason: problem }]);
+    const same = cmd.password !== undefined && (await this.holding([cmd.username], cmd.password)).size > 0;
+    const passwordHash = cmd.password && !same ? await hashPassword(cmd.password) : undefined;
     return this.writer.run(async (repos) => {
       if (cmd.departmentId && !(await repos.directory.department(cmd.departmentId))) {
         throw validationFailed([{ field: 'department', reason: `no department "${cmd.departmentId}"` }]);
       }
       return this.ensureUser(repos, cmd.username, cmd.displayName ?? cmd.username, passwordHash, cmd.roles.map((r) => [r as Role, cmd.departmentId]), actor);
     });
+  }
+
+  /** Takes a role away (in a department, or global with null); the user's sessions end. Idempotent. */
+  async revokeRole(cmd: { username: string; role: string; departmentId: string | null }, actor: Actor = systemActor('cli')): Promise<{ id: string; changed: boolean }> {
+    if (!isRole(cmd.role)) throw validationFailed([{ field: 'role', reason: `unknown role: ${cmd.role}` }]);
+    const role = cmd.role;
+    return this.writer.run(async (repos) => {
+      const user = await this.existingUser(repos, cmd.username);
+      const before = await repos.directory.grantsOf(user.id);
+      const changed = await repos.directory.revoke(user.id, { role, departmentId: cmd.departmentId });
+      if (changed) {
+        const after = await repos.directory.grantsOf(user.id);
+        await this.audit.append(repos, {
+          category: 'configuration',
+          action: 'revoke-role',
+          actor,
+          departmentId: cmd.departmentId,
+          details: { userId: user.id, username: user.username, role, departmentId: cmd.departmentId, before, after },
+        });
+      }
+      return { id: user.id, changed };
+    });
+  }
+
+  /**
+   * A disabled user cannot log in and their tokens are refused at once; enabling lets them log in
+   * again (earlier tokens stay refused). Idempotent; each change audited.
+   */
+  async setUserDisabled(username: string, disabled: boolean, actor: Actor = systemActor('cli')): Promise<{ id: string; changed: boolean }> {
+    return this.writer.run(async (repos) => {
+      const user = await this.existingUser(repos, username);
+      const changed = await repos.directory.setDisabled(user.id, disabled ? this.clock.now().toISOString() : null);
+      if (changed) {
+        await this.audit.append(repos, { category: 'configuration', action: disabled ? 'disable-user' : 'enable-user', actor, details: { userId: user.id, username: user.username } });
+      }
+      return { id: user.id, changed };
+    });
+  }
+
+  /**
+   * The users among `usernames` whose password already is `password`: setting it again changes
+   * nothing and ends no session (a re-run seed, a restarted test app). Read in a job of its own and
+   * checked outside any transaction, so the writer never waits for scrypt.
+   */
+  private async holding(usernames: string[], password: string): Promise<Set<string>> {
+    const hashes = await this.writer.run((repos) => Promise.all(usernames.map(async (u) => [u, (await repos.directory.userByUsername(u))?.passwordHash] as const)));
+    const same = await Promise.all(hashes.map(async ([u, hash]) => (hash && (await verifyPassword(password, hash)) ? u : null)));
+    return new Set(same.filter((u): u is string => u !== null));
+  }
+
+  private async existingUser(repos: Repositories, username: string) {
+    const user = await repos.directory.userByUsername(username);
+    if (!user) throw validationFailed([{ field: 'username', reason: `no user "${username}"` }]);
+    return user;
   }
 
   /** Creates a department (and names the rule-of-law office it reports to) if it does not exist. */
@@ -62,11 +123,15 @@ export class DirectoryUseCase {
     });
   }
 
-  /** The demo organisation of API.md. Returns the password (generated when none is given). */
+  /**
+   * The demo organisation of API.md. Returns the password (generated when none is given). Not held
+   * to the password policy: the README's demo password (`demo-pass`) is for trying the service out.
+   */
   async seedDemo(password?: string): Promise<{ password: string; generated: boolean; created: string[] }> {
     const generated = !password;
     const secret = password ?? randomBytes(9).toString('base64url');
     const passwordHash = await hashPassword(secret);
+    const same = generated ? new Set<string>() : await this.holding(DEMO_USERS.map((u) => u.username), secret);
     const actor = systemActor('seed-demo');
     const created = await this.writer.run(async (repos) => {
       const at = this.clock.now().toISOString();
@@ -78,8 +143,8 @@ export class DirectoryUseCase {
       }
       const names: string[] = [];
       for (const u of DEMO_USERS) {
-        // An existing user keeps its password unless the operator named one.
-        const result = await this.ensureUser(repos, u.username, u.displayName, generated ? undefined : passwordHash, u.grants, actor, passwordHash);
+        // An existing user keeps its password unless the operator named another one.
+        const result = await this.ensureUser(repos, u.username, u.displayName, generated || same.has(u.username) ? undefined : passwordHash, u.grants, actor, passwordHash);
         if (result.created) names.push(u.username);
       }
       return names;

@@ -1,58 +1,127 @@
 import type { Clock } from '@shenpi/domain';
 
-/** Failed logins allowed per window, by username and by client address, before refusing with 429. */
-export const LOGIN_LIMITS = { perUser: 10, perAddress: 50, windowMs: 15 * 60_000 };
+/**
+ * Failed logins allowed within the window. Per account and address, and per address (password
+ * spraying): then 429 until the oldest failure leaves the window. Per account from all addresses:
+ * then each further attempt waits a little, doubling with each failure, never a lockout, so
+ * guessing from many addresses cannot keep the owner out for long.
+ */
+export const LOGIN_LIMITS = {
+  perAccountAddress: 10,
+  perAddress: 50,
+  perAccount: 20,
+  windowMs: 15 * 60_000,
+  firstDelayMs: 1000,
+  maxDelayMs: 60_000,
+  /** An address the account logged in from is known to it for this long (see `reserve`). */
+  knownForMs: 30 * 86_400_000,
+};
 
-/** Distinct keys tracked at most; beyond it the oldest are forgotten, so a flood cannot grow memory. */
+export type LoginLimit = 'account-address' | 'address' | 'account';
+
+/** An attempt allowed: counted as a failure until `succeeded` releases it. */
+export interface Reservation {
+  ok: true;
+  succeeded(): void;
+}
+
+export interface Refusal {
+  ok: false;
+  retryAfterSeconds: number;
+  limit: LoginLimit;
+}
+
+/** Distinct keys tracked at most, per map; beyond it the oldest are forgotten, so a flood cannot grow memory. */
 const MAX_KEYS = 100_000;
 
 /**
- * Slows down password guessing: after too many failures for a username (or from an address)
- * within the window, attempts are refused before the password is even checked. Counts live in
- * this process (each API process limits on its own).
+ * The throttle key of a client address: IPv4 as is (also IPv4-mapped IPv6), IPv6 by its /64, the
+ * block one subscriber gets, so an attacker cannot step through addresses of their own network.
+ */
+export function addressKey(ip: string | undefined): string {
+  if (!ip) return 'local';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const bare = ip.split('%')[0].toLowerCase();
+  const [head, tail] = bare.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const backGroups = back.length + (back.some((g) => g.includes('.')) ? 1 : 0);
+  const groups = [...front, ...Array(Math.max(0, 8 - front.length - backGroups)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+}
+
+/**
+ * Slows password guessing. Counts live in this process (each API process limits on its own).
+ *
+ * An attempt is reserved, synchronously, before the password is checked: it counts as a failure
+ * at once, so parallel attempts see each other and no more than the limit are ever checked; a
+ * right password releases it. An address the account logged in from before is not held to the
+ * account-wide wait nor the address's limit (its own pair limit still holds): the owner's usual
+ * address (an office behind one NAT, say) stays open however much others guess.
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  private readonly known = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
     private readonly limits = LOGIN_LIMITS,
   ) {}
 
-  /** Seconds until the next attempt may be tried, or 0 when it may be tried now. */
-  retryAfter(username: string, address?: string): number {
+  reserve(username: string, ip?: string): Reservation | Refusal {
     const now = this.clock.now().getTime();
-    let wait = 0;
-    for (const [key, limit] of this.keys(username, address)) {
-      const recent = this.recent(key, now);
-      if (recent.length >= limit) wait = Math.max(wait, recent[recent.length - limit] + this.limits.windowMs - now);
-    }
-    return Math.ceil(wait / 1000);
+    const account = `account:${username.toLowerCase()}`;
+    const address = `address:${addressKey(ip)}`;
+    const pair = `pair:${username.toLowerCase()}|${addressKey(ip)}`;
+    const known = (this.known.get(pair) ?? -Infinity) > now - this.limits.knownForMs;
+
+    const waits: [LoginLimit, number][] = [['account-address', this.windowWait(pair, this.limits.perAccountAddress, now)]];
+    if (!known) waits.push(['address', this.windowWait(address, this.limits.perAddress, now)], ['account', this.accountWait(account, now)]);
+    const [limit, wait] = waits.reduce((a, b) => (b[1] > a[1] ? b : a));
+    if (wait > 0) return { ok: false, limit, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+
+    for (const key of [pair, address, account]) this.remember(this.failures, key, [...this.recent(key, now), now]);
+    return {
+      ok: true,
+      succeeded: () => {
+        // The pair starts afresh; the address's and the account's other failures stay (not the owner's doing).
+        this.failures.delete(pair);
+        for (const key of [address, account]) this.release(key, now);
+        this.remember(this.known, pair, now);
+      },
+    };
   }
 
-  failed(username: string, address?: string): void {
-    const now = this.clock.now().getTime();
-    for (const [key] of this.keys(username, address)) {
-      const recent = this.recent(key, now);
-      recent.push(now);
-      this.failures.delete(key);
-      this.failures.set(key, recent);
-    }
-    while (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
+  /** Until the oldest of the last `limit` failures leaves the window, when there are that many. */
+  private windowWait(key: string, limit: number, now: number): number {
+    const recent = this.recent(key, now);
+    return recent.length >= limit ? recent[recent.length - limit] + this.limits.windowMs - now : 0;
   }
 
-  /** A correct password clears the username's failures (not the address's). */
-  succeeded(username: string): void {
-    this.failures.delete(`user:${username.toLowerCase()}`);
+  /** Beyond perAccount failures, the next attempt waits firstDelayMs after the last, doubled per failure over. */
+  private accountWait(key: string, now: number): number {
+    const recent = this.recent(key, now);
+    const over = recent.length - this.limits.perAccount;
+    if (over < 0) return 0;
+    return recent[recent.length - 1] + Math.min(this.limits.firstDelayMs * 2 ** over, this.limits.maxDelayMs) - now;
   }
 
-  private keys(username: string, address?: string): [string, number][] {
-    const keys: [string, number][] = [[`user:${username.toLowerCase()}`, this.limits.perUser]];
-    if (address) keys.push([`ip:${address}`, this.limits.perAddress]);
-    return keys;
+  private release(key: string, at: number): void {
+    const list = this.failures.get(key);
+    const i = list?.lastIndexOf(at) ?? -1;
+    if (i >= 0) list!.splice(i, 1);
   }
 
   private recent(key: string, now: number): number[] {
     return (this.failures.get(key) ?? []).filter((at) => at > now - this.limits.windowMs);
+  }
+
+  /** Re-inserted last, so the oldest keys are the ones forgotten first. */
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.delete(key);
+    map.set(key, value);
+    while (map.size > MAX_KEYS) map.delete(map.keys().next().value!);
   }
 }

@@ -25,3 +25,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** Compared against when the user does not exist, so a wrong username costs the same time. */
 export const DUMMY_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+// What a person may choose as a password: the engine's index exports this module, so the policy with it.
+export { passwordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy.js';

@@ -48,7 +48,7 @@ describe('attachments', () => {
     expect((await upload('drafter', `/api/documents/${docId}/attachments`, pdf)).body.details[0].field).toBe('name');
     const bytesToJson = await upload('drafter', `/api/documents/${docId}/actions`, pdf, 'application/octet-stream');
     expect(bytesToJson.status).toBe(400);
-    expect(bytesToJson.body.details).toEqual([{ field: 'body', reason: 'expected a JSON body (content-type: application/json)' }]);
+    expect(bytesToJson.body.details).toEqual([{ field: 'content-type', reason: 'expected application/json' }]);
     expect((await t.http().get(`/api/documents/${docId}`).set(await as('drafter'))).body.version).toBe(2);
   });
 
@@ -67,5 +67,55 @@ describe('attachments', () => {
     expect(audit.find((e: { action: string }) => e.action === 'approve').details.attachments).toEqual([{ id: res.body.id, name: '法律审核意见书.txt', size: opinion.length, sha256: sha(opinion) }]);
     expect((await upload('counsel', `/api/tasks/${task}/attachments?name=more.txt`, opinion, 'text/plain')).body.code).toBe('TASK_NOT_OPEN');
     expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body.ok).toBe(true);
+  });
+
+  it('a name with bidi controls, control or other format characters is 400 naming name, on a document and on a task; nothing is stored', async () => {
+    const drafter = await as('drafter');
+    const doc = (await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '文件名', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
+    // U+202E shows `invoice\u202efdp.exe` as "invoiceexe.pdf"; the rest are the other bidi controls, marks, zero-width and control characters.
+    const names = ['invoice\u202efdp.exe', 'a\u202ab.pdf', 'a\u202db.pdf', 'a\u2066b.pdf', 'a\u2069b.pdf', 'a\u200eb.pdf', 'a\u200fb.pdf', 'a\u061cb.pdf', 'a\u200bb.pdf', 'a\ufeffb.pdf', 'a\u0007b.pdf', 'a\u0085b.pdf', 'a\u2028b.pdf'];
+    for (const name of names) {
+      const res = await upload('drafter', `/api/documents/${doc.id}/attachments?name=${encodeURIComponent(name)}`, pdf);
+      expect({ name, status: res.status, field: res.body.details?.[0]?.field }).toEqual({ name, status: 400, field: 'name' });
+    }
+    expect((await upload('drafter', `/api/documents/${doc.id}/attachments?name=${encodeURIComponent('invoice\u202efdp.exe')}`, pdf)).body.details).toEqual([
+      { field: 'name', reason: 'must not contain control, format or bidirectional characters (U+202E)' },
+    ]);
+    await t.http().post(`/api/documents/${doc.id}/actions`).set(drafter).send({ action: 'submit' }).expect(200);
+    const task = (await t.http().get(`/api/documents/${doc.id}`).set(await as('counsel'))).body.openTasks[0].id;
+    for (const name of names) {
+      const res = await upload('counsel', `/api/tasks/${task}/attachments?name=${encodeURIComponent(name)}`, pdf);
+      expect({ name, status: res.status, field: res.body.details?.[0]?.field }).toEqual({ name, status: 400, field: 'name' });
+    }
+    expect((await t.http().get(`/api/documents/${doc.id}/attachments`).set(drafter)).body.items).toEqual([]);
+    expect((await upload('counsel', `/api/tasks/${task}/attachments?name=${encodeURIComponent('意见 (终稿).pdf')}`, pdf)).status).toBe(201);
+  });
+
+  it('a download is always saved, never shown: attachment with a safe filename*, nosniff, a sandboxing policy', async () => {
+    const drafter = await as('drafter');
+    const doc = (await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '下载', year: 2022, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
+    const name = `报告 "终稿" (v2)*'%.txt`;
+    const up = await upload('drafter', `/api/documents/${doc.id}/attachments?name=${encodeURIComponent(name)}`, Buffer.from('<script>alert(1)</script>'), 'text/plain');
+    expect(up.status).toBe(201);
+    const down = await t.http().get(`/api/attachments/${up.body.id}`).set(drafter);
+    expect(down.headers['content-disposition']).toBe(`attachment; filename="__ ____ (v2)*'_.txt"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%20%22%E7%BB%88%E7%A8%BF%22%20%28v2%29%2A%27%25.txt`);
+    expect(down.headers).toMatchObject({ 'content-type': 'text/plain', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; sandbox" });
+  });
+
+  it('SVG, HTML and other XML are refused as files (400 naming content-type); one stored by another path is served as plain bytes', async () => {
+    const drafter = await as('drafter');
+    const doc = (await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '类型', year: 2021, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>');
+    for (const type of ['image/svg+xml', 'IMAGE/SVG+XML; charset=utf-8', 'text/html', 'application/xhtml+xml', 'application/vnd.wap.xhtml+xml', 'text/xml', 'application/xml', 'application/x-www-form-urlencoded']) {
+      const res = await upload('drafter', `/api/documents/${doc.id}/attachments?name=a.svg`, svg, type);
+      expect({ type, status: res.status, field: res.body.details?.[0]?.field }).toEqual({ type, status: 400, field: 'content-type' });
+    }
+    expect((await t.http().post(`/api/documents/${doc.id}/attachments?name=a.svg`).set('content-type', 'image/svg+xml').send(svg)).status).toBe(401);
+    // The engine takes any type (an import, a CLI): on the way out an active one is neutralised.
+    const me = (await t.http().get('/api/me').set(drafter)).body;
+    const principal = (await t.engine.authentication.principal(me.id))!;
+    const stored = await t.engine.attachments.toDocument(principal, doc.id, { name: 'logo.svg', contentType: 'image/svg+xml', data: svg });
+    const down = await t.http().get(`/api/attachments/${stored.id}`).set(drafter);
+    expect(down.headers).toMatchObject({ 'content-type': 'application/octet-stream', 'content-disposition': expect.stringMatching(/^attachment;/), 'x-content-type-options': 'nosniff' });
   });
 });

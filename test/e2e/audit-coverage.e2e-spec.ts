@@ -344,13 +344,13 @@ describe('audit coverage: every kind of action leaves exactly its entries', () =
       name: 'login success',
       act: async () => t.http().post('/api/auth/login').send({ username: 'drafter', password: PASSWORD }),
       status: 200,
-      entries: () => [{ ...offDoc('security', 'login', user('drafter', null)), details: { username: 'drafter' } }],
+      entries: () => [{ ...offDoc('security', 'login', user('drafter', null), 'success', 'city-sti'), details: { username: 'drafter' } }],
     },
     {
       name: 'login failure: wrong password',
       act: async () => t.http().post('/api/auth/login').send({ username: 'counsel', password: 'wrong-password' }),
       status: 401,
-      entries: () => [{ ...offDoc('security', 'login', user('counsel', null), 'failure'), details: { username: 'counsel' } }],
+      entries: () => [{ ...offDoc('security', 'login', user('counsel', null), 'failure', 'city-sti'), details: { username: 'counsel' } }],
     },
     {
       name: 'login failure: unknown user (actor.id "anonymous", the name tried in details)',

@@ -1,4 +1,9 @@
-import { bearer, useApp } from '../support/test-app.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { openApi, type OpenApi } from '../support/open-api.js';
+import { bearer, testDatabase, useApp } from '../support/test-app.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** Bad input of every shape is a 4xx in the API's error shape, never a 500. */
@@ -47,6 +52,24 @@ describe('HTTP edges', () => {
       expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
       expect(Array.isArray(res.body.details)).toBe(true);
     }
+  });
+
+  it('a body of any type but JSON is 400 naming content-type on every route but an upload, signed in or not, before authentication', async () => {
+    const routes = ['/api/documents', '/api/auth/login', '/api/tasks/bulk-decision', `/api/documents/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}/actions`];
+    const types = ['application/octet-stream', 'application/pdf', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'image/png', 'application/merge-patch+json'];
+    for (const path of routes) {
+      for (const type of types) {
+        for (const auth of [headers, {}]) {
+          const res = await t.http().post(path).set(auth).set('content-type', type).send(Buffer.from('{"username":"drafter"}'));
+          expect({ path, type, status: res.status, details: res.body.details }).toEqual({ path, type, status: 400, details: [{ field: 'content-type', reason: 'expected application/json' }] });
+        }
+      }
+      // A body without any content-type is refused the same way.
+      const untyped = await t.http().post(path).set(headers).set('content-type', '').send(Buffer.from('{}'));
+      expect({ path, status: untyped.status, field: untyped.body.details?.[0]?.field }).toEqual({ path, status: 400, field: 'content-type' });
+    }
+    const charset = await t.http().post('/api/documents').set(headers).set('content-type', 'Application/JSON; charset=utf-8').send(JSON.stringify({ chain: 'no-such-chain', title: 'x', year: 2025, departmentId: 'city-sti' }));
+    expect(charset.body.details).toEqual([{ field: 'chain', reason: 'no chain "no-such-chain"' }]);
   });
 
   it('an unknown chain or department is 400 naming the field', async () => {
@@ -119,5 +142,48 @@ describe('calendar endpoints', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['add', 'from']);
     expect((await t.http().get('/api/calendar/days/2026-10-10')).status).toBe(401);
+  });
+});
+
+/** The headers every response carries: the API's JSON, its errors, and the web UI it serves. */
+describe('security headers', () => {
+  const database = testDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'shenpi-headers-'));
+  let api: OpenApi;
+  beforeAll(async () => {
+    // A stand-in for dist/web: the UI's page and one hashed asset.
+    mkdirSync(join(dir, 'web', 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html><script type="module" src="/assets/app-1.js"></script><div id="app"></div>');
+    writeFileSync(join(dir, 'web', 'assets', 'app-1.js'), 'document.getElementById("app").textContent = "ok";');
+    api = await openApi({ database, attachments: { dir: join(dir, 'files'), maxBytes: 1024 * 1024 }, jwtSecret: 'headers-secret', webRoot: join(dir, 'web') });
+    await api.app.init();
+    await api.app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(async () => {
+    await api?.close();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('CSP (own scripts only, no plugins, no framing), nosniff, X-Frame-Options DENY and no referrer on the API, its errors and the web UI', async () => {
+    const http = () => request(api.app.getHttpServer());
+    const responses = {
+      'the UI page': await http().get('/'),
+      'a client route': await http().get('/documents/123'),
+      'a UI asset': await http().get('/assets/app-1.js'),
+      health: await http().get('/health'),
+      'the OpenAPI document': await http().get('/api/docs-json'),
+      'an anonymous 401': await http().get('/api/me'),
+      'an unknown route': await http().get('/api/nothing-here'),
+      'a body refused on its content-type': await http().post('/api/auth/login').set('content-type', 'application/octet-stream').send(Buffer.from('x')),
+      'a validation error': await http().post('/api/auth/login').send({ username: 'x' }),
+    };
+    for (const [what, res] of Object.entries(responses)) {
+      const csp = String(res.headers['content-security-policy']).split(';');
+      expect({ what, csp: ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'"].filter((d) => !csp.includes(d)) }).toEqual({ what, csp: [] });
+      expect({ what, csp: csp.filter((d) => /unsafe-eval|upgrade-insecure|https:/.test(d) || (d.startsWith('script-src') && /unsafe-inline/.test(d))) }).toEqual({ what, csp: [] });
+      expect({ what, ...res.headers }).toMatchObject({ what, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    }
+    expect(responses['the UI page'].text).toContain('/assets/app-1.js');
   });
 });

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { bearer, useApp } from '../support/test-app.js';
+import { bearer, PASSWORD, useApp } from '../support/test-app.js';
 import { recordFigure } from './figures.js';
 
 /**
@@ -109,7 +109,7 @@ describe('Idempotency-Key', () => {
   it('replays a delegation to the delegator, who no longer holds the task', async () => {
     const counsel = bearer(await t.token('counsel'));
     const { taskId } = await submitted();
-    const toUserId = (await t.engine.directory.addUser({ username: 'counsel-2', password: 'pw-counsel-2', departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
+    const toUserId = (await t.engine.directory.addUser({ username: 'counsel-2', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
     const send = () => t.http().post(`/api/tasks/${taskId}/delegate`).set(counsel).set('Idempotency-Key', 'hand-over').send({ toUserId, comment: '请代为审核' });
     const first = await send();
     expect(first.status).toBe(200);

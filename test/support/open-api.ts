@@ -4,13 +4,19 @@ import { Engine, type EngineSettings } from '@shenpi/engine';
 import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from '../../apps/api/app.js';
+import { jwtSecretFromEnv, parseTrustProxy } from '../../apps/api/config.js';
 
 /** The working-day calendar the tests plan with, loaded once per process. */
 export const testCalendar = WorkingCalendar.load();
 export const testPlanner = new CalendarDeadlinePlanner(testCalendar);
 
 export interface ApiOptions extends EngineSettings {
-  jwtSecret: string;
+  /** Absent: as `npm start` without JWT_SECRET, the secret generated into (and read again from) the data directory. */
+  jwtSecret?: string;
+  /** The data directory of a PostgreSQL run without jwtSecret (on SQLite the database file's directory is used). */
+  dataDir?: string;
+  /** TRUST_PROXY: the proxies whose X-Forwarded-For is believed. */
+  trustProxy?: string | false;
   /** Token lifetime; the in-process tests move their clock by days. */
   jwtTtlSeconds?: number;
   clock?: Clock;
@@ -40,7 +46,9 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     for (const u of o.seed.users ?? []) await engine.directory.addUser({ ...u, password: o.seed.password });
   }
   const scheduler = o.scheduler ? await startScheduler(engine, { processors: true }) : undefined;
-  const app = await createApp(engine, { jwtSecret: o.jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024 }, {
+  const jwtSecret = o.jwtSecret ?? jwtSecretFromEnv(o.database.url ? { DATABASE_URL: o.database.url, DATA_DIR: o.dataDir } : { SQLITE_PATH: o.database.sqlitePath }).secret;
+  const trustProxy = parseTrustProxy(o.trustProxy || undefined);
+  const app = await createApp(engine, { jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024, trustProxy }, {
     logger: false,
     swaggerUi: false,
     calendar: testCalendar,

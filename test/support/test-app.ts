@@ -47,12 +47,25 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** TRUST_PROXY of the app (default: none, as `npm start`). */
+  trustProxy?: string;
+}
+
 /** A real server on a real database with the demo organisation seeded. */
-export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'))): Promise<TestApp> {
+export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z')), options: StartOptions = {}): Promise<TestApp> {
   // Attachments go to a fresh folder per app, with a small limit the tests can exceed.
   const attachments = { dir: mkdtempSync(join(tmpdir(), 'shenpi-attachments-')), maxBytes: 256 * 1024 };
   // Long-lived tokens: tests move the injected clock by days.
-  const { engine, app, close } = await openApi({ database, attachments, clock, jwtSecret: 'test-secret', jwtTtlSeconds: 60 * 86_400, seed: { password: PASSWORD } });
+  const { engine, app, close } = await openApi({
+    database,
+    attachments,
+    clock,
+    jwtSecret: 'test-secret',
+    jwtTtlSeconds: 60 * 86_400,
+    seed: { password: PASSWORD },
+    trustProxy: options.trustProxy,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const tokens = new Map<string, string>();
@@ -79,11 +92,11 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
  * A seeded app started before a suite's tests and dropped with its database after them. The
  * returned object forwards to the running app, so tests read `t.http()` as with startApp().
  */
-export function useApp(): TestApp {
+export function useApp(options: StartOptions = {}): TestApp {
   const database = testDatabase();
   let app: TestApp | undefined;
   beforeAll(async () => {
-    app = await startApp(database);
+    app = await startApp(database, undefined, options);
   });
   afterAll(async () => {
     await app?.stop();

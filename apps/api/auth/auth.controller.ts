@@ -32,7 +32,22 @@ export class AuthController {
     const principal = await this.engine.authentication.login(body.username, body.password, { ip: req.ip });
     if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'wrong username or password');
     const now = Math.floor(this.engine.clock.now().getTime() / 1000);
-    return { accessToken: signJwt(principal.id, this.settings.secret, now, this.settings.ttlSeconds), tokenType: 'Bearer', expiresIn: this.settings.ttlSeconds, user: me(principal) };
+    return {
+      accessToken: signJwt(principal.id, this.settings.secret, now, this.settings.ttlSeconds, principal.tokenEpoch),
+      tokenType: 'Bearer',
+      expiresIn: this.settings.ttlSeconds,
+      user: me(principal),
+    };
+  }
+
+  /**
+   * Revokes the token. Tokens are not stored, so this bumps the user's token epoch: logout ends
+   * every session of the user, on every device, not only this one.
+   */
+  @Post('auth/logout')
+  @HttpCode(204)
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.engine.authentication.logout(principal);
   }
 
   @Get('me')

@@ -1,12 +1,28 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ErrorCode } from '@shenpi/domain';
+import { DomainError, ErrorCode, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { AuthSettings } from './auth-settings.js';
 import { verifyJwt } from './jwt.js';
 import { PUBLIC_ROUTE, type AuthenticatedRequest } from './principal.decorator.js';
 
-/** Every route needs a valid bearer token unless marked @Public(); roles are re-read on each request. */
+const bearerToken = (header: string) => (header.startsWith('Bearer ') ? header.slice(7).trim() : '');
+
+/**
+ * The caller an Authorization header names, or undefined: the guard's check, also run by the body
+ * gate on upload routes before their bytes are read. One statement: the user, their roles, and
+ * whether the token's epoch is still theirs (not disabled, not logged out).
+ */
+export async function principalOf(header: string, engine: Engine, settings: AuthSettings): Promise<Principal | undefined> {
+  const token = bearerToken(header);
+  const claims = token ? verifyJwt(token, settings.secret, Math.floor(engine.clock.now().getTime() / 1000)) : null;
+  return claims ? engine.authentication.principalForToken(claims.subject, claims.epoch) : undefined;
+}
+
+/**
+ * Every route needs a valid bearer token unless marked @Public(); roles are re-read on each request,
+ * and a token whose epoch is stale (password or roles changed, user disabled, logged out) is 401.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('auth');
@@ -21,10 +37,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined>; url: string }>();
     const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    const userId = token ? verifyJwt(token, this.settings.secret, Math.floor(this.engine.clock.now().getTime() / 1000)) : null;
-    const principal = userId ? await this.engine.authentication.principal(userId) : undefined;
+    const principal = await principalOf(header, this.engine, this.settings);
     if (!principal) {
+      const token = bearerToken(header);
       // Anonymous refusals are logged, not chained: they would let anyone grow the audit log.
       this.logger.warn(`401 ${req.url} from ${req.ip ?? 'unknown'}: ${token ? 'bad or expired token' : 'no token'}`);
       throw new DomainError(ErrorCode.UNAUTHENTICATED, token ? 'the token is invalid or expired' : 'a bearer token is required');

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { validationFailed, type FieldError } from '@shenpi/domain';
+import { DomainError, ErrorCode, validationFailed, type FieldError } from '@shenpi/domain';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -35,19 +35,53 @@ function tooDeep(value: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * Names every object has through its prototype: `toString`, `constructor`, `valueOf`,
+ * `hasOwnProperty`, `__proto__`, … class-transformer skips a key the new DTO already has as a
+ * function or accessor, so the whitelist never sees it and it would vanish silently; `__proto__`
+ * copied by assignment would even replace the DTO's prototype. They are refused like any unknown field.
+ */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** The value without keys in INHERITED (at any depth); their paths go to `found`. Bounded by MAX_DEPTH. */
+function withoutInherited(value: unknown, path: string, found: string[]): unknown {
+  if (!value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v, i) => withoutInherited(v, `${path}[${i}]`, found));
+  const clean: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (INHERITED.has(key)) found.push(at);
+    else clean[key] = withoutInherited(v, at, found);
+  }
+  return clean;
+}
+
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
-    // Raw bytes belong to upload routes (typed Buffer); anywhere else they are not the JSON a DTO expects.
+    // Raw bytes belong to upload routes (typed Buffer; body-gate.ts lets no others through), never to a DTO.
     if (Buffer.isBuffer(value)) {
       if (metadata.metatype === Buffer) return value;
-      throw validationFailed([{ field: 'body', reason: 'expected a JSON body (content-type: application/json)' }]);
+      throw validationFailed([{ field: 'content-type', reason: 'expected application/json' }]);
     }
     if (metadata.type !== 'custom' && tooDeep(value, MAX_DEPTH)) {
       throw validationFailed([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), reason: `nested more than ${MAX_DEPTH} levels deep` }]);
     }
     const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
     if (fields.length) throw validationFailed(fields.map((field) => ({ field, reason: 'must not contain the NUL character' })));
-    return super.transform(value, metadata);
+    if (metadata.type === 'custom') return super.transform(value, metadata);
+    const inherited: string[] = [];
+    const clean = withoutInherited(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', inherited);
+    if (!inherited.length) return super.transform(value, metadata);
+    // Report them with the body's other faults (the message class-validator gives an unknown field,
+    // which the error filter audits as mass assignment when the name is a protected one).
+    const others = await super.transform(clean, metadata).then(
+      () => [],
+      (err: unknown) => {
+        if (err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED) return err.details as FieldError[];
+        throw err;
+      },
+    );
+    throw validationFailed([...inherited.map((field) => ({ field, reason: `property ${field.split('.').pop()} should not exist` })), ...others]);
   }
 }
 

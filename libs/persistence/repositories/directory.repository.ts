@@ -25,6 +25,28 @@ interface RawUser {
 
 const toUser = (r: RawUser): UserRow => ({ id: r.id, username: r.username, displayName: r.display_name, passwordHash: r.password_hash });
 
+/** A user as login sees it: who they are, their password hash, and whether tokens may be issued. */
+export interface Account {
+  principal: Principal;
+  passwordHash: string;
+  /** Every token carries it; bumped when the password, the roles or the enabled state change, and on logout. */
+  tokenEpoch: number;
+  disabled: boolean;
+}
+
+type PrincipalRow = { id: string; username: string; display_name: string; role: Role | null; department_id: string | null };
+
+const PRINCIPAL_COLUMNS = 'u.id, u.username, u.display_name, g.role, g.department_id';
+
+function toPrincipal(rows: PrincipalRow[]): Principal | undefined {
+  if (!rows.length) return undefined;
+  const grants = rows.filter((r) => r.role !== null).map((r) => ({ role: r.role!, departmentId: r.department_id }));
+  return { id: rows[0].id, username: rows[0].username, displayName: rows[0].display_name, grants };
+}
+
+/** Refuses every token issued before: the auth guard's one statement matches the epoch. */
+const BUMP_EPOCH = 'UPDATE users SET token_epoch = token_epoch + 1 WHERE id = ?';
+
 /** Departments, users and the roles they hold. */
 export class DirectoryRepository {
   constructor(private readonly sql: Sql) {}
@@ -125,17 +147,43 @@ export class DirectoryRepository {
     ]);
   }
 
+  /** A new password ends every session: the user's earlier tokens are refused. */
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]);
+    await this.sql.run('UPDATE users SET password_hash = ?, token_epoch = token_epoch + 1 WHERE id = ?', [passwordHash, userId]);
   }
 
-  /** Idempotent: granting a role the user already holds changes nothing. Returns whether it was new. */
+  /** Idempotent: granting a role the user already holds changes nothing. Returns whether it was new (then the user's tokens end). */
   async grant(userId: string, g: RoleGrant, at: string): Promise<boolean> {
     const changed = await this.sql.run(
       'INSERT INTO role_grants (user_id, role, department_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       [userId, g.role, g.departmentId, at],
     );
+    if (changed > 0) await this.sql.run(BUMP_EPOCH, [userId]);
     return changed > 0;
+  }
+
+  /** Takes a role away; returns whether the user held it (then the user's tokens end). */
+  async revoke(userId: string, g: RoleGrant): Promise<boolean> {
+    const changed = await this.sql.run(
+      "DELETE FROM role_grants WHERE user_id = ? AND role = ? AND COALESCE(department_id, '') = COALESCE(?, '')",
+      [userId, g.role, g.departmentId],
+    );
+    if (changed > 0) await this.sql.run(BUMP_EPOCH, [userId]);
+    return changed > 0;
+  }
+
+  /** Disables (at a time) or enables (null) a user; returns whether it changed. Either way the user's tokens end. */
+  async setDisabled(userId: string, disabledAt: string | null): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE users SET disabled_at = ?, token_epoch = token_epoch + 1 WHERE id = ? AND ${disabledAt ? 'disabled_at IS NULL' : 'disabled_at IS NOT NULL'}`,
+      [disabledAt, userId],
+    );
+    return changed > 0;
+  }
+
+  /** Ends every session of the user (logout). */
+  async endSessions(userId: string): Promise<void> {
+    await this.sql.run(BUMP_EPOCH, [userId]);
   }
 
   async grantsOf(userId: string): Promise<RoleGrant[]> {
@@ -146,16 +194,37 @@ export class DirectoryRepository {
     return rows.map((r) => ({ role: r.role, departmentId: r.department_id }));
   }
 
-  /** The user and their grants in one statement: every authenticated request reads it. */
+  /** The user and their grants in one statement (whether or not they may log in). */
   async principal(userId: string): Promise<Principal | undefined> {
-    const rows = await this.sql.all<{ id: string; username: string; display_name: string; role: Role | null; department_id: string | null }>(
-      `SELECT u.id, u.username, u.display_name, g.role, g.department_id
-       FROM users u LEFT JOIN role_grants g ON g.user_id = u.id WHERE u.id = ? ORDER BY g.department_id, g.role`,
+    const rows = await this.sql.all<PrincipalRow>(
+      `SELECT ${PRINCIPAL_COLUMNS} FROM users u LEFT JOIN role_grants g ON g.user_id = u.id WHERE u.id = ? ORDER BY g.department_id, g.role`,
       [userId],
     );
-    if (!rows.length) return undefined;
-    const grants = rows.filter((r) => r.role !== null).map((r) => ({ role: r.role!, departmentId: r.department_id }));
-    return { id: rows[0].id, username: rows[0].username, displayName: rows[0].display_name, grants };
+    return toPrincipal(rows);
+  }
+
+  /**
+   * The caller behind a token: every authenticated request reads it, so the epoch and the enabled
+   * state are checked in the same one statement that loads the user and their grants.
+   */
+  async activePrincipal(userId: string, tokenEpoch: number): Promise<Principal | undefined> {
+    const rows = await this.sql.all<PrincipalRow>(
+      `SELECT ${PRINCIPAL_COLUMNS} FROM users u LEFT JOIN role_grants g ON g.user_id = u.id
+       WHERE u.id = ? AND u.token_epoch = ? AND u.disabled_at IS NULL ORDER BY g.department_id, g.role`,
+      [userId, tokenEpoch],
+    );
+    return toPrincipal(rows);
+  }
+
+  /** What login needs of a username, in one statement: the principal, the hash, the epoch, disabled or not. */
+  async account(username: string): Promise<Account | undefined> {
+    const rows = await this.sql.all<PrincipalRow & { password_hash: string; token_epoch: number | string; disabled_at: string | null }>(
+      `SELECT ${PRINCIPAL_COLUMNS}, u.password_hash, u.token_epoch, u.disabled_at
+       FROM users u LEFT JOIN role_grants g ON g.user_id = u.id WHERE u.username = ? ORDER BY g.department_id, g.role`,
+      [username],
+    );
+    const principal = toPrincipal(rows);
+    return principal && { principal, passwordHash: rows[0].password_hash, tokenEpoch: Number(rows[0].token_epoch), disabled: rows[0].disabled_at !== null };
   }
 
   /** Users holding any role in one of `departmentIds`, optionally filtered. */

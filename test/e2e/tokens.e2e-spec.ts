@@ -1,0 +1,93 @@
+import type { AuditEntry } from '@shenpi/audit';
+import { runCli } from '../../apps/cli/cli.js';
+import { bearer, PASSWORD, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+
+/**
+ * Logins that end: a token is refused (401) once its user's token epoch moved on: logout, a new
+ * password, a role granted or taken away (by the CLI, as an operator does), the user disabled. A
+ * disabled user cannot log in either: the same 401 as a wrong password, audited.
+ */
+describe('tokens that end', () => {
+  const database = testDatabase();
+  const env = database.url ? { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema } : { SQLITE_PATH: database.sqlitePath };
+  let t: TestApp;
+  const cli = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const code = await runCli(argv, env, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
+    return { code, out: lines.join('\n') };
+  };
+  const login = async (username: string, password = PASSWORD) => t.http().post('/api/auth/login').send({ username, password });
+  const tokenOf = async (username: string, password = PASSWORD) => {
+    const res = await login(username, password);
+    expect(res.status).toBe(200);
+    return bearer(res.body.accessToken as string);
+  };
+  const me = async (auth: Record<string, string>) => (await t.http().get('/api/me').set(auth)).status;
+
+  beforeAll(async () => {
+    t = await startApp(database);
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await database.drop();
+  });
+
+  it('POST /api/auth/logout: 204, and the token (every token of the user) is 401 from then on; a new login works', async () => {
+    const first = await tokenOf('drafter');
+    const second = await tokenOf('drafter');
+    expect(await me(first)).toBe(200);
+    expect((await t.http().post('/api/auth/logout').set(first)).status).toBe(204);
+    expect(await me(first)).toBe(401);
+    expect(await me(second)).toBe(401);
+    expect((await t.http().post('/api/auth/logout').set(first)).status).toBe(401);
+    expect((await t.http().post('/api/auth/logout')).status).toBe(401);
+    expect(await me(await tokenOf('drafter'))).toBe(200);
+  });
+
+  it('a new password set with `user add` ends the sessions from before; the new password logs in, the old one not', async () => {
+    const before = await tokenOf('counsel');
+    const other = await tokenOf('secretary');
+    const reset = await cli('user', 'add', '--username', 'counsel', '--password', 'a-new-long-passphrase', '--department', 'city-sti', '--role', 'legal-counsel');
+    expect(reset).toEqual({ code: 0, out: expect.stringMatching(/^updated user counsel/) });
+    expect(await me(before)).toBe(401);
+    expect(await me(other)).toBe(200);
+    expect((await login('counsel')).status).toBe(401);
+    expect(await me(await tokenOf('counsel', 'a-new-long-passphrase'))).toBe(200);
+  });
+
+  it('a role taken away (`user revoke`) or granted ends the sessions from before', async () => {
+    const before = await tokenOf('leader');
+    expect((await cli('user', 'add', '--username', 'leader', '--department', 'city-sti', '--role', 'drafter')).code).toBe(0);
+    expect(await me(before)).toBe(401);
+    const granted = await tokenOf('leader');
+    expect((await t.http().get('/api/me').set(granted)).body.roles).toContainEqual({ role: 'drafter', departmentId: 'city-sti' });
+    expect(await cli('user', 'revoke', '--username', 'leader', '--role', 'drafter', '--department', 'city-sti')).toEqual({ code: 0, out: 'revoked drafter from leader; their sessions have ended' });
+    expect(await me(granted)).toBe(401);
+    expect((await t.http().get('/api/me').set(await tokenOf('leader'))).body.roles).toEqual([{ role: 'leader', departmentId: 'city-sti' }]);
+    // Taking away a role not held changes nothing, and ends nothing.
+    const kept = await tokenOf('leader');
+    expect((await cli('user', 'revoke', '--username', 'leader', '--role', 'drafter', '--department', 'city-sti')).out).toMatch(/nothing changed/);
+    expect(await me(kept)).toBe(200);
+  });
+
+  it('a disabled user: tokens 401, login with the right password the same 401 as a wrong one, audited; enabled again, they log in', async () => {
+    const before = await tokenOf('office');
+    expect(await cli('user', 'disable', '--username', 'office')).toEqual({ code: 0, out: 'disabled user office; their sessions have ended' });
+    expect(await me(before)).toBe(401);
+    const right = await login('office');
+    const wrong = await login('office', 'not-the-password');
+    expect(right.status).toBe(401);
+    expect(right.body).toEqual(wrong.body);
+    const admin = await tokenOf('admin');
+    const entries = (await t.http().get('/api/audit?category=security&action=login&limit=3').set(admin)).body.items as AuditEntry[];
+    expect(entries.slice(1).map((e) => [e.details.username, e.result, e.details.reason ?? null])).toEqual([
+      ['office', 'failure', null],
+      ['office', 'failure', 'disabled'],
+    ]);
+    const disabling = (await t.http().get('/api/audit?action=disable-user').set(admin)).body.items as AuditEntry[];
+    expect(disabling.map((e) => [e.category, e.details.username])).toEqual([['configuration', 'office']]);
+    expect((await cli('user', 'enable', '--username', 'office')).code).toBe(0);
+    expect(await me(before)).toBe(401);
+    expect(await me(await tokenOf('office'))).toBe(200);
+  });
+});
