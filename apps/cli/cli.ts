@@ -54,7 +54,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     out.error(USAGE);
     return 2;
   }
-  const checkpointSigner = command === 'audit' && sub === 'checkpoint' ? checkpointSignerFromEnv(env) : undefined;
+  // The service's key signs checkpoints and is the key their signatures are checked against.
+  const checkpointSigner = command === 'audit' ? checkpointSignerFromEnv(env) : undefined;
   const engine = await Engine.open({ database: engineSettingsFromEnv(env).database, shippedChains, checkpointSigner });
   try {
     if (command === 'seed-demo') {

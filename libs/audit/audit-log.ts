@@ -2,6 +2,7 @@ import type { Clock } from '@shenpi/domain';
 import type { Repositories } from '@shenpi/persistence';
 import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
+import type { TrustedKeys } from './trusted-keys.js';
 
 export type VerifyResult =
   | { ok: true; entries: number; headHash: string; checkpoints: number }
@@ -24,7 +25,11 @@ export type AuditListener = (repos: Repositories, entry: AuditEntry) => Promise<
 export class AuditLog {
   private readonly listeners: AuditListener[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** The keys whose checkpoint signatures count (the service's own and those pinned). */
+    readonly trusted: TrustedKeys,
+  ) {}
 
   onAppend(listener: AuditListener): void {
     this.listeners.push(listener);
@@ -61,7 +66,15 @@ export class AuditLog {
    */
   async verify(repos: Repositories, onProgress?: (checked: number) => void): Promise<VerifyResult> {
     // The head is read first and the walk stops there: entries appended meanwhile are not "missing".
-    const head = await repos.audit.head();
+    const head = await repos.audit.headState();
+    // A log cut short, with its head set back to match, still chains: what was signed says otherwise.
+    if (head.lastCheckpointSeq > head.lastSeq) {
+      const signed = (await repos.checkpoints.all()).find((c) => c.seq === head.lastCheckpointSeq)!;
+      return { ok: false, firstBadSeq: head.lastSeq + 1, reason: `the log ends at entry ${head.lastSeq}, but a checkpoint signed at ${signed.at} covers entry ${signed.seq}: entries were removed`, entries: 0 };
+    }
+    if (head.seq !== head.lastSeq) {
+      return { ok: false, firstBadSeq: Math.min(head.seq, head.lastSeq) + 1, reason: `the chain head names entry ${head.seq}, but the last entry is ${head.lastSeq}`, entries: 0 };
+    }
     // Signed checkpoints pin hashes: a chain rewritten from some entry on (every hash recomputed)
     // still differs from what was signed before the rewrite.
     const pinned = new Map((await repos.checkpoints.all()).filter((c) => c.seq <= head.seq).map((c) => [c.seq, c]));
@@ -86,7 +99,7 @@ export class AuditLog {
         if (row.prevHash !== prevHash) return fail('prevHash does not match the previous entry');
         if (hash !== hashOf(prevHash, canonical)) return fail('hash does not match the entry');
         const checkpoint = pinned.get(row.seq);
-        if (checkpoint && (checkpoint.hash !== hash || !checkpointSignatureValid(checkpoint))) {
+        if (checkpoint && (checkpoint.hash !== hash || !checkpointSignatureValid(checkpoint, this.trusted))) {
           return fail(`differs from the checkpoint signed at ${checkpoint.at}`);
         }
         prevHash = hash;
@@ -112,7 +125,7 @@ export class AuditLog {
   }
 
   async verifyCheckpoint(repos: Repositories, checkpoint: Checkpoint, onProgress?: (checked: number) => void): Promise<CheckpointCheck> {
-    const signatureValid = checkpointSignatureValid(checkpoint);
+    const signatureValid = checkpointSignatureValid(checkpoint, this.trusted);
     const entry = (await repos.audit.range(checkpoint.seq - 1, 1))[0];
     const entryMatches = entry?.seq === checkpoint.seq && entry.hash === checkpoint.hash;
     const chain = await this.verify(repos, onProgress);

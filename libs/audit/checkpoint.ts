@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { canonicalJson } from './canonical-json.js';
+import type { TrustedKeys } from './trusted-keys.js';
 
 /** A signed statement that the chain's entry `seq` had `hash`; anyone holding it can check the log was only appended to since. */
 export interface Checkpoint {
@@ -9,7 +10,7 @@ export interface Checkpoint {
   hash: string;
   at: string;
   keyId: string;
-  /** The signer's Ed25519 public key (SPKI PEM), so the checkpoint verifies on its own. */
+  /** The signer's Ed25519 public key (SPKI PEM), for reference: signatures are checked against pinned keys only. */
   publicKey: string;
   /** Base64 Ed25519 signature of `checkpointStatement`. */
   signature: string;
@@ -22,12 +23,9 @@ export const checkpointStatement = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>) 
 export const keyIdOf = (publicKeyPem: string) =>
   createHash('sha256').update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
 
-export function checkpointSignatureValid(c: Checkpoint): boolean {
-  try {
-    return verify(null, Buffer.from(checkpointStatement(c)), createPublicKey(c.publicKey), Buffer.from(c.signature, 'base64')) && keyIdOf(c.publicKey) === c.keyId;
-  } catch {
-    return false;
-  }
+/** Signed by a key this deployment trusts (its own, or one pinned in AUDIT_TRUSTED_KEYS), never by the key the checkpoint carries. */
+export function checkpointSignatureValid(c: Checkpoint, trusted: TrustedKeys): boolean {
+  return trusted.verifies(checkpointStatement(c), c.keyId, c.signature, c.at);
 }
 
 /** Signs checkpoints with one Ed25519 key. */

@@ -1,4 +1,4 @@
-import { AuditLog, CheckpointSigner, type Checkpoint } from '@shenpi/audit';
+import { AuditLog, CheckpointSigner, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TrustedKeyInput } from '@shenpi/audit';
 import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
@@ -43,6 +43,8 @@ export interface EngineOptions {
   checkpointSigner?: CheckpointSigner;
   /** Where audited transitions are delivered as signed webhooks (the scheduler sends them). */
   webhooks?: WebhookConfig;
+  /** Public keys besides the signer's whose checkpoint signatures count (keys rotated out); default from AUDIT_TRUSTED_KEYS. */
+  trustedKeys?: readonly TrustedKeyInput[];
   /** Time and memory a chain definition's lint may take; default from LINT_TIME_BUDGET_MS and LINT_MEMORY_BUDGET_MB. */
   lintBudget?: LintBudget;
 }
@@ -87,10 +89,11 @@ export class Engine {
     attachments: AttachmentSettings,
     readonly checkpointSigner: CheckpointSigner,
     lintBudget: LintBudget,
+    trustedKeys: readonly TrustedKeyInput[],
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
-    this.audit = new AuditLog(clock);
+    this.audit = new AuditLog(clock, new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]));
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.chains = new ChainCatalog(this.audit, clock);
     this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
@@ -130,6 +133,7 @@ export class Engine {
       options.attachments ?? { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 },
       options.checkpointSigner ?? CheckpointSigner.ephemeral(),
       options.lintBudget ?? lintBudgetFromEnv(),
+      options.trustedKeys ?? trustedKeysFromEnv(),
     );
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));

@@ -9,7 +9,9 @@ import { testDatabase } from '../support/test-app.js';
 
 describe('command line', () => {
   const database = testDatabase();
-  const env = database.url ? { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema } : { SQLITE_PATH: database.sqlitePath };
+  // The service's signing key, as the operator's environment names it (not the checkout's data/).
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem');
+  const env = { AUDIT_SIGNING_KEY_FILE: keyFile, ...(database.url ? { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema } : { SQLITE_PATH: database.sqlitePath }) };
   const run = async (...argv: string[]) => {
     const lines: string[] = [];
     const code = await runCli(argv, env, { log: (l) => lines.push(l), error: (l) => lines.push(l) });

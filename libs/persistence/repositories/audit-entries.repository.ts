@@ -76,6 +76,17 @@ export class AuditEntriesRepository {
     return { seq: Number(r?.seq ?? 0), hash: r?.hash ?? '' };
   }
 
+  /**
+   * The head with the last entry and the last checkpoint, read in one statement (one snapshot):
+   * in an honest log the head is the last entry and no checkpoint lies beyond it.
+   */
+  async headState(): Promise<{ seq: number; hash: string; lastSeq: number; lastCheckpointSeq: number }> {
+    const r = await this.sql.one<Record<string, string | number | null>>(
+      'SELECT h.seq, h.hash, (SELECT MAX(seq) FROM audit_entries) AS last_seq, (SELECT MAX(seq) FROM audit_checkpoints) AS last_checkpoint_seq FROM audit_head h WHERE h.id = 1',
+    );
+    return { seq: Number(r?.seq ?? 0), hash: (r?.hash as string) ?? '', lastSeq: Number(r?.last_seq ?? 0), lastCheckpointSeq: Number(r?.last_checkpoint_seq ?? 0) };
+  }
+
   async append(row: AuditRow): Promise<void> {
     await this.sql.run(`INSERT INTO audit_entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       row.seq,

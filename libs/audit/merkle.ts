@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Merkle tree of RFC 9162 (Certificate Transparency 2.0, §2.1) over the audit log: entries are
+ * the leaves in `seq` order, leaf = H(0x00 ‖ entry), node = H(0x01 ‖ left ‖ right), a tree of n
+ * leaves split at the largest power of two below n. Proofs have RFC 9162's shapes, so any
+ * third-party verifier checks them. The hash is SHA-256, or SM3 for the national suite.
+ */
+export type TreeHash = 'sha256' | 'sm3';
+
+export class TreeHasher {
+  constructor(readonly algorithm: TreeHash = 'sha256') {}
+
+  digest(...parts: (Uint8Array | string)[]): Buffer {
+    const hash = createHash(this.algorithm);
+    for (const part of parts) hash.update(part);
+    return hash.digest();
+  }
+
+  /** The root of the empty tree: the hash of nothing. */
+  empty(): Buffer {
+    return this.digest();
+  }
+
+  leaf(entry: Uint8Array | string): Buffer {
+    return this.digest(LEAF_PREFIX, entry);
+  }
+
+  node(left: Uint8Array, right: Uint8Array): Buffer {
+    return this.digest(NODE_PREFIX, left, right);
+  }
+
+  /** MTH(D[n]) over leaf hashes, bottom up (no recursion: 1,000,000 leaves are fine). */
+  root(leaves: readonly Uint8Array[]): Buffer {
+    if (!leaves.length) return this.empty();
+    let level: Uint8Array[] = [...leaves];
+    while (level.length > 1) {
+      const up: Uint8Array[] = [];
+      // An odd last node is carried up as it is: RFC 9162 never duplicates a node.
+      for (let i = 0; i < level.length; i += 2) up.push(i + 1 < level.length ? this.node(level[i], level[i + 1]) : level[i]);
+      level = up;
+    }
+    return Buffer.from(level[0]);
+  }
+}
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+/** The largest power of two smaller than n (n ≥ 2). */
+export function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/**
+ * Where proofs read subtree hashes from: the hash of leaves [start, end), as MTH defines it. The
+ * audit log answers from stored nodes; tests answer from a list of leaves.
+ */
+export type SubtreeHash = (start: number, end: number) => Buffer;
+
+/** PATH(m, D[n]) of RFC 9162 §2.1.3.1: the inclusion proof of leaf `index` in the tree of `size` leaves. */
+export function inclusionPath(index: number, size: number, subtree: SubtreeHash): Buffer[] {
+  if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
+  const path: Buffer[] = [];
+  // Walk down from the whole tree; the siblings come out root first, the proof lists them leaf first.
+  let [start, end, m] = [0, size, index];
+  while (end - start > 1) {
+    const k = splitPoint(end - start);
+    if (m < k) {
+      path.push(subtree(start + k, end));
+      end = start + k;
+    } else {
+      path.push(subtree(start, start + k));
+      start += k;
+      m -= k;
+    }
+  }
+  return path.reverse();
+}
+
+/** PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the tree of `first` leaves is a prefix of the tree of `second`. */
+export function consistencyPath(first: number, second: number, subtree: SubtreeHash): Buffer[] {
+  if (!(first >= 0 && first <= second)) throw new RangeError(`no consistency proof from ${first} to ${second}`);
+  if (first === 0 || first === second) return [];
+  const proof: Buffer[] = [];
+  let [start, end, m, whole] = [0, second, first, true];
+  // SUBPROOF(m, D[start:end], whole), unrolled.
+  while (m !== end - start) {
+    const k = splitPoint(end - start);
+    if (m <= k) {
+      proof.push(subtree(start + k, end));
+      end = start + k;
+    } else {
+      proof.push(subtree(start, start + k));
+      start += k;
+      m -= k;
+      whole = false;
+    }
+  }
+  if (!whole) proof.push(subtree(start, end));
+  return proof.reverse();
+}
+
+const lsb = (n: number) => n % 2 === 1;
+const half = (n: number) => Math.floor(n / 2);
+
+/** RFC 9162 §2.1.3.2: does `path` prove `leafHash` is leaf `index` of the tree of `size` leaves with `root`? */
+export function verifyInclusion(hasher: TreeHasher, index: number, size: number, leafHash: Uint8Array, path: readonly Uint8Array[], root: Uint8Array): boolean {
+  if (!(Number.isSafeInteger(index) && Number.isSafeInteger(size) && index >= 0 && index < size)) return false;
+  let [fn, sn] = [index, size - 1];
+  let r: Uint8Array = leafHash;
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (lsb(fn) || fn === sn) {
+      r = hasher.node(p, r);
+      if (!lsb(fn)) while (!lsb(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = hasher.node(r, p);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && Buffer.from(r).equals(Buffer.from(root));
+}
+
+/** RFC 9162 §2.1.4.2: does `proof` show the tree of `first` leaves (`firstRoot`) is a prefix of the tree of `second` (`secondRoot`)? */
+export function verifyConsistency(hasher: TreeHasher, first: number, second: number, proof: readonly Uint8Array[], firstRoot: Uint8Array, secondRoot: Uint8Array): boolean {
+  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(second) && first >= 0 && first <= second)) return false;
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+  if (first === second) return proof.length === 0 && same(firstRoot, secondRoot);
+  // Every tree extends the empty one; there is nothing to prove.
+  if (first === 0) return proof.length === 0;
+  if (!proof.length) return false;
+  const path = [...proof];
+  if ((first & (first - 1)) === 0) path.unshift(firstRoot);
+  let [fn, sn] = [first - 1, second - 1];
+  while (lsb(fn)) [fn, sn] = [half(fn), half(sn)];
+  let fr: Uint8Array = path[0];
+  let sr: Uint8Array = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (lsb(fn) || fn === sn) {
+      fr = hasher.node(c, fr);
+      sr = hasher.node(c, sr);
+      if (!lsb(fn)) while (!lsb(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      sr = hasher.node(sr, c);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && same(fr, firstRoot) && same(sr, secondRoot);
+}
