@@ -30,6 +30,12 @@ async function main() {
   const signHead = () => engine.checkpoint().catch((err) => console.error(`audit checkpoint failed: ${err instanceof Error ? err.message : err}`));
   await signHead();
   const checkpoints = setInterval(signHead, checkpointEvery);
+  // The Merkle tree extended and a tree head signed at least every AUDIT_TREE_HEAD_SECONDS (default 60).
+  const treeHeadEvery = Number(process.env.AUDIT_TREE_HEAD_SECONDS || 60) * 1000;
+  if (!(treeHeadEvery >= 1000)) throw new Error(`AUDIT_TREE_HEAD_SECONDS must be a number of seconds ≥ 1, not "${process.env.AUDIT_TREE_HEAD_SECONDS}"`);
+  const signTreeHead = () => engine.signTreeHead().catch((err) => console.error(`audit tree head failed: ${err instanceof Error ? err.message : err}`));
+  await signTreeHead();
+  const treeHeads = setInterval(signTreeHead, treeHeadEvery);
   // Idempotency keys answer retries for a day, then go (hourly sweep).
   const purgeKeys = () => engine.idempotency.purgeExpired().catch((err) => console.error(`idempotency purge failed: ${err instanceof Error ? err.message : err}`));
   const keySweep = setInterval(purgeKeys, 3600_000);
@@ -43,6 +49,7 @@ async function main() {
   if (config.trustProxy) console.log(`X-Forwarded-For is believed from ${config.trustProxy} only`);
   const stop = async () => {
     clearInterval(checkpoints);
+    clearInterval(treeHeads);
     clearInterval(keySweep);
     await app.close();
     await scheduler.stop();

@@ -48,8 +48,13 @@ export class CheckpointSigner {
     return new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
   }
 
+  /** Base64 Ed25519 signature of a statement's bytes (UTF-8). */
+  signStatement(statement: string): string {
+    return sign(null, Buffer.from(statement), this.privateKey).toString('base64');
+  }
+
   sign(c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>): Checkpoint {
-    const signature = sign(null, Buffer.from(checkpointStatement(c)), this.privateKey).toString('base64');
+    const signature = this.signStatement(checkpointStatement(c));
     return { seq: c.seq, hash: c.hash, at: c.at, keyId: this.keyId, publicKey: this.publicKey, signature };
   }
 }

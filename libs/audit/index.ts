@@ -4,3 +4,4 @@ export * from './audit-log.js';
 export * from './checkpoint.js';
 export * from './trusted-keys.js';
 export * from './merkle.js';
+export * from './audit-tree.js';

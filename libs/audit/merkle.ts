@@ -60,48 +60,58 @@ export function splitPoint(n: number): number {
  */
 export type SubtreeHash = (start: number, end: number) => Buffer;
 
-/** PATH(m, D[n]) of RFC 9162 §2.1.3.1: the inclusion proof of leaf `index` in the tree of `size` leaves. */
-export function inclusionPath(index: number, size: number, subtree: SubtreeHash): Buffer[] {
+/** A subtree of the tree, as the leaves [start, end) it covers. */
+export type Range = [start: number, end: number];
+
+/**
+ * PATH(m, D[n]) of RFC 9162 §2.1.3.1 as the subtrees whose hashes make the inclusion proof of leaf
+ * `index` in the tree of `size` leaves, in proof order (nearest the leaf first).
+ */
+export function inclusionRanges(index: number, size: number): Range[] {
   if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
-  const path: Buffer[] = [];
-  // Walk down from the whole tree; the siblings come out root first, the proof lists them leaf first.
+  const siblings: Range[] = [];
+  // Walk down from the whole tree: the siblings come out root first.
   let [start, end, m] = [0, size, index];
   while (end - start > 1) {
     const k = splitPoint(end - start);
     if (m < k) {
-      path.push(subtree(start + k, end));
+      siblings.push([start + k, end]);
       end = start + k;
     } else {
-      path.push(subtree(start, start + k));
+      siblings.push([start, start + k]);
       start += k;
       m -= k;
     }
   }
-  return path.reverse();
+  return siblings.reverse();
 }
 
-/** PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the tree of `first` leaves is a prefix of the tree of `second`. */
-export function consistencyPath(first: number, second: number, subtree: SubtreeHash): Buffer[] {
+/** PROOF(m, D[n]) of RFC 9162 §2.1.4.1 as subtrees, in proof order: that the tree of `first` leaves is a prefix of the tree of `second`. */
+export function consistencyRanges(first: number, second: number): Range[] {
   if (!(first >= 0 && first <= second)) throw new RangeError(`no consistency proof from ${first} to ${second}`);
   if (first === 0 || first === second) return [];
-  const proof: Buffer[] = [];
+  const parts: Range[] = [];
   let [start, end, m, whole] = [0, second, first, true];
-  // SUBPROOF(m, D[start:end], whole), unrolled.
+  // SUBPROOF(m, D[start:end], whole), unrolled: the parts come out root first.
   while (m !== end - start) {
     const k = splitPoint(end - start);
     if (m <= k) {
-      proof.push(subtree(start + k, end));
+      parts.push([start + k, end]);
       end = start + k;
     } else {
-      proof.push(subtree(start, start + k));
+      parts.push([start, start + k]);
       start += k;
       m -= k;
       whole = false;
     }
   }
-  if (!whole) proof.push(subtree(start, end));
-  return proof.reverse();
+  if (!whole) parts.push([start, end]);
+  return parts.reverse();
 }
+
+export const inclusionPath = (index: number, size: number, subtree: SubtreeHash): Buffer[] => inclusionRanges(index, size).map(([s, e]) => subtree(s, e));
+
+export const consistencyPath = (first: number, second: number, subtree: SubtreeHash): Buffer[] => consistencyRanges(first, second).map(([s, e]) => subtree(s, e));
 
 const lsb = (n: number) => n % 2 === 1;
 const half = (n: number) => Math.floor(n / 2);

@@ -1,4 +1,4 @@
-import { AuditLog, CheckpointSigner, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TrustedKeyInput } from '@shenpi/audit';
+import { AuditLog, AuditTree, CheckpointSigner, TreeHasher, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
 import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
@@ -53,6 +53,7 @@ export interface EngineOptions {
 export class Engine {
   readonly writer: WriterQueue;
   readonly audit: AuditLog;
+  readonly auditTree: AuditTree;
   readonly chains: ChainCatalog;
   private readonly linter: ChainLinter;
   readonly transition: TransitionUseCase;
@@ -93,7 +94,9 @@ export class Engine {
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
-    this.audit = new AuditLog(clock, new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]));
+    const trusted = new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]);
+    this.audit = new AuditLog(clock, trusted);
+    this.auditTree = new AuditTree(new TreeHasher('sha256'), trusted);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.chains = new ChainCatalog(this.audit, clock);
     this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
@@ -108,7 +111,7 @@ export class Engine {
     this.security = new SecurityAudit(this.writer, this.audit);
     this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock);
     this.inboxReadModel = new InboxReadModel(database, this.chains);
-    this.auditReadModel = new AuditReadModel(database, this.audit);
+    this.auditReadModel = new AuditReadModel(database, this.audit, this.auditTree);
     this.directoryReadModel = new DirectoryReadModel(database);
     this.chainReadModel = new ChainReadModel(database, this.chains);
     this.linter = new ChainLinter(lintBudget);
@@ -165,6 +168,19 @@ export class Engine {
   /** Signs the audit chain's head (nothing when it is already the latest checkpoint). */
   checkpoint(): Promise<Checkpoint | null> {
     return this.writer.run((repos) => this.audit.checkpoint(repos, this.checkpointSigner));
+  }
+
+  /**
+   * Extends the audit tree to the end of the log (a batch per transaction, so the writers wait for
+   * no long job) and signs a tree head of it, unless one of that size exists.
+   */
+  async signTreeHead(): Promise<TreeHead | null> {
+    for (let size = -1; ; ) {
+      const grown = await this.writer.run((repos) => this.auditTree.extend(repos));
+      if (grown === size) break;
+      size = grown;
+    }
+    return this.writer.run((repos) => this.auditTree.signHead(repos, this.checkpointSigner, this.clock.now().toISOString()));
   }
 
   /** Health: the database answers a trivial read. */

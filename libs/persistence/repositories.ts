@@ -15,6 +15,7 @@ import { ChainMigrationsRepository } from './repositories/chain-migrations.repos
 import { AttachmentsRepository } from './repositories/attachments.repository.js';
 import { AuditCheckpointsRepository } from './repositories/audit-checkpoints.repository.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
+import { AuditTreeRepository } from './repositories/audit-tree.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -35,6 +36,7 @@ export class Repositories {
   readonly attachments: AttachmentsRepository;
   readonly checkpoints: AuditCheckpointsRepository;
   readonly idempotency: IdempotencyKeysRepository;
+  readonly tree: AuditTreeRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -52,5 +54,6 @@ export class Repositories {
     this.attachments = new AttachmentsRepository(sql);
     this.checkpoints = new AuditCheckpointsRepository(sql);
     this.idempotency = new IdempotencyKeysRepository(sql);
+    this.tree = new AuditTreeRepository(sql);
   }
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { AuditEntry } from '@shenpi/audit';
 import { AccessDenied, BOM, csvRow, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed } from '@shenpi/domain';
 import type { Principal } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
+import { Engine, MAX_INT } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { PageQuery } from '../http/page.query.js';
 
@@ -71,6 +72,30 @@ function filterOf({ documentId, actorId, departmentId, action, category, from, t
   return { documentId, actorId, departmentId, action, category, from: toUtc('from', from), to: toUtc('to', to) };
 }
 
+/** A tree size or entry number in a query: a whole number from 1. */
+const Size = () => (target: object, key: string) => {
+  Type(() => Number)(target, key);
+  IsInt()(target, key);
+  Min(1)(target, key);
+  Max(MAX_INT)(target, key);
+};
+
+export class TreeHeadsQuery {
+  @IsOptional() @Size() from?: number;
+  @IsOptional() @Size() to?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class InclusionQuery {
+  @Size() seq: number;
+  @Size() treeSize: number;
+}
+
+export class ConsistencyQuery {
+  @Size() first: number;
+  @Size() second: number;
+}
+
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly engine: Engine) {}
@@ -120,6 +145,38 @@ export class AuditController {
     const checkpoint = await this.engine.checkpoint();
     if (!checkpoint) throw validationFailed([{ field: 'body', reason: 'the audit log is empty' }]);
     return checkpoint;
+  }
+
+  /** The latest signed tree head of the log's Merkle tree (RFC 9162): `{ treeSize, rootHash, timestamp, keyId, suite, signature }`. */
+  @Get('tree-head')
+  treeHead(@CurrentPrincipal() principal: Principal) {
+    return this.engine.auditReadModel.treeHead(principal);
+  }
+
+  @Get('tree-heads')
+  treeHeads(@CurrentPrincipal() principal: Principal, @Query() q: TreeHeadsQuery) {
+    return this.engine.auditReadModel.treeHeads(principal, q.from ?? 1, q.to ?? MAX_INT, q.limit ?? 100);
+  }
+
+  /** Extends the tree to the end of the log and signs a head of it now (administrators); the service also does so periodically. */
+  @Post('tree-heads')
+  async signTreeHead(@CurrentPrincipal() principal: Principal) {
+    if (!isGlobalAdmin(principal)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators sign tree heads', { action: 'sign-tree-head' });
+    const head = await this.engine.signTreeHead();
+    if (!head) throw validationFailed([{ field: 'body', reason: 'the audit log is empty' }]);
+    return head;
+  }
+
+  /** RFC 9162 inclusion proof of entry `seq` (leaf `seq - 1`) in the signed tree of `treeSize` entries. */
+  @Get('proofs/inclusion')
+  inclusion(@CurrentPrincipal() principal: Principal, @Query() q: InclusionQuery) {
+    return this.engine.auditReadModel.inclusionProof(principal, q.seq, q.treeSize);
+  }
+
+  /** RFC 9162 consistency proof between two signed tree sizes. */
+  @Get('proofs/consistency')
+  consistency(@CurrentPrincipal() principal: Principal, @Query() q: ConsistencyQuery) {
+    return this.engine.auditReadModel.consistencyProof(principal, q.first, q.second);
   }
 
   /** Checks a checkpoint an auditor kept: our signature, the entry unchanged, and the chain intact since. */

@@ -1,5 +1,5 @@
-import { entryFromRow, type AuditEntry, type AuditLog, type Checkpoint, type VerifyResult } from '@shenpi/audit';
-import { AccessDenied, ErrorCode, isGlobalAdmin, type Principal } from '@shenpi/domain';
+import { entryFromRow, type AuditEntry, type AuditLog, type AuditTree, type Checkpoint, type VerifyResult } from '@shenpi/audit';
+import { AccessDenied, ErrorCode, isGlobalAdmin, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database } from '@shenpi/persistence';
 import { decodeCursor, MAX_INT, page } from '../views.js';
 
@@ -16,6 +16,7 @@ export class AuditReadModel {
   constructor(
     database: Database,
     private readonly audit: AuditLog,
+    private readonly tree: AuditTree,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -43,6 +44,42 @@ export class AuditReadModel {
   async verifyCheckpoint(p: Principal, checkpoint: Checkpoint) {
     await this.auditScope(p);
     return this.audit.verifyCheckpoint(this.repos, checkpoint);
+  }
+
+  /** The latest signed tree head (RFC 9162 STH). */
+  async treeHead(p: Principal) {
+    await this.auditScope(p);
+    const head = await this.repos.tree.latestHead();
+    if (!head) throw notFound('tree head');
+    return head;
+  }
+
+  /** Stored tree heads with `from` ≤ size ≤ `to`, smallest first. */
+  async treeHeads(p: Principal, from: number, to: number, limit: number) {
+    await this.auditScope(p);
+    return { items: await this.repos.tree.heads(from, to, limit) };
+  }
+
+  /** That entry `seq` is leaf seq - 1 of the tree of `treeSize` leaves (a signed size). */
+  async inclusionProof(p: Principal, seq: number, treeSize: number) {
+    await this.auditScope(p);
+    await this.signedSize(treeSize, 'treeSize');
+    if (seq > treeSize) throw validationFailed([{ field: 'seq', reason: `entry ${seq} is not in the tree of ${treeSize} entries` }]);
+    return this.tree.inclusion(this.repos, seq - 1, treeSize);
+  }
+
+  /** That the tree of `first` leaves is a prefix of the tree of `second` (both signed sizes). */
+  async consistencyProof(p: Principal, first: number, second: number) {
+    await this.auditScope(p);
+    if (first > second) throw validationFailed([{ field: 'first', reason: `must not be greater than second (${second})` }]);
+    await this.signedSize(first, 'first');
+    await this.signedSize(second, 'second');
+    return this.tree.consistency(this.repos, first, second);
+  }
+
+  /** Proofs are against sizes the log signed: an auditor holds those heads. */
+  private async signedSize(size: number, field: string): Promise<void> {
+    if (!(await this.repos.tree.headOfSize(size))) throw validationFailed([{ field, reason: `no signed tree head of size ${size}` }]);
   }
 
   /** Entries oldest first, filtered like the search and limited to the caller's scope, a batch at a time. */
