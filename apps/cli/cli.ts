@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkpointSignerFromEnv } from '@shenpi/audit';
+import { CheckpointSigner, checkpointSignerFromEnv, treeHeadStatement, verifyBundle, witnessCheck, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
 import { DomainError, ErrorCode } from '@shenpi/domain';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
@@ -20,6 +21,14 @@ const USAGE = `shenpi <command>
   audit verify [--checkpoint F]     exit 0 when the audit chain holds (and the checkpoint file F, when given,
                                     is signed by us and its entry unchanged), 1 otherwise
   audit checkpoint                  sign the chain head now; prints the checkpoint (JSON) to keep elsewhere
+  audit verify-bundle FILE --key PUB.pem
+                                    check a document's proof bundle (GET /api/documents/:id/proof-bundle)
+                                    offline against the service's public key: no database needed
+  audit witness --url URL --state FILE [--key PUB.pem] [--token T] [--witness-key KEY.pem] [--webhook URL]
+                                    an independent witness (cron): checks the new tree head is signed by the
+                                    pinned key and extends the one held in FILE; cosigns it with KEY.pem; exit 1
+                                    naming a truncation, rewrite, fork or rollback (and posts it to the webhook);
+                                    the token (or SHENPI_TOKEN) is a supervisor's
   chain publish <variant | file.json>
                                     publish a chain definition as the next version of its key (after lint);
                                     variants: ${VARIANTS}
@@ -33,6 +42,8 @@ export interface Output {
 /** The CLI as a function of its arguments and environment, so tests run it in-process. Returns the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Output = console): Promise<number> {
   const [command, sub] = argv;
+  if (command === 'audit' && sub === 'verify-bundle') return verifyBundleCommand(argv.slice(2), out);
+  if (command === 'audit' && sub === 'witness') return witnessCommand(argv.slice(2), env, out);
   const { values } = parseArgs({
     args: argv.slice(command === 'seed-demo' ? 1 : command === 'chain' ? 3 : 2),
     options: {
@@ -158,5 +169,108 @@ async function publishChain(engine: Engine, source: string, out: Output): Promis
     out.error(`not published: ${err.message}`);
     for (const d of (err.details as { field: string; reason: string }[] | undefined) ?? []) out.error(`  ${d.field}: ${d.reason}`);
     return 1;
+  }
+}
+
+/** `audit verify-bundle FILE --key PUB.pem`: anyone with the bundle and the service's public key, offline. */
+async function verifyBundleCommand(args: string[], out: Output): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { key: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    out.error(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  const [file] = parsed.positionals;
+  if (!file || !parsed.values.key || parsed.positionals.length > 1) {
+    out.error('usage: audit verify-bundle FILE --key PUB.pem');
+    return 2;
+  }
+  let bundle: ProofBundle;
+  let key: string;
+  try {
+    bundle = JSON.parse(await readFile(file, 'utf8')) as ProofBundle;
+    key = await readFile(parsed.values.key, 'utf8');
+  } catch (err) {
+    out.error(`cannot read the bundle or the key: ${err instanceof Error ? err.message : err}`);
+    return 2;
+  }
+  let check;
+  try {
+    check = verifyBundle(bundle, key);
+  } catch (err) {
+    check = { ok: false as const, reason: `not a readable bundle or key: ${err instanceof Error ? err.message : err}` };
+  }
+  if (!check.ok) {
+    out.error(`bundle refused: ${check.reason}`);
+    return 1;
+  }
+  out.log(`bundle verified: ${check.entries} entries of document ${bundle.documentId}, in the tree of ${check.treeSize} entries signed at ${check.timestamp} by key ${check.keyId}`);
+  return 0;
+}
+
+/** `audit witness`: the last accepted head in a state file, the new one checked against it, cosigned when it holds. */
+async function witnessCommand(args: string[], env: NodeJS.ProcessEnv, out: Output): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { url: { type: 'string' }, state: { type: 'string' }, key: { type: 'string' }, token: { type: 'string' }, 'witness-key': { type: 'string' }, webhook: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (err) {
+    out.error(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  const token = values.token ?? env.SHENPI_TOKEN;
+  if (!values.url || !values.state || !token) {
+    out.error('usage: audit witness --url URL --state FILE [--key PUB.pem] [--token T | SHENPI_TOKEN] [--witness-key KEY.pem] [--webhook URL]');
+    return 2;
+  }
+  const base = values.url.replace(/\/+$/, '');
+  try {
+    const pinned = values.key ? await readFile(values.key, 'utf8') : undefined;
+    const state: WitnessState | undefined = existsSync(values.state) ? JSON.parse(await readFile(values.state, 'utf8')) : pinned ? { publicKey: pinned } : undefined;
+    if (!state) {
+      out.error(`no state in ${values.state}: the first run pins the service's key with --key PUB.pem`);
+      return 2;
+    }
+    if (pinned && pinned.trim() !== state.publicKey.trim()) {
+      out.error(`--key differs from the key pinned in ${values.state}`);
+      return 2;
+    }
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+      return res.json() as Promise<unknown>;
+    };
+    const result = await witnessCheck(state, {
+      latestHead: () => get('/api/audit/tree-head') as Promise<TreeHead>,
+      consistency: async (first, second) => ((await get(`/api/audit/proofs/consistency?first=${first}&second=${second}`)) as { proof: string[] }).proof,
+    });
+    if (!result.ok) {
+      out.error(`witness: ${result.finding}: ${result.reason}`);
+      if (values.webhook) {
+        await fetch(values.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'shenpi-audit-witness', finding: result.finding, reason: result.reason, head: result.head, held: result.previous }) });
+      }
+      return 1;
+    }
+    // The state moves on only once the new head holds; written whole, then renamed, so a crash leaves the old one.
+    await writeFile(`${values.state}.tmp`, JSON.stringify({ publicKey: state.publicKey, head: result.head } satisfies WitnessState, null, 2), { mode: 0o600 });
+    await rename(`${values.state}.tmp`, values.state);
+    if (values['witness-key']) {
+      const witness = CheckpointSigner.fromPem(await readFile(values['witness-key'], 'utf8'));
+      const res = await fetch(`${base}/api/audit/tree-heads/${result.head.treeSize}/cosign`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ publicKey: witness.publicKey, signature: witness.signStatement(treeHeadStatement(result.head)) }),
+      });
+      if (!res.ok) throw new Error(`cosign: ${res.status} ${await res.text()}`);
+    }
+    out.log(`witness: the tree of ${result.head.treeSize} entries signed at ${result.head.timestamp} ${result.previous ? `extends the ${result.previous.treeSize} held` : 'is now held'}`);
+    return 0;
+  } catch (err) {
+    out.error(`witness: ${err instanceof Error ? err.message : err}`);
+    return 2;
   }
 }

@@ -3,9 +3,11 @@ import type { Repositories } from '@shenpi/persistence';
 import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import type { TrustedKeys } from './trusted-keys.js';
+import { treeHeadStatement } from './audit-tree.js';
+import { CompactRange, type TreeHasher } from './merkle.js';
 
 export type VerifyResult =
-  | { ok: true; entries: number; headHash: string; checkpoints: number }
+  | { ok: true; entries: number; headHash: string; checkpoints: number; treeHeads: number }
   | { ok: false; firstBadSeq: number; reason: string; entries: number };
 
 /** An auditor's checkpoint held against the log: signed by us, its entry unchanged, and the chain intact since. */
@@ -27,8 +29,10 @@ export class AuditLog {
 
   constructor(
     private readonly clock: Clock,
-    /** The keys whose checkpoint signatures count (the service's own and those pinned). */
+    /** The keys whose checkpoint and tree head signatures count (the service's own and those pinned). */
     readonly trusted: TrustedKeys,
+    /** Hashes the log's Merkle tree (RFC 9162), whose signed heads verify also checks. */
+    readonly hasher: TreeHasher,
   ) {}
 
   onAppend(listener: AuditListener): void {
@@ -72,6 +76,10 @@ export class AuditLog {
       const signed = (await repos.checkpoints.all()).find((c) => c.seq === head.lastCheckpointSeq)!;
       return { ok: false, firstBadSeq: head.lastSeq + 1, reason: `the log ends at entry ${head.lastSeq}, but a checkpoint signed at ${signed.at} covers entry ${signed.seq}: entries were removed`, entries: 0 };
     }
+    if (head.lastTreeHeadSize > head.lastSeq) {
+      const signed = (await repos.tree.headOfSize(head.lastTreeHeadSize))!;
+      return { ok: false, firstBadSeq: head.lastSeq + 1, reason: `the log ends at entry ${head.lastSeq}, but a tree head signed at ${signed.timestamp} covers ${signed.treeSize} entries: entries were removed`, entries: 0 };
+    }
     if (head.seq !== head.lastSeq) {
       return { ok: false, firstBadSeq: Math.min(head.seq, head.lastSeq) + 1, reason: `the chain head names entry ${head.seq}, but the last entry is ${head.lastSeq}`, entries: 0 };
     }
@@ -81,9 +89,13 @@ export class AuditLog {
     let prevHash = '0'.repeat(64);
     let expectedSeq = 1;
     let checked = 0;
+    // The tree's root as it grows, held against each signed tree head the walk passes.
+    const tree = new CompactRange(this.hasher);
+    let treeHeads = 0;
     while (expectedSeq <= head.seq) {
       const rows = (await repos.audit.range(expectedSeq - 1, VERIFY_BATCH)).filter((r) => r.seq <= head.seq);
       if (!rows.length) break;
+      const signedHeads = new Map((await repos.tree.heads(rows[0].seq, rows[rows.length - 1].seq, VERIFY_BATCH)).map((h) => [h.treeSize, h]));
       for (const row of rows) {
         const fail = (reason: string): VerifyResult => ({ ok: false, firstBadSeq: row.seq, reason, entries: checked });
         if (row.seq !== expectedSeq) return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing`, entries: checked };
@@ -103,6 +115,13 @@ export class AuditLog {
           return fail(`differs from the checkpoint signed at ${checkpoint.at}`);
         }
         prevHash = hash;
+        tree.append(this.hasher.leaf(row.canonical));
+        const treeHead = signedHeads.get(row.seq);
+        if (treeHead) {
+          if (!this.trusted.verifies(treeHeadStatement(treeHead), treeHead.keyId, treeHead.signature, treeHead.timestamp)) return fail(`the tree head of ${treeHead.treeSize} entries signed at ${treeHead.timestamp} is not signed by a trusted key`);
+          if (tree.root().toString('hex') !== treeHead.rootHash) return fail(`the log's first ${treeHead.treeSize} entries differ from the tree head signed at ${treeHead.timestamp}`);
+          treeHeads++;
+        }
         expectedSeq++;
         checked++;
       }
@@ -110,7 +129,7 @@ export class AuditLog {
     }
     if (checked !== head.seq) return { ok: false, firstBadSeq: checked + 1, reason: `entry ${checked + 1} is missing`, entries: checked };
     if (head.hash !== prevHash) return { ok: false, firstBadSeq: head.seq, reason: 'the chain head does not match the last entry', entries: checked };
-    return { ok: true, entries: checked, headHash: prevHash, checkpoints: pinned.size };
+    return { ok: true, entries: checked, headHash: prevHash, checkpoints: pinned.size, treeHeads };
   }
 
   /** Signs the current head as a checkpoint, unless it is already the latest one. */

@@ -1,6 +1,8 @@
-import type { Repositories, TreeHeadRow } from '@shenpi/persistence';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { notFound, validationFailed } from '@shenpi/domain';
+import type { CosignatureRow, Repositories, TreeHeadRow } from '@shenpi/persistence';
 import { canonicalJson } from './canonical-json.js';
-import type { CheckpointSigner } from './checkpoint.js';
+import { keyIdOf, type CheckpointSigner } from './checkpoint.js';
 import { consistencyRanges, inclusionRanges, splitPoint, type Range, type TreeHasher } from './merkle.js';
 import type { TrustedKeys } from './trusted-keys.js';
 
@@ -98,6 +100,28 @@ export class AuditTree {
     const head: TreeHead = { ...unsigned, keyId: signer.keyId, signature: signer.signStatement(treeHeadStatement(unsigned)) };
     await repos.tree.insertHead(head);
     return head;
+  }
+
+  /**
+   * Stores a witness's signature over the head of `treeSize` (the same statement the log signs),
+   * after checking it under the witness's own key: anyone holding that key can check it again.
+   */
+  async cosign(repos: Repositories, treeSize: number, witness: { publicKey: string; signature: string }, at: string): Promise<CosignatureRow> {
+    const head = await repos.tree.headOfSize(treeSize);
+    if (!head) throw notFound(`tree head of size ${treeSize}`);
+    let key: KeyObject;
+    try {
+      key = createPublicKey(witness.publicKey);
+    } catch {
+      throw validationFailed([{ field: 'publicKey', reason: 'not a public key (SPKI PEM)' }]);
+    }
+    if (key.asymmetricKeyType !== 'ed25519') throw validationFailed([{ field: 'publicKey', reason: 'must be an Ed25519 key' }]);
+    if (!verify(null, Buffer.from(treeHeadStatement(head)), key, Buffer.from(witness.signature, 'base64'))) {
+      throw validationFailed([{ field: 'signature', reason: `does not verify over the tree head of ${treeSize} entries under the key given` }]);
+    }
+    const row = { treeSize, witnessKeyId: keyIdOf(witness.publicKey), publicKey: witness.publicKey, signature: witness.signature, at };
+    await repos.tree.insertCosignature(row);
+    return row;
   }
 
   /** Signed by a pinned key, at a time it was valid. */

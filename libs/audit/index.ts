@@ -5,3 +5,5 @@ export * from './checkpoint.js';
 export * from './trusted-keys.js';
 export * from './merkle.js';
 export * from './audit-tree.js';
+export * from './proof-bundle.js';
+export * from './witness.js';

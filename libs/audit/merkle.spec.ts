@@ -1,4 +1,4 @@
-import { consistencyPath, inclusionPath, TreeHasher, verifyConsistency, verifyInclusion, type SubtreeHash } from './merkle.js';
+import { CompactRange, consistencyPath, inclusionPath, TreeHasher, verifyConsistency, verifyInclusion, type SubtreeHash } from './merkle.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (h: string) => Buffer.from(h, 'hex');
@@ -82,6 +82,15 @@ describe('the Merkle tree of RFC 9162', () => {
         if (first < second) expect(verifyConsistency(sha, first, second, proof, roots[first], roots[second - 1])).toBe(false);
       }
     }
+  });
+
+  it('keeps the root of a growing tree in a compact range, equal to MTH at every size', () => {
+    const range = new CompactRange(sha);
+    expect(range.root()).toEqual(roots[0]);
+    many.forEach((leaf, i) => {
+      range.append(leaf);
+      expect(range.root()).toEqual(roots[i + 1]);
+    });
   });
 
   it('hashes with SM3 for the national suite (GB/T 32905: SM3("abc"))', () => {

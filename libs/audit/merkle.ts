@@ -47,6 +47,39 @@ export class TreeHasher {
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+/**
+ * The root of a growing tree in O(log n) memory: the perfect subtrees of its leaves so far, largest
+ * first (a leaf appended merges equal neighbours). Verify walks a million entries with it.
+ */
+export class CompactRange {
+  private readonly stack: { size: number; hash: Buffer }[] = [];
+  private count = 0;
+
+  constructor(private readonly hasher: TreeHasher) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  append(leafHash: Buffer): void {
+    let node = { size: 1, hash: leafHash };
+    while (this.stack.length && this.stack[this.stack.length - 1].size === node.size) {
+      const left = this.stack.pop()!;
+      node = { size: node.size * 2, hash: this.hasher.node(left.hash, node.hash) };
+    }
+    this.stack.push(node);
+    this.count++;
+  }
+
+  /** MTH of the leaves so far: the subtrees folded from the right (RFC 9162 splits at the largest power of two). */
+  root(): Buffer {
+    if (!this.stack.length) return this.hasher.empty();
+    let root = this.stack[this.stack.length - 1].hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) root = this.hasher.node(this.stack[i].hash, root);
+    return root;
+  }
+}
+
 /** The largest power of two smaller than n (n ≥ 2). */
 export function splitPoint(n: number): number {
   let k = 1;

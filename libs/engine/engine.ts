@@ -1,5 +1,5 @@
 import { AuditLog, AuditTree, CheckpointSigner, TreeHasher, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
-import { silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock } from '@shenpi/domain';
+import { AccessDenied, ErrorCode, isGlobalAdmin, silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
 import { ChainCatalog } from './chain-catalog.js';
@@ -95,8 +95,9 @@ export class Engine {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
     const trusted = new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]);
-    this.audit = new AuditLog(clock, trusted);
-    this.auditTree = new AuditTree(new TreeHasher('sha256'), trusted);
+    const hasher = new TreeHasher('sha256');
+    this.audit = new AuditLog(clock, trusted, hasher);
+    this.auditTree = new AuditTree(hasher, trusted);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.chains = new ChainCatalog(this.audit, clock);
     this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
@@ -109,7 +110,7 @@ export class Engine {
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
-    this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock);
+    this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock, this.auditTree, () => this.signTreeHead());
     this.inboxReadModel = new InboxReadModel(database, this.chains);
     this.auditReadModel = new AuditReadModel(database, this.audit, this.auditTree);
     this.directoryReadModel = new DirectoryReadModel(database);
@@ -181,6 +182,14 @@ export class Engine {
       size = grown;
     }
     return this.writer.run((repos) => this.auditTree.signHead(repos, this.checkpointSigner, this.clock.now().toISOString()));
+  }
+
+  /** A witness's signature over a tree head it checked (`shenpi audit witness`): supervisors and administrators. */
+  cosignTreeHead(p: Principal, treeSize: number, witness: { publicKey: string; signature: string }) {
+    if (!isGlobalAdmin(p) && !p.grants.some((g) => g.role === 'supervisor')) {
+      throw new AccessDenied(ErrorCode.FORBIDDEN, 'only supervisors and administrators cosign tree heads', { action: 'cosign-tree-head' });
+    }
+    return this.writer.run((repos) => this.auditTree.cosign(repos, treeSize, witness, this.clock.now().toISOString()));
   }
 
   /** Health: the database answers a trivial read. */

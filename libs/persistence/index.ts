@@ -16,4 +16,4 @@ export type { ChainMigrationRow, MigrationStatus } from './repositories/chain-mi
 export type { AttachmentRow } from './repositories/attachments.repository.js';
 export type { CheckpointRow } from './repositories/audit-checkpoints.repository.js';
 export type { IdempotencyKeyRow } from './repositories/idempotency-keys.repository.js';
-export type { TreeHeadRow } from './repositories/audit-tree.repository.js';
+export type { CosignatureRow, TreeHeadRow } from './repositories/audit-tree.repository.js';

@@ -1,7 +1,8 @@
-import { TreeHasher, verifyConsistency, verifyInclusion, type TreeHead } from '@shenpi/audit';
+import { canonicalOf, CheckpointSigner, entryFromRow, hashOf, treeHeadStatement, TreeHasher, verifyConsistency, verifyInclusion, type TreeHead } from '@shenpi/audit';
 import { ManualClock, systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
+import { asOwner } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
 const sha = new TreeHasher('sha256');
@@ -71,5 +72,63 @@ describe('the audit Merkle tree', () => {
   it('keeps its nodes and heads append-only', async () => {
     await expect(engine.writer.run((r) => r.sql.run("UPDATE audit_tree_nodes SET hash = 'x'"))).rejects.toThrow(/append-only/);
     await expect(engine.writer.run((r) => r.sql.run('DELETE FROM audit_tree_heads'))).rejects.toThrow(/append-only/);
+  });
+});
+
+/** Verify holds the log against every signed tree head: a rewrite, a truncation and a forged head are each named. */
+describe('verify against signed tree heads', () => {
+  let database: ReturnType<typeof testDatabase>;
+  let engine: Engine;
+  const repos = () => new Repositories(engine.database.reader);
+  const append = async (n: number) => {
+    for (let i = 0; i < n; i++) await engine.writer.run((r) => engine.audit.append(r, { category: 'configuration', action: 'step', actor: systemActor(), details: { i } }));
+  };
+
+  // A fresh log for each case: each one tampers with it.
+  beforeEach(async () => {
+    database = testDatabase();
+    engine = await Engine.open({ database, clock: new ManualClock(new Date('2026-06-01T00:00:00Z')) });
+    await append(9);
+    await engine.signTreeHead();
+    await append(6);
+    await engine.signTreeHead();
+  });
+  afterEach(async () => {
+    await engine.close();
+    await database.drop();
+  });
+
+  it('passes an untouched log, counting the heads it checked', async () => {
+    expect(await engine.audit.verify(repos())).toMatchObject({ ok: true, entries: 15, treeHeads: 2 });
+  });
+
+  it('finds a rewrite that recomputed every later chain hash, at the first tree head after it', async () => {
+    const rows = await repos().audit.range(0, 100);
+    let prevHash = rows[2].hash;
+    for (const row of rows.slice(3)) {
+      const { hash: _old, ...unsigned } = entryFromRow(row);
+      if (row.seq === 4) unsigned.details = { i: 3, forged: true };
+      const canonical = canonicalOf({ ...unsigned, prevHash });
+      const hash = hashOf(prevHash, canonical);
+      await asOwner(engine, 'UPDATE audit_entries SET details = ?, prev_hash = ?, hash = ?, canonical = ? WHERE seq = ?', [JSON.stringify(unsigned.details), prevHash, hash, canonical, row.seq]);
+      prevHash = hash;
+    }
+    await engine.writer.run((r) => r.sql.run('UPDATE audit_head SET hash = ? WHERE id = 1', [prevHash]));
+    expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 9, reason: expect.stringMatching(/^the log's first 9 entries differ from the tree head signed at/) });
+  });
+
+  it('finds the end of the log deleted and its head set back to match', async () => {
+    await asOwner(engine, 'DELETE FROM audit_entries WHERE seq > 12');
+    await engine.writer.run((r) => r.sql.run('UPDATE audit_head SET seq = 12, hash = (SELECT hash FROM audit_entries WHERE seq = 12) WHERE id = 1'));
+    expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 13, reason: expect.stringMatching(/^the log ends at entry 12, but a tree head signed at .* covers 15 entries: entries were removed$/) });
+  });
+
+  it('refuses a tree head signed by a key it does not trust, even when its root is right', async () => {
+    const rows = await repos().audit.range(0, 12);
+    const rootHash = sha.root(rows.map((r) => sha.leaf(r.canonical))).toString('hex');
+    const stranger = CheckpointSigner.ephemeral();
+    const unsigned = { treeSize: 12, rootHash, timestamp: '2026-06-01T00:00:00.000Z', suite: 'sha256-ed25519' };
+    await engine.writer.run((r) => r.tree.insertHead({ ...unsigned, keyId: stranger.keyId, signature: stranger.signStatement(treeHeadStatement(unsigned)) }));
+    expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 12, reason: expect.stringMatching(/^the tree head of 12 entries signed at .* is not signed by a trusted key$/) });
   });
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Type } from 'class-transformer';
 import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -96,6 +96,11 @@ export class ConsistencyQuery {
   @Size() second: number;
 }
 
+export class CosignDto {
+  @IsString() @MaxLength(2000) @Matches(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, { message: 'publicKey must be a PEM public key' }) publicKey: string;
+  @IsBase64() @MaxLength(200) signature: string;
+}
+
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly engine: Engine) {}
@@ -165,6 +170,13 @@ export class AuditController {
     const head = await this.engine.signTreeHead();
     if (!head) throw validationFailed([{ field: 'body', reason: 'the audit log is empty' }]);
     return head;
+  }
+
+  /** A witness's Ed25519 signature over the tree head of that size, checked under the witness's key and kept. */
+  @Post('tree-heads/:treeSize/cosign')
+  cosign(@CurrentPrincipal() principal: Principal, @Param('treeSize') treeSize: string, @Body() body: CosignDto) {
+    if (!/^[1-9]\d{0,15}$/.test(treeSize) || Number(treeSize) > MAX_INT) throw validationFailed([{ field: 'treeSize', reason: 'must be a whole number from 1' }]);
+    return this.engine.cosignTreeHead(principal, Number(treeSize), body);
   }
 
   /** RFC 9162 inclusion proof of entry `seq` (leaf `seq - 1`) in the signed tree of `treeSize` entries. */

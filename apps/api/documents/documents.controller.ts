@@ -115,6 +115,12 @@ export class DocumentsController {
     return this.engine.documentReadModel.history(principal, id);
   }
 
+  /** The document's history with RFC 9162 inclusion proofs in one signed tree head: `shenpi audit verify-bundle` checks it offline. */
+  @Get(':id/proof-bundle')
+  proofBundle(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.documentReadModel.proofBundle(principal, id);
+  }
+
   /** Transitions with actor, role and on whose behalf; each stay in a step, its duration and deadline. */
   @Get(':id/timeline')
   @UseGuards(DocumentVisibleGuard)

@@ -1,4 +1,4 @@
-import { entryFromRow } from '@shenpi/audit';
+import { entryFromRow, type AuditTree, type ProofBundle, type TreeHead } from '@shenpi/audit';
 import { toMermaid } from '@shenpi/chains';
 import { AccessDenied, ErrorCode, isUuid, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
@@ -20,6 +20,9 @@ export class DocumentReadModel {
     private readonly chains: ChainCatalog,
     private readonly planner: DeadlinePlanner,
     private readonly clock: Clock,
+    private readonly tree: AuditTree,
+    /** Signs a tree head covering the log's end (a write, done by the engine), when the latest does not. */
+    private readonly signTreeHead: () => Promise<TreeHead | null>,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -126,6 +129,24 @@ export class DocumentReadModel {
       comment: (e.details.comment as string | undefined) ?? null,
     }));
     return { documentId: doc.id, state: doc.state, transitions, stays };
+  }
+
+  /**
+   * The document's history (its transition entries) with each entry's inclusion proof in one
+   * signed tree head, for `shenpi audit verify-bundle`: checked offline with the service's key.
+   */
+  async proofBundle(p: Principal, id: string): Promise<ProofBundle> {
+    const doc = await this.visibleDocument(p, id);
+    const rows = await this.repos.audit.forDocument(doc.id, 'transition');
+    const last = rows.length ? rows[rows.length - 1].seq : 0;
+    let head = await this.repos.tree.latestHead();
+    if (!head || head.treeSize < last) head = (await this.signTreeHead())!;
+    const entries = [];
+    for (const row of rows) {
+      const { leafIndex, auditPath } = await this.tree.inclusion(this.repos, row.seq - 1, head.treeSize);
+      entries.push({ entry: entryFromRow(row), leafIndex, auditPath });
+    }
+    return { v: 1, documentId: doc.id, treeHead: head, entries };
   }
 
   async diagram(p: Principal, id: string) {

@@ -80,11 +80,18 @@ export class AuditEntriesRepository {
    * The head with the last entry and the last checkpoint, read in one statement (one snapshot):
    * in an honest log the head is the last entry and no checkpoint lies beyond it.
    */
-  async headState(): Promise<{ seq: number; hash: string; lastSeq: number; lastCheckpointSeq: number }> {
+  async headState(): Promise<{ seq: number; hash: string; lastSeq: number; lastCheckpointSeq: number; lastTreeHeadSize: number }> {
     const r = await this.sql.one<Record<string, string | number | null>>(
-      'SELECT h.seq, h.hash, (SELECT MAX(seq) FROM audit_entries) AS last_seq, (SELECT MAX(seq) FROM audit_checkpoints) AS last_checkpoint_seq FROM audit_head h WHERE h.id = 1',
+      `SELECT h.seq, h.hash, (SELECT MAX(seq) FROM audit_entries) AS last_seq, (SELECT MAX(seq) FROM audit_checkpoints) AS last_checkpoint_seq,
+        (SELECT MAX(tree_size) FROM audit_tree_heads) AS last_tree_head_size FROM audit_head h WHERE h.id = 1`,
     );
-    return { seq: Number(r?.seq ?? 0), hash: (r?.hash as string) ?? '', lastSeq: Number(r?.last_seq ?? 0), lastCheckpointSeq: Number(r?.last_checkpoint_seq ?? 0) };
+    return {
+      seq: Number(r?.seq ?? 0),
+      hash: (r?.hash as string) ?? '',
+      lastSeq: Number(r?.last_seq ?? 0),
+      lastCheckpointSeq: Number(r?.last_checkpoint_seq ?? 0),
+      lastTreeHeadSize: Number(r?.last_tree_head_size ?? 0),
+    };
   }
 
   async append(row: AuditRow): Promise<void> {

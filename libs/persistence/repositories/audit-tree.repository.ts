@@ -21,6 +21,15 @@ const toHead = (r: Raw): TreeHeadRow => ({
   signature: r.signature as string,
 });
 
+/** A witness's Ed25519 signature over a tree head it checked. */
+export interface CosignatureRow {
+  treeSize: number;
+  witnessKeyId: string;
+  publicKey: string;
+  signature: string;
+  at: string;
+}
+
 /** Rows per INSERT: well under SQLite's and PostgreSQL's parameter limits. */
 const INSERT_CHUNK = 400;
 
@@ -84,5 +93,19 @@ export class AuditTreeRepository {
   /** Heads with `from` ≤ size ≤ `to`, smallest first, at most `limit`. */
   async heads(from: number, to: number, limit: number): Promise<TreeHeadRow[]> {
     return (await this.sql.all<Raw>(`SELECT ${HEAD_COLUMNS} FROM audit_tree_heads WHERE tree_size >= ? AND tree_size <= ? ORDER BY tree_size LIMIT ?`, [from, to, limit])).map(toHead);
+  }
+
+  /** False when this witness cosigned this size already. */
+  async insertCosignature(c: CosignatureRow): Promise<boolean> {
+    const changed = await this.sql.run(
+      'INSERT INTO audit_tree_cosignatures (tree_size, witness_key_id, public_key, signature, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tree_size, witness_key_id) DO NOTHING',
+      [c.treeSize, c.witnessKeyId, c.publicKey, c.signature, c.at],
+    );
+    return changed === 1;
+  }
+
+  async cosignatures(treeSize: number): Promise<CosignatureRow[]> {
+    const rows = await this.sql.all<Raw>('SELECT tree_size, witness_key_id, public_key, signature, at FROM audit_tree_cosignatures WHERE tree_size = ? ORDER BY at', [treeSize]);
+    return rows.map((r) => ({ treeSize: Number(r.tree_size), witnessKeyId: r.witness_key_id as string, publicKey: r.public_key as string, signature: r.signature as string, at: r.at as string }));
   }
 }
