@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CheckpointSigner, checkpointSignerFromEnv, treeHeadStatement, verifyBundle, witnessCheck, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
+import { CheckpointSigner, checkpointSignerFromEnv, rotateSigningKey, treeHeadStatement, trustedKeysFromEnv, verifyBundle, witnessCheck, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
 import { DomainError, ErrorCode } from '@shenpi/domain';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
@@ -21,6 +21,8 @@ const USAGE = `shenpi <command>
   audit verify [--checkpoint F]     exit 0 when the audit chain holds (and the checkpoint file F, when given,
                                     is signed by us and its entry unchanged), 1 otherwise
   audit checkpoint                  sign the chain head now; prints the checkpoint (JSON) to keep elsewhere
+  audit rotate-key                  a new signing key; the old one stays trusted for what it signed until now
+                                    (listed in AUDIT_TRUSTED_KEYS, default audit-trusted-keys.json beside the key)
   audit verify-bundle FILE --key PUB.pem
                                     check a document's proof bundle (GET /api/documents/:id/proof-bundle)
                                     offline against the service's public key: no database needed
@@ -44,6 +46,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const [command, sub] = argv;
   if (command === 'audit' && sub === 'verify-bundle') return verifyBundleCommand(argv.slice(2), out);
   if (command === 'audit' && sub === 'witness') return witnessCommand(argv.slice(2), env, out);
+  if (command === 'audit' && sub === 'rotate-key' && argv.length === 2) {
+    try {
+      const { retired, current, trustedFile } = rotateSigningKey(env, new Date());
+      out.log(`rotated: key ${retired} is retired (trusted for what it signed until now, listed in ${trustedFile}); key ${current} signs from now on. Restart the API to sign with it.`);
+      return 0;
+    } catch (err) {
+      out.error(`rotate-key refused: ${err instanceof Error ? err.message : err}`);
+      return 1;
+    }
+  }
   const { values } = parseArgs({
     args: argv.slice(command === 'seed-demo' ? 1 : command === 'chain' ? 3 : 2),
     options: {
@@ -67,7 +79,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   // The service's key signs checkpoints and is the key their signatures are checked against.
   const checkpointSigner = command === 'audit' ? checkpointSignerFromEnv(env) : undefined;
-  const engine = await Engine.open({ database: engineSettingsFromEnv(env).database, shippedChains, checkpointSigner });
+  const engine = await Engine.open({ database: engineSettingsFromEnv(env).database, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env) });
   try {
     if (command === 'seed-demo') {
       const result = await engine.directory.seedDemo(values.password);

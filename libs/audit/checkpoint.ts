@@ -63,9 +63,11 @@ export class CheckpointSigner {
  * The signing key: AUDIT_SIGNING_KEY (a PKCS#8 PEM), else the file AUDIT_SIGNING_KEY_FILE
  * (default `data/audit-signing-key.pem`), generated there with mode 0600 on first start.
  */
+export const DEFAULT_SIGNING_KEY_FILE = 'data/audit-signing-key.pem';
+
 export function checkpointSignerFromEnv(env: NodeJS.ProcessEnv = process.env): CheckpointSigner {
   if (env.AUDIT_SIGNING_KEY) return CheckpointSigner.fromPem(env.AUDIT_SIGNING_KEY);
-  const file = env.AUDIT_SIGNING_KEY_FILE || 'data/audit-signing-key.pem';
+  const file = env.AUDIT_SIGNING_KEY_FILE || DEFAULT_SIGNING_KEY_FILE;
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -1,6 +1,7 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { keyIdOf } from './checkpoint.js';
+import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CheckpointSigner, checkpointSignerFromEnv, DEFAULT_SIGNING_KEY_FILE, keyIdOf } from './checkpoint.js';
 
 /** A public key the log's signatures are checked against, with the time its signatures may carry. */
 export interface TrustedKeyInput {
@@ -29,7 +30,9 @@ export class TrustedKeys {
     for (const k of keys) {
       const key = createPublicKey(k.publicKey);
       if (key.asymmetricKeyType !== 'ed25519') throw new Error('a trusted audit key must be an Ed25519 public key');
-      this.keys.set(keyIdOf(k.publicKey), { key, validFrom: k.validFrom ?? '', validUntil: k.validUntil ?? '9999' });
+      // The first listing of a key wins: the service's own key (listed first) is never bounded by an old listing.
+      const keyId = keyIdOf(k.publicKey);
+      if (!this.keys.has(keyId)) this.keys.set(keyId, { key, validFrom: k.validFrom ?? '', validUntil: k.validUntil ?? '9999' });
     }
   }
 
@@ -49,13 +52,42 @@ export class TrustedKeys {
   }
 }
 
-/** AUDIT_TRUSTED_KEYS: a JSON file listing `{ publicKey, validFrom?, validUntil? }`, the keys rotated out. */
+/** AUDIT_TRUSTED_KEYS, else `audit-trusted-keys.json` beside the signing key file (where `audit rotate-key` lists retired keys). */
+export function trustedKeysFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AUDIT_TRUSTED_KEYS || join(dirname(env.AUDIT_SIGNING_KEY_FILE || DEFAULT_SIGNING_KEY_FILE), 'audit-trusted-keys.json');
+}
+
+/** The keys rotated out: `[{ publicKey, validFrom?, validUntil? }]` from the trusted keys file (none when it does not exist). */
 export function trustedKeysFromEnv(env: NodeJS.ProcessEnv = process.env): TrustedKeyInput[] {
-  const file = env.AUDIT_TRUSTED_KEYS;
-  if (!file) return [];
+  const file = trustedKeysFile(env);
+  if (!env.AUDIT_TRUSTED_KEYS && !existsSync(file)) return [];
   const keys = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   if (!Array.isArray(keys) || !keys.every((k) => typeof k?.publicKey === 'string')) {
-    throw new Error(`AUDIT_TRUSTED_KEYS (${file}) must list { "publicKey": "<PEM>", "validFrom"?, "validUntil"? }`);
+    throw new Error(`the trusted audit keys (${file}) must list { "publicKey": "<PEM>", "validFrom"?, "validUntil"? }`);
   }
   return keys as TrustedKeyInput[];
+}
+
+/**
+ * `audit rotate-key`: the current key is listed as trusted until now (its signatures stay
+ * checkable), then a new key replaces it in the key file. Each file is written whole and renamed,
+ * the list first: a crash in between leaves the old key signing and still trusted.
+ */
+export function rotateSigningKey(env: NodeJS.ProcessEnv, now: Date): { retired: string; current: string; trustedFile: string } {
+  if (env.AUDIT_SIGNING_KEY) throw new Error('the signing key comes from AUDIT_SIGNING_KEY: replace it where it is kept, and list the old public key in AUDIT_TRUSTED_KEYS');
+  const keyFile = env.AUDIT_SIGNING_KEY_FILE || DEFAULT_SIGNING_KEY_FILE;
+  const old = checkpointSignerFromEnv(env);
+  const trustedFile = trustedKeysFile(env);
+  const listed = trustedKeysFromEnv(env);
+  writeWhole(trustedFile, `${JSON.stringify([...listed, { publicKey: old.publicKey, validUntil: now.toISOString() }], null, 2)}\n`, 0o644);
+  const fresh = generateKeyPairSync('ed25519').privateKey;
+  writeWhole(keyFile, fresh.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+  return { retired: old.keyId, current: new CheckpointSigner(fresh).keyId, trustedFile };
+}
+
+function writeWhole(file: string, text: string, mode: number): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text, { mode });
+  chmodSync(`${file}.tmp`, mode);
+  renameSync(`${file}.tmp`, file);
 }

@@ -19,6 +19,8 @@ export const ErrorCode = {
   ALREADY_DECIDED: 'ALREADY_DECIDED',
   /** A chain migration would move a document past a review step (details name the mapping entry). */
   MIGRATION_SKIPS_REVIEW: 'MIGRATION_SKIPS_REVIEW',
+  /** The document's row disagrees with its last audit entry (state or version): nothing is done, a security entry is written. */
+  STATE_DIVERGED: 'STATE_DIVERGED',
   /** Linting a chain definition ran past its time or memory budget (details.budget names which). */
   LINT_BUDGET_EXCEEDED: 'LINT_BUDGET_EXCEEDED',
 } as const;

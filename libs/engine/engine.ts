@@ -102,7 +102,10 @@ export class Engine {
     this.chains = new ChainCatalog(this.audit, clock);
     this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
     // The one door every change to a document passes.
-    const kernel = new DocumentKernel(this.chains, this.audit, planner);
+    const kernel = new DocumentKernel(this.chains, this.audit, planner, (divergence) => {
+      // Its own transaction, after the refused one rolled back; a failure to record it is logged, not thrown.
+      this.security.stateDiverged(divergence).catch((err) => console.error(`state-diverged entry not written: ${err instanceof Error ? err.message : err}`));
+    });
     this.transition = new TransitionUseCase(this.writer, kernel, clock, planner, this.idempotency);
     this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, kernel, clock, planner, this.idempotency);
     this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader));

@@ -1,5 +1,6 @@
 import type { AuditLog } from '@shenpi/audit';
-import { ErrorCode, isUuid, type AccessDenied, type Actor, type Principal } from '@shenpi/domain';
+import { ErrorCode, isUuid, systemActor, type AccessDenied, type Actor, type Principal } from '@shenpi/domain';
+import type { Divergence } from './document/document-kernel.js';
 import type { WriterQueue } from './writer-queue.js';
 
 export interface Refusal {
@@ -57,5 +58,21 @@ export class SecurityAudit {
         details: { status: r.status, code: r.code, ...r.details },
       });
     });
+  }
+
+  /** A document row found disagreeing with its audit log (the kernel refused to act on it). */
+  async stateDiverged(d: Divergence): Promise<void> {
+    const actor: Actor = d.caller ? { type: 'user', id: d.caller.id, role: null, departmentId: null, onBehalfOf: null } : systemActor('scheduler');
+    await this.writer.run((repos) =>
+      this.audit.append(repos, {
+        category: 'security',
+        action: 'state-diverged',
+        result: 'denied',
+        actor,
+        departmentId: d.departmentId,
+        documentId: d.documentId,
+        details: { status: 409, code: ErrorCode.STATE_DIVERGED, attempted: d.attempted, field: d.field, log: d.log, table: d.table, lastEntrySeq: d.seq },
+      }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import type { AuditInput } from '@shenpi/audit';
+import { witnessCheck, type AuditInput, type TreeHead } from '@shenpi/audit';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories, type AuditFilter, type Sql } from '@shenpi/persistence';
@@ -55,6 +55,12 @@ export interface AuditBenchResult {
   appendSingle: Rate;
   appendBatched: Rate;
   verify: Rate;
+  /** Hashing the log into the stored Merkle tree (the first catch-up of the whole log). */
+  treeBuild: Rate;
+  inclusion: Figure;
+  consistency: Figure;
+  /** One witness check: the latest head, a consistency proof from the half-size head, verified. */
+  witness: Figure;
   appendLatency: Figure;
   search: Record<SearchKind, Figure>;
   searchOverall: Figure;
@@ -177,6 +183,37 @@ export async function auditBench(backend: AuditBackend, opts: AuditBenchOptions)
     if (!verified.ok || verified.entries !== opts.entries) throw new Error(`audit ${backend}: verify failed: ${JSON.stringify(verified)}`);
     const verify = rateOf('verify (whole log)', verified.entries, verifySeconds);
 
+    // The Merkle tree over the whole log, a batch per writer job, with a head signed at half size (for the witness).
+    log(`audit ${backend}: hashing ${fmt(opts.entries)} entries into the Merkle tree…`);
+    t0 = performance.now();
+    let half: TreeHead | null = null;
+    for (let size = 0; size < opts.entries; ) {
+      size = await engine.writer.run((r) => engine.auditTree.extend(r));
+      if (!half && size >= opts.entries / 2) half = await engine.writer.run((r) => engine.auditTree.signHead(r, engine.checkpointSigner, new Date().toISOString()));
+    }
+    const treeBuild = rateOf('Merkle tree build', opts.entries, (performance.now() - t0) / 1000);
+    const full = (await engine.signTreeHead())!;
+    const proofRnd = random(6962);
+    const timings = async (n: number, fn: () => Promise<unknown>) => {
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const s0 = performance.now();
+        await fn();
+        ms.push(performance.now() - s0);
+      }
+      return ms;
+    };
+    const inclusion = summarize(`audit inclusion proof at ${fmt(opts.entries)}, ${backend}`, 'ms', await timings(opts.searchRounds * 10, () => engine.auditTree.inclusion(reader, Math.floor(proofRnd() * full.treeSize), full.treeSize)));
+    const consistency = summarize(`audit consistency proof at ${fmt(opts.entries)}, ${backend}`, 'ms', await timings(opts.searchRounds * 10, () => {
+      const first = 1 + Math.floor(proofRnd() * (full.treeSize - 1));
+      return engine.auditTree.consistency(reader, first, full.treeSize);
+    }));
+    const client = { latestHead: async () => full, consistency: async (a: number, b: number) => (await engine.auditTree.consistency(reader, a, b)).proof };
+    const witness = summarize(`audit witness check at ${fmt(opts.entries)}, ${backend}`, 'ms', await timings(opts.searchRounds, async () => {
+      const result = await witnessCheck({ publicKey: engine.checkpointSigner.publicKey, head: half! }, client);
+      if (!result.ok) throw new Error(`audit ${backend}: witness check failed: ${result.reason}`);
+    }));
+
     // Searches through the API's query, newest first, limit 50, as a global admin.
     log(`audit ${backend}: searching (${opts.searchRounds} rounds × ${SEARCH_KINDS.length} kinds, limit ${LIMIT}, after one warm-up round)…`);
     const lastStatement = recordStatements(engine.database.reader);
@@ -261,6 +298,10 @@ export async function auditBench(backend: AuditBackend, opts: AuditBenchOptions)
       appendSingle,
       appendBatched,
       verify,
+      treeBuild,
+      inclusion,
+      consistency,
+      witness,
       appendLatency: summarize(`audit append 1/transaction, ${backend}`, 'ms', latencies),
       search,
       searchOverall,
@@ -298,7 +339,11 @@ export function auditTable(results: AuditBenchResult[], pgSkipped?: string): str
     rateRow('append, 1 per transaction', (r) => r.appendSingle),
     latencyRow('  append latency, 1 per transaction', (r) => r.appendLatency),
     rateRow(`append, ${BATCH} per transaction`, (r) => r.appendBatched),
-    rateRow(`verify of ${fmt(entries)}`, (r) => r.verify),
+    rateRow(`verify of ${fmt(entries)} (chain, canonical text, Merkle root at each signed head)`, (r) => r.verify),
+    rateRow(`Merkle tree build over ${fmt(entries)} (a batch of 5,000 per writer job)`, (r) => r.treeBuild),
+    latencyRow(`inclusion proof at ${fmt(entries)}`, (r) => r.inclusion),
+    latencyRow(`consistency proof at ${fmt(entries)}`, (r) => r.consistency),
+    latencyRow(`witness check at ${fmt(entries)} (head + consistency proof + verify)`, (r) => r.witness),
     ...SEARCH_KINDS.map((k) => latencyRow(`search: ${k}`, (r) => r.search[k])),
     latencyRow('search: all kinds', (r) => r.searchOverall),
   ];

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { chainVariants } from '@shenpi/workflows';
 import { runCli } from '../../apps/cli/cli.js';
@@ -103,5 +104,41 @@ describe('command line', () => {
     const refused = await run('chain', 'publish', file);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('steps[4].assignee.role');
+  });
+});
+
+describe('rotating the audit signing key', () => {
+  const database = testDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'shenpi-rotate-'));
+  const env = { AUDIT_SIGNING_KEY_FILE: join(dir, 'audit-signing-key.pem'), ...(database.url ? { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema } : { SQLITE_PATH: database.sqlitePath }) };
+  const run = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const code = await runCli(argv, env, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
+    return { code, out: lines.join('\n') };
+  };
+  afterAll(() => database.drop());
+
+  it('retires the old key as trusted for what it signed, signs with a new one, and verify holds both', async () => {
+    expect((await run('seed-demo')).code).toBe(0);
+    const before = JSON.parse((await run('audit', 'checkpoint')).out);
+    const rotated = await run('audit', 'rotate-key');
+    expect(rotated).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^rotated: key ${before.keyId} is retired .* listed in .*audit-trusted-keys.json\\); key \\w+ signs from now on`)) });
+    const listed = JSON.parse(readFileSync(join(dir, 'audit-trusted-keys.json'), 'utf8'));
+    expect(listed).toEqual([{ publicKey: before.publicKey, validUntil: expect.any(String) }]);
+
+    const engine = await Engine.open({ database });
+    try {
+      await engine.writer.run((r) => engine.audit.append(r, { category: 'configuration', action: 'after-rotation', actor: systemActor('test'), details: {} }));
+    } finally {
+      await engine.close();
+    }
+    const after = JSON.parse((await run('audit', 'checkpoint')).out);
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(await run('audit', 'verify')).toEqual({ code: 0, out: expect.stringMatching(/^audit chain intact/) });
+
+    // Without the listing the old key's checkpoint no longer counts: the list is what keeps it trusted.
+    rmSync(join(dir, 'audit-trusted-keys.json'));
+    expect(await run('audit', 'verify')).toEqual({ code: 1, out: expect.stringMatching(/differs from the checkpoint signed at/) });
+    expect((await runCli(['audit', 'rotate-key'], { ...env, AUDIT_SIGNING_KEY: 'x' }, { log: () => undefined, error: () => undefined }))).toBe(1);
   });
 });

@@ -19,6 +19,7 @@ export const STATUS_OF: Record<string, number> = {
   [ErrorCode.DUPLICATE_DOCUMENT]: 409,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.ALREADY_DECIDED]: 409,
+  [ErrorCode.STATE_DIVERGED]: 409,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.CONTENT_CHECK_FAILED]: 422,
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,

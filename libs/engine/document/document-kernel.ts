@@ -26,6 +26,18 @@ export interface ChangeEntry {
   details: Record<string, unknown>;
 }
 
+/** A document row that disagrees with its last audit entry (entry `seq`). */
+export interface Divergence {
+  documentId: string;
+  departmentId: string;
+  caller: Principal | null;
+  attempted: string;
+  seq: number;
+  field: string;
+  log: unknown;
+  table: unknown;
+}
+
 /**
  * The document-write kernel: the one door every change to a document passes (DESIGN.md).
  * Its stages, in order: open (load, lock on PostgreSQL, 404 unless the caller may see it), then the
@@ -39,6 +51,8 @@ export class DocumentKernel {
     private readonly chains: ChainCatalog,
     private readonly audit: AuditLog,
     private readonly planner: DeadlinePlanner,
+    /** Told of a row that disagrees with the log; it records the security entry in a transaction of its own. */
+    private readonly diverged: (report: Divergence) => void,
   ) {}
 
   /**
@@ -50,8 +64,31 @@ export class DocumentKernel {
     if (!doc || (caller && !(await repos.documents.isVisible(caller, doc.id)))) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
     }
+    await this.checkAgainstLog(repos, doc, caller, attempt.action);
     const department = (await repos.directory.department(doc.departmentId))!;
     return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion) };
+  }
+
+  /**
+   * The row must say what the log says: the state its last transition entry left, and the version
+   * that entry recorded. A row changed behind the service's back (a forged state) is refused with
+   * 409 STATE_DIVERGED before anything acts on it, on every path, and reported.
+   */
+  private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string): Promise<void> {
+    const last = await repos.audit.lastTransitionOf(doc.id);
+    if (!last) return;
+    const mismatch =
+      last.to !== doc.state
+        ? { field: 'state', log: last.to, table: doc.state }
+        : last.version !== undefined && last.version !== doc.version
+          ? { field: 'version', log: last.version, table: doc.version }
+          : undefined;
+    if (!mismatch) return;
+    this.diverged({ documentId: doc.id, departmentId: doc.departmentId, caller, attempted: action, seq: last.seq, ...mismatch });
+    throw new DomainError(ErrorCode.STATE_DIVERGED, `the document's ${mismatch.field} is ${JSON.stringify(mismatch.table)} in its row but ${JSON.stringify(mismatch.log)} in its audit log: nothing was done`, {
+      documentId: doc.id,
+      ...mismatch,
+    });
   }
 
   /** Writes the changed row, guarded by the version it was read at: 409 when another change won. */

@@ -183,6 +183,14 @@ export class AuditEntriesRepository {
     return r && toRow(r);
   }
 
+  /** The document's last transition entry: the state it left the document in, and the version when it says (one indexed read). */
+  async lastTransitionOf(documentId: string): Promise<{ seq: number; to: string | null; version: number | undefined } | undefined> {
+    const r = await this.sql.one<RawAudit>(`SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1`, [documentId]);
+    if (!r) return undefined;
+    const version = (JSON.parse(r.details as string) as { version?: unknown }).version;
+    return { seq: Number(r.seq), to: r.to_state as string | null, version: typeof version === 'number' ? version : undefined };
+  }
+
   async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
     const rows = await this.sql.all<RawAudit>(
       `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category = ? ORDER BY seq`,

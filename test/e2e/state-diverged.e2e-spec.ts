@@ -1,0 +1,64 @@
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+import { reviewers } from '../support/reviewers.js';
+import { bearer, useApp } from '../support/test-app.js';
+
+/**
+ * Someone with write access to the database forges a document's row: the state jumps from office
+ * review to awaiting disclosure, or the version moves. The kernel compares the row with the
+ * document's last audit entry before acting, on every path, and refuses with 409 STATE_DIVERGED
+ * and a security entry; nothing is done on the forged row.
+ */
+describe('rows that disagree with the audit log', () => {
+  const t = useApp();
+  const as = async (u: string) => bearer(await t.token(u));
+  const { submit, decide, taskOf, history } = reviewers(t, as);
+  let year = 2010;
+
+  /** A report in office review, with the office's open task. */
+  async function inOfficeReview() {
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    await submit(created.body.id);
+    await decide('counsel', created.body.id, 'approve');
+    await decide('secretary', created.body.id, 'approve');
+    return { id: created.body.id as string, officeTask: (await taskOf('office', created.body.id))! };
+  }
+  const forge = (sql: string, params: unknown[]) => t.engine.writer.run((r) => r.sql.run(sql, params));
+  /** The security entries of the document, once the writer has run what was queued before. */
+  const securityEntries = async (documentId: string) => {
+    await t.engine.writer.run(async () => undefined);
+    const res = await t.http().get(`/api/audit?documentId=${documentId}&category=security&action=state-diverged`).set(await as('admin'));
+    return res.body.items;
+  };
+
+  it('refuses disclosure on a state forged past office review, and records who tried', async () => {
+    const { id } = await inOfficeReview();
+    await forge("UPDATE documents SET state = 'awaiting-disclosure' WHERE id = ?", [id]);
+    const before = await history(id);
+    const res = await t.http().post(`/api/documents/${id}/actions`).set(await as('drafter')).send({ action: 'record-disclosure', disclosure: { url: 'https://kjj.example.gov.cn/fzzf/2010.html', publishedOn: '2026-02-01' } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'STATE_DIVERGED', details: { documentId: id, field: 'state', log: 'office-review', table: 'awaiting-disclosure' } });
+    expect(await history(id)).toEqual(before);
+    const [entry] = await securityEntries(id);
+    expect(entry).toMatchObject({ result: 'denied', actor: { id: expect.any(String) }, details: { code: 'STATE_DIVERGED', attempted: 'record-disclosure', field: 'state', log: 'office-review', table: 'awaiting-disclosure' } });
+  });
+
+  it('refuses a decision, alone or in bulk, on a row whose version was moved', async () => {
+    const { id, officeTask } = await inOfficeReview();
+    await forge('UPDATE documents SET version = version + 5 WHERE id = ?', [id]);
+    const single = await t.http().post(`/api/tasks/${officeTask}/decision`).set(await as('office')).send({ decision: 'approve' });
+    expect(single.status).toBe(409);
+    expect(single.body).toMatchObject({ code: 'STATE_DIVERGED', details: { field: 'version' } });
+    const bulk = await t.http().post('/api/tasks/bulk-decision').set(await as('office')).send({ items: [{ taskId: officeTask, decision: 'approve' }] });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.results[0]).toMatchObject({ taskId: officeTask, code: 'STATE_DIVERGED' });
+    expect((await securityEntries(id)).length).toBe(2);
+  });
+
+  it('acts as before once the row is put back as the log says', async () => {
+    const { id, officeTask } = await inOfficeReview();
+    await forge("UPDATE documents SET state = 'draft' WHERE id = ?", [id]);
+    expect((await t.http().post(`/api/tasks/${officeTask}/decision`).set(await as('office')).send({ decision: 'approve' })).status).toBe(409);
+    await forge("UPDATE documents SET state = 'office-review' WHERE id = ?", [id]);
+    expect((await t.http().post(`/api/tasks/${officeTask}/decision`).set(await as('office')).send({ decision: 'approve' })).status).toBe(200);
+  });
+});
