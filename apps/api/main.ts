@@ -35,6 +35,9 @@ async function main() {
   if (!(treeHeadEvery >= 1000)) throw new Error(`AUDIT_TREE_HEAD_SECONDS must be a number of seconds ≥ 1, not "${process.env.AUDIT_TREE_HEAD_SECONDS}"`);
   const signTreeHead = () => engine.signTreeHead().catch((err) => console.error(`audit tree head failed: ${err instanceof Error ? err.message : err}`));
   await signTreeHead();
+  // Checkpoints from before the Merkle tree become tree heads of their sizes (once; nothing when none are left).
+  const adopted = await engine.adoptCheckpoints();
+  if (adopted) console.log(`audit: ${adopted} checkpoint(s) restated as signed tree heads`);
   const treeHeads = setInterval(signTreeHead, treeHeadEvery);
   // Idempotency keys answer retries for a day, then go (hourly sweep).
   const purgeKeys = () => engine.idempotency.purgeExpired().catch((err) => console.error(`idempotency purge failed: ${err instanceof Error ? err.message : err}`));

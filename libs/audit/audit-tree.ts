@@ -93,7 +93,11 @@ export class AuditTree {
   /** Signs the stored tree at its current size, unless a head of that size exists already. */
   async signHead(repos: Repositories, signer: CheckpointSigner, timestamp: string): Promise<TreeHead | null> {
     const treeSize = await repos.tree.size();
-    if (treeSize === 0) return null;
+    return treeSize === 0 ? null : this.signHeadAt(repos, signer, treeSize, timestamp);
+  }
+
+  /** Signs the tree of the first `treeSize` leaves (the stored tree must reach it), unless a head of that size exists. */
+  async signHeadAt(repos: Repositories, signer: CheckpointSigner, treeSize: number, timestamp: string): Promise<TreeHead> {
     const existing = await repos.tree.headOfSize(treeSize);
     if (existing) return existing;
     const unsigned = { treeSize, rootHash: hex(await this.root(repos, treeSize)), timestamp, suite: this.suite };

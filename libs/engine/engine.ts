@@ -1,4 +1,4 @@
-import { AuditLog, AuditTree, CheckpointSigner, TreeHasher, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
+import { AuditLog, AuditTree, CheckpointSigner, checkpointSignatureValid, TreeHasher, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
 import { AccessDenied, ErrorCode, isGlobalAdmin, silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
@@ -185,6 +185,27 @@ export class Engine {
       size = grown;
     }
     return this.writer.run((repos) => this.auditTree.signHead(repos, this.checkpointSigner, this.clock.now().toISOString()));
+  }
+
+  /**
+   * The checkpoints signed before the log became a Merkle tree, restated as tree heads of their
+   * sizes (signed now): each one that still holds (signed by a pinned key, its entry unchanged).
+   * One that does not is left as it is, for verify to name. Returns how many were adopted.
+   */
+  async adoptCheckpoints(): Promise<number> {
+    await this.signTreeHead();
+    return this.writer.run(async (repos) => {
+      const size = await repos.tree.size();
+      let adopted = 0;
+      for (const c of await repos.checkpoints.all()) {
+        if (c.seq > size || (await repos.tree.headOfSize(c.seq))) continue;
+        const [entry] = await repos.audit.range(c.seq - 1, 1);
+        if (entry?.hash !== c.hash || !checkpointSignatureValid(c, this.audit.trusted)) continue;
+        await this.auditTree.signHeadAt(repos, this.checkpointSigner, c.seq, this.clock.now().toISOString());
+        adopted++;
+      }
+      return adopted;
+    });
   }
 
   /** A witness's signature over a tree head it checked (`shenpi audit witness`): supervisors and administrators. */

@@ -132,3 +132,42 @@ describe('verify against signed tree heads', () => {
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 12, reason: expect.stringMatching(/^the tree head of 12 entries signed at .* is not signed by a trusted key$/) });
   });
 });
+
+/** The checkpoints signed before the tree existed are restated as tree heads of their sizes; a broken one is not. */
+describe('checkpoints adopted as tree heads', () => {
+  const database = testDatabase();
+  let engine: Engine;
+  const repos = () => new Repositories(engine.database.reader);
+  const append = async (n: number) => {
+    for (let i = 0; i < n; i++) await engine.writer.run((r) => engine.audit.append(r, { category: 'configuration', action: 'step', actor: systemActor(), details: { i } }));
+  };
+
+  beforeAll(async () => {
+    engine = await Engine.open({ database, clock: new ManualClock(new Date('2026-06-01T00:00:00Z')) });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await database.drop();
+  });
+
+  it('signs a head of each valid checkpoint\'s size with the root of the log at that size, once', async () => {
+    await append(6);
+    const first = (await engine.checkpoint())!;
+    await append(5);
+    await engine.checkpoint();
+    // A checkpoint under a key nobody pinned: not adopted.
+    await append(2);
+    const [entry13] = await repos().audit.range(12, 1);
+    await engine.writer.run((r) => r.checkpoints.insert(CheckpointSigner.ephemeral().sign({ seq: 13, hash: entry13.hash, at: '2026-06-01T00:00:00.000Z' })));
+    await append(1);
+    expect(await engine.adoptCheckpoints()).toBe(2);
+    const sizes = (await repos().tree.heads(1, 100, 100)).map((h) => h.treeSize);
+    expect(sizes).toEqual([first.seq, 11, 14]);
+    for (const size of [6, 11]) {
+      const head = (await repos().tree.headOfSize(size))!;
+      expect(head.rootHash).toBe(sha.root((await repos().audit.range(0, size)).map((row) => sha.leaf(row.canonical))).toString('hex'));
+      expect(engine.auditTree.headSignatureValid(head)).toBe(true);
+    }
+    expect(await engine.adoptCheckpoints()).toBe(0);
+  });
+});
