@@ -5,10 +5,11 @@ import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from
 import type { TrustedKeys } from './trusted-keys.js';
 import { treeHeadStatement } from './audit-tree.js';
 import { CompactRange, type TreeHasher } from './merkle.js';
+import { rowVersusLog, type Mismatch } from './divergence.js';
 
 export type VerifyResult =
   | { ok: true; entries: number; headHash: string; checkpoints: number; treeHeads: number }
-  | { ok: false; firstBadSeq: number; reason: string; entries: number };
+  | { ok: false; firstBadSeq: number; reason: string; entries: number; documents?: (Mismatch & { documentId: string })[] };
 
 /** An auditor's checkpoint held against the log: signed by us, its entry unchanged, and the chain intact since. */
 export interface CheckpointCheck {
@@ -129,7 +130,33 @@ export class AuditLog {
     }
     if (checked !== head.seq) return { ok: false, firstBadSeq: checked + 1, reason: `entry ${checked + 1} is missing`, entries: checked };
     if (head.hash !== prevHash) return { ok: false, firstBadSeq: head.seq, reason: 'the chain head does not match the last entry', entries: checked };
+    // The log holds; the tables must say what it says.
+    const documents = await this.divergentDocuments(repos);
+    if (documents.length) {
+      const [first] = documents;
+      return {
+        ok: false,
+        firstBadSeq: first.seq,
+        reason: `${documents.length} document${documents.length === 1 ? '' : 's'} disagree${documents.length === 1 ? 's' : ''} with the log: document ${first.documentId} has ${first.field} ${JSON.stringify(first.table)} in its row but ${JSON.stringify(first.log)} in its audit log`,
+        entries: checked,
+        documents: documents.map(({ seq: _seq, ...m }) => m),
+      };
+    }
     return { ok: true, entries: checked, headHash: prevHash, checkpoints: pinned.size, treeHeads };
+  }
+
+  /** Every document whose row disagrees with its last transition entry (the rule the kernel enforces), a batch at a time. */
+  private async divergentDocuments(repos: Repositories): Promise<(Mismatch & { documentId: string; seq: number })[]> {
+    const found: (Mismatch & { documentId: string; seq: number })[] = [];
+    for (let after = ''; ; ) {
+      const rows = await repos.audit.documentsWithLastTransition(after, VERIFY_BATCH);
+      for (const row of rows) {
+        const mismatch = row.seq === null ? undefined : rowVersusLog(row, { to: row.to, version: row.loggedVersion });
+        if (mismatch) found.push({ documentId: row.id, seq: row.seq!, ...mismatch });
+      }
+      if (rows.length < VERIFY_BATCH) return found;
+      after = rows[rows.length - 1].id;
+    }
   }
 
   /** Signs the current head as a checkpoint, unless it is already the latest one. */

@@ -7,3 +7,4 @@ export * from './merkle.js';
 export * from './audit-tree.js';
 export * from './proof-bundle.js';
 export * from './witness.js';
+export * from './divergence.js';

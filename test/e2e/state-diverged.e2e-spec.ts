@@ -38,6 +38,13 @@ describe('rows that disagree with the audit log', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'STATE_DIVERGED', details: { documentId: id, field: 'state', log: 'office-review', table: 'awaiting-disclosure' } });
     expect(await history(id)).toEqual(before);
+    // Verify names the document too, whether or not anyone tried to act on it.
+    const verify = await t.http().get('/api/audit/verify').set(await as('admin'));
+    expect(verify.body).toMatchObject({ ok: false, reason: expect.stringMatching(new RegExp(`^1 document disagrees with the log: document ${id} has state "awaiting-disclosure" in its row but "office-review" in its audit log$`)) });
+    expect(verify.body.documents).toEqual([{ documentId: id, field: 'state', log: 'office-review', table: 'awaiting-disclosure' }]);
+    await forge("UPDATE documents SET state = 'office-review' WHERE id = ?", [id]);
+    expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body.ok).toBe(true);
+    await forge("UPDATE documents SET state = 'awaiting-disclosure' WHERE id = ?", [id]);
     const [entry] = await securityEntries(id);
     expect(entry).toMatchObject({ result: 'denied', actor: { id: expect.any(String) }, details: { code: 'STATE_DIVERGED', attempted: 'record-disclosure', field: 'state', log: 'office-review', table: 'awaiting-disclosure' } });
   });

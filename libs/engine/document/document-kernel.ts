@@ -1,4 +1,4 @@
-import type { AuditLog, AuditInput } from '@shenpi/audit';
+import { rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
@@ -77,12 +77,7 @@ export class DocumentKernel {
   private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string): Promise<void> {
     const last = await repos.audit.lastTransitionOf(doc.id);
     if (!last) return;
-    const mismatch =
-      last.to !== doc.state
-        ? { field: 'state', log: last.to, table: doc.state }
-        : last.version !== undefined && last.version !== doc.version
-          ? { field: 'version', log: last.version, table: doc.version }
-          : undefined;
+    const mismatch = rowVersusLog(doc, last);
     if (!mismatch) return;
     this.diverged({ documentId: doc.id, departmentId: doc.departmentId, caller, attempted: action, seq: last.seq, ...mismatch });
     throw new DomainError(ErrorCode.STATE_DIVERGED, `the document's ${mismatch.field} is ${JSON.stringify(mismatch.table)} in its row but ${JSON.stringify(mismatch.log)} in its audit log: nothing was done`, {

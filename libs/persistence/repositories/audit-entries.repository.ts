@@ -191,6 +191,20 @@ export class AuditEntriesRepository {
     return { seq: Number(r.seq), to: r.to_state as string | null, version: typeof version === 'number' ? version : undefined };
   }
 
+  /** Documents after `afterId` (by id, `limit` of them) with their last transition entry, for verify. */
+  async documentsWithLastTransition(afterId: string, limit: number): Promise<{ id: string; state: string; version: number; seq: number | null; to: string | null; loggedVersion: number | undefined }[]> {
+    const rows = await this.sql.all<RawAudit>(
+      `SELECT d.id, d.state, d.version, a.seq, a.to_state, a.details FROM documents d
+        LEFT JOIN audit_entries a ON a.seq = (SELECT MAX(x.seq) FROM audit_entries x WHERE x.document_id = d.id AND x.category = 'transition')
+        WHERE d.id > ? ORDER BY d.id LIMIT ?`,
+      [afterId, limit],
+    );
+    return rows.map((r) => {
+      const version = r.details === null ? undefined : (JSON.parse(r.details as string) as { version?: unknown }).version;
+      return { id: r.id as string, state: r.state as string, version: Number(r.version), seq: r.seq === null ? null : Number(r.seq), to: r.to_state as string | null, loggedVersion: typeof version === 'number' ? version : undefined };
+    });
+  }
+
   async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
     const rows = await this.sql.all<RawAudit>(
       `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category = ? ORDER BY seq`,
