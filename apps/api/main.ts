@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { checkpointSignerFromEnv } from '@shenpi/audit';
+import { checkpointSignerFromEnv, keyIdOf, trustedKeysFromEnv } from '@shenpi/audit';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
@@ -11,9 +11,14 @@ async function main() {
   const { database, attachments } = engineSettingsFromEnv();
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
+  const checkpointSigner = checkpointSignerFromEnv();
+  // A key `audit rotate-key` retired signs nothing more: checked at start and before each signature.
+  const keyRetired = () => trustedKeysFromEnv().some((k) => keyIdOf(k.publicKey) === checkpointSigner.keyId);
+  if (keyRetired()) throw new Error(`the audit signing key ${checkpointSigner.keyId} was retired (audit rotate-key): the key file holds an old key`);
   const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks,
     attachments,
-    checkpointSigner: checkpointSignerFromEnv(),
+    checkpointSigner,
+    keyRetired,
   });
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CheckpointSigner, checkpointSignerFromEnv, rotateSigningKey, treeHeadStatement, trustedKeysFromEnv, verifyBundle, witnessCheck, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
+import { CheckpointSigner, checkpointSignerFromEnv, rotateSigningKey, treeHeadStatement, trustedKeysFromEnv, verifyBundle, witnessCheck, writeFileAtomically, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
 import { DomainError, ErrorCode } from '@shenpi/domain';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
@@ -217,7 +217,7 @@ async function verifyBundleCommand(args: string[], out: Output): Promise<number>
     out.error(`bundle refused: ${check.reason}`);
     return 1;
   }
-  out.log(`bundle verified: ${check.entries} entries of document ${bundle.documentId}, in the tree of ${check.treeSize} entries signed at ${check.timestamp} by key ${check.keyId}`);
+  out.log(`bundle verified: the ${check.entries} entries included of document ${bundle.documentId} are in the tree of ${check.treeSize} entries signed at ${check.timestamp} by key ${check.keyId}`);
   return 0;
 }
 
@@ -267,9 +267,8 @@ async function witnessCommand(args: string[], env: NodeJS.ProcessEnv, out: Outpu
       }
       return 1;
     }
-    // The state moves on only once the new head holds; written whole, then renamed, so a crash leaves the old one.
-    await writeFile(`${values.state}.tmp`, JSON.stringify({ publicKey: state.publicKey, head: result.head } satisfies WitnessState, null, 2), { mode: 0o600 });
-    await rename(`${values.state}.tmp`, values.state);
+    // The state moves on only once the new head holds; written whole, so a crash leaves the old one.
+    writeFileAtomically(values.state, JSON.stringify({ publicKey: state.publicKey, head: result.head } satisfies WitnessState, null, 2), 0o600);
     if (values['witness-key']) {
       const witness = CheckpointSigner.fromPem(await readFile(values['witness-key'], 'utf8'));
       const res = await fetch(`${base}/api/audit/tree-heads/${result.head.treeSize}/cosign`, {

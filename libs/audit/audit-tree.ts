@@ -2,8 +2,9 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { notFound, validationFailed } from '@shenpi/domain';
 import type { CosignatureRow, Repositories, TreeHeadRow } from '@shenpi/persistence';
 import { canonicalJson } from './canonical-json.js';
+import { hashOf } from './audit-entry.js';
 import { keyIdOf, type CheckpointSigner } from './checkpoint.js';
-import { consistencyRanges, inclusionRanges, splitPoint, type Range, type TreeHasher } from './merkle.js';
+import { consistencyRanges, inclusionRanges, isPowerOfTwo, splitPoint, type Range, type TreeHasher } from './merkle.js';
 import type { TrustedKeys } from './trusted-keys.js';
 
 /** A signed tree head: the log's Merkle root at a size, at a time (RFC 9162's STH). */
@@ -30,7 +31,8 @@ export const treeHeadStatement = (h: Pick<TreeHead, 'treeSize' | 'rootHash' | 't
 const EXTEND_BATCH = 5_000;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+/** The prevHash of the first entry. */
+const GENESIS = '0'.repeat(64);
 
 /**
  * The audit log's Merkle tree (RFC 9162), kept in `audit_tree_nodes` beside the log: each entry is a
@@ -58,6 +60,15 @@ export class AuditTree {
     const rows = await repos.audit.range(size, EXTEND_BATCH);
     const fresh = rows.filter((r, i) => r.seq === size + i + 1);
     if (!fresh.length) return size;
+    // The tree only takes entries that chain on from the ones it holds: a row edited in the
+    // database before it was hashed in is refused here, not signed into a tree head.
+    let prevHash = size === 0 ? GENESIS : (await repos.audit.range(size - 1, 1))[0]?.hash;
+    for (const row of fresh) {
+      if (row.prevHash !== prevHash || row.hash !== hashOf(row.prevHash, row.canonical)) {
+        throw new Error(`audit entry ${row.seq} does not chain on from entry ${row.seq - 1}: the Merkle tree is not extended past it (run audit verify)`);
+      }
+      prevHash = row.hash;
+    }
     const written: { level: number; idx: number; hash: string }[] = [];
     let current = new Map(fresh.map((r, i) => [size + i, this.hasher.leaf(r.canonical)]));
     let [level, lo, hi] = [0, size, size + fresh.length];
@@ -102,8 +113,8 @@ export class AuditTree {
     if (existing) return existing;
     const unsigned = { treeSize, rootHash: hex(await this.root(repos, treeSize)), timestamp, suite: this.suite };
     const head: TreeHead = { ...unsigned, keyId: signer.keyId, signature: signer.signStatement(treeHeadStatement(unsigned)) };
-    await repos.tree.insertHead(head);
-    return head;
+    // Another process may have signed this size meanwhile: the stored head is the one to answer with.
+    return (await repos.tree.insertHead(head)) ? head : (await repos.tree.headOfSize(treeSize))!;
   }
 
   /**
@@ -124,8 +135,8 @@ export class AuditTree {
       throw validationFailed([{ field: 'signature', reason: `does not verify over the tree head of ${treeSize} entries under the key given` }]);
     }
     const row = { treeSize, witnessKeyId: keyIdOf(witness.publicKey), publicKey: witness.publicKey, signature: witness.signature, at };
-    await repos.tree.insertCosignature(row);
-    return row;
+    if (await repos.tree.insertCosignature(row)) return row;
+    return (await repos.tree.cosignatures(treeSize)).find((c) => c.witnessKeyId === row.witnessKeyId)!;
   }
 
   /** Signed by a pinned key, at a time it was valid. */

@@ -8,3 +8,4 @@ export * from './audit-tree.js';
 export * from './proof-bundle.js';
 export * from './witness.js';
 export * from './divergence.js';
+export * from './atomic-file.js';

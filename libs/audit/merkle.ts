@@ -80,6 +80,9 @@ export class CompactRange {
   }
 }
 
+/** Whether n is a power of two (arithmetic, not 32-bit bit operations: tree sizes may pass 2^32). */
+export const isPowerOfTwo = (n: number): boolean => n >= 1 && Number.isInteger(n) && 2 ** Math.round(Math.log2(n)) === n;
+
 /** The largest power of two smaller than n (n ≥ 2). */
 export function splitPoint(n: number): number {
   let k = 1;
@@ -172,11 +175,11 @@ export function verifyConsistency(hasher: TreeHasher, first: number, second: num
   if (!(Number.isSafeInteger(first) && Number.isSafeInteger(second) && first >= 0 && first <= second)) return false;
   const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
   if (first === second) return proof.length === 0 && same(firstRoot, secondRoot);
-  // Every tree extends the empty one; there is nothing to prove.
-  if (first === 0) return proof.length === 0;
+  // Every tree extends the empty one; there is nothing to prove but that its root is the empty root.
+  if (first === 0) return proof.length === 0 && same(firstRoot, hasher.empty());
   if (!proof.length) return false;
   const path = [...proof];
-  if ((first & (first - 1)) === 0) path.unshift(firstRoot);
+  if (isPowerOfTwo(first)) path.unshift(firstRoot);
   let [fn, sn] = [first - 1, second - 1];
   while (lsb(fn)) [fn, sn] = [half(fn), half(sn)];
   let fr: Uint8Array = path[0];

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 import { CheckpointSigner, checkpointSignerFromEnv, DEFAULT_SIGNING_KEY_FILE, keyIdOf } from './checkpoint.js';
 
 /** A public key the log's signatures are checked against, with the time its signatures may carry. */
@@ -14,8 +15,19 @@ export interface TrustedKeyInput {
 
 interface TrustedKey {
   key: KeyObject;
-  validFrom: string;
-  validUntil: string;
+  /** Epoch milliseconds. */
+  validFrom: number;
+  validUntil: number;
+}
+
+/** `Date.toISOString()`'s form: what the service writes into every signed statement. */
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function instant(value: string | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`a trusted audit key's ${what} is not a date and time: "${value}"`);
+  return ms;
 }
 
 /**
@@ -32,7 +44,7 @@ export class TrustedKeys {
       if (key.asymmetricKeyType !== 'ed25519') throw new Error('a trusted audit key must be an Ed25519 public key');
       // The first listing of a key wins: the service's own key (listed first) is never bounded by an old listing.
       const keyId = keyIdOf(k.publicKey);
-      if (!this.keys.has(keyId)) this.keys.set(keyId, { key, validFrom: k.validFrom ?? '', validUntil: k.validUntil ?? '9999' });
+      if (!this.keys.has(keyId)) this.keys.set(keyId, { key, validFrom: instant(k.validFrom, -Infinity, 'validFrom'), validUntil: instant(k.validUntil, Infinity, 'validUntil') });
     }
   }
 
@@ -43,7 +55,10 @@ export class TrustedKeys {
   /** Whether `signature` (base64) over `statement` was made by the pinned key `keyId`, at a time `at` it was valid. */
   verifies(statement: string, keyId: string, signature: string, at: string): boolean {
     const trusted = this.keys.get(keyId);
-    if (!trusted || !(at >= trusted.validFrom && at <= trusted.validUntil)) return false;
+    // Instants are compared as instants, and only in the one form the service writes them.
+    if (!trusted || !CANONICAL_INSTANT.test(at)) return false;
+    const when = Date.parse(at);
+    if (!(when >= trusted.validFrom && when <= trusted.validUntil)) return false;
     try {
       return verify(null, Buffer.from(statement), trusted.key, Buffer.from(signature, 'base64'));
     } catch {
@@ -79,15 +94,8 @@ export function rotateSigningKey(env: NodeJS.ProcessEnv, now: Date): { retired: 
   const old = checkpointSignerFromEnv(env);
   const trustedFile = trustedKeysFile(env);
   const listed = trustedKeysFromEnv(env);
-  writeWhole(trustedFile, `${JSON.stringify([...listed, { publicKey: old.publicKey, validUntil: now.toISOString() }], null, 2)}\n`, 0o644);
+  writeFileAtomically(trustedFile, `${JSON.stringify([...listed, { publicKey: old.publicKey, validUntil: now.toISOString() }], null, 2)}\n`, 0o644);
   const fresh = generateKeyPairSync('ed25519').privateKey;
-  writeWhole(keyFile, fresh.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+  writeFileAtomically(keyFile, fresh.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
   return { retired: old.keyId, current: new CheckpointSigner(fresh).keyId, trustedFile };
-}
-
-function writeWhole(file: string, text: string, mode: number): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text, { mode });
-  chmodSync(`${file}.tmp`, mode);
-  renameSync(`${file}.tmp`, file);
 }

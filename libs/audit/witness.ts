@@ -15,7 +15,10 @@ export interface LogClient {
   consistency(first: number, second: number): Promise<string[]>;
 }
 
-export type WitnessFinding = 'signature' | 'rollback' | 'truncation' | 'fork' | 'rewrite';
+export type WitnessFinding = 'signature' | 'suite' | 'rollback' | 'truncation' | 'fork' | 'rewrite' | 'unproven';
+
+/** The hash suites a tree head may name; the first one a witness accepts is pinned from then on. */
+const SUITES = new Set(['sha256-ed25519', 'sm3-ed25519']);
 
 export type WitnessResult = { ok: true; head: TreeHead; previous?: TreeHead } | { ok: false; finding: WitnessFinding; reason: string; head?: TreeHead; previous?: TreeHead };
 
@@ -41,6 +44,11 @@ export async function witnessCheck(state: WitnessState, log: LogClient): Promise
   const head = await log.latestHead();
   const previous = state.head;
   if (!signedBy(head, state.publicKey)) return { ok: false, finding: 'signature', reason: `the tree head of ${head.treeSize} entries is not signed by the pinned key`, head, previous };
+  // The hash is the one held before (or a known one, the first time): a head cannot switch to a weak one.
+  const pinnedSuite = previous?.suite;
+  if (!SUITES.has(head.suite) || (pinnedSuite && head.suite !== pinnedSuite)) {
+    return { ok: false, finding: 'suite', reason: `the tree head names the suite ${head.suite}${pinnedSuite ? `, not the ${pinnedSuite} held` : ''}`, head, previous };
+  }
   if (!previous) return { ok: true, head };
   if (head.treeSize < previous.treeSize) {
     const older = head.timestamp < previous.timestamp;
@@ -59,8 +67,14 @@ export async function witnessCheck(state: WitnessState, log: LogClient): Promise
     return { ok: false, finding: 'fork', reason: `two tree heads of ${head.treeSize} entries with different roots: the log forked`, head, previous };
   }
   const hasher = new TreeHasher(head.suite.split('-')[0] as TreeHash);
-  const proof = await log.consistency(previous.treeSize, head.treeSize);
-  if (!verifyConsistency(hasher, previous.treeSize, head.treeSize, proof.map(unhex), unhex(previous.rootHash), unhex(head.rootHash))) {
+  let proof: string[];
+  try {
+    proof = await log.consistency(previous.treeSize, head.treeSize);
+  } catch (err) {
+    // A log that signs a bigger tree but will not prove it extends the one held is itself a finding.
+    return { ok: false, finding: 'unproven', reason: `the log signed ${head.treeSize} entries but gave no consistency proof from the ${previous.treeSize} held: ${err instanceof Error ? err.message : err}`, head, previous };
+  }
+  if (!Array.isArray(proof) || !verifyConsistency(hasher, previous.treeSize, head.treeSize, proof.map(unhex), unhex(previous.rootHash), unhex(head.rootHash))) {
     return { ok: false, finding: 'rewrite', reason: `the tree of ${head.treeSize} entries does not extend the one of ${previous.treeSize} held: history was rewritten (or the log forked)`, head, previous };
   }
   return { ok: true, head, previous };

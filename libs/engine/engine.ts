@@ -1,5 +1,5 @@
 import { AuditLog, AuditTree, CheckpointSigner, checkpointSignatureValid, TreeHasher, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
-import { AccessDenied, ErrorCode, isGlobalAdmin, silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, isGlobalAdmin, silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
 import { ChainCatalog } from './chain-catalog.js';
@@ -45,6 +45,8 @@ export interface EngineOptions {
   webhooks?: WebhookConfig;
   /** Public keys besides the signer's whose checkpoint signatures count (keys rotated out); default from AUDIT_TRUSTED_KEYS. */
   trustedKeys?: readonly TrustedKeyInput[];
+  /** Whether the signer's key has been retired since start (read before each signature); default: listed in the trusted keys file. */
+  keyRetired?: () => boolean;
   /** Time and memory a chain definition's lint may take; default from LINT_TIME_BUDGET_MS and LINT_MEMORY_BUDGET_MB. */
   lintBudget?: LintBudget;
 }
@@ -91,6 +93,7 @@ export class Engine {
     readonly checkpointSigner: CheckpointSigner,
     lintBudget: LintBudget,
     trustedKeys: readonly TrustedKeyInput[],
+    private readonly keyRetired: () => boolean,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
@@ -141,6 +144,7 @@ export class Engine {
       options.checkpointSigner ?? CheckpointSigner.ephemeral(),
       options.lintBudget ?? lintBudgetFromEnv(),
       options.trustedKeys ?? trustedKeysFromEnv(),
+      options.keyRetired ?? (() => false),
     );
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
@@ -170,8 +174,19 @@ export class Engine {
   }
 
   /** Signs the audit chain's head (nothing when it is already the latest checkpoint). */
-  checkpoint(): Promise<Checkpoint | null> {
+  async checkpoint(): Promise<Checkpoint | null> {
+    this.refuseRetiredKey();
     return this.writer.run((repos) => this.audit.checkpoint(repos, this.checkpointSigner));
+  }
+
+  /**
+   * After `audit rotate-key` lists this process's key as retired, it signs nothing more with it
+   * (its signatures from then on could never be trusted): a restart takes the new key.
+   */
+  private refuseRetiredKey(): void {
+    if (this.keyRetired()) {
+      throw new DomainError(ErrorCode.CONFLICT, 'the audit signing key was retired (audit rotate-key): restart the service to sign with the new key', { keyId: this.checkpointSigner.keyId });
+    }
   }
 
   /**
@@ -179,6 +194,7 @@ export class Engine {
    * no long job) and signs a tree head of it, unless one of that size exists.
    */
   async signTreeHead(): Promise<TreeHead | null> {
+    this.refuseRetiredKey();
     for (let size = -1; ; ) {
       const grown = await this.writer.run((repos) => this.auditTree.extend(repos));
       if (grown === size) break;

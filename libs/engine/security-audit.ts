@@ -63,8 +63,12 @@ export class SecurityAudit {
   /** A document row found disagreeing with its audit log (the kernel refused to act on it). */
   async stateDiverged(d: Divergence): Promise<void> {
     const actor: Actor = d.caller ? { type: 'user', id: d.caller.id, role: null, departmentId: null, onBehalfOf: null } : systemActor('scheduler');
-    await this.writer.run((repos) =>
-      this.audit.append(repos, {
+    await this.writer.run(async (repos) => {
+      // The scheduler retries a diverged document every pass: the same divergence is recorded once per caller.
+      const [last] = await repos.audit.search({ category: 'security', action: 'state-diverged', documentId: d.documentId, actorId: actor.id }, null, 1);
+      const seen = last && (JSON.parse(last.details) as { lastEntrySeq?: number; field?: string });
+      if (seen && seen.lastEntrySeq === d.seq && seen.field === d.field && !d.caller) return;
+      await this.audit.append(repos, {
         category: 'security',
         action: 'state-diverged',
         result: 'denied',
@@ -72,7 +76,7 @@ export class SecurityAudit {
         departmentId: d.departmentId,
         documentId: d.documentId,
         details: { status: 409, code: ErrorCode.STATE_DIVERGED, attempted: d.attempted, field: d.field, log: d.log, table: d.table, lastEntrySeq: d.seq },
-      }),
-    );
+      });
+    });
   }
 }

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointSigner, TreeHasher, verifyConsistency, verifyInclusion } from '@shenpi/audit';
+import { canonicalOf, CheckpointSigner, hashOf, TreeHasher, verifyConsistency, verifyInclusion } from '@shenpi/audit';
 import { Repositories } from '@shenpi/persistence';
 import { runCli } from '../../apps/cli/cli.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -77,12 +77,20 @@ describe('audit tree heads and proofs over HTTP', () => {
       const code = await runCli(['audit', 'verify-bundle', write('bundle.json', JSON.stringify(bundle)), '--key', keyFile], {}, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
       return { code, out: lines.join('\n') };
     };
-    expect(await check(res.body)).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^bundle verified: 3 entries of document ${doc.body.id}, in the tree of \\d+ entries signed at `)) });
+    expect(await check(res.body)).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^bundle verified: the 3 entries included of document ${doc.body.id} are in the tree of \\d+ entries signed at `)) });
 
     // A comment softened after the fact, a head claiming another size, another key: each refused.
     const softened = structuredClone(res.body);
     softened.entries[2].entry.details.comment = '很好';
+    expect((await check(softened)).out).toMatch(/hash is not the hash of its text/);
+    // ... and its hash recomputed to match, as someone rewriting the bundle would: not in the signed tree.
+    const { hash: _stale, ...text } = softened.entries[2].entry;
+    softened.entries[2].entry.hash = hashOf(text.prevHash, canonicalOf(text));
     expect(await check(softened)).toEqual({ code: 1, out: expect.stringMatching(/^bundle refused: entry \d+ is not in the signed tree/) });
+    const rehashed = structuredClone(res.body);
+    rehashed.entries[1].entry.hash = rehashed.entries[2].entry.hash;
+    expect(await check(rehashed)).toEqual({ code: 1, out: expect.stringMatching(/^bundle refused: entry \d+'s hash is not the hash of its text$/) });
+    expect(await check({ ...res.body, entries: [] })).toEqual({ code: 1, out: 'bundle refused: the bundle proves no entry' });
     const resized = structuredClone(res.body);
     resized.treeHead.treeSize += 1;
     expect(await check(resized)).toEqual({ code: 1, out: 'bundle refused: the tree head signature does not verify under the key given' });

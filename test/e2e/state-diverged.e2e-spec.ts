@@ -68,4 +68,11 @@ describe('rows that disagree with the audit log', () => {
     await forge("UPDATE documents SET state = 'office-review' WHERE id = ?", [id]);
     expect((await t.http().post(`/api/tasks/${officeTask}/decision`).set(await as('office')).send({ decision: 'approve' })).status).toBe(200);
   });
+
+  it('records a divergence the scheduler meets again and again once, and every user who tries', async () => {
+    const { id } = await inOfficeReview();
+    const divergence = { documentId: id, departmentId: 'city-sti', attempted: 'escalate', seq: 1, field: 'state', log: 'office-review', table: 'draft' };
+    for (let i = 0; i < 3; i++) await t.engine.security.stateDiverged({ ...divergence, caller: null });
+    expect((await securityEntries(id)).length).toBe(1);
+  });
 });

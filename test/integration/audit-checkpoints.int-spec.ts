@@ -93,6 +93,10 @@ describe('audit truncation, a head set back, and pinned keys', () => {
     const trusted = engine.audit.trusted;
     expect(checkpointSignatureValid(retired.sign({ seq: 5, hash: entry.hash, at: '2026-04-30T12:00:00.000Z' }), trusted)).toBe(true);
     expect(checkpointSignatureValid(retired.sign({ seq: 5, hash: entry.hash, at: '2026-05-02T00:00:00.000Z' }), trusted)).toBe(false);
+    // Times compared as instants, in the service's one form only: nothing that merely sorts before the end.
+    for (const at of ['', '1', '2026-04-30', '2026-05-01T00:00:00.500Z', '2026-04-30T12:00:00Z']) {
+      expect(checkpointSignatureValid(retired.sign({ seq: 5, hash: entry.hash, at }), trusted)).toBe(false);
+    }
     expect(checkpointSignatureValid(CheckpointSigner.ephemeral().sign({ seq: 5, hash: entry.hash, at: '2026-04-30T12:00:00.000Z' }), trusted)).toBe(false);
     const kept = await engine.audit.verifyCheckpoint(repos(), CheckpointSigner.ephemeral().sign({ seq: 5, hash: entry.hash, at: '2026-04-30T12:00:00.000Z' }));
     expect(kept).toMatchObject({ ok: false, signatureValid: false, entryMatches: true });

@@ -123,6 +123,13 @@ describe('verify against signed tree heads', () => {
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 13, reason: expect.stringMatching(/^the log ends at entry 12, but a tree head signed at .* covers 15 entries: entries were removed$/) });
   });
 
+  it('does not hash into the tree an entry edited in the database before the tree reached it', async () => {
+    await append(3);
+    await asOwner(engine, "UPDATE audit_entries SET canonical = replace(canonical, 'step', 'stpe') WHERE seq = 17");
+    await expect(engine.signTreeHead()).rejects.toThrow(/^audit entry 17 does not chain on from entry 16/);
+    expect(await repos().tree.size()).toBe(15);
+  });
+
   it('refuses a tree head signed by a key it does not trust, even when its root is right', async () => {
     const rows = await repos().audit.range(0, 12);
     const rootHash = sha.root(rows.map((r) => sha.leaf(r.canonical))).toString('hex');
@@ -169,5 +176,30 @@ describe('checkpoints adopted as tree heads', () => {
       expect(engine.auditTree.headSignatureValid(head)).toBe(true);
     }
     expect(await engine.adoptCheckpoints()).toBe(0);
+  });
+});
+
+/** After audit rotate-key retires the key a process holds, that process signs nothing more with it. */
+describe('a retired signing key', () => {
+  const database = testDatabase();
+  let engine: Engine;
+  let retired = false;
+
+  beforeAll(async () => {
+    engine = await Engine.open({ database, clock: new ManualClock(new Date('2026-06-01T00:00:00Z')), keyRetired: () => retired });
+    await engine.writer.run((r) => engine.audit.append(r, { category: 'configuration', action: 'step', actor: systemActor(), details: {} }));
+  });
+  afterAll(async () => {
+    await engine.close();
+    await database.drop();
+  });
+
+  it('signs neither tree heads nor checkpoints once retired', async () => {
+    expect(await engine.signTreeHead()).toMatchObject({ treeSize: 1 });
+    retired = true;
+    await engine.writer.run((r) => engine.audit.append(r, { category: 'configuration', action: 'step', actor: systemActor(), details: {} }));
+    await expect(engine.signTreeHead()).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/retired/) });
+    await expect(engine.checkpoint()).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await new Repositories(engine.database.reader).tree.latestHead())?.treeSize).toBe(1);
   });
 });

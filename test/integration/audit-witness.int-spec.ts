@@ -1,4 +1,4 @@
-import { CheckpointSigner, witnessCheck, type LogClient, type TreeHead, type WitnessState } from '@shenpi/audit';
+import { CheckpointSigner, treeHeadStatement, witnessCheck, type LogClient, type TreeHead, type WitnessState } from '@shenpi/audit';
 import { ManualClock, systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
@@ -57,6 +57,12 @@ describe('the audit witness', () => {
     // An old head served again.
     const old = (await repos(honest).tree.heads(1, 5, 1))[0];
     expect(await witnessCheck(held(held8), { ...client(honest), latestHead: async () => old })).toMatchObject({ ok: false, finding: 'rollback' });
+    // A bigger signed tree with no proof that it extends the one held; a head switching to a weak hash.
+    const grown = await append(honest, ['i']);
+    expect(await witnessCheck(held(held8), { ...client(honest), consistency: async () => Promise.reject(new Error('503')) })).toMatchObject({ ok: false, finding: 'unproven' });
+    const weak = { ...grown, suite: 'md5-ed25519' };
+    const weakSigned = { ...weak, signature: signer.signStatement(treeHeadStatement(weak)) };
+    expect(await witnessCheck(held(held8), { ...client(honest), latestHead: async () => weakSigned })).toMatchObject({ ok: false, finding: 'suite' });
     // Signed by a key the witness did not pin.
     expect(await witnessCheck({ publicKey: CheckpointSigner.ephemeral().publicKey, head: held8 }, client(honest))).toMatchObject({ ok: false, finding: 'signature' });
   });

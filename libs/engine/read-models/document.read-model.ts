@@ -1,6 +1,6 @@
 import { entryFromRow, type AuditTree, type ProofBundle, type TreeHead } from '@shenpi/audit';
 import { toMermaid } from '@shenpi/chains';
-import { AccessDenied, ErrorCode, isUuid, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, isUuid, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
@@ -139,8 +139,9 @@ export class DocumentReadModel {
     const doc = await this.visibleDocument(p, id);
     const rows = await this.repos.audit.forDocument(doc.id, 'transition');
     const last = rows.length ? rows[rows.length - 1].seq : 0;
-    let head = await this.repos.tree.latestHead();
-    if (!head || head.treeSize < last) head = (await this.signTreeHead())!;
+    let head: TreeHead | null | undefined = await this.repos.tree.latestHead();
+    if (!head || head.treeSize < last) head = await this.signTreeHead();
+    if (!head || head.treeSize < last) throw new DomainError(ErrorCode.CONFLICT, 'the audit tree does not cover this document\'s history yet: try again shortly', { documentId: doc.id });
     const entries = [];
     for (const row of rows) {
       const { leafIndex, auditPath } = await this.tree.inclusion(this.repos, row.seq - 1, head.treeSize);
