@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CheckpointSigner } from '@shenpi/audit';
 import { systemClock, type Clock } from '@shenpi/domain';
 import { Engine, type EngineSettings } from '@shenpi/engine';
 import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
@@ -24,6 +25,8 @@ export interface ApiOptions extends EngineSettings {
   seed?: { password: string; users?: { username: string; departmentId: string; roles: string[]; displayName?: string }[] };
   /** The embedded scheduler with its processors, as `npm start` runs it on SQLite. */
   scheduler?: boolean;
+  /** The audit signing key (PKCS#8 PEM), shared by API processes of one deployment; default: one per process. */
+  auditSigningKey?: string;
   /** The built web UI to serve at `/`. */
   webRoot?: string;
 }
@@ -40,7 +43,14 @@ export interface OpenApi {
  * and HTTP bench runs). Not yet listening.
  */
 export async function openApi(o: ApiOptions): Promise<OpenApi> {
-  const engine = await Engine.open({ database: o.database, attachments: o.attachments, clock: o.clock ?? systemClock, shippedChains, planner: testPlanner });
+  const engine = await Engine.open({
+    database: o.database,
+    attachments: o.attachments,
+    clock: o.clock ?? systemClock,
+    shippedChains,
+    planner: testPlanner,
+    ...(o.auditSigningKey ? { checkpointSigner: CheckpointSigner.fromPem(o.auditSigningKey) } : {}),
+  });
   if (o.seed) {
     await engine.directory.seedDemo(o.seed.password);
     for (const u of o.seed.users ?? []) await engine.directory.addUser({ ...u, password: o.seed.password });
