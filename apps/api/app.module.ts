@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { UndeclaredInputGuard } from './http/undeclared-input.guard.js';
 import { Engine } from '@shenpi/engine';
 import { WorkingCalendar } from '@shenpi/scheduling';
 import { AttachmentsController } from './attachments/attachments.controller.js';
@@ -33,6 +34,8 @@ export class AppModule {
         { provide: AuthSettings, useValue: auth },
         { provide: WorkingCalendar, useValue: calendar },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After authentication: an anonymous caller learns nothing of a route's inputs.
+        { provide: APP_GUARD, useClass: UndeclaredInputGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
         DocumentVisibleGuard,

@@ -8,7 +8,7 @@ import { AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
 import { principalOf } from './auth/auth.guard.js';
 import { registerBodyGate } from './http/body-gate.js';
-import { clientErrorResponse, frameworkErrorBody } from './http/error-response.js';
+import { BARE_SECURITY_HEADERS, clientErrorResponse, frameworkErrorBody } from './http/error-response.js';
 import { SECURITY_HEADERS } from './http/security-headers.js';
 import type { ApiConfig } from './config.js';
 import { hasWebBuild, registerWebStatic } from './web-static.js';
@@ -39,7 +39,8 @@ export async function createApp(
     onConstructorPoisoning: 'ignore',
     frameworkErrors: (error: { code?: string; statusCode?: number; message: string }, req: FastifyRequest, reply: FastifyReply) => {
       const body = frameworkErrorBody(error, !!req.headers.authorization);
-      void reply.code(body.statusCode).send(body);
+      // This replaces the adapter's handler, which would have added the security headers.
+      void reply.code(body.statusCode).headers(BARE_SECURITY_HEADERS).send(body);
     },
     clientErrorHandler: (error, socket) => {
       if (socket.writable) socket.end(clientErrorResponse(error as { code?: string }));

@@ -29,12 +29,16 @@ describe('API configuration', () => {
     expect(parseTrustProxy(undefined)).toBe(false);
     expect(parseTrustProxy(' ')).toBe(false);
     expect(parseTrustProxy('10.0.0.5')).toBe('10.0.0.5');
-    expect(parseTrustProxy(' 10.0.0.5, 10.1.0.0/16 ,::1, fd00::/8')).toBe('10.0.0.5,10.1.0.0/16,::1,fd00::/8');
+    expect(parseTrustProxy(' 10.0.0.5, 10.1.0.0/16 ,::1, fd00::/48')).toBe('10.0.0.5,10.1.0.0/16,::1,fd00::/48');
     for (const bad of ['true', '1', '*', 'loopback', 'proxy.internal', '10.0.0.0/33', '10.0.0.0/8/1', '::/129', '10.0.0.5,nonsense']) {
       expect(() => parseTrustProxy(bad)).toThrow(/TRUST_PROXY: .* not an IP address or CIDR block/);
     }
-    expect(() => parseTrustProxy('0.0.0.0/0')).toThrow(/every address/);
-    expect(() => parseTrustProxy('::/0')).toThrow(/every address/);
+    expect(() => parseTrustProxy('0.0.0.0/0')).toThrow(/wider than \/8/);
+    expect(() => parseTrustProxy('::/0')).toThrow(/wider than \/32/);
+    // Blocks wide enough to take in clients as well: any of them could then name its own address.
+    expect(() => parseTrustProxy('0.0.0.0/1,128.0.0.0/1')).toThrow(/wider than \/8/);
+    expect(() => parseTrustProxy('::ffff:0:0/96')).toThrow(/takes in IPv4 clients/);
+    expect(parseTrustProxy('10.0.0.0/8,fd00::/32')).toBe('10.0.0.0/8,fd00::/32');
     expect(apiConfigFromEnv({ SQLITE_PATH: join(freshDir(), 's.sqlite'), TRUST_PROXY: '127.0.0.1' }).trustProxy).toBe('127.0.0.1');
   });
 

@@ -43,7 +43,10 @@ export function parseTrustProxy(text: string | undefined): string | false {
     if (!family || extra !== undefined || !okPrefix) {
       throw new Error(`TRUST_PROXY: "${item}" is not an IP address or CIDR block (give the proxies' addresses, comma-separated, e.g. 10.0.0.5,10.1.0.0/16)`);
     }
-    if (prefix !== undefined && Number(prefix) === 0) throw new Error(`TRUST_PROXY: "${item}" would trust every address: name the proxies`);
+    // A block so wide that it takes in clients too would let any of them name its own address.
+    const widest = family === 4 ? 8 : 32;
+    if (prefix !== undefined && Number(prefix) < widest) throw new Error(`TRUST_PROXY: "${item}" is wider than /${widest}: it would trust clients too; name the proxies`);
+    if (family === 6 && /^::ffff:/i.test(address) && prefix !== undefined && Number(prefix) < 104) throw new Error(`TRUST_PROXY: "${item}" takes in IPv4 clients: name the proxies`);
   }
   return items.join(',');
 }

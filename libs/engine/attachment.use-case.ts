@@ -17,10 +17,21 @@ export interface UploadCommand {
  * Characters a file name never needs and that make it lie about itself: control characters (Cc),
  * format characters (Cf: the bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, the marks
  * U+200E, U+200F, U+061C, zero-width characters) that turn `invoice\u202efdp.exe` into
- * "invoiceexe.pdf" on screen, lone surrogates (Cs) and line or paragraph separators.
+ * "invoiceexe.pdf" on screen, lone surrogates (Cs), line or paragraph separators, characters
+ * that render as nothing (default-ignorable, Hangul fillers, blank Braille U+2800), private-use and
+ * unassigned code points.
  */
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Co}\p{Cn}\u2800]/u;
+/** Runs of spaces (any kind) push an extension out of sight: "report.pdf      .exe". */
+const SPACE_RUN = /\p{Zs}{2,}/u;
 const MAX_NAME = 255;
+
+/** The name in NFC (one form of each character, as stored and shown), once it passed the checks. */
+function checkedName(name: string): string {
+  const normalized = name.normalize('NFC');
+  checkAttachmentName(normalized);
+  return normalized;
+}
 
 /** Refuses a file name that is empty, too long, a path, or hides characters (400 naming `name`). */
 function checkAttachmentName(name: string): void {
@@ -31,8 +42,9 @@ function checkAttachmentName(name: string): void {
   const hidden = HIDDEN.exec(name);
   if (hidden) {
     const code = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw bad(`must not contain control, format or bidirectional characters (U+${code})`);
+    throw bad(`must not contain control, format, invisible or bidirectional characters (U+${code})`);
   }
+  if (SPACE_RUN.test(name)) throw bad('must not contain a run of spaces');
 }
 
 /**
@@ -50,16 +62,16 @@ export class AttachmentUseCase {
     readonly store: AttachmentStore,
   ) {}
 
-  async toDocument(p: Principal, documentId: string, cmd: UploadCommand): Promise<AttachmentRow> {
-    checkAttachmentName(cmd.name);
+  async toDocument(p: Principal, documentId: string, upload: UploadCommand): Promise<AttachmentRow> {
+    const cmd = { ...upload, name: checkedName(upload.name) };
     const { sha256, size } = await this.store.put(cmd.data);
     const attachment = { id: newId(this.clock.now().getTime()), name: cmd.name, contentType: cmd.contentType, size, sha256 };
     await this.transition.execute({ documentId, action: 'attach', principal: p, attachment, expectedVersion: cmd.expectedVersion });
     return (await this.writer.run((repos) => repos.attachments.get(attachment.id)))!;
   }
 
-  async toTask(p: Principal, taskId: string, cmd: UploadCommand): Promise<AttachmentRow> {
-    checkAttachmentName(cmd.name);
+  async toTask(p: Principal, taskId: string, upload: UploadCommand): Promise<AttachmentRow> {
+    const cmd = { ...upload, name: checkedName(upload.name) };
     const { sha256, size } = await this.store.put(cmd.data);
     return this.writer.run(async (repos) => {
       const documentId = (await repos.tasks.get(taskId))?.documentId;

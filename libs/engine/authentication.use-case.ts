@@ -14,7 +14,8 @@ const departmentsOf = (p: Principal) => [...new Set(p.grants.map((g) => g.depart
 /**
  * Checks credentials and records every attempt, failed, refused or not, as a security entry. An
  * attempt on a known user's account belongs to the user's department, so its supervisors see it.
- * Too many failures are refused with 429 (login-throttle.ts). A disabled user gets the same 401 as
+ * Too many failures from an address are refused with 429, the first refusal of each spell audited;
+ * many on an account slow its attempts down (login-throttle.ts). A disabled user gets the same 401 as
  * a wrong password.
  */
 export class AuthenticationUseCase {
@@ -25,6 +26,8 @@ export class AuthenticationUseCase {
     private readonly writer: WriterQueue,
     private readonly audit: AuditLog,
     clock: Clock,
+    /** How a slowed attempt waits (real time; tests pass one that moves their clock instead). */
+    private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.throttle = new LoginThrottle(clock);
   }
@@ -32,6 +35,13 @@ export class AuthenticationUseCase {
   async login(username: string, password: string, source: { ip?: string } = {}): Promise<Authenticated | null> {
     // Reserved before anything is awaited: parallel guesses count each other, so no more than the limit are checked.
     const attempt = this.throttle.reserve(username, source.ip);
+    if (!attempt.ok && !attempt.first) {
+      // The limit's spell was recorded when it began: repeats go to the application log, not the chained one.
+      console.warn(`login for ${username} from ${source.ip ?? 'unknown'} refused (${attempt.limit}, retry after ${attempt.retryAfterSeconds} s)`);
+      throw new DomainError(ErrorCode.RATE_LIMITED, 'too many failed logins: try again later', { retryAfterSeconds: attempt.retryAfterSeconds });
+    }
+    // Many failures on the account: answered later, never refused (the owner gets in; guessing slows down).
+    if (attempt.ok && attempt.delayMs) await this.wait(attempt.delayMs);
     const account = await new Repositories(this.database.reader).directory.account(username);
     // The dummy hash costs the same time as a real one: an unknown name is not told apart by the delay.
     const right = attempt.ok && (await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH));
@@ -51,6 +61,7 @@ export class AuthenticationUseCase {
           ...(source.ip ? { ip: source.ip } : {}),
           ...(departmentIds.length ? { departmentIds } : {}),
           ...(!attempt.ok ? { reason: 'rate-limited', limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds } : {}),
+          ...(attempt.ok && attempt.delayMs ? { slowedMs: attempt.delayMs } : {}),
           ...(right && account?.disabled ? { reason: 'disabled' } : {}),
         },
       }),

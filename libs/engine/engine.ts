@@ -45,6 +45,8 @@ export interface EngineOptions {
   webhooks?: WebhookConfig;
   /** Public keys besides the signer's whose checkpoint signatures count (keys rotated out); default from AUDIT_TRUSTED_KEYS. */
   trustedKeys?: readonly TrustedKeyInput[];
+  /** How a slowed login waits (default: real time); tests move their clock instead. */
+  loginWait?: (ms: number) => Promise<void>;
   /** Whether the signer's key has been retired since start (read before each signature); default: listed in the trusted keys file. */
   keyRetired?: () => boolean;
   /** Time and memory a chain definition's lint may take; default from LINT_TIME_BUDGET_MS and LINT_MEMORY_BUDGET_MB. */
@@ -94,6 +96,7 @@ export class Engine {
     lintBudget: LintBudget,
     trustedKeys: readonly TrustedKeyInput[],
     private readonly keyRetired: () => boolean,
+    loginWait: ((ms: number) => Promise<void>) | undefined,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
@@ -113,7 +116,7 @@ export class Engine {
     this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, kernel, clock, planner, this.idempotency);
     this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader));
     this.webhookDeliveries = new WebhookDeliveryUseCase(database, this.writer, clock);
-    this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock);
+    this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock, loginWait);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
     this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock, this.auditTree, () => this.signTreeHead());
@@ -145,6 +148,7 @@ export class Engine {
       options.lintBudget ?? lintBudgetFromEnv(),
       options.trustedKeys ?? trustedKeysFromEnv(),
       options.keyRetired ?? (() => false),
+      options.loginWait,
     );
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));

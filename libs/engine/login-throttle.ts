@@ -3,8 +3,9 @@ import type { Clock } from '@shenpi/domain';
 /**
  * Failed logins allowed within the window. Per account and address, and per address (password
  * spraying): then 429 until the oldest failure leaves the window. Per account from all addresses:
- * then each further attempt waits a little, doubling with each failure, never a lockout, so
- * guessing from many addresses cannot keep the owner out for long.
+ * beyond it each attempt is answered only after a delay, doubling with each failure (at most a
+ * minute), and then checked: never refused, so guessing from many addresses slows the owner down
+ * but cannot keep them out.
  */
 export const LOGIN_LIMITS = {
   perAccountAddress: 10,
@@ -17,11 +18,12 @@ export const LOGIN_LIMITS = {
   knownForMs: 30 * 86_400_000,
 };
 
-export type LoginLimit = 'account-address' | 'address' | 'account';
+export type LoginLimit = 'account-address' | 'address';
 
-/** An attempt allowed: counted as a failure until `succeeded` releases it. */
+/** An attempt allowed: counted as a failure until `succeeded` releases it; checked after `delayMs`. */
 export interface Reservation {
   ok: true;
+  delayMs: number;
   succeeded(): void;
 }
 
@@ -29,6 +31,8 @@ export interface Refusal {
   ok: false;
   retryAfterSeconds: number;
   limit: LoginLimit;
+  /** The first refusal of this limit's spell: the one worth a security entry (repeats are only logged). */
+  first: boolean;
 }
 
 /** Distinct keys tracked at most, per map; beyond it the oldest are forgotten, so a flood cannot grow memory. */
@@ -62,8 +66,14 @@ export function addressKey(ip: string | undefined): string {
  * address (an office behind one NAT, say) stays open however much others guess.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
+  /**
+   * Failures by kind of key, each kind capped on its own: a flood of new addresses or names
+   * evicts only its own kind, never the counts of the accounts it is aimed at.
+   */
+  private readonly failuresByKind = { pair: new Map<string, number[]>(), address: new Map<string, number[]>(), account: new Map<string, number[]>() };
   private readonly known = new Map<string, number>();
+  /** Until when each tripped limit's refusal has been announced (audited). */
+  private readonly announced = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -77,18 +87,25 @@ export class LoginThrottle {
     const pair = `pair:${username.toLowerCase()}|${addressKey(ip)}`;
     const known = (this.known.get(pair) ?? -Infinity) > now - this.limits.knownForMs;
 
-    const waits: [LoginLimit, number][] = [['account-address', this.windowWait(pair, this.limits.perAccountAddress, now)]];
-    if (!known) waits.push(['address', this.windowWait(address, this.limits.perAddress, now)], ['account', this.accountWait(account, now)]);
-    const [limit, wait] = waits.reduce((a, b) => (b[1] > a[1] ? b : a));
-    if (wait > 0) return { ok: false, limit, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+    const waits: [LoginLimit, string, number][] = [['account-address', pair, this.windowWait(pair, this.limits.perAccountAddress, now)]];
+    if (!known) waits.push(['address', address, this.windowWait(address, this.limits.perAddress, now)]);
+    const [limit, key, wait] = waits.reduce((a, b) => (b[2] > a[2] ? b : a));
+    if (wait > 0) {
+      // A spell lasts until its wait ends; only its first refusal is announced.
+      const first = (this.announced.get(key) ?? 0) <= now;
+      if (first) this.remember(this.announced, key, now + wait);
+      return { ok: false, limit, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), first };
+    }
 
-    for (const key of [pair, address, account]) this.remember(this.failures, key, [...this.recent(key, now), now]);
+    const delayMs = known ? 0 : this.accountDelay(account, now);
+    for (const k of [pair, address, account]) this.remember(this.failuresOf(k), k, [...this.recent(k, now), now]);
     return {
       ok: true,
+      delayMs,
       succeeded: () => {
         // The pair starts afresh; the address's and the account's other failures stay (not the owner's doing).
-        this.failures.delete(pair);
-        for (const key of [address, account]) this.release(key, now);
+        this.failuresOf(pair).delete(pair);
+        for (const k of [address, account]) this.release(k, now);
         this.remember(this.known, pair, now);
       },
     };
@@ -100,22 +117,24 @@ export class LoginThrottle {
     return recent.length >= limit ? recent[recent.length - limit] + this.limits.windowMs - now : 0;
   }
 
-  /** Beyond perAccount failures, the next attempt waits firstDelayMs after the last, doubled per failure over. */
-  private accountWait(key: string, now: number): number {
-    const recent = this.recent(key, now);
-    const over = recent.length - this.limits.perAccount;
-    if (over < 0) return 0;
-    return recent[recent.length - 1] + Math.min(this.limits.firstDelayMs * 2 ** over, this.limits.maxDelayMs) - now;
+  /** Beyond perAccount failures, an attempt is answered firstDelayMs later, doubled per failure over, at most maxDelayMs. */
+  private accountDelay(key: string, now: number): number {
+    const over = this.recent(key, now).length - this.limits.perAccount;
+    return over < 0 ? 0 : Math.min(this.limits.firstDelayMs * 2 ** over, this.limits.maxDelayMs);
   }
 
   private release(key: string, at: number): void {
-    const list = this.failures.get(key);
+    const list = this.failuresOf(key).get(key);
     const i = list?.lastIndexOf(at) ?? -1;
     if (i >= 0) list!.splice(i, 1);
   }
 
   private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((at) => at > now - this.limits.windowMs);
+    return (this.failuresOf(key).get(key) ?? []).filter((at) => at > now - this.limits.windowMs);
+  }
+
+  private failuresOf(key: string): Map<string, number[]> {
+    return this.failuresByKind[key.slice(0, key.indexOf(':')) as keyof typeof this.failuresByKind];
   }
 
   /** Re-inserted last, so the oldest keys are the ones forgotten first. */

@@ -73,13 +73,15 @@ describe('attachments', () => {
     const drafter = await as('drafter');
     const doc = (await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '文件名', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
     // U+202E shows `invoice\u202efdp.exe` as "invoiceexe.pdf"; the rest are the other bidi controls, marks, zero-width and control characters.
-    const names = ['invoice\u202efdp.exe', 'a\u202ab.pdf', 'a\u202db.pdf', 'a\u2066b.pdf', 'a\u2069b.pdf', 'a\u200eb.pdf', 'a\u200fb.pdf', 'a\u061cb.pdf', 'a\u200bb.pdf', 'a\ufeffb.pdf', 'a\u0007b.pdf', 'a\u0085b.pdf', 'a\u2028b.pdf'];
+    const names = ['invoice\u202efdp.exe', 'a\u202ab.pdf', 'a\u202db.pdf', 'a\u2066b.pdf', 'a\u2069b.pdf', 'a\u200eb.pdf', 'a\u200fb.pdf', 'a\u061cb.pdf', 'a\u200bb.pdf', 'a\ufeffb.pdf', 'a\u0007b.pdf', 'a\u0085b.pdf', 'a\u2028b.pdf',
+      // Characters that render as nothing, and runs of spaces, push an extension out of sight.
+      `report.pdf${'\u2800'.repeat(60)}.exe`, `report.pdf${'\u00a0'.repeat(60)}.exe`, `report.pdf${' '.repeat(40)}.exe`, 'invoice\u3164.pdf', 'a\u115fb.pdf', 'a\u034fb.pdf', 'a\ufe0fb.pdf', 'a\ue000b.pdf', 'a\uffffb.pdf'];
     for (const name of names) {
       const res = await upload('drafter', `/api/documents/${doc.id}/attachments?name=${encodeURIComponent(name)}`, pdf);
       expect({ name, status: res.status, field: res.body.details?.[0]?.field }).toEqual({ name, status: 400, field: 'name' });
     }
     expect((await upload('drafter', `/api/documents/${doc.id}/attachments?name=${encodeURIComponent('invoice\u202efdp.exe')}`, pdf)).body.details).toEqual([
-      { field: 'name', reason: 'must not contain control, format or bidirectional characters (U+202E)' },
+      { field: 'name', reason: 'must not contain control, format, invisible or bidirectional characters (U+202E)' },
     ]);
     await t.http().post(`/api/documents/${doc.id}/actions`).set(drafter).send({ action: 'submit' }).expect(200);
     const task = (await t.http().get(`/api/documents/${doc.id}`).set(await as('counsel'))).body.openTasks[0].id;

@@ -186,4 +186,11 @@ describe('security headers', () => {
     }
     expect(responses['the UI page'].text).toContain('/assets/app-1.js');
   });
+
+  it('the same headers on answers Fastify writes itself: a URL it cannot read', async () => {
+    const res = await request(api.app.getHttpServer()).get('/api/documents/%zz');
+    expect(res.status).toBe(401);
+    expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
 });

@@ -281,6 +281,32 @@ describe('refusals', () => {
     expect((await t.http().get('/api/audit?actorId=a%00b').set(await as('admin'))).status).toBe(400);
   });
 
+  it('a route that reads no body or no query refuses them, named, prototype names included', async () => {
+    const drafter = await as('drafter');
+    const me = await t.http().get('/api/me?constructor=2&foo=3').set(drafter);
+    expect({ status: me.status, fields: me.body.details?.map((d: { field: string }) => d.field) }).toEqual({ status: 400, fields: ['constructor', 'foo'] });
+    const logout = await t.http().post('/api/auth/logout').set(drafter).send({ __proto__: { admin: true }, x: 1 });
+    expect({ status: logout.status, details: logout.body.details }).toEqual({ status: 400, details: [{ field: 'body', reason: 'this route takes no body' }] });
+    // Refused, so the session goes on.
+    expect((await t.http().get('/api/me').set(drafter)).status).toBe(200);
+  });
+
+  it('a body nested deeper than any request is 400, with or without an Idempotency-Key (never a 500)', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    for (const key of [undefined, 'deep-1']) {
+      const res = await refused(
+        async () => {
+          const req = t.http().post('/api/documents').set(await as('drafter'));
+          return (key ? req.set('Idempotency-Key', key) : req).set('content-type', 'application/json').send(deep);
+        },
+        400,
+        'VALIDATION_FAILED',
+        null,
+      );
+      expect(res.body.details[0]).toEqual({ field: 'body', reason: 'nested more than 32 levels deep' });
+    }
+  });
+
   it('audit time bounds are instants in any zone; nonsense is 400', async () => {
     const now = t.clock.now();
     const inShanghai = new Date(now.getTime() + 8 * 3600_000 - 60_000).toISOString().replace('Z', '+08:00');

@@ -25,6 +25,8 @@ export interface ApiOptions extends EngineSettings {
   seed?: { password: string; users?: { username: string; departmentId: string; roles: string[]; displayName?: string }[] };
   /** The embedded scheduler with its processors, as `npm start` runs it on SQLite. */
   scheduler?: boolean;
+  /** How a slowed login waits (the in-process tests move their clock instead of sleeping). */
+  loginWait?: (ms: number) => Promise<void>;
   /** The audit signing key (PKCS#8 PEM), shared by API processes of one deployment; default: one per process. */
   auditSigningKey?: string;
   /** The built web UI to serve at `/`. */
@@ -49,6 +51,7 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     clock: o.clock ?? systemClock,
     shippedChains,
     planner: testPlanner,
+    ...(o.loginWait ? { loginWait: o.loginWait } : {}),
     ...(o.auditSigningKey ? { checkpointSigner: CheckpointSigner.fromPem(o.auditSigningKey) } : {}),
   });
   if (o.seed) {

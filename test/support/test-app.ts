@@ -43,6 +43,8 @@ export interface TestApp {
   clock: ManualClock;
   http: () => ReturnType<typeof request>;
   token(username: string): Promise<string>;
+  /** How long each slowed login waited (ms), in order. */
+  loginWaits: number[];
   /** Stops the server and closes the database, keeping its data (for restart tests). */
   stop(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export interface StartOptions {
 
 /** A real server on a real database with the demo organisation seeded. */
 export async function startApp(database: DatabaseConfig, clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z')), options: StartOptions = {}): Promise<TestApp> {
+  const loginWaits: number[] = [];
   // Attachments go to a fresh folder per app, with a small limit the tests can exceed.
   const attachments = { dir: mkdtempSync(join(tmpdir(), 'shenpi-attachments-')), maxBytes: 256 * 1024 };
   // Long-lived tokens: tests move the injected clock by days.
@@ -65,11 +68,17 @@ export async function startApp(database: DatabaseConfig, clock = new ManualClock
     jwtTtlSeconds: 60 * 86_400,
     seed: { password: PASSWORD },
     trustProxy: options.trustProxy,
+    // A slowed login moves the test's clock instead of sleeping; the waits are kept for the tests to read.
+    loginWait: async (ms) => {
+      loginWaits.push(ms);
+      clock.advance(ms);
+    },
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const tokens = new Map<string, string>();
   return {
+    loginWaits,
     app,
     engine,
     clock,

@@ -61,10 +61,22 @@ export function frameworkErrorBody(error: { code?: string; statusCode?: number; 
   return bodyForStatus(error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, 'the request could not be read');
 }
 
+/**
+ * The security headers for answers written outside Nest (the HTTP parser's errors, Fastify's own
+ * refusals of a URL): a JSON error body needs no more than these.
+ */
+export const BARE_SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 /** Errors of the HTTP parser itself (a header over 16 KB, a malformed request line): a raw response in the API's shape. */
 export function clientErrorResponse(error: { code?: string }): string {
   const body = error.code === 'HPE_HEADER_OVERFLOW' ? bodyForStatus(431, 'the request line or headers are too large') : bodyForStatus(400, 'the request could not be parsed');
   const text = JSON.stringify(body);
   const reason = body.statusCode === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-  return `HTTP/1.1 ${body.statusCode} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`;
+  const headers = Object.entries(BARE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return `HTTP/1.1 ${body.statusCode} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${headers}connection: close\r\n\r\n${text}`;
 }

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@shenpi/audit';
 import { validationFailed, type Principal } from '@shenpi/domain';
 import { Engine, IdempotentReplay, type IdempotencyClaim } from '@shenpi/engine';
+import { MAX_DEPTH, tooDeep } from './validation.js';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
 /** What a route answers with, so a replay whose answer was never stored can rebuild it. */
@@ -97,6 +98,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
 /** The same key may only repeat the same request: method, path and body (key order aside). */
 function fingerprint(req: IdempotentRequest): string {
+  // canonicalJson recurses: a body nested past what the validation pipe allows is refused first, as it would be there.
+  if (tooDeep(req.body, MAX_DEPTH)) throw validationFailed([{ field: 'body', reason: `nested more than ${MAX_DEPTH} levels deep` }]);
   return createHash('sha256')
     .update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`)
     .digest('hex');

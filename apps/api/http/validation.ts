@@ -21,10 +21,10 @@ function nulFields(value: unknown, path: string, found: string[]): string[] {
 }
 
 /** Deeper than any request of this API; past it, recursive validation would exhaust the stack. */
-const MAX_DEPTH = 32;
+export const MAX_DEPTH = 32;
 
 /** Whether a parsed body nests deeper than `max` (walked with a stack of its own, not recursion). */
-function tooDeep(value: unknown, max: number): boolean {
+export function tooDeep(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;
