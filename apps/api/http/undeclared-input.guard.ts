@@ -3,10 +3,18 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { validationFailed } from '@shenpi/domain';
 
-/** What a handler declares it reads, from its parameter decorators. */
+/** What each handler declares it reads, from its parameter decorators: read once per handler. */
+const declaredBy = new WeakMap<object, Set<number>>();
+
 function declared(ctx: ExecutionContext): Set<number> {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), ctx.getHandler().name) ?? {}) as Record<string, unknown>;
-  return new Set(Object.keys(args).map((key) => Number(key.split(':')[0])).filter((n) => Number.isInteger(n)));
+  const handler = ctx.getHandler();
+  let reads = declaredBy.get(handler);
+  if (!reads) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), handler.name) ?? {}) as Record<string, unknown>;
+    reads = new Set(Object.keys(args).map((key) => Number(key.split(':')[0])).filter((n) => Number.isInteger(n)));
+    declaredBy.set(handler, reads);
+  }
+  return reads;
 }
 
 const isEmpty = (body: unknown) => body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body).length === 0);
