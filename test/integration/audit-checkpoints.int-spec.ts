@@ -1,8 +1,8 @@
-import { canonicalOf, checkpointSignatureValid, CheckpointSigner, entryFromRow, hashOf } from '@shenpi/audit';
+import { checkpointSignatureValid, CheckpointSigner } from '@shenpi/audit';
 import { ManualClock, systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
-import { asOwner } from '../support/as-owner.js';
+import { asOwner, rewriteAndRechain } from '../support/as-owner.js';
 import { fillAudit } from '../support/audit-fill.js';
 import { testDatabase } from '../support/test-app.js';
 
@@ -45,17 +45,7 @@ describe('audit checkpoints and verify at scale', () => {
   it('finds a rewrite that recomputed every later hash, at the checkpoint; a kept checkpoint no longer matches', async () => {
     const kept = (await repos().checkpoints.all())[0];
     // Rewrite entry 4 and re-chain 4..10 as an owner with database access could.
-    const rows = await repos().audit.range(0, 100);
-    let prevHash = rows[2].hash;
-    for (const row of rows.slice(3)) {
-      const { hash: _old, ...unsigned } = entryFromRow(row);
-      if (row.seq === 4) unsigned.details = { i: 4, forged: true };
-      const canonical = canonicalOf({ ...unsigned, prevHash });
-      const hash = hashOf(prevHash, canonical);
-      await asOwner(engine, 'UPDATE audit_entries SET details = ?, prev_hash = ?, hash = ?, canonical = ? WHERE seq = ?', [JSON.stringify(unsigned.details), prevHash, hash, canonical, row.seq]);
-      prevHash = hash;
-    }
-    await engine.writer.run((r) => r.sql.run('UPDATE audit_head SET hash = ? WHERE id = 1', [prevHash]));
+    await rewriteAndRechain(engine, 4, { i: 4, forged: true });
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 10, reason: expect.stringMatching(/differs from the checkpoint signed at/) });
     const check = await engine.audit.verifyCheckpoint(repos(), kept);
     expect(check).toMatchObject({ ok: false, signatureValid: true, entryMatches: false });

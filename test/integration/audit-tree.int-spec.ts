@@ -1,8 +1,8 @@
-import { canonicalOf, CheckpointSigner, entryFromRow, hashOf, treeHeadStatement, TreeHasher, verifyConsistency, verifyInclusion, type TreeHead } from '@shenpi/audit';
+import { CheckpointSigner, treeHeadStatement, TreeHasher, verifyConsistency, verifyInclusion, type TreeHead } from '@shenpi/audit';
 import { ManualClock, systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
-import { asOwner } from '../support/as-owner.js';
+import { asOwner, rewriteAndRechain } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
 const sha = new TreeHasher('sha256');
@@ -103,17 +103,7 @@ describe('verify against signed tree heads', () => {
   });
 
   it('finds a rewrite that recomputed every later chain hash, at the first tree head after it', async () => {
-    const rows = await repos().audit.range(0, 100);
-    let prevHash = rows[2].hash;
-    for (const row of rows.slice(3)) {
-      const { hash: _old, ...unsigned } = entryFromRow(row);
-      if (row.seq === 4) unsigned.details = { i: 3, forged: true };
-      const canonical = canonicalOf({ ...unsigned, prevHash });
-      const hash = hashOf(prevHash, canonical);
-      await asOwner(engine, 'UPDATE audit_entries SET details = ?, prev_hash = ?, hash = ?, canonical = ? WHERE seq = ?', [JSON.stringify(unsigned.details), prevHash, hash, canonical, row.seq]);
-      prevHash = hash;
-    }
-    await engine.writer.run((r) => r.sql.run('UPDATE audit_head SET hash = ? WHERE id = 1', [prevHash]));
+    await rewriteAndRechain(engine, 4, { i: 3, forged: true });
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 9, reason: expect.stringMatching(/^the log's first 9 entries differ from the tree head signed at/) });
   });
 
