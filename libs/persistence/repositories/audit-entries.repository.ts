@@ -60,6 +60,13 @@ const toRow = (r: RawAudit): AuditRow => ({
   canonical: r.canonical as string,
 });
 
+/** The document version a transition entry recorded in its details, when it recorded one. */
+function loggedVersionOf(details: string | number | null): number | undefined {
+  if (details === null) return undefined;
+  const version = (JSON.parse(details as string) as { version?: unknown }).version;
+  return typeof version === 'number' ? version : undefined;
+}
+
 export class AuditEntriesRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -77,8 +84,8 @@ export class AuditEntriesRepository {
   }
 
   /**
-   * The head with the last entry and the last checkpoint, read in one statement (one snapshot):
-   * in an honest log the head is the last entry and no checkpoint lies beyond it.
+   * The head with the last entry, the last checkpoint and the largest signed tree head, read in one
+   * statement (one snapshot): in an honest log the head is the last entry and nothing signed lies beyond it.
    */
   async headState(): Promise<{ seq: number; hash: string; lastSeq: number; lastCheckpointSeq: number; lastTreeHeadSize: number }> {
     const r = await this.sql.one<Record<string, string | number | null>>(
@@ -186,9 +193,7 @@ export class AuditEntriesRepository {
   /** The document's last transition entry: the state it left the document in, and the version when it says (one indexed read). */
   async lastTransitionOf(documentId: string): Promise<{ seq: number; to: string | null; version: number | undefined } | undefined> {
     const r = await this.sql.one<RawAudit>(`SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1`, [documentId]);
-    if (!r) return undefined;
-    const version = (JSON.parse(r.details as string) as { version?: unknown }).version;
-    return { seq: Number(r.seq), to: r.to_state as string | null, version: typeof version === 'number' ? version : undefined };
+    return r && { seq: Number(r.seq), to: r.to_state as string | null, version: loggedVersionOf(r.details) };
   }
 
   /** Documents after `afterId` (by id, `limit` of them) with their last transition entry, for verify. */
@@ -199,10 +204,14 @@ export class AuditEntriesRepository {
         WHERE d.id > ? ORDER BY d.id LIMIT ?`,
       [afterId, limit],
     );
-    return rows.map((r) => {
-      const version = r.details === null ? undefined : (JSON.parse(r.details as string) as { version?: unknown }).version;
-      return { id: r.id as string, state: r.state as string, version: Number(r.version), seq: r.seq === null ? null : Number(r.seq), to: r.to_state as string | null, loggedVersion: typeof version === 'number' ? version : undefined };
-    });
+    return rows.map((r) => ({
+      id: r.id as string,
+      state: r.state as string,
+      version: Number(r.version),
+      seq: r.seq === null ? null : Number(r.seq),
+      to: r.to_state as string | null,
+      loggedVersion: loggedVersionOf(r.details),
+    }));
   }
 
   async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
