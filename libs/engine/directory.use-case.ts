@@ -100,7 +100,12 @@ export class DirectoryUseCase {
    * checked outside any transaction, so the writer never waits for scrypt.
    */
   private async holding(usernames: string[], password: string): Promise<Set<string>> {
-    const hashes = await this.writer.run((repos) => Promise.all(usernames.map(async (u) => [u, (await repos.directory.userByUsername(u))?.passwordHash] as const)));
+    const hashes = await this.writer.run(async (repos) => {
+      const found: (readonly [string, string | undefined])[] = [];
+      // One statement at a time: a transaction's connection runs them in turn anyway.
+      for (const u of usernames) found.push([u, (await repos.directory.userByUsername(u))?.passwordHash] as const);
+      return found;
+    });
     const same = await Promise.all(hashes.map(async ([u, hash]) => (hash && (await verifyPassword(password, hash)) ? u : null)));
     return new Set(same.filter((u): u is string => u !== null));
   }

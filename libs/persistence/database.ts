@@ -13,8 +13,9 @@ import { SeparationOfDutiesState1764800000000 } from './migrations/1764800000000
 import { TokenEpoch1764900000000 } from './migrations/1764900000000-token-epoch.js';
 import { AuditMerkleTree1765000000000 } from './migrations/1765000000000-audit-merkle-tree.js';
 import { AuditCosignatures1765100000000 } from './migrations/1765100000000-audit-cosignatures.js';
+import { AuditIntake1765200000000 } from './migrations/1765200000000-audit-intake.js';
 import type BetterSqlite3 from 'better-sqlite3';
-import { QueryRunnerSql, SqliteSql, type DatabaseKind, type Sql } from './sql.js';
+import { PgSql, SqliteSql, type DatabaseKind, type PgQueryable, type Sql } from './sql.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export interface DatabaseConfig {
@@ -26,7 +27,7 @@ export interface DatabaseConfig {
   poolSize?: number;
 }
 
-const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100000000, WebhookDeliveries1764200000000, ChainLanguage1764300000000, AuditSupervision1764400000000, IdempotencyKeys1764500000000, PendingDeadlinesIndex1764600000000, ForcedMigrations1764700000000, SeparationOfDutiesState1764800000000, TokenEpoch1764900000000, AuditMerkleTree1765000000000, AuditCosignatures1765100000000];
+const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100000000, WebhookDeliveries1764200000000, ChainLanguage1764300000000, AuditSupervision1764400000000, IdempotencyKeys1764500000000, PendingDeadlinesIndex1764600000000, ForcedMigrations1764700000000, SeparationOfDutiesState1764800000000, TokenEpoch1764900000000, AuditMerkleTree1765000000000, AuditCosignatures1765100000000, AuditIntake1765200000000];
 
 /**
  * The connections and the transaction primitive. On SQLite: one writer connection (WAL,
@@ -43,6 +44,8 @@ export class Database {
     /** SQLite's one writer connection; null on PostgreSQL, where each transaction takes a pooled one. */
     private readonly writerSql: Sql | null,
     private readonly checkpointer: WalCheckpointer | null = null,
+    /** PostgreSQL's pool (TypeORM's own): a transaction holds one of its clients. */
+    private readonly pool: PgPool | null = null,
   ) {}
 
   static async open(config: DatabaseConfig): Promise<Database> {
@@ -69,7 +72,8 @@ export class Database {
     });
     await source.initialize();
     await source.runMigrations();
-    return new Database('postgres', source, source, new PooledSql(source), null);
+    const pool = (source.driver as unknown as { master: PgPool }).master;
+    return new Database('postgres', source, source, new PgSql(pool), null, null, pool);
   }
 
   private static async openSqlite(path: string): Promise<Database> {
@@ -113,11 +117,16 @@ export class Database {
    */
   async transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.writerSql) return Database.within(this.writerSql, 'BEGIN IMMEDIATE', fn);
-    const runner = this.writer.createQueryRunner();
+    const client = await this.pool!.connect();
+    let broken: Error | undefined;
     try {
-      return await Database.within(new QueryRunnerSql(this.kind, runner), 'BEGIN', fn);
+      return await Database.within(new PgSql(client), 'BEGIN', fn).catch((err) => {
+        // A connection that failed to roll back is in an unknown state: the pool drops it.
+        if ((err as { rollbackFailed?: boolean }).rollbackFailed) broken = err as Error;
+        throw err;
+      });
     } finally {
-      await runner.release();
+      client.release(broken);
     }
   }
 
@@ -128,7 +137,11 @@ export class Database {
       await sql.run('COMMIT');
       return result;
     } catch (err) {
-      await sql.run('ROLLBACK');
+      try {
+        await sql.run('ROLLBACK');
+      } catch {
+        throw Object.assign(err as object, { rollbackFailed: true });
+      }
       throw err;
     }
   }
@@ -140,28 +153,9 @@ export class Database {
   }
 }
 
-/** Reads on the PostgreSQL pool: each statement borrows a connection. */
-class PooledSql implements Sql {
-  readonly kind = 'postgres' as const;
-  constructor(private readonly source: DataSource) {}
-
-  private async with<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
-    const runner = this.source.createQueryRunner('slave');
-    try {
-      return await fn(new QueryRunnerSql('postgres', runner));
-    } finally {
-      await runner.release();
-    }
-  }
-  all<T>(sql: string, params?: unknown[]) {
-    return this.with((s) => s.all<T>(sql, params));
-  }
-  one<T>(sql: string, params?: unknown[]) {
-    return this.with((s) => s.one<T>(sql, params));
-  }
-  run(sql: string, params?: unknown[]) {
-    return this.with((s) => s.run(sql, params));
-  }
+/** The `pg` pool TypeORM opened: reads run on it, a transaction checks out one client. */
+interface PgPool extends PgQueryable {
+  connect(): Promise<PgQueryable & { release(err?: Error): void }>;
 }
 
 /** DATABASE_URL selects PostgreSQL; otherwise SQLite at SQLITE_PATH (default ./data/shenpi.sqlite). */

@@ -1,5 +1,4 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { QueryRunner } from 'typeorm';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -11,29 +10,47 @@ export interface Sql {
   run(sql: string, params?: unknown[]): Promise<number>;
 }
 
-const toPostgresPlaceholders = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
+/** The part of a `pg` client (or pool) a statement needs. */
+export interface PgQueryable {
+  query(config: { text: string; values: unknown[]; name?: string }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
 
-export class QueryRunnerSql implements Sql {
-  private readonly cache = new Map<string, string>();
+/** Distinct statement texts prepared by name on each connection; beyond this (dynamic IN lists) they run unnamed. */
+const MAX_NAMED = 500;
+const statementNames = new Map<string, { text: string; name: string | undefined }>();
 
-  constructor(
-    readonly kind: DatabaseKind,
-    private readonly runner: QueryRunner,
-  ) {}
+/**
+ * PostgreSQL on `pg` directly, each statement prepared once per connection by name (the server
+ * parses and plans it once). TypeORM's query runner cost a logger, event broadcasts and several
+ * awaits per statement; TypeORM still opens the pool and runs the migrations.
+ */
+export class PgSql implements Sql {
+  readonly kind = 'postgres' as const;
 
-  private text(sql: string): string {
-    if (this.kind === 'sqlite') return sql;
-    let converted = this.cache.get(sql);
-    if (converted === undefined) this.cache.set(sql, (converted = toPostgresPlaceholders(sql)));
-    return converted;
+  constructor(private readonly client: PgQueryable) {}
+
+  private static statement(sql: string): { text: string; name: string | undefined } {
+    let s = statementNames.get(sql);
+    if (!s) {
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      s = { text, name: statementNames.size < MAX_NAMED ? `s${statementNames.size}` : undefined };
+      if (s.name || statementNames.size < MAX_NAMED * 4) statementNames.set(sql, s);
+    }
+    return s;
+  }
+
+  private async query(sql: string, params: unknown[]) {
+    const { text, name } = PgSql.statement(sql);
+    try {
+      return await this.client.query(name ? { name, text, values: params } : { text, values: params });
+    } catch (err) {
+      throw Object.assign(new Error(`${(err as Error).message} (in: ${sql.slice(0, 200)})`), { name: 'QueryFailedError', driverError: err });
+    }
   }
 
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.runner.query(this.text(sql), params, true);
-    return (result.records ?? []) as T[];
+    return (await this.query(sql, params)).rows as T[];
   }
 
   async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
@@ -41,8 +58,7 @@ export class QueryRunnerSql implements Sql {
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    const result = await this.runner.query(this.text(sql), params, true);
-    return result.affected ?? 0;
+    return (await this.query(sql, params)).rowCount ?? 0;
   }
 }
 
