@@ -1,11 +1,11 @@
 import type { Clock } from '@shenpi/domain';
-import type { Repositories } from '@shenpi/persistence';
+import type { Repositories, TaskRow } from '@shenpi/persistence';
 import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import type { TrustedKeys } from './trusted-keys.js';
 import { treeHeadStatement } from './audit-tree.js';
 import { CompactRange, type TreeHasher } from './merkle.js';
-import { rowVersusLog, type Mismatch } from './divergence.js';
+import { openTasksDigest, rowVersusLog, type Mismatch } from './divergence.js';
 
 export type VerifyResult =
   | { ok: true; entries: number; headHash: string; checkpoints: number; treeHeads: number }
@@ -21,7 +21,7 @@ export interface CheckpointCheck {
 
 const VERIFY_BATCH = 2000;
 
-/** Called inside the appending transaction (e.g. to write the webhook outbox with the entry). */
+/** Called in the transaction that gives the entry its seq (e.g. to write the webhook outbox with it). */
 export type AuditListener = (repos: Repositories, entry: AuditEntry) => Promise<void>;
 
 /** The append-only, hash-chained log: append inside a transition's transaction, verify by walking it. */
@@ -40,12 +40,13 @@ export class AuditLog {
     this.listeners.push(listener);
   }
 
-  /** Call as the last step of a transaction: on PostgreSQL it locks the chain head until commit. */
-  async append(repos: Repositories, input: AuditInput): Promise<AuditEntry> {
-    const head = await repos.audit.lockHead();
-    const unsigned: Omit<AuditEntry, 'hash'> = {
-      v: 1,
-      seq: head.seq + 1,
+  /**
+   * Records an entry in the caller's transaction. SQLite (one writer) gives it its seq and hash at
+   * once. PostgreSQL puts it in the intake, so concurrent transactions share no lock through their
+   * commits; `sequence` gives it its place in the log after commit.
+   */
+  async append(repos: Repositories, input: AuditInput): Promise<void> {
+    const fields = {
       at: this.clock.now().toISOString(),
       category: input.category,
       action: input.action,
@@ -56,13 +57,47 @@ export class AuditLog {
       from: input.from ?? null,
       to: input.to ?? null,
       details: input.details ?? {},
-      prevHash: head.hash,
     };
+    if (repos.sql.kind === 'postgres') {
+      const { seq: _s, prevHash: _p, hash: _h, canonical: _c, ...pending } = rowFromEntry({ v: 1, seq: 0, prevHash: '', hash: '', ...fields }, '');
+      return repos.audit.enqueue(pending);
+    }
+    const head = await repos.audit.lockHead();
+    const entry = this.chained(head, fields);
+    await repos.audit.append(rowFromEntry(entry.entry, entry.canonical));
+    for (const listener of this.listeners) await listener(repos, entry.entry);
+  }
+
+  /** The entry after `head`: its seq, its link to the head and its hash. */
+  private chained(head: { seq: number; hash: string }, fields: Omit<AuditEntry, 'v' | 'seq' | 'prevHash' | 'hash'>): { entry: AuditEntry; canonical: string } {
+    const unsigned: Omit<AuditEntry, 'hash'> = { v: 1, seq: head.seq + 1, ...fields, prevHash: head.hash };
     const canonical = canonicalOf(unsigned);
-    const entry: AuditEntry = { ...unsigned, hash: hashOf(head.hash, canonical) };
-    await repos.audit.append(rowFromEntry(entry, canonical));
-    for (const listener of this.listeners) await listener(repos, entry);
-    return entry;
+    return { entry: { ...unsigned, hash: hashOf(head.hash, canonical) }, canonical };
+  }
+
+  /**
+   * PostgreSQL's sequencer: moves up to `limit` committed entries from the intake into the log, in
+   * the order they were taken in, each chained on from the last (one transaction, one sequencer at a
+   * time across processes by advisory lock). The listeners (the webhook outbox) run here, where the
+   * entry gets its seq. Returns the entries sequenced and how long each had waited since its time.
+   */
+  async sequence(repos: Repositories, limit: number): Promise<{ sequenced: number; waitedMs: number[] }> {
+    await repos.audit.lockSequencer();
+    const pending = await repos.audit.pending(limit);
+    if (!pending.length) return { sequenced: 0, waitedMs: [] };
+    let head = await repos.audit.lockHead();
+    const chained = pending.map((p) => {
+      const { id: _id, ...row } = p;
+      const { seq: _s, prevHash: _p, hash: _h, v: _v, ...fields } = entryFromRow({ ...row, seq: 0, prevHash: '', hash: '', canonical: '' });
+      const next = this.chained(head, fields);
+      head = next.entry;
+      return next;
+    });
+    await repos.audit.appendSequenced(chained.map((c) => rowFromEntry(c.entry, c.canonical)));
+    for (const { entry } of chained) for (const listener of this.listeners) await listener(repos, entry);
+    await repos.audit.removePending(pending.map((p) => p.id));
+    const now = Date.now();
+    return { sequenced: pending.length, waitedMs: pending.map((p) => now - Date.parse(p.at)) };
   }
 
   /**
@@ -150,8 +185,13 @@ export class AuditLog {
     const found: (Mismatch & { documentId: string; seq: number })[] = [];
     for (let after = ''; ; ) {
       const rows = await repos.audit.documentsWithLastTransition(after, VERIFY_BATCH);
+      const openTasks = new Map<string, TaskRow[]>();
+      for (const task of await repos.tasks.openForDocuments(rows.filter((r) => r.logged.openTasks !== undefined).map((r) => r.id))) {
+        openTasks.set(task.documentId, [...(openTasks.get(task.documentId) ?? []), task]);
+      }
       for (const row of rows) {
-        const mismatch = row.seq === null ? undefined : rowVersusLog(row, { to: row.to, version: row.loggedVersion });
+        const held = row.logged.openTasks === undefined ? undefined : openTasksDigest(openTasks.get(row.id) ?? []);
+        const mismatch = row.seq === null ? undefined : rowVersusLog(row, { to: row.to, ...row.logged }, held);
         if (mismatch) found.push({ documentId: row.id, seq: row.seq!, ...mismatch });
       }
       if (rows.length < VERIFY_BATCH) return found;

@@ -28,6 +28,7 @@ import { IdempotencyUseCase } from './idempotency.js';
 import { WebhookDeliveryUseCase } from './webhook-delivery.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
+import { AuditSequencer } from './audit-sequencer.js';
 import { ChainLinter, lintBudgetFromEnv, type LintBudget } from './chain-lint/chain-linter.js';
 
 export interface EngineOptions {
@@ -58,6 +59,8 @@ export class Engine {
   readonly writer: WriterQueue;
   readonly audit: AuditLog;
   readonly auditTree: AuditTree;
+  /** PostgreSQL: gives entries left in the intake their seq after commit (nothing to do on SQLite). */
+  readonly auditSequencer: AuditSequencer;
   readonly chains: ChainCatalog;
   private readonly linter: ChainLinter;
   readonly transition: TransitionUseCase;
@@ -105,6 +108,9 @@ export class Engine {
     this.audit = new AuditLog(clock, trusted, hasher);
     this.auditTree = new AuditTree(hasher, trusted);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
+    this.auditSequencer = new AuditSequencer(database, this.writer, this.audit);
+    this.writer.afterAuditEnqueued = () => this.auditSequencer.settle();
+    const settleAudit = () => this.auditSequencer.flush();
     this.chains = new ChainCatalog(this.audit, clock);
     this.idempotency = new IdempotencyUseCase(database, this.writer, clock);
     // The one door every change to a document passes.
@@ -119,14 +125,14 @@ export class Engine {
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock, loginWait);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
-    this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock, this.auditTree, () => this.signTreeHead());
+    this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock, this.auditTree, () => this.signTreeHead(), settleAudit);
     this.inboxReadModel = new InboxReadModel(database, this.chains);
-    this.auditReadModel = new AuditReadModel(database, this.audit, this.auditTree);
+    this.auditReadModel = new AuditReadModel(database, this.audit, this.auditTree, settleAudit);
     this.directoryReadModel = new DirectoryReadModel(database);
     this.chainReadModel = new ChainReadModel(database, this.chains);
     this.linter = new ChainLinter(lintBudget);
     this.chainPublishing = new ChainPublishingUseCase(database, this.writer, this.chains, this.linter);
-    this.supervision = new SupervisionQueries(database, this.chains, planner, clock);
+    this.supervision = new SupervisionQueries(database, this.chains, planner, clock, settleAudit);
     this.notifications = new NotificationsUseCase(this.writer, clock);
     this.statutoryClocks = new StatutoryClockUseCase(this.writer, kernel, clock, planner);
     this.urge = new UrgeUseCase(this.writer, kernel, clock);
@@ -150,6 +156,7 @@ export class Engine {
       options.keyRetired ?? (() => false),
       options.loginWait,
     );
+    engine.auditSequencer.start();
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
     }
@@ -160,7 +167,8 @@ export class Engine {
    * Records the working-day calendar in force when it differs from the one last recorded: the
    * years whose data changed, before and after (a deployment adding next year's notice, say).
    */
-  recordCalendar(years: Record<string, { sha256: string; source: string }>): Promise<string[]> {
+  async recordCalendar(years: Record<string, { sha256: string; source: string }>): Promise<string[]> {
+    await this.auditSequencer.flush();
     return this.writer.run(async (repos) => {
       const [last] = await repos.audit.search({ category: 'configuration', action: 'calendar-data' }, null, 1);
       const previous = (last ? JSON.parse(last.details).calendar : {}) as typeof years;
@@ -180,6 +188,7 @@ export class Engine {
   /** Signs the audit chain's head (nothing when it is already the latest checkpoint). */
   async checkpoint(): Promise<Checkpoint | null> {
     this.refuseRetiredKey();
+    await this.auditSequencer.flush();
     return this.writer.run((repos) => this.audit.checkpoint(repos, this.checkpointSigner));
   }
 
@@ -199,6 +208,7 @@ export class Engine {
    */
   async signTreeHead(): Promise<TreeHead | null> {
     this.refuseRetiredKey();
+    await this.auditSequencer.flush();
     for (let size = -1; ; ) {
       const grown = await this.writer.run((repos) => this.auditTree.extend(repos));
       if (grown === size) break;
@@ -248,7 +258,8 @@ export class Engine {
   async close(): Promise<void> {
     await this.chainMigrations.stop();
     await this.linter.close();
-    await this.writer.run(async () => undefined);
+    await this.writer.idle();
+    await this.auditSequencer.stop();
     await this.database.close();
   }
 }

@@ -145,6 +145,8 @@ export class SupervisionQueries {
     private readonly chains: ChainCatalog,
     private readonly planner: DeadlinePlanner,
     private readonly clock: Clock,
+    /** Puts entries committed so far into the audit log (PostgreSQL's sequencer), before it is read. */
+    private readonly settleAudit: () => Promise<void>,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -233,6 +235,7 @@ export class SupervisionQueries {
   private async forcedMigrations(documentIds: Set<string>, scope: string[] | 'all'): Promise<ForcedMigration[]> {
     const filter = { action: 'migrate-forced', category: 'transition', ...(scope === 'all' ? {} : { departmentIds: scope }) };
     const out: ForcedMigration[] = [];
+    await this.settleAudit();
     for (let after = 0; ; ) {
       const page = await this.repos.audit.scan(filter, after, 500);
       for (const e of page) {

@@ -48,16 +48,16 @@ export class UrgeUseCase {
 
   /** The last urge is read from the audit log, which every urge writes: no table of its own to keep in step. */
   private async refuseTooSoon(repos: Repositories, p: Principal, documentId: string): Promise<void> {
-    const last = await repos.audit.lastBy(documentId, p.id, 'urge');
-    if (!last) return;
+    const lastAt = await repos.audit.lastTimeOf(documentId, p.id, 'urge');
+    if (!lastAt) return;
     const now = this.clock.now().getTime();
     // Capped at the interval, so a clock stepped back never makes the wait longer than an hour.
-    const again = Math.min(Date.parse(last.at) + URGE_INTERVAL_MS, now + URGE_INTERVAL_MS);
+    const again = Math.min(Date.parse(lastAt) + URGE_INTERVAL_MS, now + URGE_INTERVAL_MS);
     if (now >= again) return;
     const retryAfterSeconds = Math.ceil((again - now) / 1000);
     throw new DomainError(
       ErrorCode.RATE_LIMITED,
-      `you urged this document at ${last.at}; one urge per hour: you may urge it again at ${new Date(again).toISOString()} (in ${retryAfterSeconds} seconds)`,
+      `you urged this document at ${lastAt}; one urge per hour: you may urge it again at ${new Date(again).toISOString()} (in ${retryAfterSeconds} seconds)`,
       { retryAfterSeconds },
     );
   }

@@ -26,6 +26,8 @@ export class WriterQueue {
   private scheduled = false;
   /** SQLite commits made and jobs they carried (the bench reports the batching). */
   readonly stats = { commits: 0, jobs: 0, largestBatch: 0 };
+  /** After a PostgreSQL commit that left audit entries in the intake: the engine's sequencer, awaited before the caller hears back. */
+  afterAuditEnqueued: () => Promise<void> = async () => undefined;
 
   constructor(
     private readonly database: Database,
@@ -49,10 +51,27 @@ export class WriterQueue {
     });
   }
 
-  private async alone<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+  /** PostgreSQL's transactions under way (each job runs alone on the pool). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  /** Resolves once every job started before the call has finished, whatever its outcome. */
+  async idle(): Promise<void> {
+    if (this.database.kind === 'sqlite') await this.run(async () => undefined);
+    else await Promise.allSettled([...this.inFlight]);
+  }
+
+  private alone<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    const job = this.transaction(fn);
+    this.inFlight.add(job);
+    void job.catch(() => undefined).finally(() => this.inFlight.delete(job));
+    return job;
+  }
+
+  private async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     let repos: Repositories | undefined;
     const result = await this.database.transaction((sql) => fn((repos = new Repositories(sql))));
     if (repos?.alarms.length) this.alarm.wake(repos.alarms);
+    if (repos?.audit.enqueued) await this.afterAuditEnqueued();
     return result;
   }
 

@@ -19,6 +19,8 @@ export interface TransitionReport {
   /** Why the PostgreSQL column is empty although the server answers (e.g. a quick run). */
   postgresNotRun?: string;
   callers: number;
+  /** The smaller number of in-process callers the engines were also run with. */
+  fewCallers: number;
   batch: number;
 }
 
@@ -46,6 +48,9 @@ export function transitionsTable(r: TransitionReport): string {
       rows.push([`  ÷ floor ${r.batch}/transaction`, ratioOf(lite?.inProcess.rate, r.floor.sqliteBatched), '']);
     }
     rows.push(['  writer queue (group commit)', ...col((e) => batching(e.inProcessWriter, e.backend))]);
+    rows.push(['  audit entry waited to be sequenced p50 / p99 / max (ms)', ...col((e) => (e.sequencerWait ? `${num(e.sequencerWait.p50)} / ${num(e.sequencerWait.p99)} / ${num(e.sequencerWait.max)}` : 'n/a: chained in the transaction'))]);
+    rows.push([`engine in-process, ${r.fewCallers} callers (transitions/s)`, ...col((e) => spread(e.fewCallers.rate))]);
+    rows.push([`  ${r.callers} callers ÷ ${r.fewCallers} callers`, ...col((e) => ratioOf(e.inProcess.rate, e.fewCallers.rate))]);
     rows.push([`engine over HTTP, ${r.callers} connections (transitions/s)`, ...col((e) => spread(e.http.rate))]);
     rows.push(['  latency p50 / p99 (ms), each connection\'s opening request not counted', ...col((e) => latency(e.http))]);
     rows.push([`  connection ramp: all ${r.callers} connections answered once (ms)`, ...col((e) => spread(e.httpRampMs))]);

@@ -15,7 +15,7 @@ const STAGES = ['lint', 'deadline', 'audit', 'floor', 'transitions', 'peer', 'in
 type Stage = (typeof STAGES)[number];
 
 /**
- * `npm run bench [-- --quick] [-- --only=floor,transitions]`: prints tables and writes
+ * `npm run bench [-- --quick] [-- --only=floor,transitions] [-- --backends=postgres]`: prints tables and writes
  * bench-results/latest.json. Figures are measured on this machine in this run.
  * PostgreSQL (audit and transition stages): BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local `test` database.
  */
@@ -28,6 +28,8 @@ async function main() {
   const unknown = only.filter((s) => !STAGES.includes(s as Stage));
   if (unknown.length) throw new Error(`unknown stage(s): ${unknown.join(', ')}; stages: ${STAGES.join(', ')}`);
   const runs = (stage: Stage) => only.includes(stage);
+  const backendsArg = process.argv.find((a) => a.startsWith('--backends='));
+  const backends = backendsArg ? backendsArg.slice('--backends='.length).split(',') : ['sqlite', 'postgres'];
   const stageSeconds: Record<string, number> = {};
   const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -74,6 +76,7 @@ async function main() {
 
   // Transitions: the floor under one, the engine in-process and over HTTP, and the peer.
   const callers = 50;
+  const fewCallers = 10;
   const batch = 50;
   const floorOptions = quick
     ? { runs: 3, perRun: 400, perRunPostgres: 500, batch, callers, xstateOps: 5_000, postgresUrl }
@@ -81,9 +84,9 @@ async function main() {
   // PostgreSQL runs about a third of SQLite's sizes (it is several times slower); a quick run leaves it out.
   const transitionOptions = {
     sqlite: quick
-      ? { runs: 3, callers, perCaller: 4, oneCallerPerRun: 60, perConnection: 5, warmPerCaller: 2, postgresUrl }
-      : { runs: 3, callers, perCaller: 60, oneCallerPerRun: 600, perConnection: 40, warmPerCaller: 8, postgresUrl },
-    postgres: { runs: 3, callers, perCaller: 20, oneCallerPerRun: 200, perConnection: 16, warmPerCaller: 4, postgresUrl },
+      ? { runs: 3, callers, fewCallers, perCaller: 4, oneCallerPerRun: 60, perConnection: 5, warmPerCaller: 2, postgresUrl }
+      : { runs: 3, callers, fewCallers, perCaller: 60, oneCallerPerRun: 600, perConnection: 40, warmPerCaller: 8, postgresUrl },
+    postgres: { runs: 3, callers, fewCallers, perCaller: 20, oneCallerPerRun: 200, perConnection: 16, warmPerCaller: 4, postgresUrl },
   };
   const postgresNotRun = quick ? 'a quick run measures transitions on SQLite only (npm run bench for PostgreSQL)' : undefined;
   const peerOptions = quick ? { runs: 3, perRun: 100 } : { runs: 3, perRun: 600 };
@@ -97,7 +100,7 @@ async function main() {
   if (runs('peer')) peer = await timed('peer', () => peerBench(peerOptions));
   const engines: TransitionResult[] = [];
   for (const backend of runs('transitions') ? (['sqlite', 'postgres'] as const) : []) {
-    if (backend === 'postgres' && (pgSkipped || postgresNotRun)) continue;
+    if (!backends.includes(backend) || (backend === 'postgres' && (pgSkipped || postgresNotRun))) continue;
     engines.push(await timed('transitions', () => transitionsBench(backend, transitionOptions[backend])));
   }
   let inbox: InboxResult | undefined;
@@ -114,7 +117,7 @@ async function main() {
   if (lint) console.log(`${lintTable(lint)}\n`);
   if (deadlineFigures.length) console.log(`${table(deadlineFigures)}\n`);
   if (audit.length) console.log(`${auditTable(audit, pgSkipped)}\n\nAudit stage: ${audit.map((r) => `${r.backend} ${r.seconds.toFixed(0)} s`).join(', ')}.\n`);
-  if (floor || engines.length || peer) console.log(`${transitionsTable({ floor, engines, peer, postgresSkipped: pgSkipped, postgresNotRun, callers, batch })}\n`);
+  if (floor || engines.length || peer) console.log(`${transitionsTable({ floor, engines, peer, postgresSkipped: pgSkipped, postgresNotRun, callers, fewCallers, batch })}\n`);
   if (inbox) console.log(`${inboxTable(inbox)}\n`);
   console.log(`Stages: ${Object.entries(stageSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}; whole bench ${seconds.toFixed(0)} s.`);
   mkdirSync('bench-results', { recursive: true });

@@ -16,6 +16,8 @@ export interface TransitionOptions {
   runs: number;
   /** Concurrent callers in-process, and connections over HTTP. */
   callers: number;
+  /** A smaller number of callers in-process, run with the same work per run: more callers must not mean fewer decisions. */
+  fewCallers: number;
   /** In-process: transitions per caller per run. */
   perCaller: number;
   /** In-process with one caller: transitions per run. */
@@ -37,6 +39,10 @@ export interface TransitionResult {
   backend: Backend;
   oneCaller: LatencyRuns;
   inProcess: LatencyRuns;
+  /** In-process with `fewCallers` callers, as many transitions per run as with all of them. */
+  fewCallers: LatencyRuns;
+  /** PostgreSQL: how long the measured in-process decisions' audit entries waited in the intake (ms since their time). */
+  sequencerWait?: { p50: number; p99: number; max: number; samples: number };
   /** Writer queue over the measured in-process runs (SQLite group commit; PostgreSQL: one transaction per job, not counted). */
   inProcessWriter: WriterStats;
   http: LatencyRuns;
@@ -84,11 +90,13 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
   try {
     const warmCallers = opts.callers * opts.warmPerCaller;
     const sizes = { inProcess: opts.callers * opts.perCaller, oneCaller: opts.oneCallerPerRun, http: opts.callers * opts.perConnection };
-    const need = [20 + opts.runs * sizes.oneCaller, warmCallers + opts.runs * sizes.inProcess, warmCallers + opts.runs * sizes.http];
+    const need = [20 + opts.runs * sizes.oneCaller, warmCallers + opts.runs * sizes.inProcess, warmCallers + opts.runs * sizes.http, opts.runs * sizes.inProcess];
     let engine = await openEngine(db);
     let clones: Cloned[];
     const inProcess: { rate: number; p50: number; p99: number }[] = [];
     const oneCaller: { rate: number; p50: number; p99: number }[] = [];
+    const fewCallers: { rate: number; p50: number; p99: number }[] = [];
+    let sequencerWait: TransitionResult['sequencerWait'];
     let inProcessWriter: WriterStats;
     try {
       await engine.directory.seedDemo(BENCH_PASSWORD);
@@ -110,20 +118,34 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
       log(`transitions on ${backend}: in-process, ${opts.callers} callers, ${opts.runs} runs × ${fmt(sizes.inProcess)}…`);
       await inProcessRun(engine, counsel, split(pool.slice(0, warmCallers), opts.callers, opts.warmPerCaller));
       Object.assign(engine.writer.stats, { commits: 0, jobs: 0, largestBatch: 0 });
+      engine.auditSequencer.stats.waitedMs.length = 0;
       for (const run of split(pool.slice(warmCallers), opts.runs, sizes.inProcess)) {
         inProcess.push(await inProcessRun(engine, counsel, split(run, opts.callers, opts.perCaller)));
         log(`  run ${inProcess.length}: ${show(inProcess.at(-1)!)}`);
       }
       inProcessWriter = { ...engine.writer.stats };
+      const waits = engine.auditSequencer.stats.waitedMs;
+      if (waits.length) {
+        const f = summarize('', 'ms', waits);
+        sequencerWait = { p50: f.p50, p99: f.p99, max: f.max, samples: f.samples };
+        log(`  audit entries waited to be sequenced: p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (${fmt(f.samples)} entries)`);
+      }
+
+      pool = clones.slice(need[0] + need[1] + need[2]);
+      log(`transitions on ${backend}: in-process, ${opts.fewCallers} callers, ${opts.runs} runs × ${fmt(sizes.inProcess)}…`);
+      for (const run of split(pool, opts.runs, sizes.inProcess)) {
+        fewCallers.push(await inProcessRun(engine, counsel, split(run, opts.fewCallers, sizes.inProcess / opts.fewCallers)));
+        log(`  run ${fewCallers.length}: ${show(fewCallers.at(-1)!)}`);
+      }
       const moved = await engine.database.reader.one<{ n: number }>("SELECT COUNT(*) AS n FROM documents WHERE state = 'collective-deliberation'");
-      const expected = need[0] + need[1];
+      const expected = need[0] + need[1] + need[3];
       if (Number(moved!.n) !== expected) throw new Error(`transitions on ${backend}: ${moved!.n} documents moved, expected ${expected}`);
     } finally {
       await engine.close();
     }
 
     log(`transitions on ${backend}: HTTP (API in a child process), ${opts.callers} connections, ${opts.runs} runs × ${fmt(sizes.http)}…`);
-    const pool = clones.slice(need[0] + need[1]);
+    const pool = clones.slice(need[0] + need[1], need[0] + need[1] + need[2]);
     const server = await startApiServer(db);
     const http: (LoadResult & { rampMs: number })[] = [];
     let httpWriter: WriterStats;
@@ -157,6 +179,8 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
       backend,
       oneCaller: latencyRuns(`engine 1 caller, ${backend}`, oneCaller),
       inProcess: latencyRuns(`engine ${opts.callers} callers, ${backend}`, inProcess),
+      fewCallers: latencyRuns(`engine ${opts.fewCallers} callers, ${backend}`, fewCallers),
+      sequencerWait,
       inProcessWriter: inProcessWriter!,
       http: latencyRuns(`HTTP ${opts.callers} connections, ${backend}`, http),
       httpRampMs: runsOf(`HTTP connection ramp, ${backend}`, 'ms', http.map((r) => r.rampMs)),

@@ -33,8 +33,8 @@ describe('audit log', () => {
       engine.writer.run((r) => engine.audit.append(r, { category: 'security', action: 'login', actor: systemActor(), details: { i } })),
     );
     const verifies = Array.from({ length: 20 }, () => engine.audit.verify(repos()));
-    const results = await Promise.all([...verifies, ...appends]);
-    expect(results.slice(0, 20).every((r) => 'ok' in r && r.ok)).toBe(true);
+    const [results] = await Promise.all([Promise.all(verifies), Promise.all(appends)]);
+    expect(results.every((r) => r.ok)).toBe(true);
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: true, entries: 65 });
   });
 

@@ -73,4 +73,49 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
     const verify = await call(b, 'GET', '/api/audit/verify', admin);
     expect(verify.body).toMatchObject({ ok: true, treeHeads: 1 });
   }, 120_000);
+
+  it('hands the audit sequencer over when the process running it is SIGKILLed under load: no gap, no seq twice, verify ok', async () => {
+    const [a] = apis;
+    const c = await forkApi({ database, attachments, jwtSecret, auditSigningKey });
+    apis.push(c);
+    const drafter = await login(a, 'drafter');
+    const admin = await login(a, 'admin');
+    const docs: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const doc = await call(a, 'POST', '/api/documents', drafter, { chain: 'annual-report', title: `负载 ${i}`, year: 2010 + (i % 80), departmentId: 'city-sti', content: REPORT_OUTLINE });
+      docs.push(doc.body.id);
+    }
+    // Load on the doomed process only, so it is the one sequencing; killed once it has sequenced batches of its own.
+    let killed = false;
+    const load = Promise.all(
+      docs.map(async (id) => {
+        for (const action of ['submit', 'withdraw', 'submit', 'withdraw', 'submit']) {
+          if (killed) return;
+          await call(c, 'POST', `/api/documents/${id}/actions`, drafter, { action }).catch(() => undefined);
+        }
+      }),
+    );
+    for (let i = 0; i < 400; i++) {
+      const stats = await c.ask('stats');
+      if ((stats.sequencer as { batches: number }).batches >= 3) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(((await c.ask('stats')).sequencer as { batches: number }).batches).toBeGreaterThanOrEqual(3);
+    killed = true;
+    c.child.kill('SIGKILL');
+    await new Promise((r) => c.child.once('exit', r));
+    await load;
+    // The survivor finishes each document's round and sequences what the dead process committed.
+    for (const id of docs) {
+      const doc = (await call(a, 'GET', `/api/documents/${id}`, drafter)).body;
+      const next = doc.state === 'draft' ? 'submit' : 'withdraw';
+      const moved = await call(a, 'POST', `/api/documents/${id}/actions`, drafter, { action: next, expectedVersion: doc.version });
+      expect([moved.status, moved.body.code ?? null, doc.state]).toEqual([200, null, doc.state]);
+    }
+    const verify = await call(a, 'GET', '/api/audit/verify', admin);
+    // verify walks every seq from 1 (a gap or a duplicate breaks the chain) and holds each document's row against its last transition entry.
+    expect(verify.body).toMatchObject({ ok: true });
+    const entries = await call(a, 'GET', '/api/audit?limit=1', admin);
+    expect(entries.body.items[0].seq).toBe(verify.body.entries);
+  }, 120_000);
 });

@@ -25,7 +25,8 @@ describe('transition atomicity', () => {
     await engine.writer.run(async (r) => {
       if (r.sql.kind === 'postgres') {
         await r.sql.run(`CREATE FUNCTION refuse_approve() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-        await r.sql.run(`CREATE TRIGGER refuse_approve BEFORE INSERT ON audit_entries FOR EACH ROW WHEN (NEW.action = 'approve') EXECUTE FUNCTION refuse_approve()`);
+        // On PostgreSQL the transaction writes its entry to the intake (the sequencer moves it into the log after commit).
+        await r.sql.run(`CREATE TRIGGER refuse_approve BEFORE INSERT ON audit_intake FOR EACH ROW WHEN (NEW.action = 'approve') EXECUTE FUNCTION refuse_approve()`);
       } else {
         await r.sql.run(`CREATE TRIGGER refuse_approve BEFORE INSERT ON audit_entries WHEN NEW.action = 'approve' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
       }
@@ -37,8 +38,9 @@ describe('transition atomicity', () => {
     expect(after.doc).toMatchObject({ state: 'legal-review', version: submitted.version });
     expect(after.tasks.map((x) => [x.id, x.status])).toEqual([[task.id, 'open']]);
     expect(await engine.database.reader.all('SELECT seq FROM audit_entries')).toHaveLength(auditBefore.length);
+    expect(await engine.database.reader.all("SELECT at FROM audit_intake WHERE action = 'approve'")).toHaveLength(0);
 
-    await engine.writer.run((r) => r.sql.run('DROP TRIGGER refuse_approve' + (r.sql.kind === 'postgres' ? ' ON audit_entries' : '')));
+    await engine.writer.run((r) => r.sql.run('DROP TRIGGER refuse_approve' + (r.sql.kind === 'postgres' ? ' ON audit_intake' : '')));
     const { document } = await engine.transition.execute({ documentId: doc.id, action: 'approve', taskId: task.id, principal: counsel });
     expect(document.state).toBe('party-group-review');
   });

@@ -31,17 +31,20 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
       child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
   };
-  const systemActions = async () => {
+  /** The scheduler's effects on the documents of one chain, by action. */
+  const systemActions = async (chain = 'annual-report-crash') => {
     const rows = await engine.database.reader.all<{ action: string; n: number }>(
-      "SELECT action, COUNT(*) AS n FROM audit_entries WHERE actor_type = 'system' AND from_state = 'legal-review' GROUP BY action ORDER BY action",
+      `SELECT a.action, COUNT(*) AS n FROM audit_entries a JOIN documents d ON d.id = a.document_id
+        WHERE a.actor_type = 'system' AND a.from_state = 'legal-review' AND d.chain_key = ? GROUP BY a.action ORDER BY a.action`,
+      [chain],
     );
     return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
   };
-  const total = async () => Object.values(await systemActions()).reduce((a, b) => a + b, 0);
-  const waitFor = async (check: () => Promise<boolean>, ms: number) => {
+  const total = async (chain?: string) => Object.values(await systemActions(chain)).reduce((a, b) => a + b, 0);
+  const waitFor = async (check: () => Promise<boolean>, ms: number, chain?: string) => {
     const until = Date.now() + ms;
     while (!(await check())) {
-      if (Date.now() > until) throw new Error(`timed out; so far ${JSON.stringify(await systemActions())}`);
+      if (Date.now() > until) throw new Error(`timed out; so far ${JSON.stringify(await systemActions(chain))}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -53,16 +56,37 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
     await database.drop();
   });
 
-  it('fires all 1,000 after a SIGKILL and a restart, none twice', async () => {
-    engine = await Engine.open({ database, clock: systemClock, planner: testPlanner });
-    await engine.directory.seedDemo(PASSWORD);
-    await engine.writer.run((r) => engine.chains.publish(r, timedAnnualReport('annual-report-crash', 12, 1), systemActor('test')));
-    const drafter = (await engine.authentication.login('drafter', PASSWORD)) as Principal;
-    producer = await startScheduler(engine, { redisUrl: REDIS_URL, processors: false, queueName });
+  let drafter: Principal;
+  /** 250 reports of `chain` (12 s to remind, 1 s more to escalate) submitted to legal review: 1,000 scheduler effects due. */
+  const submitted = async (chain: string) => {
+    await engine.writer.run((r) => engine.chains.publish(r, timedAnnualReport(chain, 12, 1), systemActor('test')));
     for (let i = 0; i < 250; i++) {
-      const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report-crash', title: `报告${i}`, year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
+      const doc = await engine.createDocument.execute({ principal: drafter, chain, title: `报告${i}`, year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
       await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
     }
+  };
+
+  beforeAll(async () => {
+    engine = await Engine.open({ database, clock: systemClock, planner: testPlanner });
+    await engine.directory.seedDemo(PASSWORD);
+    drafter = (await engine.authentication.login('drafter', PASSWORD)) as Principal;
+    producer = await startScheduler(engine, { redisUrl: REDIS_URL, processors: false, queueName });
+  });
+
+  it('fires each of 1,000 deadlines once with two workers on one queue and one database', async () => {
+    await submitted('annual-report-pair');
+    const pair = await Promise.all([startWorker(), startWorker()]);
+    await waitFor(async () => (await total('annual-report-pair')) >= 1000, 90_000, 'annual-report-pair');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await systemActions('annual-report-pair')).toEqual({ approve: 250, 'deadline-passed': 250, escalate: 250, remind: 250 });
+    for (const worker of pair) {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+    }
+  }, 180_000);
+
+  it('fires all 1,000 after a SIGKILL and a restart, none twice', async () => {
+    await submitted('annual-report-crash');
     const first = await startWorker();
     await waitFor(async () => (await total()) >= 300, 60_000);
     first.kill('SIGKILL');

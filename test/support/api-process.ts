@@ -6,7 +6,7 @@ import { openApi, type ApiOptions } from './open-api.js';
  * The API in a process of its own (forked by fork-api.ts with tsx and the decorator-metadata
  * loader), on 127.0.0.1 and a free port: for the browser tests, the crash test and the HTTP bench.
  * Options: TEST_API (JSON ApiOptions). IPC: child → { type: 'ready', port, pid }; parent →
- * 'stats' (the writer's batching and memory: rss, its peak maxRss, heapUsed) | 'reset' (of those) | 'stop' (answered 'stopped').
+ * 'stats' (the writer's batching, the audit batches this process sequenced, and memory: rss, its peak maxRss, heapUsed) | 'reset' (of those) | 'stop' (answered 'stopped').
  */
 async function main() {
   const { engine, app, close } = await openApi(JSON.parse(process.env.TEST_API!) as ApiOptions);
@@ -27,7 +27,8 @@ async function main() {
     } else if (m.type === 'stats') {
       const mem = process.memoryUsage();
       // maxRss: the peak resident set so far (bytes), which a burst freed before this message still shows.
-      send({ type: 'stats', writer: { ...engine.writer.stats }, rss: mem.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: mem.heapUsed });
+      const { batches, entries } = engine.auditSequencer.stats;
+      send({ type: 'stats', writer: { ...engine.writer.stats }, sequencer: { batches, entries }, rss: mem.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: mem.heapUsed });
     }
   });
   process.on('disconnect', () => void close().then(() => process.exit(0)));

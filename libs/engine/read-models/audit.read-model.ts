@@ -17,6 +17,8 @@ export class AuditReadModel {
     database: Database,
     private readonly audit: AuditLog,
     private readonly tree: AuditTree,
+    /** Puts entries committed so far into the log (PostgreSQL's sequencer): readers see their own decisions. */
+    private readonly settle: () => Promise<void>,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -25,6 +27,7 @@ export class AuditReadModel {
   async auditEntries(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>, cursor: string | undefined, limit: number) {
     const scope = await this.auditScope(p);
     const before = decodeCursor(cursor, (k) => /^[1-9]\d{0,9}$/.test(k) && Number(k) <= MAX_INT);
+    await this.settle();
     const rows = await this.repos.audit.search({ ...filter, departmentIds: scope }, before === null ? null : Number(before), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (r) => r.seq);
     return { items: kept.map(entryFromRow), nextCursor };
@@ -32,6 +35,7 @@ export class AuditReadModel {
 
   async verifyAudit(p: Principal): Promise<VerifyResult> {
     await this.auditScope(p);
+    await this.settle();
     return this.audit.verify(this.repos);
   }
 
@@ -43,6 +47,7 @@ export class AuditReadModel {
 
   async verifyCheckpoint(p: Principal, checkpoint: Checkpoint) {
     await this.auditScope(p);
+    await this.settle();
     return this.audit.verifyCheckpoint(this.repos, checkpoint);
   }
 
@@ -85,6 +90,7 @@ export class AuditReadModel {
   /** Entries oldest first, filtered like the search and limited to the caller's scope, a batch at a time. */
   async *auditExport(p: Principal, filter: Omit<AuditFilter, 'departmentIds'>): AsyncGenerator<AuditEntry[]> {
     const scope = await this.auditScope(p);
+    await this.settle();
     for (let after = 0; ; ) {
       const rows = await this.repos.audit.scan({ ...filter, departmentIds: scope }, after, EXPORT_BATCH);
       if (!rows.length) return;
@@ -101,12 +107,14 @@ export class AuditReadModel {
   }
 
   /** The whole chain, for the operator (`shenpi audit verify`): no caller to scope it. */
-  verifyAll(progress?: (checked: number) => void): Promise<VerifyResult> {
+  async verifyAll(progress?: (checked: number) => void): Promise<VerifyResult> {
+    await this.settle();
     return this.audit.verify(this.repos, progress);
   }
 
   /** A checkpoint kept elsewhere, for the operator: signed by us, its entry unchanged, the chain since intact. */
-  verifyKeptCheckpoint(checkpoint: Checkpoint, progress?: (checked: number) => void) {
+  async verifyKeptCheckpoint(checkpoint: Checkpoint, progress?: (checked: number) => void) {
+    await this.settle();
     return this.audit.verifyCheckpoint(this.repos, checkpoint, progress);
   }
 }

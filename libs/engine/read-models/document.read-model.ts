@@ -23,6 +23,8 @@ export class DocumentReadModel {
     private readonly tree: AuditTree,
     /** Signs a tree head covering the log's end (a write, done by the engine), when the latest does not. */
     private readonly signTreeHead: () => Promise<TreeHead | null>,
+    /** Puts entries committed so far into the audit log (PostgreSQL's sequencer): a history shows the caller's own decisions. */
+    private readonly settleAudit: () => Promise<void>,
   ) {
     this.repos = new Repositories(database.reader);
   }
@@ -94,6 +96,7 @@ export class DocumentReadModel {
 
   async history(p: Principal, id: string) {
     const doc = await this.visibleDocument(p, id);
+    await this.settleAudit();
     const rows = await this.repos.audit.forDocument(doc.id, 'transition');
     return {
       items: rows.map(entryFromRow).map((e) => ({
@@ -116,6 +119,7 @@ export class DocumentReadModel {
   async timeline(p: Principal, id: string) {
     const doc = await this.visibleDocument(p, id);
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
+    await this.settleAudit();
     const entries = (await this.repos.audit.forDocument(doc.id, 'transition')).map(entryFromRow);
     const stays = stepStays(entries, await this.repos.deadlines.forDocument(doc.id), chain, this.clock.now());
     const transitions = entries.map((e) => ({
@@ -137,6 +141,7 @@ export class DocumentReadModel {
    */
   async proofBundle(p: Principal, id: string): Promise<ProofBundle> {
     const doc = await this.visibleDocument(p, id);
+    await this.settleAudit();
     const rows = await this.repos.audit.forDocument(doc.id, 'transition');
     const last = rows.length ? rows[rows.length - 1].seq : 0;
     let head: TreeHead | null | undefined = await this.repos.tree.latestHead();

@@ -39,6 +39,15 @@ const COLUMNS = `seq, at, category, action, result, actor_type, actor_id, actor_
 
 type RawAudit = Record<string, string | number | null>;
 
+/** An entry written by a PostgreSQL transaction, waiting in the intake for the sequencer to give it a seq and hash. */
+export type PendingAuditRow = Omit<AuditRow, 'seq' | 'prevHash' | 'hash' | 'canonical'> & { id: number };
+
+const INTAKE_COLUMNS = `at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
+  department_id, document_id, from_state, to_state, details`;
+
+/** The transaction-scoped advisory lock that makes one sequencer at a time (6962 is the tree extender's). */
+const SEQUENCER_LOCK = 6963;
+
 const toRow = (r: RawAudit): AuditRow => ({
   seq: Number(r.seq),
   at: r.at as string,
@@ -60,15 +69,97 @@ const toRow = (r: RawAudit): AuditRow => ({
   canonical: r.canonical as string,
 });
 
-/** The document version a transition entry recorded in its details, when it recorded one. */
-function loggedVersionOf(details: string | number | null): number | undefined {
-  if (details === null) return undefined;
-  const version = (JSON.parse(details as string) as { version?: unknown }).version;
-  return typeof version === 'number' ? version : undefined;
+/** The document version and the open tasks' digest a transition entry recorded in its details, when it recorded them. */
+function loggedOf(details: string | number | null): { version: number | undefined; openTasks: string | undefined } {
+  if (details === null) return { version: undefined, openTasks: undefined };
+  const { version, openTasks } = JSON.parse(details as string) as { version?: unknown; openTasks?: unknown };
+  return { version: typeof version === 'number' ? version : undefined, openTasks: typeof openTasks === 'string' ? openTasks : undefined };
 }
 
 export class AuditEntriesRepository {
+  /** Entries this transaction put in the intake: after commit the writer wakes the sequencer. */
+  enqueued = 0;
+
   constructor(private readonly sql: Sql) {}
+
+  /** PostgreSQL: the entry waits unsequenced; this transaction takes no lock another one needs. */
+  async enqueue(row: Omit<PendingAuditRow, 'id'>): Promise<void> {
+    await this.sql.run(`INSERT INTO audit_intake (${INTAKE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      row.at,
+      row.category,
+      row.action,
+      row.result,
+      row.actorType,
+      row.actorId,
+      row.actorRole,
+      row.actorDepartmentId,
+      row.actorOnBehalfOf,
+      row.departmentId,
+      row.documentId,
+      row.fromState,
+      row.toState,
+      row.details,
+    ]);
+    this.enqueued++;
+  }
+
+  /** Held by the sequencer until its commit: one sequencer at a time, across processes. */
+  async lockSequencer(): Promise<void> {
+    await this.sql.one(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}) AS locked`);
+  }
+
+  /**
+   * The oldest committed entries of the intake. Ids are taken when a transaction inserts, not when it
+   * commits, so one with a smaller id may still show up later: it is sequenced then, after these.
+   */
+  async pending(limit: number): Promise<PendingAuditRow[]> {
+    const rows = await this.sql.all<RawAudit>(`SELECT id, ${INTAKE_COLUMNS} FROM audit_intake ORDER BY id LIMIT ?`, [limit]);
+    return rows.map((r) => {
+      const { seq: _s, prevHash: _p, hash: _h, canonical: _c, ...row } = toRow({ ...r, seq: 0 });
+      return { id: Number(r.id), ...row };
+    });
+  }
+
+  /** Whether any entry waits to be sequenced (PostgreSQL; SQLite's intake stays empty). */
+  async anyPending(): Promise<boolean> {
+    return (await this.sql.one('SELECT 1 AS one FROM audit_intake LIMIT 1')) !== undefined;
+  }
+
+  /** The sequencer's batch: entries in seq order into the log (one statement), the head moved to the last. */
+  async appendSequenced(rows: AuditRow[]): Promise<void> {
+    const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
+    await this.sql.run(
+      `INSERT INTO audit_entries (${COLUMNS}) SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+        ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`,
+      [
+        column('seq'),
+        column('at'),
+        column('category'),
+        column('action'),
+        column('result'),
+        column('actorType'),
+        column('actorId'),
+        column('actorRole'),
+        column('actorDepartmentId'),
+        column('actorOnBehalfOf'),
+        column('departmentId'),
+        column('documentId'),
+        column('fromState'),
+        column('toState'),
+        column('details'),
+        column('prevHash'),
+        column('hash'),
+        column('canonical'),
+      ],
+    );
+    const last = rows[rows.length - 1];
+    await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [last.seq, last.hash]);
+  }
+
+  /** The intake rows the sequencer just moved into the log (exactly those: others may have committed meanwhile). */
+  async removePending(ids: number[]): Promise<void> {
+    await this.sql.run('DELETE FROM audit_intake WHERE id = ANY(?::bigint[])', [ids]);
+  }
 
   /** The chain head. On PostgreSQL it is locked until commit, so concurrent appends cannot fork the chain. */
   async lockHead(): Promise<{ seq: number; hash: string }> {
@@ -178,26 +269,46 @@ export class AuditEntriesRepository {
   }
 
   /**
-   * The newest entry of one action by one actor on one document, read backwards on the
-   * (document_id, seq) index. `|| ''` keeps SQLite, which has no statistics here, from choosing the
-   * (action, seq) or (actor_id, seq) index instead: those walk every urge, or every act of the user.
+   * When one actor last took one action on one document, read backwards on the (document_id, seq)
+   * index. `|| ''` keeps SQLite, which has no statistics here, from choosing the (action, seq) or
+   * (actor_id, seq) index instead: those walk every urge, or every act of the user. On PostgreSQL
+   * an entry still in the intake counts too.
    */
-  async lastBy(documentId: string, actorId: string, action: string): Promise<AuditRow | undefined> {
-    const r = await this.sql.one<RawAudit>(
-      `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND actor_id || '' = ? AND action || '' = ? ORDER BY seq DESC LIMIT 1`,
-      [documentId, actorId, action],
+  async lastTimeOf(documentId: string, actorId: string, action: string): Promise<string | undefined> {
+    const logged = (pending: string) => `SELECT at${pending} FROM audit_entries WHERE document_id = ? AND actor_id || '' = ? AND action || '' = ? ORDER BY seq DESC LIMIT 1`;
+    if (this.sql.kind !== 'postgres') return (await this.sql.one<{ at: string }>(logged(''), [documentId, actorId, action]))?.at;
+    const r = await this.sql.one<{ at: string }>(
+      `SELECT at FROM ((SELECT at, 1 AS pending FROM audit_intake WHERE document_id = ? AND actor_id = ? AND action = ? ORDER BY id DESC LIMIT 1)
+        UNION ALL (${logged(', 0')})) t ORDER BY pending DESC LIMIT 1`,
+      [documentId, actorId, action, documentId, actorId, action],
     );
-    return r && toRow(r);
+    return r?.at;
   }
 
-  /** The document's last transition entry: the state it left the document in, and the version when it says (one indexed read). */
-  async lastTransitionOf(documentId: string): Promise<{ seq: number; to: string | null; version: number | undefined } | undefined> {
-    const r = await this.sql.one<RawAudit>(`SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1`, [documentId]);
-    return r && { seq: Number(r.seq), to: r.to_state as string | null, version: loggedVersionOf(r.details) };
+  /**
+   * The document's last transition entry: the state it left the document in, and the version when
+   * it says (one indexed read). On PostgreSQL one still in the intake is the last (seq null): the
+   * document's row lock orders its entries, and a pending one is newer than any sequenced one. One
+   * statement, so the sequencer moving it meanwhile cannot hide it.
+   */
+  async lastTransitionOf(documentId: string): Promise<{ seq: number | null; to: string | null; version: number | undefined; openTasks: string | undefined } | undefined> {
+    const logged = `SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1`;
+    const r =
+      this.sql.kind !== 'postgres'
+        ? await this.sql.one<RawAudit>(logged, [documentId])
+        : await this.sql.one<RawAudit>(
+            `SELECT seq, to_state, details FROM ((SELECT NULL::bigint AS seq, to_state, details, 1 AS pending FROM audit_intake WHERE document_id = ? AND category = 'transition' ORDER BY id DESC LIMIT 1)
+              UNION ALL (SELECT seq, to_state, details, 0 FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1)) t ORDER BY pending DESC LIMIT 1`,
+            [documentId, documentId],
+          );
+    return r && { seq: r.seq === null ? null : Number(r.seq), to: r.to_state as string | null, ...loggedOf(r.details) };
   }
 
   /** Documents after `afterId` (by id, `limit` of them) with their last transition entry, for verify. */
-  async documentsWithLastTransition(afterId: string, limit: number): Promise<{ id: string; state: string; version: number; seq: number | null; to: string | null; loggedVersion: number | undefined }[]> {
+  async documentsWithLastTransition(
+    afterId: string,
+    limit: number,
+  ): Promise<{ id: string; state: string; version: number; seq: number | null; to: string | null; logged: { version: number | undefined; openTasks: string | undefined } }[]> {
     const rows = await this.sql.all<RawAudit>(
       `SELECT d.id, d.state, d.version, a.seq, a.to_state, a.details FROM documents d
         LEFT JOIN audit_entries a ON a.seq = (SELECT MAX(x.seq) FROM audit_entries x WHERE x.document_id = d.id AND x.category = 'transition')
@@ -210,7 +321,7 @@ export class AuditEntriesRepository {
       version: Number(r.version),
       seq: r.seq === null ? null : Number(r.seq),
       to: r.to_state as string | null,
-      loggedVersion: loggedVersionOf(r.details),
+      logged: loggedOf(r.details),
     }));
   }
 
