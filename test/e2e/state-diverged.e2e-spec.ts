@@ -4,7 +4,7 @@ import { bearer, useApp } from '../support/test-app.js';
 
 /**
  * Someone with write access to the database forges a document's row: the state jumps from office
- * review to awaiting disclosure, or the version moves. The kernel compares the row with the
+ * review to awaiting disclosure, or the version moves; or hands an open task to someone else. The kernel compares the row with the
  * document's last audit entry before acting, on every path, and refuses with 409 STATE_DIVERGED
  * and a security entry; nothing is done on the forged row.
  */
@@ -25,7 +25,8 @@ describe('rows that disagree with the audit log', () => {
   const forge = (sql: string, params: unknown[]) => t.engine.writer.run((r) => r.sql.run(sql, params));
   /** The security entries of the document, once the writer has run what was queued before. */
   const securityEntries = async (documentId: string) => {
-    await t.engine.writer.run(async () => undefined);
+    // The security entry is written after the refusal's answer, in a transaction of its own.
+    await t.engine.writer.idle();
     const res = await t.http().get(`/api/audit?documentId=${documentId}&category=security&action=state-diverged`).set(await as('admin'));
     return res.body.items;
   };
@@ -59,6 +60,27 @@ describe('rows that disagree with the audit log', () => {
     expect(bulk.status).toBe(200);
     expect(bulk.body.results[0]).toMatchObject({ taskId: officeTask, code: 'STATE_DIVERGED' });
     expect((await securityEntries(id)).length).toBe(2);
+  });
+
+  it('refuses a legal review decided on a task handed to a non-counsel in the tasks table, and verify names it', async () => {
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const id = created.body.id as string;
+    await submit(id);
+    const task = (await taskOf('counsel', id))!;
+    const row = await t.engine.database.reader.one<{ assignee_role: string | null; assignee_user_id: string | null }>('SELECT assignee_role, assignee_user_id FROM tasks WHERE id = ?', [task]);
+    const secretary = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'secretary'"))!.id;
+    await forge('UPDATE tasks SET assignee_role = NULL, assignee_user_id = ? WHERE id = ?', [secretary, task]);
+    const res = await t.http().post(`/api/tasks/${task}/decision`).set(await as('secretary')).send({ decision: 'approve' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'STATE_DIVERGED', details: { documentId: id, field: 'openTasks' } });
+    expect(await history(id)).toHaveLength(2);
+    const verify = await t.http().get('/api/audit/verify').set(await as('admin'));
+    expect(verify.body.ok).toBe(false);
+    const ofThis = (documents: { documentId: string }[]) => documents.filter((d) => d.documentId === id);
+    expect(ofThis(verify.body.documents)).toEqual([{ documentId: id, field: 'openTasks', log: res.body.details.log, table: res.body.details.table }]);
+    await forge('UPDATE tasks SET assignee_role = ?, assignee_user_id = ? WHERE id = ?', [row!.assignee_role, row!.assignee_user_id, task]);
+    expect((await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
+    expect(ofThis((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents ?? [])).toEqual([]);
   });
 
   it('acts as before once the row is put back as the log says', async () => {

@@ -1,4 +1,4 @@
-import { rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
+import { openTasksDigest, rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
@@ -32,7 +32,8 @@ export interface Divergence {
   departmentId: string;
   caller: Principal | null;
   attempted: string;
-  seq: number;
+  /** The last transition entry's seq; null while it waits in PostgreSQL's intake. */
+  seq: number | null;
   field: string;
   log: unknown;
   table: unknown;
@@ -70,14 +71,16 @@ export class DocumentKernel {
   }
 
   /**
-   * The row must say what the log says: the state its last transition entry left, and the version
-   * that entry recorded. A row changed behind the service's back (a forged state) is refused with
-   * 409 STATE_DIVERGED before anything acts on it, on every path, and reported.
+   * The row must say what the log says: the state its last transition entry left, the version
+   * that entry recorded, and who holds the open tasks (their digest, recorded with it). A row or a
+   * task changed behind the service's back (a forged state, a task handed to someone) is refused
+   * with 409 STATE_DIVERGED before anything acts on it, on every path, and reported.
    */
   private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string): Promise<void> {
     const last = await repos.audit.lastTransitionOf(doc.id);
     if (!last) return;
-    const mismatch = rowVersusLog(doc, last);
+    const held = last.openTasks === undefined ? undefined : openTasksDigest(await repos.tasks.openForDocument(doc.id));
+    const mismatch = rowVersusLog(doc, last, held);
     if (!mismatch) return;
     this.diverged({ documentId: doc.id, departmentId: doc.departmentId, caller, attempted: action, seq: last.seq, ...mismatch });
     throw new DomainError(ErrorCode.STATE_DIVERGED, `the document's ${mismatch.field} is ${JSON.stringify(mismatch.table)} in its row but ${JSON.stringify(mismatch.log)} in its audit log: nothing was done`, {
@@ -93,8 +96,9 @@ export class DocumentKernel {
     if (!written) throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: before.version + 1 });
   }
 
-  /** The change's one audit entry. */
+  /** The change's one audit entry, with the digest of who holds the open tasks it leaves. */
   async record(repos: Repositories, doc: DocumentRow, entry: ChangeEntry): Promise<void> {
+    const openTasks = openTasksDigest(await repos.tasks.openForDocument(doc.id));
     await this.audit.append(repos, {
       category: 'transition',
       action: entry.action,
@@ -104,7 +108,7 @@ export class DocumentKernel {
       documentId: doc.id,
       from: entry.from !== undefined ? entry.from : doc.state,
       to: entry.to ?? doc.state,
-      details: entry.details,
+      details: { ...entry.details, openTasks },
     });
   }
 
