@@ -9,3 +9,4 @@ export * from './proof-bundle.js';
 export * from './witness.js';
 export * from './divergence.js';
 export * from './atomic-file.js';
+export * from './sm2.js';
