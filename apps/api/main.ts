@@ -8,7 +8,7 @@ import { apiConfigFromEnv } from './config.js';
 
 async function main() {
   const config = apiConfigFromEnv();
-  const { database, attachments } = engineSettingsFromEnv();
+  const { database, attachments, auditCrypto } = engineSettingsFromEnv();
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
   const checkpointSigner = checkpointSignerFromEnv();
@@ -18,6 +18,7 @@ async function main() {
   const engine = await Engine.open({ database, shippedChains, planner: new CalendarDeadlinePlanner(calendar), webhooks,
     attachments,
     checkpointSigner,
+    auditCrypto,
     keyRetired,
   });
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with

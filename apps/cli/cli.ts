@@ -79,7 +79,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   // The service's key signs checkpoints and is the key their signatures are checked against.
   const checkpointSigner = command === 'audit' ? checkpointSignerFromEnv(env) : undefined;
-  const engine = await Engine.open({ database: engineSettingsFromEnv(env).database, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env) });
+  const { database, auditCrypto } = engineSettingsFromEnv(env);
+  const engine = await Engine.open({ database, auditCrypto, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env) });
   try {
     if (command === 'seed-demo') {
       const result = await engine.directory.seedDemo(values.password);

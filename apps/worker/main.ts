@@ -7,7 +7,7 @@ import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, Workin
  * SQLite the API process is the only writer and fires deadlines itself, so this refuses to start.
  */
 async function main() {
-  const { database } = engineSettingsFromEnv();
+  const { database, auditCrypto } = engineSettingsFromEnv();
   if (!database.url) {
     console.error('apps/worker runs only on PostgreSQL (set DATABASE_URL): on SQLite the API process is the only writer.');
     process.exit(1);
@@ -19,7 +19,7 @@ async function main() {
   }
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
-  const engine = await Engine.open({ database, planner: new CalendarDeadlinePlanner(calendar), webhooks });
+  const engine = await Engine.open({ database, auditCrypto, planner: new CalendarDeadlinePlanner(calendar), webhooks });
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: true,

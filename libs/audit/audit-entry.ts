@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TreeHash } from './merkle.js';
 import type { Actor } from '@shenpi/domain';
 import type { AuditRow } from '@shenpi/persistence';
 import { canonicalJson } from './canonical-json.js';
@@ -40,7 +41,8 @@ export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8'
 
 export const canonicalOf = (entry: Omit<AuditEntry, 'hash'>) => canonicalJson(entry);
 
-export const hashOf = (prevHash: string, canonical: string) => sha256(prevHash + canonical);
+/** An entry's chain hash: H(prevHash ‖ its canonical text), with the log's hash (SHA-256, or SM3 in the SM suite). */
+export const hashOf = (prevHash: string, canonical: string, algorithm: TreeHash = 'sha256') => createHash(algorithm).update(prevHash + canonical, 'utf8').digest('hex');
 
 export function entryFromRow(r: AuditRow): AuditEntry {
   return {

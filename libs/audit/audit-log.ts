@@ -1,4 +1,5 @@
-import type { Clock } from '@shenpi/domain';
+import type { Actor, Clock } from '@shenpi/domain';
+import { STANDARD_SUITE, SM_SUITE, suiteNamed, suiteOf, type AuditCrypto, type AuditSuite } from './suite.js';
 import type { Repositories, TaskRow } from '@shenpi/persistence';
 import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
@@ -21,6 +22,8 @@ export interface CheckpointCheck {
 
 const VERIFY_BATCH = 2000;
 
+const suiteFor = (hash: string): AuditSuite => (hash === SM_SUITE.hash ? SM_SUITE : STANDARD_SUITE);
+
 /** Called in the transaction that gives the entry its seq (e.g. to write the webhook outbox with it). */
 export type AuditListener = (repos: Repositories, entry: AuditEntry) => Promise<void>;
 
@@ -35,6 +38,32 @@ export class AuditLog {
     /** Hashes the log's Merkle tree (RFC 9162), whose signed heads verify also checks. */
     readonly hasher: TreeHasher,
   ) {}
+
+  /**
+   * The suite a database's log uses: named by its first entry (`audit-suite`), standard when that
+   * is anything else; an empty log takes `wanted` (standard when unset), and `toRecord` says the SM
+   * suite must be written as its first entry (the standard one needs none). Another suite than the
+   * log's is refused.
+   */
+  static async suiteOf(repos: Repositories, wanted: AuditCrypto | undefined): Promise<{ suite: AuditSuite; toRecord: boolean }> {
+    const first = await repos.audit.firstEntry();
+    if (!first) {
+      const suite = suiteOf(wanted ?? 'standard');
+      return { suite, toRecord: suite.name !== STANDARD_SUITE.name };
+    }
+    const named = first.action === 'audit-suite' ? suiteNamed((JSON.parse(first.details) as { suite?: unknown }).suite) : STANDARD_SUITE;
+    if (!named) throw new Error(`the audit log's first entry names an unknown suite: ${first.details}`);
+    if (wanted && suiteOf(wanted).name !== named.name) {
+      throw new Error(`the audit log of this database uses ${named.name} (chosen when it was created): it cannot change to ${suiteOf(wanted).name}`);
+    }
+    return { suite: named, toRecord: false };
+  }
+
+  /** The SM suite's first entry, naming it, so verifiers and later starts know how the log is hashed and signed. */
+  async recordSuite(repos: Repositories, actor: Actor): Promise<void> {
+    if (await repos.audit.firstEntry()) return;
+    await this.append(repos, { category: 'configuration', action: 'audit-suite', actor, details: { suite: suiteFor(this.hasher.algorithm).name } });
+  }
 
   onAppend(listener: AuditListener): void {
     this.listeners.push(listener);
@@ -72,7 +101,7 @@ export class AuditLog {
   private chained(head: { seq: number; hash: string }, fields: Omit<AuditEntry, 'v' | 'seq' | 'prevHash' | 'hash'>): { entry: AuditEntry; canonical: string } {
     const unsigned: Omit<AuditEntry, 'hash'> = { v: 1, seq: head.seq + 1, ...fields, prevHash: head.hash };
     const canonical = canonicalOf(unsigned);
-    return { entry: { ...unsigned, hash: hashOf(head.hash, canonical) }, canonical };
+    return { entry: { ...unsigned, hash: hashOf(head.hash, canonical, this.hasher.algorithm) }, canonical };
   }
 
   /**
@@ -145,7 +174,7 @@ export class AuditLog {
         const canonical = canonicalOf(unsigned);
         if (canonical !== row.canonical) return fail('stored columns differ from the hashed text');
         if (row.prevHash !== prevHash) return fail('prevHash does not match the previous entry');
-        if (hash !== hashOf(prevHash, canonical)) return fail('hash does not match the entry');
+        if (hash !== hashOf(prevHash, canonical, this.hasher.algorithm)) return fail('hash does not match the entry');
         const checkpoint = pinned.get(row.seq);
         if (checkpoint && (checkpoint.hash !== hash || !checkpointSignatureValid(checkpoint, this.trusted))) {
           return fail(`differs from the checkpoint signed at ${checkpoint.at}`);

@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { notFound, validationFailed } from '@shenpi/domain';
 import type { CosignatureRow, Repositories, TreeHeadRow } from '@shenpi/persistence';
 import { canonicalJson } from './canonical-json.js';
@@ -6,6 +6,8 @@ import { hashOf } from './audit-entry.js';
 import { keyIdOf, type CheckpointSigner } from './checkpoint.js';
 import { consistencyRanges, inclusionRanges, isPowerOfTwo, splitPoint, type Range, type TreeHasher } from './merkle.js';
 import type { TrustedKeys } from './trusted-keys.js';
+import { schemeOf, verifyBytes } from './signature-scheme.js';
+import type { AuditSuite } from './suite.js';
 
 /** A signed tree head: the log's Merkle root at a size, at a time (RFC 9162's STH). */
 export type TreeHead = TreeHeadRow;
@@ -44,10 +46,11 @@ export class AuditTree {
   constructor(
     readonly hasher: TreeHasher,
     private readonly trusted: TrustedKeys,
+    private readonly auditSuite: AuditSuite,
   ) {}
 
   get suite(): string {
-    return `${this.hasher.algorithm}-ed25519`;
+    return this.auditSuite.name;
   }
 
   /**
@@ -64,7 +67,7 @@ export class AuditTree {
     // database before it was hashed in is refused here, not signed into a tree head.
     let prevHash = size === 0 ? GENESIS : (await repos.audit.range(size - 1, 1))[0]?.hash;
     for (const row of fresh) {
-      if (row.prevHash !== prevHash || row.hash !== hashOf(row.prevHash, row.canonical)) {
+      if (row.prevHash !== prevHash || row.hash !== hashOf(row.prevHash, row.canonical, this.hasher.algorithm)) {
         throw new Error(`audit entry ${row.seq} does not chain on from entry ${row.seq - 1}: the Merkle tree is not extended past it (run audit verify)`);
       }
       prevHash = row.hash;
@@ -130,8 +133,8 @@ export class AuditTree {
     } catch {
       throw validationFailed([{ field: 'publicKey', reason: 'not a public key (SPKI PEM)' }]);
     }
-    if (key.asymmetricKeyType !== 'ed25519') throw validationFailed([{ field: 'publicKey', reason: 'must be an Ed25519 key' }]);
-    if (!verify(null, Buffer.from(treeHeadStatement(head)), key, Buffer.from(witness.signature, 'base64'))) {
+    if (!schemeOf(key)) throw validationFailed([{ field: 'publicKey', reason: 'must be an Ed25519 or SM2 key' }]);
+    if (!verifyBytes(key, Buffer.from(treeHeadStatement(head)), Buffer.from(witness.signature, 'base64'))) {
       throw validationFailed([{ field: 'signature', reason: `does not verify over the tree head of ${treeSize} entries under the key given` }]);
     }
     const row = { treeSize, witnessKeyId: keyIdOf(witness.publicKey), publicKey: witness.publicKey, signature: witness.signature, at };

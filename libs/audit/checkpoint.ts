@@ -1,8 +1,9 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { canonicalJson } from './canonical-json.js';
 import type { TrustedKeys } from './trusted-keys.js';
+import { generateSigningKey, schemeOf, signBytes, signingKeyFromPem, type SignatureScheme } from './signature-scheme.js';
 
 /** A signed statement that the chain's entry `seq` had `hash`; anyone holding it can check the log was only appended to since. */
 export interface Checkpoint {
@@ -10,9 +11,9 @@ export interface Checkpoint {
   hash: string;
   at: string;
   keyId: string;
-  /** The signer's Ed25519 public key (SPKI PEM), for reference: signatures are checked against pinned keys only. */
+  /** The signer's public key (SPKI PEM: Ed25519, or SM2 in the SM suite), for reference: signatures are checked against pinned keys only. */
   publicKey: string;
-  /** Base64 Ed25519 signature of `checkpointStatement`. */
+  /** Base64 signature of `checkpointStatement` (Ed25519, or SM2's DER (r, s)). */
   signature: string;
 }
 
@@ -28,29 +29,32 @@ export function checkpointSignatureValid(c: Checkpoint, trusted: TrustedKeys): b
   return trusted.verifies(checkpointStatement(c), c.keyId, c.signature, c.at);
 }
 
-/** Signs checkpoints with one Ed25519 key. */
+/** Signs checkpoints and tree heads with one key: Ed25519, or SM2 for the SM suite. */
 export class CheckpointSigner {
   readonly publicKey: string;
   readonly keyId: string;
+  readonly scheme: SignatureScheme;
 
   constructor(private readonly privateKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key must be an Ed25519 private key');
+    const scheme = schemeOf(privateKey);
+    if (!scheme || privateKey.type !== 'private') throw new Error('the audit signing key must be an Ed25519 or SM2 private key');
+    this.scheme = scheme;
     this.publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
     this.keyId = keyIdOf(this.publicKey);
   }
 
   static fromPem(pem: string): CheckpointSigner {
-    return new CheckpointSigner(createPrivateKey(pem));
+    return new CheckpointSigner(signingKeyFromPem(pem));
   }
 
   /** A key that lives as long as the process (tests, a CLI run with nothing configured). */
-  static ephemeral(): CheckpointSigner {
-    return new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
+  static ephemeral(scheme: SignatureScheme = 'ed25519'): CheckpointSigner {
+    return new CheckpointSigner(generateSigningKey(scheme));
   }
 
-  /** Base64 Ed25519 signature of a statement's bytes (UTF-8). */
+  /** Base64 signature of a statement's bytes (UTF-8). */
   signStatement(statement: string): string {
-    return sign(null, Buffer.from(statement), this.privateKey).toString('base64');
+    return signBytes(this.privateKey, Buffer.from(statement)).toString('base64');
   }
 
   sign(c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>): Checkpoint {
@@ -61,7 +65,8 @@ export class CheckpointSigner {
 
 /**
  * The signing key: AUDIT_SIGNING_KEY (a PKCS#8 PEM), else the file AUDIT_SIGNING_KEY_FILE
- * (default `data/audit-signing-key.pem`), generated there with mode 0600 on first start.
+ * (default `data/audit-signing-key.pem`), generated there with mode 0600 on first start: an SM2
+ * key when AUDIT_CRYPTO=sm, else Ed25519.
  */
 export const DEFAULT_SIGNING_KEY_FILE = 'data/audit-signing-key.pem';
 
@@ -70,7 +75,7 @@ export function checkpointSignerFromEnv(env: NodeJS.ProcessEnv = process.env): C
   const file = env.AUDIT_SIGNING_KEY_FILE || DEFAULT_SIGNING_KEY_FILE;
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pem = generateSigningKey(env.AUDIT_CRYPTO === 'sm' ? 'sm2' : 'ed25519').export({ type: 'pkcs8', format: 'pem' }).toString();
     try {
       writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
       chmodSync(file, 0o600);

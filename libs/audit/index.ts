@@ -10,3 +10,5 @@ export * from './witness.js';
 export * from './divergence.js';
 export * from './atomic-file.js';
 export * from './sm2.js';
+export * from './signature-scheme.js';
+export * from './suite.js';

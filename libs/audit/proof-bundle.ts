@@ -1,8 +1,10 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { canonicalOf, hashOf, type AuditEntry } from './audit-entry.js';
 import { treeHeadStatement, type TreeHead } from './audit-tree.js';
 import { keyIdOf } from './checkpoint.js';
-import { TreeHasher, verifyInclusion, type TreeHash } from './merkle.js';
+import { TreeHasher, verifyInclusion } from './merkle.js';
+import { verifyBytes } from './signature-scheme.js';
+import { suiteNamed } from './suite.js';
 
 /**
  * A document's history as anyone can check it offline: the audit entries included, each with its inclusion
@@ -29,14 +31,14 @@ export function verifyBundle(bundle: ProofBundle, publicKeyPem: string): BundleC
   if (head.keyId !== keyId) return { ok: false, reason: `the tree head is signed by key ${head.keyId}, not by the key given (${keyId})` };
   let signed = false;
   try {
-    signed = verify(null, Buffer.from(treeHeadStatement(head)), createPublicKey(publicKeyPem), Buffer.from(head.signature, 'base64'));
+    signed = verifyBytes(createPublicKey(publicKeyPem), Buffer.from(treeHeadStatement(head)), Buffer.from(head.signature, 'base64'));
   } catch {
     signed = false;
   }
   if (!signed) return { ok: false, reason: 'the tree head signature does not verify under the key given' };
-  const algorithm = head.suite.split('-')[0] as TreeHash;
-  if (!['sha256', 'sm3'].includes(algorithm)) return { ok: false, reason: `unknown suite ${head.suite}` };
-  const hasher = new TreeHasher(algorithm);
+  const suite = suiteNamed(head.suite);
+  if (!suite) return { ok: false, reason: `unknown suite ${head.suite}` };
+  const hasher = new TreeHasher(suite.hash);
   for (const { entry, leafIndex, auditPath } of bundle.entries) {
     if (entry.documentId !== bundle.documentId) return { ok: false, reason: `entry ${entry.seq} is not of document ${bundle.documentId}` };
     if (leafIndex !== entry.seq - 1) return { ok: false, reason: `entry ${entry.seq} is proven as leaf ${leafIndex}, not ${entry.seq - 1}` };
@@ -44,7 +46,7 @@ export function verifyBundle(bundle: ProofBundle, publicKeyPem: string): BundleC
     const { hash, ...unsigned } = entry;
     const canonical = canonicalOf(unsigned);
     // The entry's own chain hash is shown too: it must be the one its text gives.
-    if (hash !== hashOf(entry.prevHash, canonical)) return { ok: false, reason: `entry ${entry.seq}'s hash is not the hash of its text` };
+    if (hash !== hashOf(entry.prevHash, canonical, suite.hash)) return { ok: false, reason: `entry ${entry.seq}'s hash is not the hash of its text` };
     const leaf = hasher.leaf(canonical);
     if (!verifyInclusion(hasher, leafIndex, head.treeSize, leaf, auditPath.map(unhex), unhex(head.rootHash))) {
       return { ok: false, reason: `entry ${entry.seq} is not in the signed tree of ${head.treeSize} entries as shown` };

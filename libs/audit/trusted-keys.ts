@@ -1,8 +1,9 @@
-import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from './atomic-file.js';
 import { CheckpointSigner, checkpointSignerFromEnv, DEFAULT_SIGNING_KEY_FILE, keyIdOf } from './checkpoint.js';
+import { generateSigningKey, schemeOf, verifyBytes } from './signature-scheme.js';
 
 /** A public key the log's signatures are checked against, with the time its signatures may carry. */
 export interface TrustedKeyInput {
@@ -41,7 +42,7 @@ export class TrustedKeys {
   constructor(keys: readonly TrustedKeyInput[]) {
     for (const k of keys) {
       const key = createPublicKey(k.publicKey);
-      if (key.asymmetricKeyType !== 'ed25519') throw new Error('a trusted audit key must be an Ed25519 public key');
+      if (!schemeOf(key)) throw new Error('a trusted audit key must be an Ed25519 or SM2 public key');
       // The first listing of a key wins: the service's own key (listed first) is never bounded by an old listing.
       const keyId = keyIdOf(k.publicKey);
       if (!this.keys.has(keyId)) this.keys.set(keyId, { key, validFrom: instant(k.validFrom, -Infinity, 'validFrom'), validUntil: instant(k.validUntil, Infinity, 'validUntil') });
@@ -59,11 +60,7 @@ export class TrustedKeys {
     if (!trusted || !CANONICAL_INSTANT.test(at)) return false;
     const when = Date.parse(at);
     if (!(when >= trusted.validFrom && when <= trusted.validUntil)) return false;
-    try {
-      return verify(null, Buffer.from(statement), trusted.key, Buffer.from(signature, 'base64'));
-    } catch {
-      return false;
-    }
+    return verifyBytes(trusted.key, Buffer.from(statement), Buffer.from(signature, 'base64'));
   }
 }
 
@@ -95,7 +92,8 @@ export function rotateSigningKey(env: NodeJS.ProcessEnv, now: Date): { retired: 
   const trustedFile = trustedKeysFile(env);
   const listed = trustedKeysFromEnv(env);
   writeFileAtomically(trustedFile, `${JSON.stringify([...listed, { publicKey: old.publicKey, validUntil: now.toISOString() }], null, 2)}\n`, 0o644);
-  const fresh = generateKeyPairSync('ed25519').privateKey;
+  // The new key is of the old one's scheme: the log's suite does not change with its key.
+  const fresh = generateSigningKey(old.scheme);
   writeFileAtomically(keyFile, fresh.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
   return { retired: old.keyId, current: new CheckpointSigner(fresh).keyId, trustedFile };
 }

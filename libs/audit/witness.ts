@@ -1,7 +1,9 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { treeHeadStatement, type TreeHead } from './audit-tree.js';
 import { keyIdOf } from './checkpoint.js';
-import { TreeHasher, verifyConsistency, type TreeHash } from './merkle.js';
+import { TreeHasher, verifyConsistency } from './merkle.js';
+import { verifyBytes } from './signature-scheme.js';
+import { suiteNamed } from './suite.js';
 
 /** What a witness remembers between runs: the service's pinned key and the last tree head it accepted. */
 export interface WitnessState {
@@ -17,8 +19,7 @@ export interface LogClient {
 
 export type WitnessFinding = 'signature' | 'suite' | 'rollback' | 'truncation' | 'fork' | 'rewrite' | 'unproven';
 
-/** The hash suites a tree head may name; the first one a witness accepts is pinned from then on. */
-const SUITES = new Set(['sha256-ed25519', 'sm3-ed25519']);
+/** The suites a tree head may name are ours (suite.ts); the first one a witness accepts is pinned from then on. */
 
 export type WitnessResult = { ok: true; head: TreeHead; previous?: TreeHead } | { ok: false; finding: WitnessFinding; reason: string; head?: TreeHead; previous?: TreeHead };
 
@@ -27,7 +28,7 @@ const unhex = (h: string) => Buffer.from(h, 'hex');
 function signedBy(head: TreeHead, publicKeyPem: string): boolean {
   if (head.keyId !== keyIdOf(publicKeyPem)) return false;
   try {
-    return verify(null, Buffer.from(treeHeadStatement(head)), createPublicKey(publicKeyPem), Buffer.from(head.signature, 'base64'));
+    return verifyBytes(createPublicKey(publicKeyPem), Buffer.from(treeHeadStatement(head)), Buffer.from(head.signature, 'base64'));
   } catch {
     return false;
   }
@@ -46,7 +47,7 @@ export async function witnessCheck(state: WitnessState, log: LogClient): Promise
   if (!signedBy(head, state.publicKey)) return { ok: false, finding: 'signature', reason: `the tree head of ${head.treeSize} entries is not signed by the pinned key`, head, previous };
   // The hash is the one held before (or a known one, the first time): a head cannot switch to a weak one.
   const pinnedSuite = previous?.suite;
-  if (!SUITES.has(head.suite) || (pinnedSuite && head.suite !== pinnedSuite)) {
+  if (!suiteNamed(head.suite) || (pinnedSuite && head.suite !== pinnedSuite)) {
     return { ok: false, finding: 'suite', reason: `the tree head names the suite ${head.suite}${pinnedSuite ? `, not the ${pinnedSuite} held` : ''}`, head, previous };
   }
   if (!previous) return { ok: true, head };
@@ -66,7 +67,7 @@ export async function witnessCheck(state: WitnessState, log: LogClient): Promise
     if (head.rootHash === previous.rootHash) return { ok: true, head, previous };
     return { ok: false, finding: 'fork', reason: `two tree heads of ${head.treeSize} entries with different roots: the log forked`, head, previous };
   }
-  const hasher = new TreeHasher(head.suite.split('-')[0] as TreeHash);
+  const hasher = new TreeHasher(suiteNamed(head.suite)!.hash);
   let proof: string[];
   try {
     proof = await log.consistency(previous.treeSize, head.treeSize);

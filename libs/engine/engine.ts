@@ -1,4 +1,4 @@
-import { AuditLog, AuditTree, CheckpointSigner, checkpointSignatureValid, TreeHasher, TrustedKeys, trustedKeysFromEnv, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
+import { AuditLog, AuditTree, CheckpointSigner, checkpointSignatureValid, TreeHasher, TrustedKeys, trustedKeysFromEnv, type AuditCrypto, type AuditSuite, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
 import { AccessDenied, DomainError, ErrorCode, isGlobalAdmin, silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
 import { AuthenticationUseCase } from './authentication.use-case.js';
@@ -40,8 +40,13 @@ export interface EngineOptions {
   planner?: DeadlinePlanner;
   /** Where attached files are kept and how large they may be; default `data/attachments`, 20 MiB. */
   attachments?: AttachmentSettings;
-  /** Signs audit checkpoints (Ed25519); default: a key that lives as long as the process. */
+  /** Signs audit checkpoints and tree heads (Ed25519, SM2 in the SM suite); default: a key of the suite's scheme that lives as long as the process. */
   checkpointSigner?: CheckpointSigner;
+  /**
+   * The audit log's cryptography (AUDIT_CRYPTO): `sm` for SM3 and SM2. A new database takes it (standard
+   * when unset); an existing one keeps the suite it was created with, and a different one asked for is refused.
+   */
+  auditCrypto?: AuditCrypto;
   /** Where audited transitions are delivered as signed webhooks (the scheduler sends them). */
   webhooks?: WebhookConfig;
   /** Public keys besides the signer's whose checkpoint signatures count (keys rotated out); default from AUDIT_TRUSTED_KEYS. */
@@ -100,13 +105,15 @@ export class Engine {
     trustedKeys: readonly TrustedKeyInput[],
     private readonly keyRetired: () => boolean,
     loginWait: ((ms: number) => Promise<void>) | undefined,
+    /** The audit log's hash and signature suite, as the database was created with. */
+    readonly auditSuite: AuditSuite,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
     const trusted = new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]);
-    const hasher = new TreeHasher('sha256');
+    const hasher = new TreeHasher(auditSuite.hash);
     this.audit = new AuditLog(clock, trusted, hasher);
-    this.auditTree = new AuditTree(hasher, trusted);
+    this.auditTree = new AuditTree(hasher, trusted, auditSuite);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.auditSequencer = new AuditSequencer(database, this.writer, this.audit);
     this.writer.afterAuditEnqueued = () => this.auditSequencer.settle();
@@ -144,19 +151,34 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     const database = await Database.open(options.database);
+    let suite: AuditSuite;
+    let toRecord: boolean;
+    let signer: CheckpointSigner;
+    try {
+      ({ suite, toRecord } = await AuditLog.suiteOf(new Repositories(database.reader), options.auditCrypto));
+      signer = options.checkpointSigner ?? CheckpointSigner.ephemeral(suite.signature);
+      if (signer.scheme !== suite.signature) {
+        throw new Error(`the audit log uses ${suite.name}: its signing key must be ${suite.signature === 'sm2' ? 'an SM2' : 'an Ed25519'} key, not ${signer.scheme === 'sm2' ? 'SM2' : 'Ed25519'}`);
+      }
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
     const engine = new Engine(
       database,
       options.clock ?? systemClock,
       options.planner ?? noDeadlines,
       options.webhooks ?? { urls: [] },
       options.attachments ?? { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 },
-      options.checkpointSigner ?? CheckpointSigner.ephemeral(),
+      signer,
       options.lintBudget ?? lintBudgetFromEnv(),
       options.trustedKeys ?? trustedKeysFromEnv(),
       options.keyRetired ?? (() => false),
       options.loginWait,
+      suite,
     );
     engine.auditSequencer.start();
+    if (toRecord) await engine.writer.run((repos) => engine.audit.recordSuite(repos, systemActor('startup')));
     for (const definition of options.shippedChains ?? []) {
       await engine.writer.run((repos) => engine.chains.publishShipped(repos, definition, systemActor('startup')));
     }

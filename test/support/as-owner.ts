@@ -32,7 +32,7 @@ export async function rewriteAndRechain(engine: Engine, seq: number, details: Re
     const { hash: _old, ...unsigned } = entryFromRow(row);
     if (row.seq === seq) unsigned.details = details;
     const canonical = canonicalOf({ ...unsigned, prevHash });
-    const hash = hashOf(prevHash, canonical);
+    const hash = hashOf(prevHash, canonical, engine.audit.hasher.algorithm);
     await asOwner(engine, 'UPDATE audit_entries SET details = ?, prev_hash = ?, hash = ?, canonical = ? WHERE seq = ?', [JSON.stringify(unsigned.details), prevHash, hash, canonical, row.seq]);
     prevHash = hash;
   }

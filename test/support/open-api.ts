@@ -52,6 +52,7 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     shippedChains,
     planner: testPlanner,
     ...(o.loginWait ? { loginWait: o.loginWait } : {}),
+    ...(o.auditCrypto ? { auditCrypto: o.auditCrypto } : {}),
     ...(o.auditSigningKey ? { checkpointSigner: CheckpointSigner.fromPem(o.auditSigningKey) } : {}),
   });
   if (o.seed) {

@@ -103,6 +103,16 @@ export class AuditEntriesRepository {
     this.enqueued++;
   }
 
+  /**
+   * The log's first entry (its action and details), or, on PostgreSQL, the first one still in the
+   * intake: what names the log's suite. Undefined for an empty log.
+   */
+  async firstEntry(): Promise<{ action: string; details: string } | undefined> {
+    const logged = await this.sql.one<{ action: string; details: string }>('SELECT action, details FROM audit_entries ORDER BY seq LIMIT 1');
+    if (logged || this.sql.kind !== 'postgres') return logged;
+    return this.sql.one<{ action: string; details: string }>('SELECT action, details FROM audit_intake ORDER BY id LIMIT 1');
+  }
+
   /** Held by the sequencer until its commit: one sequencer at a time, across processes. */
   async lockSequencer(): Promise<void> {
     await this.sql.one(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}) AS locked`);
