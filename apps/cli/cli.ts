@@ -275,7 +275,7 @@ async function witnessCommand(args: string[], env: NodeJS.ProcessEnv, out: Outpu
       const res = await fetch(`${base}/api/audit/tree-heads/${result.head.treeSize}/cosign`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ publicKey: witness.publicKey, signature: witness.signStatement(treeHeadStatement(result.head)) }),
+        body: JSON.stringify({ witness: witness.publicKey, signature: witness.signStatement(treeHeadStatement(result.head)) }),
       });
       if (!res.ok) throw new Error(`cosign: ${res.status} ${await res.text()}`);
     }

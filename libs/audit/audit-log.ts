@@ -24,6 +24,14 @@ const VERIFY_BATCH = 2000;
 
 const suiteFor = (hash: string): AuditSuite => (hash === SM_SUITE.hash ? SM_SUITE : STANDARD_SUITE);
 
+/** The suite a log's first entry makes it: the one an `audit-suite` entry names, else the standard one. */
+function suiteNamedBy(first: { action: string; details: string }): AuditSuite {
+  if (first.action !== 'audit-suite') return STANDARD_SUITE;
+  const named = suiteNamed((JSON.parse(first.details) as { suite?: unknown }).suite);
+  if (!named) throw new Error(`the audit log's first entry names an unknown suite: ${first.details}`);
+  return named;
+}
+
 /** Called in the transaction that gives the entry its seq (e.g. to write the webhook outbox with it). */
 export type AuditListener = (repos: Repositories, entry: AuditEntry) => Promise<void>;
 
@@ -51,18 +59,34 @@ export class AuditLog {
       const suite = suiteOf(wanted ?? 'standard');
       return { suite, toRecord: suite.name !== STANDARD_SUITE.name };
     }
-    const named = first.action === 'audit-suite' ? suiteNamed((JSON.parse(first.details) as { suite?: unknown }).suite) : STANDARD_SUITE;
-    if (!named) throw new Error(`the audit log's first entry names an unknown suite: ${first.details}`);
+    const named = suiteNamedBy(first);
     if (wanted && suiteOf(wanted).name !== named.name) {
       throw new Error(`the audit log of this database uses ${named.name} (chosen when it was created): it cannot change to ${suiteOf(wanted).name}`);
     }
     return { suite: named, toRecord: false };
   }
 
-  /** The SM suite's first entry, naming it, so verifiers and later starts know how the log is hashed and signed. */
+  /**
+   * The SM suite's first entry, naming it, so verifiers and later starts know how the log is hashed
+   * and signed. Another process may have written the first entry meanwhile: it must name this suite.
+   */
   async recordSuite(repos: Repositories, actor: Actor): Promise<void> {
-    if (await repos.audit.firstEntry()) return;
+    const first = await repos.audit.firstEntry();
+    if (first) return this.refuseOtherSuite(first);
     await this.append(repos, { category: 'configuration', action: 'audit-suite', actor, details: { suite: suiteFor(this.hasher.algorithm).name } });
+  }
+
+  /** Whether this process's suite has been checked against the log's first entry (which never changes). */
+  private suiteChecked = false;
+
+  /** A process started for another suite than the log's must not chain a single entry. */
+  private refuseOtherSuite(first: { action: string; details: string }): void {
+    const logs = suiteNamedBy(first);
+    const ours = suiteFor(this.hasher.algorithm);
+    if (logs.name !== ours.name) {
+      throw new Error(`the audit log uses ${logs.name}, but this process was started for ${ours.name} (AUDIT_CRYPTO): restart it with the log's suite`);
+    }
+    this.suiteChecked = true;
   }
 
   onAppend(listener: AuditListener): void {
@@ -92,6 +116,7 @@ export class AuditLog {
       return repos.audit.enqueue(pending);
     }
     const head = await repos.audit.lockHead();
+    if (!this.suiteChecked && head.seq > 0) this.refuseOtherSuite((await repos.audit.firstEntry())!);
     const entry = this.chained(head, fields);
     await repos.audit.append(rowFromEntry(entry.entry, entry.canonical));
     for (const listener of this.listeners) await listener(repos, entry.entry);
@@ -115,6 +140,8 @@ export class AuditLog {
     const pending = await repos.audit.pending(limit);
     if (!pending.length) return { sequenced: 0, waitedMs: [] };
     let head = await repos.audit.lockHead();
+    // Processes started with different AUDIT_CRYPTO on one database: only those of the log's suite sequence.
+    if (!this.suiteChecked) this.refuseOtherSuite(head.seq === 0 ? pending[0] : (await repos.audit.firstEntry())!);
     const chained = pending.map((p) => {
       const { id: _id, ...row } = p;
       const { seq: _s, prevHash: _p, hash: _h, v: _v, ...fields } = entryFromRow({ ...row, seq: 0, prevHash: '', hash: '', canonical: '' });
@@ -221,11 +248,22 @@ export class AuditLog {
       for (const row of rows) {
         const held = row.logged.openTasks === undefined ? undefined : openTasksDigest(openTasks.get(row.id) ?? []);
         const mismatch = row.seq === null ? undefined : rowVersusLog(row, { to: row.to, ...row.logged }, held);
-        if (mismatch) found.push({ documentId: row.id, seq: row.seq!, ...mismatch });
+        // The row, its entry and its tasks were read by separate statements, and on PostgreSQL a change
+        // committed since the last batch may still wait in the intake: a mismatch counts only if it holds
+        // when read again, the way the kernel reads it (intake included).
+        if (mismatch && (await this.stillDiverges(repos, row.id))) found.push({ documentId: row.id, seq: row.seq!, ...mismatch });
       }
       if (rows.length < VERIFY_BATCH) return found;
       after = rows[rows.length - 1].id;
     }
+  }
+
+  private async stillDiverges(repos: Repositories, documentId: string): Promise<boolean> {
+    const last = await repos.audit.lastTransitionOf(documentId);
+    const row = await repos.documents.get(documentId);
+    if (!last || !row) return false;
+    const held = last.openTasks === undefined ? undefined : openTasksDigest(await repos.tasks.openForDocument(documentId));
+    return rowVersusLog(row, last, held) !== undefined;
   }
 
   /** Signs the current head as a checkpoint, unless it is already the latest one. */

@@ -62,7 +62,7 @@ function derOf(rs: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
-/** r ‖ s from the DER SEQUENCE, or undefined when it is not one of two positive integers of at most 32 bytes. */
+/** r ‖ s from the DER SEQUENCE, or undefined unless it is exactly two minimal positive INTEGERs of at most 32 bytes: one signature, one encoding. */
 function rsOf(der: Buffer): Buffer | undefined {
   if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return undefined;
   const parts: Buffer[] = [];
@@ -72,7 +72,12 @@ function rsOf(der: Buffer): Buffer | undefined {
     const len = der[at + 1];
     let v = der.subarray(at + 2, at + 2 + len);
     if (v.length !== len || len === 0) return undefined;
-    if (v[0] === 0 && len > 1) v = v.subarray(1);
+    // DER: positive, and minimal (a leading zero only where the next byte's top bit is set).
+    if (v[0] & 0x80) return undefined;
+    if (v[0] === 0) {
+      if (len === 1 || !(v[1] & 0x80)) return undefined;
+      v = v.subarray(1);
+    }
     if (v.length > 32) return undefined;
     parts.push(Buffer.concat([Buffer.alloc(32 - v.length), v]));
     at += 2 + len;

@@ -102,9 +102,21 @@ class Arithmetic {
     const base: Jacobian = [P.x, P.y, 1n];
     for (let i = k.toString(2).length - 1; i >= 0; i--) {
       result = this.double(result);
-      if ((k >> BigInt(i)) & 1n) result = this.add(result, base);
+      // Double-and-add-always: an addition for every bit, kept or not.
+      const sum = this.add(result, base);
+      if ((k >> BigInt(i)) & 1n) result = sum;
     }
     return result;
+  }
+
+  /**
+   * k·G for a secret k (the signature's nonce), blinded: k + m·n for a fresh random 64-bit m gives
+   * the same point (n·G is the identity) while the loop's length and its bits no longer follow k's.
+   * BigInt arithmetic is not constant-time; this keeps the nonce's leading bits out of the timing.
+   */
+  multiplySecret(k: bigint): Jacobian {
+    const m = BigInt(`0x${randomBytes(8).toString('hex')}`) | (1n << 63n);
+    return this.multiply(k + m * this.c.n, { x: this.c.gx, y: this.c.gy });
   }
 
   affine(P: Jacobian): Sm2Point | null {
@@ -131,7 +143,7 @@ export function sm2Z(publicKey: Sm2Point, id = DEFAULT_SM2_ID, c: Sm2Curve = SM2
 
 export function sm2PublicKey(d: bigint, c: Sm2Curve = SM2P256V1): Sm2Point {
   const math = new Arithmetic(c);
-  return math.affine(math.multiply(d, { x: c.gx, y: c.gy }))!;
+  return math.affine(math.multiplySecret(d))!;
 }
 
 /**
@@ -145,7 +157,7 @@ export function sm2Sign(d: bigint, message: Uint8Array, options: { id?: string; 
   const e = toBig(sm3(sm2Z(sm2PublicKey(d, c), options.id, c), message));
   for (;;) {
     const k = options.k ?? mod(toBig(randomBytes(40)), c.n - 1n) + 1n;
-    const x1 = math.affine(math.multiply(k, { x: c.gx, y: c.gy }))!.x;
+    const x1 = math.affine(math.multiplySecret(k))!.x;
     const r = mod(e + x1, c.n);
     if (r === 0n || r + k === c.n) continue;
     const s = mod(invert(1n + d, c.n) * (k - r * d), c.n);

@@ -35,8 +35,16 @@ export class AuditSequencer {
     return this.database.kind === 'postgres';
   }
 
+  private polling: Promise<void> | null = null;
+
   start(): void {
-    if (this.active && !this.timer) this.timer = setInterval(() => void this.flush(), POLL_MS).unref();
+    if (!this.active || this.timer) return;
+    this.timer = setInterval(() => {
+      // A poll never throws out of the timer (a database outage must not end the process); one at a time.
+      this.polling ??= this.flush()
+        .catch((err) => console.error(`audit sequencer: ${err instanceof Error ? err.message : err}`))
+        .finally(() => (this.polling = null));
+    }, POLL_MS).unref();
   }
 
   /**
@@ -65,6 +73,7 @@ export class AuditSequencer {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.polling;
     await this.flush().catch(() => undefined);
   }
 

@@ -119,6 +119,11 @@ export class Database {
     if (this.writerSql) return Database.within(this.writerSql, 'BEGIN IMMEDIATE', fn);
     const client = await this.pool!.connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection lost mid-transaction (a
+    // restart, pg_terminate_backend) would be an unhandled 'error' event and end the process.
+    // Its statement fails instead, and the pool drops the client.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       return await Database.within(new PgSql(client), 'BEGIN', fn).catch((err) => {
         // A connection that failed to roll back is in an unknown state: the pool drops it.
@@ -126,6 +131,7 @@ export class Database {
         throw err;
       });
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -155,7 +161,7 @@ export class Database {
 
 /** The `pg` pool TypeORM opened: reads run on it, a transaction checks out one client. */
 interface PgPool extends PgQueryable {
-  connect(): Promise<PgQueryable & { release(err?: Error): void }>;
+  connect(): Promise<PgQueryable & { release(err?: Error): void; on(event: 'error', listener: (err: Error) => void): unknown; off(event: 'error', listener: (err: Error) => void): unknown }>;
 }
 
 /** DATABASE_URL selects PostgreSQL; otherwise SQLite at SQLITE_PATH (default ./data/shenpi.sqlite). */

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalOf, CheckpointSigner, hashOf, TreeHasher, verifyConsistency, verifyInclusion } from '@shenpi/audit';
+import { canonicalOf, CheckpointSigner, hashOf, TreeHasher, treeHeadStatement, verifyConsistency, verifyInclusion } from '@shenpi/audit';
 import { Repositories } from '@shenpi/persistence';
 import { runCli } from '../../apps/cli/cli.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -118,6 +118,14 @@ describe('audit tree heads and proofs over HTTP', () => {
     const first = JSON.parse(readFileSync(state, 'utf8')).head;
     const repos = new Repositories(t.engine.database.reader);
     expect(await repos.tree.cosignatures(first.treeSize)).toHaveLength(1);
+    // The CLI sends the key as `witness` (API.md); the first release's `publicKey` is still read; no key is 400.
+    const other = CheckpointSigner.ephemeral();
+    const cosign = async (body: object) => t.http().post(`/api/audit/tree-heads/${first.treeSize}/cosign`).set(await as('supervisor')).send(body);
+    const otherSignature = other.signStatement(treeHeadStatement(first));
+    expect((await cosign({ publicKey: other.publicKey, signature: otherSignature })).status).toBe(201);
+    const none = await cosign({ signature: otherSignature });
+    expect([none.status, JSON.stringify(none.body)]).toEqual([400, expect.stringContaining('witness')]);
+    expect(await repos.tree.cosignatures(first.treeSize)).toHaveLength(2);
 
     await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '见证', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const second = (await t.http().post('/api/audit/tree-heads').set(await as('admin'))).body;

@@ -88,4 +88,33 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
     expect(await count('SELECT COUNT(*) AS n FROM audit_intake')).toBe(0);
     expect(await b.auditReadModel.verifyAll()).toMatchObject({ ok: true, entries: before + 30 });
   });
+
+  it('keeps one log in one suite when processes are started with different AUDIT_CRYPTO: only those of the log\'s suite sequence', async () => {
+    const other = testDatabase();
+    // Both start on the empty database: the standard one first, then the SM one, which records its suite.
+    const standard = await Engine.open({ database: other, clock: systemClock });
+    const sm = await Engine.open({ database: other, clock: systemClock, auditCrypto: 'sm' });
+    try {
+      const errors: string[] = [];
+      const log = console.error;
+      console.error = (m: unknown) => void errors.push(String(m));
+      try {
+        await append(standard, 1);
+      } finally {
+        console.error = log;
+      }
+      expect(errors.join('\n')).toMatch(/uses sm3-sm2, but this process was started for sha256-ed25519/);
+      // The SM process sequences the standard one's entry in its own suite.
+      await append(sm, 2);
+      const rows = await sm.database.reader.all<{ seq: string; action: string; hash: string; prev_hash: string; canonical: string }>('SELECT seq, action, hash, prev_hash, canonical FROM audit_entries ORDER BY seq');
+      expect(rows.map((r) => r.action)).toEqual(['audit-suite', 'sequencer-test', 'sequencer-test']);
+      const { createHash } = await import('node:crypto');
+      for (const r of rows) expect(r.hash).toBe(createHash('sm3').update(r.prev_hash + r.canonical).digest('hex'));
+      expect(await sm.auditReadModel.verifyAll()).toMatchObject({ ok: true, entries: 3 });
+    } finally {
+      await standard.close();
+      await sm.close();
+      await other.drop();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Type } from 'class-transformer';
-import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBase64, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { AuditEntry } from '@shenpi/audit';
 import { AccessDenied, BOM, csvRow, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed } from '@shenpi/domain';
@@ -96,8 +96,12 @@ export class ConsistencyQuery {
   @Size() second: number;
 }
 
+const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/;
+
+/** API.md names the witness's public key `witness`; `publicKey`, the first release's name, is still read. */
 export class CosignDto {
-  @IsString() @MaxLength(2000) @Matches(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, { message: 'publicKey must be a PEM public key' }) publicKey: string;
+  @ValidateIf((o: CosignDto) => o.publicKey === undefined) @IsString() @MaxLength(2000) @Matches(PEM_PUBLIC_KEY, { message: 'witness must be a PEM public key' }) witness?: string;
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(PEM_PUBLIC_KEY, { message: 'publicKey must be a PEM public key' }) publicKey?: string;
   @IsBase64() @MaxLength(200) signature: string;
 }
 
@@ -172,11 +176,14 @@ export class AuditController {
     return head;
   }
 
-  /** A witness's Ed25519 signature over the tree head of that size, checked under the witness's key and kept. */
+  /** A witness's signature (Ed25519 or SM2) over the tree head of that size, checked under the witness's key and kept. */
   @Post('tree-heads/:treeSize/cosign')
   cosign(@CurrentPrincipal() principal: Principal, @Param('treeSize') treeSize: string, @Body() body: CosignDto) {
     if (!/^[1-9]\d{0,15}$/.test(treeSize) || Number(treeSize) > MAX_INT) throw validationFailed([{ field: 'treeSize', reason: 'must be a whole number from 1' }]);
-    return this.engine.cosignTreeHead(principal, Number(treeSize), body);
+    if (body.witness !== undefined && body.publicKey !== undefined && body.witness !== body.publicKey) {
+      throw validationFailed([{ field: 'publicKey', reason: 'give the witness\'s key once, as witness' }]);
+    }
+    return this.engine.cosignTreeHead(principal, Number(treeSize), { publicKey: (body.witness ?? body.publicKey)!, signature: body.signature });
   }
 
   /** RFC 9162 inclusion proof of entry `seq` (leaf `seq - 1`) in the signed tree of `treeSize` entries. */

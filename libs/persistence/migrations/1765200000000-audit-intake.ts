@@ -2,9 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * PostgreSQL's audit intake: a transaction writes its entry here, unsequenced, and takes no lock
- * shared with other transactions; the sequencer (one at a time, by advisory lock) moves entries
- * into `audit_entries` in commit order, giving each its seq and hash. SQLite, with its one
- * writer, appends to the log directly and leaves this table empty.
+ * shared with other transactions; the sequencer (one at a time, by advisory lock) moves committed
+ * entries into `audit_entries` in the order they were taken in (insert id), giving each its seq
+ * and hash. SQLite, with its one writer, appends to the log directly and leaves this table empty.
  */
 export class AuditIntake1765200000000 implements MigrationInterface {
   name = 'AuditIntake1765200000000';

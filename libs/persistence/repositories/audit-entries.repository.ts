@@ -108,13 +108,21 @@ export class AuditEntriesRepository {
    * intake: what names the log's suite. Undefined for an empty log.
    */
   async firstEntry(): Promise<{ action: string; details: string } | undefined> {
-    const logged = await this.sql.one<{ action: string; details: string }>('SELECT action, details FROM audit_entries ORDER BY seq LIMIT 1');
-    if (logged || this.sql.kind !== 'postgres') return logged;
-    return this.sql.one<{ action: string; details: string }>('SELECT action, details FROM audit_intake ORDER BY id LIMIT 1');
+    const logged = 'SELECT action, details FROM audit_entries WHERE seq = 1';
+    if (this.sql.kind !== 'postgres') return this.sql.one<{ action: string; details: string }>(logged);
+    // One statement: the sequencer moving the first entry meanwhile cannot make the log look empty.
+    return this.sql.one<{ action: string; details: string }>(
+      `SELECT action, details FROM ((${logged.replace('details FROM', 'details, 0 AS o FROM')}) UNION ALL (SELECT action, details, 1 FROM audit_intake ORDER BY id LIMIT 1)) t ORDER BY o LIMIT 1`,
+    );
   }
 
-  /** Held by the sequencer until its commit: one sequencer at a time, across processes. */
+  /**
+   * Held by the sequencer until its commit: one sequencer at a time, across processes. A holder
+   * that hangs (a half-open connection) holds up every caller waiting on a batch for 5 s at most:
+   * then the wait fails, the callers' answers go out and their entries wait for the next batch.
+   */
   async lockSequencer(): Promise<void> {
+    await this.sql.run("SET LOCAL lock_timeout = '5s'");
     await this.sql.one(`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK}) AS locked`);
   }
 
