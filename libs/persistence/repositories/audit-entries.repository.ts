@@ -45,6 +45,24 @@ export type PendingAuditRow = Omit<AuditRow, 'seq' | 'prevHash' | 'hash' | 'cano
 const INTAKE_COLUMNS = `at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
   department_id, document_id, from_state, to_state, details`;
 
+/** An entry's columns from `at` to `details`, in INTAKE_COLUMNS order (the middle of COLUMNS). */
+const contentOf = (row: Omit<PendingAuditRow, 'id'>) => [
+  row.at,
+  row.category,
+  row.action,
+  row.result,
+  row.actorType,
+  row.actorId,
+  row.actorRole,
+  row.actorDepartmentId,
+  row.actorOnBehalfOf,
+  row.departmentId,
+  row.documentId,
+  row.fromState,
+  row.toState,
+  row.details,
+];
+
 /** The transaction-scoped advisory lock that makes one sequencer at a time (6962 is the tree extender's). */
 const SEQUENCER_LOCK = 6963;
 
@@ -84,22 +102,7 @@ export class AuditEntriesRepository {
 
   /** PostgreSQL: the entry waits unsequenced; this transaction takes no lock another one needs. */
   async enqueue(row: Omit<PendingAuditRow, 'id'>): Promise<void> {
-    await this.sql.run(`INSERT INTO audit_intake (${INTAKE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      row.at,
-      row.category,
-      row.action,
-      row.result,
-      row.actorType,
-      row.actorId,
-      row.actorRole,
-      row.actorDepartmentId,
-      row.actorOnBehalfOf,
-      row.departmentId,
-      row.documentId,
-      row.fromState,
-      row.toState,
-      row.details,
-    ]);
+    await this.sql.run(`INSERT INTO audit_intake (${INTAKE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, contentOf(row));
     this.enqueued++;
   }
 
@@ -211,26 +214,7 @@ export class AuditEntriesRepository {
   }
 
   async append(row: AuditRow): Promise<void> {
-    await this.sql.run(`INSERT INTO audit_entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      row.seq,
-      row.at,
-      row.category,
-      row.action,
-      row.result,
-      row.actorType,
-      row.actorId,
-      row.actorRole,
-      row.actorDepartmentId,
-      row.actorOnBehalfOf,
-      row.departmentId,
-      row.documentId,
-      row.fromState,
-      row.toState,
-      row.details,
-      row.prevHash,
-      row.hash,
-      row.canonical,
-    ]);
+    await this.sql.run(`INSERT INTO audit_entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [row.seq, ...contentOf(row), row.prevHash, row.hash, row.canonical]);
     await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, row.hash]);
   }
 
