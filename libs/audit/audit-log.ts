@@ -38,6 +38,8 @@ export type AuditListener = (repos: Repositories, entry: AuditEntry) => Promise<
 /** The append-only, hash-chained log: append inside a transition's transaction, verify by walking it. */
 export class AuditLog {
   private readonly listeners: AuditListener[] = [];
+  /** Whether this process's suite has been checked against the log's first entry (which never changes). */
+  private suiteChecked = false;
 
   constructor(
     private readonly clock: Clock,
@@ -75,9 +77,6 @@ export class AuditLog {
     if (first) return this.refuseOtherSuite(first);
     await this.append(repos, { category: 'configuration', action: 'audit-suite', actor, details: { suite: suiteFor(this.hasher.algorithm).name } });
   }
-
-  /** Whether this process's suite has been checked against the log's first entry (which never changes). */
-  private suiteChecked = false;
 
   /** A process started for another suite than the log's must not chain a single entry. */
   private refuseOtherSuite(first: { action: string; details: string }): void {

@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { signBytes } from './signature-scheme.js';
 import { sm2PublicKey, sm2Sign, sm2Verify, sm2Z, type Sm2Curve } from './sm2.js';
 
 const big = (hex: string) => BigInt(`0x${hex}`);
@@ -69,18 +70,7 @@ describe('SM2 signatures (GB/T 32918.2)', () => {
     const s = nodeDer.subarray(6 + rLen).subarray(-32);
     const raw = Buffer.concat([Buffer.alloc(32 - r.length), r, Buffer.alloc(32 - s.length), s]);
     expect(sm2Verify(point, MESSAGE, raw)).toBe(false);
-    expect(verify('sm3', MESSAGE, createPublicKey(nodePublic.export({ type: 'spki', format: 'pem' })), toDer(sm2Sign(d, MESSAGE)))).toBe(false);
+    // Our SM2 signature of the same key, DER-encoded, is refused by Node's verify (ECDSA-with-SM3).
+    expect(verify('sm3', MESSAGE, createPublicKey(nodePublic.export({ type: 'spki', format: 'pem' })), signBytes(privateKey, MESSAGE))).toBe(false);
   });
 });
-
-/** (r, s) as the DER SEQUENCE Node's verify reads. */
-function toDer(signature: Buffer): Buffer {
-  const integer = (b: Buffer) => {
-    let v = b;
-    while (v.length > 1 && v[0] === 0 && !(v[1] & 0x80)) v = v.subarray(1);
-    if (v[0] & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-    return Buffer.concat([Buffer.from([0x02, v.length]), v]);
-  };
-  const body = Buffer.concat([integer(signature.subarray(0, 32)), integer(signature.subarray(32))]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
-}

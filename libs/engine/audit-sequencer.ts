@@ -24,6 +24,8 @@ export class AuditSequencer {
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** The poll under way, if any: one at a time, awaited by `stop`. */
+  private polling: Promise<void> | null = null;
 
   constructor(
     private readonly database: Database,
@@ -34,8 +36,6 @@ export class AuditSequencer {
   private get active(): boolean {
     return this.database.kind === 'postgres';
   }
-
-  private polling: Promise<void> | null = null;
 
   start(): void {
     if (!this.active || this.timer) return;
