@@ -8,16 +8,22 @@ import { runCli } from '../../apps/cli/cli.js';
 import { asOwner } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
-describe('command line', () => {
-  const database = testDatabase();
-  // The service's signing key, as the operator's environment names it (not the checkout's data/).
-  const keyFile = join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem');
+/** The CLI as an operator runs it on `database`, with the service's signing key in `keyFile`: each run's exit code and output. */
+function cliOn(database: ReturnType<typeof testDatabase>, keyFile: string) {
   const env = { AUDIT_SIGNING_KEY_FILE: keyFile, ...(database.url ? { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema } : { SQLITE_PATH: database.sqlitePath }) };
   const run = async (...argv: string[]) => {
     const lines: string[] = [];
     const code = await runCli(argv, env, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
     return { code, out: lines.join('\n') };
   };
+  return { env, run };
+}
+
+describe('command line', () => {
+  const database = testDatabase();
+  // The service's signing key, as the operator's environment names it (not the checkout's data/).
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem');
+  const { run } = cliOn(database, keyFile);
   afterAll(() => database.drop());
 
   it('seeds the demo organisation once, adds users, and verifies the audit chain', async () => {
@@ -110,12 +116,7 @@ describe('command line', () => {
 describe('rotating the audit signing key', () => {
   const database = testDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'shenpi-rotate-'));
-  const env = { AUDIT_SIGNING_KEY_FILE: join(dir, 'audit-signing-key.pem'), ...(database.url ? { DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema } : { SQLITE_PATH: database.sqlitePath }) };
-  const run = async (...argv: string[]) => {
-    const lines: string[] = [];
-    const code = await runCli(argv, env, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
-    return { code, out: lines.join('\n') };
-  };
+  const { env, run } = cliOn(database, join(dir, 'audit-signing-key.pem'));
   afterAll(() => database.drop());
 
   it('retires the old key as trusted for what it signed, signs with a new one, and verify holds both', async () => {
