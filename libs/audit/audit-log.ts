@@ -1,7 +1,7 @@
 import type { Actor, Clock } from '@shenpi/domain';
 import { STANDARD_SUITE, SM_SUITE, suiteNamed, suiteOf, type AuditCrypto, type AuditSuite } from './suite.js';
 import type { Repositories, TaskRow } from '@shenpi/persistence';
-import { canonicalOf, entryFromRow, hashOf, rowFromEntry, type AuditEntry, type AuditInput } from './audit-entry.js';
+import { canonicalOf, EntryDigests, fieldsFromPending, hashOf, linkedHashOf, pendingFromFields, type AuditEntry, type AuditInput, type EntryFields } from './audit-entry.js';
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import type { TrustedKeys } from './trusted-keys.js';
 import { treeHeadStatement } from './audit-tree.js';
@@ -98,7 +98,7 @@ export class AuditLog {
    * commits; `sequence` gives it its place in the log after commit.
    */
   async append(repos: Repositories, input: AuditInput): Promise<void> {
-    const fields = {
+    const fields: EntryFields = {
       at: this.clock.now().toISOString(),
       category: input.category,
       action: input.action,
@@ -110,19 +110,16 @@ export class AuditLog {
       to: input.to ?? null,
       details: input.details ?? {},
     };
-    if (repos.sql.kind === 'postgres') {
-      const { seq: _s, prevHash: _p, hash: _h, canonical: _c, ...pending } = rowFromEntry({ v: 1, seq: 0, prevHash: '', hash: '', ...fields }, '');
-      return repos.audit.enqueue(pending);
-    }
+    if (repos.sql.kind === 'postgres') return repos.audit.enqueue(pendingFromFields(fields));
     const head = await repos.audit.lockHead();
     if (!this.suiteChecked && head.seq > 0) this.refuseOtherSuite((await repos.audit.firstEntry())!);
     const entry = this.chained(head, fields);
-    await repos.audit.append(rowFromEntry(entry.entry, entry.canonical));
+    await repos.audit.append({ seq: entry.entry.seq, canonical: entry.canonical, hash: entry.entry.hash });
     for (const listener of this.listeners) await listener(repos, entry.entry);
   }
 
   /** The entry after `head`: its seq, its link to the head and its hash. */
-  private chained(head: { seq: number; hash: string }, fields: Omit<AuditEntry, 'v' | 'seq' | 'prevHash' | 'hash'>): { entry: AuditEntry; canonical: string } {
+  private chained(head: { seq: number; hash: string }, fields: EntryFields): { entry: AuditEntry; canonical: string } {
     const unsigned: Omit<AuditEntry, 'hash'> = { v: 1, seq: head.seq + 1, ...fields, prevHash: head.hash };
     const canonical = canonicalOf(unsigned);
     return { entry: { ...unsigned, hash: hashOf(head.hash, canonical, this.hasher.algorithm) }, canonical };
@@ -141,14 +138,12 @@ export class AuditLog {
     let head = await repos.audit.lockHead();
     // Processes started with different AUDIT_CRYPTO on one database: only those of the log's suite sequence.
     if (!this.suiteChecked) this.refuseOtherSuite(head.seq === 0 ? pending[0] : (await repos.audit.firstEntry())!);
-    const chained = pending.map((p) => {
-      const { id: _id, ...row } = p;
-      const { seq: _s, prevHash: _p, hash: _h, v: _v, ...fields } = entryFromRow({ ...row, seq: 0, prevHash: '', hash: '', canonical: '' });
-      const next = this.chained(head, fields);
+    const chained = pending.map(({ id: _id, ...row }) => {
+      const next = this.chained(head, fieldsFromPending(row));
       head = next.entry;
       return next;
     });
-    await repos.audit.appendSequenced(chained.map((c) => rowFromEntry(c.entry, c.canonical)));
+    await repos.audit.appendSequenced(chained.map((c) => ({ seq: c.entry.seq, canonical: c.canonical, hash: c.entry.hash })));
     for (const { entry } of chained) for (const listener of this.listeners) await listener(repos, entry);
     await repos.audit.removePending(pending.map((p) => p.id));
     const now = Date.now();
@@ -156,8 +151,10 @@ export class AuditLog {
   }
 
   /**
-   * Recomputes every entry's canonical text from its columns and its hash from the previous one:
-   * an edited column, a removed or an inserted entry all break the walk at the first bad seq.
+   * Recomputes every entry's hash from its text and the previous hash, and the Merkle tree held
+   * against each signed tree head: an edited text, a removed or an inserted entry all break the walk
+   * at the first bad seq. The searchable columns are the text's projections by the table's
+   * definition, which is checked once (a row-by-row comparison cost four times the hashing).
    */
   async verify(repos: Repositories, onProgress?: (checked: number) => void): Promise<VerifyResult> {
     // The head is read first and the walk stops there: entries appended meanwhile are not "missing".
@@ -171,6 +168,9 @@ export class AuditLog {
       const signed = (await repos.tree.headOfSize(head.lastTreeHeadSize))!;
       return { ok: false, firstBadSeq: head.lastSeq + 1, reason: `the log ends at entry ${head.lastSeq}, but a tree head signed at ${signed.timestamp} covers ${signed.treeSize} entries: entries were removed`, entries: 0 };
     }
+    // The columns searches show are projections of the hashed text, as long as the table says so.
+    const drift = await repos.audit.projectionDrift();
+    if (drift) return { ok: false, firstBadSeq: 1, reason: `the audit table's ${drift}: a search could show what was never hashed`, entries: 0 };
     if (head.seq !== head.lastSeq) {
       return { ok: false, firstBadSeq: Math.min(head.seq, head.lastSeq) + 1, reason: `the chain head names entry ${head.seq}, but the last entry is ${head.lastSeq}`, entries: 0 };
     }
@@ -182,31 +182,25 @@ export class AuditLog {
     let checked = 0;
     // The tree's root as it grows, held against each signed tree head the walk passes.
     const tree = new CompactRange(this.hasher);
+    const hasher = new EntryDigests(this.hasher.algorithm);
     let treeHeads = 0;
     while (expectedSeq <= head.seq) {
-      const rows = (await repos.audit.range(expectedSeq - 1, VERIFY_BATCH)).filter((r) => r.seq <= head.seq);
+      const rows = (await repos.audit.texts(expectedSeq - 1, VERIFY_BATCH)).filter((r) => r.seq <= head.seq);
       if (!rows.length) break;
       const signedHeads = new Map((await repos.tree.heads(rows[0].seq, rows[rows.length - 1].seq, VERIFY_BATCH)).map((h) => [h.treeSize, h]));
       for (const row of rows) {
         const fail = (reason: string): VerifyResult => ({ ok: false, firstBadSeq: row.seq, reason, entries: checked });
         if (row.seq !== expectedSeq) return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing`, entries: checked };
-        let entry: AuditEntry;
-        try {
-          entry = entryFromRow(row);
-        } catch {
-          return fail('details are not valid JSON');
-        }
-        const { hash, ...unsigned } = entry;
-        const canonical = canonicalOf(unsigned);
-        if (canonical !== row.canonical) return fail('stored columns differ from the hashed text');
-        if (row.prevHash !== prevHash) return fail('prevHash does not match the previous entry');
-        if (hash !== hashOf(prevHash, canonical, this.hasher.algorithm)) return fail('hash does not match the entry');
+        if (linkedHashOf(row.canonical) !== prevHash) return fail('prevHash does not match the previous entry');
+        const hash = row.hash;
+        const digests = hasher.of(prevHash, row.canonical);
+        if (hash !== digests.hash) return fail('hash does not match the entry');
         const checkpoint = pinned.get(row.seq);
         if (checkpoint && (checkpoint.hash !== hash || !checkpointSignatureValid(checkpoint, this.trusted))) {
           return fail(`differs from the checkpoint signed at ${checkpoint.at}`);
         }
         prevHash = hash;
-        tree.append(this.hasher.leaf(row.canonical));
+        tree.append(digests.leaf);
         const treeHead = signedHeads.get(row.seq);
         if (treeHead) {
           if (!this.trusted.verifies(treeHeadStatement(treeHead), treeHead.keyId, treeHead.signature, treeHead.timestamp)) return fail(`the tree head of ${treeHead.treeSize} entries signed at ${treeHead.timestamp} is not signed by a trusted key`);

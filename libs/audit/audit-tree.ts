@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { notFound, validationFailed } from '@shenpi/domain';
 import type { CosignatureRow, Repositories, TreeHeadRow } from '@shenpi/persistence';
 import { canonicalJson } from './canonical-json.js';
-import { hashOf } from './audit-entry.js';
+import { EntryDigests, linkedHashOf } from './audit-entry.js';
 import { keyIdOf, type CheckpointSigner } from './checkpoint.js';
 import { consistencyRanges, inclusionRanges, isPowerOfTwo, splitPoint, type Range, type TreeHasher } from './merkle.js';
 import type { TrustedKeys } from './trusted-keys.js';
@@ -60,20 +60,23 @@ export class AuditTree {
   async extend(repos: Repositories): Promise<number> {
     await repos.tree.lockForExtend();
     const size = await repos.tree.size();
-    const rows = await repos.audit.range(size, EXTEND_BATCH);
+    const rows = await repos.audit.texts(size, EXTEND_BATCH);
     const fresh = rows.filter((r, i) => r.seq === size + i + 1);
     if (!fresh.length) return size;
     // The tree only takes entries that chain on from the ones it holds: a row edited in the
     // database before it was hashed in is refused here, not signed into a tree head.
-    let prevHash = size === 0 ? GENESIS : (await repos.audit.range(size - 1, 1))[0]?.hash;
-    for (const row of fresh) {
-      if (row.prevHash !== prevHash || row.hash !== hashOf(row.prevHash, row.canonical, this.hasher.algorithm)) {
+    let prevHash = size === 0 ? GENESIS : (await repos.audit.texts(size - 1, 1))[0]?.hash;
+    const digests = new EntryDigests(this.hasher.algorithm);
+    const leaves = fresh.map((row) => {
+      const { hash, leaf } = digests.of(prevHash, row.canonical);
+      if (linkedHashOf(row.canonical) !== prevHash || row.hash !== hash) {
         throw new Error(`audit entry ${row.seq} does not chain on from entry ${row.seq - 1}: the Merkle tree is not extended past it (run audit verify)`);
       }
       prevHash = row.hash;
-    }
+      return leaf;
+    });
     const written: { level: number; idx: number; hash: string }[] = [];
-    let current = new Map(fresh.map((r, i) => [size + i, this.hasher.leaf(r.canonical)]));
+    let current = new Map(leaves.map((leaf, i) => [size + i, leaf]));
     let [level, lo, hi] = [0, size, size + fresh.length];
     for (;;) {
       for (const [idx, hash] of current) if (idx >= lo) written.push({ level, idx, hash: hex(hash) });

@@ -49,8 +49,9 @@ describe('audit for supervisors', () => {
     const lines = body.slice(1).trim().split('\r\n');
     expect(lines).toHaveLength(1 + 3); // header, create, submit, return
     const returnLine = lines.find((l) => l.includes(',return,'))!;
-    // The comment is inside the details JSON: quoted, its quotes doubled; a formula never starts a cell.
-    expect(returnLine).toContain('"{""version"":3,""comment"":""=HYPERLINK(\\""x\\""), 请补充""');
+    // The comment is inside the details JSON (in the hashed text's key order): quoted, its quotes doubled; a formula never starts a cell.
+    expect(returnLine).toContain('"{""comment"":""=HYPERLINK(\\""x\\""), 请补充"",');
+    expect(returnLine).toContain('""version"":3}"');
     expect(lines.every((l) => !/(^|,)[=+@]/.test(l))).toBe(true);
   });
 

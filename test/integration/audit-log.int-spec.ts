@@ -1,7 +1,7 @@
 import { systemActor, ManualClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
-import { asOwner } from '../support/as-owner.js';
+import { asOwner, editText, plainColumn } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
 /** The audit table on the real database: append-only by trigger, and verify names the first bad entry. */
@@ -38,27 +38,48 @@ describe('audit log', () => {
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: true, entries: 65 });
   });
 
-  it('refuses UPDATE and DELETE on audit entries, whoever connects', async () => {
-    await expect(engine.writer.run((r) => r.sql.run("UPDATE audit_entries SET action = 'forged' WHERE seq = 2"))).rejects.toThrow(/append-only/);
+  it('refuses UPDATE and DELETE on audit entries, whoever connects, and an edit of a column the text projects', async () => {
+    await expect(engine.writer.run((r) => r.sql.run("UPDATE audit_entries SET canonical = '{}' WHERE seq = 2"))).rejects.toThrow(/append-only/);
     await expect(engine.writer.run((r) => r.sql.run('DELETE FROM audit_entries WHERE seq = 2'))).rejects.toThrow(/append-only/);
+    await expect(engine.writer.run((r) => r.sql.run("UPDATE audit_entries SET action = 'forged' WHERE seq = 2"))).rejects.toThrow(/generated column|can only be updated to DEFAULT/);
     expect((await engine.audit.verify(repos())).ok).toBe(true);
   });
 
+  it('reads every column of an entry from its hashed text', async () => {
+    const [row] = await repos().audit.range(2, 1);
+    expect(row).toMatchObject({ seq: 3, action: 'step-3', category: 'configuration', actorType: 'system', details: expect.any(String), prevHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(row.details)).toEqual({ i: 3, text: '法治政府' });
+    expect(row.canonical).toContain(`"prevHash":"${row.prevHash}"`);
+  });
+
   it('names an edited entry, a deleted entry and an inserted entry', async () => {
-    const before = await repos().audit.range(0, 10);
-    await asOwner(engine, 'UPDATE audit_entries SET details = ? WHERE seq = 3', [JSON.stringify({ i: 3, text: '篡改' })]);
-    expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'stored columns differ from the hashed text' });
-    await asOwner(engine, 'UPDATE audit_entries SET details = ? WHERE seq = 3', [before[2].details]);
+    await editText(engine, 3);
+    expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'hash does not match the entry' });
+    await editText(engine, 3, false);
     expect((await engine.audit.verify(repos())).ok).toBe(true);
 
     await asOwner(engine, 'DELETE FROM audit_entries WHERE seq = 4');
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 4 });
-    await asOwner(engine, 
-      `INSERT INTO audit_entries (seq, at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
-         department_id, document_id, from_state, to_state, details, prev_hash, hash, canonical)
-       SELECT 4, at, category, 'inserted', result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
-         department_id, document_id, from_state, to_state, details, prev_hash, hash, canonical FROM audit_entries WHERE seq = 3`,
-    );
+    await asOwner(engine, "INSERT INTO audit_entries (seq, canonical, hash) SELECT 4, replace(canonical, 'step-3', 'inserted'), hash FROM audit_entries WHERE seq = 3");
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 4 });
+  });
+
+  it('names a column made plain so that a search shows what was never hashed', async () => {
+    const fresh = testDatabase();
+    const other = await Engine.open({ database: fresh, clock: new ManualClock() });
+    try {
+      for (let i = 1; i <= 3; i++) await other.writer.run((r) => other.audit.append(r, { category: 'configuration', action: `step-${i}`, actor: systemActor() }));
+      await plainColumn(other, 'action', 2, 'grant-role');
+      const found = await new Repositories(other.database.reader).audit.search({ action: 'grant-role' }, null, 10);
+      expect(found.map((r) => r.seq)).toEqual([2]);
+      expect(await other.audit.verify(new Repositories(other.database.reader))).toMatchObject({
+        ok: false,
+        firstBadSeq: 1,
+        reason: "the audit table's column action is not generated from the hashed text: a search could show what was never hashed",
+      });
+    } finally {
+      await other.close();
+      await fresh.drop();
+    }
   });
 });

@@ -73,8 +73,8 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
     // A sequencer holding the lock, half way through a batch: one entry already written after the head.
     await dying.query('BEGIN');
     await dying.query('SELECT pg_advisory_xact_lock(6963)');
-    await dying.query(`INSERT INTO audit_entries SELECT seq + 1, at, category, 'half-sequenced', result, actor_type, actor_id, actor_role, actor_department_id,
-      actor_on_behalf_of, department_id, document_id, from_state, to_state, details, hash, hash, canonical FROM audit_entries ORDER BY seq DESC LIMIT 1`);
+    await dying.query(`INSERT INTO audit_entries (seq, canonical, hash)
+      SELECT seq + 1, regexp_replace(canonical, '"action":"[^"]*"', '"action":"half-sequenced"'), hash FROM audit_entries ORDER BY seq DESC LIMIT 1`);
     const pid = (await dying.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     dying.on('error', () => undefined);
     const writes = Array.from({ length: 30 }, (_, i) => append(i % 2 ? a : b, 1000 + i));

@@ -4,7 +4,7 @@ import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
 import { shippedChains } from '@shenpi/workflows';
-import { asOwner, rewriteAndRechain } from '../support/as-owner.js';
+import { editText, rewriteAndRechain } from '../support/as-owner.js';
 import { PASSWORD, testDatabase } from '../support/test-app.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 
@@ -71,9 +71,9 @@ describe('the audit log in the SM suite (SM3, SM2)', () => {
   it('names an entry edited in the database and a chain rewritten past a signed SM2 tree head', async () => {
     await engine.signTreeHead();
     const [row] = await repos().audit.range(3, 1);
-    await asOwner(engine, 'UPDATE audit_entries SET details = ? WHERE seq = ?', [JSON.stringify({ forged: true }), row.seq]);
+    await editText(engine, row.seq);
     expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: false, firstBadSeq: row.seq });
-    await asOwner(engine, 'UPDATE audit_entries SET details = ? WHERE seq = ?', [row.details, row.seq]);
+    await editText(engine, row.seq, false);
     expect((await engine.auditReadModel.verifyAll()).ok).toBe(true);
     // Rewritten and re-chained with SM3 from that entry on: the signed head's root no longer matches.
     await rewriteAndRechain(engine, row.seq, { forged: true });

@@ -5,7 +5,7 @@ import { systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { chainVariants } from '@shenpi/workflows';
 import { runCli } from '../../apps/cli/cli.js';
-import { asOwner } from '../support/as-owner.js';
+import { editText } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
 /** The CLI as an operator runs it on `database`, with the service's signing key in `keyFile`: each run's exit code and output. */
@@ -49,11 +49,11 @@ describe('command line', () => {
 
     const engine = await Engine.open({ database });
     try {
-      await asOwner(engine, "UPDATE audit_entries SET action = 'forged' WHERE seq = 5");
+      await editText(engine, 5);
     } finally {
       await engine.close();
     }
-    expect(await run('audit', 'verify')).toEqual({ code: 1, out: 'audit chain broken at entry 5: stored columns differ from the hashed text' });
+    expect(await run('audit', 'verify')).toEqual({ code: 1, out: 'audit chain broken at entry 5: hash does not match the entry' });
   });
 
   it('user add refuses a password a guesser would try first, naming the reason; seed-demo keeps the documented demo password', async () => {

@@ -1,6 +1,14 @@
+import { AUDIT_PROJECTIONS, auditTableBody, comparableExpression, projectionOf } from '../audit-projection.js';
 import type { Sql } from '../sql.js';
 
-/** One stored audit entry, column for column. */
+/** What the log stores of an entry: its hashed text and its hash (the other columns are generated from the text). */
+export interface AuditText {
+  seq: number;
+  canonical: string;
+  hash: string;
+}
+
+/** One stored audit entry, column for column (all but seq, canonical and hash generated from the text). */
 export interface AuditRow {
   seq: number;
   at: string;
@@ -45,7 +53,7 @@ export type PendingAuditRow = Omit<AuditRow, 'seq' | 'prevHash' | 'hash' | 'cano
 const INTAKE_COLUMNS = `at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
   department_id, document_id, from_state, to_state, details`;
 
-/** An entry's columns from `at` to `details`, in INTAKE_COLUMNS order (the middle of COLUMNS). */
+/** An intake entry's columns, in INTAKE_COLUMNS order. */
 const contentOf = (row: Omit<PendingAuditRow, 'id'>) => [
   row.at,
   row.category,
@@ -147,32 +155,12 @@ export class AuditEntriesRepository {
   }
 
   /** The sequencer's batch: entries in seq order into the log (one statement), the head moved to the last. */
-  async appendSequenced(rows: AuditRow[]): Promise<void> {
-    const column = <K extends keyof AuditRow>(key: K) => rows.map((r) => r[key]);
-    await this.sql.run(
-      `INSERT INTO audit_entries (${COLUMNS}) SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-        ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`,
-      [
-        column('seq'),
-        column('at'),
-        column('category'),
-        column('action'),
-        column('result'),
-        column('actorType'),
-        column('actorId'),
-        column('actorRole'),
-        column('actorDepartmentId'),
-        column('actorOnBehalfOf'),
-        column('departmentId'),
-        column('documentId'),
-        column('fromState'),
-        column('toState'),
-        column('details'),
-        column('prevHash'),
-        column('hash'),
-        column('canonical'),
-      ],
-    );
+  async appendSequenced(rows: AuditText[]): Promise<void> {
+    await this.sql.run('INSERT INTO audit_entries (seq, canonical, hash) SELECT * FROM unnest(?::int[], ?::text[], ?::text[])', [
+      rows.map((r) => r.seq),
+      rows.map((r) => r.canonical),
+      rows.map((r) => r.hash),
+    ]);
     const last = rows[rows.length - 1];
     await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [last.seq, last.hash]);
   }
@@ -213,9 +201,39 @@ export class AuditEntriesRepository {
     };
   }
 
-  async append(row: AuditRow): Promise<void> {
-    await this.sql.run(`INSERT INTO audit_entries (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [row.seq, ...contentOf(row), row.prevHash, row.hash, row.canonical]);
+  async append(row: AuditText): Promise<void> {
+    await this.sql.run('INSERT INTO audit_entries (seq, canonical, hash) VALUES (?, ?, ?)', [row.seq, row.canonical, row.hash]);
     await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, row.hash]);
+  }
+
+  /** Texts and hashes in chain order after `afterSeq`: the verifier's walk (no projection is read). */
+  async texts(afterSeq: number, limit: number): Promise<AuditText[]> {
+    const rows = await this.sql.all<{ seq: number | string; canonical: string; hash: string }>('SELECT seq, canonical, hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit]);
+    return rows.map((r) => ({ seq: Number(r.seq), canonical: r.canonical, hash: r.hash }));
+  }
+
+  /**
+   * The first column of the audit table that is not the projection of the text it was declared as
+   * (a table rebuilt with plain columns could show what was never hashed), or undefined.
+   */
+  async projectionDrift(): Promise<string | undefined> {
+    if (this.sql.kind === 'sqlite') {
+      const table = await this.sql.one<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit_entries'");
+      const body = table?.sql.slice(table.sql.indexOf('(')).replace(/\s+/g, ' ');
+      if (body === auditTableBody('sqlite')) return undefined;
+      const column = AUDIT_PROJECTIONS.find(([name, path]) => !body?.includes(`${name} TEXT GENERATED ALWAYS AS (${projectionOf('sqlite', path, name === 'details')}) VIRTUAL`));
+      return column ? `column ${column[0]} is not generated from the hashed text` : 'the table is not defined as shipped';
+    }
+    const columns = await this.sql.all<{ column_name: string; is_generated: string; generation_expression: string | null }>(
+      "SELECT column_name, is_generated, generation_expression FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_entries'",
+    );
+    const declared = new Map(columns.map((c) => [c.column_name, c]));
+    for (const [name, path] of AUDIT_PROJECTIONS) {
+      const c = declared.get(name);
+      const wanted = comparableExpression(projectionOf('postgres', path, name === 'details'));
+      if (c?.is_generated !== 'ALWAYS' || comparableExpression(c.generation_expression ?? '') !== wanted) return `column ${name} is not generated from the hashed text`;
+    }
+    return undefined;
   }
 
   /** Entries in chain order after `afterSeq`: the verifier's walk. */
