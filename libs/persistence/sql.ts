@@ -15,6 +15,12 @@ export interface PgQueryable {
   query(config: { text: string; values: unknown[]; name?: string }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+/**
+ * Statements run in this process, on every connection of either driver (transaction control
+ * included): what a decision costs in round trips and statement executions, read by the bench.
+ */
+export const sqlStatements = { count: 0 };
+
 /** Distinct statement texts prepared by name on each connection; beyond this (dynamic IN lists) they run unnamed. */
 const MAX_NAMED = 500;
 const statementNames = new Map<string, { text: string; name: string | undefined }>();
@@ -42,6 +48,7 @@ export class PgSql implements Sql {
 
   private async query(sql: string, params: unknown[]) {
     const { text, name } = PgSql.statement(sql);
+    sqlStatements.count++;
     try {
       return await this.client.query(name ? { name, text, values: params } : { text, values: params });
     } catch (err) {
@@ -90,6 +97,7 @@ export class SqliteSql implements Sql {
   }
 
   private execute<R>(sql: string, fn: (stmt: BetterSqlite3.Statement, values: unknown[]) => R, params: unknown[] = []): R {
+    sqlStatements.count++;
     try {
       let stmt = this.statements.get(sql);
       if (!stmt) {

@@ -15,6 +15,9 @@ export interface WriterStats {
 
 export interface ServerStats {
   writer: WriterStats;
+  /** SQL statements the API process has run, and its CPU (µs), since it started. */
+  statements: number;
+  cpuMicros: number;
   rss: number;
   heapUsed: number;
 }

@@ -8,6 +8,12 @@ import type { LatencyRuns, TransitionResult } from './transitions.bench.js';
 const latency = (l: LatencyRuns | undefined) => (l ? `${num(l.p50.median)} / ${num(l.p99.median)} (p99 ${num(l.p99.min)}–${num(l.p99.max)})` : '');
 const batching = (w: WriterStats | undefined, backend: string) =>
   !w ? '' : backend === 'postgres' ? 'n/a: 1 transaction per job' : w.commits ? `${fmtInt(w.commits)} commits, ${(w.jobs / w.commits).toFixed(1)} jobs/commit, largest ${w.largestBatch}` : '';
+const walCell = (e: TransitionResult) => {
+  const c = e.inProcessCost;
+  if (!c.walBytes) return '';
+  const bytes = `${fmtInt(c.walBytes.median)} B`;
+  return c.walPages ? `${num(c.walPages.median)} pages / ${bytes}` : `${bytes} (server WAL, each run)`;
+};
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
@@ -48,6 +54,9 @@ export function transitionsTable(r: TransitionReport): string {
       rows.push([`  ÷ floor ${r.batch}/transaction`, ratioOf(lite?.inProcess.rate, r.floor.sqliteBatched), '']);
     }
     rows.push(['  writer queue (group commit)', ...col((e) => batching(e.inProcessWriter, e.backend))]);
+    rows.push(['  SQL statements per decision (every connection, BEGIN/COMMIT/SAVEPOINT included)', ...col((e) => spread(e.inProcessCost.statements))]);
+    rows.push(['  CPU per decision, bench process: engine and callers (µs)', ...col((e) => spread(e.inProcessCost.cpuMicros))]);
+    rows.push(['  WAL per decision: SQLite pages (a run of its own, no checkpoint) / bytes', ...col((e) => walCell(e))]);
     rows.push(['  audit entry waited to be sequenced p50 / p99 / max (ms)', ...col((e) => (e.sequencerWait ? `${num(e.sequencerWait.p50)} / ${num(e.sequencerWait.p99)} / ${num(e.sequencerWait.max)}` : 'n/a: chained in the transaction'))]);
     rows.push([`engine in-process, ${r.fewCallers} callers (transitions/s)`, ...col((e) => spread(e.fewCallers.rate))]);
     rows.push([`  ${r.callers} callers ÷ ${r.fewCallers} callers`, ...col((e) => ratioOf(e.inProcess.rate, e.fewCallers.rate))]);
@@ -58,6 +67,8 @@ export function transitionsTable(r: TransitionReport): string {
     if (r.floor) rows.push([`  ÷ floor ${r.batch}/transaction`, ratioOf(lite?.http.rate, r.floor.sqliteBatched), '']);
     rows.push([`  ÷ in-process ${r.callers} callers`, ...col((e) => ratioOf(e.http.rate, e.inProcess.rate))]);
     rows.push(['  writer queue (group commit)', ...col((e) => batching(e.httpWriter, e.backend))]);
+    rows.push(['  SQL statements per decision, API process', ...col((e) => spread(e.httpCost.statements))]);
+    rows.push(['  API CPU per decision (µs)', ...col((e) => spread(e.httpCost.cpuMicros))]);
   }
   if (r.peer) {
     rows.push(['peer: bpmn-engine, 1 caller, state saved per step (approvals/s)', spread(r.peer.approvals), '']);

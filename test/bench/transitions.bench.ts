@@ -4,6 +4,7 @@ import type { Engine } from '@shenpi/engine';
 import { BENCH_PASSWORD, cloneDocuments, fmt, freshDatabase, log, openEngine, principalOf, split, template, type Backend, type Cloned } from './fixtures.js';
 import { loadPerConnection, login, startApiServer, type LoadResult, type WriterStats } from './http.bench.js';
 import { runsOf, summarize, type Runs } from './stats.js';
+import { holdSqliteWal, meter, postgresWal, type PerDecision } from './write-cost.js';
 
 /**
  * Transitions through the engine: each one a `lawful` decision by `counsel` on a normative
@@ -35,8 +36,21 @@ export interface LatencyRuns {
   p99: Runs;
 }
 
+/** Per decision, each run's figure (write-cost.ts). */
+export interface CostRuns {
+  statements: Runs;
+  cpuMicros: Runs;
+  /** WAL pages (SQLite frames) per decision, from a run of its own with no checkpoint; PostgreSQL has no pages here (undefined). */
+  walPages?: Runs;
+  walBytes?: Runs;
+}
+
 export interface TransitionResult {
   backend: Backend;
+  /** In-process, all callers: statements and CPU (this process: engine and callers) per decision; WAL as CostRuns says. */
+  inProcessCost: CostRuns;
+  /** Over HTTP: statements and CPU of the API process per decision. */
+  httpCost: CostRuns;
   oneCaller: LatencyRuns;
   inProcess: LatencyRuns;
   /** In-process with `fewCallers` callers, as many transitions per run as with all of them. */
@@ -54,6 +68,13 @@ export interface TransitionResult {
   sizes: { inProcess: number; oneCaller: number; http: number };
   seconds: number;
 }
+
+const costRuns = (name: string, runs: PerDecision[], wal?: { pages?: number[]; bytes: number[] }): CostRuns => ({
+  statements: runsOf(`${name} statements`, 'statements/decision', runs.map((r) => r.statements)),
+  cpuMicros: runsOf(`${name} CPU`, 'µs/decision', runs.map((r) => r.cpuMicros)),
+  ...(wal?.pages ? { walPages: runsOf(`${name} WAL pages`, 'pages/decision', wal.pages) } : {}),
+  ...(wal ? { walBytes: runsOf(`${name} WAL bytes`, 'bytes/decision', wal.bytes) } : {}),
+});
 
 const latencyRuns = (name: string, results: { rate: number; p50: number; p99: number }[]): LatencyRuns => ({
   rate: runsOf(`${name} rate`, 'transitions/s', results.map((r) => r.rate)),
@@ -80,6 +101,8 @@ async function inProcessRun(engine: Engine, counsel: Principal, lists: Cloned[][
   return { rate: latencies.length / seconds, p50: f.p50, p99: f.p99 };
 }
 
+const costLine = (c: PerDecision, walBytes?: number) =>
+  `${c.statements.toFixed(1)} statements, ${fmt(c.cpuMicros)} µs CPU${walBytes === undefined ? '' : `, ${fmt(walBytes)} WAL bytes`} per decision`;
 const show = (r: { rate: number; p50: number; p99: number }) => `${fmt(r.rate)} transitions/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
 const decisionPaths = (lists: Cloned[][]) => lists.map((list) => list.map((c) => `/api/tasks/${c.openTaskIds[0]}/decision`));
 const BODY = JSON.stringify({ decision: 'lawful' });
@@ -90,13 +113,17 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
   try {
     const warmCallers = opts.callers * opts.warmPerCaller;
     const sizes = { inProcess: opts.callers * opts.perCaller, oneCaller: opts.oneCallerPerRun, http: opts.callers * opts.perConnection };
-    const need = [20 + opts.runs * sizes.oneCaller, warmCallers + opts.runs * sizes.inProcess, warmCallers + opts.runs * sizes.http, opts.runs * sizes.inProcess];
+    // One-caller runs, all-callers runs, HTTP runs, few-callers runs, and (SQLite) the all-callers run measuring the WAL.
+    const walRuns = backend === 'sqlite' ? 1 : 0;
+    const need = [20 + opts.runs * sizes.oneCaller, warmCallers + opts.runs * sizes.inProcess, warmCallers + opts.runs * sizes.http, opts.runs * sizes.inProcess, walRuns * sizes.inProcess];
     let engine = await openEngine(db);
     let clones: Cloned[];
     const inProcess: { rate: number; p50: number; p99: number }[] = [];
     const oneCaller: { rate: number; p50: number; p99: number }[] = [];
     const fewCallers: { rate: number; p50: number; p99: number }[] = [];
     let sequencerWait: TransitionResult['sequencerWait'];
+    const inProcessCost: PerDecision[] = [];
+    const wal: { pages?: number[]; bytes: number[] } = { bytes: [] };
     let inProcessWriter: WriterStats;
     try {
       await engine.directory.seedDemo(BENCH_PASSWORD);
@@ -120,8 +147,13 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
       Object.assign(engine.writer.stats, { commits: 0, jobs: 0, largestBatch: 0 });
       engine.auditSequencer.stats.waitedMs.length = 0;
       for (const run of split(pool.slice(warmCallers), opts.runs, sizes.inProcess)) {
+        const pgWal = backend === 'postgres' ? await postgresWal(opts.postgresUrl) : null;
+        const cost = meter();
         inProcess.push(await inProcessRun(engine, counsel, split(run, opts.callers, opts.perCaller)));
-        log(`  run ${inProcess.length}: ${show(inProcess.at(-1)!)}`);
+        inProcessCost.push(cost.per(run.length));
+        if (pgWal) wal.bytes.push((await pgWal.read()) / run.length);
+        await pgWal?.release();
+        log(`  run ${inProcess.length}: ${show(inProcess.at(-1)!)}, ${costLine(inProcessCost.at(-1)!, pgWal ? wal.bytes.at(-1) : undefined)}`);
       }
       inProcessWriter = { ...engine.writer.stats };
       const waits = engine.auditSequencer.stats.waitedMs;
@@ -131,14 +163,28 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
         log(`  audit entries waited to be sequenced: p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms (${fmt(f.samples)} entries)`);
       }
 
-      pool = clones.slice(need[0] + need[1] + need[2]);
+      pool = clones.slice(need[0] + need[1] + need[2], need[0] + need[1] + need[2] + need[3]);
       log(`transitions on ${backend}: in-process, ${opts.fewCallers} callers, ${opts.runs} runs × ${fmt(sizes.inProcess)}…`);
       for (const run of split(pool, opts.runs, sizes.inProcess)) {
         fewCallers.push(await inProcessRun(engine, counsel, split(run, opts.fewCallers, sizes.inProcess / opts.fewCallers)));
         log(`  run ${fewCallers.length}: ${show(fewCallers.at(-1)!)}`);
       }
+      if (walRuns) {
+        pool = clones.slice(need[0] + need[1] + need[2] + need[3]);
+        log(`transitions on ${backend}: in-process, ${opts.callers} callers, 1 run × ${fmt(sizes.inProcess)} with the WAL held (no checkpoint), counting its pages…`);
+        const held = holdSqliteWal(db.config.sqlitePath);
+        try {
+          await inProcessRun(engine, counsel, split(pool, opts.callers, opts.perCaller));
+          const { pages, bytes } = held.read();
+          wal.pages = [pages / pool.length];
+          wal.bytes.push(bytes / pool.length);
+          log(`  WAL: ${wal.pages[0].toFixed(1)} pages, ${fmt(wal.bytes[0])} bytes per decision`);
+        } finally {
+          held.release();
+        }
+      }
       const moved = await engine.database.reader.one<{ n: number }>("SELECT COUNT(*) AS n FROM documents WHERE state = 'collective-deliberation'");
-      const expected = need[0] + need[1] + need[3];
+      const expected = need[0] + need[1] + need[3] + need[4];
       if (Number(moved!.n) !== expected) throw new Error(`transitions on ${backend}: ${moved!.n} documents moved, expected ${expected}`);
     } finally {
       await engine.close();
@@ -148,6 +194,7 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
     const pool = clones.slice(need[0] + need[1], need[0] + need[1] + need[2]);
     const server = await startApiServer(db);
     const http: (LoadResult & { rampMs: number })[] = [];
+    const httpCost: PerDecision[] = [];
     let httpWriter: WriterStats;
     try {
       const token = await login(server.url, 'counsel', BENCH_PASSWORD);
@@ -155,8 +202,12 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
       if (warm.non2xx || warm.errors) throw new Error(`transitions on ${backend}: HTTP warm-up failed: ${warm.non2xx} non-2xx, ${warm.errors} errors; ${warm.firstFailure ?? ''}`);
       await server.resetStats();
       for (const run of split(pool.slice(warmCallers), opts.runs, sizes.http)) {
+        const before = await server.stats();
         http.push(await loadPerConnection(server.url, token, 'POST', decisionPaths(split(run, opts.callers, opts.perConnection)), BODY));
-        log(`  run ${http.length}: ${show(http.at(-1)!)}, connection ramp ${fmt(http.at(-1)!.rampMs)} ms`);
+        const after = await server.stats();
+        // The stats request itself runs no SQL.
+        httpCost.push({ statements: (after.statements - before.statements) / run.length, cpuMicros: (after.cpuMicros - before.cpuMicros) / run.length });
+        log(`  run ${http.length}: ${show(http.at(-1)!)}, connection ramp ${fmt(http.at(-1)!.rampMs)} ms, API ${costLine(httpCost.at(-1)!)}`);
       }
       httpWriter = (await server.stats()).writer;
     } finally {
@@ -177,6 +228,8 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
 
     return {
       backend,
+      inProcessCost: costRuns(`engine ${opts.callers} callers, ${backend}`, inProcessCost, wal.bytes.length ? wal : undefined),
+      httpCost: costRuns(`HTTP ${opts.callers} connections, ${backend}`, httpCost),
       oneCaller: latencyRuns(`engine 1 caller, ${backend}`, oneCaller),
       inProcess: latencyRuns(`engine ${opts.callers} callers, ${backend}`, inProcess),
       fewCallers: latencyRuns(`engine ${opts.fewCallers} callers, ${backend}`, fewCallers),

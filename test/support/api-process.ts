@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { sqlStatements } from '@shenpi/persistence';
 import { openApi, type ApiOptions } from './open-api.js';
 
 /**
  * The API in a process of its own (forked by fork-api.ts with tsx and the decorator-metadata
  * loader), on 127.0.0.1 and a free port: for the browser tests, the crash test and the HTTP bench.
  * Options: TEST_API (JSON ApiOptions). IPC: child → { type: 'ready', port, pid }; parent →
- * 'stats' (the writer's batching, the audit batches this process sequenced, and memory: rss, its peak maxRss, heapUsed) | 'reset' (of those) | 'stop' (answered 'stopped').
+ * 'stats' (the writer's batching, the audit batches this process sequenced, SQL statements run and CPU used so far (µs), and memory: rss, its peak maxRss,
+ * heapUsed) | 'reset' (of the writer's batching) | 'stop' (answered 'stopped').
  */
 async function main() {
   const { engine, app, close } = await openApi(JSON.parse(process.env.TEST_API!) as ApiOptions);
@@ -28,7 +30,17 @@ async function main() {
       const mem = process.memoryUsage();
       // maxRss: the peak resident set so far (bytes), which a burst freed before this message still shows.
       const { batches, entries } = engine.auditSequencer.stats;
-      send({ type: 'stats', writer: { ...engine.writer.stats }, sequencer: { batches, entries }, rss: mem.rss, maxRss: process.resourceUsage().maxRSS * 1024, heapUsed: mem.heapUsed });
+      const cpu = process.cpuUsage();
+      send({
+        type: 'stats',
+        writer: { ...engine.writer.stats },
+        sequencer: { batches, entries },
+        statements: sqlStatements.count,
+        cpuMicros: cpu.user + cpu.system,
+        rss: mem.rss,
+        maxRss: process.resourceUsage().maxRSS * 1024,
+        heapUsed: mem.heapUsed,
+      });
     }
   });
   process.on('disconnect', () => void close().then(() => process.exit(0)));

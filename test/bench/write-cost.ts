@@ -1,0 +1,80 @@
+import { openSync, readSync, closeSync } from 'node:fs';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { sqlStatements } from '@shenpi/persistence';
+
+/**
+ * What decisions cost besides time, per decision over one run: SQL statements (every connection,
+ * transaction control included), CPU of the process that runs the engine, and the write-ahead log
+ * they produce. The bench prints these beside the throughput, so a change's effect on the bytes
+ * and round trips is measured in the same run as its effect on the rate.
+ */
+export interface PerDecision {
+  statements: number;
+  cpuMicros: number;
+}
+
+/** Statements and CPU of this process from now until `per(decisions)`. */
+export function meter(): { per(decisions: number): PerDecision } {
+  const statements = sqlStatements.count;
+  const cpu = process.cpuUsage();
+  return {
+    per(decisions) {
+      const used = process.cpuUsage(cpu);
+      return { statements: (sqlStatements.count - statements) / decisions, cpuMicros: (used.user + used.system) / decisions };
+    },
+  };
+}
+
+/** The WAL frames SQLite has appended so far: the wal-index header's mxFrame (offset 16 of the -shm file, native byte order). */
+function walFrames(path: string): number {
+  const fd = openSync(`${path}-shm`, 'r');
+  try {
+    const header = Buffer.alloc(4);
+    readSync(fd, header, 0, 4, 16);
+    return header.readUInt32LE(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface WalMeter {
+  /** Pages (frames) appended to the WAL since the meter started, and their bytes (page + 24-byte frame header). */
+  read(): { pages: number; bytes: number };
+  release(): void;
+}
+
+/**
+ * SQLite: holds a read snapshot on the file so that no checkpoint restarts the WAL (a restart
+ * needs every reader past the frames it overwrites); frames appended meanwhile are then the
+ * growth of mxFrame. The held snapshot is what "checkpointer off" means: use it for a run of its
+ * own, since a WAL that only grows slows the run a little.
+ */
+export function holdSqliteWal(path: string): WalMeter {
+  const db = new Sqlite(path, { readonly: true });
+  db.prepare('BEGIN').run();
+  db.prepare('SELECT seq FROM audit_head').get();
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  const start = walFrames(path);
+  return {
+    read: () => {
+      const pages = walFrames(path) - start;
+      return { pages, bytes: pages * (pageSize + 24) };
+    },
+    release: () => {
+      db.prepare('COMMIT').run();
+      db.close();
+    },
+  };
+}
+
+/** PostgreSQL: WAL bytes the server wrote from now on (every database of the cluster: the bench is alone on it). */
+export async function postgresWal(url: string): Promise<{ read(): Promise<number>; release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const start = (await client.query('SELECT pg_current_wal_insert_lsn() AS lsn')).rows[0].lsn as string;
+  return {
+    read: async () => Number((await client.query('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1) AS bytes', [start])).rows[0].bytes),
+    release: () => client.end(),
+  };
+}

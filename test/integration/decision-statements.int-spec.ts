@@ -1,0 +1,77 @@
+import { ManualClock, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import { SqliteSql, sqlStatements } from '@shenpi/persistence';
+import { shippedChains } from '@shenpi/workflows';
+import { PASSWORD, testDatabase } from '../support/test-app.js';
+
+/**
+ * What one decision asks of the database: every statement it runs reads by index (SQLite's plan
+ * names no full scan of a table), and their number does not grow. The count is a ratchet: lower
+ * it when a change removes statements (issue 15 aims at 8 per decision over HTTP).
+ */
+const STATEMENTS_PER_DECISION = 23;
+
+describe('the statements of one decision', () => {
+  const database = testDatabase();
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await Engine.open({ database, clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), shippedChains });
+    await engine.directory.seedDemo(PASSWORD);
+  });
+  afterAll(async () => {
+    await engine.close();
+    await database.drop();
+  });
+
+  it('reads every table by index and runs no more statements than before', async () => {
+    const login = async (username: string) => (await engine.authentication.login(username, PASSWORD)) as Principal;
+    const drafter = await login('drafter');
+    const counsel = await login('counsel');
+    const doc = await engine.createDocument.execute({
+      principal: drafter,
+      chain: 'normative-document',
+      title: '关于促进科技成果转化的若干措施',
+      year: 2026,
+      departmentId: 'city-sti',
+      content: '第一条 ……',
+      fields: { involvesMarketActivity: false },
+    });
+    await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
+    const [task] = await engine.database.reader.all<{ id: string }>("SELECT id FROM tasks WHERE document_id = ? AND status = 'open'", [doc.id]);
+
+    const seen: { sql: string; params: unknown[] }[] = [];
+    const all = SqliteSql.prototype.all;
+    const run = SqliteSql.prototype.run;
+    SqliteSql.prototype.all = function <T>(this: SqliteSql, sql: string, params: unknown[] = []) {
+      seen.push({ sql, params });
+      return all.call(this, sql, params) as Promise<T[]>;
+    };
+    SqliteSql.prototype.run = function (this: SqliteSql, sql: string, params: unknown[] = []) {
+      seen.push({ sql, params });
+      return run.call(this, sql, params);
+    };
+    const before = sqlStatements.count;
+    try {
+      const result = await engine.transition.execute({ documentId: doc.id, taskId: task.id, action: 'lawful', principal: counsel });
+      expect(result.document.state).toBe('collective-deliberation');
+    } finally {
+      SqliteSql.prototype.all = all;
+      SqliteSql.prototype.run = run;
+    }
+    const count = sqlStatements.count - before;
+    expect(count).toBeGreaterThan(5);
+    expect(count).toBeLessThanOrEqual(STATEMENTS_PER_DECISION);
+
+    if (engine.database.kind !== 'sqlite') return; // PostgreSQL's plans depend on its statistics: a small table is scanned on purpose.
+    expect(seen.length).toBe(count);
+    const scans: string[] = [];
+    for (const { sql, params } of seen) {
+      if (!/^\s*(SELECT|UPDATE|DELETE|INSERT)/i.test(sql)) continue;
+      const plan = await engine.database.reader.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
+      // SEARCH reads by key; SCAN walks a whole table or index (USING INDEX only gives its order).
+      for (const { detail } of plan) if (/^SCAN /.test(detail)) scans.push(`${detail} ← ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+    }
+    expect(scans).toEqual([]);
+  });
+});
