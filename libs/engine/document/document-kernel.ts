@@ -1,10 +1,10 @@
 import { openTasksDigest, rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
-import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
+import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
-import { readReviewRound } from './separation-of-duties.js';
+import { reviewRoundOf } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
 import { enterStep, leaveStep } from './step-entry.js';
 
@@ -13,6 +13,8 @@ export interface OpenDocument {
   doc: DocumentRow;
   department: DepartmentRow;
   chain: CompiledChain;
+  /** Its open and decided tasks as they were when it was opened, in id order (read once: the log check, the task acted on, the review round). */
+  tasks: TaskRow[];
 }
 
 /** What one change says in the audit log besides the document it is about. */
@@ -61,13 +63,12 @@ export class DocumentKernel {
    * document the caller may not see is 404, with the attempt kept for the security entry.
    */
   async open(repos: Repositories, documentId: string, caller: Principal | null, attempt: { action: string; taskId?: string }): Promise<OpenDocument> {
-    const doc = await repos.documents.get(documentId, { lock: true });
-    if (!doc || (caller && !(await repos.documents.isVisible(caller, doc.id)))) {
-      throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
-    }
-    await this.checkAgainstLog(repos, doc, caller, attempt.action);
-    const department = (await repos.directory.department(doc.departmentId))!;
-    return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion) };
+    const opened = await repos.documents.opened(documentId, caller);
+    if (!opened?.visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
+    const { doc, department } = opened;
+    const tasks = await repos.tasks.liveForDocument(doc.id);
+    await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks);
+    return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion), tasks };
   }
 
   /**
@@ -76,10 +77,10 @@ export class DocumentKernel {
    * task changed behind the service's back (a forged state, a task handed to someone) is refused
    * with 409 STATE_DIVERGED before anything acts on it, on every path, and reported.
    */
-  private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string): Promise<void> {
+  private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string, tasks: TaskRow[]): Promise<void> {
     const last = await repos.audit.lastTransitionOf(doc.id);
     if (!last) return;
-    const held = last.openTasks === undefined ? undefined : openTasksDigest(await repos.tasks.openForDocument(doc.id));
+    const held = last.openTasks === undefined ? undefined : openTasksDigest(tasks.filter((t) => t.status === 'open'));
     const mismatch = rowVersusLog(doc, last, held);
     if (!mismatch) return;
     this.diverged({ documentId: doc.id, departmentId: doc.departmentId, caller, attempted: action, seq: last.seq, ...mismatch });
@@ -126,7 +127,7 @@ export class DocumentKernel {
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
     await this.write(repos, open.doc, moved);
     await leaveStep(repos, open.doc.id, open.doc.state, at);
-    const staffing = await Staffing.of(repos, moved, open.department, await readReviewRound(repos, moved));
+    const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
     const dueAt = await enterStep(repos, target, moved, open.department, at, this.planner, staffing);
     await this.record(repos, open.doc, { ...entry, to: moved.state, details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}) } });
     return { ...moved, dueAt };

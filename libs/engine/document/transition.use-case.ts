@@ -12,7 +12,7 @@ import { checkDisclosure, requireDisclosure } from './disclosure.js';
 import type { DocumentKernel, OpenDocument } from './document-kernel.js';
 import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
 import { issueNumber } from './numbering.js';
-import { asPerson, checkDecider, readReviewRound, stepSeats, type ReviewRound } from './separation-of-duties.js';
+import { asPerson, checkDecider, reviewRoundOf, stepSeats, type ReviewRound } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
 import { enterStep, leaveStep, syncSigners } from './step-entry.js';
 import { checkWithdraw } from './withdraw.js';
@@ -96,14 +96,14 @@ export class TransitionUseCase {
     }
     // Who decided what in this review round: read once, for the rules and for the step entered.
     let round: ReviewRound | undefined;
-    const reviewRound = async () => (round ??= await readReviewRound(repos, doc));
+    const reviewRound = async () => (round ??= reviewRoundOf(doc, open.tasks.filter((t) => t.status === 'done')));
     const plan = cmd.taskId ? await this.planTaskAction(repos, cmd, open, reviewRound) : this.planDocumentAction(cmd, open);
     if (cmd.action === 'withdraw' && plan.transition) checkWithdraw(await reviewRound());
 
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== doc.version) {
       throw new DomainError(ErrorCode.VERSION_CONFLICT, 'the document changed since the version you read', { currentVersion: doc.version });
     }
-    if (!isBuiltInEvent(cmd.action) && !plan.transition) throw await this.notAllowed(repos, cmd, open, await reviewRound());
+    if (!isBuiltInEvent(cmd.action) && !plan.transition) throw this.notAllowed(cmd, open, await reviewRound());
     this.checkPayload(cmd, plan.transition, doc);
     const next = chain.next(positionOf(doc), {
       type: cmd.action,
@@ -112,7 +112,7 @@ export class TransitionUseCase {
       fields: { ...fieldsOf(doc), ...cmd.edit?.fields },
       ...(cmd.addSigner ? { added: { userId: cmd.addSigner.userId }, position: cmd.addSigner.position } : {}),
     });
-    if (!next) throw await this.notAllowed(repos, cmd, open, await reviewRound());
+    if (!next) throw this.notAllowed(cmd, open, await reviewRound());
 
     const at = this.clock.now().toISOString();
     const updated = await this.nextRow(repos, cmd, open, plan, next, at);
@@ -193,7 +193,8 @@ export class TransitionUseCase {
   /** Decisions and delegation: the task must be the caller's and still open. */
   private async planTaskAction(repos: Repositories, cmd: TransitionCommand, open: OpenDocument, reviewRound: () => Promise<ReviewRound>): Promise<Plan> {
     const { doc, chain } = open;
-    const task = await repos.tasks.get(cmd.taskId!);
+    // A cancelled task is not among those the document was opened with: read for its refusal.
+    const task = open.tasks.find((t) => t.id === cmd.taskId) ?? (await repos.tasks.get(cmd.taskId!));
     if (!task || task.documentId !== doc.id) throw notFound('task');
     const reassigning = cmd.action === 'reassign';
     if (reassigning && !isGlobalAdmin(cmd.principal)) {
@@ -286,9 +287,9 @@ export class TransitionUseCase {
     return { type: 'user', id: p.id, role, departmentId, onBehalfOf: null };
   }
 
-  /** The refusal names what the caller may do instead: the open tasks are read only for it. */
-  private async notAllowed(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument, round: ReviewRound) {
-    const openTasks = await repos.tasks.openForDocument(doc.id);
+  /** The refusal names what the caller may do instead (nothing has been written yet: the tasks are as opened). */
+  private notAllowed(cmd: TransitionCommand, { doc, department, chain, tasks }: OpenDocument, round: ReviewRound) {
+    const openTasks = tasks.filter((t) => t.status === 'open');
     return new DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, `"${cmd.action}" is not allowed in state ${doc.state}`, {
       allowed: allowedActions(chain, doc, department, openTasks, cmd.principal, round),
     });

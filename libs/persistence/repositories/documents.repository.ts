@@ -1,5 +1,6 @@
 import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
+import type { DepartmentRow } from './directory.repository.js';
 
 export interface DocumentRow {
   id: string;
@@ -121,6 +122,27 @@ export class DocumentsRepository {
     const forUpdate = opts.lock && this.sql.kind === 'postgres' ? ' FOR UPDATE' : '';
     const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?${forUpdate}`, [id]);
     return r && toDocument(r);
+  }
+
+  /**
+   * A document as a change opens it, in one statement: the row (locked on PostgreSQL), its
+   * department, and whether `caller` may see it (null: the system, which sees everything).
+   */
+  async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean } | undefined> {
+    const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
+    const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
+    const r = await this.sql.one<RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean }>(
+      `SELECT ${COLUMNS}, d.content, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
+         CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible
+       FROM documents d JOIN departments dep ON dep.id = d.department_id WHERE d.id = ?${forUpdate}`,
+      [...v.params, id],
+    );
+    if (!r) return undefined;
+    return {
+      doc: toDocument(r),
+      department: { id: r.department_id, name: r.dep_name, officeId: r.dep_office_id, issuerCode: r.dep_issuer_code },
+      visible: Number(r.visible) === 1,
+    };
   }
 
   async isVisible(p: Principal, id: string): Promise<boolean> {

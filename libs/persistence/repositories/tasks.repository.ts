@@ -72,6 +72,12 @@ export class TasksRepository {
     return rows.map(toTask);
   }
 
+  /** A document's open and decided tasks (not the cancelled ones), in id order: what a change reads of them, once. */
+  async liveForDocument(documentId: string): Promise<TaskRow[]> {
+    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.document_id = ? AND t.status IN ('open', 'done') ORDER BY t.id`, [documentId]);
+    return rows.map(toTask);
+  }
+
   /** Every decided task of a document, in no particular order: who decided what, for the rules of 不相容职务分离. */
   async decidedForDocument(documentId: string): Promise<TaskRow[]> {
     return this.decidedForDocuments([documentId]);
