@@ -7,9 +7,10 @@ import { PASSWORD, testDatabase } from '../support/test-app.js';
 /**
  * What one decision asks of the database: every statement it runs reads by index (SQLite's plan
  * names no full scan of a table), and their number does not grow. The count is a ratchet: lower
- * it when a change removes statements (issue 15 aims at 8 per decision over HTTP).
+ * it when a change removes statements (issue 15 aims at 8 per decision over HTTP). PostgreSQL's
+ * includes the sequencer's batch that moves the decision's audit entry into the log.
  */
-const STATEMENTS_PER_DECISION = 19;
+const STATEMENTS_PER_DECISION = { sqlite: 19, postgres: 24 };
 
 describe('the statements of one decision', () => {
   const database = testDatabase();
@@ -61,7 +62,7 @@ describe('the statements of one decision', () => {
     }
     const count = sqlStatements.count - before;
     expect(count).toBeGreaterThan(5);
-    expect(count).toBeLessThanOrEqual(STATEMENTS_PER_DECISION);
+    expect(count).toBeLessThanOrEqual(STATEMENTS_PER_DECISION[engine.database.kind]);
 
     if (engine.database.kind !== 'sqlite') return; // PostgreSQL's plans depend on its statistics: a small table is scanned on purpose.
     expect(seen.length).toBe(count);

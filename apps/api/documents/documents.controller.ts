@@ -63,8 +63,8 @@ export class DocumentsController {
     if (body.disclosure && !isCalendarDate(body.disclosure.publishedOn)) {
       throw validationFailed([{ field: 'disclosure.publishedOn', reason: 'not a calendar date' }]);
     }
-    const { document } = await this.engine.transition.execute({ documentId: id, principal, ...body, idempotency });
-    return this.engine.documentReadModel.documentAsWritten(principal, document, false);
+    const { document, written } = await this.engine.transition.execute({ documentId: id, principal, ...body, idempotency });
+    return this.engine.documentReadModel.documentAsWritten(principal, document, false, written);
   }
 
   /** Statutory clock of the current step: pause/resume, restart (补正), extension requested and decided. */

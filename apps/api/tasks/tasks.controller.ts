@@ -56,7 +56,7 @@ export class TasksController {
   @UseGuards(TaskVisibleGuard)
   @Idempotent('document-summary')
   async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    const { document } = await this.engine.transition.execute({
+    const { document, written } = await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
       principal,
@@ -66,7 +66,7 @@ export class TasksController {
       expectedVersion: body.expectedVersion,
       idempotency,
     });
-    return this.engine.documentReadModel.documentAsWritten(principal, document, false);
+    return this.engine.documentReadModel.documentAsWritten(principal, document, false, written);
   }
 
   @Post(':id/delegate')
@@ -94,7 +94,7 @@ export class TasksController {
   @UseGuards(TaskVisibleGuard)
   @Idempotent('document-summary')
   async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
-    const { document } = await this.engine.transition.execute({
+    const { document, written } = await this.engine.transition.execute({
       documentId: task.documentId,
       taskId: id,
       principal,
@@ -104,6 +104,6 @@ export class TasksController {
       expectedVersion: body.expectedVersion,
       idempotency,
     });
-    return this.engine.documentReadModel.documentAsWritten(principal, document, false);
+    return this.engine.documentReadModel.documentAsWritten(principal, document, false, written);
   }
 }

@@ -17,6 +17,12 @@ export interface OpenDocument {
   tasks: TaskRow[];
 }
 
+/** A document's department and its open and decided tasks as a change left them: the caller's answer is built from these. */
+export interface WrittenDocument {
+  department: DepartmentRow;
+  tasks: TaskRow[];
+}
+
 /** What one change says in the audit log besides the document it is about. */
 export interface ChangeEntry {
   action: string;
@@ -97,9 +103,14 @@ export class DocumentKernel {
     if (!written) throw new DomainError(ErrorCode.VERSION_CONFLICT, 'another change to this document won the race', { currentVersion: before.version + 1 });
   }
 
-  /** The change's one audit entry, with the digest of who holds the open tasks it leaves. */
-  async record(repos: Repositories, doc: DocumentRow, entry: ChangeEntry): Promise<void> {
-    const openTasks = openTasksDigest(await repos.tasks.openForDocument(doc.id));
+  /**
+   * The change's one audit entry, with the digest of who holds the open tasks it leaves. Returns
+   * the document's open and decided tasks as the change leaves them (read here for the digest):
+   * the answer to the caller is built from them.
+   */
+  async record(repos: Repositories, doc: DocumentRow, entry: ChangeEntry): Promise<TaskRow[]> {
+    const tasks = await repos.tasks.liveForDocument(doc.id);
+    const openTasks = openTasksDigest(tasks.filter((t) => t.status === 'open'));
     await this.audit.append(repos, {
       category: 'transition',
       action: entry.action,
@@ -111,6 +122,7 @@ export class DocumentKernel {
       to: entry.to ?? doc.state,
       details: { ...entry.details, openTasks },
     });
+    return tasks;
   }
 
   /** The step's due instant moved (a paused or extended statutory clock): the document and its timed task follow. */

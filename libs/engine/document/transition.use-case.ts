@@ -9,7 +9,7 @@ import { allowedActions, holdsRef, isAssignedTo, resolveDepartment } from './acc
 import { checkAddSigner } from './add-signer.js';
 import { checkDelegate } from './delegate.js';
 import { checkDisclosure, requireDisclosure } from './disclosure.js';
-import type { DocumentKernel, OpenDocument } from './document-kernel.js';
+import type { DocumentKernel, OpenDocument, WrittenDocument } from './document-kernel.js';
 import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
 import { issueNumber } from './numbering.js';
 import { asPerson, checkDecider, reviewRoundOf, stepSeats, type ReviewRound } from './separation-of-duties.js';
@@ -44,6 +44,8 @@ export interface TransitionCommand {
 export interface TransitionResult {
   document: DocumentRow;
   task?: TaskRow;
+  /** What the answer to the caller shows besides the row, as the change left it (no read after commit). */
+  written: WrittenDocument;
 }
 
 /** What the event does besides moving the machine: decided against the state before writing. */
@@ -136,7 +138,7 @@ export class TransitionUseCase {
       await syncSigners(repos, chain, updated, department, at, staffing);
     }
 
-    await this.kernel.record(repos, doc, {
+    const tasks = await this.kernel.record(repos, doc, {
       action: cmd.action,
       actor: plan.actor,
       to: next.stateKey,
@@ -149,7 +151,7 @@ export class TransitionUseCase {
       },
     });
     if (cmd.idempotency) await this.idempotency.record(repos, cmd.principal, cmd.idempotency, { documentId: doc.id, taskId: task?.id });
-    return { document: updated, task };
+    return { document: updated, task, written: { department, tasks } };
   }
 
   /** The row after the event: the machine's position, the edit, and the attributes that follow from them. */

@@ -5,6 +5,7 @@ import { Repositories, type Database, type DepartmentRow, type DocumentFilter, t
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import { allowedActions } from '../document/access-rules.js';
+import type { WrittenDocument } from '../document/document-kernel.js';
 import { fieldsOf } from '../document/document-state.js';
 import { reviewRoundOf } from '../document/separation-of-duties.js';
 import { planAhead } from '../planning.js';
@@ -35,20 +36,21 @@ export class DocumentReadModel {
 
   /** The task when the caller may see it (its document is visible to them), else undefined. */
   async visibleTask(p: Principal, taskId: string): Promise<TaskRow | undefined> {
-    if (!isUuid(taskId)) return undefined;
-    const task = await this.repos.tasks.get(taskId);
-    return task && (await this.repos.documents.isVisible(p, task.documentId)) ? task : undefined;
+    return isUuid(taskId) ? this.repos.tasks.visibleTo(p, taskId) : undefined;
   }
 
   async document(p: Principal, id: string, withContent = true): Promise<DocumentView> {
     return this.documentAsWritten(p, await this.visibleDocument(p, id), withContent);
   }
 
-  /** The view of a row as a committed transition wrote it: the caller just acted on it, so neither it nor its visibility is read again. */
-  async documentAsWritten(p: Principal, doc: DocumentRow, withContent = true): Promise<DocumentView> {
-    const department = (await this.repos.directory.department(doc.departmentId))!;
-    const openTasks = await this.repos.tasks.openForDocument(doc.id);
-    const decided = await this.repos.tasks.decidedForDocument(doc.id);
+  /**
+   * The view of a row as a committed transition wrote it: the caller just acted on it, so neither
+   * it nor its visibility is read again, nor its department and tasks when the change gave them.
+   */
+  async documentAsWritten(p: Principal, doc: DocumentRow, withContent = true, written?: WrittenDocument): Promise<DocumentView> {
+    const department = written?.department ?? (await this.repos.directory.department(doc.departmentId))!;
+    const openTasks = written ? written.tasks.filter((t) => t.status === 'open') : await this.repos.tasks.openForDocument(doc.id);
+    const decided = written ? written.tasks.filter((t) => t.status === 'done') : await this.repos.tasks.decidedForDocument(doc.id);
     const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => d.stepKey === doc.state);
     return this.view(p, doc, department, openTasks, decided, due?.provisional ?? false, withContent);
   }

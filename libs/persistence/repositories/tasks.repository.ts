@@ -1,5 +1,6 @@
 import type { Principal, Role } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
+import { visibility } from './documents.repository.js';
 
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 
@@ -62,6 +63,13 @@ export class TasksRepository {
 
   async get(id: string): Promise<TaskRow | undefined> {
     const r = await this.sql.one<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.id = ?`, [id]);
+    return r && toTask(r);
+  }
+
+  /** The task when `p` may see its document, in one statement (the visibility clause's own `t` is its subquery's). */
+  async visibleTo(p: Principal, id: string): Promise<TaskRow | undefined> {
+    const v = visibility(p);
+    const r = await this.sql.one<RawTask>(`SELECT ${COLUMNS} FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id = ? AND ${v.sql}`, [id, ...v.params]);
     return r && toTask(r);
   }
 

@@ -1,0 +1,41 @@
+import { sqlStatements } from '@shenpi/persistence';
+import { reviewers } from '../support/reviewers.js';
+import { bearer, useApp } from '../support/test-app.js';
+
+/**
+ * The statements one decision runs over HTTP, from the token to the answer: a ratchet (lower it
+ * when a change removes statements; issue 15 aims at 8; PostgreSQL's count includes the sequencer's
+ * batch for the decision's audit entry). The answer is built from what the
+ * transaction read, not read again after commit.
+ */
+const STATEMENTS_PER_HTTP_DECISION = { sqlite: 25, postgres: 30 };
+
+describe('the statements of one decision over HTTP', () => {
+  const t = useApp();
+
+  it('runs no more statements than before, and answers with the document as the decision left it', async () => {
+    const as = async (u: string) => bearer(await t.token(u));
+    const created = await t
+      .http()
+      .post('/api/documents')
+      .set(await as('drafter'))
+      .send({ chain: 'normative-document', title: '关于促进科技成果转化的若干措施', year: 2026, departmentId: 'city-sti', content: '第一条 ……', fields: { involvesMarketActivity: false } });
+    expect(created.status).toBe(201);
+    const { submit, taskOf, doc } = reviewers(t, as);
+    await submit(created.body.id);
+    const task = await taskOf('counsel', created.body.id);
+    const counsel = await as('counsel');
+
+    const before = sqlStatements.count;
+    const decided = await t.http().post(`/api/tasks/${task}/decision`).set(counsel).send({ decision: 'lawful' });
+    const count = sqlStatements.count - before;
+    expect(decided.status).toBe(200);
+    expect(count).toBeGreaterThan(5);
+    expect(count).toBeLessThanOrEqual(STATEMENTS_PER_HTTP_DECISION[t.engine.database.kind]);
+
+    // The same document read afresh: the answer built in the transaction says what a read says.
+    const { content: _content, ...reread } = await doc(created.body.id, 'counsel');
+    expect(decided.body).toEqual(reread);
+    expect(decided.body).toMatchObject({ state: 'collective-deliberation', openTasks: [expect.objectContaining({ stepKey: 'collective-deliberation' })] });
+  });
+});
