@@ -22,6 +22,8 @@ interface Context {
   task: TaskRow | undefined;
   clock: ClockState;
   actor: Actor;
+  /** The step's due instant as the change leaves it: written with the row. */
+  dueAt: string | null;
 }
 
 /**
@@ -136,9 +138,9 @@ export class StatutoryClockUseCase {
       } else await checkDecider(repos, p, task!, doc, step, action);
       if (!step.deadline) throw new DomainError(ErrorCode.CONFLICT, `step ${step.key} has no deadline`);
       const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? approverDepartment : task!.departmentId, onBehalfOf: null };
-      const c: Context = { doc, step, task, clock: clockOf(doc), actor };
+      const c: Context = { doc, step, task, clock: clockOf(doc), actor, dueAt: doc.dueAt };
       const { clock, details } = await change(repos, c);
-      const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, version: doc.version + 1, updatedAt: this.now() };
+      const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, dueAt: c.dueAt, version: doc.version + 1, updatedAt: this.now() };
       await this.kernel.write(repos, doc, updated);
       await this.kernel.record(repos, doc, { action, actor, details: { ...details, version: updated.version } });
       return (await repos.documents.get(doc.id))!;
@@ -168,7 +170,8 @@ export class StatutoryClockUseCase {
   }
 
   private async setDue(repos: Repositories, c: Context, dueAt: string | null) {
-    await this.kernel.setDue(repos, c.doc, c.task?.id ?? null, dueAt);
+    c.dueAt = dueAt;
+    if (c.task) await this.kernel.setTaskDue(repos, c.task.id, dueAt);
   }
 
   private now(): string {

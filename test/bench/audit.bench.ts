@@ -5,7 +5,7 @@ import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories, type AuditFilter, type Sql } from '@shenpi/persistence';
 import { fillAudit } from '../support/audit-fill.js';
-import { explain, freshDatabase } from './fixtures.js';
+import { explain, freshDatabase, random } from './fixtures.js';
 import { grid, rateOf, summarize, type Figure, type Rate } from './stats.js';
 
 export type AuditBackend = 'sqlite' | 'postgres';
@@ -79,18 +79,6 @@ const ADMIN: Principal = { id: 'bench-admin', username: 'bench-admin', displayNa
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** Same sequence of searches on every backend. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** null when PostgreSQL answers, otherwise why not. */
 export async function postgresUnreachable(url: string): Promise<string | null> {

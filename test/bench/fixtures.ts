@@ -159,7 +159,12 @@ export async function cloneDocuments(engine: Engine, templates: Snapshot[], n: n
         tasks.push({ ...task, id: taskId, document_id: id });
         if (task.status === 'open') open.push(taskId);
       }
-      for (const d of t.deadlines) deadlines.push({ ...d, id: newId(), document_id: id, task_id: d.task_id === null ? null : (taskIds.get(d.task_id) ?? null) });
+      // Documents enter a step at different times: their timers spread over 90 days, as a live
+      // database's do, so cancelling one touches an index page of its own, not its neighbour's.
+      const shift = (((done + k) * 37 * 60_000) % (90 * 86_400_000));
+      for (const d of t.deadlines) {
+        deadlines.push({ ...d, id: newId(), document_id: id, task_id: d.task_id === null ? null : (taskIds.get(d.task_id) ?? null), fire_at: new Date(Date.parse(d.fire_at as string) + shift).toISOString() });
+      }
       out.push({ documentId: id, openTaskIds: open });
     }
     await engine.writer.run(async (r) => {
@@ -172,6 +177,29 @@ export async function cloneDocuments(engine: Engine, templates: Snapshot[], n: n
     onProgress?.(done);
   }
   if (engine.database.kind === 'postgres') await engine.database.reader.run('ANALYZE');
+  return out;
+}
+
+/** A seeded PRNG in [0, 1) (mulberry32): the same sequence on every run. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `items` in a seeded random order: decisions reach documents in no order their ids give. */
+export function shuffled<T>(items: T[], seed: number): T[] {
+  const next = random(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
   return out;
 }
 

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
+import type { AuditEntry } from '@shenpi/audit';
 import { compileChain, lintChainDefinition } from '@shenpi/chains';
 import { newId } from '@shenpi/domain';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from '@shenpi/persistence';
 import { normativeDocumentChain } from '../../workflows/normative-document/normative-document.chain.js';
-import { BENCH_PASSWORD, cloneDocuments, FIELDS, fmt, freshDatabase, log, openEngine, principalOf, split, template, type Backend, type Cloned, type Snapshot } from './fixtures.js';
+import { BENCH_PASSWORD, cloneDocuments, FIELDS, fmt, freshDatabase, log, openEngine, principalOf, shuffled, split, template, type Backend, type Cloned, type Snapshot } from './fixtures.js';
 import { runsOf, type Runs } from './stats.js';
 
 /**
@@ -15,9 +16,10 @@ import { runsOf, type Runs } from './stats.js';
  *   - one UPDATE of the document (state, context, attributes, due_at, version),
  *   - one UPDATE closing the decided task, one INSERT opening the next step's task,
  *   - one UPDATE cancelling the left step's deadline rows, one INSERT per new deadline row,
- *   - one audit INSERT (hash-chained) and the audit_head UPDATE.
- * Values are the ones the engine wrote for a template document (same sizes); no reads but the
- * audit head on PostgreSQL (SQLite's single writer keeps it in memory).
+ *   - SQLite: one audit INSERT (hash-chained) and the audit_head UPDATE; PostgreSQL: one INSERT
+ *     into the audit intake (the engine's sequencer chains it after commit).
+ * Values are the ones the engine wrote for a template document (same sizes), for documents in a
+ * random order with their timers spread over 90 days (fixtures.ts); no reads.
  */
 
 export interface FloorOptions {
@@ -52,7 +54,30 @@ interface Shapes {
   after: Snapshot;
   /** The `lawful` audit row of the after-template. */
   audit: Record<string, unknown>;
+  /** The same entry as PostgreSQL's transaction writes it: unsequenced, in the intake. */
+  intake: Record<string, unknown>;
   counselId: string;
+}
+
+/** An entry's intake row (PostgreSQL), column by column, from its canonical text. */
+function intakeOf(canonical: string): Record<string, unknown> {
+  const e = JSON.parse(canonical) as AuditEntry;
+  return {
+    at: e.at,
+    category: e.category,
+    action: e.action,
+    result: e.result,
+    actor_type: e.actor.type,
+    actor_id: e.actor.id,
+    actor_role: e.actor.role,
+    actor_department_id: e.actor.departmentId,
+    actor_on_behalf_of: e.actor.onBehalfOf,
+    department_id: e.departmentId,
+    document_id: e.documentId,
+    from_state: e.from,
+    to_state: e.to,
+    details: JSON.stringify(e.details),
+  };
 }
 
 /** Two templates through the engine: one at legality-review (cloned), one after `lawful` (what the floor writes). */
@@ -65,8 +90,9 @@ async function prepare(backend: Backend, postgresUrl: string, docs: number) {
     const after = await template(engine, [['drafter', 'submit'], ['counsel', 'lawful']]);
     const audit = await engine.database.reader.one<Record<string, unknown>>("SELECT seq, canonical, hash FROM audit_entries WHERE document_id = ? AND action = 'lawful'", [after.document.id]);
     const counselId = (await principalOf(engine, 'counsel')).id;
-    const clones = await cloneDocuments(engine, [before], docs);
-    return { db, clones, shapes: { before, after, audit: audit!, counselId } satisfies Shapes };
+    // In random order, as decisions reach documents (fixtures spread their timers too).
+    const clones = shuffled(await cloneDocuments(engine, [before], docs), 6962);
+    return { db, clones, shapes: { before, after, audit: audit!, intake: intakeOf(audit!.canonical as string), counselId } satisfies Shapes };
   } finally {
     await engine.close();
   }
@@ -165,7 +191,7 @@ async function postgresFloor(opts: FloorOptions, shapes: Shapes, schema: string,
       cancel: dollars(CANCEL),
       task: dollars(insertOf('tasks', sample.task)),
       deadline: sample.deadlines.length ? dollars(insertOf('deadlines', sample.deadlines[0])) : '',
-      audit: dollars(insertOf('audit_entries', sample.audit(1, '0'.repeat(64)))),
+      intake: dollars(insertOf('audit_intake', shapes.intake)),
     };
     const apply = async (c: Cloned) => {
       const w = writesFor(shapes, c, new Date().toISOString());
@@ -177,10 +203,8 @@ async function postgresFloor(opts: FloorOptions, shapes: Shapes, schema: string,
         await client.query(sql.cancel, w.cancel);
         await client.query(sql.task, Object.values(w.task));
         for (const d of w.deadlines) await client.query(sql.deadline, Object.values(d));
-        const head = (await client.query('SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE')).rows[0] as { seq: string | number; hash: string };
-        const a = w.audit(Number(head.seq) + 1, head.hash);
-        await client.query(sql.audit, Object.values(a));
-        await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [a.seq, a.hash]);
+        // As the engine on PostgreSQL: the entry waits unsequenced in the intake (no lock shared with other decisions).
+        await client.query(sql.intake, Object.values({ ...shapes.intake, document_id: c.documentId }));
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

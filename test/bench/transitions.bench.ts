@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
-import { BENCH_PASSWORD, cloneDocuments, fmt, freshDatabase, log, openEngine, principalOf, split, template, type Backend, type Cloned } from './fixtures.js';
+import { BENCH_PASSWORD, cloneDocuments, fmt, freshDatabase, log, openEngine, principalOf, shuffled, split, template, type Backend, type Cloned } from './fixtures.js';
 import { loadPerConnection, login, startApiServer, type LoadResult, type WriterStats } from './http.bench.js';
 import { runsOf, summarize, type Runs } from './stats.js';
 import { holdSqliteWal, meter, postgresWal, type PerDecision } from './write-cost.js';
@@ -130,7 +130,8 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
       const before = await template(engine, [['drafter', 'submit']]);
       const total = need.reduce((a, b) => a + b, 0);
       log(`transitions on ${backend}: cloning ${fmt(total)} documents at legality-review…`);
-      clones = await cloneDocuments(engine, [before], total);
+      // Callers decide documents in a random order, as reviewers do, not in the order they were made.
+      clones = shuffled(await cloneDocuments(engine, [before], total), 6963);
       const counsel = await principalOf(engine, 'counsel');
 
       let pool = clones.slice(0, need[0]);

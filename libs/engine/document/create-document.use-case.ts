@@ -79,7 +79,9 @@ export class CreateDocumentUseCase {
         }
         throw err;
       }
-      doc.dueAt = await enterStep(repos, chain, doc, department, at, this.planner);
+      // The row is inserted before its tasks (they reference it): its dueAt follows.
+      const dueAt = await enterStep(repos, chain, doc, department, at, this.planner);
+      if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, (doc.dueAt = dueAt));
       await this.kernel.record(repos, doc, {
         action: 'create',
         actor: { type: 'user', id: cmd.principal.id, role: EDITOR_ROLE, departmentId: department.id, onBehalfOf: null },

@@ -51,8 +51,8 @@ export interface Divergence {
  * The document-write kernel: the one door every change to a document passes (DESIGN.md).
  * Its stages, in order: open (load, lock on PostgreSQL, 404 unless the caller may see it), then the
  * caller's authorization and separation of duties, the version check and the machine (the
- * transition use case), write the row guarded by its version, leave and enter steps (tasks and
- * deadline rows), and one audit entry. Nothing outside libs/engine/document writes the `documents`
+ * transition use case), leave and enter steps (tasks and deadline rows), write the row guarded by
+ * its version (with the due instant the step entered gave it), and one audit entry. Nothing outside libs/engine/document writes the `documents`
  * or `tasks` tables (an architecture test holds this).
  */
 export class DocumentKernel {
@@ -125,10 +125,9 @@ export class DocumentKernel {
     return tasks;
   }
 
-  /** The step's due instant moved (a paused or extended statutory clock): the document and its timed task follow. */
-  async setDue(repos: Repositories, doc: DocumentRow, taskId: string | null, dueAt: string | null): Promise<void> {
-    if (taskId) await repos.tasks.setDueAt(taskId, dueAt);
-    await repos.documents.setDueAt(doc.id, dueAt);
+  /** The step's due instant moved (a paused or extended statutory clock): its timed task follows; the row takes it when written. */
+  async setTaskDue(repos: Repositories, taskId: string, dueAt: string | null): Promise<void> {
+    await repos.tasks.setDueAt(taskId, dueAt);
   }
 
   /**
@@ -137,11 +136,11 @@ export class DocumentKernel {
    * duties; one audit entry, which names any seat that had to be rerouted.
    */
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
-    await this.write(repos, open.doc, moved);
     await leaveStep(repos, open.doc.id, open.doc.state, at);
     const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
-    const dueAt = await enterStep(repos, target, moved, open.department, at, this.planner, staffing);
+    const written = { ...moved, dueAt: await enterStep(repos, target, moved, open.department, at, this.planner, staffing) };
+    await this.write(repos, open.doc, written);
     await this.record(repos, open.doc, { ...entry, to: moved.state, details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}) } });
-    return { ...moved, dueAt };
+    return written;
   }
 }

@@ -9,7 +9,8 @@ import { Staffing } from './staffing.js';
 
 /**
  * Entering a step opens a task for each signer due to decide now and writes the step's deadline
- * rows, in the caller's transaction; the document's dueAt follows the step's due row, returned.
+ * rows, in the caller's transaction. Returns the document's dueAt (the step's due row, or null):
+ * the caller writes it with the row, in the one UPDATE of the change.
  * `staffing` gives the seats to people who may decide them (separation of duties) and keeps what
  * it rerouted for the caller's audit entry.
  */
@@ -24,10 +25,7 @@ export async function enterStep(
 ): Promise<string | null> {
   const step = chain.step(doc.state);
   const signers = currentSigners(signingOf(doc));
-  if (!signers.length) {
-    if (doc.dueAt !== null) await repos.documents.setDueAt(doc.id, null);
-    return null;
-  }
+  if (!signers.length) return null;
   const timers = planner.plan(step, new Date(at), doc.year);
   const dueAt = timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null;
   const staff = staffing ?? (await Staffing.of(repos, doc, department));
@@ -36,7 +34,6 @@ export async function enterStep(
   // A step decided by one signer keeps its timers on that task (automatic actions decide it).
   const timerTask = tasks.length === 1 && (signingOf(doc)?.slots.length ?? 0) === 1 ? tasks[0] : null;
   await writeTimers(repos, doc.id, step.key, timerTask ?? { id: null, round: tasks[0].round }, timers, at);
-  if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, dueAt);
   return dueAt;
 }
 

@@ -118,7 +118,6 @@ export class TransitionUseCase {
 
     const at = this.clock.now().toISOString();
     const updated = await this.nextRow(repos, cmd, open, plan, next, at);
-    await this.kernel.write(repos, doc, updated);
     const task = await this.closeOrHandOn(repos, cmd, plan, at);
     if (task?.status === 'done' && round) round.decided.push(task);
     if (cmd.attachment) {
@@ -137,6 +136,8 @@ export class TransitionUseCase {
       staffing = await Staffing.of(repos, updated, department, await reviewRound());
       await syncSigners(repos, chain, updated, department, at, staffing);
     }
+    // The row last, with the step's due instant: one UPDATE (the row is locked or the writer is alone, so its version still holds).
+    await this.kernel.write(repos, doc, updated);
 
     const tasks = await this.kernel.record(repos, doc, {
       action: cmd.action,

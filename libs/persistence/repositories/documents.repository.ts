@@ -179,26 +179,26 @@ export class DocumentsRepository {
 
   /** The optimistic-concurrency write: 0 rows means someone else changed the document first. */
   async updateIfVersion(
-    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'content' | 'attributes' | 'updatedAt'>,
+    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'content' | 'attributes' | 'updatedAt' | 'dueAt'>,
     expectedVersion: number,
   ): Promise<boolean> {
     const changed = await this.sql.run(
-      `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, version = version + 1
+      `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, due_at = ?, version = version + 1
        WHERE id = ? AND version = ?`,
-      [d.state, JSON.stringify(d.context), d.title, d.content, JSON.stringify(d.attributes), d.updatedAt, d.id, expectedVersion],
+      [d.state, JSON.stringify(d.context), d.title, d.content, JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.id, expectedVersion],
     );
     return changed === 1;
   }
 
   /** Moves a document onto another version of its chain (a migration), guarded like any change. */
   async moveToVersion(
-    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'attributes' | 'updatedAt'>,
+    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'attributes' | 'updatedAt' | 'dueAt'>,
     expectedVersion: number,
   ): Promise<boolean> {
     const changed = await this.sql.run(
-      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, attributes = ?, updated_at = ?, version = version + 1
+      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, attributes = ?, updated_at = ?, due_at = ?, version = version + 1
        WHERE id = ? AND version = ?`,
-      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), JSON.stringify(d.attributes), d.updatedAt, d.id, expectedVersion],
+      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.id, expectedVersion],
     );
     return changed === 1;
   }
