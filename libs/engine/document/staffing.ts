@@ -34,6 +34,8 @@ const LEADER: AssigneeRef = { role: 'leader', department: 'document' };
  */
 export class Staffing {
   private readonly people = new Map<string, Person>();
+  /** Whom each holder read with their role is away to at the entry's instant (null: at work). */
+  private readonly substitutes = new Map<string, string | null>();
   private readonly taken = new Map<string, number>();
   /** People already given a seat of this step by name (a substitute, or whom they stand for): one seat each. */
   private readonly given = new Set<string>();
@@ -68,7 +70,7 @@ export class Staffing {
       return assignment;
     }
     const role = signer.role!;
-    const holders = await this.holders(role, departmentId);
+    const holders = await this.holders(role, departmentId, at);
     const excluded = await this.excluded(holders, seat);
     const eligible = holders.filter((h) => !excluded.some((x) => x.userId === h));
     const asRole = { departmentId, assigneeRole: role, assigneeUserId: null, delegatedFrom: null };
@@ -84,17 +86,23 @@ export class Staffing {
    */
   private async substitute(eligible: string[], seat: Seat, departmentId: string, role: Role | null, at: string): Promise<Assignment | undefined> {
     if (!eligible.length) return undefined;
-    const proxies = [];
-    // One query at a time: the transaction's connection runs statements in order.
-    for (const userId of eligible) proxies.push(await this.repos.proxies.activeFor(userId, at));
-    if (proxies.some((p) => p === undefined)) return undefined;
-    for (const proxy of proxies) {
-      if (this.given.has(proxy!.substituteId) || this.given.has(proxy!.userId)) continue;
-      if (!(await this.excluded([proxy!.substituteId], seat)).length) {
-        return { departmentId, assigneeRole: role, assigneeUserId: proxy!.substituteId, delegatedFrom: proxy!.userId };
-      }
+    const away: { userId: string; substituteId: string }[] = [];
+    for (const userId of eligible) {
+      const substituteId = await this.awayTo(userId, at);
+      if (!substituteId) return undefined;
+      away.push({ userId, substituteId });
+    }
+    for (const { userId, substituteId } of away) {
+      if (this.given.has(substituteId) || this.given.has(userId)) continue;
+      if (!(await this.excluded([substituteId], seat)).length) return { departmentId, assigneeRole: role, assigneeUserId: substituteId, delegatedFrom: userId };
     }
     return undefined;
+  }
+
+  /** Whom `userId` has left their work to at `at`: known for a role's holders (read with them), read for a named signer. */
+  private async awayTo(userId: string, at: string): Promise<string | null> {
+    if (this.substitutes.has(userId)) return this.substitutes.get(userId)!;
+    return (await this.repos.proxies.activeFor(userId, at))?.substituteId ?? null;
   }
 
   private give(userId: string, onBehalfOf: string | null): void {
@@ -140,10 +148,13 @@ export class Staffing {
     return out;
   }
 
-  /** A role's holders in a department; whether each supervises comes with them (a supervisor never decides). */
-  private async holders(role: Role, departmentId: string): Promise<string[]> {
-    const people = await this.repos.directory.holdersForDecision(role, departmentId);
-    for (const person of people) this.people.set(person.id, person);
+  /** A role's holders in a department; whether each supervises comes with them, and whom each is away to at `at` when given. */
+  private async holders(role: Role, departmentId: string, at?: string): Promise<string[]> {
+    const people = await this.repos.directory.holdersForDecision(role, departmentId, at);
+    for (const { substituteId, ...person } of people) {
+      this.people.set(person.id, person);
+      if (substituteId !== undefined) this.substitutes.set(person.id, substituteId);
+    }
     return people.map((p) => p.id);
   }
 

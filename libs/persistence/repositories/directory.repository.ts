@@ -1,5 +1,6 @@
 import type { Principal, Role, RoleGrant } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
+import { ACTIVE_WINDOW } from './proxies.repository.js';
 
 export interface DepartmentRow {
   id: string;
@@ -94,13 +95,19 @@ export class DirectoryRepository {
   }
 
   /** The holders of a role in a department, each with whether they supervise anywhere (a supervisor never decides): one statement. */
-  async holdersForDecision(role: Role, departmentId: string): Promise<{ id: string; supervisor: boolean }[]> {
-    const rows = await this.sql.all<{ user_id: string; supervisor: number | boolean }>(
-      `SELECT g.user_id, CASE WHEN EXISTS (SELECT 1 FROM role_grants s WHERE s.user_id = g.user_id AND s.role = 'supervisor') THEN 1 ELSE 0 END AS supervisor
+  /**
+   * A role's holders in a department, whether each supervises, and, when `awayAt` is given, whom
+   * each has left their work to at that instant (代理: the substitute of their latest active
+   * window, else null): one statement for staffing a seat.
+   */
+  async holdersForDecision(role: Role, departmentId: string, awayAt?: string): Promise<{ id: string; supervisor: boolean; substituteId?: string | null }[]> {
+    const away = awayAt ? `, (SELECT p.substitute_id FROM proxies p WHERE p.user_id = g.user_id AND ${ACTIVE_WINDOW} ORDER BY p.id DESC LIMIT 1) AS substitute_id` : '';
+    const rows = await this.sql.all<{ user_id: string; supervisor: number | boolean; substitute_id?: string | null }>(
+      `SELECT g.user_id, CASE WHEN EXISTS (SELECT 1 FROM role_grants s WHERE s.user_id = g.user_id AND s.role = 'supervisor') THEN 1 ELSE 0 END AS supervisor${away}
        FROM role_grants g WHERE g.role = ? AND g.department_id = ? ORDER BY g.user_id`,
-      [role, departmentId],
+      awayAt ? [awayAt, awayAt, role, departmentId] : [role, departmentId],
     );
-    return rows.map((r) => ({ id: r.user_id, supervisor: Number(r.supervisor) === 1 }));
+    return rows.map((r) => ({ id: r.user_id, supervisor: Number(r.supervisor) === 1, ...(awayAt ? { substituteId: r.substitute_id ?? null } : {}) }));
   }
 
   /** Every role held somewhere, and whether in a rule-of-law office (a department others report to). */

@@ -13,6 +13,9 @@ export interface ProxyRow {
 
 type RawProxy = Record<string, string | null>;
 const COLUMNS = 'id, user_id, substitute_id, starts_at, ends_at, created_at, cancelled_at';
+
+/** A window `p` that holds at an instant (bound twice, `?` and `?`): the latest such window of a user is the one that counts. */
+export const ACTIVE_WINDOW = 'p.cancelled_at IS NULL AND p.starts_at <= ? AND p.ends_at > ?';
 const toProxy = (r: RawProxy): ProxyRow => ({
   id: r.id!,
   userId: r.user_id!,
@@ -45,11 +48,7 @@ export class ProxiesRepository {
 
   /** The window in force for a user at an instant (the latest one set, if windows overlap). */
   async activeFor(userId: string, at: string): Promise<ProxyRow | undefined> {
-    const r = await this.sql.one<RawProxy>(
-      `SELECT ${COLUMNS} FROM proxies WHERE user_id = ? AND cancelled_at IS NULL AND starts_at <= ? AND ends_at > ?
-       ORDER BY id DESC LIMIT 1`,
-      [userId, at, at],
-    );
+    const r = await this.sql.one<RawProxy>(`SELECT ${COLUMNS} FROM proxies p WHERE p.user_id = ? AND ${ACTIVE_WINDOW} ORDER BY p.id DESC LIMIT 1`, [userId, at, at]);
     return r && toProxy(r);
   }
 
