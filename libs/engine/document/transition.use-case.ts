@@ -123,8 +123,8 @@ export class TransitionUseCase {
     if (cmd.attachment) {
       await repos.attachments.insert({ ...cmd.attachment, documentId: doc.id, taskId: null, uploadedBy: cmd.principal.id, createdAt: at });
     }
-    // A reviewer's files on the task are part of the decision: the entry names them by hash.
-    const decisionFiles = task?.status === 'done' ? await repos.attachments.forTask(task.id) : [];
+    // A reviewer's files on the task are part of the decision: the entry names them by hash (read only when it has some).
+    const decisionFiles = task?.status === 'done' && task.hasFiles !== false ? await repos.attachments.forTask(task.id) : [];
     let staffing: Staffing | undefined;
     if (next.stateKey !== doc.state) {
       await leaveStep(repos, doc.id, doc.state, at);

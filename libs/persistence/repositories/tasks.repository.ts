@@ -24,6 +24,8 @@ export interface TaskRow {
   closedAt: string | null;
   /** The signer of the step's round this task was opened for (see libs/chains signing). */
   signer: string | null;
+  /** Whether files are attached to it: known where it was read with them (liveForDocument), else undefined. */
+  hasFiles?: boolean;
 }
 
 export interface InboxRow extends TaskRow {
@@ -80,10 +82,14 @@ export class TasksRepository {
     return rows.map(toTask);
   }
 
-  /** A document's open and decided tasks (not the cancelled ones), in id order: what a change reads of them, once. */
+  /** A document's open and decided tasks (not the cancelled ones), in id order, each knowing whether files are attached: what a change reads of them, once. */
   async liveForDocument(documentId: string): Promise<TaskRow[]> {
-    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.document_id = ? AND t.status IN ('open', 'done') ORDER BY t.id`, [documentId]);
-    return rows.map(toTask);
+    const rows = await this.sql.all<RawTask>(
+      `SELECT ${COLUMNS}, CASE WHEN EXISTS (SELECT 1 FROM attachments a WHERE a.task_id = t.id) THEN 1 ELSE 0 END AS has_files
+       FROM tasks t WHERE t.document_id = ? AND t.status IN ('open', 'done') ORDER BY t.id`,
+      [documentId],
+    );
+    return rows.map((r) => ({ ...toTask(r), hasFiles: Number(r.has_files) === 1 }));
   }
 
   /** Every decided task of a document, in no particular order: who decided what, for the rules of 不相容职务分离. */
