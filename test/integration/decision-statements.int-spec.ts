@@ -25,7 +25,7 @@ describe('the statements of one decision', () => {
     await database.drop();
   });
 
-  it('reads every table by index and runs no more statements than before', async () => {
+  it('reads every table by a key it filters on and runs no more statements than before', async () => {
     const login = async (username: string) => (await engine.authentication.login(username, PASSWORD)) as Principal;
     const drafter = await login('drafter');
     const counsel = await login('counsel');
@@ -71,7 +71,9 @@ describe('the statements of one decision', () => {
       if (!/^\s*(SELECT|UPDATE|DELETE|INSERT)/i.test(sql)) continue;
       const plan = await engine.database.reader.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
       // SEARCH reads by key; SCAN walks a whole table or index (USING INDEX only gives its order).
-      for (const { detail } of plan) if (/^SCAN /.test(detail)) scans.push(`${detail} ← ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+      // The audit log is read by document or by seq: by action or category a search walks every document's entries.
+      const walks = (detail: string) => /^SCAN /.test(detail) || /^SEARCH audit_entries USING (COVERING )?INDEX (?!audit_document\b)/.test(detail);
+      for (const { detail } of plan) if (walks(detail)) scans.push(`${detail} ← ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
     }
     expect(scans).toEqual([]);
   });

@@ -312,13 +312,16 @@ export class AuditEntriesRepository {
    * statement, so the sequencer moving it meanwhile cannot hide it.
    */
   async lastTransitionOf(documentId: string): Promise<{ seq: number | null; to: string | null; version: number | undefined; openTasks: string | undefined } | undefined> {
-    const logged = `SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1`;
+    // `category || ''`: by the (document_id, seq) index. On the category index (SQLite's choice
+    // without statistics) the read walked every transition entry newer than the document's last
+    // one, each a row read and, the columns being projections of the text, a JSON parse.
+    const logged = `SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category || '' = 'transition' ORDER BY seq DESC LIMIT 1`;
     const r =
       this.sql.kind !== 'postgres'
         ? await this.sql.one<RawAudit>(logged, [documentId])
         : await this.sql.one<RawAudit>(
             `SELECT seq, to_state, details FROM ((SELECT NULL::bigint AS seq, to_state, details, 1 AS pending FROM audit_intake WHERE document_id = ? AND category = 'transition' ORDER BY id DESC LIMIT 1)
-              UNION ALL (SELECT seq, to_state, details, 0 FROM audit_entries WHERE document_id = ? AND category = 'transition' ORDER BY seq DESC LIMIT 1)) t ORDER BY pending DESC LIMIT 1`,
+              UNION ALL (SELECT seq, to_state, details, 0 FROM audit_entries WHERE document_id = ? AND category || '' = 'transition' ORDER BY seq DESC LIMIT 1)) t ORDER BY pending DESC LIMIT 1`,
             [documentId, documentId],
           );
     return r && { seq: r.seq === null ? null : Number(r.seq), to: r.to_state as string | null, ...loggedOf(r.details) };
@@ -331,7 +334,7 @@ export class AuditEntriesRepository {
   ): Promise<{ id: string; state: string; version: number; seq: number | null; to: string | null; logged: { version: number | undefined; openTasks: string | undefined } }[]> {
     const rows = await this.sql.all<RawAudit>(
       `SELECT d.id, d.state, d.version, a.seq, a.to_state, a.details FROM documents d
-        LEFT JOIN audit_entries a ON a.seq = (SELECT MAX(x.seq) FROM audit_entries x WHERE x.document_id = d.id AND x.category = 'transition')
+        LEFT JOIN audit_entries a ON a.seq = (SELECT MAX(x.seq) FROM audit_entries x WHERE x.document_id = d.id AND x.category || '' = 'transition')
         WHERE d.id > ? ORDER BY d.id LIMIT ?`,
       [afterId, limit],
     );
@@ -347,7 +350,7 @@ export class AuditEntriesRepository {
 
   async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
     const rows = await this.sql.all<RawAudit>(
-      `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category = ? ORDER BY seq`,
+      `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category || '' = ? ORDER BY seq`,
       [documentId, category],
     );
     return rows.map(toRow);

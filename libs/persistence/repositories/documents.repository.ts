@@ -275,7 +275,7 @@ export class DocumentsRepository {
       const batch = documentIds.slice(i, i + 500);
       const rows = await this.sql.all<{ document_id: string; seq: number | string; at: string; from_state: string | null; to_state: string }>(
         `SELECT document_id, seq, at, from_state, to_state FROM audit_entries
-         WHERE document_id IN (${batch.map(() => '?').join(', ')}) AND category = 'transition' AND result = 'success'
+         WHERE document_id IN (${batch.map(() => '?').join(', ')}) AND category || '' = 'transition' AND result = 'success'
            AND to_state IS NOT NULL AND (from_state IS NULL OR from_state <> to_state)
          ORDER BY document_id, seq`,
         batch,
