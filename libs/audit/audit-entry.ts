@@ -75,6 +75,14 @@ export function linkedHashOf(canonical: string): string | undefined {
   return at < 0 ? undefined : canonical.slice(at + 12, canonical.indexOf('"', at + 12));
 }
 
+/** The seq an entry's text gives itself, read from its end like linkedHashOf (`seq` comes after `prevHash`). */
+export function textSeqOf(canonical: string): number | undefined {
+  const at = canonical.lastIndexOf('"seq":');
+  if (at < 0) return undefined;
+  const digits = /^\d+/.exec(canonical.slice(at + 6, at + 26));
+  return digits ? Number(digits[0]) : undefined;
+}
+
 /**
  * A stored entry as the API and every verifier see it: parsed from its hashed text (the columns are
  * projections of that text, for searching), with its hash.

@@ -1,7 +1,7 @@
-import type { Actor, Clock } from '@shenpi/domain';
+import { storableText, type Actor, type Clock } from '@shenpi/domain';
 import { STANDARD_SUITE, SM_SUITE, suiteNamed, suiteOf, type AuditCrypto, type AuditSuite } from './suite.js';
 import type { Repositories, TaskRow } from '@shenpi/persistence';
-import { canonicalOf, EntryDigests, fieldsFromPending, hashOf, linkedHashOf, pendingFromFields, type AuditEntry, type AuditInput, type EntryFields } from './audit-entry.js';
+import { canonicalOf, EntryDigests, fieldsFromPending, hashOf, linkedHashOf, textSeqOf, pendingFromFields, type AuditEntry, type AuditInput, type EntryFields } from './audit-entry.js';
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import type { TrustedKeys } from './trusted-keys.js';
 import { treeHeadStatement } from './audit-tree.js';
@@ -98,7 +98,8 @@ export class AuditLog {
    * commits; `sequence` gives it its place in the log after commit.
    */
   async append(repos: Repositories, input: AuditInput): Promise<void> {
-    const fields: EntryFields = {
+    // What PostgreSQL's JSON functions refuse never enters a text (see storableText).
+    const fields: EntryFields = storableText({
       at: this.clock.now().toISOString(),
       category: input.category,
       action: input.action,
@@ -109,7 +110,7 @@ export class AuditLog {
       from: input.from ?? null,
       to: input.to ?? null,
       details: input.details ?? {},
-    };
+    });
     if (repos.sql.kind === 'postgres') return repos.audit.enqueue(pendingFromFields(fields));
     const head = await repos.audit.lockHead();
     if (!this.suiteChecked && head.seq > 0) this.refuseOtherSuite((await repos.audit.firstEntry())!);
@@ -191,6 +192,7 @@ export class AuditLog {
       for (const row of rows) {
         const fail = (reason: string): VerifyResult => ({ ok: false, firstBadSeq: row.seq, reason, entries: checked });
         if (row.seq !== expectedSeq) return { ok: false, firstBadSeq: expectedSeq, reason: `entry ${expectedSeq} is missing`, entries: checked };
+        if (textSeqOf(row.canonical) !== row.seq) return fail(`the entry's text gives it another seq than its place in the log`);
         if (linkedHashOf(row.canonical) !== prevHash) return fail('prevHash does not match the previous entry');
         const hash = row.hash;
         const digests = hasher.of(prevHash, row.canonical);

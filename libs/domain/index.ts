@@ -6,3 +6,4 @@ export * from './ids.js';
 export * from './alarm-clock.port.js';
 export * from './shanghai-time.js';
 export * from './csv.js';
+export * from './text.js';

@@ -25,14 +25,16 @@ export const AUDIT_PROJECTIONS: readonly (readonly [column: string, path: readon
 ];
 
 /**
- * The expression of one projection. PostgreSQL's JSON functions refuse the escape `\u0000`, which
- * a text may hold (JSON.stringify writes a NUL so): it is read as U+FFFD there, so one odd value
- * cannot stop the sequencer. The entry itself (the API's, the verifiers') is always parsed from the text.
+ * The expression of one projection. PostgreSQL's JSON functions refuse the escapes of NUL and of
+ * a surrogate (`\u0000`, `\ud83d`), which JSON.stringify writes for a NUL or half a pair: the audit
+ * log keeps both out of new texts (storableText), and here they read as U+FFFD, so no text (one of an
+ * older log in the upgrade, say) can make an INSERT fail and stop the sequencer. The entry itself
+ * (the API's, the verifiers') is always parsed from the text.
  */
 export function projectionOf(kind: DatabaseKind, path: readonly string[], details = false): string {
   if (kind === 'sqlite') return `json_extract(canonical, '$.${path.join('.')}')`;
   const steps = path.map((key, i) => `${i === path.length - 1 && !details ? '->>' : '->'} '${key}'`).join(' ');
-  const expression = `replace(canonical, '\\u0000', '\\ufffd')::json ${steps}`;
+  const expression = `regexp_replace(canonical, '\\\\u(0000|[dD][89abcdefABCDEF][0-9a-fA-F]{2})', '\\\\ufffd', 'g')::json ${steps}`;
   return details ? `(${expression})::text` : expression;
 }
 

@@ -281,6 +281,20 @@ describe('refusals', () => {
     expect((await t.http().get('/api/audit?actorId=a%00b').set(await as('admin'))).status).toBe(400);
   });
 
+  it("half of a surrogate pair (no character; PostgreSQL's JSON refuses its escape) is refused in any field, named", async () => {
+    const res = await refused(
+      async () => t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告\ud83d', year: 2027, departmentId: 'city-sti', content: REPORT_OUTLINE }),
+      400,
+      'VALIDATION_FAILED',
+      null,
+    );
+    expect(res.body.details).toEqual([{ field: 'title', reason: 'must not contain half of a surrogate pair (not a character)' }]);
+    // A whole pair is a character like any other.
+    const whole = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告\ud83d\ude00', year: 2033, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    expect(whole.status).toBe(201);
+    expect(whole.body.title).toBe('报告😀');
+  });
+
   it('a route that reads no body or no query refuses them, named, prototype names included', async () => {
     const drafter = await as('drafter');
     const me = await t.http().get('/api/me?constructor=2&foo=3').set(drafter);

@@ -1,3 +1,4 @@
+import { hashOf } from '@shenpi/audit';
 import { systemActor, ManualClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
@@ -62,6 +63,27 @@ describe('audit log', () => {
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 4 });
     await asOwner(engine, "INSERT INTO audit_entries (seq, canonical, hash) SELECT 4, replace(canonical, 'step-3', 'inserted'), hash FROM audit_entries WHERE seq = 3");
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 4 });
+  });
+
+  it("names an entry whose text gives it another seq than its place, even re-hashed with the head moved to match", async () => {
+    const fresh = testDatabase();
+    const other = await Engine.open({ database: fresh, clock: new ManualClock() });
+    try {
+      for (let i = 1; i <= 3; i++) await other.writer.run((r) => other.audit.append(r, { category: 'configuration', action: `step-${i}`, actor: systemActor() }));
+      const [second, third] = await new Repositories(other.database.reader).audit.range(1, 2);
+      const canonical = third.canonical.replace('"seq":3,', '"seq":4,');
+      const hash = hashOf(second.hash, canonical);
+      await asOwner(other, 'UPDATE audit_entries SET canonical = ?, hash = ? WHERE seq = 3', [canonical, hash]);
+      await other.writer.run((r) => r.sql.run('UPDATE audit_head SET hash = ? WHERE id = 1', [hash]));
+      expect(await other.audit.verify(new Repositories(other.database.reader))).toMatchObject({
+        ok: false,
+        firstBadSeq: 3,
+        reason: "the entry's text gives it another seq than its place in the log",
+      });
+    } finally {
+      await other.close();
+      await fresh.drop();
+    }
   });
 
   it('names a column made plain so that a search shows what was never hashed', async () => {

@@ -1,4 +1,4 @@
-import { entryFromRow } from '@shenpi/audit';
+import { canonicalOf, entryFromRow, hashOf, type AuditEntry } from '@shenpi/audit';
 import { systemActor, ManualClock, type Actor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { AUDIT_INDEXES, Repositories } from '@shenpi/persistence';
@@ -12,6 +12,22 @@ const OLD_TABLE = `CREATE TABLE audit_entries (
   to_state TEXT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, canonical TEXT NOT NULL)`;
 const OLD_COLUMNS = `seq, at, category, action, result, actor_type, actor_id, actor_role, actor_department_id, actor_on_behalf_of,
   department_id, document_id, from_state, to_state, details, prev_hash, hash, canonical`;
+
+/** Entry 13 as an older version could write it: a NUL and half a surrogate pair, escaped in its text. */
+const oldEntry: Omit<AuditEntry, 'hash' | 'prevHash'> = {
+  v: 1,
+  seq: 13,
+  at: '2026-01-01T00:00:00.000Z',
+  category: 'configuration',
+  action: 'old-escapes',
+  result: 'success',
+  actor: { type: 'system', id: 'system', role: null, departmentId: null, onBehalfOf: null },
+  departmentId: null,
+  documentId: null,
+  from: null,
+  to: null,
+  details: { note: 'a\u0000b \ud83d c' },
+};
 
 /**
  * A database whose audit table has the layout before migration 1765300000000 (every column
@@ -36,7 +52,7 @@ describe('audit table upgrade: columns generated from the hashed text', () => {
           documentId: `doc-${i % 3}`,
           from: 'legal-review',
           to: i % 2 ? 'party-group-review' : 'drafting',
-          details: { version: i, comment: `第${i}号：“法治”, "quoted" \\ ${i === 7 ? '\u0000 nul' : ''}`, nested: { z: [1, 2.5, null], a: true } },
+          details: { version: i, comment: `第${i}号：“法治”, "quoted" \\ ${i === 7 ? '\u0000 nul \ud83d half' : ''}`, nested: { z: [1, 2.5, null], a: true } },
         }),
       );
     }
@@ -44,7 +60,8 @@ describe('audit table upgrade: columns generated from the hashed text', () => {
     await engine.auditReadModel.verifyAll();
     const entries = (await repos().audit.range(0, 100)).map(entryFromRow);
     expect(entries).toHaveLength(12);
-    expect(entries[6].details).toEqual({ version: 7, comment: '第7号：“法治”, "quoted" \\ \u0000 nul', nested: { z: [1, 2.5, null], a: true } });
+    // What PostgreSQL's JSON functions refuse is stored as U+FFFD (storableText).
+    expect(entries[6].details).toEqual({ version: 7, comment: '第7号：“法治”, "quoted" \\ \ufffd nul \ufffd half', nested: { z: [1, 2.5, null], a: true } });
     expect(entries[1].actor).toEqual(counsel);
     const returned = (await repos().audit.search({ action: 'return', documentId: 'doc-1' }, null, 50)).map((r) => r.seq);
     expect(returned.length).toBeGreaterThan(0);
@@ -54,7 +71,20 @@ describe('audit table upgrade: columns generated from the hashed text', () => {
       const postgres = r.sql.kind === 'postgres';
       if (postgres) await r.sql.run('SET LOCAL session_replication_role = replica');
       await r.sql.run(OLD_TABLE.replace('audit_entries', 'audit_entries_old'));
-      await r.sql.run(`INSERT INTO audit_entries_old (${OLD_COLUMNS}) SELECT ${OLD_COLUMNS.replace('details', postgres ? "replace(details, '\\ufffd', '\\u0000')" : 'details')} FROM audit_entries`);
+      await r.sql.run(`INSERT INTO audit_entries_old (${OLD_COLUMNS}) SELECT ${OLD_COLUMNS} FROM audit_entries`);
+      // An entry an older version wrote with the escapes PostgreSQL's JSON functions refuse: the upgrade must carry it.
+      const [last] = await r.sql.all<{ hash: string }>('SELECT hash FROM audit_entries WHERE seq = 12');
+      const unsigned = { ...oldEntry, prevHash: last.hash };
+      const canonical = canonicalOf(unsigned);
+      const hash = hashOf(last.hash, canonical);
+      await r.sql.run(`INSERT INTO audit_entries_old (${OLD_COLUMNS}) VALUES (13, ?, 'configuration', 'old-escapes', 'success', 'system', 'system', NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?, ?, ?)`, [
+        oldEntry.at,
+        JSON.stringify(oldEntry.details),
+        last.hash,
+        hash,
+        canonical,
+      ]);
+      await r.sql.run('UPDATE audit_head SET seq = 13, hash = ? WHERE id = 1', [hash]);
       await r.sql.run('DROP TABLE audit_entries');
       await r.sql.run('ALTER TABLE audit_entries_old RENAME TO audit_entries');
       for (const [name, columns] of AUDIT_INDEXES) await r.sql.run(`CREATE INDEX ${name} ON audit_entries (${columns})`);
@@ -71,12 +101,15 @@ describe('audit table upgrade: columns generated from the hashed text', () => {
     engine = await Engine.open({ database, clock: new ManualClock() });
     try {
       expect(await repos().audit.projectionDrift()).toBeUndefined();
-      expect((await repos().audit.range(0, 100)).map(entryFromRow)).toEqual(entries);
+      const carried = (await repos().audit.range(0, 100)).map(entryFromRow);
+      expect(carried.slice(0, 12)).toEqual(entries);
+      expect(carried[12].details).toEqual(oldEntry.details);
+      expect((await repos().audit.search({ action: 'old-escapes' }, null, 5)).map((r) => r.seq)).toEqual([13]);
       expect((await repos().audit.search({ action: 'return', documentId: 'doc-1' }, null, 50)).map((r) => r.seq)).toEqual(returned);
-      expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true, entries: 12 });
+      expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true, entries: 13 });
       // The log goes on after the upgrade.
       await engine.writer.run((r) => engine.audit.append(r, { category: 'configuration', action: 'after-upgrade', actor: systemActor() }));
-      expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true, entries: 13 });
+      expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true, entries: 14 });
     } finally {
       await engine.close();
     }

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { DomainError, ErrorCode, validationFailed, type FieldError } from '@shenpi/domain';
+import { DomainError, ErrorCode, hasLoneSurrogate, validationFailed, type FieldError } from '@shenpi/domain';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -10,12 +10,17 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** Paths of strings holding U+0000: PostgreSQL text cannot store it, and no real field needs it. */
-function nulFields(value: unknown, path: string, found: string[]): string[] {
+/**
+ * Paths of strings no field may hold, with why: U+0000 (PostgreSQL text cannot store it) and a
+ * lone surrogate (half a character: no text is made of it, and PostgreSQL's JSON functions refuse
+ * its escape). No real field needs either.
+ */
+function unstorableFields(value: unknown, path: string, found: FieldError[]): FieldError[] {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push(path || 'body');
+    if (value.includes('\u0000')) found.push({ field: path || 'body', reason: 'must not contain the NUL character' });
+    else if (hasLoneSurrogate(value)) found.push({ field: path || 'body', reason: 'must not contain half of a surrogate pair (not a character)' });
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) nulFields(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k, found);
+    for (const [k, v] of Object.entries(value)) unstorableFields(v, Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k, found);
   }
   return found;
 }
@@ -66,8 +71,8 @@ class ApiValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom' && tooDeep(value, MAX_DEPTH)) {
       throw validationFailed([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), reason: `nested more than ${MAX_DEPTH} levels deep` }]);
     }
-    const fields = metadata.type === 'custom' ? [] : nulFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
-    if (fields.length) throw validationFailed(fields.map((field) => ({ field, reason: 'must not contain the NUL character' })));
+    const unstorable = metadata.type === 'custom' ? [] : unstorableFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
+    if (unstorable.length) throw validationFailed(unstorable);
     if (metadata.type === 'custom') return super.transform(value, metadata);
     const inherited: string[] = [];
     const clean = withoutInherited(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', inherited);

@@ -70,7 +70,10 @@ export class DocumentKernel {
    */
   async open(repos: Repositories, documentId: string, caller: Principal | null, attempt: { action: string; taskId?: string }): Promise<OpenDocument> {
     const opened = await repos.documents.opened(documentId, caller);
-    if (!opened?.visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
+    // PostgreSQL: after waiting for the row's lock the row is read afresh, but the visibility clause saw
+    // the tables as they were before the wait: a refusal is asked again (a grant may have just committed).
+    const visible = opened?.visible || (!!opened && !!caller && repos.sql.kind === 'postgres' && (await repos.documents.isVisible(caller, documentId)));
+    if (!opened || !visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
     const { doc, department } = opened;
     const tasks = await repos.tasks.liveForDocument(doc.id);
     await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks);

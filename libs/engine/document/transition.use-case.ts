@@ -119,7 +119,8 @@ export class TransitionUseCase {
     const at = this.clock.now().toISOString();
     const updated = await this.nextRow(repos, cmd, open, plan, next, at);
     const task = await this.closeOrHandOn(repos, cmd, plan, at);
-    if (task?.status === 'done' && round) round.decided.push(task);
+    // The round was read with the document, before this decision: the decision joins it (staffing the next seats judges it).
+    if (task?.status === 'done') (await reviewRound()).decided.push(task);
     if (cmd.attachment) {
       await repos.attachments.insert({ ...cmd.attachment, documentId: doc.id, taskId: null, uploadedBy: cmd.principal.id, createdAt: at });
     }
