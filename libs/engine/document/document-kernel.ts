@@ -1,7 +1,7 @@
 import { openTasksDigest, rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
-import type { DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DepartmentRow, DocumentRow, LastTransition, Repositories, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import { reviewRoundOf } from './separation-of-duties.js';
@@ -76,7 +76,7 @@ export class DocumentKernel {
     if (!opened || !visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
     const { doc, department } = opened;
     const tasks = await repos.tasks.liveForDocument(doc.id);
-    await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks);
+    await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks, opened.last);
     return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion), tasks };
   }
 
@@ -86,12 +86,18 @@ export class DocumentKernel {
    * task changed behind the service's back (a forged state, a task handed to someone) is refused
    * with 409 STATE_DIVERGED before anything acts on it, on every path, and reported.
    */
-  private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string, tasks: TaskRow[]): Promise<void> {
-    const last = await repos.audit.lastTransitionOf(doc.id);
-    if (!last) return;
-    const held = last.openTasks === undefined ? undefined : openTasksDigest(tasks.filter((t) => t.status === 'open'));
-    const mismatch = rowVersusLog(doc, last, held);
-    if (!mismatch) return;
+  private async checkAgainstLog(repos: Repositories, doc: DocumentRow, caller: Principal | null, action: string, tasks: TaskRow[], read: LastTransition | undefined): Promise<void> {
+    const against = (last: LastTransition | undefined) => {
+      if (!last) return undefined;
+      const held = last.openTasks === undefined ? undefined : openTasksDigest(tasks.filter((t) => t.status === 'open'));
+      return rowVersusLog(doc, last, held);
+    };
+    let last = read;
+    let mismatch = against(last);
+    // PostgreSQL: the entry was read with the row, before a wait for its lock; the change that held the
+    // lock may have logged since. Only a mismatch that holds when read afresh counts.
+    if (mismatch && repos.sql.kind === 'postgres') mismatch = against((last = await repos.audit.lastTransitionOf(doc.id)));
+    if (!mismatch || !last) return;
     this.diverged({ documentId: doc.id, departmentId: doc.departmentId, caller, attempted: action, seq: last.seq, ...mismatch });
     throw new DomainError(ErrorCode.STATE_DIVERGED, `the document's ${mismatch.field} is ${JSON.stringify(mismatch.table)} in its row but ${JSON.stringify(mismatch.log)} in its audit log: nothing was done`, {
       documentId: doc.id,

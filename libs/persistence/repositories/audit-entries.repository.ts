@@ -95,6 +95,37 @@ const toRow = (r: RawAudit): AuditRow => ({
   canonical: r.canonical as string,
 });
 
+/** A document's last transition entry as the kernel holds its row against it (seq null: still in PostgreSQL's intake). */
+export interface LastTransition {
+  seq: number | null;
+  to: string | null;
+  version: number | undefined;
+  openTasks: string | undefined;
+}
+
+/**
+ * A join giving each row of `documents d` its last transition entry as `la` (seq, to_state,
+ * details), one indexed read. On PostgreSQL one still in the intake is the last (seq null): the
+ * document's row lock orders its entries, and a pending one is newer than any sequenced one; one
+ * statement, so the sequencer moving it meanwhile cannot hide it. `category || ''`: by the
+ * (document_id, seq) index (on the category index SQLite walked every newer transition).
+ */
+export function lastTransitionJoin(kind: Sql['kind']): string {
+  if (kind !== 'postgres') {
+    return `LEFT JOIN audit_entries la ON la.seq = (SELECT x.seq FROM audit_entries x WHERE x.document_id = d.id AND x.category || '' = 'transition' ORDER BY x.seq DESC LIMIT 1)`;
+  }
+  return `LEFT JOIN LATERAL (SELECT seq, to_state, details FROM (
+      (SELECT NULL::bigint AS seq, to_state, details, 1 AS pending FROM audit_intake WHERE document_id = d.id AND category = 'transition' ORDER BY id DESC LIMIT 1)
+      UNION ALL (SELECT seq, to_state, details, 0 FROM audit_entries WHERE document_id = d.id AND category || '' = 'transition' ORDER BY seq DESC LIMIT 1)
+    ) t ORDER BY pending DESC LIMIT 1) la ON TRUE`;
+}
+
+/** The `la` columns of lastTransitionJoin, read back; undefined when the document has no transition entry. */
+export function lastTransitionOfRow(r: { la_seq: unknown; la_to: unknown; la_details: unknown }): LastTransition | undefined {
+  if (r.la_details === null || r.la_details === undefined) return undefined;
+  return { seq: r.la_seq === null ? null : Number(r.la_seq), to: r.la_to as string | null, ...loggedOf(r.la_details as string) };
+}
+
 /** The document version and the open tasks' digest a transition entry recorded in its details, when it recorded them. */
 function loggedOf(details: string | number | null): { version: number | undefined; openTasks: string | undefined } {
   if (details === null) return { version: undefined, openTasks: undefined };
@@ -305,26 +336,13 @@ export class AuditEntriesRepository {
     return r?.at;
   }
 
-  /**
-   * The document's last transition entry: the state it left the document in, and the version when
-   * it says (one indexed read). On PostgreSQL one still in the intake is the last (seq null): the
-   * document's row lock orders its entries, and a pending one is newer than any sequenced one. One
-   * statement, so the sequencer moving it meanwhile cannot hide it.
-   */
-  async lastTransitionOf(documentId: string): Promise<{ seq: number | null; to: string | null; version: number | undefined; openTasks: string | undefined } | undefined> {
-    // `category || ''`: by the (document_id, seq) index. On the category index (SQLite's choice
-    // without statistics) the read walked every transition entry newer than the document's last
-    // one, each a row read and, the columns being projections of the text, a JSON parse.
-    const logged = `SELECT seq, to_state, details FROM audit_entries WHERE document_id = ? AND category || '' = 'transition' ORDER BY seq DESC LIMIT 1`;
-    const r =
-      this.sql.kind !== 'postgres'
-        ? await this.sql.one<RawAudit>(logged, [documentId])
-        : await this.sql.one<RawAudit>(
-            `SELECT seq, to_state, details FROM ((SELECT NULL::bigint AS seq, to_state, details, 1 AS pending FROM audit_intake WHERE document_id = ? AND category = 'transition' ORDER BY id DESC LIMIT 1)
-              UNION ALL (SELECT seq, to_state, details, 0 FROM audit_entries WHERE document_id = ? AND category || '' = 'transition' ORDER BY seq DESC LIMIT 1)) t ORDER BY pending DESC LIMIT 1`,
-            [documentId, documentId],
-          );
-    return r && { seq: r.seq === null ? null : Number(r.seq), to: r.to_state as string | null, ...loggedOf(r.details) };
+  /** The document's last transition entry: the state it left the document in, and the version when it says (one indexed read). */
+  async lastTransitionOf(documentId: string): Promise<LastTransition | undefined> {
+    const r = await this.sql.one<{ la_seq: unknown; la_to: unknown; la_details: unknown }>(
+      `SELECT la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details FROM (SELECT CAST(? AS TEXT) AS id) d ${lastTransitionJoin(this.sql.kind)}`,
+      [documentId],
+    );
+    return r && lastTransitionOfRow(r);
   }
 
   /** Documents after `afterId` (by id, `limit` of them) with their last transition entry, for verify. */

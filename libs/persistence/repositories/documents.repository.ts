@@ -1,5 +1,6 @@
 import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
+import { lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
 import type { DepartmentRow } from './directory.repository.js';
 
 export interface DocumentRow {
@@ -126,15 +127,18 @@ export class DocumentsRepository {
 
   /**
    * A document as a change opens it, in one statement: the row (locked on PostgreSQL), its
-   * department, and whether `caller` may see it (null: the system, which sees everything).
+   * department, whether `caller` may see it (null: the system, which sees everything), and its last
+   * transition entry. On PostgreSQL, after waiting for the row's lock, the row is read afresh but the
+   * rest as it was before the wait: a caller that finds them disagreeing asks again (see the kernel).
    */
-  async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean } | undefined> {
+  async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined } | undefined> {
     const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
     const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
-    const r = await this.sql.one<RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean }>(
+    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown };
+    const r = await this.sql.one<Raw>(
       `SELECT ${COLUMNS}, d.content, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
-         CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible
-       FROM documents d JOIN departments dep ON dep.id = d.department_id WHERE d.id = ?${forUpdate}`,
+         CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details
+       FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)} WHERE d.id = ?${forUpdate}`,
       [...v.params, id],
     );
     if (!r) return undefined;
@@ -142,6 +146,7 @@ export class DocumentsRepository {
       doc: toDocument(r),
       department: { id: r.department_id, name: r.dep_name, officeId: r.dep_office_id, issuerCode: r.dep_issuer_code },
       visible: Number(r.visible) === 1,
+      last: lastTransitionOfRow(r),
     };
   }
 
