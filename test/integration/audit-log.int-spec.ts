@@ -86,6 +86,41 @@ describe('audit log', () => {
     }
   });
 
+  it('chains on the real head after a job that appended was rolled back, and after another process appended', async () => {
+    const fresh = testDatabase();
+    const a = await Engine.open({ database: fresh, clock: new ManualClock() });
+    const append = (e: Engine, action: string) => e.writer.run((r) => e.audit.append(r, { category: 'configuration', action, actor: systemActor() }));
+    try {
+      await append(a, 'first');
+      await expect(
+        a.writer.run(async (r) => {
+          await a.audit.append(r, { category: 'configuration', action: 'rolled-back', actor: systemActor() });
+          throw new Error('the job fails after its entry');
+        }),
+      ).rejects.toThrow('the job fails');
+      await append(a, 'second');
+      // SQLite: a second process on the same file appends between two of this one's (PostgreSQL sequences entries instead).
+      const b = await Engine.open({ database: fresh, clock: new ManualClock() });
+      try {
+        await append(b, 'from-another-process');
+      } finally {
+        await b.close();
+      }
+      await append(a, 'third');
+      const rows = await new Repositories(a.database.reader).audit.range(0, 10);
+      expect(rows.map((r) => [r.seq, r.action])).toEqual([
+        [1, 'first'],
+        [2, 'second'],
+        [3, 'from-another-process'],
+        [4, 'third'],
+      ]);
+      expect(await a.audit.verify(new Repositories(a.database.reader))).toMatchObject({ ok: true, entries: 4 });
+    } finally {
+      await a.close();
+      await fresh.drop();
+    }
+  });
+
   it('names a column made plain so that a search shows what was never hashed', async () => {
     const fresh = testDatabase();
     const other = await Engine.open({ database: fresh, clock: new ManualClock() });

@@ -232,9 +232,17 @@ export class AuditEntriesRepository {
     };
   }
 
-  async append(row: AuditText): Promise<void> {
+  /**
+   * SQLite: the head moves from `from` to `to` only if it is still `from` (compare and set); false
+   * when another process appended, or the job that last moved it was rolled back.
+   */
+  async moveHead(from: { seq: number; hash: string }, to: { seq: number; hash: string }): Promise<boolean> {
+    return (await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?', [to.seq, to.hash, from.seq, from.hash])) === 1;
+  }
+
+  /** SQLite: the entry the head was just moved to. */
+  async insert(row: AuditText): Promise<void> {
     await this.sql.run('INSERT INTO audit_entries (seq, canonical, hash) VALUES (?, ?, ?)', [row.seq, row.canonical, row.hash]);
-    await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [row.seq, row.hash]);
   }
 
   /** Texts and hashes in chain order after `afterSeq`: the verifier's walk (no projection is read). */
