@@ -65,32 +65,33 @@ describe('audit log', () => {
     expect(await engine.audit.verify(repos())).toMatchObject({ ok: false, firstBadSeq: 4 });
   });
 
-  it("names an entry whose text gives it another seq than its place, even re-hashed with the head moved to match", async () => {
+  /** An engine on a database of its own, closed and dropped after `fn`, whatever it does to the log. */
+  async function withOwnLog(fn: (engine: Engine, database: ReturnType<typeof testDatabase>) => Promise<void>): Promise<void> {
     const fresh = testDatabase();
-    const other = await Engine.open({ database: fresh, clock: new ManualClock() });
+    const own = await Engine.open({ database: fresh, clock: new ManualClock() });
     try {
-      for (let i = 1; i <= 3; i++) await other.writer.run((r) => other.audit.append(r, { category: 'configuration', action: `step-${i}`, actor: systemActor() }));
+      await fn(own, fresh);
+    } finally {
+      await own.close();
+      await fresh.drop();
+    }
+  }
+  const append = (e: Engine, action: string) => e.writer.run((r) => e.audit.append(r, { category: 'configuration', action, actor: systemActor() }));
+  const verifyOf = (e: Engine) => e.audit.verify(new Repositories(e.database.reader));
+
+  it("names an entry whose text gives it another seq than its place, even re-hashed with the head moved to match", () =>
+    withOwnLog(async (other) => {
+      for (let i = 1; i <= 3; i++) await append(other, `step-${i}`);
       const [second, third] = await new Repositories(other.database.reader).audit.range(1, 2);
       const canonical = third.canonical.replace('"seq":3,', '"seq":4,');
       const hash = hashOf(second.hash, canonical);
       await asOwner(other, 'UPDATE audit_entries SET canonical = ?, hash = ? WHERE seq = 3', [canonical, hash]);
       await other.writer.run((r) => r.sql.run('UPDATE audit_head SET hash = ? WHERE id = 1', [hash]));
-      expect(await other.audit.verify(new Repositories(other.database.reader))).toMatchObject({
-        ok: false,
-        firstBadSeq: 3,
-        reason: "the entry's text gives it another seq than its place in the log",
-      });
-    } finally {
-      await other.close();
-      await fresh.drop();
-    }
-  });
+      expect(await verifyOf(other)).toMatchObject({ ok: false, firstBadSeq: 3, reason: "the entry's text gives it another seq than its place in the log" });
+    }));
 
-  it('chains on the real head after a job that appended was rolled back, and after another process appended', async () => {
-    const fresh = testDatabase();
-    const a = await Engine.open({ database: fresh, clock: new ManualClock() });
-    const append = (e: Engine, action: string) => e.writer.run((r) => e.audit.append(r, { category: 'configuration', action, actor: systemActor() }));
-    try {
+  it('chains on the real head after a job that appended was rolled back, and after another process appended', () =>
+    withOwnLog(async (a, fresh) => {
       await append(a, 'first');
       await expect(
         a.writer.run(async (r) => {
@@ -114,29 +115,19 @@ describe('audit log', () => {
         [3, 'from-another-process'],
         [4, 'third'],
       ]);
-      expect(await a.audit.verify(new Repositories(a.database.reader))).toMatchObject({ ok: true, entries: 4 });
-    } finally {
-      await a.close();
-      await fresh.drop();
-    }
-  });
+      expect(await verifyOf(a)).toMatchObject({ ok: true, entries: 4 });
+    }));
 
-  it('names a column made plain so that a search shows what was never hashed', async () => {
-    const fresh = testDatabase();
-    const other = await Engine.open({ database: fresh, clock: new ManualClock() });
-    try {
-      for (let i = 1; i <= 3; i++) await other.writer.run((r) => other.audit.append(r, { category: 'configuration', action: `step-${i}`, actor: systemActor() }));
+  it('names a column made plain so that a search shows what was never hashed', () =>
+    withOwnLog(async (other) => {
+      for (let i = 1; i <= 3; i++) await append(other, `step-${i}`);
       await plainColumn(other, 'action', 2, 'grant-role');
       const found = await new Repositories(other.database.reader).audit.search({ action: 'grant-role' }, null, 10);
       expect(found.map((r) => r.seq)).toEqual([2]);
-      expect(await other.audit.verify(new Repositories(other.database.reader))).toMatchObject({
+      expect(await verifyOf(other)).toMatchObject({
         ok: false,
         firstBadSeq: 1,
         reason: "the audit table's column action is not generated from the hashed text: a search could show what was never hashed",
       });
-    } finally {
-      await other.close();
-      await fresh.drop();
-    }
-  });
+    }));
 });
