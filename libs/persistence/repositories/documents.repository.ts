@@ -114,21 +114,18 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
 export class DocumentsRepository {
   constructor(private readonly sql: Sql) {}
 
-  /**
-   * With `lock`, the row stays locked until commit on PostgreSQL (SQLite's writer queue already
-   * serialises). Whatever else a transaction locks comes after the document, as in a transition, so
-   * no two transactions wait on each other in opposite order.
-   */
-  async get(id: string, opts: { lock?: boolean } = {}): Promise<DocumentRow | undefined> {
-    const forUpdate = opts.lock && this.sql.kind === 'postgres' ? ' FOR UPDATE' : '';
-    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?${forUpdate}`, [id]);
+  /** The row, unlocked: a change opens its document with `opened`. */
+  async get(id: string): Promise<DocumentRow | undefined> {
+    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?`, [id]);
     return r && toDocument(r);
   }
 
   /**
    * A document as a change opens it, in one statement: the row (locked on PostgreSQL), its
    * department, whether `caller` may see it (null: the system, which sees everything), and its last
-   * transition entry. On PostgreSQL, after waiting for the row's lock, the row is read afresh but the
+   * transition entry. On PostgreSQL the row stays locked until commit (SQLite's writer queue already
+   * serialises); whatever else a transaction locks comes after the document, so no two transactions
+   * wait on each other in opposite order. After waiting for the lock, the row is read afresh but the
    * rest as it was before the wait: a caller that finds them disagreeing asks again (see the kernel).
    */
   async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined } | undefined> {
