@@ -57,6 +57,7 @@ export function transitionsTable(r: TransitionReport): string {
     rows.push(['  SQL statements per decision (every connection, BEGIN/COMMIT/SAVEPOINT included)', ...col((e) => spread(e.inProcessCost.statements))]);
     rows.push(['  CPU per decision, bench process: engine and callers (µs)', ...col((e) => spread(e.inProcessCost.cpuMicros))]);
     rows.push(['  WAL per decision: SQLite pages (a run of its own, no checkpoint) / bytes', ...col((e) => walCell(e))]);
+    rows.push(['  WAL pages per decision by B-tree, the six most', ...col((e) => (e.inProcessCost.walByTree ?? []).slice(0, 6).map((t) => `${t.tree} ${num(t.pages)}`).join(', '))]);
     rows.push(['  audit entry waited to be sequenced p50 / p99 / max (ms)', ...col((e) => (e.sequencerWait ? `${num(e.sequencerWait.p50)} / ${num(e.sequencerWait.p99)} / ${num(e.sequencerWait.max)}` : 'n/a: chained in the transaction'))]);
     rows.push([`engine in-process, ${r.fewCallers} callers (transitions/s)`, ...col((e) => spread(e.fewCallers.rate))]);
     rows.push([`  ${r.callers} callers ÷ ${r.fewCallers} callers`, ...col((e) => ratioOf(e.inProcess.rate, e.fewCallers.rate))]);

@@ -43,6 +43,8 @@ export interface CostRuns {
   /** WAL pages (SQLite frames) per decision, from a run of its own with no checkpoint; PostgreSQL has no pages here (undefined). */
   walPages?: Runs;
   walBytes?: Runs;
+  /** SQLite: that run's pages per decision by the table or index they belong to, most first. */
+  walByTree?: { tree: string; pages: number }[];
 }
 
 export interface TransitionResult {
@@ -69,11 +71,12 @@ export interface TransitionResult {
   seconds: number;
 }
 
-const costRuns = (name: string, runs: PerDecision[], wal?: { pages?: number[]; bytes: number[] }): CostRuns => ({
+const costRuns = (name: string, runs: PerDecision[], wal?: { pages?: number[]; bytes: number[]; byTree?: { tree: string; pages: number }[] }): CostRuns => ({
   statements: runsOf(`${name} statements`, 'statements/decision', runs.map((r) => r.statements)),
   cpuMicros: runsOf(`${name} CPU`, 'µs/decision', runs.map((r) => r.cpuMicros)),
   ...(wal?.pages ? { walPages: runsOf(`${name} WAL pages`, 'pages/decision', wal.pages) } : {}),
   ...(wal ? { walBytes: runsOf(`${name} WAL bytes`, 'bytes/decision', wal.bytes) } : {}),
+  ...(wal?.byTree ? { walByTree: wal.byTree } : {}),
 });
 
 const latencyRuns = (name: string, results: { rate: number; p50: number; p99: number }[]): LatencyRuns => ({
@@ -123,7 +126,7 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
     const fewCallers: { rate: number; p50: number; p99: number }[] = [];
     let sequencerWait: TransitionResult['sequencerWait'];
     const inProcessCost: PerDecision[] = [];
-    const wal: { pages?: number[]; bytes: number[] } = { bytes: [] };
+    const wal: { pages?: number[]; bytes: number[]; byTree?: { tree: string; pages: number }[] } = { bytes: [] };
     let inProcessWriter: WriterStats;
     try {
       await engine.directory.seedDemo(BENCH_PASSWORD);
@@ -176,10 +179,11 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
         const held = holdSqliteWal(db.config.sqlitePath);
         try {
           await inProcessRun(engine, counsel, split(pool, opts.callers, opts.perCaller));
-          const { pages, bytes } = held.read();
+          const { pages, bytes, byTree } = held.read();
           wal.pages = [pages / pool.length];
           wal.bytes.push(bytes / pool.length);
-          log(`  WAL: ${wal.pages[0].toFixed(1)} pages, ${fmt(wal.bytes[0])} bytes per decision`);
+          wal.byTree = [...byTree].sort((a, b) => b[1] - a[1]).map(([tree, frames]) => ({ tree, pages: frames / pool.length }));
+          log(`  WAL: ${wal.pages[0].toFixed(1)} pages, ${fmt(wal.bytes[0])} bytes per decision; by B-tree: ${wal.byTree.map((t) => `${t.tree} ${t.pages.toFixed(2)}`).join(', ')}`);
         } finally {
           held.release();
         }

@@ -39,8 +39,11 @@ function walFrames(path: string): number {
 }
 
 export interface WalMeter {
-  /** Pages (frames) appended to the WAL since the meter started, and their bytes (page + 24-byte frame header). */
-  read(): { pages: number; bytes: number };
+  /**
+   * Pages (frames) appended to the WAL since the meter started, their bytes (page + 24-byte frame
+   * header), and the frames by the table or index (B-tree) their page belongs to now.
+   */
+  read(): { pages: number; bytes: number; byTree: Map<string, number> };
   release(): void;
 }
 
@@ -58,14 +61,44 @@ export function holdSqliteWal(path: string): WalMeter {
   const start = walFrames(path);
   return {
     read: () => {
-      const pages = walFrames(path) - start;
-      return { pages, bytes: pages * (pageSize + 24) };
+      const end = walFrames(path);
+      const pages = end - start;
+      return { pages, bytes: pages * (pageSize + 24), byTree: framesByTree(path, pageSize, start, end) };
     },
     release: () => {
       db.prepare('COMMIT').run();
       db.close();
     },
   };
+}
+
+/**
+ * Where the frames in (start, end] of the WAL went: each frame header names its page (WAL format:
+ * a 32-byte file header, then per frame 24 bytes whose first 4 are the page number, big-endian,
+ * and the page), and dbstat names the B-tree a page belongs to. Pages freed or on the freelist
+ * count as "(free or other)".
+ */
+function framesByTree(path: string, pageSize: number, start: number, end: number): Map<string, number> {
+  const db = new Sqlite(path, { readonly: true });
+  const owner = new Map<number, string>();
+  try {
+    for (const { name, pageno } of db.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]) owner.set(pageno, name);
+  } finally {
+    db.close();
+  }
+  const counts = new Map<string, number>();
+  const fd = openSync(`${path}-wal`, 'r');
+  try {
+    const header = Buffer.alloc(4);
+    for (let frame = start + 1; frame <= end; frame++) {
+      readSync(fd, header, 0, 4, 32 + (frame - 1) * (pageSize + 24));
+      const name = owner.get(header.readUInt32BE(0)) ?? '(free or other)';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return counts;
 }
 
 /** PostgreSQL: WAL bytes the server wrote from now on (every database of the cluster: the bench is alone on it). */

@@ -79,4 +79,31 @@ describe('the statements of one decision', () => {
     }
     expect(scans).toEqual([]);
   });
+
+  it("reads a role's open tasks from the index of open tasks and its done tasks from the index of all of them", async () => {
+    const counsel = (await engine.authentication.login('counsel', PASSWORD)) as Principal;
+    const seen: { sql: string; params: unknown[] }[] = [];
+    const all = SqliteSql.prototype.all;
+    SqliteSql.prototype.all = function <T>(this: SqliteSql, sql: string, params: unknown[] = []) {
+      seen.push({ sql, params });
+      return all.call(this, sql, params) as Promise<T[]>;
+    };
+    try {
+      const open = await engine.inboxReadModel.inbox(counsel, 'open', undefined, 50);
+      const done = await engine.inboxReadModel.inbox(counsel, 'done', undefined, 50);
+      // The first test left the counsel one decided task and none open.
+      expect(open.items).toEqual([]);
+      expect(done.items.map((t) => t.decision)).toEqual(['lawful']);
+    } finally {
+      SqliteSql.prototype.all = all;
+    }
+    if (engine.database.kind !== 'sqlite') return; // as above: PostgreSQL's plan follows its statistics
+    const plans: string[] = [];
+    for (const { sql, params } of seen.filter((s) => /FROM tasks t JOIN documents/.test(s.sql))) {
+      const plan = await engine.database.reader.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
+      plans.push(plan.map((p) => p.detail).filter((d) => /USING .*INDEX tasks_(open_)?role\b/.test(d)).join(' | '));
+    }
+    // Without the index of open tasks, each closed task of the role is read past to find the open ones.
+    expect(plans).toEqual([expect.stringMatching(/COVERING INDEX tasks_open_role/), expect.stringMatching(/INDEX tasks_role\b/)]);
+  });
 });

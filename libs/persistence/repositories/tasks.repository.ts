@@ -206,11 +206,13 @@ export class TasksRepository {
     if (status === 'done') branches.push(['t.decided_by = ?', [p.id]]);
     // Each branch reads its own index newest first and stops at the page size; an OR of them would
     // read every matching task and sort them all (measured: 141 ms against 0.4 ms at 20,000 tasks).
+    // The status is written into the text, not bound: only then may SQLite read a role's open tasks
+    // from the index of open tasks (a partial index serves a query that states its condition).
     const params: unknown[] = [];
     const union = branches
       .map(([condition, values], i) => {
-        params.push(status, ...values, ...(before ? [before] : []), limit);
-        return `SELECT id FROM (SELECT t.id FROM tasks t WHERE t.status = ? AND ${condition}${before ? ' AND t.id < ?' : ''} ORDER BY t.id DESC LIMIT ?) AS b${i}`;
+        params.push(...values, ...(before ? [before] : []), limit);
+        return `SELECT id FROM (SELECT t.id FROM tasks t WHERE t.status = '${status === 'open' ? 'open' : 'done'}' AND ${condition}${before ? ' AND t.id < ?' : ''} ORDER BY t.id DESC LIMIT ?) AS b${i}`;
       })
       .join(' UNION ');
     const rows = await this.sql.all<RawTask>(
