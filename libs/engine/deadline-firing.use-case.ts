@@ -2,6 +2,7 @@ import type { CompiledChain } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId, shanghaiDateTime, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
 import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './document/access-rules.js';
+import { timerIsLive } from './document/document-state.js';
 import type { DocumentKernel, OpenDocument } from './document/document-kernel.js';
 import { stepRecipients, taskRecipients } from './task-recipients.js';
 import type { TransitionUseCase } from './document/transition.use-case.js';
@@ -59,7 +60,20 @@ export class DeadlineFiringUseCase {
       const now = this.clock.now().toISOString();
       if (!row || row.status !== 'pending') return 'skipped';
       if (row.fireAt > now) return 'not-due';
+      // A timer of a stay that is over (see timerIsLive) is cancelled now, before the document is
+      // opened: a stay never comes back, so the unlocked read decides it; nor does a document that
+      // diverged from its log stop its old timers from being put away.
+      const current = await repos.documents.get(row.documentId);
+      if (!current || !timerIsLive(row, current)) {
+        await repos.deadlines.cancelStale(row.id);
+        return 'skipped';
+      }
       const open = await this.kernel.open(repos, row.documentId, null, { action: AUDIT_ACTION[row.kind as keyof typeof AUDIT_ACTION] ?? 'auto-action' });
+      // PostgreSQL: a decision may have left the step while this waited for the row's lock.
+      if (!timerIsLive(row, open.doc)) {
+        await repos.deadlines.cancelStale(row.id);
+        return 'skipped';
+      }
       if (!(await repos.deadlines.claim(row.id, now))) return 'skipped';
       return this.apply(repos, row, now, open);
     });

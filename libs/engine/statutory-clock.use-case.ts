@@ -4,7 +4,7 @@ import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/pe
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { isAssignedTo } from './document/access-rules.js';
 import type { DocumentKernel } from './document/document-kernel.js';
-import { clockOf, contributorsOf, type ClockState } from './document/document-state.js';
+import { clockOf, contributorsOf, stepRound, timerIsLive, type ClockState } from './document/document-state.js';
 import { asPerson, checkDecider, judge, separationRefused } from './document/separation-of-duties.js';
 import { writeTimers } from './document/step-entry.js';
 import type { WriterQueue } from './writer-queue.js';
@@ -65,10 +65,11 @@ export class StatutoryClockUseCase {
   /** 补正: the step's period starts again now, as if the step had just been entered. */
   restart(p: Principal, documentId: string, reason: string) {
     return this.run(p, documentId, 'restart-clock', async (repos, c) => {
+      // The stay goes on, so its timers are cancelled here: only leaving the step makes them stale.
       await repos.deadlines.cancelPending(c.doc.id, c.step.key);
       const at = this.clock.now();
       const timers = this.planner.plan(c.step, at, c.doc.year);
-      await writeTimers(repos, c.doc.id, c.step.key, c.task ?? null, timers, at.toISOString());
+      await writeTimers(repos, c.doc.id, c.step.key, c.task ?? { id: null, round: stepRound(c.doc) }, timers, at.toISOString());
       await this.setDue(repos, c, timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null);
       return { clock: {}, details: { reason } };
     });
@@ -148,7 +149,7 @@ export class StatutoryClockUseCase {
   }
 
   private async rows(repos: Repositories, c: Context, status: 'pending' | 'paused'): Promise<DeadlineRow[]> {
-    return (await repos.deadlines.forDocument(c.doc.id)).filter((r) => r.stepKey === c.step.key && r.status === status);
+    return (await repos.deadlines.forDocument(c.doc.id)).filter((r) => timerIsLive(r, c.doc) && r.status === status);
   }
 
   /** Moves rows later, by working days (keeping the time of day) or by milliseconds. */

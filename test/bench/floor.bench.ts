@@ -15,7 +15,7 @@ import { runsOf, type Runs } from './stats.js';
  * collective-deliberation), written with the driver and nothing else, and the state machine alone.
  *   - one UPDATE of the document (state, context, attributes, due_at, version),
  *   - one UPDATE closing the decided task, one INSERT opening the next step's task,
- *   - one UPDATE cancelling the left step's deadline rows, one INSERT per new deadline row,
+ *   - one INSERT per new deadline row (the left step's stay out, its timers are stale: nothing to write),
  *   - SQLite: one audit INSERT (hash-chained) and the audit_head UPDATE; PostgreSQL: one INSERT
  *     into the audit intake (the engine's sequencer chains it after commit).
  * Values are the ones the engine wrote for a template document (same sizes), for documents in a
@@ -46,7 +46,7 @@ export interface FloorResult {
   /** compileChain + chain.next + JSON.stringify of the context, one core. */
   xstate: Runs;
   /** The template's rows per transition, for the notes. */
-  writes: { newDeadlines: number; cancelledDeadlines: number };
+  writes: { newDeadlines: number };
 }
 
 interface Shapes {
@@ -105,11 +105,10 @@ function writesFor(s: Shapes, c: Cloned, at: string) {
   const doc = s.after.document;
   const openTask = s.after.tasks.find((t) => t.status === 'open')!;
   const newTaskId = newId();
-  const pending = s.after.deadlines.filter((d) => d.status === 'pending');
+  const pending = newTimersOf(s.after);
   return {
     document: [doc.state, doc.context, doc.title, doc.content, doc.attributes, at, doc.due_at, c.documentId, s.before.document.version],
     decide: ['lawful', null, s.counselId, null, at, c.openTaskIds[0]],
-    cancel: [c.documentId, s.before.document.state],
     task: { ...openTask, id: newTaskId, document_id: c.documentId, created_at: at },
     deadlines: pending.map((d) => ({ ...d, id: newId(), document_id: c.documentId, task_id: d.task_id === null ? null : newTaskId, created_at: at })),
     audit: (seq: number, prevHash: string) => {
@@ -123,7 +122,8 @@ function writesFor(s: Shapes, c: Cloned, at: string) {
 const UPDATE_DOCUMENT = `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, due_at = ?, version = version + 1
   WHERE id = ? AND version = ?`;
 const DECIDE = `UPDATE tasks SET status = 'done', decision = ?, comment = ?, decided_by = ?, on_behalf_of = ?, closed_at = ? WHERE id = ? AND status = 'open'`;
-const CANCEL = `UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE document_id = ? AND step_key = ? AND status IN ('pending', 'paused')`;
+/** The timers the decision wrote: those of the step entered (the left step's stay pending, stale). */
+const newTimersOf = (after: Snapshot) => after.deadlines.filter((d) => d.status === 'pending' && d.step_key === after.document.state);
 const insertOf = (table: string, row: Record<string, unknown>) => `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map(() => '?').join(', ')})`;
 const dollars = (sql: string) => {
   let n = 0;
@@ -142,7 +142,6 @@ async function sqliteFloor(opts: FloorOptions, shapes: Shapes, path: string, lis
     const st = {
       document: db.prepare(UPDATE_DOCUMENT),
       decide: db.prepare(DECIDE),
-      cancel: db.prepare(CANCEL),
       task: db.prepare(insertOf('tasks', sample.task)),
       deadline: sample.deadlines.length ? db.prepare(insertOf('deadlines', sample.deadlines[0])) : undefined,
       audit: db.prepare(insertOf('audit_entries', sample.audit(1, '0'.repeat(64)))),
@@ -153,7 +152,6 @@ async function sqliteFloor(opts: FloorOptions, shapes: Shapes, path: string, lis
       const w = writesFor(shapes, c, new Date().toISOString());
       if (st.document.run(...w.document).changes !== 1) throw new Error('floor: document not at the expected version');
       if (st.decide.run(...w.decide).changes !== 1) throw new Error('floor: task not open');
-      st.cancel.run(...w.cancel);
       st.task.run(...Object.values(w.task));
       for (const d of w.deadlines) st.deadline!.run(...Object.values(d));
       const a = w.audit(head.seq + 1, head.hash);
@@ -188,7 +186,6 @@ async function postgresFloor(opts: FloorOptions, shapes: Shapes, schema: string,
     const sql = {
       document: dollars(UPDATE_DOCUMENT),
       decide: dollars(DECIDE),
-      cancel: dollars(CANCEL),
       task: dollars(insertOf('tasks', sample.task)),
       deadline: sample.deadlines.length ? dollars(insertOf('deadlines', sample.deadlines[0])) : '',
       intake: dollars(insertOf('audit_intake', shapes.intake)),
@@ -200,7 +197,6 @@ async function postgresFloor(opts: FloorOptions, shapes: Shapes, schema: string,
         await client.query('BEGIN');
         if ((await client.query(sql.document, w.document)).rowCount !== 1) throw new Error('floor: document not at the expected version');
         if ((await client.query(sql.decide, w.decide)).rowCount !== 1) throw new Error('floor: task not open');
-        await client.query(sql.cancel, w.cancel);
         await client.query(sql.task, Object.values(w.task));
         for (const d of w.deadlines) await client.query(sql.deadline, Object.values(d));
         // As the engine on PostgreSQL: the entry waits unsequenced in the intake (no lock shared with other decisions).
@@ -284,8 +280,7 @@ export async function floorBench(opts: FloorOptions, withPostgres: boolean): Pro
     postgres: postgres && runsOf(`floor postgres, ${opts.callers} callers`, 'transitions/s', postgres),
     xstate: runsOf('floor XState restore + send + stringify', 'ops/s', xstate),
     writes: {
-      newDeadlines: after.deadlines.filter((d) => d.status === 'pending').length,
-      cancelledDeadlines: lite.shapes.before.deadlines.filter((d) => d.status === 'pending').length,
+      newDeadlines: newTimersOf(after).length,
     },
   };
 }

@@ -52,8 +52,12 @@ describe('deadlines', () => {
     expect(view.dueAt).toBe('2026-09-30T02:01:00.000Z');
     expect(view.openTasks[0].dueAt).toBe('2026-09-30T02:01:00.000Z');
     await engine.transition.execute({ documentId: id, action: 'withdraw', principal: users.drafter });
-    expect((await rows(id)).map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expect((await engine.documentReadModel.document(users.drafter, id)).dueAt).toBeNull();
+    // The stay is over: its timers are stale, and each is put away unfired when it comes due.
+    clock.set('2026-09-30T02:03:00.000Z');
+    expect(await poller.tick()).toBe(0);
+    expect((await rows(id)).map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect((await audit(id)).map((e) => e.action)).toEqual(['create', 'submit', 'withdraw']);
   });
 
   it('fires reminder, deadline, escalation and automatic approval, each exactly once, audited and notified', async () => {
@@ -99,15 +103,18 @@ describe('deadlines', () => {
     expect(verify.ok).toBe(true);
   });
 
-  it('a decision before the deadline cancels the timers; a duplicate delivery fires nothing', async () => {
+  it('a decision before the deadline: the step\'s timers never fire, and are cancelled when they come due; a duplicate delivery fires nothing', async () => {
     clock.set('2026-11-02T02:00:00.000Z');
     const id = await submitted(2023);
     const [task] = (await engine.documentReadModel.document(users.counsel, id)).openTasks;
     await engine.transition.execute({ documentId: id, taskId: task.id, action: 'approve', principal: users.counsel });
+    // Delivered while still stale-and-pending (a BullMQ job, a poller): nothing happens but the cancel.
+    const stale = (await rows(id)).filter((r) => r.stepKey === 'legal-review');
+    clock.advance(10 * 60_000);
+    expect(await engine.deadlines.fire(stale[0].id)).toBe('skipped');
+    await poller.tick();
     const legal = (await rows(id)).filter((r) => r.stepKey === 'legal-review');
     expect(legal.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
-    clock.advance(10 * 60_000);
-    await poller.tick();
     expect(await engine.deadlines.fire(legal[3].id)).toBe('skipped');
     expect((await audit(id)).map((e) => e.action)).toEqual(['create', 'submit', 'approve']);
   });
@@ -128,16 +135,44 @@ describe('deadlines', () => {
     expect(outcomes[0].status === 'fulfilled' || (outcomes[0] as PromiseRejectedResult).reason.code).toBeTruthy();
   });
 
+  it('a step entered again keeps only its new round\'s timers: the old round\'s come due and fire nothing', async () => {
+    clock.set('2026-11-06T02:00:00.000Z');
+    const id = await submitted(2019);
+    const [task] = (await engine.documentReadModel.document(users.counsel, id)).openTasks;
+    clock.advance(10_000);
+    await engine.transition.execute({ documentId: id, taskId: task.id, action: 'return', comment: '请补充', principal: users.counsel });
+    clock.advance(10_000);
+    await engine.transition.execute({ documentId: id, action: 'submit', principal: users.drafter });
+    const [first, second] = [1, 2].map(async (round) => (await rows(id)).filter((r) => r.stepKey === 'legal-review' && r.round === round));
+    expect((await first).map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    expect((await second).map((r) => r.fireAt)).toEqual((await first).map((r) => new Date(Date.parse(r.fireAt) + 20_000).toISOString()));
+
+    // The first round's reminder is due (30 s after the first submission); the second round's is not yet.
+    // (Other tests' documents have timers due by then too: this one's audit says what fired for it.)
+    clock.set((await first)[0].fireAt);
+    await poller.tick();
+    expect((await audit(id)).map((e) => e.action)).toEqual(['create', 'submit', 'return', 'submit']);
+    clock.set((await second)[0].fireAt);
+    await poller.tick();
+    expect((await audit(id)).map((e) => e.action)).toEqual(['create', 'submit', 'return', 'submit', 'remind']);
+    const statuses = (await rows(id)).filter((r) => r.stepKey === 'legal-review').map((r) => [r.round, r.kind, r.status]);
+    expect(statuses).toEqual(expect.arrayContaining([[1, 'reminder', 'cancelled'], [2, 'reminder', 'fired'], [2, 'due', 'pending']]));
+    // The document's due instant and its provisional mark are the live round's.
+    expect((await engine.documentReadModel.document(users.counsel, id)).dueAt).toBe((await second)[1].fireAt);
+  });
+
   it('a row that fails to fire does not stop the others, and stays pending for the next pass', async () => {
     clock.set('2026-11-05T02:00:00.000Z');
     const id = await submitted(2020);
     const good = (await rows(id)).find((r) => r.kind === 'reminder')!;
-    await engine.writer.run((r) => r.deadlines.insert({ ...good, id: newId(), stepKey: 'no-such-step', status: 'pending', fireAt: good.fireAt, version: 1 }));
+    // An escalation that names nobody to escalate to fails when it fires.
+    const broken = { ...good, id: newId(), kind: 'escalation' as const, payload: {}, status: 'pending' as const, version: 1 };
+    await engine.writer.run((r) => r.deadlines.insert(broken));
     clock.set(good.fireAt);
     await expect(engine.deadlines.fireDue()).rejects.toMatchObject({ failures: 1 });
     const after = await rows(id);
     expect(after.find((r) => r.id === good.id)!.status).toBe('fired');
-    expect(after.filter((r) => r.stepKey === 'no-such-step').map((r) => r.status)).toEqual(['pending']);
+    expect(after.find((r) => r.id === broken.id)!.status).toBe('pending');
   });
 
   it('a fixed date is the end of the day before it, in Beijing time', async () => {

@@ -145,7 +145,7 @@ export class DocumentKernel {
    * duties; one audit entry, which names any seat that had to be rerouted.
    */
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
-    await leaveStep(repos, open.doc.id, open.doc.state, at);
+    await leaveStep(repos, open.doc, at);
     const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
     const written = { ...moved, dueAt: await enterStep(repos, target, moved, open.department, at, this.planner, staffing) };
     await this.write(repos, open.doc, written);

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, newId } from '@shenpi/domain';
 import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner, PlannedTimer } from '../deadline-planner.port.js';
-import { roundsOf, signingOf } from './document-state.js';
+import { clockOf, signingOf, stepRound } from './document-state.js';
 import { Staffing } from './staffing.js';
 
 
@@ -75,7 +75,7 @@ async function openTask(
   if (!departmentId) {
     throw new DomainError(ErrorCode.CONFLICT, `department ${doc.departmentId} has no rule-of-law office to send step ${doc.state} to`);
   }
-  const round = roundsOf(doc)[doc.state] ?? 1;
+  const round = stepRound(doc);
   const assignment = await staffing.assign(signer, chain.step(doc.state), round, departmentId, at);
   const task: TaskRow = {
     id: newId(new Date(at).getTime()),
@@ -110,12 +110,12 @@ async function notifyRerouted(repos: Repositories, chain: CompiledChain, doc: Do
   }
 }
 
-/** Writes a step's planned timers as deadline rows (pending; woken after commit). */
+/** Writes a step's planned timers as deadline rows (pending; woken after commit), for the task that keeps them or the step's round. */
 export async function writeTimers(
   repos: Repositories,
   documentId: string,
   stepKey: string,
-  task: { id: string | null; round: number } | null,
+  task: { id: string | null; round: number },
   timers: PlannedTimer[],
   at: string,
 ): Promise<void> {
@@ -123,9 +123,9 @@ export async function writeTimers(
     const row: DeadlineRow = {
       id: newId(new Date(at).getTime()),
       documentId,
-      taskId: task?.id ?? null,
+      taskId: task.id,
       stepKey,
-      round: task?.round ?? 1,
+      round: task.round,
       kind: t.kind,
       fireAt: t.fireAt.toISOString(),
       status: 'pending',
@@ -139,8 +139,12 @@ export async function writeTimers(
   }
 }
 
-/** Leaving a step cancels what is still open there: tasks and timers. */
-export async function leaveStep(repos: Repositories, documentId: string, stepKey: string, at: string): Promise<void> {
-  await repos.tasks.cancelOpen(documentId, stepKey, at);
-  await repos.deadlines.cancelPending(documentId, stepKey);
+/**
+ * Leaving a step cancels its open tasks. Its timers are left as they are: a timer of a stay that
+ * is over is stale (timerIsLive) and is cancelled when it comes due, off the decision's path. A
+ * paused clock's timers never come due, so those are cancelled here (a pause is rare).
+ */
+export async function leaveStep(repos: Repositories, doc: DocumentRow, at: string): Promise<void> {
+  await repos.tasks.cancelOpen(doc.id, doc.state, at);
+  if (clockOf(doc).pausedAt) await repos.deadlines.cancelPending(doc.id, doc.state);
 }

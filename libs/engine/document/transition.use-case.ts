@@ -128,7 +128,7 @@ export class TransitionUseCase {
     const decisionFiles = task?.status === 'done' && task.hasFiles !== false ? await repos.attachments.forTask(task.id) : [];
     let staffing: Staffing | undefined;
     if (next.stateKey !== doc.state) {
-      await leaveStep(repos, doc.id, doc.state, at);
+      await leaveStep(repos, doc, at);
       // Back at the first step a new round begins: its seats are staffed on that round, read afresh.
       const newRound = next.stateKey === chain.definition.initial;
       staffing = await Staffing.of(repos, updated, department, newRound ? undefined : await reviewRound());

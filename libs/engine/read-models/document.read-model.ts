@@ -6,7 +6,7 @@ import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import { allowedActions } from '../document/access-rules.js';
 import type { WrittenDocument } from '../document/document-kernel.js';
-import { fieldsOf } from '../document/document-state.js';
+import { fieldsOf, timerIsLive } from '../document/document-state.js';
 import { reviewRoundOf } from '../document/separation-of-duties.js';
 import { planAhead } from '../planning.js';
 import { stepStays } from '../timeline.js';
@@ -51,7 +51,7 @@ export class DocumentReadModel {
     const department = written?.department ?? (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = written ? written.tasks.filter((t) => t.status === 'open') : await this.repos.tasks.openForDocument(doc.id);
     const decided = written ? written.tasks.filter((t) => t.status === 'done') : await this.repos.tasks.decidedForDocument(doc.id);
-    const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => d.stepKey === doc.state);
+    const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => timerIsLive(d, doc));
     return this.view(p, doc, department, openTasks, decided, due?.provisional ?? false, withContent);
   }
 
@@ -67,7 +67,7 @@ export class DocumentReadModel {
     for (const departmentId of new Set(kept.map((d) => d.departmentId))) departments.set(departmentId, (await this.repos.directory.department(departmentId))!);
     const items: DocumentView[] = [];
     for (const doc of kept) {
-      const due = dues.find((d) => d.documentId === doc.id && d.stepKey === doc.state);
+      const due = dues.find((d) => d.documentId === doc.id && timerIsLive(d, doc));
       items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], decided.get(doc.id) ?? [], due?.provisional ?? false, false));
     }
     return { items, nextCursor };

@@ -88,12 +88,17 @@ export class DeadlinesRepository {
     return changed === 1;
   }
 
-  /** Leaving a step cancels its timers. */
+  /** Cancels a step's pending and paused timers: a statutory clock started again (its stay goes on), or a step left with its clock paused. */
   async cancelPending(documentId: string, stepKey: string): Promise<number> {
     return this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE document_id = ? AND step_key = ? AND status IN ('pending', 'paused')`, [
       documentId,
       stepKey,
     ]);
+  }
+
+  /** A stale timer (its stay in the step is over), found when it came due: it will never fire. */
+  async cancelStale(id: string): Promise<boolean> {
+    return (await this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE id = ? AND status IN ('pending', 'paused')`, [id])) === 1;
   }
 
   /** Pending rows due at or before `until`, oldest first: what the poller and the reconciler fire. */
