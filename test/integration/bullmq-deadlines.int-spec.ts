@@ -87,4 +87,16 @@ describe('deadlines on BullMQ', () => {
     const pending = await engine.database.reader.all("SELECT id FROM deadlines WHERE status = 'pending' AND step_key = 'legal-review'");
     expect(pending).toHaveLength(0);
   }, 120_000);
+
+  it('does not wake the timers of a step left: a withdrawn report\'s stay in legal review is over', async () => {
+    const [id] = await submitMany(1, 'annual-report-flush');
+    await engine.transition.execute({ documentId: id, action: 'withdraw', principal: drafter });
+    await redis.flushall();
+    const stale = (await engine.writer.run((r) => r.deadlines.forDocument(id))).filter((row) => row.status === 'pending');
+    expect(stale).toHaveLength(4);
+    const { enqueued } = await scheduler.reconciler!.tick();
+    // The other reports' timers (still live) are enqueued again; none of this one's.
+    expect(enqueued).toBeGreaterThan(0);
+    for (const row of stale) expect(await scheduler.queue!.queue.getJob(alarmJobId({ ...row, kind: 'deadline' }))).toBeUndefined();
+  });
 });

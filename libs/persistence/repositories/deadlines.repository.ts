@@ -107,9 +107,17 @@ export class DeadlinesRepository {
     return rows.map(toRow);
   }
 
-  /** Pending rows after `afterId` in id order: the reconciler's walk over everything still to fire. */
+  /**
+   * Pending rows after `afterId` in id order, of steps their documents are in: the reconciler's walk
+   * over what is still to fire. A step left leaves its timers pending and stale (the engine's
+   * timerIsLive); they are not woken again and again, but put away by `due` when they come due.
+   */
   async pendingPage(afterId: string, limit: number): Promise<DeadlineRow[]> {
-    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`, [afterId, limit]);
+    const rows = await this.sql.all<Raw>(
+      `SELECT ${COLUMNS.split(', ').map((c) => `x.${c}`).join(', ')} FROM deadlines x JOIN documents d ON d.id = x.document_id AND d.state = x.step_key
+       WHERE x.status = 'pending' AND x.id > ? ORDER BY x.id LIMIT ?`,
+      [afterId, limit],
+    );
     return rows.map(toRow);
   }
 
