@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsObject,
   IsUUID,
   IsInt,
@@ -51,6 +52,7 @@ export class DocumentActionDto {
   @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
   @IsOptional() @Matches(KEBAB, { message: 'returnTo must be a step key' }) returnTo?: string;
   @ValidateIf((o: DocumentActionDto) => o.action === 'record-disclosure' || o.disclosure !== undefined)
+  @IsDefined()
   @ValidateNested()
   @Type(() => DisclosureDto)
   disclosure?: DisclosureDto;

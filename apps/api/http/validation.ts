@@ -1,14 +1,6 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { DomainError, ErrorCode, hasLoneSurrogate, validationFailed, type FieldError } from '@shenpi/domain';
-
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((e) => {
-    const name = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
-    const field = name || 'body';
-    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason }));
-    return [...own, ...flatten(e.children ?? [], name)];
-  });
-}
+import { fieldErrors } from './validation-reasons.js';
 
 /**
  * Paths of strings no field may hold, with why: U+0000 (PostgreSQL text cannot store it) and a
@@ -96,8 +88,9 @@ export const validationPipe = () =>
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
-    stopAtFirstError: true,
+    // Every broken constraint, with the object and value it was raised on: fieldErrors picks the one to report.
+    stopAtFirstError: false,
     transform: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    validationError: { target: true, value: true },
+    exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
   });
