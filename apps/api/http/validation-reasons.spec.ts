@@ -150,4 +150,13 @@ describe('validation reasons of every DTO', () => {
     const reasons = (await refusal(value, c.where, c.cls)).filter((e) => e.field === c.property).map((e) => e.reason);
     expect(reasons).toEqual([typeof c.expected === 'string' ? c.expected : expect.stringMatching(c.expected)]);
   });
+
+  it.each([...dtos.values()].filter((d) => d.where === 'body').map((d) => [d.cls.name, d] as const))(
+    '%s: a body that is not a JSON object gets one reason about the body',
+    async (_, { cls }) => {
+      for (const [body, what] of [[null, 'null'], [[], 'an array'], [[{}], 'an array'], ['x', 'a string'], [5, 'a number'], [true, 'a boolean']] as const) {
+        expect(await refusal(body, 'body', cls)).toEqual([{ field: 'body', reason: `body must be a JSON object, not ${what}` }]);
+      }
+    },
+  );
 });

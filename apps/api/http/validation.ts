@@ -53,6 +53,17 @@ function withoutInherited(value: unknown, path: string, found: string[]): unknow
   return clean;
 }
 
+/**
+ * Why a parsed JSON body is not an object, or undefined when it is one. Every body a route reads is an
+ * object of named fields; anything else (null, an array, a string, a number) gets one reason for the
+ * body, not one per field of the DTO.
+ */
+function notAnObject(body: unknown): string | undefined {
+  if (body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body))) return undefined;
+  const what = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`;
+  return `body must be a JSON object, not ${what}`;
+}
+
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     // Raw bytes belong to upload routes (typed Buffer; body-gate.ts lets no others through), never to a DTO.
@@ -63,6 +74,9 @@ class ApiValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom' && tooDeep(value, MAX_DEPTH)) {
       throw validationFailed([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), reason: `nested more than ${MAX_DEPTH} levels deep` }]);
     }
+    // No body at all is an empty object (a route whose fields are all optional takes none).
+    const shape = metadata.type === 'body' && metadata.data === undefined && metadata.metatype !== Buffer ? notAnObject(value) : undefined;
+    if (shape) throw validationFailed([{ field: 'body', reason: shape }]);
     const unstorable = metadata.type === 'custom' ? [] : unstorableFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
     if (unstorable.length) throw validationFailed(unstorable);
     if (metadata.type === 'custom') return super.transform(value, metadata);
