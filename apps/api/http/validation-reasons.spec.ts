@@ -69,7 +69,7 @@ function casesOf(cls: Function, property: string, where: 'body' | 'query'): Case
   const all = metadataOf(cls).filter((m) => m.propertyName === property);
   const find = (name: string) => all.find((m) => nameOf(m) === name);
   const bound = (name: string) => find(name)?.constraints[0] as number | undefined;
-  const own = (name: string) => (find(name)?.type === 'customValidation' && typeof find(name)?.message === 'string' ? (find(name)!.message as string) : undefined);
+  const own = (name: string) => (find(name) && find(name)!.type !== 'nestedValidation' && typeof find(name)!.message === 'string' ? (find(name)!.message as string) : undefined);
   const context = CONTEXT[cls.name] ?? {};
   const cases: Case[] = [];
   const at = (what: string, value: unknown, expected: string | RegExp) => cases.push({ dto: cls.name, property, what, value, expected });
@@ -149,6 +149,14 @@ describe('validation reasons of every DTO', () => {
     if (c.value === undefined) delete value[c.property];
     const reasons = (await refusal(value, c.where, c.cls)).filter((e) => e.field === c.property).map((e) => e.reason);
     expect(reasons).toEqual([typeof c.expected === 'string' ? c.expected : expect.stringMatching(c.expected)]);
+  });
+
+  it("a DTO's own words are kept where they are true: a comment is required to return, not to approve", async () => {
+    const decision = dtos.get('DecisionDto')!.cls;
+    expect(await refusal({ decision: 'return' }, 'body', decision)).toEqual([{ field: 'comment', reason: 'comment is required to return or reject' }]);
+    expect(await refusal({ decision: 'approve' }, 'body', decision)).toEqual([]);
+    expect(await refusal({ decision: 'approve', comment: '' }, 'body', decision)).toEqual([{ field: 'comment', reason: 'comment must not be empty' }]);
+    expect(await refusal({ decision: 'approve', comment: ' ' }, 'body', decision)).toEqual([{ field: 'comment', reason: 'comment must not be blank' }]);
   });
 
   it.each([...dtos.values()].filter((d) => d.where === 'body').map((d) => [d.cls.name, d] as const))(

@@ -69,7 +69,7 @@ function reasonFor(error: ValidationError, label: string): string | undefined {
   // A message the DTO wrote itself (ValidateNested writes one of its own, a template, never reported).
   const own = (constraint: string) => {
     const m = of(constraint);
-    return m?.type === 'customValidation' && typeof m.message === 'string' && m.message ? m.message : undefined;
+    return m && m.type !== 'nestedValidation' && typeof m.message === 'string' && m.message ? m.message : undefined;
   };
   if (error.value === undefined) {
     // A DTO's own words for a missing value say more (e.g. "comment is required to return or reject").
