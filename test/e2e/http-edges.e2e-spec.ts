@@ -81,10 +81,14 @@ describe('HTTP edges', () => {
   });
 
   it('bad query parameters and unknown routes are 4xx', async () => {
-    expect((await t.http().get('/api/documents?limit=0').set(headers)).status).toBe(400);
-    expect((await t.http().get('/api/documents?limit=201').set(headers)).status).toBe(400);
-    expect((await t.http().get('/api/documents?sort=evil').set(headers)).status).toBe(400);
-    expect((await t.http().get("/api/documents?state=draft' OR 1=1").set(headers)).status).toBe(400);
+    const refused = async (query: string) => {
+      const res = await t.http().get(`/api/documents?${query}`).set(headers);
+      return { status: res.status, details: res.body.details };
+    };
+    expect(await refused('limit=0')).toEqual({ status: 400, details: [{ field: 'limit', reason: 'limit must be between 1 and 200' }] });
+    expect(await refused('limit=201')).toEqual({ status: 400, details: [{ field: 'limit', reason: 'limit must be between 1 and 200' }] });
+    expect(await refused('sort=evil')).toEqual({ status: 400, details: [{ field: 'sort', reason: 'property sort should not exist' }] });
+    expect(await refused("state=draft' OR 1=1")).toEqual({ status: 400, details: [{ field: 'state', reason: 'state must be a step key' }] });
     const missing = await t.http().get('/api/nothing-here').set(headers);
     expect(missing.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
   });

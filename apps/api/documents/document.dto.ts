@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsObject,
   IsUUID,
   IsInt,
@@ -51,6 +52,7 @@ export class DocumentActionDto {
   @IsOptional() @IsInt() @Min(1) expectedVersion?: number;
   @IsOptional() @Matches(KEBAB, { message: 'returnTo must be a step key' }) returnTo?: string;
   @ValidateIf((o: DocumentActionDto) => o.action === 'record-disclosure' || o.disclosure !== undefined)
+  @IsDefined()
   @ValidateNested()
   @Type(() => DisclosureDto)
   disclosure?: DisclosureDto;
@@ -63,8 +65,8 @@ export class CopyDto {
 }
 
 export class ListDocumentsQuery extends PageQuery {
-  @IsOptional() @Matches(KEBAB) state?: string;
-  @IsOptional() @Matches(KEBAB) chain?: string;
+  @IsOptional() @Matches(KEBAB, { message: 'state must be a step key' }) state?: string;
+  @IsOptional() @Matches(KEBAB, { message: 'chain must be a chain key such as "annual-report"' }) chain?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
   @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
 }

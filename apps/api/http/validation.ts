@@ -1,14 +1,6 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { DomainError, ErrorCode, hasLoneSurrogate, validationFailed, type FieldError } from '@shenpi/domain';
-
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((e) => {
-    const name = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
-    const field = name || 'body';
-    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason }));
-    return [...own, ...flatten(e.children ?? [], name)];
-  });
-}
+import { fieldErrors } from './validation-reasons.js';
 
 /**
  * Paths of strings no field may hold, with why: U+0000 (PostgreSQL text cannot store it) and a
@@ -61,6 +53,17 @@ function withoutInherited(value: unknown, path: string, found: string[]): unknow
   return clean;
 }
 
+/**
+ * Why a parsed JSON body is not an object, or undefined when it is one. Every body a route reads is an
+ * object of named fields; anything else (null, an array, a string, a number) gets one reason for the
+ * body, not one per field of the DTO.
+ */
+function notAnObject(body: unknown): string | undefined {
+  if (body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body))) return undefined;
+  const what = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`;
+  return `body must be a JSON object, not ${what}`;
+}
+
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     // Raw bytes belong to upload routes (typed Buffer; body-gate.ts lets no others through), never to a DTO.
@@ -71,6 +74,9 @@ class ApiValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom' && tooDeep(value, MAX_DEPTH)) {
       throw validationFailed([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), reason: `nested more than ${MAX_DEPTH} levels deep` }]);
     }
+    // No body at all is an empty object (a route whose fields are all optional takes none).
+    const shape = metadata.type === 'body' && metadata.data === undefined && metadata.metatype !== Buffer ? notAnObject(value) : undefined;
+    if (shape) throw validationFailed([{ field: 'body', reason: shape }]);
     const unstorable = metadata.type === 'custom' ? [] : unstorableFields(value, metadata.type === 'param' ? (metadata.data ?? 'param') : '', []);
     if (unstorable.length) throw validationFailed(unstorable);
     if (metadata.type === 'custom') return super.transform(value, metadata);
@@ -96,8 +102,9 @@ export const validationPipe = () =>
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
-    stopAtFirstError: true,
+    // Every broken constraint, with the object and value it was raised on: fieldErrors picks the one to report.
+    stopAtFirstError: false,
     transform: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    validationError: { target: true, value: true },
+    exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
   });

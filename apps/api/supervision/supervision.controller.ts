@@ -8,7 +8,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 
 export class OverviewQuery {
   @MaxLength(64) @Matches(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'chain must be a chain key in kebab-case (a-z, 0-9, single dashes)' }) chain: string;
-  @Type(() => Number) @IsInt({ message: 'year must be an integer' }) @Min(2000) @Max(2100) year: number;
+  @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year: number;
   /** `json` (default) or `csv` (UTF-8 with a byte-order mark, for spreadsheets). */
   @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsNotIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../http/page.query.js';
 
 /** Task events with routes of their own, never a decision. */
@@ -11,8 +11,9 @@ export class DecisionDto {
   @IsNotIn(NOT_DECISIONS, { message: 'delegate and add-signer have their own routes' })
   decision: string;
   @ValidateIf((o: DecisionDto) => o.decision === 'return' || o.decision === 'reject' || o.comment !== undefined)
+  @IsDefined({ message: 'comment is required to return or reject' })
   @IsString()
-  @IsNotEmpty({ message: 'comment is required to return or reject' })
+  @IsNotEmpty()
   @Matches(/\S/, { message: 'comment must not be blank' })
   @MaxLength(5000)
   comment?: string;
