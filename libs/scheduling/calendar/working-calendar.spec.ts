@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CalendarDeadlinePlanner } from '../calendar-deadline-planner.js';
-import { endOfShanghaiDay, shanghaiDate, WorkingCalendar } from './working-calendar.js';
+import { packagedYears } from './calendar-data.js';
+import { addDays, endOfShanghaiDay, shanghaiDate, WorkingCalendar } from './working-calendar.js';
 
 const calendar = WorkingCalendar.load();
 
@@ -24,12 +25,56 @@ describe('working calendar', () => {
     expect(calendar.officialYears().at(-1)).toBe(2026);
     // Spring Festival 2027: 除夕 is 5 February, 初一 6 February (lunar calendar).
     for (const d of ['2027-02-05', '2027-02-08']) expect(calendar.day(d)).toMatchObject({ working: false, holiday: '春节', provisional: true });
-    expect(calendar.day('2027-02-09')).toMatchObject({ working: true, provisional: true });
     expect(calendar.day('2027-04-05')).toMatchObject({ working: false, holiday: '清明节' });
     expect(calendar.day('2027-06-09')).toMatchObject({ working: false, holiday: '端午节' });
     expect(calendar.day('2027-09-15')).toMatchObject({ working: false, holiday: '中秋节' });
-    expect(calendar.addWorkingDays('2027-02-04', 1)).toEqual({ date: '2027-02-09', provisional: true });
     expect(calendar.addWorkingDays('2026-12-30', 2)).toEqual({ date: '2027-01-04', provisional: true });
+  });
+
+  it('makes up a holiday for all citizens that falls on a weekend on the following working days (放假办法 Art. 6), provisionally', () => {
+    // 2027: 春节 Friday 5 – Monday 8 February, 劳动节 Saturday–Sunday 1–2 May, 国庆 Friday–Sunday 1–3 October.
+    const madeUp = { '2027-02-09': '春节补休', '2027-02-10': '春节补休', '2027-05-03': '劳动节补休', '2027-05-04': '劳动节补休', '2027-10-04': '国庆节补休', '2027-10-05': '国庆节补休' };
+    for (const [date, holiday] of Object.entries(madeUp)) expect(calendar.day(date)).toEqual({ date, working: false, holiday, provisional: true });
+    for (const date of ['2027-02-11', '2027-05-05', '2027-10-06']) expect(calendar.day(date)).toEqual({ date, working: true, provisional: true });
+    expect(calendar.addWorkingDays('2027-02-04', 1)).toEqual({ date: '2027-02-11', provisional: true });
+    expect(calendar.addWorkingDays('2027-09-30', 1)).toEqual({ date: '2027-10-06', provisional: true });
+    expect(calendar.nextWorkingDayFrom('2027-05-01')).toEqual({ date: '2027-05-05', provisional: true });
+  });
+
+  it('makes up only the holidays for all citizens: 妇女节 on a Saturday and 青年节 on a Sunday are not (Art. 6)', () => {
+    expect(calendar.day('2031-03-08')).toEqual({ date: '2031-03-08', working: false, provisional: true });
+    expect(calendar.day('2031-03-10')).toEqual({ date: '2031-03-10', working: true, provisional: true });
+    // 劳动节 2031 is Thursday–Friday: nothing to make up, and Sunday 4 May (青年节) is not.
+    expect(calendar.day('2031-05-04')).toEqual({ date: '2031-05-04', working: false, provisional: true });
+    expect(calendar.day('2031-05-05')).toEqual({ date: '2031-05-05', working: true, provisional: true });
+  });
+
+  it('moves a make-up day past the next holiday it would fall on', () => {
+    // 2044: 国庆 Saturday 1 – Monday 3 October, 中秋 Wednesday 5 October.
+    expect(calendar.day('2044-10-04')).toMatchObject({ working: false, holiday: '国庆节补休' });
+    expect(calendar.day('2044-10-05')).toMatchObject({ working: false, holiday: '中秋节' });
+    expect(calendar.day('2044-10-06')).toMatchObject({ working: false, holiday: '国庆节补休' });
+    expect(calendar.day('2044-10-07')).toMatchObject({ working: true, provisional: true });
+  });
+
+  it('makes up each holiday of a weekend day two holidays share', () => {
+    // 2039: 国庆 Saturday 1 – Monday 3 October, 中秋 Sunday 2 October: three weekend holiday days.
+    expect(calendar.day('2039-10-02')).toMatchObject({ working: false, holiday: '中秋节、国庆节' });
+    expect(['2039-10-04', '2039-10-05', '2039-10-06'].map((d) => calendar.day(d).holiday)).toEqual(['国庆节补休', '中秋节补休', '国庆节补休']);
+    expect(calendar.day('2039-10-07')).toMatchObject({ working: true });
+  });
+
+  it('never adds make-up days to a year with official data: the notice has its own arrangement', () => {
+    const packaged = packagedYears().find((y) => y.year === 2026)!;
+    for (let date = '2026-01-01'; date <= '2026-12-31'; date = addDays(date, 1)) {
+      const weekend = [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+      const working = packaged.workdays[date] ? true : packaged.holidays[date] ? false : !weekend;
+      expect(calendar.day(date)).toMatchObject({ date, working, provisional: false });
+    }
+    // A 2027 notice that does not give 4 October off (国庆 on Friday–Sunday) is followed as it is.
+    const dir = mkdtempSync(join(tmpdir(), 'calendar-'));
+    writeFileSync(join(dir, '2027.json'), JSON.stringify({ year: 2027, holidays: { '2027-10-01': '国庆节' }, workdays: {} }));
+    expect(WorkingCalendar.load(dir).day('2027-10-04')).toEqual({ date: '2027-10-04', working: true, provisional: false });
   });
 
   it('takes a year file a deployment adds, without a code change', () => {

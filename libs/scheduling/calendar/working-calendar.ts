@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 export { shanghaiDate, endOfShanghaiDay } from '@shenpi/domain';
 import { packagedYears, yearFiles, type CalendarYear } from './calendar-data.js';
-import { statutoryHolidays } from './statutory-holidays.js';
+import { makeUpDays, statutoryHolidays } from './statutory-holidays.js';
 
 export interface DayInfo {
   date: string;
@@ -26,12 +26,13 @@ export const addDays = (date: string, days: number) => new Date(Date.parse(`${da
 
 /**
  * Chinese working days (工作日): the official calendar with its adjusted working days, from the
- * `chinese-days` package and any year files a deployment adds; for other years, weekends and the
- * statutory holidays by law, flagged provisional.
+ * `chinese-days` package and any year files a deployment adds; for other years, weekends, the
+ * statutory holidays by law and the law's make-up days for those on a weekend, flagged provisional.
  */
 export class WorkingCalendar {
   private readonly official = new Map<number, CalendarYear>();
-  private readonly fallback = new Map<number, Record<string, string>>();
+  /** The days off by law of each year without official data, with their labels. */
+  private readonly fallback = new Map<number, Map<string, string>>();
   /** addWorkingDays answers: the calendar never changes once built, and every step entry asks (walking day by day). */
   private readonly counted = new Map<string, CalendarDate>();
 
@@ -69,10 +70,21 @@ export class WorkingCalendar {
       if (official.holidays[date]) return { date, working: false, holiday: official.holidays[date], provisional: false };
       return { date, working: !weekend, provisional: false };
     }
-    let statutory = this.fallback.get(year);
-    if (!statutory) this.fallback.set(year, (statutory = statutoryHolidays(year)));
-    if (statutory[date]) return { date, working: false, holiday: statutory[date], provisional: true };
+    const holiday = this.daysOffByLaw(year).get(date);
+    if (holiday) return { date, working: false, holiday, provisional: true };
     return { date, working: !weekend, provisional: true };
+  }
+
+  /** An official notice brings its own arrangement: only years without one get the law's make-up days. */
+  private daysOffByLaw(year: number): Map<string, string> {
+    let days = this.fallback.get(year);
+    if (days) return days;
+    days = new Map();
+    const holidays = statutoryHolidays(year);
+    for (const h of holidays) days.set(h.date, days.has(h.date) ? `${days.get(h.date)}、${h.holiday}` : h.holiday);
+    for (const m of makeUpDays(holidays)) days.set(m.date, `${m.holiday}补休`);
+    this.fallback.set(year, days);
+    return days;
   }
 
   /** The nth working day after `from` (n > 0) or before it (n < 0); n = 0 is `from` itself. */
