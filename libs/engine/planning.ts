@@ -1,12 +1,18 @@
 import type { CompiledChain, DocumentFields } from '@shenpi/chains';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { standing } from './milestone-standing.js';
 
 export interface MilestoneView {
   key: string;
   name: { zh: string; en: string };
   step: string;
   dueAt: string;
+  /** The milestone's step is behind the document (not ahead on its main path). */
   reached: boolean;
+  /** Not reached, and its date has passed. */
+  overdue: boolean;
+  /** Whole Shanghai calendar days since the due day while overdue; 0 otherwise. */
+  daysOverdue: number;
 }
 
 export interface PlannedStart {
@@ -28,6 +34,7 @@ export function planAhead(
   state: string,
   year: number,
   planner: DeadlinePlanner,
+  now: Date,
   fields: DocumentFields = {},
 ): { milestones: MilestoneView[]; planning: PlannedStart[] } {
   const ahead = chain.mainPath(state, fields);
@@ -36,7 +43,9 @@ export function planAhead(
   for (const m of chain.definition.milestones ?? []) {
     const due = planner.fixedDateDue(m.before, year);
     const at = ahead.findIndex((s) => s.key === m.step);
-    milestones.push({ key: m.key, name: m.name, step: m.step, dueAt: due.toISOString(), reached: at < 0 });
+    const reached = at < 0;
+    const { overdue, daysOverdue } = reached ? { overdue: false, daysOverdue: 0 } : standing(m.key, due, null, now);
+    milestones.push({ key: m.key, name: m.name, step: m.step, dueAt: due.toISOString(), reached, overdue, daysOverdue });
     if (at < 0) continue;
     let workingDays = 0;
     for (let i = at; i >= 0; i--) {

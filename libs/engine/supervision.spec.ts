@@ -16,8 +16,12 @@ describe('a milestone’s standing', () => {
   });
 
   it('is undecided until the date passes, then overdue as of now', () => {
-    expect(standing('s', due, null, new Date('2026-02-28T15:59:59.999Z'))).toEqual({ key: 's', dueAt: due.toISOString(), reachedAt: null, met: null, daysOverdue: 0 });
-    expect(standing('s', due, null, new Date('2026-03-10T02:00:00Z'))).toMatchObject({ met: false, daysOverdue: 10 });
+    expect(standing('s', due, null, new Date('2026-02-28T15:59:59.999Z'))).toEqual({ key: 's', dueAt: due.toISOString(), reachedAt: null, met: null, overdue: false, daysOverdue: 0 });
+    expect(standing('s', due, null, new Date('2026-03-10T02:00:00Z'))).toMatchObject({ met: false, overdue: true, daysOverdue: 10 });
+  });
+
+  it('is overdue only while unreached: reached late it is late, not overdue', () => {
+    expect(standing('s', due, '2026-03-05T02:00:00Z', new Date('2026-03-10T02:00:00Z'))).toMatchObject({ met: false, overdue: false, daysOverdue: 5 });
   });
 });
 
@@ -35,7 +39,7 @@ describe('the overview as CSV', () => {
         documentId: 'x',
         title: '=HYPERLINK("http://evil")',
         state: 'draft',
-        milestones: [{ key: 'submission', dueAt: '2026-02-28T15:59:59.999Z', reachedAt: null, met: null, daysOverdue: 0 }],
+        milestones: [{ key: 'submission', dueAt: '2026-02-28T15:59:59.999Z', reachedAt: null, met: null, overdue: false, daysOverdue: 0 }],
       },
     ],
     onTimeRate: [],

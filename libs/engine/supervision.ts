@@ -1,8 +1,11 @@
 import type { CompiledChain, FixedDate } from '@shenpi/chains';
-import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, shanghaiDate, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
+import { standing, type MilestoneStanding } from './milestone-standing.js';
+
+export { standing, type MilestoneStanding } from './milestone-standing.js';
 
 type Name = { zh: string; en: string };
 
@@ -14,21 +17,6 @@ export interface OverviewMilestone {
   step: string;
   /** …by this instant (UTC): the end of the day before the chain's fixed date, Asia/Shanghai. */
   dueAt: string;
-}
-
-/** How one document (or a missing one) stands against one milestone. */
-export interface MilestoneStanding {
-  key: string;
-  dueAt: string;
-  /** When the document first entered the milestone's step (later rounds do not move it); null if never. */
-  reachedAt: string | null;
-  /** true: reached by `dueAt`; false: reached late, or not reached and the date has passed; null: neither reached nor due yet. */
-  met: boolean | null;
-  /**
-   * Whole Shanghai calendar days from the due day to the day it was reached (late) or, while still
-   * unreached, to today; 0 when met or not yet due.
-   */
-  daysOverdue: number;
 }
 
 /** A department's row: its document of the chain and year, or `state: 'missing'` when it has none. */
@@ -112,9 +100,7 @@ export interface SupervisionReport extends SupervisionOverview {
   forcedMigrations: ForcedMigration[];
 }
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const dayNumber = (at: Date) => Date.parse(`${shanghaiDate(at)}T00:00:00Z`) / DAY_MS;
 const round = (x: number, decimals: number) => Math.round(x * 10 ** decimals) / 10 ** decimals;
 
 function median(values: number[]): number | null {
@@ -122,18 +108,6 @@ function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** How a document that entered the step at `reachedAt` (or never) stands against `due`, as of `now`. */
-export function standing(key: string, due: Date, reachedAt: string | null, now: Date): MilestoneStanding {
-  const base = { key, dueAt: due.toISOString(), reachedAt };
-  if (reachedAt !== null) {
-    const at = new Date(reachedAt);
-    const met = at.getTime() <= due.getTime();
-    return { ...base, met, daysOverdue: met ? 0 : Math.max(1, dayNumber(at) - dayNumber(due)) };
-  }
-  if (now.getTime() > due.getTime()) return { ...base, met: false, daysOverdue: Math.max(1, dayNumber(now) - dayNumber(due)) };
-  return { ...base, met: null, daysOverdue: 0 };
 }
 
 /** The supervisors' read side (督察): statutory dates met and missed, per department. Read-only connection. */

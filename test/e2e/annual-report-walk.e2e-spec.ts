@@ -55,8 +55,8 @@ describe('the annual report walks its whole chain over HTTP', () => {
     // with 14 and 28 February worked): office review by 28 Feb, Party group 10 working days
     // earlier, legal review 5 more; publication before 1 April.
     expect(created.milestones).toEqual([
-      { key: 'submission', name: { zh: '报送', en: 'Submission' }, step: 'office-review', dueAt: '2026-02-28T15:59:59.999Z', reached: false },
-      { key: 'publication', name: { zh: '向社会公开', en: 'Publication' }, step: 'disclosed', dueAt: '2026-03-31T15:59:59.999Z', reached: false },
+      { key: 'submission', name: { zh: '报送', en: 'Submission' }, step: 'office-review', dueAt: '2026-02-28T15:59:59.999Z', reached: false, overdue: false, daysOverdue: 0 },
+      { key: 'publication', name: { zh: '向社会公开', en: 'Publication' }, step: 'disclosed', dueAt: '2026-03-31T15:59:59.999Z', reached: false, overdue: false, daysOverdue: 0 },
     ]);
     expect(created.planning.map((p: { step: string; latestStart: string; milestone: string }) => [p.step, p.latestStart, p.milestone])).toEqual([
       ['legal-review', '2026-02-02', 'submission'],

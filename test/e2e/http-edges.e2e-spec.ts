@@ -134,9 +134,18 @@ describe('calendar endpoints', () => {
     const headers = bearer(await t.token('drafter'));
     expect((await t.http().get('/api/calendar/working-days?from=2026-09-30&add=1').set(headers)).body).toEqual({ date: '2026-10-08', provisional: false });
     expect((await t.http().get('/api/calendar/working-days?from=2026-10-08&add=-1').set(headers)).body).toEqual({ date: '2026-09-30', provisional: false });
-    expect((await t.http().get('/api/calendar/working-days?from=2027-02-04&add=1').set(headers)).body).toEqual({ date: '2027-02-09', provisional: true });
-    expect((await t.http().get('/api/calendar/days/2026-10-10').set(headers)).body).toMatchObject({ date: '2026-10-10', working: true, provisional: false });
-    expect((await t.http().get('/api/calendar/days/2027-02-06').set(headers)).body).toEqual({ date: '2027-02-06', working: false, holiday: '春节', provisional: true });
+    // 2027 has no official data: 春节 (5–8 February) has two weekend days, made up on 9 and 10 February.
+    expect((await t.http().get('/api/calendar/working-days?from=2027-02-04&add=1').set(headers)).body).toEqual({ date: '2027-02-11', provisional: true });
+    // One shape for a day's label, whether it comes from the packaged notices or the law.
+    expect((await t.http().get('/api/calendar/days/2026-10-10').set(headers)).body).toEqual({
+      date: '2026-10-10', working: true, holiday: { zh: '国庆节调休上班', en: 'National Day (adjusted working day)' }, provisional: false,
+    });
+    expect((await t.http().get('/api/calendar/days/2026-10-05').set(headers)).body).toEqual({ date: '2026-10-05', working: false, holiday: { zh: '国庆节', en: 'National Day' }, provisional: false });
+    expect((await t.http().get('/api/calendar/days/2027-02-06').set(headers)).body).toEqual({ date: '2027-02-06', working: false, holiday: { zh: '春节', en: 'Spring Festival' }, provisional: true });
+    expect((await t.http().get('/api/calendar/days/2027-10-04').set(headers)).body).toEqual({
+      date: '2027-10-04', working: false, holiday: { zh: '国庆节补休', en: 'National Day (make-up day)' }, provisional: true,
+    });
+    expect((await t.http().get('/api/calendar/days/2026-10-12').set(headers)).body).toEqual({ date: '2026-10-12', working: true, provisional: false });
     expect((await t.http().get('/api/calendar/days/2026-02-30').set(headers)).status).toBe(404);
     expect((await t.http().get('/api/calendar/days/2026-13-01').set(headers)).status).toBe(404);
     expect((await t.http().get('/api/calendar/working-days?from=9999-12-30&add=5').set(headers)).status).toBe(400);

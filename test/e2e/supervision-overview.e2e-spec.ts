@@ -124,11 +124,11 @@ describe('the supervision overview of a year’s annual reports', () => {
     expect(res.status).toBe(200);
     const byDept = Object.fromEntries(res.body.departments.map((d: { departmentId: string }) => [d.departmentId, d]));
     expect(byDept['city-edu'].milestones).toEqual([
-      { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-03-05T02:00:00.000Z', met: false, daysOverdue: 5 },
-      { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: null, met: null, daysOverdue: 0 },
+      { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-03-05T02:00:00.000Z', met: false, overdue: false, daysOverdue: 5 },
+      { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: null, met: null, overdue: false, daysOverdue: 0 },
     ]);
-    expect(byDept['city-health'].milestones[1]).toEqual({ key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: null, met: null, daysOverdue: 0 });
-    expect(byDept['city-transport'].milestones[0]).toEqual({ key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: null, met: false, daysOverdue: 6 });
+    expect(byDept['city-health'].milestones[1]).toEqual({ key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: null, met: null, overdue: false, daysOverdue: 0 });
+    expect(byDept['city-transport'].milestones[0]).toEqual({ key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: null, met: false, overdue: true, daysOverdue: 6 });
     expect(byDept['city-water']).toMatchObject({ state: 'missing', documentId: null });
     expect(byDept['city-water'].milestones.map((m: { daysOverdue: number }) => m.daysOverdue)).toEqual([6, 0]);
     // Only decided milestones count: A 2/2; B 0/1 (publication not due); C 1/1; D and E 0/1.
@@ -140,8 +140,42 @@ describe('the supervision overview of a year’s annual reports', () => {
       { departmentId: 'city-water', due: 1, met: 0, rate: 0 },
     ]);
 
+    // The document view says the same of D, the draft: submission overdue, publication not yet due.
+    const d = (await t.http().get(`/api/documents/${ids.D}`).set(await as('drafter-transport'))).body;
+    expect(d.milestones.map((m: { key: string; reached: boolean; overdue: boolean; daysOverdue: number }) => [m.key, m.reached, m.overdue, m.daysOverdue])).toEqual([
+      ['submission', false, true, 6],
+      ['publication', false, false, 0],
+    ]);
+
     on('2026-03-20');
     expect((await disclose('drafter-edu', ids.B)).state).toBe('disclosed');
+  });
+
+  it('says in the document view and the timeline which milestones are overdue, and by how many days (10 April 2026)', async () => {
+    on('2026-04-10');
+    const view = async (id: string, user: string) => {
+      const res = await t.http().get(`/api/documents/${id}`).set(await as(user));
+      expect(res.status).toBe(200);
+      return res.body.milestones.map((m: { key: string; reached: boolean; overdue: boolean; daysOverdue: number }) => [m.key, m.reached, m.overdue, m.daysOverdue]);
+    };
+    expect(await view(ids.D, 'drafter-transport')).toEqual([['submission', false, true, 41], ['publication', false, true, 10]]);
+    expect(await view(ids.C, 'drafter-health')).toEqual([['submission', true, false, 0], ['publication', false, true, 10]]);
+    // B submitted late but has reached both: late is the overview's to say, not overdue.
+    expect(await view(ids.B, 'drafter-edu')).toEqual([['submission', true, false, 0], ['publication', true, false, 0]]);
+
+    const timeline = async (id: string) => {
+      const res = await t.http().get(`/api/documents/${id}/timeline`).set(await as('supervisor'));
+      expect(res.status).toBe(200);
+      return res.body.milestones;
+    };
+    expect(await timeline(ids.D)).toEqual([
+      { key: 'submission', name: { zh: '报送', en: 'Submission' }, step: 'office-review', dueAt: SUBMISSION_DUE, reachedAt: null, met: false, overdue: true, daysOverdue: 41 },
+      { key: 'publication', name: { zh: '向社会公开', en: 'Publication' }, step: 'disclosed', dueAt: PUBLICATION_DUE, reachedAt: null, met: false, overdue: true, daysOverdue: 10 },
+    ]);
+    expect(await timeline(ids.B)).toMatchObject([
+      { key: 'submission', reachedAt: '2026-03-05T02:00:00.000Z', met: false, overdue: false, daysOverdue: 5 },
+      { key: 'publication', reachedAt: '2026-03-20T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+    ]);
   });
 
   it('matches the hand-computed figures after the publication date (as of 10 April 2026)', async () => {
@@ -153,7 +187,7 @@ describe('the supervision overview of a year’s annual reports', () => {
       { key: 'submission', name: { zh: '报送', en: 'Submission' }, step: 'office-review', dueAt: SUBMISSION_DUE },
       { key: 'publication', name: { zh: '向社会公开', en: 'Publication' }, step: 'disclosed', dueAt: PUBLICATION_DUE },
     ]);
-    const missed = (due: string, days: number) => ({ dueAt: due, reachedAt: null, met: false, daysOverdue: days });
+    const missed = (due: string, days: number) => ({ dueAt: due, reachedAt: null, met: false, overdue: true, daysOverdue: days });
     // Days overdue are Beijing calendar days: 2-28 → 3-05 = 5; 3-31 → 4-10 = 10; 2-28 → 4-10 = 31 (March) + 10 = 41.
     // The rule-of-law office itself is not listed (city departments report to it).
     expect(res.body.departments).toEqual([
@@ -164,8 +198,8 @@ describe('the supervision overview of a year’s annual reports', () => {
         title: '市教育局2025年度法治政府建设工作报告',
         state: 'disclosed',
         milestones: [
-          { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-03-05T02:00:00.000Z', met: false, daysOverdue: 5 },
-          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-20T02:00:00.000Z', met: true, daysOverdue: 0 },
+          { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-03-05T02:00:00.000Z', met: false, overdue: false, daysOverdue: 5 },
+          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-20T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
         ],
       },
       {
@@ -175,7 +209,7 @@ describe('the supervision overview of a year’s annual reports', () => {
         title: '市卫健委2025年度法治政府建设工作报告',
         state: 'awaiting-disclosure',
         milestones: [
-          { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-02-23T02:00:00.000Z', met: true, daysOverdue: 0 },
+          { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-02-23T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
           { key: 'publication', ...missed(PUBLICATION_DUE, 10) },
         ],
       },
@@ -186,8 +220,8 @@ describe('the supervision overview of a year’s annual reports', () => {
         title: '市科技局2025年度法治政府建设工作报告',
         state: 'disclosed',
         milestones: [
-          { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-02-07T02:00:00.000Z', met: true, daysOverdue: 0 },
-          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-02-13T02:00:00.000Z', met: true, daysOverdue: 0 },
+          { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-02-07T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-02-13T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
         ],
       },
       {
@@ -250,8 +284,8 @@ describe('the supervision overview of a year’s annual reports', () => {
     expect(res.body.departments.map((d: { state: string }) => d.state)).toEqual(['missing', 'missing', 'missing', 'missing', 'missing']);
     // 2024's dates: 2025-02-28 and 2025-03-31 (Beijing), counted to 2026-04-10: 406 and 375 days.
     expect(res.body.departments[0].milestones).toEqual([
-      { key: 'submission', dueAt: '2025-02-28T15:59:59.999Z', reachedAt: null, met: false, daysOverdue: 406 },
-      { key: 'publication', dueAt: '2025-03-31T15:59:59.999Z', reachedAt: null, met: false, daysOverdue: 375 },
+      { key: 'submission', dueAt: '2025-02-28T15:59:59.999Z', reachedAt: null, met: false, overdue: true, daysOverdue: 406 },
+      { key: 'publication', dueAt: '2025-03-31T15:59:59.999Z', reachedAt: null, met: false, overdue: true, daysOverdue: 375 },
     ]);
     expect(res.body.stepDurations.every((s: { count: number; medianHours: number | null }) => s.count === 0 && s.medianHours === null)).toBe(true);
   });

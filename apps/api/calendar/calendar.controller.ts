@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import { isCalendarDate, notFound, validationFailed } from '@shenpi/domain';
-import { WorkingCalendar } from '@shenpi/scheduling';
+import { WorkingCalendar, type DayInfo } from '@shenpi/scheduling';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -25,10 +25,10 @@ export class CalendarController {
     return this.calendar.addWorkingDays(q.from, q.add);
   }
 
+  /** `{ date, working, holiday?: { zh, en }, provisional }`: the label of a day off or of an adjusted working day. */
   @Get('days/:date')
-  day(@Param('date') date: string) {
+  day(@Param('date') date: string): DayInfo {
     if (!isSupportedDate(date)) throw notFound(`date ${date}`);
-    const { holiday, ...rest } = this.calendar.day(date);
-    return holiday ? { ...rest, holiday } : rest;
+    return this.calendar.day(date);
   }
 }

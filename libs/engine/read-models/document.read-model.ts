@@ -8,6 +8,7 @@ import { allowedActions } from '../document/access-rules.js';
 import type { WrittenDocument } from '../document/document-kernel.js';
 import { fieldsOf, timerIsLive } from '../document/document-state.js';
 import { reviewRoundOf } from '../document/separation-of-duties.js';
+import { standing } from '../milestone-standing.js';
 import { planAhead } from '../planning.js';
 import { stepStays } from '../timeline.js';
 import { decodeCursor, documentView, page, type DocumentView, type Page } from '../views.js';
@@ -83,7 +84,7 @@ export class DocumentReadModel {
     withContent: boolean,
   ): Promise<DocumentView> {
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
-    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, fieldsOf(doc)) };
+    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, this.clock.now(), fieldsOf(doc)) };
     return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p, reviewRoundOf(doc, decided)), withContent, timing);
   }
 
@@ -116,14 +117,20 @@ export class DocumentReadModel {
 
   /**
    * A document's timeline for supervisors: every transition (actor, role, on whose behalf,
-   * comment) and every stay in a step with its duration and whether it met the step's deadline.
+   * comment), every stay in a step with its duration and whether it met the step's deadline, and
+   * how the document stands against each of its chain's milestones (as in the supervision overview).
    */
   async timeline(p: Principal, id: string) {
     const doc = await this.visibleDocument(p, id);
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
     await this.settleAudit();
     const entries = (await this.repos.audit.forDocument(doc.id, 'transition')).map(entryFromRow);
-    const stays = stepStays(entries, await this.repos.deadlines.forDocument(doc.id), chain, this.clock.now());
+    const now = this.clock.now();
+    const stays = stepStays(entries, await this.repos.deadlines.forDocument(doc.id), chain, now);
+    const milestones = (chain.definition.milestones ?? []).map((m) => {
+      const reachedAt = stays.find((s) => s.step === m.step)?.enteredAt ?? null;
+      return { ...standing(m.key, this.planner.fixedDateDue(m.before, doc.year), reachedAt, now), name: m.name, step: m.step };
+    });
     const transitions = entries.map((e) => ({
       seq: e.seq,
       at: e.at,
@@ -134,7 +141,7 @@ export class DocumentReadModel {
       actor: e.actor,
       comment: (e.details.comment as string | undefined) ?? null,
     }));
-    return { documentId: doc.id, state: doc.state, transitions, stays };
+    return { documentId: doc.id, state: doc.state, transitions, stays, milestones };
   }
 
   /**

@@ -49,8 +49,10 @@ export function yearFiles(dir: string): CalendarYear[] {
     for (const field of ['holidays', 'workdays'] as const) {
       const map = raw[field];
       if (!map || typeof map !== 'object') throw new Error(`${path}: "${field}" must be an object of date → name`);
-      for (const date of Object.keys(map)) {
+      for (const [date, name] of Object.entries(map)) {
         if (DATE.exec(date)?.[1] !== String(year) || Number.isNaN(Date.parse(date))) throw new Error(`${path}: ${field} has "${date}", not a date of ${year}`);
+        // The name becomes the day's label: a number or an empty name would only fail later, in a request.
+        if (typeof name !== 'string' || !name.trim()) throw new Error(`${path}: ${field}["${date}"] must be a name, e.g. "春节"`);
       }
     }
     return { year, holidays: raw.holidays!, workdays: raw.workdays!, source: path };

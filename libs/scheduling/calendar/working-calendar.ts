@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 export { shanghaiDate, endOfShanghaiDay } from '@shenpi/domain';
 import { packagedYears, yearFiles, type CalendarYear } from './calendar-data.js';
-import { statutoryHolidays } from './statutory-holidays.js';
+import { adjustedWorkdayLabel, holidayLabel, makeUpLabel, type HolidayLabel } from './holiday-label.js';
+import { makeUpDays, statutoryHolidays } from './statutory-holidays.js';
+
+export type { HolidayLabel } from './holiday-label.js';
 
 export interface DayInfo {
   date: string;
   working: boolean;
-  holiday?: string;
+  /** Present on a day off other than a plain weekend, and on an adjusted working day (调休). */
+  holiday?: HolidayLabel;
   /** True where the year has no official data: only the statutory holidays are known. */
   provisional: boolean;
 }
@@ -26,12 +30,13 @@ export const addDays = (date: string, days: number) => new Date(Date.parse(`${da
 
 /**
  * Chinese working days (工作日): the official calendar with its adjusted working days, from the
- * `chinese-days` package and any year files a deployment adds; for other years, weekends and the
- * statutory holidays by law, flagged provisional.
+ * `chinese-days` package and any year files a deployment adds; for other years, weekends, the
+ * statutory holidays by law and the law's make-up days for those on a weekend, flagged provisional.
  */
 export class WorkingCalendar {
   private readonly official = new Map<number, CalendarYear>();
-  private readonly fallback = new Map<number, Record<string, string>>();
+  /** Each year's days that are not a plain weekday or weekend, with their labels. */
+  private readonly special = new Map<number, Map<string, SpecialDay>>();
   /** addWorkingDays answers: the calendar never changes once built, and every step entry asks (walking day by day). */
   private readonly counted = new Map<string, CalendarDate>();
 
@@ -62,17 +67,17 @@ export class WorkingCalendar {
 
   day(date: string): DayInfo {
     const year = Number(date.slice(0, 4));
-    const official = this.official.get(year);
-    const weekend = [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
-    if (official) {
-      if (official.workdays[date]) return { date, working: true, holiday: official.workdays[date], provisional: false };
-      if (official.holidays[date]) return { date, working: false, holiday: official.holidays[date], provisional: false };
-      return { date, working: !weekend, provisional: false };
-    }
-    let statutory = this.fallback.get(year);
-    if (!statutory) this.fallback.set(year, (statutory = statutoryHolidays(year)));
-    if (statutory[date]) return { date, working: false, holiday: statutory[date], provisional: true };
-    return { date, working: !weekend, provisional: true };
+    const provisional = !this.official.has(year);
+    const special = this.specialDays(year).get(date);
+    // A copy of the label: the year's table is shared by every answer.
+    if (special) return { date, working: special.working, holiday: { ...special.holiday }, provisional };
+    return { date, working: ![0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay()), provisional };
+  }
+
+  private specialDays(year: number): Map<string, SpecialDay> {
+    let days = this.special.get(year);
+    if (!days) this.special.set(year, (days = this.official.has(year) ? officialDays(this.official.get(year)!) : daysOffByLaw(year)));
+    return days;
   }
 
   /** The nth working day after `from` (n > 0) or before it (n < 0); n = 0 is `from` itself. */
@@ -112,4 +117,28 @@ export class WorkingCalendar {
     }
     return { date: info.date, provisional };
   }
+}
+
+interface SpecialDay {
+  working: boolean;
+  holiday: HolidayLabel;
+}
+
+/** The notice's days off and adjusted working days (an adjusted working day wins where both list a date). */
+function officialDays(year: CalendarYear): Map<string, SpecialDay> {
+  const days = new Map<string, SpecialDay>();
+  for (const [date, name] of Object.entries(year.holidays)) days.set(date, { working: false, holiday: holidayLabel(name) });
+  for (const [date, name] of Object.entries(year.workdays)) days.set(date, { working: true, holiday: adjustedWorkdayLabel(name) });
+  return days;
+}
+
+/** An official notice brings its own arrangement: only years without one get the law's make-up days. */
+function daysOffByLaw(year: number): Map<string, SpecialDay> {
+  const names = new Map<string, string[]>();
+  const holidays = statutoryHolidays(year);
+  for (const h of holidays) names.set(h.date, [...(names.get(h.date) ?? []), h.holiday]);
+  const days = new Map<string, SpecialDay>();
+  for (const [date, named] of names) days.set(date, { working: false, holiday: holidayLabel(named.join('、')) });
+  for (const m of makeUpDays(holidays)) days.set(m.date, { working: false, holiday: makeUpLabel(m.holiday) });
+  return days;
 }

@@ -1,0 +1,34 @@
+import { shanghaiDate } from '@shenpi/domain';
+
+/** How a document (or a missing one) stands against one milestone of its chain. */
+export interface MilestoneStanding {
+  key: string;
+  dueAt: string;
+  /** When the document first entered the milestone's step (later rounds do not move it); null if never. */
+  reachedAt: string | null;
+  /** true: reached by `dueAt`; false: reached late, or not reached and the date has passed; null: neither reached nor due yet. */
+  met: boolean | null;
+  /** Not reached, and its date has passed. */
+  overdue: boolean;
+  /**
+   * Whole Shanghai calendar days from the due day to the day it was reached (late) or, while still
+   * unreached, to today; 0 when met or not yet due.
+   */
+  daysOverdue: number;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (at: Date) => Date.parse(`${shanghaiDate(at)}T00:00:00Z`) / DAY_MS;
+/** At least one: a millisecond after the due instant is already a day late. */
+const daysLate = (due: Date, at: Date) => Math.max(1, dayNumber(at) - dayNumber(due));
+
+/** How a document that entered the step at `reachedAt` (or never) stands against `due`, as of `now`. */
+export function standing(key: string, due: Date, reachedAt: string | null, now: Date): MilestoneStanding {
+  const base = { key, dueAt: due.toISOString(), reachedAt };
+  if (reachedAt !== null) {
+    const met = new Date(reachedAt).getTime() <= due.getTime();
+    return { ...base, met, overdue: false, daysOverdue: met ? 0 : daysLate(due, new Date(reachedAt)) };
+  }
+  if (now.getTime() > due.getTime()) return { ...base, met: false, overdue: true, daysOverdue: daysLate(due, now) };
+  return { ...base, met: null, overdue: false, daysOverdue: 0 };
+}
