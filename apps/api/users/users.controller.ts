@@ -1,18 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { isUuid, notFound, ROLES, type Principal, type Role } from '@shenpi/domain';
+import { isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
-
-export class UsersQuery {
-  @IsOptional() @IsIn(ROLES) role?: Role;
-  @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
-}
-
-export class ReassignTasksDto {
-  @IsUUID() toUserId: string;
-  @IsOptional() @IsString() @MaxLength(2000) comment?: string;
-}
+import { ReassignTasksDto, UsersQuery } from './user.dto.js';
 
 @Controller('api/users')
 export class UsersController {
@@ -20,7 +10,13 @@ export class UsersController {
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: UsersQuery) {
-    return this.engine.directoryReadModel.users(principal, q);
+    const enabled = q.enabled === undefined ? undefined : q.enabled === 'true';
+    return this.engine.directoryReadModel.users(principal, { role: q.role, departmentId: q.departmentId, enabled }, q.cursor, q.limit ?? 50);
+  }
+
+  @Get(':id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.directoryReadModel.user(principal, id);
   }
 
   /** 离职交接 (administrators): every open task addressed to this user by name goes to `toUserId`. */

@@ -1,5 +1,20 @@
-import { isGlobalAdmin, type Principal, type Role } from '@shenpi/domain';
+import { isGlobalAdmin, isUuid, notFound, type Principal, type Role, type RoleGrant } from '@shenpi/domain';
 import { Repositories, type Database, type DepartmentRow } from '@shenpi/persistence';
+import { decodeCursor, page, type Page } from '../views.js';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: RoleGrant[];
+  disabled: boolean;
+}
+
+export interface UserFilter {
+  role?: Role;
+  departmentId?: string;
+  enabled?: boolean;
+}
 
 /** Departments and users, for naming and for choosing a delegate or a substitute. On the read connection. */
 export class DirectoryReadModel {
@@ -14,10 +29,29 @@ export class DirectoryReadModel {
     return { items: await this.repos.directory.departments() };
   }
 
-  /** For choosing a delegate: users of the caller's departments (all, for a global admin). */
-  async users(p: Principal, filter: { role?: Role; departmentId?: string }) {
-    const departmentIds = isGlobalAdmin(p) ? ('all' as const) : [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => !!d))];
-    const users = await this.repos.directory.users({ ...filter, departmentIds });
-    return { items: users.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, roles: u.grants })) };
+  /**
+   * Users of the caller's departments (every user, those with no role included, for a global
+   * admin), by id, keyset-paged; the filters apply to one grant (`role` held in `departmentId`).
+   */
+  async users(p: Principal, filter: UserFilter, cursor: string | undefined, limit: number): Promise<Page<UserView>> {
+    const rows = await this.repos.directory.userPage({ ...filter, departmentIds: visibleDepartments(p) }, decodeCursor(cursor, isUuid), limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, (u) => u.id);
+    return { items: kept.map(userView), nextCursor };
+  }
+
+  /** One user, for whom the list would show them; 404 otherwise. */
+  async user(p: Principal, id: string): Promise<UserView> {
+    const departmentIds = visibleDepartments(p);
+    const principal = isUuid(id) ? await this.repos.directory.principal(id) : undefined;
+    const visible = principal && (departmentIds === 'all' || principal.grants.some((g) => g.departmentId !== null && departmentIds.includes(g.departmentId)));
+    if (!visible) throw notFound('user');
+    const state = await this.repos.directory.accountState(id);
+    return userView({ ...principal, disabled: state!.disabled });
   }
 }
+
+/** Whose users the caller sees: a global admin everyone's, anyone else those of the departments they hold a role in. */
+const visibleDepartments = (p: Principal): string[] | 'all' =>
+  isGlobalAdmin(p) ? 'all' : [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => !!d))];
+
+const userView = (u: Principal & { disabled: boolean }): UserView => ({ id: u.id, username: u.username, displayName: u.displayName, roles: u.grants, disabled: u.disabled });

@@ -67,11 +67,17 @@ export class DirectoryRepository {
     return rows.map((r) => ({ id: r.id, name: r.name, officeId: r.office_id, issuerCode: r.issuer_code }));
   }
 
-  async ensureDepartment(d: DepartmentRow, at: string): Promise<void> {
-    await this.sql.run(
+  /** Creates the department unless one has its id; returns whether it did. */
+  async ensureDepartment(d: DepartmentRow, at: string): Promise<boolean> {
+    const created = await this.sql.run(
       'INSERT INTO departments (id, name, office_id, issuer_code, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       [d.id, d.name, d.officeId, d.issuerCode ?? null, at],
     );
+    return created > 0;
+  }
+
+  async updateDepartment(d: DepartmentRow): Promise<void> {
+    await this.sql.run('UPDATE departments SET name = ?, office_id = ?, issuer_code = ? WHERE id = ?', [d.name, d.officeId, d.issuerCode ?? null, d.id]);
   }
 
   /** The departments a supervisor of `ids` oversees: those, and every department reporting to them. */
@@ -154,6 +160,37 @@ export class DirectoryRepository {
     ]);
   }
 
+  /**
+   * Creates a user unless the username is taken (returns whether it did). A password someone else
+   * set or generated must be changed by the user before they do anything else.
+   */
+  async createUser(u: UserRow, at: string, passwordChangeRequired: boolean): Promise<boolean> {
+    const created = await this.sql.run(
+      `INSERT INTO users (id, username, display_name, password_hash, created_at, password_change_required) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (username) DO NOTHING`,
+      [u.id, u.username, u.displayName, u.passwordHash, at, passwordChangeRequired ? 1 : 0],
+    );
+    return created > 0;
+  }
+
+  async setDisplayName(userId: string, displayName: string): Promise<void> {
+    await this.sql.run('UPDATE users SET display_name = ? WHERE id = ?', [displayName, userId]);
+  }
+
+  /** Whether the user is disabled, and whether their password is one they must replace. */
+  async accountState(userId: string): Promise<{ disabled: boolean; passwordChangeRequired: boolean } | undefined> {
+    const r = await this.sql.one<{ disabled_at: string | null; password_change_required: number | string }>(
+      'SELECT disabled_at, password_change_required FROM users WHERE id = ?',
+      [userId],
+    );
+    return r && { disabled: r.disabled_at !== null, passwordChangeRequired: Number(r.password_change_required) === 1 };
+  }
+
+  /** A password the user chose themselves: no change is required any more, and every earlier session ends. */
+  async setOwnPassword(userId: string, passwordHash: string): Promise<void> {
+    await this.sql.run('UPDATE users SET password_hash = ?, password_change_required = 0, token_epoch = token_epoch + 1 WHERE id = ?', [passwordHash, userId]);
+  }
+
   /** A new password ends every session: the user's earlier tokens are refused. */
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.sql.run('UPDATE users SET password_hash = ?, token_epoch = token_epoch + 1 WHERE id = ?', [passwordHash, userId]);
@@ -234,22 +271,55 @@ export class DirectoryRepository {
     return principal && { principal, passwordHash: rows[0].password_hash, tokenEpoch: Number(rows[0].token_epoch), disabled: rows[0].disabled_at !== null };
   }
 
-  /** Users holding any role in one of `departmentIds`, optionally filtered. */
-  async users(filter: { role?: Role; departmentId?: string; departmentIds: string[] | 'all' }): Promise<Principal[]> {
+  /** Who may act in a role of a department: its holders who are enabled and supervise nowhere (a supervisor never decides). */
+  async activeHolders(role: Role, departmentId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ user_id: string }>(
+      `SELECT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id
+       WHERE g.role = ? AND g.department_id = ? AND u.disabled_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM role_grants s WHERE s.user_id = g.user_id AND s.role = 'supervisor')
+       ORDER BY g.user_id`,
+      [role, departmentId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  /**
+   * One page of users by id (time-ordered), after the id `after`: those holding a role in one of
+   * `departmentIds` (every user, grants or none, for 'all'), the filters applying to that same grant.
+   */
+  async userPage(
+    filter: { departmentIds: string[] | 'all'; role?: Role; departmentId?: string; enabled?: boolean },
+    after: string | null,
+    limit: number,
+  ): Promise<(Principal & { disabled: boolean })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (after) where.push('u.id > ?'), params.push(after);
+    if (filter.enabled !== undefined) where.push(filter.enabled ? 'u.disabled_at IS NULL' : 'u.disabled_at IS NOT NULL');
+    const grant: string[] = [];
     if (filter.departmentIds !== 'all') {
       if (!filter.departmentIds.length) return [];
-      where.push(`g.department_id IN (${filter.departmentIds.map(() => '?').join(', ')})`);
+      grant.push(`g.department_id IN (${filter.departmentIds.map(() => '?').join(', ')})`);
       params.push(...filter.departmentIds);
     }
-    if (filter.role) where.push('g.role = ?'), params.push(filter.role);
-    if (filter.departmentId) where.push('g.department_id = ?'), params.push(filter.departmentId);
-    const ids = await this.sql.all<{ user_id: string }>(
-      `SELECT DISTINCT g.user_id FROM role_grants g ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.user_id LIMIT 200`,
-      params,
+    if (filter.role) grant.push('g.role = ?'), params.push(filter.role);
+    if (filter.departmentId) grant.push('g.department_id = ?'), params.push(filter.departmentId);
+    if (grant.length) where.push(`EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND ${grant.join(' AND ')})`);
+    const users = await this.sql.all<{ id: string; username: string; display_name: string; disabled_at: string | null }>(
+      `SELECT u.id, u.username, u.display_name, u.disabled_at FROM users u ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.id LIMIT ?`,
+      [...params, limit],
     );
-    const principals = await Promise.all(ids.map((r) => this.principal(r.user_id)));
-    return principals.filter((p): p is Principal => p !== undefined);
+    if (!users.length) return [];
+    const grants = await this.sql.all<{ user_id: string; role: Role; department_id: string | null }>(
+      `SELECT user_id, role, department_id FROM role_grants WHERE user_id IN (${users.map(() => '?').join(', ')}) ORDER BY department_id, role`,
+      users.map((u) => u.id),
+    );
+    return users.map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      disabled: u.disabled_at !== null,
+      grants: grants.filter((g) => g.user_id === u.id).map((g) => ({ role: g.role, departmentId: g.department_id })),
+    }));
   }
 }
