@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CheckpointSigner, checkpointSignerFromEnv, rotateSigningKey, treeHeadStatement, trustedKeysFromEnv, verifyBundle, witnessCheck, writeFileAtomically, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
-import { DomainError, ErrorCode } from '@shenpi/domain';
-import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
+import { DomainError, ErrorCode, isRole, validationFailed } from '@shenpi/domain';
+import { Engine, engineSettingsFromEnv, OPERATOR, type HandOver } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
 
 const VARIANTS = Object.keys(chainVariants).join(', ');
@@ -14,10 +14,18 @@ const USAGE = `shenpi <command>
   user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
                                     creates the user, or grants the roles (and, with --password, sets a new
                                     password); a password needs 12 characters, not the username, not a common one
-  user revoke --username U --role R [--department D]
-                                    takes a role away (no --department: a global role)
-  user disable --username U         the user can no longer log in; user enable --username U undoes it
-                                    (a new password, a role change or disabling ends the user's sessions)
+  user disable --username U [--comment C]
+                                    the user can no longer log in and their sessions end; the open tasks
+                                    they hold by name are listed for a global administrator to reassign;
+                                    refused for a department's last leader. user enable --username U undoes it
+  role grant --username U --role R [--department D]
+  role revoke --username U --role R [--department D]
+                                    grants or takes away a role (no --department: admin, held globally);
+                                    the user's sessions end; nothing changes when already so
+                                    (user revoke is the same as role revoke)
+  department add --id ID --name N [--office OFFICE] [--issuer-code C]
+                                    a new department, reporting to the rule-of-law office OFFICE; C is the
+                                    issuer code in its document numbers (e.g. 沙科局发)
   audit verify [--checkpoint F]     exit 0 when the audit chain holds (and the checkpoint file F, when given,
                                     is signed by us and its entry unchanged), 1 otherwise
   audit checkpoint                  sign the chain head now; prints the checkpoint (JSON) to keep elsewhere
@@ -65,12 +73,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       role: { type: 'string', multiple: true },
       'display-name': { type: 'string' },
       checkpoint: { type: 'string' },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      office: { type: 'string' },
+      'issuer-code': { type: 'string' },
+      comment: { type: 'string' },
     },
     strict: true,
   });
   const known =
     command === 'seed-demo' ||
     (command === 'user' && ['add', 'revoke', 'disable', 'enable'].includes(sub)) ||
+    (command === 'role' && ['grant', 'revoke'].includes(sub)) ||
+    (command === 'department' && sub === 'add') ||
     (command === 'audit' && (sub === 'verify' || sub === 'checkpoint')) ||
     (command === 'chain' && sub === 'publish' && !!argv[2]);
   if (!known) {
@@ -89,7 +104,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       if (result.generated && result.created.length) out.log(`password for the new users (shown once): ${result.password}`);
       return 0;
     }
-    if (command === 'user') return await userCommand(engine, sub, values, out);
+    if (command === 'user' || command === 'role') return await userCommand(engine, command === 'role' ? `role-${sub}` : sub, values, out);
+    if (command === 'department') return await departmentAdd(engine, values, out);
     if (command === 'chain') return await publishChain(engine, argv[2], out);
     if (sub === 'checkpoint') {
       const checkpoint = await engine.checkpoint();
@@ -125,37 +141,93 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-/** user add | revoke | disable | enable. A refusal (a weak password, an unknown role or user) is printed with its reasons (exit 1). */
+/**
+ * user add | disable | enable, role grant | revoke (user revoke is role revoke). The operator acts
+ * as a global administrator would, under the API's rules; a refusal (a weak password, an unknown role
+ * or user, a duplicate, the last leader) is printed with its reasons (exit 1).
+ */
 async function userCommand(
   engine: Engine,
   sub: string,
-  values: { username?: string; password?: string; department?: string; role?: string[]; 'display-name'?: string },
+  values: { username?: string; password?: string; department?: string; role?: string[]; 'display-name'?: string; comment?: string },
   out: Output,
 ): Promise<number> {
   const username = values.username;
   const roles = values.role ?? [];
-  if (!username || ((sub === 'add' || sub === 'revoke') && !roles.length) || (sub === 'revoke' && roles.length > 1)) {
-    out.error(sub === 'add' ? 'user add needs --username and at least one --role' : sub === 'revoke' ? 'user revoke needs --username and one --role' : `user ${sub} needs --username`);
+  const name = sub.startsWith('role-') ? `role ${sub.slice(5)}` : `user ${sub}`;
+  const grantOrRevoke = sub === 'revoke' || sub.startsWith('role-');
+  if (!username || (sub === 'add' && !roles.length) || (grantOrRevoke && roles.length !== 1)) {
+    out.error(sub === 'add' ? 'user add needs --username and at least one --role' : grantOrRevoke ? `${name} needs --username and one --role` : `${name} needs --username`);
     return 2;
   }
   try {
     if (sub === 'add') {
       const result = await engine.directory.addUser({ username, password: values.password, displayName: values['display-name'], departmentId: values.department ?? null, roles });
       out.log(`${result.created ? 'created' : 'updated'} user ${username} (${result.id})`);
-    } else if (sub === 'revoke') {
-      const result = await engine.directory.revokeRole({ username, role: roles[0], departmentId: values.department ?? null });
-      out.log(result.changed ? `revoked ${roles[0]} from ${username}; their sessions have ended` : `${username} does not hold ${roles[0]} there: nothing changed`);
+      return 0;
+    }
+    if (!grantOrRevoke && sub !== 'disable' && sub !== 'enable') throw new Error(`unknown command ${name}`);
+    const id = await engine.organisation.userIdOf(username);
+    if (grantOrRevoke) {
+      if (!isRole(roles[0])) throw validationFailed([{ field: 'role', reason: `unknown role: ${roles[0]}` }]);
+      const grant = { role: roles[0], departmentId: values.department ?? null };
+      const granting = sub === 'role-grant';
+      // Idempotent, as user add is: a script run twice changes nothing the second time (the API answers 409 and 404).
+      const held = (await engine.authentication.principal(id))!.grants.some((g) => g.role === grant.role && g.departmentId === grant.departmentId);
+      if (held === granting) {
+        out.log(`${username} ${granting ? 'already holds' : 'does not hold'} ${grant.role} there: nothing changed`);
+      } else if (granting) {
+        await engine.organisation.grantRole(OPERATOR, id, grant, values.comment);
+        out.log(`granted ${grant.role} to ${username}; their sessions have ended`);
+      } else {
+        const result = await engine.organisation.revokeRole(OPERATOR, id, grant, values.comment);
+        out.log(`revoked ${grant.role} from ${username}; their sessions have ended`);
+        printLeft(result.tasks.unassigned, out);
+      }
+    } else if (sub === 'disable') {
+      const result = await engine.organisation.disableUser(OPERATOR, id, values.comment);
+      out.log(result.changed ? `disabled user ${username}; their sessions have ended` : `user ${username} was already disabled`);
+      printLeft(result.tasks.unassigned, out);
     } else {
-      const result = await engine.directory.setUserDisabled(username, sub === 'disable');
-      out.log(result.changed ? `${sub}d user ${username}${sub === 'disable' ? '; their sessions have ended' : ''}` : `user ${username} was already ${sub}d`);
+      const result = await engine.organisation.enableUser(OPERATOR, id);
+      out.log(result.changed ? `enabled user ${username}` : `user ${username} was already enabled`);
     }
     return 0;
   } catch (err) {
-    if (!(err instanceof DomainError) || err.code !== ErrorCode.VALIDATION_FAILED) throw err;
-    out.error(`user ${sub} refused:`);
-    for (const d of (err.details as { field: string; reason: string }[] | undefined) ?? []) out.error(`  ${d.field}: ${d.reason}`);
-    return 1;
+    return refused(err, name, out);
   }
+}
+
+/** Open tasks the user still holds by name: the kernel lets a global administrator hand them on. */
+function printLeft(tasks: HandOver['unassigned'], out: Output): void {
+  if (!tasks.length) return;
+  out.log(`${tasks.length} open task(s) still held by name, for a global administrator to reassign (POST /api/users/:id/reassign-tasks):`);
+  for (const t of tasks) out.log(`  task ${t.taskId} of document ${t.documentId} (${t.stepKey})`);
+}
+
+/** department add --id --name [--office] [--issuer-code] */
+async function departmentAdd(engine: Engine, values: { id?: string; name?: string; office?: string; 'issuer-code'?: string }, out: Output): Promise<number> {
+  if (!values.id || values.name === undefined) {
+    out.error('department add needs --id and --name');
+    return 2;
+  }
+  try {
+    const d = await engine.organisation.createDepartment(OPERATOR, { id: values.id, name: values.name, officeId: values.office ?? null, issuerCode: values['issuer-code'] ?? null });
+    out.log(`created department ${d.id}${d.officeId ? `, reporting to ${d.officeId}` : ''}`);
+    return 0;
+  } catch (err) {
+    return refused(err, 'department add', out);
+  }
+}
+
+/** A refusal under the API's rules (400, 404, 409): its message and each field's reason, exit 1. */
+function refused(err: unknown, command: string, out: Output): number {
+  if (!(err instanceof DomainError) || ![ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.CONFLICT].includes(err.code as never)) throw err;
+  out.error(`${command} refused:`);
+  const fields = err.code === ErrorCode.VALIDATION_FAILED ? ((err.details as { field: string; reason: string }[] | undefined) ?? []) : [];
+  if (fields.length) for (const d of fields) out.error(`  ${d.field}: ${d.reason}`);
+  else out.error(`  ${err.message}`);
+  return 1;
 }
 
 /** Publishes a shipped variant or a definition file; lint errors are printed with their paths (exit 1). */

@@ -23,6 +23,8 @@ export const ErrorCode = {
   STATE_DIVERGED: 'STATE_DIVERGED',
   /** Linting a chain definition ran past its time or memory budget (details.budget names which). */
   LINT_BUDGET_EXCEEDED: 'LINT_BUDGET_EXCEEDED',
+  /** The password was right, but someone else set it: the user chooses their own first (POST /api/auth/password). */
+  PASSWORD_CHANGE_REQUIRED: 'PASSWORD_CHANGE_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

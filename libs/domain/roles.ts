@@ -29,3 +29,9 @@ export const holdsRole = (p: Principal, role: Role, departmentId: string | null)
   p.grants.some((g) => g.role === role && (g.departmentId === departmentId || (g.departmentId === null && role === 'admin')));
 
 export const isGlobalAdmin = (p: Principal): boolean => p.grants.some((g) => g.role === 'admin' && g.departmentId === null);
+
+/** A department's id, its code in the API (`city-sti`): kebab-case, 2 to 64 characters. */
+export const DEPARTMENT_ID = /^(?=.{2,64}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** A username: letters, digits and `_ . -`, 2 to 64 characters. */
+export const USERNAME = /^[a-zA-Z0-9_.-]{2,64}$/;

@@ -1,8 +1,8 @@
 import type { AuditLog } from '@shenpi/audit';
-import { DomainError, ErrorCode, type Clock, type Principal } from '@shenpi/domain';
+import { DomainError, ErrorCode, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import { LoginThrottle } from './login-throttle.js';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** A user who logged in, with the token epoch their token must carry. */
@@ -32,7 +32,11 @@ export class AuthenticationUseCase {
     this.throttle = new LoginThrottle(clock);
   }
 
-  async login(username: string, password: string, source: { ip?: string } = {}): Promise<Authenticated | null> {
+  /**
+   * A password someone else set (an administrator's, or one the service generated for a new user)
+   * lets its user in only to choose their own: 403 PASSWORD_CHANGE_REQUIRED, audited as a denied login.
+   */
+  async login(username: string, password: string, source: { ip?: string } = {}, changingPassword = false): Promise<Authenticated | null> {
     // Reserved before anything is awaited: parallel guesses count each other, so no more than the limit are checked.
     const attempt = this.throttle.reserve(username, source.ip);
     if (!attempt.ok && !attempt.first) {
@@ -47,13 +51,14 @@ export class AuthenticationUseCase {
     const right = attempt.ok && (await verifyPassword(password, account?.passwordHash ?? DUMMY_PASSWORD_HASH));
     const ok = right && !!account && !account.disabled;
     if (ok && attempt.ok) attempt.succeeded();
+    const mustChange = ok && attempt.ok && !changingPassword && !!(await new Repositories(this.database.reader).directory.accountState(account!.principal.id))?.passwordChangeRequired;
     const departmentIds = account ? departmentsOf(account.principal) : [];
     const departmentId = departmentIds[0] ?? null;
     await this.writer.run((repos) =>
       this.audit.append(repos, {
         category: 'security',
         action: 'login',
-        result: !attempt.ok ? 'denied' : ok ? 'success' : 'failure',
+        result: !attempt.ok || mustChange ? 'denied' : ok ? 'success' : 'failure',
         actor: { type: 'user', id: account?.principal.id ?? 'anonymous', role: null, departmentId, onBehalfOf: null },
         departmentId,
         details: {
@@ -63,13 +68,41 @@ export class AuthenticationUseCase {
           ...(!attempt.ok ? { reason: 'rate-limited', limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds } : {}),
           ...(attempt.ok && attempt.delayMs ? { slowedMs: attempt.delayMs } : {}),
           ...(right && account?.disabled ? { reason: 'disabled' } : {}),
+          ...(mustChange ? { reason: 'password-change-required' } : {}),
         },
       }),
     );
     if (!attempt.ok) {
       throw new DomainError(ErrorCode.RATE_LIMITED, 'too many failed logins: try again later', { retryAfterSeconds: attempt.retryAfterSeconds });
     }
+    if (mustChange) throw new DomainError(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'this password was set for you: choose your own first (POST /api/auth/password)');
     return ok ? { ...account!.principal, tokenEpoch: account!.tokenEpoch } : null;
+  }
+
+  /**
+   * The user replaces their password, proving the current one as a login does (throttled and
+   * audited the same way); the new one is held to the policy. Every earlier session ends. Returns
+   * the user as a login does, or null for wrong credentials.
+   */
+  async changePassword(username: string, password: string, newPassword: string, source: { ip?: string } = {}): Promise<Authenticated | null> {
+    const problem = newPassword === password ? 'must differ from the current password' : passwordProblem(newPassword, username);
+    if (problem) throw validationFailed([{ field: 'newPassword', reason: problem }]);
+    const user = await this.login(username, password, source, true);
+    if (!user) return null;
+    const passwordHash = await hashPassword(newPassword);
+    const departmentId = departmentsOf(user)[0] ?? null;
+    const tokenEpoch = await this.writer.run(async (repos) => {
+      await repos.directory.setOwnPassword(user.id, passwordHash);
+      await this.audit.append(repos, {
+        category: 'configuration',
+        action: 'change-password',
+        actor: { type: 'user', id: user.id, role: null, departmentId, onBehalfOf: null },
+        departmentId,
+        details: { userId: user.id, username: user.username },
+      });
+      return (await repos.directory.account(user.username))!.tokenEpoch;
+    });
+    return { ...user, tokenEpoch };
   }
 
   /** Ends every session of the user: all their tokens carry the epoch this bumps. */

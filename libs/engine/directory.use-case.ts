@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditLog } from '@shenpi/audit';
-import { isRole, newId, systemActor, validationFailed, type Actor, type Clock, type Role } from '@shenpi/domain';
+import { isRole, newId, systemActor, USERNAME, validationFailed, type Actor, type Clock, type Role } from '@shenpi/domain';
 import type { DepartmentRow, Repositories } from '@shenpi/persistence';
+import { createdDepartment } from './organisation.use-case.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { WriterQueue } from './writer-queue.js';
 
@@ -28,7 +29,10 @@ const DEMO_USERS: { username: string; displayName: string; grants: [Role, string
   { username: 'office', displayName: '依法治市办 / Rule-of-law office', grants: [['rule-of-law-office', 'rule-of-law-office']] },
 ];
 
-/** Departments, users and role grants: the CLI's commands, each change audited as configuration. */
+/**
+ * Users as the command line's `user add` and `seed-demo` make them (idempotent, each change audited as
+ * configuration). Every other change of the organisation is the organisation use case's.
+ */
 export class DirectoryUseCase {
   constructor(
     private readonly writer: WriterQueue,
@@ -44,7 +48,7 @@ export class DirectoryUseCase {
   async addUser(cmd: AddUserCommand, actor: Actor = systemActor('cli')): Promise<{ id: string; created: boolean }> {
     const bad = cmd.roles.filter((r) => !isRole(r));
     if (bad.length) throw validationFailed([{ field: 'role', reason: `unknown role(s): ${bad.join(', ')}` }]);
-    if (!/^[a-zA-Z0-9_.-]{2,64}$/.test(cmd.username)) throw validationFailed([{ field: 'username', reason: 'letters, digits, _ . - only (2–64)' }]);
+    if (!USERNAME.test(cmd.username)) throw validationFailed([{ field: 'username', reason: 'letters, digits, _ . - only (2–64)' }]);
     const problem = cmd.password === undefined ? null : passwordProblem(cmd.password, cmd.username);
     if (problem) throw validationFailed([{ field: 'password', reason: problem }]);
     const same = cmd.password !== undefined && (await this.holding([cmd.username], cmd.password)).size > 0;
@@ -54,43 +58,6 @@ export class DirectoryUseCase {
         throw validationFailed([{ field: 'department', reason: `no department "${cmd.departmentId}"` }]);
       }
       return this.ensureUser(repos, cmd.username, cmd.displayName ?? cmd.username, passwordHash, cmd.roles.map((r) => [r as Role, cmd.departmentId]), actor);
-    });
-  }
-
-  /** Takes a role away (in a department, or global with null); the user's sessions end. Idempotent. */
-  async revokeRole(cmd: { username: string; role: string; departmentId: string | null }, actor: Actor = systemActor('cli')): Promise<{ id: string; changed: boolean }> {
-    if (!isRole(cmd.role)) throw validationFailed([{ field: 'role', reason: `unknown role: ${cmd.role}` }]);
-    const role = cmd.role;
-    return this.writer.run(async (repos) => {
-      const user = await this.existingUser(repos, cmd.username);
-      const before = await repos.directory.grantsOf(user.id);
-      const changed = await repos.directory.revoke(user.id, { role, departmentId: cmd.departmentId });
-      if (changed) {
-        const after = await repos.directory.grantsOf(user.id);
-        await this.audit.append(repos, {
-          category: 'configuration',
-          action: 'revoke-role',
-          actor,
-          departmentId: cmd.departmentId,
-          details: { userId: user.id, username: user.username, role, departmentId: cmd.departmentId, before, after },
-        });
-      }
-      return { id: user.id, changed };
-    });
-  }
-
-  /**
-   * A disabled user cannot log in and their tokens are refused at once; enabling lets them log in
-   * again (earlier tokens stay refused). Idempotent; each change audited.
-   */
-  async setUserDisabled(username: string, disabled: boolean, actor: Actor = systemActor('cli')): Promise<{ id: string; changed: boolean }> {
-    return this.writer.run(async (repos) => {
-      const user = await this.existingUser(repos, username);
-      const changed = await repos.directory.setDisabled(user.id, disabled ? this.clock.now().toISOString() : null);
-      if (changed) {
-        await this.audit.append(repos, { category: 'configuration', action: disabled ? 'disable-user' : 'enable-user', actor, details: { userId: user.id, username: user.username } });
-      }
-      return { id: user.id, changed };
     });
   }
 
@@ -110,21 +77,14 @@ export class DirectoryUseCase {
     return new Set(same.filter((u): u is string => u !== null));
   }
 
-  private async existingUser(repos: Repositories, username: string) {
-    const user = await repos.directory.userByUsername(username);
-    if (!user) throw validationFailed([{ field: 'username', reason: `no user "${username}"` }]);
-    return user;
-  }
-
   /** Creates a department (and names the rule-of-law office it reports to) if it does not exist. */
   async addDepartment(d: DepartmentRow, actor: Actor = systemActor('cli')): Promise<void> {
     await this.writer.run(async (repos) => {
       if (d.officeId && !(await repos.directory.department(d.officeId))) {
         throw validationFailed([{ field: 'officeId', reason: `no department "${d.officeId}"` }]);
       }
-      if (await repos.directory.department(d.id)) return;
-      await repos.directory.ensureDepartment(d, this.clock.now().toISOString());
-      await this.audit.append(repos, { category: 'configuration', action: 'create-department', actor, departmentId: d.id, details: { ...d } });
+      if (!(await repos.directory.ensureDepartment(d, this.clock.now().toISOString()))) return;
+      await this.audit.append(repos, { category: 'configuration', action: 'create-department', actor, departmentId: d.id, details: createdDepartment(d) });
     });
   }
 
@@ -141,9 +101,8 @@ export class DirectoryUseCase {
     const created = await this.writer.run(async (repos) => {
       const at = this.clock.now().toISOString();
       for (const d of DEMO_DEPARTMENTS) {
-        if (!(await repos.directory.department(d.id))) {
-          await repos.directory.ensureDepartment(d, at);
-          await this.audit.append(repos, { category: 'configuration', action: 'create-department', actor, departmentId: d.id, details: { ...d } });
+        if (await repos.directory.ensureDepartment(d, at)) {
+          await this.audit.append(repos, { category: 'configuration', action: 'create-department', actor, departmentId: d.id, details: createdDepartment(d) });
         }
       }
       const names: string[] = [];
@@ -189,3 +148,4 @@ export class DirectoryUseCase {
     return { id: id!, created: !existing };
   }
 }
+

@@ -7,6 +7,7 @@ import { CreateDocumentUseCase } from './document/create-document.use-case.js';
 import { DeadlineFiringUseCase } from './deadline-firing.use-case.js';
 import { noDeadlines, type DeadlinePlanner } from './deadline-planner.port.js';
 import { DirectoryUseCase } from './directory.use-case.js';
+import { OrganisationUseCase } from './organisation.use-case.js';
 import { NotificationsUseCase } from './notifications.use-case.js';
 import { AuditReadModel } from './read-models/audit.read-model.js';
 import { ChainReadModel } from './read-models/chain.read-model.js';
@@ -72,6 +73,7 @@ export class Engine {
   readonly createDocument: CreateDocumentUseCase;
   readonly authentication: AuthenticationUseCase;
   readonly directory: DirectoryUseCase;
+  readonly organisation: OrganisationUseCase;
   readonly security: SecurityAudit;
   readonly documentReadModel: DocumentReadModel;
   readonly inboxReadModel: InboxReadModel;
@@ -146,6 +148,7 @@ export class Engine {
     this.copies = new CopyUseCase(this.writer, kernel, clock);
     this.substitutes = new SubstituteUseCase(this.writer, this.transition, this.audit, clock, this.security);
     this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel);
+    this.organisation = new OrganisationUseCase(this.writer, new Repositories(database.reader), this.audit, clock, this.chains, this.transition);
     this.attachments = new AttachmentUseCase(this.writer, this.transition, kernel, clock, new AttachmentStore(attachments));
   }
 

@@ -3,6 +3,8 @@ export * from './authentication.use-case.js';
 export * from './chain-catalog.js';
 export * from './document/create-document.use-case.js';
 export * from './directory.use-case.js';
+export * from './organisation.use-case.js';
+export * from './organisation-authority.js';
 export * from './engine.js';
 export * from './engine-settings.js';
 // Row types the API hands back as they are (a task, an attachment): the engine's view of them.

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { signJwt } from '../../apps/api/auth/jwt.js';
 import { JWT_SECRET_FILE } from '../../apps/api/config.js';
+import { OPERATOR } from '@shenpi/engine';
 import { openApi } from '../support/open-api.js';
 import { PASSWORD, testDatabase } from '../support/test-app.js';
 import { recordFigure, useRelApp } from './rel-support.js';
@@ -151,8 +152,8 @@ describe('token abuse', () => {
     await token('before a password change', 'pw-changer', () =>
       t.engine.directory.addUser({ username: 'pw-changer', password: 'another-long-passphrase', departmentId: 'city-sti', roles: ['drafter'] }),
     );
-    await token('before a role was taken away', 'revokee', () => t.engine.directory.revokeRole({ username: 'revokee', role: 'drafter', departmentId: 'city-sti' }));
-    await token('before the user was disabled', 'disablee', () => t.engine.directory.setUserDisabled('disablee', true));
+    await token('before a role was taken away', 'revokee', async () => t.engine.organisation.revokeRole(OPERATOR, await t.id('revokee'), { role: 'drafter', departmentId: 'city-sti' }));
+    await token('before the user was disabled', 'disablee', async () => t.engine.organisation.disableUser(OPERATOR, await t.id('disablee')));
     await token('before logout', 'leaving', async (tok) => expect((await t.http().post('/api/auth/logout').set({ Authorization: `Bearer ${tok}` })).status).toBe(204));
 
     const routes = routesOf(() => t.http());
