@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { DomainError, ErrorCode, type Principal } from '@shenpi/domain';
-import { Engine } from '@shenpi/engine';
+import { Engine, type Authenticated } from '@shenpi/engine';
 import { AuthSettings } from './auth-settings.js';
 import { signJwt } from './jwt.js';
 import { CurrentPrincipal, Public } from './principal.decorator.js';
@@ -9,6 +9,13 @@ import { CurrentPrincipal, Public } from './principal.decorator.js';
 export class LoginDto {
   @IsString() @MinLength(1) @MaxLength(64) username: string;
   @IsString() @MinLength(1) @MaxLength(256) password: string;
+}
+
+/** A password someone else set is replaced by one the user chooses (held to the policy); the current one proves who they are, as at login. */
+export class ChangePasswordDto {
+  @IsString() @MinLength(1) @MaxLength(64) username: string;
+  @IsString() @MinLength(1) @MaxLength(256) password: string;
+  @IsString() @MinLength(1) @MaxLength(256) newPassword: string;
 }
 
 const me = (p: Principal) => ({
@@ -29,7 +36,18 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Req() req: { ip?: string }) {
-    const principal = await this.engine.authentication.login(body.username, body.password, { ip: req.ip });
+    return this.session(await this.engine.authentication.login(body.username, body.password, { ip: req.ip }));
+  }
+
+  /** Answers as a login does, with a token for the new password; every earlier session has ended. */
+  @Public()
+  @Post('auth/password')
+  @HttpCode(200)
+  async changePassword(@Body() body: ChangePasswordDto, @Req() req: { ip?: string }) {
+    return this.session(await this.engine.authentication.changePassword(body.username, body.password, body.newPassword, { ip: req.ip }));
+  }
+
+  private session(principal: Authenticated | null) {
     if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'wrong username or password');
     const now = Math.floor(this.engine.clock.now().getTime() / 1000);
     return {

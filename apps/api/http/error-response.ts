@@ -12,6 +12,7 @@ export const STATUS_OF: Record<string, number> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.SEPARATION_OF_DUTIES]: 403,
+  [ErrorCode.PASSWORD_CHANGE_REQUIRED]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.TRANSITION_NOT_ALLOWED]: 409,
   [ErrorCode.VERSION_CONFLICT]: 409,
