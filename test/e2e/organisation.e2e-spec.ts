@@ -1,0 +1,443 @@
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+import { bearer, PASSWORD, useApp } from '../support/test-app.js';
+
+interface Entry {
+  seq: number;
+  category: string;
+  action: string;
+  result: string;
+  departmentId: string | null;
+  documentId: string | null;
+  actor: { type: string; id: string; role: string | null; departmentId: string | null };
+  details: Record<string, any>;
+}
+
+/**
+ * The organisation over HTTP (issue 18): departments, users, role grants and supervision, changed by
+ * global administrators, and by a department's administrators within their department. The first
+ * tests are the ways someone could use these routes to escalate their privileges or get around
+ * separation of duties; each refusal changes nothing and leaves one security entry.
+ */
+describe('organisation over HTTP', () => {
+  const t = useApp();
+  const ids: Record<string, string> = {};
+  /** Cached tokens die when their user's roles or state change: these users' are never changed. */
+  const as = async (u: string) => bearer(await t.token(u));
+  const login = (username: string, password = PASSWORD) => t.http().post('/api/auth/login').send({ username, password });
+  const fresh = async (u: string) => bearer((await login(u)).body.accessToken);
+  const send = async (user: string, method: 'post' | 'patch' | 'put' | 'delete', path: string, body?: object) => {
+    const req = t.http()[method](path).set(await as(user));
+    return body ? req.send(body) : req;
+  };
+
+  async function head(): Promise<number> {
+    return (await t.http().get('/api/audit?limit=1').set(await as('admin'))).body.items[0]?.seq ?? 0;
+  }
+  async function since(seq: number): Promise<Entry[]> {
+    const items = (await t.http().get('/api/audit?limit=200').set(await as('admin'))).body.items as Entry[];
+    return items.filter((e) => e.seq > seq).reverse();
+  }
+  /** Who holds what, which users exist and are enabled, and the departments: what a refusal must leave as it was. */
+  async function organisation() {
+    const r = t.engine.database.reader;
+    return {
+      grants: await r.all('SELECT user_id, role, department_id FROM role_grants ORDER BY user_id, role, department_id'),
+      users: await r.all('SELECT id, username, display_name, disabled_at, token_epoch FROM users ORDER BY id'),
+      departments: await r.all('SELECT id, name, office_id, issuer_code FROM departments ORDER BY id'),
+    };
+  }
+
+  beforeAll(async () => {
+    await t.engine.directory.addDepartment({ id: 'city-justice', name: '市司法局', officeId: 'rule-of-law-office' });
+    await t.engine.directory.addDepartment({ id: 'city-water', name: '市水务局', officeId: 'rule-of-law-office' });
+    const users: [string, string, string[]][] = [
+      ['sti-admin', 'city-sti', ['admin']],
+      ['counsel-b', 'city-sti', ['legal-counsel']],
+      ['justice-admin', 'city-justice', ['admin']],
+      ['justice-admin-2', 'city-justice', ['admin']],
+      ['justice-drafter', 'city-justice', ['drafter']],
+      ['justice-leader', 'city-justice', ['leader']],
+      ['justice-sup', 'city-justice', ['drafter']],
+      // city-water: the author of its reports also reviews them legally and is its only leader.
+      ['w-admin', 'city-water', ['admin']],
+      ['w-author', 'city-water', ['drafter', 'legal-counsel', 'leader']],
+      ['w-counsel1', 'city-water', ['legal-counsel']],
+      ['w-counsel2', 'city-water', ['legal-counsel']],
+    ];
+    for (const [username, departmentId, roles] of users) ids[username] = (await t.engine.directory.addUser({ username, password: PASSWORD, departmentId, roles })).id;
+    for (const u of ['admin', 'drafter', 'counsel', 'leader', 'supervisor', 'secretary']) ids[u] = (await t.http().get('/api/me').set(await as(u))).body.id;
+    // Logged in now: a login is itself a security entry, and the tests count the entries of each request.
+    for (const u of ['sti-admin', 'justice-admin-2', 'w-admin']) await t.token(u);
+  });
+
+  it('a department administrator cannot widen their own power, reach past their department or touch those who oversee them (403, nothing changes)', async () => {
+    const attempts: [string, 'post' | 'patch' | 'put' | 'delete', string, object | undefined][] = [
+      ['grants themselves a role that decides their documents', 'post', `/api/users/${ids['sti-admin']}/roles`, { role: 'legal-counsel', departmentId: 'city-sti' }],
+      ['grants global admin', 'post', `/api/users/${ids['counsel-b']}/roles`, { role: 'admin' }],
+      ['appoints another administrator of their department', 'post', `/api/users/${ids['counsel-b']}/roles`, { role: 'admin', departmentId: 'city-sti' }],
+      ['appoints a supervisor of their department', 'post', `/api/users/${ids['counsel-b']}/roles`, { role: 'supervisor', departmentId: 'city-sti' }],
+      ['grants a role in another department', 'post', `/api/users/${ids['counsel-b']}/roles`, { role: 'drafter', departmentId: 'city-justice' }],
+      ['grants admin to a user of another department', 'post', `/api/users/${ids['justice-drafter']}/roles`, { role: 'admin', departmentId: 'city-justice' }],
+      ['disables a user of another department', 'post', `/api/users/${ids['justice-drafter']}/disable`, {}],
+      ['renames a user of another department', 'patch', `/api/users/${ids['justice-drafter']}`, { displayName: '改名' }],
+      ['takes their supervisor’s role away', 'delete', `/api/users/${ids.supervisor}/roles/supervisor?departmentId=city-sti`, undefined],
+      ['ends their supervisor’s supervision', 'put', `/api/users/${ids.supervisor}/supervision`, { departmentIds: [] }],
+      ['disables the global administrator', 'post', `/api/users/${ids.admin}/disable`, {}],
+      ['disables themselves', 'post', `/api/users/${ids['sti-admin']}/disable`, {}],
+      ['re-enables themselves', 'post', `/api/users/${ids['sti-admin']}/enable`, undefined],
+      ['moves their department out of its rule-of-law office’s oversight', 'patch', '/api/departments/city-sti', { officeId: null }],
+      ['reports their department to another office', 'patch', '/api/departments/city-sti', { officeId: 'city-justice' }],
+      ['renames another department', 'patch', '/api/departments/city-justice', { name: '改名' }],
+      ['creates a department', 'post', '/api/departments', { id: 'city-new', name: '新局' }],
+      ['creates a user in another department', 'post', '/api/users', { username: 'outsider', displayName: '外人', departmentId: 'city-justice', roles: ['drafter'] }],
+      ['creates a second administrator account for themselves', 'post', '/api/users', { username: 'sock-admin', displayName: '影子', departmentId: 'city-sti', roles: ['admin'] }],
+      ['creates a supervisor of their department', 'post', '/api/users', { username: 'sock-sup', displayName: '影子', departmentId: 'city-sti', roles: ['supervisor'] }],
+    ];
+    const was = await organisation();
+    for (const [what, method, path, body] of attempts) {
+      const before = await head();
+      const res = await send('sti-admin', method, path, body);
+      expect({ what, status: res.status, code: res.body.code }).toEqual({ what, status: 403, code: 'FORBIDDEN' });
+      const added = await since(before);
+      expect({ what, added: added.map((e) => `${e.category}:${e.action}:${e.actor.id === ids['sti-admin']}`) }).toEqual({ what, added: ['security:access-denied:true'] });
+    }
+    expect(await organisation()).toEqual(was);
+  });
+
+  it('nobody but an administrator changes the organisation (403)', async () => {
+    const was = await organisation();
+    for (const user of ['drafter', 'counsel', 'leader', 'supervisor']) {
+      const tries = [
+        await send(user, 'post', '/api/departments', { id: 'city-x', name: 'x' }),
+        await send(user, 'patch', '/api/departments/city-sti', { name: 'x' }),
+        await send(user, 'post', '/api/users', { username: 'x-user', displayName: 'x', departmentId: 'city-sti', roles: ['drafter'] }),
+        await send(user, 'post', `/api/users/${ids['counsel-b']}/roles`, { role: 'leader', departmentId: 'city-sti' }),
+        await send(user, 'delete', `/api/users/${ids['counsel-b']}/roles/legal-counsel?departmentId=city-sti`),
+        await send(user, 'post', `/api/users/${ids['counsel-b']}/disable`, {}),
+        await send(user, 'put', `/api/users/${ids['counsel-b']}/supervision`, { departmentIds: ['city-sti'] }),
+      ];
+      expect({ user, statuses: tries.map((r) => r.status) }).toEqual({ user, statuses: Array(tries.length).fill(403) });
+    }
+    expect(await organisation()).toEqual(was);
+  });
+
+  it('a disabled department administrator stays out: their tokens end, and no other department administrator lets them back in', async () => {
+    const token = await fresh('justice-admin');
+    expect((await t.http().get('/api/me').set(token)).status).toBe(200);
+    // Only a global administrator changes an administrator's account.
+    expect((await send('justice-admin-2', 'post', `/api/users/${ids['justice-admin']}/disable`, {})).status).toBe(403);
+    const disabled = await send('admin', 'post', `/api/users/${ids['justice-admin']}/disable`, { comment: '调离' });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ id: ids['justice-admin'], disabled: true, changed: true, tasks: { reassigned: [], unassigned: [] } });
+    expect((await t.http().get('/api/me').set(token)).status).toBe(401);
+    expect((await login('justice-admin')).status).toBe(401);
+    expect((await send('justice-admin-2', 'post', `/api/users/${ids['justice-admin']}/enable`)).status).toBe(403);
+    expect((await login('justice-admin')).status).toBe(401);
+    // Disabling again changes nothing.
+    expect((await send('admin', 'post', `/api/users/${ids['justice-admin']}/disable`, {})).body).toMatchObject({ changed: false });
+    const enabled = await send('admin', 'post', `/api/users/${ids['justice-admin']}/enable`);
+    expect(enabled.body).toEqual({ id: ids['justice-admin'], username: 'justice-admin', disabled: false, changed: true });
+    expect((await t.http().get('/api/me').set(token)).status).toBe(401);
+    expect((await login('justice-admin')).status).toBe(200);
+  });
+
+  it('a department never loses the last leader who can act: not disabled, demoted or made a supervisor (409), whoever asks', async () => {
+    const was = await organisation();
+    const refusals = [
+      await send('admin', 'post', `/api/users/${ids['justice-leader']}/disable`, {}),
+      await send('justice-admin-2', 'post', `/api/users/${ids['justice-leader']}/disable`, {}),
+      await send('justice-admin-2', 'delete', `/api/users/${ids['justice-leader']}/roles/leader?departmentId=city-justice`),
+      await send('admin', 'post', `/api/users/${ids['justice-leader']}/roles`, { role: 'supervisor', departmentId: 'rule-of-law-office' }),
+      await send('admin', 'put', `/api/users/${ids['justice-leader']}/supervision`, { departmentIds: ['city-justice'] }),
+    ];
+    for (const res of refusals) {
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: 'CONFLICT', details: { rule: 'last-leader', departmentId: 'city-justice' } });
+    }
+    expect(await organisation()).toEqual(was);
+    // With a second leader, the first may go.
+    expect((await send('justice-admin-2', 'post', `/api/users/${ids['justice-drafter']}/roles`, { role: 'leader', departmentId: 'city-justice' })).status).toBe(201);
+    expect((await send('justice-admin-2', 'delete', `/api/users/${ids['justice-leader']}/roles/leader?departmentId=city-justice`)).status).toBe(200);
+    expect((await send('justice-admin-2', 'delete', `/api/users/${ids['justice-drafter']}/roles/leader?departmentId=city-justice`)).status).toBe(409);
+  });
+
+  it('departments: created by global administrators (409 on a duplicate, 400 naming the field), renamed by their own administrators; each change audited with before and after', async () => {
+    const before = await head();
+    const created = await send('admin', 'post', '/api/departments', { id: 'city-audit', name: '市审计局', officeId: 'rule-of-law-office', issuerCode: '市审计发' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: 'city-audit', name: '市审计局', officeId: 'rule-of-law-office', issuerCode: '市审计发' });
+    expect((await send('admin', 'post', '/api/departments', { id: 'city-audit', name: '又一个' })).body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
+    const bad: [object, string][] = [
+      [{ id: 'City Audit', name: 'x' }, 'id'],
+      [{ id: 'city-y', name: '   ' }, 'name'],
+      [{ id: 'city-y', name: 'x', officeId: 'nowhere' }, 'officeId'],
+      [{ id: 'city-y', name: 'x', officeId: 'city-y' }, 'officeId'],
+      [{ id: 'city-y' }, 'name'],
+    ];
+    for (const [body, field] of bad) {
+      const res = await send('admin', 'post', '/api/departments', body);
+      expect({ body, status: res.status, fields: res.body.details?.map((d: { field: string }) => d.field) }).toEqual({ body, status: 400, fields: [field] });
+    }
+    expect((await t.http().get('/api/departments').set(await as('drafter'))).body.items.map((d: { id: string }) => d.id)).toContain('city-audit');
+
+    const renamed = await send('sti-admin', 'patch', '/api/departments/city-sti', { name: '市科学技术局', issuerCode: '市科发' });
+    expect(renamed.body).toEqual({ id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科发' });
+    expect((await send('admin', 'patch', '/api/departments/city-audit', { officeId: null, issuerCode: null })).body).toEqual({ id: 'city-audit', name: '市审计局', officeId: null, issuerCode: null });
+    expect((await send('admin', 'patch', '/api/departments/city-sti', { officeId: 'city-sti' })).body.details).toEqual([{ field: 'officeId', reason: 'a department does not report to itself' }]);
+    expect((await send('admin', 'patch', '/api/departments/no-such', { name: 'x' })).status).toBe(404);
+
+    const entries = (await since(before)).filter((e) => e.category === 'configuration');
+    expect(entries.map((e) => [e.action, e.departmentId, e.actor.id, e.actor.role, e.actor.departmentId])).toEqual([
+      ['create-department', 'city-audit', ids.admin, 'admin', null],
+      ['update-department', 'city-sti', ids['sti-admin'], 'admin', 'city-sti'],
+      ['update-department', 'city-audit', ids.admin, 'admin', null],
+    ]);
+    expect(entries[0].details).toEqual({ departmentId: 'city-audit', before: null, after: { id: 'city-audit', name: '市审计局', officeId: 'rule-of-law-office', issuerCode: '市审计发' } });
+    expect(entries[1].details).toEqual({
+      departmentId: 'city-sti',
+      before: { id: 'city-sti', name: expect.stringContaining('市科技局'), officeId: 'rule-of-law-office', issuerCode: '市科技局发' },
+      after: { id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科发' },
+    });
+  });
+
+  it('users: created with a password the user must replace at first login (one-time, answered once); renamed; a duplicate username is 409', async () => {
+    const before = await head();
+    const created = await send('sti-admin', 'post', '/api/users', { username: 'counsel-new', displayName: '新法律顾问', departmentId: 'city-sti', roles: ['legal-counsel'] });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(String), username: 'counsel-new', displayName: '新法律顾问', roles: [{ role: 'legal-counsel', departmentId: 'city-sti' }], oneTimePassword: expect.stringMatching(/^\S{16}$/) });
+    const otp = created.body.oneTimePassword;
+    ids['counsel-new'] = created.body.id;
+
+    const first = await login('counsel-new', otp);
+    expect(first.status).toBe(403);
+    expect(first.body).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED' });
+    expect(first.body.accessToken).toBeUndefined();
+    const weak = await t.http().post('/api/auth/password').send({ username: 'counsel-new', password: otp, newPassword: 'counsel-new-2026' });
+    expect(weak.body).toMatchObject({ statusCode: 400, details: [{ field: 'newPassword', reason: 'must not contain the username' }] });
+    expect((await t.http().post('/api/auth/password').send({ username: 'counsel-new', password: 'not-the-otp-at-all', newPassword: 'amber-kettle-sunrise' })).status).toBe(401);
+    const changed = await t.http().post('/api/auth/password').send({ username: 'counsel-new', password: otp, newPassword: 'amber-kettle-sunrise' });
+    expect(changed.status).toBe(200);
+    expect(changed.body.user).toMatchObject({ username: 'counsel-new', roles: [{ role: 'legal-counsel', departmentId: 'city-sti' }] });
+    expect((await t.http().get('/api/tasks').set(bearer(changed.body.accessToken))).status).toBe(200);
+    expect((await login('counsel-new', otp)).status).toBe(401);
+    expect((await login('counsel-new', 'amber-kettle-sunrise')).status).toBe(200);
+
+    // A password the administrator chose is held to the policy, and replaced at first login all the same.
+    expect((await send('admin', 'post', '/api/users', { username: 'x-weak', displayName: 'x', password: 'password1234', departmentId: 'city-sti', roles: ['drafter'] })).body.details).toEqual([
+      { field: 'password', reason: 'is too common: it is on the list of passwords people choose first' },
+    ]);
+    const chosen = await send('admin', 'post', '/api/users', { username: 'global-admin-2', displayName: '第二管理员', password: 'harbour-lilac-ninety', roles: ['admin'] });
+    expect(chosen.status).toBe(201);
+    expect(chosen.body.oneTimePassword).toBeUndefined();
+    expect(chosen.body.roles).toEqual([{ role: 'admin', departmentId: null }]);
+    expect((await login('global-admin-2', 'harbour-lilac-ninety')).body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+
+    expect((await send('admin', 'post', '/api/users', { username: 'counsel-new', displayName: '重名' })).body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
+    const refused: [string, object, string][] = [
+      ['sti-admin', { username: 'no-dept', displayName: 'x', roles: ['drafter'] }, 'departmentId'],
+      ['sti-admin', { username: 'no-role', displayName: 'x', departmentId: 'city-sti' }, 'roles'],
+      ['admin', { username: 'x y', displayName: 'x' }, 'username'],
+      ['admin', { username: 'no-dept', displayName: 'x', roles: ['drafter'] }, 'departmentId'],
+      ['admin', { username: 'bad-role', displayName: 'x', departmentId: 'city-sti', roles: ['janitor'] }, 'roles'],
+      ['admin', { username: 'bad-dept', displayName: 'x', departmentId: 'nowhere', roles: ['drafter'] }, 'departmentId'],
+      ['admin', { username: 'no-name' }, 'displayName'],
+    ];
+    for (const [user, body, field] of refused) {
+      const res = await send(user, 'post', '/api/users', body);
+      expect({ body, status: res.status, fields: res.body.details?.map((d: { field: string }) => d.field) }).toEqual({ body, status: 400, fields: [field] });
+    }
+
+    expect((await send('sti-admin', 'patch', `/api/users/${ids['counsel-new']}`, { displayName: '法律顾问（新）' })).body).toEqual({ id: ids['counsel-new'], username: 'counsel-new', displayName: '法律顾问（新）' });
+    expect((await send('sti-admin', 'patch', `/api/users/${ids['counsel-new']}`, { displayName: ' ' })).body.details).toEqual([{ field: 'displayName', reason: 'displayName must not be blank' }]);
+    expect((await send('admin', 'patch', '/api/users/not-a-uuid', { displayName: 'x' })).status).toBe(404);
+
+    const entries = (await since(before)).filter((e) => e.category === 'configuration' && e.action !== 'change-password');
+    expect(entries.map((e) => [e.action, e.actor.id, e.departmentId])).toEqual([
+      ['create-user', ids['sti-admin'], 'city-sti'],
+      ['create-user', ids.admin, null],
+      ['update-user', ids['sti-admin'], 'city-sti'],
+    ]);
+    expect(entries[0].details).toEqual({
+      userId: ids['counsel-new'],
+      username: 'counsel-new',
+      before: null,
+      after: { username: 'counsel-new', displayName: '新法律顾问', roles: [{ role: 'legal-counsel', departmentId: 'city-sti' }], disabled: false, passwordChangeRequired: true },
+    });
+    expect(JSON.stringify(await since(before))).not.toContain(otp);
+    expect(entries[2].details).toEqual({ userId: ids['counsel-new'], username: 'counsel-new', before: { displayName: '新法律顾问' }, after: { displayName: '法律顾问（新）' } });
+    const logins = (await since(before)).filter((e) => e.action === 'login' || e.action === 'change-password').map((e) => [e.action, e.result, e.details.reason ?? null]);
+    expect(logins[0]).toEqual(['login', 'denied', 'password-change-required']);
+    expect(logins).toContainEqual(['change-password', 'success', null]);
+  });
+
+  it('the user list: filtered by department, role and enabled state, keyset-paged; each caller sees the users of their departments', async () => {
+    const all: { id: string; username: string; disabled: boolean }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: { items: typeof all; nextCursor: string | null } } = await t.http().get(`/api/users?limit=3${cursor ? `&cursor=${cursor}` : ''}`).set(await as('admin'));
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(3);
+      all.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    const count = Number((await t.engine.database.reader.one<{ n: number }>('SELECT COUNT(*) AS n FROM users'))!.n);
+    expect(all.length).toBe(count);
+    expect(new Set(all.map((u) => u.id)).size).toBe(count);
+    expect(all.map((u) => u.id)).toEqual([...all.map((u) => u.id)].sort());
+
+    const names = async (user: string, query: string) => (await t.http().get(`/api/users?${query}`).set(await as(user))).body.items.map((u: { username: string }) => u.username).sort();
+    expect(await names('admin', 'departmentId=city-water')).toEqual(['w-admin', 'w-author', 'w-counsel1', 'w-counsel2']);
+    expect(await names('admin', 'departmentId=city-water&role=legal-counsel')).toEqual(['w-author', 'w-counsel1', 'w-counsel2']);
+    expect(await send('admin', 'post', `/api/users/${ids['w-counsel2']}/disable`, {}).then((r) => r.status)).toBe(200);
+    expect(await names('admin', 'departmentId=city-water&enabled=false')).toEqual(['w-counsel2']);
+    expect(await names('admin', 'departmentId=city-water&enabled=true')).toEqual(['w-admin', 'w-author', 'w-counsel1']);
+    expect((await send('admin', 'post', `/api/users/${ids['w-counsel2']}/enable`)).status).toBe(200);
+    // A department's administrator and its users see its users, not another department's.
+    expect(await names('w-admin', '')).toEqual(['w-admin', 'w-author', 'w-counsel1', 'w-counsel2']);
+    expect(await names('w-author', 'departmentId=city-sti')).toEqual([]);
+    const one = await t.http().get(`/api/users/${ids['w-counsel1']}`).set(await as('w-admin'));
+    expect(one.body).toEqual({ id: ids['w-counsel1'], username: 'w-counsel1', displayName: 'w-counsel1', roles: [{ role: 'legal-counsel', departmentId: 'city-water' }], disabled: false });
+    expect((await t.http().get(`/api/users/${ids['w-counsel1']}`).set(await as('drafter'))).status).toBe(404);
+    expect((await t.http().get('/api/users?cursor=bm90LWEtdXVpZA').set(await as('admin'))).body.details).toEqual([{ field: 'cursor', reason: 'not a cursor this list gave out' }]);
+    expect((await t.http().get('/api/users?enabled=yes').set(await as('admin'))).status).toBe(400);
+  });
+
+  it('disabling a user ends their sessions and hands their open tasks to someone the rules let decide them, never the author', async () => {
+    // A report by w-author (who also holds legal-counsel): its legal review delegated to w-counsel2.
+    const author = await fresh('w-author');
+    const report = await t.http().post('/api/documents').set(author).send({ chain: 'annual-report', title: '水务局2030年报告', year: 2030, departmentId: 'city-water', content: REPORT_OUTLINE });
+    await t.http().post(`/api/documents/${report.body.id}/actions`).set(author).send({ action: 'submit' });
+    const roleTask = (await t.http().get(`/api/documents/${report.body.id}`).set(author)).body.openTasks[0];
+    const delegated = await t.http().post(`/api/tasks/${roleTask.id}/delegate`).set(await fresh('w-counsel1')).send({ toUserId: ids['w-counsel2'], comment: '请办理' });
+    expect(delegated.status).toBe(200);
+    // A document whose review names w-counsel2 in person: a seat nobody named may decide goes to the leader (w-author, its author).
+    const chain = {
+      key: 'named-review',
+      name: { zh: '指定审核', en: 'Named review' },
+      initial: 'draft',
+      steps: [
+        { key: 'draft', name: { zh: '起草', en: 'Draft' }, editable: true, transitions: [{ action: 'submit', to: 'review', by: { role: 'drafter', department: 'document' } }] },
+        { key: 'review', name: { zh: '审核', en: 'Review' }, assignees: [{ userId: ids['w-counsel2'] }], transitions: [{ action: 'approve', to: 'done' }] },
+        { key: 'done', name: { zh: '完成', en: 'Done' }, final: true, transitions: [] },
+      ],
+    };
+    expect((await send('admin', 'post', '/api/chains', chain)).status).toBe(201);
+    const named = await t.http().post('/api/documents').set(author).send({ chain: 'named-review', title: '指定审核件', year: 2026, departmentId: 'city-water', content: '正文' });
+    const submitted = await t.http().post(`/api/documents/${named.body.id}/actions`).set(author).send({ action: 'submit' });
+    const namedTask = submitted.body.openTasks[0];
+    expect(namedTask).toMatchObject({ assigneeUserId: ids['w-counsel2'], assigneeRole: null });
+
+    const token = await fresh('w-counsel2');
+    const before = await head();
+    const res = await send('admin', 'post', `/api/users/${ids['w-counsel2']}/disable`, { comment: '离职' });
+    expect(res.status).toBe(200);
+    // w-author holds legal-counsel and comes first, but wrote the report; w-counsel1 may take it. The named seat's only leader is its author.
+    expect(res.body).toEqual({
+      id: ids['w-counsel2'],
+      username: 'w-counsel2',
+      disabled: true,
+      changed: true,
+      tasks: {
+        reassigned: [{ taskId: roleTask.id, documentId: report.body.id, stepKey: 'legal-review', toUserId: ids['w-counsel1'] }],
+        unassigned: [
+          {
+            taskId: namedTask.id,
+            documentId: named.body.id,
+            stepKey: 'review',
+            reason: 'nobody who may decide it can take it',
+            refused: [{ userId: ids['w-author'], code: 'SEPARATION_OF_DUTIES', rule: 'author-decides' }],
+          },
+        ],
+      },
+    });
+    // One configuration entry and one transition: trying w-author was no refused request of anyone's.
+    const added = await since(before);
+    expect(added.map((e) => `${e.category}:${e.action}`)).toEqual(['configuration:disable-user', 'transition:reassign']);
+    expect(added[0]).toMatchObject({ departmentId: 'city-water', actor: { id: ids.admin, role: 'admin' }, details: { userId: ids['w-counsel2'], before: { disabled: false }, after: { disabled: true }, comment: '离职' } });
+    expect(added[1]).toMatchObject({ documentId: report.body.id, actor: { id: ids.admin, role: 'admin' }, details: { delegateTo: ids['w-counsel1'], taskId: roleTask.id, comment: '离职' } });
+    expect((await t.http().get('/api/me').set(token)).status).toBe(401);
+    expect((await login('w-counsel2')).status).toBe(401);
+    const reassigned = (await t.http().get(`/api/documents/${report.body.id}`).set(author)).body.openTasks[0];
+    expect(reassigned).toMatchObject({ id: roleTask.id, assigneeRole: 'legal-counsel', assigneeUserId: ids['w-counsel1'], delegatedFrom: ids['w-counsel2'] });
+
+    // A department administrator disables too, but the kernel lets only a global administrator reassign: the tasks are listed.
+    const byDept = await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/disable`, {});
+    expect(byDept.body.tasks).toEqual({
+      reassigned: [],
+      unassigned: [{ taskId: roleTask.id, documentId: report.body.id, stepKey: 'legal-review', reason: expect.stringMatching(/only a global administrator/), refused: [] }],
+    });
+    expect((await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/enable`)).status).toBe(200);
+    // Once there is a leader who did not write it, disabling again hands the named task on.
+    expect((await send('admin', 'post', `/api/users/${ids['w-counsel1']}/roles`, { role: 'leader', departmentId: 'city-water' })).status).toBe(201);
+    const again = await send('admin', 'post', `/api/users/${ids['w-counsel2']}/disable`, {});
+    expect(again.body).toMatchObject({ changed: false, tasks: { reassigned: [{ taskId: namedTask.id, toUserId: ids['w-counsel1'] }], unassigned: [] } });
+  });
+
+  it('role grants and revocations: 201, 409 on a duplicate, 404 when not held, 400 naming the field; the user’s sessions end; the tasks of a role taken away are handed on', async () => {
+    const grantee = (await t.engine.directory.addUser({ username: 'grantee', password: PASSWORD, departmentId: 'city-sti', roles: ['drafter'] })).id;
+    const token = await fresh('grantee');
+    const before = await head();
+    const granted = await send('sti-admin', 'post', `/api/users/${grantee}/roles`, { role: 'legal-counsel', departmentId: 'city-sti' });
+    expect(granted.status).toBe(201);
+    expect(granted.body).toEqual({ userId: grantee, role: 'legal-counsel', departmentId: 'city-sti', roles: [{ role: 'drafter', departmentId: 'city-sti' }, { role: 'legal-counsel', departmentId: 'city-sti' }] });
+    expect((await t.http().get('/api/me').set(token)).status).toBe(401);
+    expect((await send('sti-admin', 'post', `/api/users/${grantee}/roles`, { role: 'legal-counsel', departmentId: 'city-sti' })).body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
+    const bad: [object, string][] = [
+      [{ role: 'janitor', departmentId: 'city-sti' }, 'role'],
+      [{ role: 'drafter' }, 'departmentId'],
+      [{ role: 'drafter', departmentId: 'nowhere' }, 'departmentId'],
+      [{ role: 'drafter', departmentId: 'city-sti', userId: ids.admin }, 'userId'],
+    ];
+    for (const [body, field] of bad) {
+      const res = await send('admin', 'post', `/api/users/${grantee}/roles`, body);
+      expect({ body, status: res.status, fields: res.body.details?.map((d: { field: string }) => d.field) }).toEqual({ body, status: 400, fields: [field] });
+    }
+
+    // The grantee holds a report's legal review by name (delegated); taking legal-counsel away hands it on.
+    const drafter = await as('drafter');
+    const doc = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '授权测试', year: 2031, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const task = (await t.http().post(`/api/documents/${doc.body.id}/actions`).set(drafter).send({ action: 'submit' })).body.openTasks[0];
+    expect((await t.http().post(`/api/tasks/${task.id}/delegate`).set(await as('counsel')).send({ toUserId: grantee, comment: '请办理' })).status).toBe(200);
+    const revoked = await send('admin', 'delete', `/api/users/${grantee}/roles/legal-counsel?departmentId=city-sti`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ userId: grantee, roles: [{ role: 'drafter', departmentId: 'city-sti' }], tasks: { reassigned: [{ taskId: task.id }], unassigned: [] } });
+    expect(revoked.body.tasks.reassigned[0].toUserId).not.toBe(grantee);
+    expect((await send('admin', 'delete', `/api/users/${grantee}/roles/legal-counsel?departmentId=city-sti`)).status).toBe(404);
+    expect((await send('admin', 'delete', `/api/users/${grantee}/roles/janitor?departmentId=city-sti`)).body.details).toEqual([{ field: 'role', reason: 'unknown role: janitor' }]);
+
+    const entries = (await since(before)).filter((e) => e.category === 'configuration');
+    expect(entries.map((e) => [e.action, e.actor.id, e.actor.departmentId, e.departmentId])).toEqual([
+      ['grant-role', ids['sti-admin'], 'city-sti', 'city-sti'],
+      ['revoke-role', ids.admin, null, 'city-sti'],
+    ]);
+    expect(entries[1].details).toEqual({
+      userId: grantee,
+      username: 'grantee',
+      role: 'legal-counsel',
+      departmentId: 'city-sti',
+      before: [{ role: 'drafter', departmentId: 'city-sti' }, { role: 'legal-counsel', departmentId: 'city-sti' }],
+      after: [{ role: 'drafter', departmentId: 'city-sti' }],
+    });
+  });
+
+  it('supervision: a global administrator sets whom a supervisor oversees, audited with the departments before and after', async () => {
+    const before = await head();
+    const set = await send('admin', 'put', `/api/users/${ids['justice-sup']}/supervision`, { departmentIds: ['rule-of-law-office'] });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ userId: ids['justice-sup'], departmentIds: ['rule-of-law-office'], oversees: expect.arrayContaining(['rule-of-law-office', 'city-sti', 'city-justice', 'city-water']), tasks: { reassigned: [], unassigned: [] } });
+    expect((await t.http().get('/api/audit?departmentId=city-sti&limit=1').set(await fresh('justice-sup'))).status).toBe(200);
+    expect((await send('admin', 'put', `/api/users/${ids['justice-sup']}/supervision`, { departmentIds: ['nowhere'] })).body.details).toEqual([{ field: 'departmentIds[0]', reason: 'no department "nowhere"' }]);
+    const ended = await send('admin', 'put', `/api/users/${ids['justice-sup']}/supervision`, { departmentIds: [] });
+    expect(ended.body).toEqual({ userId: ids['justice-sup'], departmentIds: [], oversees: [] });
+    expect((await t.http().get('/api/audit?limit=1').set(await fresh('justice-sup'))).status).toBe(403);
+    const entries = (await since(before)).filter((e) => e.category === 'configuration');
+    expect(entries.map((e) => [e.action, e.details.before, e.details.after])).toEqual([
+      ['set-supervision', [], ['rule-of-law-office']],
+      ['set-supervision', ['rule-of-law-office'], []],
+    ]);
+  });
+
+  it('the audit chain verifies after all of it', async () => {
+    expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body).toMatchObject({ ok: true });
+  });
+});
