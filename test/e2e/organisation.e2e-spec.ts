@@ -121,6 +121,20 @@ describe('organisation over HTTP', () => {
     expect(await organisation()).toEqual(was);
   });
 
+  it('nobody changes their own account, not even a global administrator: no role that decides, no lifting their own disabling (403)', async () => {
+    const was = await organisation();
+    const tries = [
+      await send('admin', 'post', `/api/users/${ids.admin}/roles`, { role: 'legal-counsel', departmentId: 'city-sti' }),
+      await send('admin', 'delete', `/api/users/${ids.admin}/roles/admin`),
+      await send('admin', 'put', `/api/users/${ids.admin}/supervision`, { departmentIds: ['city-sti'] }),
+      await send('admin', 'post', `/api/users/${ids.admin}/disable`, {}),
+      await send('admin', 'post', `/api/users/${ids.admin}/enable`),
+      await send('admin', 'patch', `/api/users/${ids.admin}`, { displayName: '超级管理员' }),
+    ];
+    expect(tries.map((r) => [r.status, r.body.code])).toEqual(Array(tries.length).fill([403, 'FORBIDDEN']));
+    expect(await organisation()).toEqual(was);
+  });
+
   it('a disabled department administrator stays out: their tokens end, and no other department administrator lets them back in', async () => {
     const token = await fresh('justice-admin');
     expect((await t.http().get('/api/me').set(token)).status).toBe(200);
