@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemActor } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
-import { chainVariants } from '@shenpi/workflows';
+import { chainVariants, shippedChains } from '@shenpi/workflows';
 import { runCli } from '../../apps/cli/cli.js';
 import { editText } from '../support/as-owner.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 import { testDatabase } from '../support/test-app.js';
 
 /** The CLI as an operator runs it on `database`, with the service's signing key in `keyFile`: each run's exit code and output. */
@@ -110,6 +111,69 @@ describe('command line', () => {
     const refused = await run('chain', 'publish', file);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('steps[4].assignee.role');
+  });
+});
+
+describe('organisation commands', () => {
+  const database = testDatabase();
+  const { run } = cliOn(database, join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem'));
+  afterAll(() => database.drop());
+
+  it('department add, role grant|revoke and user disable follow the API\'s rules; disable lists the tasks a global administrator must reassign', async () => {
+    expect((await run('seed-demo', '--password', 'demo-pass')).code).toBe(0);
+    expect(await run('department', 'add', '--id', 'city-justice', '--name', '市司法局', '--office', 'rule-of-law-office', '--issuer-code', '市司法发')).toEqual({
+      code: 0,
+      out: 'created department city-justice, reporting to rule-of-law-office',
+    });
+    expect(await run('department', 'add', '--id', 'city-justice', '--name', '又一个')).toEqual({ code: 1, out: 'department add refused:\n  department "city-justice" exists' });
+    expect(await run('department', 'add', '--id', 'x-dept', '--name', 'x', '--office', 'nowhere')).toEqual({ code: 1, out: 'department add refused:\n  officeId: no department "nowhere"' });
+    expect((await run('department', 'add', '--id', 'Bad Id', '--name', 'x')).out).toMatch(/^department add refused:\n  id: /);
+    expect((await run('department', 'add', '--name', 'x')).code).toBe(2);
+
+    expect((await run('user', 'add', '--username', 'justice-counsel', '--password', 'river-lantern-47', '--department', 'city-justice', '--role', 'drafter')).code).toBe(0);
+    expect(await run('role', 'grant', '--username', 'justice-counsel', '--role', 'legal-counsel', '--department', 'city-justice')).toEqual({
+      code: 0,
+      out: 'granted legal-counsel to justice-counsel; their sessions have ended',
+    });
+    expect(await run('role', 'grant', '--username', 'justice-counsel', '--role', 'legal-counsel', '--department', 'city-justice')).toEqual({
+      code: 0,
+      out: 'justice-counsel already holds legal-counsel there: nothing changed',
+    });
+    expect(await run('role', 'grant', '--username', 'justice-counsel', '--role', 'drafter')).toEqual({ code: 1, out: 'role grant refused:\n  departmentId: departmentId is required for drafter' });
+    expect(await run('role', 'grant', '--username', 'justice-counsel', '--role', 'drafter', '--department', 'nowhere')).toEqual({ code: 1, out: 'role grant refused:\n  departmentId: no department "nowhere"' });
+    expect((await run('role', 'grant', '--username', 'nobody-here', '--role', 'drafter', '--department', 'city-sti')).out).toBe('role grant refused:\n  username: no user "nobody-here"');
+    expect((await run('role', 'frobnicate', '--username', 'justice-counsel')).code).toBe(2);
+    // The only leader of city-sti stays (409 in the API).
+    expect(await run('user', 'disable', '--username', 'leader')).toEqual({ code: 1, out: 'user disable refused:\n  leader is the only leader of city-sti who can act: grant the role to someone else first' });
+    expect((await run('role', 'revoke', '--username', 'leader', '--role', 'leader', '--department', 'city-sti')).code).toBe(1);
+
+    // counsel holds a report's legal review by name (delegated): disabling them lists it, since only a global administrator's reassignment moves it.
+    const engine = await Engine.open({ database, shippedChains });
+    try {
+      const principal = async (username: string) => (await engine.authentication.principal(await engine.organisation.userIdOf(username)))!;
+      const drafter = await principal('drafter');
+      const doc = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report', title: '报告', year: 2026, departmentId: 'city-sti', content: REPORT_OUTLINE });
+      const submitted = await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
+      const task = submitted.written.tasks.find((x) => x.status === 'open')!;
+      await run('user', 'add', '--username', 'counsel-b', '--password', 'river-lantern-47', '--department', 'city-sti', '--role', 'legal-counsel');
+      await engine.transition.execute({ documentId: doc.id, taskId: task.id, action: 'delegate', principal: await principal('counsel'), delegateTo: await engine.organisation.userIdOf('counsel-b'), comment: '请办理' });
+      expect(await run('user', 'disable', '--username', 'counsel-b', '--comment', '离职')).toEqual({
+        code: 0,
+        out: [
+          'disabled user counsel-b; their sessions have ended',
+          '1 open task(s) still held by name, for a global administrator to reassign (POST /api/users/:id/reassign-tasks):',
+          `  task ${task.id} of document ${doc.id} (legal-review)`,
+        ].join('\n'),
+      });
+      expect(await engine.authentication.login('counsel-b', 'river-lantern-47')).toBeNull();
+      const entries = await engine.database.reader.all<{ action: string; details: string }>("SELECT action, details FROM audit_entries WHERE category = 'configuration' ORDER BY seq");
+      const since = entries.slice(entries.findIndex((e) => e.details.includes('city-justice')));
+      expect(since.map((e) => e.action)).toEqual(['create-department', 'create-user', 'grant-role', 'grant-role', 'create-user', 'grant-role', 'disable-user']);
+      expect(JSON.parse(since[0].details)).toEqual({ departmentId: 'city-justice', before: null, after: { id: 'city-justice', name: '市司法局', officeId: 'rule-of-law-office', issuerCode: '市司法发' } });
+      expect(JSON.parse(since[6].details)).toMatchObject({ username: 'counsel-b', before: { disabled: false }, after: { disabled: true }, comment: '离职' });
+    } finally {
+      await engine.close();
+    }
   });
 });
 
