@@ -114,6 +114,9 @@ describe('audit coverage: every kind of action leaves exactly its entries', () =
       { key: 'done', name: { zh: '完成', en: 'Done' }, final: true, transitions: [] },
     ],
   });
+  /** A drafter of city-sti of their own, for a row that changes a user. */
+  let staff = 0;
+  const staffMember = async (): Promise<Ctx> => ({ id: (await t.engine.directory.addUser({ username: `cov-staff-${++staff}`, password: PASSWORD, departmentId: 'city-sti', roles: ['drafter'] })).id });
   const upload = async (user: string, path: string, body: Buffer, type: string) => t.http().post(path).set(await as(user)).set('content-type', type).send(body);
   const proxyWindow = { startsAt: '2026-06-01T00:00:00.000Z', endsAt: '2026-06-10T00:00:00.000Z' };
 
@@ -552,6 +555,84 @@ describe('audit coverage: every kind of action leaves exactly its entries', () =
         { ...offDoc('configuration', 'start-migration', user('admin', 'admin')), details: { chainKey: 'audit-migratable', toVersion: 2, total: 2 } },
         onDoc('transition', 'migrate', user('admin', 'admin'), c.a),
         onDoc('transition', 'migrate', user('admin', 'admin'), c.b),
+      ],
+    },
+    // ---- the organisation over HTTP: one configuration entry each, with what it was before ----
+    {
+      name: 'create a department (POST /api/departments)',
+      act: async () => post('admin', '/api/departments', { id: 'cov-dept', name: '覆盖局', officeId: 'rule-of-law-office' }),
+      status: 201,
+      entries: () => [{ ...offDoc('configuration', 'create-department', user('admin', 'admin'), 'success', 'cov-dept'), details: { departmentId: 'cov-dept', before: null } }],
+    },
+    {
+      name: 'rename a department (PATCH /api/departments/:id)',
+      act: async () => t.http().patch('/api/departments/other-dept').set(await as('admin')).send({ name: '另一局' }),
+      status: 200,
+      entries: () => [{ ...offDoc('configuration', 'update-department', user('admin', 'admin'), 'success', 'other-dept'), details: { before: { name: 'x' }, after: { name: '另一局' } } }],
+    },
+    {
+      name: 'create a user (POST /api/users)',
+      act: async () => post('admin', '/api/users', { username: 'cov-created', displayName: '覆盖', departmentId: 'city-sti', roles: ['drafter'] }),
+      status: 201,
+      entries: () => [{ ...offDoc('configuration', 'create-user', user('admin', 'admin'), 'success', 'city-sti'), details: { username: 'cov-created', before: null } }],
+    },
+    {
+      name: 'rename a user (PATCH /api/users/:id)',
+      arrange: staffMember,
+      act: async (c) => t.http().patch(`/api/users/${c.id}`).set(await as('admin')).send({ displayName: '改名' }),
+      status: 200,
+      entries: () => [{ ...offDoc('configuration', 'update-user', user('admin', 'admin'), 'success', 'city-sti'), details: { after: { displayName: '改名' } } }],
+    },
+    {
+      name: 'disable a user holding no task (POST /api/users/:id/disable)',
+      arrange: staffMember,
+      act: async (c) => post('admin', `/api/users/${c.id}/disable`, { comment: '离职' }),
+      status: 200,
+      entries: () => [{ ...offDoc('configuration', 'disable-user', user('admin', 'admin'), 'success', 'city-sti'), details: { before: { disabled: false }, after: { disabled: true } } }],
+    },
+    {
+      name: 'enable a user (POST /api/users/:id/enable)',
+      arrange: async () => {
+        const c = await staffMember();
+        expect((await post('admin', `/api/users/${c.id}/disable`)).status).toBe(200);
+        return c;
+      },
+      act: async (c) => post('admin', `/api/users/${c.id}/enable`),
+      status: 200,
+      entries: () => [{ ...offDoc('configuration', 'enable-user', user('admin', 'admin'), 'success', 'city-sti'), details: { before: { disabled: true }, after: { disabled: false } } }],
+    },
+    {
+      name: 'grant a role (POST /api/users/:id/roles)',
+      arrange: staffMember,
+      act: async (c) => post('admin', `/api/users/${c.id}/roles`, { role: 'legal-counsel', departmentId: 'city-sti' }),
+      status: 201,
+      entries: () => [{ ...offDoc('configuration', 'grant-role', user('admin', 'admin'), 'success', 'city-sti'), details: { role: 'legal-counsel', before: [{ role: 'drafter', departmentId: 'city-sti' }] } }],
+    },
+    {
+      name: 'take a role away (DELETE /api/users/:id/roles/:role)',
+      arrange: staffMember,
+      act: async (c) => t.http().delete(`/api/users/${c.id}/roles/drafter?departmentId=city-sti`).set(await as('admin')),
+      status: 200,
+      entries: () => [{ ...offDoc('configuration', 'revoke-role', user('admin', 'admin'), 'success', 'city-sti'), details: { role: 'drafter', after: [] } }],
+    },
+    {
+      name: 'set whom a supervisor oversees (PUT /api/users/:id/supervision)',
+      arrange: staffMember,
+      act: async (c) => t.http().put(`/api/users/${c.id}/supervision`).set(await as('admin')).send({ departmentIds: ['other-dept'] }),
+      status: 200,
+      entries: () => [{ ...offDoc('configuration', 'set-supervision', user('admin', 'admin')), details: { before: [], after: ['other-dept'] } }],
+    },
+    {
+      name: 'a new user replaces their one-time password (POST /api/auth/password): the login it proves, and the change',
+      arrange: async () => {
+        const res = await post('admin', '/api/users', { username: `cov-new-${++staff}`, displayName: '新人', departmentId: 'city-sti', roles: ['drafter'] });
+        return { id: res.body.id, username: res.body.username, password: res.body.oneTimePassword };
+      },
+      act: async (c) => t.http().post('/api/auth/password').send({ username: c.username, password: c.password, newPassword: 'quiet-harbour-lantern' }),
+      status: 200,
+      entries: (c) => [
+        offDoc('security', 'login', { type: 'user', id: c.id, role: null }, 'success', 'city-sti'),
+        offDoc('configuration', 'change-password', { type: 'user', id: c.id, role: null }, 'success', 'city-sti'),
       ],
     },
     // ---- directory changes (no HTTP route: the CLI's `user add` and the seed call these) ----
