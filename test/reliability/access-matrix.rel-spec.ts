@@ -24,6 +24,8 @@ const R = (...s: number[]): Row => Object.fromEntries(CALLERS.map((c, i) => [c, 
 const READERS = R(401, 200, 404, 200, 200, 200, 200);
 const EVERYONE = R(401, 200, 200, 200, 200, 200, 200);
 const AUDITORS = R(401, 403, 403, 403, 403, 200, 200);
+/** The organisation's changes: the global administrator alone among these callers. */
+const ADMINS = (status: number) => R(401, 403, 403, 403, 403, status, 403);
 
 type Fixture = 'none' | 'draft' | 'review' | 'attached';
 interface Ctx {
@@ -38,16 +40,18 @@ interface Route {
   send: (c: Ctx, http: ReturnType<ReturnType<typeof useRelApp>['http']>) => Test;
 }
 
-const TABLES = ['documents', 'tasks', 'chain_versions', 'notifications', 'document_copies', 'attachments', 'proxies', 'deadlines', 'audit_checkpoints', 'role_grants', 'users'];
+const TABLES = ['documents', 'tasks', 'chain_versions', 'notifications', 'document_copies', 'attachments', 'proxies', 'deadlines', 'audit_checkpoints', 'role_grants', 'users', 'departments'];
 
 describe('access matrix', () => {
-  const t = useRelApp();
+  // The organisation routes change a user of their own: the callers keep their roles and sessions.
+  const t = useRelApp([{ username: 'org-target', departmentId: 'city-sti', roles: ['drafter'] }]);
   const ids: Record<string, string> = {};
   const matrix: [string, Row, Row][] = [];
   let chainSeq = 0;
+  let orgSeq = 0;
 
   beforeAll(async () => {
-    for (const u of ['drafter', 'counsel', 'counsel-b', 'counsel-c', 'leader', 'office', 'secretary']) ids[u] = await t.id(u);
+    for (const u of ['drafter', 'counsel', 'counsel-b', 'counsel-c', 'leader', 'office', 'secretary', 'org-target']) ids[u] = await t.id(u);
     // Logins now: a login is itself a security entry and would blur the counts below.
     for (const c of CALLERS) if (c !== 'anonymous') await t.as(c);
   });
@@ -154,6 +158,21 @@ describe('access matrix', () => {
     { name: 'GET /api/me', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/me') },
     { name: 'GET /api/users', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/users') },
     { name: 'GET /api/departments', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/departments') },
+    { name: 'POST /api/departments', fixture: 'none', expected: ADMINS(201), send: (c, h) => h.post('/api/departments').send({ id: `matrix-dept-${++orgSeq}`, name: '矩阵局', officeId: 'rule-of-law-office' }) },
+    { name: 'PATCH /api/departments/:id', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.patch('/api/departments/other-dept').send({ issuerCode: `矩阵发${++orgSeq}` }) },
+    {
+      name: 'POST /api/users',
+      fixture: 'none',
+      expected: ADMINS(201),
+      send: (c, h) => h.post('/api/users').send({ username: `matrix-user-${++orgSeq}`, displayName: '矩阵', departmentId: 'city-sti', roles: ['drafter'] }),
+    },
+    { name: 'GET /api/users/:id', fixture: 'none', expected: READERS, send: (c, h) => h.get(`/api/users/${ids['org-target']}`) },
+    { name: 'PATCH /api/users/:id', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.patch(`/api/users/${ids['org-target']}`).send({ displayName: `矩阵${++orgSeq}` }) },
+    { name: 'POST /api/users/:id/disable', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.post(`/api/users/${ids['org-target']}/disable`).send({ comment: '矩阵' }) },
+    { name: 'POST /api/users/:id/enable', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.post(`/api/users/${ids['org-target']}/enable`) },
+    { name: 'POST /api/users/:id/roles', fixture: 'none', expected: ADMINS(201), send: (c, h) => h.post(`/api/users/${ids['org-target']}/roles`).send({ role: 'legal-counsel', departmentId: 'city-sti' }) },
+    { name: 'DELETE /api/users/:id/roles/:role', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.delete(`/api/users/${ids['org-target']}/roles/legal-counsel?departmentId=city-sti`) },
+    { name: 'PUT /api/users/:id/supervision', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.put(`/api/users/${ids['org-target']}/supervision`).send({ departmentIds: ['other-dept'] }) },
   ];
 
   const CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };

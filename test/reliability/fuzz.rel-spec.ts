@@ -26,7 +26,7 @@ type Body =
   | { kind: 'raw'; type: string; bytes: string | Buffer; what: string };
 interface FuzzRequest {
   user: User;
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: string;
   body: Body;
   /** A status the request must get (413 for a body over the limit, 400 or 401 for a body of the wrong type). */
@@ -93,7 +93,7 @@ const nastyShort: fc.Arbitrary<unknown> = fc.oneof(...nastyParts);
 // ---- routes ------------------------------------------------------------------------------------
 
 /** Ids the fixtures give out, filled in before the run. */
-const ids = { doc: [] as string[], task: [] as string[], user: [] as string[], attachment: [] as string[], notification: [] as string[] };
+const ids = { doc: [] as string[], task: [] as string[], user: [] as string[], attachment: [] as string[], notification: [] as string[], target: [] as string[] };
 const pick = (xs: () => string[]) => fc.nat().map((n) => xs()[n % xs().length]);
 /** Percent-encodes the UTF-8 bytes (a lone surrogate becomes U+FFFD, as any client would send it). */
 const enc = (s: string) =>
@@ -156,6 +156,14 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   ),
   username: fc.constantFrom('drafter', 'counsel', 'nobody'),
   password: fc.oneof(fc.string({ maxLength: 20 }), chinese),
+  newPassword: fc.oneof(fc.string({ maxLength: 20 }), chinese, fc.constant('a-long-enough-passphrase')),
+  id: fc.constantFrom('fuzz-dept', 'city-sti', 'Bad Id', 'x'),
+  officeId: fc.constantFrom('rule-of-law-office', 'nowhere', 'fuzz-dept', null),
+  issuerCode: fc.oneof(chinese, fc.constant(null)),
+  displayName: fc.oneof(chinese, fc.string({ maxLength: 20 })),
+  roles: fc.array(fc.constantFrom('drafter', 'legal-counsel', 'admin', 'supervisor', 'god'), { maxLength: 3 }),
+  departmentIds: fc.array(fc.constantFrom('other-dept', 'rule-of-law-office', 'nowhere', 'Bad Id'), { maxLength: 3 }),
+  enabled: fc.constantFrom('true', 'false', 'yes'),
   // Query parameters
   limit: fc.integer({ min: -1, max: 300 }),
   cursor: fc.oneof(fc.base64String({ maxLength: 30 }), fc.string({ maxLength: 20 })),
@@ -215,8 +223,20 @@ const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/api/chains/validate', body: ['key', 'name', 'initial', 'steps'] },
   { method: 'post', path: '/api/chains/:key/migrations', body: ['toVersion', 'mapping', 'dryRun'] },
   { method: 'get', path: '/api/chains/migrations/:doc' },
-  { method: 'get', path: '/api/users', query: ['role', 'departmentId'] },
+  { method: 'get', path: '/api/users', query: ['role', 'departmentId', 'enabled', 'cursor', 'limit'] },
   { method: 'post', path: '/api/users/:user/reassign-tasks', body: ['toUserId', 'comment'] },
+  { method: 'post', path: '/api/auth/password', body: ['username', 'password', 'newPassword'] },
+  { method: 'get', path: '/api/departments' },
+  { method: 'post', path: '/api/departments', body: ['id', 'name', 'officeId', 'issuerCode'] },
+  { method: 'patch', path: '/api/departments/:dept', body: ['name', 'officeId', 'issuerCode'] },
+  { method: 'post', path: '/api/users', body: ['username', 'displayName', 'password', 'departmentId', 'roles'] },
+  { method: 'get', path: '/api/users/:target' },
+  { method: 'patch', path: '/api/users/:target', body: ['displayName'] },
+  { method: 'post', path: '/api/users/:target/disable', body: ['comment'] },
+  { method: 'post', path: '/api/users/:target/enable' },
+  { method: 'post', path: '/api/users/:target/roles', body: ['role', 'departmentId', 'comment'] },
+  { method: 'delete', path: '/api/users/:target/roles/:role', query: ['departmentId'] },
+  { method: 'put', path: '/api/users/:target/supervision', body: ['departmentIds'] },
   { method: 'get', path: '/api/me/proxies' },
   { method: 'post', path: '/api/me/proxies', body: ['substituteId', 'startsAt', 'endsAt', 'comment'] },
   { method: 'delete', path: '/api/me/proxies/:doc' },
@@ -235,6 +255,10 @@ const segment: Record<string, fc.Arbitrary<string>> = {
   doc: pathId(() => ids.doc),
   task: pathId(() => ids.task),
   user: pathId(() => ids.user),
+  // The organisation routes change only users and departments of their own: the fuzz's callers keep their roles.
+  target: pathId(() => ids.target),
+  dept: fc.oneof(fc.constantFrom('other-dept', 'fuzz-dept', 'no-such', 'Bad Id'), fc.string({ maxLength: 20 }), chinese, rawSegment),
+  role: fc.oneof(fc.constantFrom('drafter', 'legal-counsel', 'supervisor', 'god'), fc.string({ maxLength: 20 }), rawSegment),
   attachment: pathId(() => ids.attachment),
   notification: pathId(() => ids.notification),
   key: fc.oneof(fc.constantFrom('annual-report', 'normative-document', 'no-such'), fc.string({ maxLength: 20 }), chinese, sql, rawSegment),
@@ -333,7 +357,7 @@ const rawLength = (b: Body) => (b.kind === 'raw' ? Buffer.byteLength(b.bytes) : 
 function expectation(route: RouteSpec, user: User, body: Body, query: string, refusable: boolean): Pick<FuzzRequest, 'expect' | 'neverOk'> {
   const raw = body.kind === 'raw' && !isJsonType(body.type) && rawLength(body) > 0;
   const out: Pick<FuzzRequest, 'expect' | 'neverOk'> = {};
-  if (user === 'anonymous' && route.path !== '/api/auth/login') out.neverOk = 'anonymous';
+  if (user === 'anonymous' && route.path !== '/api/auth/login' && route.path !== '/api/auth/password') out.neverOk = 'anonymous';
   const inherited = body.kind === 'json' && route.body ? inheritedPath(body.value) : null;
   if (inherited) out.neverOk = `inherited name ${inherited}`;
   if (route.upload) {
@@ -417,7 +441,7 @@ export function describeRequest(r: FuzzRequest): string {
 }
 
 describe('fuzzing the JSON routes', () => {
-  const t = useRelApp();
+  const t = useRelApp(['fuzz-target', 'fuzz-target-b'].map((username) => ({ username, departmentId: 'other-dept', roles: ['drafter'] })));
   const statuses = new Map<number, number>();
   let sent = 0;
 
@@ -437,6 +461,7 @@ describe('fuzzing the JSON routes', () => {
     const note = await t.http().get('/api/notifications').set(await t.as('counsel'));
     ids.notification.push(note.body.items[0].id);
     for (const u of ['drafter', 'counsel', 'secretary', 'leader', 'admin', 'office', 'drafter-x', 'counsel-b']) ids.user.push(await t.id(u));
+    for (const u of ['fuzz-target', 'fuzz-target-b']) ids.target.push(await t.id(u));
     for (const u of ['drafter', 'counsel', 'admin']) await t.as(u);
   });
 
@@ -489,7 +514,7 @@ describe('fuzzing the JSON routes', () => {
   // Found by this suite: class-transformer recursed once per level and overflowed the stack (a 500).
   // Bodies nested deeper than 32 levels are now refused before validation.
   it('JSON nested 10,000 deep in the body of each JSON route is a 4xx in the error shape, never a 500', async () => {
-    const routes = ROUTES.filter((r) => r.method === 'post' || r.method === 'patch');
+    const routes = ROUTES.filter((r) => r.method === 'post' || r.method === 'patch' || r.method === 'put');
     const problems: string[] = [];
     for (const route of routes) {
       const path = realPath(route.path);
@@ -503,7 +528,9 @@ describe('fuzzing the JSON routes', () => {
   });
 
   const realPath = (path: string) =>
-    path.replace(/:(\w+)/g, (_, name: string) => (name === 'task' ? ids.task[0] : name === 'user' ? ids.user[1] : name === 'key' ? 'normative-document' : name === 'notification' ? ids.notification[0] : ids.doc[0]));
+    path.replace(/:(\w+)/g, (_, name: string) =>
+      name === 'task' ? ids.task[0] : name === 'user' ? ids.user[1] : name === 'target' ? ids.target[0] : name === 'dept' ? 'other-dept' : name === 'role' ? 'drafter' : name === 'key' ? 'normative-document' : name === 'notification' ? ids.notification[0] : ids.doc[0],
+    );
 
   // class-transformer skipped a key the DTO has through Object.prototype, so the whitelist never saw it.
   it('an inherited name (__proto__, constructor, toString) at the top, in an object or in an array of each JSON route is 400 naming it, never a success', async () => {

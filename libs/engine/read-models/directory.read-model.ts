@@ -1,5 +1,6 @@
-import { isGlobalAdmin, isUuid, notFound, type Principal, type Role, type RoleGrant } from '@shenpi/domain';
+import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, type Principal, type Role, type RoleGrant } from '@shenpi/domain';
 import { Repositories, type Database, type DepartmentRow } from '@shenpi/persistence';
+import { homeDepartment } from '../organisation-authority.js';
 import { decodeCursor, page, type Page } from '../views.js';
 
 export interface UserView {
@@ -39,12 +40,13 @@ export class DirectoryReadModel {
     return { items: kept.map(userView), nextCursor };
   }
 
-  /** One user, for whom the list would show them; 404 otherwise. */
+  /** One user, for whom the list would show them; 404 otherwise (a refused access, audited as one). */
   async user(p: Principal, id: string): Promise<UserView> {
     const departmentIds = visibleDepartments(p);
     const principal = isUuid(id) ? await this.repos.directory.principal(id) : undefined;
     const visible = principal && (departmentIds === 'all' || principal.grants.some((g) => g.departmentId !== null && departmentIds.includes(g.departmentId)));
-    if (!visible) throw notFound('user');
+    // The entry names the user's department, so its supervisors see who looked.
+    if (!visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'user not found', { action: 'read-user', departmentId: principal ? homeDepartment(principal) : null });
     const state = await this.repos.directory.accountState(id);
     return userView({ ...principal, disabled: state!.disabled });
   }
