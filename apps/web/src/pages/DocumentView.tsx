@@ -16,7 +16,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const timeline = useLoad(() => get<Timeline>(`/api/documents/${id}/timeline`), [id, doc.data?.version]);
   const diagram = useLoad(() => get<{ source: string }>(`/api/documents/${id}/diagram`), [id, doc.data?.state]);
   const users = useLoad(
-    () => (doc.data ? get<{ items: User[] }>(`/api/users?departmentId=${encodeURIComponent(doc.data.departmentId)}`).catch(() => ({ items: [] })) : Promise.resolve({ items: [] })),
+    () => (doc.data ? get<{ items: User[] }>(`/api/users?departmentId=${encodeURIComponent(doc.data.departmentId)}&enabled=true&limit=200`).catch(() => ({ items: [] })) : Promise.resolve({ items: [] })),
     [doc.data?.departmentId],
   );
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
