@@ -280,7 +280,9 @@ export class OrganisationUseCase {
    * would leave a department with no leader who can act (enabled, supervising nowhere) is refused.
    */
   private async keepLeaders(repos: Repositories, target: Principal, departments: string[]): Promise<void> {
-    for (const departmentId of departments) {
+    for (const departmentId of [...departments].sort()) {
+      // Counted under the department's lock: two changes at once cannot each leave the other's leader as the last.
+      await repos.directory.lockDepartment(departmentId);
       const leaders = await repos.directory.activeHolders('leader', departmentId);
       if (leaders.length === 1 && leaders[0] === target.id) {
         throw new DomainError(ErrorCode.CONFLICT, `${target.username} is the only leader of ${departmentId} who can act: grant the role to someone else first`, {

@@ -175,6 +175,24 @@ describe('organisation over HTTP', () => {
     expect((await send('justice-admin-2', 'delete', `/api/users/${ids['justice-drafter']}/roles/leader?departmentId=city-justice`)).status).toBe(409);
   });
 
+  it('two administrators taking a department’s two leaders away at once: one succeeds, the other is 409 (the department keeps one)', async () => {
+    expect((await send('admin', 'post', '/api/departments', { id: 'city-race', name: '竞态局' })).status).toBe(201);
+    const [a, b] = await Promise.all(
+      ['race-leader-a', 'race-leader-b'].map(async (username) => (await send('admin', 'post', '/api/users', { username, displayName: username, departmentId: 'city-race', roles: ['leader'] })).body.id as string),
+    );
+    for (let round = 0; round < 5; round++) {
+      const [first, second] = await Promise.all([send('admin', 'post', `/api/users/${a}/disable`, {}), send('admin', 'delete', `/api/users/${b}/roles/leader?departmentId=city-race`)]);
+      expect([first.status, second.status].sort()).toEqual([200, 409]);
+      const leaders = await t.engine.database.reader.all(
+        "SELECT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id WHERE g.role = 'leader' AND g.department_id = 'city-race' AND u.disabled_at IS NULL",
+      );
+      expect(leaders).toHaveLength(1);
+      // Put both back for the next round.
+      if (first.status === 200) expect((await send('admin', 'post', `/api/users/${a}/enable`)).status).toBe(200);
+      else expect((await send('admin', 'post', `/api/users/${b}/roles`, { role: 'leader', departmentId: 'city-race' })).status).toBe(201);
+    }
+  });
+
   it('departments: created by global administrators (409 on a duplicate, 400 naming the field), renamed by their own administrators; each change audited with before and after', async () => {
     const before = await head();
     const created = await send('admin', 'post', '/api/departments', { id: 'city-audit', name: '市审计局', officeId: 'rule-of-law-office', issuerCode: '市审计发' });

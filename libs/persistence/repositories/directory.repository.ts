@@ -76,6 +76,15 @@ export class DirectoryRepository {
     return created > 0;
   }
 
+  /**
+   * Holds the department's row to the end of the transaction (PostgreSQL; SQLite's one writer is
+   * alone anyway): changes that count who can act there take turns, so two of them cannot each see
+   * the other's person still there.
+   */
+  async lockDepartment(id: string): Promise<void> {
+    if (this.sql.kind === 'postgres') await this.sql.one('SELECT id FROM departments WHERE id = ? FOR UPDATE', [id]);
+  }
+
   async updateDepartment(d: DepartmentRow): Promise<void> {
     await this.sql.run('UPDATE departments SET name = ?, office_id = ?, issuer_code = ? WHERE id = ?', [d.name, d.officeId, d.issuerCode ?? null, d.id]);
   }
