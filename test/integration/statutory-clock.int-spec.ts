@@ -82,6 +82,24 @@ describe('statutory clock operations', () => {
     await expect(engine.statutoryClocks.decideExtension(u.leader, id, true, 'twice')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('a due instant in a year without the official arrangement is provisional in the row, the view and the list, and follows the clock', async () => {
+    // Five working days from 28 December 2026 end in January 2027, whose holidays are known only by law.
+    clock.set('2026-12-28T02:00:00.000Z');
+    const id = await start();
+    const provisional = async () => {
+      const view = await engine.documentReadModel.document(u.counsel, id);
+      const listed = (await engine.documentReadModel.documents(u.counsel, {}, undefined, 200)).items.find((d) => d.id === id)!;
+      return [view.dueAt, view.dueProvisional, listed.dueProvisional];
+    };
+    expect(await provisional()).toEqual([(await due(id)).fireAt, true, true]);
+    expect((await due(id)).provisional).toBe(true);
+    // A 补正 (the clock set back for the test) plans the period again from 1 December: it ends in 2026, whose arrangement is official.
+    clock.set('2026-12-01T02:00:00.000Z');
+    await engine.statutoryClocks.restart(u.counsel, id, '补正材料');
+    expect(await provisional()).toEqual([(await due(id)).fireAt, false, false]);
+    clock.set('2026-06-01T02:00:00.000Z');
+  });
+
   it("a step's clock state ends with the step: a pause in legal review does not follow the report", async () => {
     clock.set('2026-06-01T02:00:00.000Z');
     const id = await start();

@@ -145,9 +145,9 @@ export class DocumentKernel {
    * duties; one audit entry, which names any seat that had to be rerouted.
    */
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
-    await leaveStep(repos, open.doc, at);
+    await leaveStep(repos, open.doc, at, open.tasks);
     const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
-    const written = { ...moved, dueAt: await enterStep(repos, target, moved, open.department, at, this.planner, staffing) };
+    const written = { ...moved, ...(await enterStep(repos, target, moved, open.department, at, this.planner, staffing)) };
     await this.write(repos, open.doc, written);
     await this.record(repos, open.doc, { ...entry, to: moved.state, details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}) } });
     return written;

@@ -128,11 +128,11 @@ export class TransitionUseCase {
     const decisionFiles = task?.status === 'done' && task.hasFiles !== false ? await repos.attachments.forTask(task.id) : [];
     let staffing: Staffing | undefined;
     if (next.stateKey !== doc.state) {
-      await leaveStep(repos, doc, at);
+      await leaveStep(repos, doc, at, open.tasks.filter((t) => t.id !== task?.id));
       // Back at the first step a new round begins: its seats are staffed on that round, read afresh.
       const newRound = next.stateKey === chain.definition.initial;
       staffing = await Staffing.of(repos, updated, department, newRound ? undefined : await reviewRound());
-      updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
+      Object.assign(updated, await enterStep(repos, chain, updated, department, at, this.planner, staffing));
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
       staffing = await Staffing.of(repos, updated, department, await reviewRound());
       await syncSigners(repos, chain, updated, department, at, staffing);

@@ -46,23 +46,15 @@ export class DeadlinesRepository {
     private readonly alarms: Alarm[] = [],
   ) {}
 
-  async insert(d: DeadlineRow): Promise<void> {
-    this.alarms.push({ kind: 'deadline', id: d.id, fireAt: d.fireAt, version: d.version });
-    await this.sql.run(`INSERT INTO deadlines (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      d.id,
-      d.documentId,
-      d.taskId,
-      d.stepKey,
-      d.round,
-      d.kind,
-      d.fireAt,
-      d.status,
-      d.provisional ? 1 : 0,
-      JSON.stringify(d.payload),
-      d.version,
-      d.createdAt,
-      d.firedAt,
-    ]);
+  /** A step's timers in one statement (a decision writes them together). */
+  async insert(rows: DeadlineRow | DeadlineRow[]): Promise<void> {
+    const all = Array.isArray(rows) ? rows : [rows];
+    if (!all.length) return;
+    for (const d of all) this.alarms.push({ kind: 'deadline', id: d.id, fireAt: d.fireAt, version: d.version });
+    await this.sql.run(
+      `INSERT INTO deadlines (${COLUMNS}) VALUES ${all.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      all.flatMap((d) => [d.id, d.documentId, d.taskId, d.stepKey, d.round, d.kind, d.fireAt, d.status, d.provisional ? 1 : 0, JSON.stringify(d.payload), d.version, d.createdAt, d.firedAt]),
+    );
   }
 
   async get(id: string): Promise<DeadlineRow | undefined> {
@@ -124,16 +116,6 @@ export class DeadlinesRepository {
   async nextFireAt(): Promise<string | null> {
     const r = await this.sql.one<{ fire_at: string }>(`SELECT MIN(fire_at) AS fire_at FROM deadlines WHERE status = 'pending'`);
     return r?.fire_at ?? null;
-  }
-
-  /** The pending `due` rows of many documents in one query (a page of the document list). */
-  async pendingDueFor(documentIds: string[]): Promise<DeadlineRow[]> {
-    if (!documentIds.length) return [];
-    const rows = await this.sql.all<Raw>(
-      `SELECT ${COLUMNS} FROM deadlines WHERE document_id IN (${documentIds.map(() => '?').join(', ')}) AND kind = 'due' AND status = 'pending'`,
-      documentIds,
-    );
-    return rows.map(toRow);
   }
 
   async forDocument(documentId: string): Promise<DeadlineRow[]> {
