@@ -69,7 +69,7 @@ export class StatutoryClockUseCase {
       await repos.deadlines.cancelPending(c.doc.id, c.step.key);
       const at = this.clock.now();
       const timers = this.planner.plan(c.step, at, c.doc.year);
-      await writeTimers(repos, c.doc.id, c.step.key, c.task ?? { id: null, round: stepRound(c.doc) }, timers, at.toISOString());
+      await writeTimers(repos, c.doc.id, c.step.key, { id: c.task?.id ?? null, round: stepRound(c.doc) }, timers, at.toISOString());
       const due = timers.find((t) => t.kind === 'due');
       await this.setDue(repos, c, { dueAt: due?.fireAt.toISOString() ?? null, dueProvisional: due?.provisional ?? false });
       return { clock: {}, details: { reason } };

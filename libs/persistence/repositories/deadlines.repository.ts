@@ -62,9 +62,12 @@ export class DeadlinesRepository {
     return r && toRow(r);
   }
 
-  /** The claim that makes a duplicate delivery harmless: only one caller turns pending into fired. */
-  async claim(id: string, at: string): Promise<boolean> {
-    return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND status = 'pending'`, [at, id])) === 1;
+  /**
+   * The claim that makes a duplicate delivery harmless: only one caller turns pending into fired,
+   * and only the row as it was read (a pause or an extension that moved it meanwhile bumped its version).
+   */
+  async claim(row: Pick<DeadlineRow, 'id' | 'version'>, at: string): Promise<boolean> {
+    return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'pending'`, [at, row.id, row.version])) === 1;
   }
 
   /**
@@ -103,6 +106,8 @@ export class DeadlinesRepository {
    * Pending rows after `afterId` in id order, of steps their documents are in: the reconciler's walk
    * over what is still to fire. A step left leaves its timers pending and stale (the engine's
    * timerIsLive); they are not woken again and again, but put away by `due` when they come due.
+   * (An earlier round's of the step a document is in again still pass this join, which reads no
+   * rounds: they are woken, and cancelled when they fire.)
    */
   async pendingPage(afterId: string, limit: number): Promise<DeadlineRow[]> {
     const rows = await this.sql.all<Raw>(

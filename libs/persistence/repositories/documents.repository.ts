@@ -121,6 +121,12 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
 export class DocumentsRepository {
   constructor(private readonly sql: Sql) {}
 
+  /** Where a document stands (its step and the machine's context), unlocked: enough to tell a stale timer. */
+  async position(id: string): Promise<Pick<DocumentRow, 'state' | 'context'> | undefined> {
+    const r = await this.sql.one<{ state: string; context: string }>('SELECT state, context FROM documents WHERE id = ?', [id]);
+    return r && { state: r.state, context: JSON.parse(r.context) };
+  }
+
   /** The row, unlocked: a change opens its document with `opened`. */
   async get(id: string): Promise<DocumentRow | undefined> {
     const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?`, [id]);
