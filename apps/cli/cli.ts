@@ -9,7 +9,7 @@ import { chainVariants, shippedChains } from '@shenpi/workflows';
 
 const VARIANTS = Object.keys(chainVariants).join(', ');
 
-const USAGE = `shenpi <command>
+const USAGE = `shenpi <command>   (npm run cli -- <command>; help: this text)
   seed-demo [--password P]          the demo organisation (idempotent)
   user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
                                     creates the user, or grants the roles (and, with --password, sets a new
@@ -44,6 +44,10 @@ export interface Output {
 /** The CLI as a function of its arguments and environment, so tests run it in-process. Returns the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Output = console): Promise<number> {
   const [command, sub] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    out.log(USAGE);
+    return 0;
+  }
   if (command === 'audit' && sub === 'verify-bundle') return verifyBundleCommand(argv.slice(2), out);
   if (command === 'audit' && sub === 'witness') return witnessCommand(argv.slice(2), env, out);
   if (command === 'audit' && sub === 'rotate-key' && argv.length === 2) {
