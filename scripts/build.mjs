@@ -9,13 +9,13 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** What tsconfig.build.json compiles (apps/web has its own build; specs and READMEs are not compiled) and what shapes it. */
+/** What tsconfig.build.json compiles (TypeScript; apps/web has its own build; specs are left out) and what shapes it. */
 const SOURCE_DIRS = ['apps', 'libs', 'workflows'];
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 const ENTRY_POINTS = ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps/cli/main.js'];
 const STAMP = 'dist/.source-hash';
 
-const compiled = (path) => !path.startsWith(`apps${sep}web${sep}`) && !path.endsWith('.spec.ts') && !path.endsWith('.md');
+const compiled = (path) => /\.[cm]?tsx?$/.test(path) && !path.endsWith('.spec.ts') && !path.startsWith(`apps${sep}web${sep}`);
 
 /** A hash of the compiled sources (by path and content) and the configuration and lock file. */
 export function sourceHash(root = ROOT) {

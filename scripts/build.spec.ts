@@ -22,6 +22,7 @@ function checkout(): { root: string; write(path: string, text: string): void } {
   write('libs/x/answer.ts', 'export const answer: number = 42;\n');
   write('libs/x/answer.spec.ts', '// a spec\n');
   write('libs/x/README.md', '# x\n');
+  write('workflows/w/w.chain.json', '{}\n');
   write('apps/web/src/app.tsx', '// the web UI has a build of its own\n');
   write('package-lock.json', '{}\n');
   write('tsconfig.json', '{}\n');
@@ -41,10 +42,11 @@ describe('scripts/build.mjs: build only when the sources changed', () => {
   const { root, write } = checkout();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('hashes what tsc compiles and what shapes it, not specs, READMEs or the web UI', () => {
+  it('hashes what tsc compiles and what shapes it, not specs, READMEs, chain JSON or the web UI', () => {
     const before = sourceHash(root);
     write('libs/x/answer.spec.ts', '// another spec\n');
     write('libs/x/README.md', '# x, explained\n');
+    write('workflows/w/w.chain.json', '{ "key": "w" }\n');
     write('apps/web/src/app.tsx', '// edited\n');
     expect(sourceHash(root)).toBe(before);
 
