@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { systemActor, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { chainVariants } from '@shenpi/workflows';
+import { chainJsonFiles } from '../../workflows/chain-json.js';
 import { runCli } from '../../apps/cli/cli.js';
 import { editText } from '../support/as-owner.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -164,6 +165,31 @@ describe('chain publish', () => {
     expect(refused.out).toContain('steps[4].assignee.role');
     // Nothing was published by the refusals.
     expect(await newReport(2026)).toMatchObject({ chain: 'annual-report@2' });
+  });
+});
+
+describe('chain publish --file: the shipped chains as JSON', () => {
+  const database = testDatabase();
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem');
+  const { run } = cliOn(database, keyFile);
+  afterAll(() => database.drop());
+
+  it('publishes each workflows/*/*.chain.json through the lint of POST /api/chains: the shipped ones are what the service published at start', async () => {
+    expect((await run('seed-demo', '--password', 'demo-pass')).code).toBe(0);
+    const results = [];
+    for (const { path } of chainJsonFiles()) results.push(await run('chain', 'publish', '--file', path));
+    expect(results).toEqual([
+      { code: 0, out: 'annual-report version 1 already has this definition\nnew annual-report documents use annual-report version 1' },
+      { code: 0, out: 'normative-document version 1 already has this definition\nnew normative-document documents use normative-document version 1' },
+      { code: 0, out: 'major-decision version 1 already has this definition\nnew major-decision documents use major-decision version 1' },
+      { code: 0, out: 'published annual-report-sign-off version 1\nnew annual-report-sign-off documents use annual-report-sign-off version 1' },
+    ]);
+    // --as works on a file too; a file named without --file (as before) is still read.
+    expect(await run('chain', 'publish', '--file', 'workflows/annual-report/annual-report-sign-off.chain.json', '--as', 'annual-report')).toEqual({
+      code: 0,
+      out: 'published annual-report version 2\nnew annual-report documents use annual-report version 2',
+    });
+    expect((await run('chain', 'publish', 'workflows/major-decision/major-decision.chain.json')).code).toBe(0);
   });
 });
 
