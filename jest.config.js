@@ -15,7 +15,7 @@ export default {
   // A loaded 2-core CI machine can take seconds for a suite's set-up on PostgreSQL; a stuck test still fails.
   testTimeout: 30_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows,scripts}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     // Quick sizes under `npm test`; RELIABILITY_SIZE=full (npm run test:reliability) runs the full ones.

@@ -9,7 +9,7 @@ import { chainVariants, shippedChains } from '@shenpi/workflows';
 
 const VARIANTS = Object.keys(chainVariants).join(', ');
 
-const USAGE = `shenpi <command>
+const USAGE = `shenpi <command>   (npm run cli -- <command>; help: this text)
   seed-demo [--password P]          the demo organisation (idempotent)
   user add --username U --password P --department D --role R [--role R2 ...] [--display-name N]
                                     creates the user, or grants the roles (and, with --password, sets a new
@@ -39,9 +39,12 @@ const USAGE = `shenpi <command>
                                     pinned key and extends the one held in FILE; cosigns it with KEY.pem; exit 1
                                     naming a truncation, rewrite, fork or rollback (and posts it to the webhook);
                                     the token (or SHENPI_TOKEN) is a supervisor's
-  chain publish <variant | file.json>
-                                    publish a chain definition as the next version of its key (after lint);
-                                    variants: ${VARIANTS}
+  chain publish <variant> [--as KEY]
+  chain publish --file F.json [--as KEY]
+                                    lint a definition, then publish it as the next version of its key: a shipped
+                                    variant's own key (variants: ${VARIANTS}), the file's "key", or KEY;
+                                    prints the chain version new documents of that kind get. A variant becomes
+                                    the chain it varies only when asked: --as annual-report
 Database: DATABASE_URL (PostgreSQL) or SQLITE_PATH (default data/shenpi.sqlite).`;
 
 export interface Output {
@@ -52,6 +55,11 @@ export interface Output {
 /** The CLI as a function of its arguments and environment, so tests run it in-process. Returns the exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Output = console): Promise<number> {
   const [command, sub] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    out.log(USAGE);
+    return 0;
+  }
+  if (command === 'chain') return chainCommand(argv.slice(1), env, out);
   if (command === 'audit' && sub === 'verify-bundle') return verifyBundleCommand(argv.slice(2), out);
   if (command === 'audit' && sub === 'witness') return witnessCommand(argv.slice(2), env, out);
   if (command === 'audit' && sub === 'rotate-key' && argv.length === 2) {
@@ -65,7 +73,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
   }
   const { values } = parseArgs({
-    args: argv.slice(command === 'seed-demo' ? 1 : command === 'chain' ? 3 : 2),
+    args: argv.slice(command === 'seed-demo' ? 1 : 2),
     options: {
       password: { type: 'string' },
       username: { type: 'string' },
@@ -86,16 +94,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     (command === 'user' && ['add', 'revoke', 'disable', 'enable'].includes(sub)) ||
     (command === 'role' && ['grant', 'revoke'].includes(sub)) ||
     (command === 'department' && sub === 'add') ||
-    (command === 'audit' && (sub === 'verify' || sub === 'checkpoint')) ||
-    (command === 'chain' && sub === 'publish' && !!argv[2]);
+    (command === 'audit' && (sub === 'verify' || sub === 'checkpoint'));
   if (!known) {
     out.error(USAGE);
     return 2;
   }
   // The service's key signs checkpoints and is the key their signatures are checked against.
-  const checkpointSigner = command === 'audit' ? checkpointSignerFromEnv(env) : undefined;
-  const { database, auditCrypto } = engineSettingsFromEnv(env);
-  const engine = await Engine.open({ database, auditCrypto, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env) });
+  const engine = await openEngine(env, command === 'audit' ? checkpointSignerFromEnv(env) : undefined);
   try {
     if (command === 'seed-demo') {
       const result = await engine.directory.seedDemo(values.password);
@@ -106,7 +111,6 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     if (command === 'user' || command === 'role') return await userCommand(engine, command === 'role' ? `role-${sub}` : sub, values, out);
     if (command === 'department') return await departmentAdd(engine, values, out);
-    if (command === 'chain') return await publishChain(engine, argv[2], out);
     if (sub === 'checkpoint') {
       const checkpoint = await engine.checkpoint();
       if (!checkpoint) {
@@ -139,6 +143,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   } finally {
     await engine.close();
   }
+}
+
+/** The engine on the database the environment names, with the shipped chains published as at the service's start. */
+async function openEngine(env: NodeJS.ProcessEnv, checkpointSigner?: CheckpointSigner): Promise<Engine> {
+  const { database, auditCrypto } = engineSettingsFromEnv(env);
+  return Engine.open({ database, auditCrypto, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env) });
 }
 
 /**
@@ -230,31 +240,83 @@ function refused(err: unknown, command: string, out: Output): number {
   return 1;
 }
 
-/** Publishes a shipped variant or a definition file; lint errors are printed with their paths (exit 1). */
-async function publishChain(engine: Engine, source: string, out: Output): Promise<number> {
-  let definition: unknown = chainVariants[source];
-  if (definition === undefined) {
-    if (!source.endsWith('.json')) {
-      out.error(`no chain variant "${source}" (variants: ${VARIANTS}); or give a .json file`);
-      return 2;
-    }
-    try {
-      definition = JSON.parse(await readFile(source, 'utf8'));
-    } catch (err) {
-      out.error(`cannot read ${source}: ${err instanceof Error ? err.message : err}`);
-      return 2;
-    }
+const CHAIN_USAGE = 'usage: chain publish <variant> [--as KEY] | chain publish --file F.json [--as KEY]';
+
+/**
+ * `chain publish`: a shipped variant (under its own key) or a definition file (under its "key"), or
+ * either under `--as KEY`; linted as POST /api/chains lints. Prints which version new documents of
+ * the kind get, so replacing the chain of every new annual report is never a side effect.
+ */
+async function chainCommand(args: string[], env: NodeJS.ProcessEnv, out: Output): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { file: { type: 'string' }, as: { type: 'string' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    out.error(`${err instanceof Error ? err.message : err}\n${CHAIN_USAGE}`);
+    return 2;
   }
+  const [sub, name, ...extra] = parsed.positionals;
+  // `chain publish file.json` (before --file) still reads the file.
+  const file = parsed.values.file ?? (name?.endsWith('.json') ? name : undefined);
+  if (sub !== 'publish' || extra.length || (parsed.values.file !== undefined && name !== undefined) || (file === undefined && name === undefined)) {
+    out.error(CHAIN_USAGE);
+    return 2;
+  }
+  const source = file === undefined ? variantSource(name!) : await fileSource(file);
+  if (typeof source === 'string') {
+    out.error(source);
+    return 2;
+  }
+  const target = parsed.values.as;
+  const definition = target === undefined ? source.definition : withKey(source.definition, target);
+  const engine = await openEngine(env);
   try {
     const result = await engine.chainPublishing.publishFromCli(definition);
     out.log(result.created ? `published ${result.key} version ${result.version}` : `${result.key} version ${result.version} already has this definition`);
+    // The kind a variant belongs to is the chain it varies; a file's is its own key.
+    const kind = source.of ?? result.key;
+    const line = `new ${kind} documents use ${await versionInForce(engine, kind)}`;
+    out.log(kind === result.key ? line : `${line}; documents on chain ${result.key} use this one (--as ${kind} makes it the chain of new ${kind} documents)`);
     return 0;
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     out.error(`not published: ${err.message}`);
-    for (const d of (err.details as { field: string; reason: string }[] | undefined) ?? []) out.error(`  ${d.field}: ${d.reason}`);
+    for (const d of (err.details as { field: string; reason: string }[] | undefined) ?? []) out.error(`  ${d.field === 'key' && target !== undefined ? 'key (--as)' : d.field}: ${d.reason}`);
     return 1;
+  } finally {
+    await engine.close();
   }
+}
+
+interface ChainSource {
+  definition: unknown;
+  /** The chain a shipped variant varies. */
+  of?: string;
+}
+
+function variantSource(name: string): ChainSource | string {
+  const variant = chainVariants[name];
+  if (!variant) return `no chain variant "${name}" (variants: ${VARIANTS}); or give a definition with --file F.json`;
+  return variant;
+}
+
+async function fileSource(file: string): Promise<ChainSource | string> {
+  try {
+    return { definition: JSON.parse(await readFile(file, 'utf8')) };
+  } catch (err) {
+    return `cannot read ${file}: ${err instanceof Error ? err.message : err}`;
+  }
+}
+
+/** The definition under another key; anything but an object is left for the lint to refuse. */
+function withKey(definition: unknown, key: string): unknown {
+  return definition !== null && typeof definition === 'object' && !Array.isArray(definition) ? { ...definition, key } : definition;
+}
+
+/** The version a document created now on chain `key` gets: the latest, as creating a document picks it. */
+async function versionInForce(engine: Engine, key: string): Promise<string> {
+  const chain = (await engine.chainReadModel.chainList()).items.find((c) => c.key === key);
+  return chain ? `${key} version ${chain.latestVersion}` : `no chain: none is published as ${key}`;
 }
 
 /** `audit verify-bundle FILE --key PUB.pem`: anyone with the bundle and the service's public key, offline. */

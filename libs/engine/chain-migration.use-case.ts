@@ -29,8 +29,8 @@ export interface MigrationOverride {
  * document with the step it maps to (its own key, or `mapping[state]`) or why it cannot move.
  * Applying runs in the background, one audited transition per document, each in its own
  * transaction with the migration's progress; a restart resumes an unfinished migration.
- * A migrated document enters its step afresh: open tasks and timers of the old step are
- * cancelled and the new version's are opened (countersign votes start over).
+ * A migrated document enters its step afresh: open tasks of the old step are cancelled, its timers
+ * left stale (a new round), and the new version's are opened (countersign votes start over).
  *
  * A migration never skips a review: each document lands on its own step or an earlier one of the
  * new version (see `furthestAllowed`), or the whole migration is refused (422). A global

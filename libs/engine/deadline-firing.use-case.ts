@@ -63,7 +63,7 @@ export class DeadlineFiringUseCase {
       // A timer of a stay that is over (see timerIsLive) is cancelled now, before the document is
       // opened: a stay never comes back, so the unlocked read decides it; nor does a document that
       // diverged from its log stop its old timers from being put away.
-      const current = await repos.documents.get(row.documentId);
+      const current = await repos.documents.position(row.documentId);
       if (!current || !timerIsLive(row, current)) {
         await repos.deadlines.cancelStale(row.id);
         return 'skipped';
@@ -74,7 +74,7 @@ export class DeadlineFiringUseCase {
         await repos.deadlines.cancelStale(row.id);
         return 'skipped';
       }
-      if (!(await repos.deadlines.claim(row.id, now))) return 'skipped';
+      if (!(await repos.deadlines.claim(row, now))) return 'skipped';
       return this.apply(repos, row, now, open);
     });
   }

@@ -1,6 +1,6 @@
 import type { StepDefinition } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, holdsRole, validationFailed, type Actor, type Clock, type Principal } from '@shenpi/domain';
-import type { DeadlineRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DeadlineRow, DocumentRow, Repositories, StepDue, TaskRow } from '@shenpi/persistence';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { isAssignedTo } from './document/access-rules.js';
 import type { DocumentKernel } from './document/document-kernel.js';
@@ -23,7 +23,7 @@ interface Context {
   clock: ClockState;
   actor: Actor;
   /** The step's due instant as the change leaves it: written with the row. */
-  dueAt: string | null;
+  due: StepDue;
 }
 
 /**
@@ -69,8 +69,9 @@ export class StatutoryClockUseCase {
       await repos.deadlines.cancelPending(c.doc.id, c.step.key);
       const at = this.clock.now();
       const timers = this.planner.plan(c.step, at, c.doc.year);
-      await writeTimers(repos, c.doc.id, c.step.key, c.task ?? { id: null, round: stepRound(c.doc) }, timers, at.toISOString());
-      await this.setDue(repos, c, timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null);
+      await writeTimers(repos, c.doc.id, c.step.key, { id: c.task?.id ?? null, round: stepRound(c.doc) }, timers, at.toISOString());
+      const due = timers.find((t) => t.kind === 'due');
+      await this.setDue(repos, c, { dueAt: due?.fireAt.toISOString() ?? null, dueProvisional: due?.provisional ?? false });
       return { clock: {}, details: { reason } };
     });
   }
@@ -139,9 +140,9 @@ export class StatutoryClockUseCase {
       } else await checkDecider(repos, p, task!, doc, step, action);
       if (!step.deadline) throw new DomainError(ErrorCode.CONFLICT, `step ${step.key} has no deadline`);
       const actor: Actor = { type: 'user', id: p.id, role: approverRole ?? task!.assigneeRole, departmentId: approverRole ? approverDepartment : task!.departmentId, onBehalfOf: null };
-      const c: Context = { doc, step, task, clock: clockOf(doc), actor, dueAt: doc.dueAt };
+      const c: Context = { doc, step, task, clock: clockOf(doc), actor, due: { dueAt: doc.dueAt, dueProvisional: doc.dueProvisional } };
       const { clock, details } = await change(repos, c);
-      const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, dueAt: c.dueAt, version: doc.version + 1, updatedAt: this.now() };
+      const updated: DocumentRow = { ...doc, attributes: { ...doc.attributes, clock }, ...c.due, version: doc.version + 1, updatedAt: this.now() };
       await this.kernel.write(repos, doc, updated);
       await this.kernel.record(repos, doc, { action, actor, details: { ...details, version: updated.version } });
       return (await repos.documents.get(doc.id))!;
@@ -154,11 +155,12 @@ export class StatutoryClockUseCase {
 
   /** Moves rows later, by working days (keeping the time of day) or by milliseconds. */
   private async shift(repos: Repositories, c: Context, rows: DeadlineRow[], by: { workingDays?: number; ms?: number }, status: 'pending' | 'paused') {
-    let due: string | null = null;
+    let due: StepDue | undefined;
     for (const row of rows) {
       const moved = by.ms !== undefined ? { at: new Date(Date.parse(row.fireAt) + by.ms), provisional: row.provisional } : this.planner.shiftWorkingDays(new Date(row.fireAt), by.workingDays ?? 0);
-      await this.reschedule(repos, row, status, moved.at.toISOString(), moved.provisional || row.provisional);
-      if (row.kind === 'due') due = moved.at.toISOString();
+      const provisional = moved.provisional || row.provisional;
+      await this.reschedule(repos, row, status, moved.at.toISOString(), provisional);
+      if (row.kind === 'due') due = { dueAt: moved.at.toISOString(), dueProvisional: provisional };
     }
     if (due) await this.setDue(repos, c, due);
   }
@@ -170,9 +172,9 @@ export class StatutoryClockUseCase {
     }
   }
 
-  private async setDue(repos: Repositories, c: Context, dueAt: string | null) {
-    c.dueAt = dueAt;
-    if (c.task) await this.kernel.setTaskDue(repos, c.task.id, dueAt);
+  private async setDue(repos: Repositories, c: Context, due: StepDue) {
+    c.due = due;
+    if (c.task) await this.kernel.setTaskDue(repos, c.task.id, due.dueAt);
   }
 
   private now(): string {

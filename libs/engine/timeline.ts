@@ -25,7 +25,8 @@ export function stepStays(entries: AuditEntry[], deadlines: DeadlineRow[], chain
   const rounds = new Map<string, number>();
   const stays: StepStay[] = [];
   for (const e of entries) {
-    if (e.result !== 'success' || !e.to || e.to === e.from) continue;
+    // An entry into another step opens a stay; so does one into the same step afresh (a migration, a return to it).
+    if (e.result !== 'success' || !e.to || (e.to === e.from && !e.details?.reentered)) continue;
     const open = stays.at(-1);
     if (open && open.leftAt === null) close(open, e.at);
     const round = (rounds.get(e.to) ?? 0) + 1;

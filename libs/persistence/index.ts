@@ -4,7 +4,7 @@ export * from './wal-checkpointer.js';
 export * from './repositories.js';
 export * from './attachment-store.js';
 export type { DepartmentRow, UserRow } from './repositories/directory.repository.js';
-export type { DocumentRow, DocumentFilter } from './repositories/documents.repository.js';
+export type { DocumentRow, DocumentFilter, StepDue } from './repositories/documents.repository.js';
 export type { TaskRow, TaskStatus, InboxRow } from './repositories/tasks.repository.js';
 export type { ChainVersionRow } from './repositories/chain-versions.repository.js';
 export type { AuditRow, AuditFilter, AuditText, LastTransition, PendingAuditRow } from './repositories/audit-entries.repository.js';

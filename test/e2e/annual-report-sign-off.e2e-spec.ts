@@ -2,7 +2,7 @@ import { chainVariants } from '@shenpi/workflows';
 import { bearer, useApp } from '../support/test-app.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 
-/** 签发 as an opt-in: published as the next annual-report version, it adds the principal leader's signature. */
+/** 签发 as an opt-in: published as the next annual-report version (under that key), it adds the principal leader's signature. */
 describe('annual report with 签发', () => {
   const t = useApp();
   const as = async (u: string) => bearer(await t.token(u));
@@ -22,7 +22,7 @@ describe('annual report with 签发', () => {
 
   it('reports started after the variant is published are signed by the leader; earlier ones keep their version', async () => {
     const before = await submitted(2027);
-    const published = await t.http().post('/api/chains').set(await as('admin')).send(chainVariants['annual-report-sign-off'] as object);
+    const published = await t.http().post('/api/chains').set(await as('admin')).send({ ...chainVariants['annual-report-sign-off'].definition, key: 'annual-report' });
     expect(published.body).toEqual({ key: 'annual-report', version: 2 });
     const after = await submitted(2028);
 

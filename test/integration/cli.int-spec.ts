@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemActor } from '@shenpi/domain';
+import { systemActor, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
+import { chainJsonFiles } from '../../workflows/chain-json.js';
 import { runCli } from '../../apps/cli/cli.js';
 import { editText } from '../support/as-owner.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -99,18 +100,96 @@ describe('command line', () => {
       await engine.close();
     }
   });
+});
 
-  it('publishes a shipped variant or a definition file as the next version, refusing a bad one with its paths', async () => {
-    expect(await run('chain', 'publish', 'annual-report-sign-off')).toEqual({ code: 0, out: 'published annual-report version 2' });
-    expect(await run('chain', 'publish', 'annual-report-sign-off')).toEqual({ code: 0, out: 'annual-report version 2 already has this definition' });
+describe('chain publish', () => {
+  const database = testDatabase();
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem');
+  const { run } = cliOn(database, keyFile);
+  afterAll(() => database.drop());
+
+  /** A new annual report for `year`, created as the web UI creates one (chain "annual-report"): the chain version and steps it got. */
+  async function newReport(year: number, chain = 'annual-report') {
+    const engine = await Engine.open({ database });
+    try {
+      const drafter = (await engine.authentication.login('drafter', 'demo-pass')) as Principal;
+      const doc = await engine.createDocument.execute({ principal: drafter, chain, title: `报告${year}`, year, departmentId: 'city-sti', content: REPORT_OUTLINE });
+      const { definition } = await engine.chainReadModel.chainVersion(doc.chainKey, doc.chainVersion);
+      return { chain: `${doc.chainKey}@${doc.chainVersion}`, steps: (definition as { steps: { key: string }[] }).steps.map((s) => s.key) };
+    } finally {
+      await engine.close();
+    }
+  }
+
+  it('publishes a variant under its own key: new annual reports keep their chain until --as makes it theirs', async () => {
+    expect((await run('seed-demo', '--password', 'demo-pass')).code).toBe(0);
+    expect(await newReport(2023)).toEqual({ chain: 'annual-report@1', steps: expect.not.arrayContaining(['sign-off']) });
+
+    expect(await run('chain', 'publish', 'annual-report-sign-off')).toEqual({
+      code: 0,
+      out: 'published annual-report-sign-off version 1\nnew annual-report documents use annual-report version 1; documents on chain annual-report-sign-off use this one (--as annual-report makes it the chain of new annual-report documents)',
+    });
+    expect(await newReport(2024)).toEqual({ chain: 'annual-report@1', steps: expect.not.arrayContaining(['sign-off']) });
+    // The variant is a chain of its own that documents may be started on.
+    expect(await newReport(2024, 'annual-report-sign-off')).toEqual({ chain: 'annual-report-sign-off@1', steps: expect.arrayContaining(['sign-off']) });
+
+    expect(await run('chain', 'publish', 'annual-report-sign-off', '--as', 'annual-report')).toEqual({
+      code: 0,
+      out: 'published annual-report version 2\nnew annual-report documents use annual-report version 2',
+    });
+    expect(await newReport(2025)).toEqual({ chain: 'annual-report@2', steps: expect.arrayContaining(['sign-off']) });
+    expect(await run('chain', 'publish', 'annual-report-sign-off', '--as', 'annual-report')).toEqual({
+      code: 0,
+      out: 'annual-report version 2 already has this definition\nnew annual-report documents use annual-report version 2',
+    });
+  });
+
+  it('refuses what it cannot publish: exit 2 for bad arguments, 1 with the paths for a definition the lint refuses', async () => {
+    expect((await run('chain', 'publish', 'no-such-variant')).out).toMatch(/^no chain variant "no-such-variant" \(variants: annual-report-sign-off\)/);
     expect((await run('chain', 'publish', 'no-such-variant')).code).toBe(2);
-    const file = join(mkdtempSync(join(tmpdir(), 'shenpi-chain-')), 'bad.json');
-    const bad = JSON.parse(JSON.stringify(chainVariants['annual-report-sign-off']));
+    expect((await run('chain', 'publish')).code).toBe(2);
+    expect((await run('chain', 'publish', 'annual-report-sign-off', '--as')).code).toBe(2);
+    expect((await run('chain', 'publish', 'annual-report-sign-off', '--to', 'annual-report')).code).toBe(2);
+    expect((await run('chain', 'unpublish', 'annual-report-sign-off')).code).toBe(2);
+    expect(await run('chain', 'publish', 'annual-report-sign-off', '--as', 'Annual Report')).toEqual({ code: 1, out: expect.stringMatching(/^not published: .*\n {2}key \(--as\): /) });
+
+    const dir = mkdtempSync(join(tmpdir(), 'shenpi-chain-'));
+    expect(await run('chain', 'publish', '--file', join(dir, 'missing.json'))).toEqual({ code: 2, out: expect.stringMatching(/^cannot read .*missing\.json/) });
+    writeFileSync(join(dir, 'broken.json'), '{ "key": ');
+    expect((await run('chain', 'publish', '--file', join(dir, 'broken.json'))).code).toBe(2);
+    const bad = JSON.parse(JSON.stringify(chainVariants['annual-report-sign-off'].definition));
     bad.steps[4].assignee.role = 'janitor';
-    writeFileSync(file, JSON.stringify(bad));
-    const refused = await run('chain', 'publish', file);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+    const refused = await run('chain', 'publish', '--file', join(dir, 'bad.json'));
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('steps[4].assignee.role');
+    // Nothing was published by the refusals.
+    expect(await newReport(2026)).toMatchObject({ chain: 'annual-report@2' });
+  });
+});
+
+describe('chain publish --file: the shipped chains as JSON', () => {
+  const database = testDatabase();
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem');
+  const { run } = cliOn(database, keyFile);
+  afterAll(() => database.drop());
+
+  it('publishes each workflows/*/*.chain.json through the lint of POST /api/chains: the shipped ones are what the service published at start', async () => {
+    expect((await run('seed-demo', '--password', 'demo-pass')).code).toBe(0);
+    const results = [];
+    for (const { path } of chainJsonFiles()) results.push(await run('chain', 'publish', '--file', path));
+    expect(results).toEqual([
+      { code: 0, out: 'annual-report version 1 already has this definition\nnew annual-report documents use annual-report version 1' },
+      { code: 0, out: 'normative-document version 1 already has this definition\nnew normative-document documents use normative-document version 1' },
+      { code: 0, out: 'major-decision version 1 already has this definition\nnew major-decision documents use major-decision version 1' },
+      { code: 0, out: 'published annual-report-sign-off version 1\nnew annual-report-sign-off documents use annual-report-sign-off version 1' },
+    ]);
+    // --as works on a file too; a file named without --file (as before) is still read.
+    expect(await run('chain', 'publish', '--file', 'workflows/annual-report/annual-report-sign-off.chain.json', '--as', 'annual-report')).toEqual({
+      code: 0,
+      out: 'published annual-report version 2\nnew annual-report documents use annual-report version 2',
+    });
+    expect((await run('chain', 'publish', 'workflows/major-decision/major-decision.chain.json')).code).toBe(0);
   });
 });
 

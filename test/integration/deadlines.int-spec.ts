@@ -161,6 +161,37 @@ describe('deadlines', () => {
     expect((await engine.documentReadModel.document(users.counsel, id)).dueAt).toBe((await second)[1].fireAt);
   });
 
+  it('a transition back into the step the document is in enters it afresh: new tasks and timers, the old ones stale', async () => {
+    const chain = timedAnnualReport('annual-report-recheck');
+    chain.steps[1].transitions.push({ action: 'recheck', to: 'legal-review' });
+    await engine.writer.run((r) => engine.chains.publish(r, chain, systemActor('test')));
+    clock.set('2026-11-07T02:00:00.000Z');
+    const doc = await engine.createDocument.execute({ principal: users.drafter, chain: 'annual-report-recheck', title: '报告', year: 2018, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: users.drafter });
+    const id = doc.id;
+    const [task] = (await engine.documentReadModel.document(users.counsel, id)).openTasks;
+    clock.advance(10_000);
+    await engine.transition.execute({ documentId: id, taskId: task.id, action: 'recheck', principal: users.counsel });
+    const view = await engine.documentReadModel.document(users.drafter, id);
+    expect(view.state).toBe('legal-review');
+    expect(view.openTasks).toHaveLength(1);
+    expect(view.openTasks[0].id).not.toBe(task.id);
+    const second = (await rows(id)).filter((r) => r.round === 2);
+    expect(second.map((r) => r.kind)).toEqual(['reminder', 'due', 'escalation', 'auto-action']);
+    expect(view.dueAt).toBe(second[1].fireAt);
+    // The first stay's reminder comes due and fires nothing; the second's fires.
+    clock.set((await rows(id)).find((r) => r.round === 1 && r.kind === 'reminder')!.fireAt);
+    await poller.tick();
+    clock.set(second[0].fireAt);
+    await poller.tick();
+    expect((await audit(id)).map((e) => e.action)).toEqual(['create', 'submit', 'recheck', 'remind']);
+    const stays = (await engine.documentReadModel.timeline(users.drafter, id)).stays.filter((s: { step: string }) => s.step === 'legal-review');
+    expect(stays.map((s: { round: number; dueAt: string | null }) => [s.round, s.dueAt])).toEqual([
+      [1, (await rows(id)).find((r) => r.round === 1 && r.kind === 'due')!.fireAt],
+      [2, second[1].fireAt],
+    ]);
+  });
+
   it('a row that fails to fire does not stop the others, and stays pending for the next pass', async () => {
     clock.set('2026-11-05T02:00:00.000Z');
     const id = await submitted(2020);

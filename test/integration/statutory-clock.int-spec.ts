@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
@@ -80,6 +81,58 @@ describe('statutory clock operations', () => {
     // 8 June plus 10 working days, over the Dragon Boat holiday (19 June 2026).
     expect((await due(id)).fireAt).toBe('2026-06-23T15:59:59.999Z');
     await expect(engine.statutoryClocks.decideExtension(u.leader, id, true, 'twice')).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('a due instant in a year without the official arrangement is provisional in the row, the view and the list, and follows the clock', async () => {
+    // Five working days from 28 December 2026 end in January 2027, whose holidays are known only by law.
+    clock.set('2026-12-28T02:00:00.000Z');
+    const id = await start();
+    const provisional = async () => {
+      const view = await engine.documentReadModel.document(u.counsel, id);
+      const listed = (await engine.documentReadModel.documents(u.counsel, {}, undefined, 200)).items.find((d) => d.id === id)!;
+      return [view.dueAt, view.dueProvisional, listed.dueProvisional];
+    };
+    expect(await provisional()).toEqual([(await due(id)).fireAt, true, true]);
+    expect((await due(id)).provisional).toBe(true);
+    // A 补正 (the clock set back for the test) plans the period again from 1 December: it ends in 2026, whose arrangement is official.
+    clock.set('2026-12-01T02:00:00.000Z');
+    await engine.statutoryClocks.restart(u.counsel, id, '补正材料');
+    expect(await provisional()).toEqual([(await due(id)).fireAt, false, false]);
+    clock.set('2026-06-01T02:00:00.000Z');
+  });
+
+  // PostgreSQL: a firing reads its timer, then waits for the document's lock; an extension approved meanwhile moved the timer.
+  (database.url ? it : it.skip)('a timer moved by an extension while its firing waited for the document is not fired at its old time', async () => {
+    clock.set('2026-06-01T02:00:00.000Z');
+    const id = await start();
+    await engine.statutoryClocks.requestExtension(u.counsel, id, 3, 'complex');
+    const reminder = (await timers(id)).find((t) => t.kind === 'reminder')!;
+    clock.set(reminder.fireAt);
+    const client = new pg.Client({ connectionString: database.url, options: `-c search_path="${database.schema}"` });
+    await client.connect();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await client.query("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+        if (r.rows[0].n >= n) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('nobody waited for the lock');
+    };
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT id FROM documents WHERE id = $1 FOR UPDATE', [id]);
+      const approved = engine.statutoryClocks.decideExtension(u.leader, id, true, '同意延长');
+      await waiting(1);
+      const fired = engine.deadlines.fire(reminder.id);
+      await waiting(2);
+      await client.query('COMMIT');
+      await approved;
+      expect(await fired).toBe('skipped');
+    } finally {
+      await client.end();
+    }
+    const moved = (await timers(id)).find((t) => t.id === reminder.id)!;
+    expect([moved.status, moved.fireAt > reminder.fireAt]).toEqual(['pending', true]);
   });
 
   it("a step's clock state ends with the step: a pause in legal review does not follow the report", async () => {

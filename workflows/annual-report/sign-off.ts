@@ -3,11 +3,15 @@ import { annualReportChain } from './annual-report.chain.js';
 /**
  * The annual report with 签发: after the Party group meeting, the principal leader signs the
  * report for issue before it goes to the rule-of-law office (the bureau practice recorded in the
- * domain notes). A deployment opts in by publishing this as the next version of `annual-report`
- * (`npm run cli -- chain publish annual-report-sign-off`); running reports keep their version.
+ * domain notes). A chain of its own key (`<key>-sign-off`), so publishing it changes nothing for
+ * new annual reports; a deployment opts in by publishing it as the next version of `annual-report`
+ * (`npm run cli -- chain publish annual-report-sign-off --as annual-report`); running reports keep
+ * their version.
  */
 export function withSignOff(definition: typeof annualReportChain = annualReportChain) {
-  const chain = JSON.parse(JSON.stringify(definition)) as typeof annualReportChain & { steps: Record<string, unknown>[] };
+  const chain = JSON.parse(JSON.stringify(definition)) as Omit<typeof annualReportChain, 'key'> & { key: string; steps: Record<string, unknown>[] };
+  chain.key = `${definition.key}-sign-off`;
+  chain.name = { zh: `${definition.name.zh}（含签发）`, en: `${definition.name.en}, signed for issue` };
   const party = chain.steps.findIndex((s) => s.key === 'party-group-review');
   const approve = (chain.steps[party].transitions as { action: string; to?: string }[]).find((t) => t.action === 'approve')!;
   approve.to = 'sign-off';

@@ -67,6 +67,7 @@ export class CreateDocumentUseCase {
         version: 1,
         uniqueKey: chain.definition.uniquePerDepartmentAndYear ? `${latest.chainKey}:${department.id}:${cmd.year}` : null,
         dueAt: null,
+        dueProvisional: false,
         createdBy: cmd.principal.id,
         createdAt: at,
         updatedAt: at,
@@ -80,8 +81,8 @@ export class CreateDocumentUseCase {
         throw err;
       }
       // The row is inserted before its tasks (they reference it): its dueAt follows.
-      const dueAt = await enterStep(repos, chain, doc, department, at, this.planner);
-      if (dueAt !== doc.dueAt) await repos.documents.setDueAt(doc.id, (doc.dueAt = dueAt));
+      const due = await enterStep(repos, chain, doc, department, at, this.planner);
+      if (due.dueAt !== doc.dueAt) await repos.documents.setDue(doc.id, Object.assign(doc, due));
       await this.kernel.record(repos, doc, {
         action: 'create',
         actor: { type: 'user', id: cmd.principal.id, role: EDITOR_ROLE, departmentId: department.id, onBehalfOf: null },

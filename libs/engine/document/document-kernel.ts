@@ -140,16 +140,21 @@ export class DocumentKernel {
   }
 
   /**
-   * Moves a document onto another version of its chain (a migration): the row, then the old
-   * step's tasks and timers closed and the new step entered afresh, staffed under separation of
-   * duties; one audit entry, which names any seat that had to be rerouted.
+   * Moves a document onto another version of its chain (a migration): the old step's open tasks
+   * cancelled (its timers left stale: a new round begins), the new step entered afresh, staffed
+   * under separation of duties, then the row; one audit entry, which names any seat that had to be
+   * rerouted, and says `reentered` when the step is the same (the timeline counts a new stay).
    */
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
-    await leaveStep(repos, open.doc, at);
+    await leaveStep(repos, open.doc, at, open.tasks);
     const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
-    const written = { ...moved, dueAt: await enterStep(repos, target, moved, open.department, at, this.planner, staffing) };
+    const written = { ...moved, ...(await enterStep(repos, target, moved, open.department, at, this.planner, staffing)) };
     await this.write(repos, open.doc, written);
-    await this.record(repos, open.doc, { ...entry, to: moved.state, details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}) } });
+    await this.record(repos, open.doc, {
+      ...entry,
+      to: moved.state,
+      details: { ...entry.details, ...(staffing.rerouted.length ? { rerouted: staffing.rerouted } : {}), ...(moved.state === open.doc.state ? { reentered: true } : {}) },
+    });
     return written;
   }
 }

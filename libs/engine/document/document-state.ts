@@ -23,10 +23,10 @@ export interface ClockState {
 export const positionOf = (doc: DocumentRow): ChainPosition => ({ stateKey: doc.state, context: doc.context as never });
 
 /** How many times each step has been entered: a task's `round`. */
-export const roundsOf = (doc: DocumentRow): Record<string, number> => (doc.context as { rounds?: Record<string, number> }).rounds ?? {};
+export const roundsOf = (doc: Pick<DocumentRow, 'context'>): Record<string, number> => (doc.context as { rounds?: Record<string, number> }).rounds ?? {};
 
 /** The round of the document's current step: its tasks and timers carry it. */
-export const stepRound = (doc: DocumentRow): number => roundsOf(doc)[doc.state] ?? 1;
+export const stepRound = (doc: Pick<DocumentRow, 'state' | 'context'>): number => roundsOf(doc)[doc.state] ?? 1;
 
 /**
  * Whether a timer still belongs to the document's current stay in a step. Leaving a step does not
@@ -34,7 +34,7 @@ export const stepRound = (doc: DocumentRow): number => roundsOf(doc)[doc.state] 
  * stale here when it comes due, or by whatever reads a document's timers. A stay never comes back:
  * entering a step again starts a new round.
  */
-export const timerIsLive = (timer: { stepKey: string; round: number }, doc: DocumentRow): boolean => timer.stepKey === doc.state && timer.round === stepRound(doc);
+export const timerIsLive = (timer: { stepKey: string; round: number }, doc: Pick<DocumentRow, 'state' | 'context'>): boolean => timer.stepKey === doc.state && timer.round === stepRound(doc);
 
 /** The current step's countersign progress; undefined in a step nobody signs. */
 export const signingOf = (doc: DocumentRow): Signing | undefined => (doc.context as { signing?: Signing }).signing;

@@ -1,6 +1,6 @@
 import { currentSigners, type CompiledChain, type Signer } from '@shenpi/chains';
 import { DomainError, ErrorCode, newId } from '@shenpi/domain';
-import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, StepDue, TaskRow } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner, PlannedTimer } from '../deadline-planner.port.js';
 import { clockOf, signingOf, stepRound } from './document-state.js';
@@ -9,8 +9,9 @@ import { Staffing } from './staffing.js';
 
 /**
  * Entering a step opens a task for each signer due to decide now and writes the step's deadline
- * rows, in the caller's transaction. Returns the document's dueAt (the step's due row, or null):
- * the caller writes it with the row, in the one UPDATE of the change.
+ * rows, in the caller's transaction. Returns the document's due instant (the step's due row, or
+ * none) and whether it is provisional: the caller writes them with the row, in the one UPDATE of
+ * the change.
  * `staffing` gives the seats to people who may decide them (separation of duties) and keeps what
  * it rerouted for the caller's audit entry.
  */
@@ -22,19 +23,20 @@ export async function enterStep(
   at: string,
   planner: DeadlinePlanner,
   staffing?: Staffing,
-): Promise<string | null> {
+): Promise<StepDue> {
   const step = chain.step(doc.state);
   const signers = currentSigners(signingOf(doc));
-  if (!signers.length) return null;
+  if (!signers.length) return { dueAt: null, dueProvisional: false };
   const timers = planner.plan(step, new Date(at), doc.year);
-  const dueAt = timers.find((t) => t.kind === 'due')?.fireAt.toISOString() ?? null;
+  const due = timers.find((t) => t.kind === 'due');
+  const dueAt = due?.fireAt.toISOString() ?? null;
   const staff = staffing ?? (await Staffing.of(repos, doc, department));
   const tasks: TaskRow[] = [];
   for (const signer of signers) tasks.push(await openTask(repos, chain, doc, department, signer, dueAt, at, staff));
   // A step decided by one signer keeps its timers on that task (automatic actions decide it).
   const timerTask = tasks.length === 1 && (signingOf(doc)?.slots.length ?? 0) === 1 ? tasks[0] : null;
   await writeTimers(repos, doc.id, step.key, timerTask ?? { id: null, round: tasks[0].round }, timers, at);
-  return dueAt;
+  return { dueAt, dueProvisional: due?.provisional ?? false };
 }
 
 /**
@@ -119,8 +121,8 @@ export async function writeTimers(
   timers: PlannedTimer[],
   at: string,
 ): Promise<void> {
-  for (const t of timers) {
-    const row: DeadlineRow = {
+  const rows = timers.map(
+    (t): DeadlineRow => ({
       id: newId(new Date(at).getTime()),
       documentId,
       taskId: task.id,
@@ -134,17 +136,19 @@ export async function writeTimers(
       version: 1,
       createdAt: at,
       firedAt: null,
-    };
-    await repos.deadlines.insert(row);
-  }
+    }),
+  );
+  await repos.deadlines.insert(rows);
 }
 
 /**
- * Leaving a step cancels its open tasks. Its timers are left as they are: a timer of a stay that
- * is over is stale (timerIsLive) and is cancelled when it comes due, off the decision's path. A
- * paused clock's timers never come due, so those are cancelled here (a pause is rare).
+ * Leaving a step cancels its open tasks: `stillOpen`, the ones the change read under the
+ * document's lock and did not close itself (nothing to write when the decision closed the last).
+ * Its timers are left as they are: a timer of a stay that is over is stale (timerIsLive) and is
+ * cancelled when it comes due, off the decision's path. A paused clock's timers never come due, so
+ * those are cancelled here (a pause is rare).
  */
-export async function leaveStep(repos: Repositories, doc: DocumentRow, at: string): Promise<void> {
-  await repos.tasks.cancelOpen(doc.id, doc.state, at);
+export async function leaveStep(repos: Repositories, doc: DocumentRow, at: string, stillOpen: TaskRow[]): Promise<void> {
+  if (stillOpen.some((t) => t.status === 'open' && t.stepKey === doc.state)) await repos.tasks.cancelOpen(doc.id, doc.state, at);
   if (clockOf(doc).pausedAt) await repos.deadlines.cancelPending(doc.id, doc.state);
 }

@@ -10,7 +10,7 @@ import { checkAddSigner } from './add-signer.js';
 import { checkDelegate } from './delegate.js';
 import { checkDisclosure, requireDisclosure } from './disclosure.js';
 import type { DocumentKernel, OpenDocument, WrittenDocument } from './document-kernel.js';
-import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf } from './document-state.js';
+import { contributorsOf, EDITOR_ROLE, fieldsOf, numberOf, positionOf, signingOf, stepRound } from './document-state.js';
 import { issueNumber } from './numbering.js';
 import { asPerson, checkDecider, reviewRoundOf, stepSeats, type ReviewRound } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
@@ -117,7 +117,10 @@ export class TransitionUseCase {
     if (!next) throw this.notAllowed(cmd, open, await reviewRound());
 
     const at = this.clock.now().toISOString();
-    const updated = await this.nextRow(repos, cmd, open, plan, next, at);
+    // A transition back into the step the document is in enters it afresh, as the machine does (a
+    // new round, signing anew, the step's clock ended): it is left and entered like any other.
+    const entered = next.stateKey !== doc.state || (next.context.rounds[next.stateKey] ?? 1) !== stepRound(doc);
+    const updated = await this.nextRow(repos, cmd, open, plan, next, entered, at);
     const task = await this.closeOrHandOn(repos, cmd, plan, at);
     // The round was read with the document, before this decision: the decision joins it (staffing the next seats judges it).
     if (task?.status === 'done') (await reviewRound()).decided.push(task);
@@ -127,12 +130,12 @@ export class TransitionUseCase {
     // A reviewer's files on the task are part of the decision: the entry names them by hash (read only when it has some).
     const decisionFiles = task?.status === 'done' && task.hasFiles !== false ? await repos.attachments.forTask(task.id) : [];
     let staffing: Staffing | undefined;
-    if (next.stateKey !== doc.state) {
-      await leaveStep(repos, doc, at);
+    if (entered) {
+      await leaveStep(repos, doc, at, open.tasks.filter((t) => t.id !== task?.id));
       // Back at the first step a new round begins: its seats are staffed on that round, read afresh.
       const newRound = next.stateKey === chain.definition.initial;
       staffing = await Staffing.of(repos, updated, department, newRound ? undefined : await reviewRound());
-      updated.dueAt = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
+      Object.assign(updated, await enterStep(repos, chain, updated, department, at, this.planner, staffing));
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
       staffing = await Staffing.of(repos, updated, department, await reviewRound());
       await syncSigners(repos, chain, updated, department, at, staffing);
@@ -145,7 +148,9 @@ export class TransitionUseCase {
       actor: plan.actor,
       to: next.stateKey,
       details: {
-        ...this.details(cmd, updated, task, next.stateKey === doc.state, numberOf(updated) !== numberOf(doc) && numberOf(updated)),
+        ...this.details(cmd, updated, task, !entered, numberOf(updated) !== numberOf(doc) && numberOf(updated)),
+        // The timeline counts a stay by its entry: one into the same step says so.
+        ...(entered && next.stateKey === doc.state ? { reentered: true } : {}),
         ...(cmd.attachment ? { attachment: fileRef(cmd.attachment) } : {}),
         ...(decisionFiles.length ? { attachments: decisionFiles.map(fileRef) } : {}),
         ...(plan.relaxed ? { separationRelaxed: 'second-step-in-round' } : {}),
@@ -157,14 +162,14 @@ export class TransitionUseCase {
   }
 
   /** The row after the event: the machine's position, the edit, and the attributes that follow from them. */
-  private async nextRow(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument, plan: Plan, next: ChainPosition, at: string): Promise<DocumentRow> {
+  private async nextRow(repos: Repositories, cmd: TransitionCommand, { doc, department, chain }: OpenDocument, plan: Plan, next: ChainPosition, entered: boolean, at: string): Promise<DocumentRow> {
     const updated: DocumentRow = {
       ...doc,
       state: next.stateKey,
       context: next.context as unknown as Record<string, unknown>,
       title: cmd.edit?.title ?? doc.title,
       content: cmd.edit?.content ?? doc.content,
-      attributes: nextAttributes(doc, next.stateKey, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined, cmd.edit?.fields),
+      attributes: nextAttributes(doc, entered, plan.transition?.payload === 'disclosure' ? cmd.disclosure : undefined, cmd.edit?.fields),
       version: doc.version + 1,
       updatedAt: at,
     };
@@ -316,15 +321,15 @@ function tally(s: Signing) {
   return { for: s.slots.filter((x) => x.vote === 'for').length, against: s.slots.filter((x) => x.vote === 'against').length, needed: s.needed, signers: s.slots.length };
 }
 
-/** The disclosure record and number are kept; a step's clock state (pause, extension) ends with the step. */
+/** The disclosure record and number are kept; a step's clock state (pause, extension) ends with the stay (`entered`: a step entered, or the same one afresh). */
 function nextAttributes(
   doc: DocumentRow,
-  nextState: string,
+  entered: boolean,
   disclosure: TransitionCommand['disclosure'],
   fields: DocumentFields | undefined,
 ): Record<string, unknown> {
   const { clock, ...rest } = doc.attributes;
-  const kept: Record<string, unknown> = nextState === doc.state && clock !== undefined ? { ...rest, clock } : rest;
+  const kept: Record<string, unknown> = !entered && clock !== undefined ? { ...rest, clock } : rest;
   if (fields) kept.fields = { ...fieldsOf(doc), ...fields };
   return disclosure ? { ...kept, disclosure } : kept;
 }

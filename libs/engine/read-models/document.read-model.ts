@@ -6,7 +6,7 @@ import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import { allowedActions } from '../document/access-rules.js';
 import type { WrittenDocument } from '../document/document-kernel.js';
-import { fieldsOf, timerIsLive } from '../document/document-state.js';
+import { fieldsOf } from '../document/document-state.js';
 import { reviewRoundOf } from '../document/separation-of-duties.js';
 import { standing } from '../milestone-standing.js';
 import { planAhead } from '../planning.js';
@@ -52,8 +52,7 @@ export class DocumentReadModel {
     const department = written?.department ?? (await this.repos.directory.department(doc.departmentId))!;
     const openTasks = written ? written.tasks.filter((t) => t.status === 'open') : await this.repos.tasks.openForDocument(doc.id);
     const decided = written ? written.tasks.filter((t) => t.status === 'done') : await this.repos.tasks.decidedForDocument(doc.id);
-    const due = (await this.repos.deadlines.pendingDueFor([doc.id])).find((d) => timerIsLive(d, doc));
-    return this.view(p, doc, department, openTasks, decided, due?.provisional ?? false, withContent);
+    return this.view(p, doc, department, openTasks, decided, withContent);
   }
 
   /** A page of the documents the caller may see: five queries whatever the page size (no query per row). */
@@ -63,13 +62,11 @@ export class DocumentReadModel {
     const ids = kept.map((d) => d.id);
     const openTasks = groupBy(await this.repos.tasks.openForDocuments(ids), (t) => t.documentId);
     const decided = groupBy(await this.repos.tasks.decidedForDocuments(ids), (t) => t.documentId);
-    const dues = await this.repos.deadlines.pendingDueFor(ids);
     const departments = new Map<string, DepartmentRow>();
     for (const departmentId of new Set(kept.map((d) => d.departmentId))) departments.set(departmentId, (await this.repos.directory.department(departmentId))!);
     const items: DocumentView[] = [];
     for (const doc of kept) {
-      const due = dues.find((d) => d.documentId === doc.id && timerIsLive(d, doc));
-      items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], decided.get(doc.id) ?? [], due?.provisional ?? false, false));
+      items.push(await this.view(p, doc, departments.get(doc.departmentId)!, openTasks.get(doc.id) ?? [], decided.get(doc.id) ?? [], false));
     }
     return { items, nextCursor };
   }
@@ -80,11 +77,10 @@ export class DocumentReadModel {
     department: DepartmentRow,
     openTasks: TaskRow[],
     decided: TaskRow[],
-    dueProvisional: boolean,
     withContent: boolean,
   ): Promise<DocumentView> {
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
-    const timing = { dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, this.clock.now(), fieldsOf(doc)) };
+    const timing = { dueProvisional: doc.dueProvisional, ...planAhead(chain, doc.state, doc.year, this.planner, this.clock.now(), fieldsOf(doc)) };
     return documentView(doc, chain, openTasks, allowedActions(chain, doc, department, openTasks, p, reviewRoundOf(doc, decided)), withContent, timing);
   }
 

@@ -46,23 +46,15 @@ export class DeadlinesRepository {
     private readonly alarms: Alarm[] = [],
   ) {}
 
-  async insert(d: DeadlineRow): Promise<void> {
-    this.alarms.push({ kind: 'deadline', id: d.id, fireAt: d.fireAt, version: d.version });
-    await this.sql.run(`INSERT INTO deadlines (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      d.id,
-      d.documentId,
-      d.taskId,
-      d.stepKey,
-      d.round,
-      d.kind,
-      d.fireAt,
-      d.status,
-      d.provisional ? 1 : 0,
-      JSON.stringify(d.payload),
-      d.version,
-      d.createdAt,
-      d.firedAt,
-    ]);
+  /** A step's timers in one statement (a decision writes them together). */
+  async insert(rows: DeadlineRow | DeadlineRow[]): Promise<void> {
+    const all = Array.isArray(rows) ? rows : [rows];
+    if (!all.length) return;
+    for (const d of all) this.alarms.push({ kind: 'deadline', id: d.id, fireAt: d.fireAt, version: d.version });
+    await this.sql.run(
+      `INSERT INTO deadlines (${COLUMNS}) VALUES ${all.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      all.flatMap((d) => [d.id, d.documentId, d.taskId, d.stepKey, d.round, d.kind, d.fireAt, d.status, d.provisional ? 1 : 0, JSON.stringify(d.payload), d.version, d.createdAt, d.firedAt]),
+    );
   }
 
   async get(id: string): Promise<DeadlineRow | undefined> {
@@ -70,9 +62,12 @@ export class DeadlinesRepository {
     return r && toRow(r);
   }
 
-  /** The claim that makes a duplicate delivery harmless: only one caller turns pending into fired. */
-  async claim(id: string, at: string): Promise<boolean> {
-    return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND status = 'pending'`, [at, id])) === 1;
+  /**
+   * The claim that makes a duplicate delivery harmless: only one caller turns pending into fired,
+   * and only the row as it was read (a pause or an extension that moved it meanwhile bumped its version).
+   */
+  async claim(row: Pick<DeadlineRow, 'id' | 'version'>, at: string): Promise<boolean> {
+    return (await this.sql.run(`UPDATE deadlines SET status = 'fired', fired_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'pending'`, [at, row.id, row.version])) === 1;
   }
 
   /**
@@ -111,6 +106,8 @@ export class DeadlinesRepository {
    * Pending rows after `afterId` in id order, of steps their documents are in: the reconciler's walk
    * over what is still to fire. A step left leaves its timers pending and stale (the engine's
    * timerIsLive); they are not woken again and again, but put away by `due` when they come due.
+   * (An earlier round's of the step a document is in again still pass this join, which reads no
+   * rounds: they are woken, and cancelled when they fire.)
    */
   async pendingPage(afterId: string, limit: number): Promise<DeadlineRow[]> {
     const rows = await this.sql.all<Raw>(
@@ -124,16 +121,6 @@ export class DeadlinesRepository {
   async nextFireAt(): Promise<string | null> {
     const r = await this.sql.one<{ fire_at: string }>(`SELECT MIN(fire_at) AS fire_at FROM deadlines WHERE status = 'pending'`);
     return r?.fire_at ?? null;
-  }
-
-  /** The pending `due` rows of many documents in one query (a page of the document list). */
-  async pendingDueFor(documentIds: string[]): Promise<DeadlineRow[]> {
-    if (!documentIds.length) return [];
-    const rows = await this.sql.all<Raw>(
-      `SELECT ${COLUMNS} FROM deadlines WHERE document_id IN (${documentIds.map(() => '?').join(', ')}) AND kind = 'due' AND status = 'pending'`,
-      documentIds,
-    );
-    return rows.map(toRow);
   }
 
   async forDocument(documentId: string): Promise<DeadlineRow[]> {

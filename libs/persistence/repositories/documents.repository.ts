@@ -19,10 +19,15 @@ export interface DocumentRow {
   version: number;
   uniqueKey: string | null;
   dueAt: string | null;
+  /** The due instant rests on a year whose official holiday arrangement is not known yet. */
+  dueProvisional: boolean;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
 }
+
+/** The due instant of the step a document is in, as its row keeps it. */
+export type StepDue = Pick<DocumentRow, 'dueAt' | 'dueProvisional'>;
 
 export interface DocumentFilter {
   state?: string;
@@ -32,7 +37,7 @@ export interface DocumentFilter {
 }
 
 const COLUMNS =
-  'd.id, d.chain_key, d.chain_version, d.compiler_version, d.department_id, d.year, d.title, d.attributes, d.state, d.context, d.version, d.unique_key, d.due_at, d.created_by, d.created_at, d.updated_at';
+  'd.id, d.chain_key, d.chain_version, d.compiler_version, d.department_id, d.year, d.title, d.attributes, d.state, d.context, d.version, d.unique_key, d.due_at, d.due_provisional, d.created_by, d.created_at, d.updated_at';
 
 interface RawDocument {
   id: string;
@@ -49,6 +54,7 @@ interface RawDocument {
   version: number;
   unique_key: string | null;
   due_at: string | null;
+  due_provisional: number | boolean;
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -69,6 +75,7 @@ const toDocument = (r: RawDocument): DocumentRow => ({
   version: Number(r.version),
   uniqueKey: r.unique_key,
   dueAt: r.due_at,
+  dueProvisional: Number(r.due_provisional) === 1,
   createdBy: r.created_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -114,6 +121,12 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
 export class DocumentsRepository {
   constructor(private readonly sql: Sql) {}
 
+  /** Where a document stands (its step and the machine's context), unlocked: enough to tell a stale timer. */
+  async position(id: string): Promise<Pick<DocumentRow, 'state' | 'context'> | undefined> {
+    const r = await this.sql.one<{ state: string; context: string }>('SELECT state, context FROM documents WHERE id = ?', [id]);
+    return r && { state: r.state, context: JSON.parse(r.context) };
+  }
+
   /** The row, unlocked: a change opens its document with `opened`. */
   async get(id: string): Promise<DocumentRow | undefined> {
     const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?`, [id]);
@@ -155,8 +168,8 @@ export class DocumentsRepository {
   async insert(d: DocumentRow): Promise<void> {
     await this.sql.run(
       `INSERT INTO documents (id, chain_key, chain_version, compiler_version, department_id, year, title, content, attributes, state,
-         context, version, unique_key, due_at, created_by, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         context, version, unique_key, due_at, due_provisional, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         d.id,
         d.chainKey,
@@ -172,6 +185,7 @@ export class DocumentsRepository {
         d.version,
         d.uniqueKey,
         d.dueAt,
+        d.dueProvisional ? 1 : 0,
         d.createdBy,
         d.createdAt,
         d.updatedAt,
@@ -181,26 +195,26 @@ export class DocumentsRepository {
 
   /** The optimistic-concurrency write: 0 rows means someone else changed the document first. */
   async updateIfVersion(
-    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'content' | 'attributes' | 'updatedAt' | 'dueAt'>,
+    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'content' | 'attributes' | 'updatedAt' | 'dueAt' | 'dueProvisional'>,
     expectedVersion: number,
   ): Promise<boolean> {
     const changed = await this.sql.run(
-      `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, due_at = ?, version = version + 1
+      `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, due_at = ?, due_provisional = ?, version = version + 1
        WHERE id = ? AND version = ?`,
-      [d.state, JSON.stringify(d.context), d.title, d.content, JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.id, expectedVersion],
+      [d.state, JSON.stringify(d.context), d.title, d.content, JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.dueProvisional ? 1 : 0, d.id, expectedVersion],
     );
     return changed === 1;
   }
 
   /** Moves a document onto another version of its chain (a migration), guarded like any change. */
   async moveToVersion(
-    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'attributes' | 'updatedAt' | 'dueAt'>,
+    d: Pick<DocumentRow, 'id' | 'chainVersion' | 'compilerVersion' | 'state' | 'context' | 'attributes' | 'updatedAt' | 'dueAt' | 'dueProvisional'>,
     expectedVersion: number,
   ): Promise<boolean> {
     const changed = await this.sql.run(
-      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, attributes = ?, updated_at = ?, due_at = ?, version = version + 1
+      `UPDATE documents SET chain_version = ?, compiler_version = ?, state = ?, context = ?, attributes = ?, updated_at = ?, due_at = ?, due_provisional = ?, version = version + 1
        WHERE id = ? AND version = ?`,
-      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.id, expectedVersion],
+      [d.chainVersion, d.compilerVersion, d.state, JSON.stringify(d.context), JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.dueProvisional ? 1 : 0, d.id, expectedVersion],
     );
     return changed === 1;
   }
@@ -215,8 +229,8 @@ export class DocumentsRepository {
   }
 
   /** The due instant of the step the document is in (null when it has none); not a change of the document. */
-  async setDueAt(id: string, dueAt: string | null): Promise<void> {
-    await this.sql.run('UPDATE documents SET due_at = ? WHERE id = ?', [dueAt, id]);
+  async setDue(id: string, due: StepDue): Promise<void> {
+    await this.sql.run('UPDATE documents SET due_at = ?, due_provisional = ? WHERE id = ?', [due.dueAt, due.dueProvisional ? 1 : 0, id]);
   }
 
   /** Newest first, keyset-paged on the time-ordered id. `content` is left out of lists. */

@@ -1,0 +1,73 @@
+import { ManualClock, systemActor, type Principal } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
+import { Repositories } from '@shenpi/persistence';
+import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
+import { PASSWORD, testDatabase, testPlanner } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+
+/** The indexes of tasks and deadlines before migration 1765500000000, as a database made then has them. */
+const OLD_INDEXES = [
+  'CREATE INDEX tasks_document ON tasks (document_id, status)',
+  'CREATE INDEX tasks_decided ON tasks (decided_by, status, id)',
+  'CREATE INDEX tasks_inbox_user ON tasks (assignee_user_id, status, id)',
+  'CREATE INDEX tasks_inbox_role ON tasks (department_id, assignee_role, status, id)',
+  'CREATE INDEX deadlines_document ON deadlines (document_id, status)',
+];
+
+/**
+ * A database made before the lean write path (task indexes with the status in their keys, no
+ * due_provisional on the document row) is carried forward: the indexes are replaced, each
+ * document's row learns whether its due instant is provisional from its live due timer, and work
+ * goes on (inboxes, the next decision, verify).
+ */
+describe('write path upgrade: lean task indexes and the due instant on the row', () => {
+  const database = testDatabase();
+  afterAll(() => database.drop());
+
+  it('carries documents, tasks and timers forward', async () => {
+    const clock = new ManualClock(new Date('2026-12-28T02:00:00.000Z'));
+    let engine = await Engine.open({ database, clock, planner: testPlanner });
+    await engine.directory.seedDemo(PASSWORD);
+    const chain = JSON.parse(JSON.stringify(annualReportChain));
+    Object.assign(chain, { key: 'clocked', uniquePerDepartmentAndYear: false });
+    chain.steps[1].deadline = { workingDays: 5 };
+    await engine.writer.run((r) => engine.chains.publish(r, chain, systemActor('test')));
+    const login = async (name: string) => (await engine.authentication.login(name, PASSWORD)) as Principal;
+    const [drafter, counsel] = [await login('drafter'), await login('counsel')];
+    const submitted = async () => {
+      const doc = await engine.createDocument.execute({ principal: drafter, chain: 'clocked', title: '报告', year: 2026, departmentId: 'city-sti', content: REPORT_OUTLINE });
+      await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
+      return doc.id;
+    };
+    // Due in January 2027 (provisional), then one due in December 2026 (official).
+    const late = await submitted();
+    clock.set('2026-12-01T02:00:00.000Z');
+    const early = await submitted();
+    const inbox = async () => (await engine.inboxReadModel.inbox(counsel, 'open', undefined, 50)).items.map((t) => t.documentId).sort();
+    const before = await inbox();
+    expect(before).toEqual([late, early].sort());
+
+    await engine.writer.run(async (r) => {
+      for (const index of ['tasks_document', 'tasks_decided', 'tasks_inbox_user', 'tasks_open_role', 'tasks_role', 'deadlines_document']) await r.sql.run(`DROP INDEX ${index}`);
+      for (const create of OLD_INDEXES) await r.sql.run(create);
+      await r.sql.run('ALTER TABLE documents DROP COLUMN due_provisional');
+      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000')");
+    });
+    await engine.close();
+
+    engine = await Engine.open({ database, clock, planner: testPlanner });
+    try {
+      const rows = new Repositories(engine.database.reader);
+      expect([(await rows.documents.get(late))!.dueProvisional, (await rows.documents.get(early))!.dueProvisional]).toEqual([true, false]);
+      expect((await engine.documentReadModel.document(counsel, late)).dueProvisional).toBe(true);
+      expect(await inbox()).toEqual(before);
+      const [task] = (await engine.documentReadModel.document(counsel, early)).openTasks;
+      const decided = await engine.transition.execute({ documentId: early, taskId: task.id, action: 'approve', principal: counsel });
+      expect(decided.document.state).toBe('party-group-review');
+      expect((await engine.inboxReadModel.inbox(counsel, 'done', undefined, 50)).items.map((t) => t.id)).toEqual([task.id]);
+      expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true });
+    } finally {
+      await engine.close();
+    }
+  });
+});
