@@ -176,7 +176,6 @@ async function userCommand(
       out.log(`${result.created ? 'created' : 'updated'} user ${username} (${result.id})`);
       return 0;
     }
-    if (!grantOrRevoke && sub !== 'disable' && sub !== 'enable') throw new Error(`unknown command ${name}`);
     const id = await engine.organisation.userIdOf(username);
     if (grantOrRevoke) {
       if (!isRole(roles[0])) throw validationFailed([{ field: 'role', reason: `unknown role: ${roles[0]}` }]);

@@ -148,4 +148,3 @@ export class DirectoryUseCase {
     return { id: id!, created: !existing };
   }
 }
-

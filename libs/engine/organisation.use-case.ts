@@ -104,11 +104,11 @@ export class OrganisationUseCase {
         id,
         name: change.name ?? before.name,
         officeId: change.officeId !== undefined ? change.officeId : before.officeId,
-        issuerCode: change.issuerCode !== undefined ? change.issuerCode : (before.issuerCode ?? null),
+        issuerCode: change.issuerCode !== undefined ? change.issuerCode : before.issuerCode,
       };
       if (after.officeId !== before.officeId) requireGlobal(a, 'update-department', 'sets the rule-of-law office a department reports to', id);
       await this.checkOffice(repos, after);
-      if (JSON.stringify(after) === JSON.stringify({ ...before, issuerCode: before.issuerCode ?? null })) return after;
+      if (JSON.stringify(after) === JSON.stringify(before)) return after;
       await repos.directory.updateDepartment(after);
       await this.audit.append(repos, { category: 'configuration', action: 'update-department', actor: actorIn(a, id), departmentId: id, details: { departmentId: id, before, after } });
       return after;
