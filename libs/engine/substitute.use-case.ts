@@ -37,7 +37,9 @@ export class SubstituteUseCase {
               ? [{ field: 'substituteId', reason: 'must hold a role in one of your departments' }]
               : asPerson(substitute).supervisor
                 ? [{ field: 'substituteId', reason: 'a supervisor does not decide' }]
-                : []),
+                : (await repos.directory.accountState(substitute.id))?.disabled
+                  ? [{ field: 'substituteId', reason: 'the user is disabled' }]
+                  : []),
         ...(cmd.endsAt <= cmd.startsAt ? [{ field: 'endsAt', reason: 'must be after startsAt' }] : []),
         ...(cmd.endsAt <= now ? [{ field: 'endsAt', reason: 'must be in the future' }] : []),
         ...(Date.parse(cmd.endsAt) - Date.parse(cmd.startsAt) > MAX_WINDOW_MS ? [{ field: 'endsAt', reason: 'a window lasts at most 366 days' }] : []),
@@ -83,6 +85,7 @@ export class SubstituteUseCase {
       const target = await repos.directory.principal(toUserId);
       if (!target) throw validationFailed([{ field: 'toUserId', reason: 'no such user' }]);
       if (asPerson(target).supervisor) throw validationFailed([{ field: 'toUserId', reason: 'a supervisor does not decide' }]);
+      if ((await repos.directory.accountState(target.id))?.disabled) throw validationFailed([{ field: 'toUserId', reason: 'the user is disabled' }]);
       return repos.tasks.openForUser(userId);
     });
     const results = [];

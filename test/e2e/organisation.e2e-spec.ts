@@ -392,6 +392,11 @@ describe('organisation over HTTP', () => {
     const reassigned = (await t.http().get(`/api/documents/${report.body.id}`).set(author)).body.openTasks[0];
     expect(reassigned).toMatchObject({ id: roleTask.id, assigneeRole: 'legal-counsel', assigneeUserId: ids['w-counsel1'], delegatedFrom: ids['w-counsel2'] });
 
+    // Nobody hands work to a disabled user: neither 离职交接 nor an out-of-office window.
+    expect((await send('admin', 'post', `/api/users/${ids['w-counsel1']}/reassign-tasks`, { toUserId: ids['w-counsel2'] })).body.details).toEqual([{ field: 'toUserId', reason: 'the user is disabled' }]);
+    const window = { substituteId: ids['w-counsel2'], startsAt: '2026-03-01T00:00:00Z', endsAt: '2026-03-05T00:00:00Z' };
+    expect((await t.http().post('/api/me/proxies').set(await fresh('w-counsel1')).send(window)).body.details).toEqual([{ field: 'substituteId', reason: 'the user is disabled' }]);
+
     // A department administrator disables too, but the kernel lets only a global administrator reassign: the tasks are listed.
     const byDept = await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/disable`, {});
     expect(byDept.body.tasks).toEqual({
