@@ -41,7 +41,7 @@ describe('the document-write kernel is the only writer of documents and tasks', 
   const writes = writeMethods();
 
   it('finds the repositories\' write methods (so the check below is not empty)', () => {
-    expect(writes.documents).toEqual(expect.arrayContaining(['insert', 'updateIfVersion', 'moveToVersion', 'setDueAt']));
+    expect(writes.documents).toEqual(expect.arrayContaining(['insert', 'updateIfVersion', 'moveToVersion', 'setDue']));
     expect(writes.tasks).toEqual(expect.arrayContaining(['insert', 'decide', 'reassign', 'cancel', 'cancelOpen', 'setDueAt']));
     expect(writes.documents).not.toContain('get');
     expect(writes.tasks).not.toContain('openForDocument');
