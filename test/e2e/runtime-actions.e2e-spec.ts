@@ -97,4 +97,20 @@ describe('runtime actions', () => {
     }
     expect((await t.http().post(`/api/users/${ids['counsel-b']}/reassign-tasks`).set(await as('admin')).send({ toUserId: ids.counsel })).body.reassigned).toBe(0);
   });
+
+  it('work never goes to someone disabled: a disabled holder is no holder, and a window to a disabled substitute holds no more', async () => {
+    t.clock.set(new Date('2026-03-02T00:00:00.000Z'));
+    const window = { startsAt: '2026-03-01T00:00:00.000Z', endsAt: '2026-03-10T00:00:00.000Z' };
+    const admin = await as('admin');
+    // counsel is away to the secretary; counsel-b has left (disabled): every holder who may work is away.
+    expect((await t.http().post('/api/me/proxies').set(await as('counsel')).send({ substituteId: ids.secretary, ...window })).status).toBe(201);
+    expect((await t.http().post(`/api/users/${ids['counsel-b']}/disable`).set(admin).send({})).status).toBe(200);
+    const toSubstitute = await report(2040);
+    expect((await t.http().get(`/api/documents/${toSubstitute}`).set(await as('counsel'))).body.openTasks[0]).toMatchObject({ assigneeUserId: ids.secretary, delegatedFrom: ids.counsel });
+    // The substitute leaves too: the window no longer holds, and the next task waits for the role.
+    expect((await t.http().post(`/api/users/${ids.secretary}/disable`).set(admin).send({})).status).toBe(200);
+    const toRole = await report(2041);
+    expect((await t.http().get(`/api/documents/${toRole}`).set(await as('counsel'))).body.openTasks[0]).toMatchObject({ assigneeRole: 'legal-counsel', assigneeUserId: null });
+    for (const u of ['counsel-b', 'secretary']) expect((await t.http().post(`/api/users/${ids[u]}/enable`).set(admin).send({})).status).toBe(200);
+  });
 });

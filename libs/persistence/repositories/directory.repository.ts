@@ -109,17 +109,17 @@ export class DirectoryRepository {
     return rows.map((r) => r.user_id);
   }
 
-  /** The holders of a role in a department, each with whether they supervise anywhere (a supervisor never decides): one statement. */
   /**
-   * A role's holders in a department, whether each supervises, and, when `awayAt` is given, whom
-   * each has left their work to at that instant (代理: the substitute of their latest active
-   * window, else null): one statement for staffing a seat.
+   * A role's holders in a department who may still work (a disabled user holds nothing here), whether
+   * each supervises (a supervisor never decides), and, when `awayAt` is given, whom each has left their
+   * work to at that instant (代理: the substitute of their latest active window, else null): one
+   * statement for staffing a seat.
    */
   async holdersForDecision(role: Role, departmentId: string, awayAt?: string): Promise<{ id: string; supervisor: boolean; substituteId?: string | null }[]> {
     const away = awayAt ? `, (SELECT p.substitute_id FROM proxies p WHERE p.user_id = g.user_id AND ${ACTIVE_WINDOW} ORDER BY p.id DESC LIMIT 1) AS substitute_id` : '';
     const rows = await this.sql.all<{ user_id: string; supervisor: number | boolean; substitute_id?: string | null }>(
       `SELECT g.user_id, CASE WHEN EXISTS (SELECT 1 FROM role_grants s WHERE s.user_id = g.user_id AND s.role = 'supervisor') THEN 1 ELSE 0 END AS supervisor${away}
-       FROM role_grants g WHERE g.role = ? AND g.department_id = ? ORDER BY g.user_id`,
+       FROM role_grants g JOIN users u ON u.id = g.user_id AND u.disabled_at IS NULL WHERE g.role = ? AND g.department_id = ? ORDER BY g.user_id`,
       awayAt ? [awayAt, awayAt, role, departmentId] : [role, departmentId],
     );
     return rows.map((r) => ({ id: r.user_id, supervisor: Number(r.supervisor) === 1, ...(awayAt ? { substituteId: r.substitute_id ?? null } : {}) }));

@@ -14,8 +14,13 @@ export interface ProxyRow {
 type RawProxy = Record<string, string | null>;
 const COLUMNS = 'id, user_id, substitute_id, starts_at, ends_at, created_at, cancelled_at';
 
-/** A window `p` that holds at an instant (bound twice, `?` and `?`): the latest such window of a user is the one that counts. */
-export const ACTIVE_WINDOW = 'p.cancelled_at IS NULL AND p.starts_at <= ? AND p.ends_at > ?';
+/**
+ * A window `p` that holds at an instant (bound twice, `?` and `?`): the latest such window of a user
+ * is the one that counts. A window whose substitute has since been disabled holds no more: work
+ * never goes to someone who cannot log in.
+ */
+export const ACTIVE_WINDOW =
+  'p.cancelled_at IS NULL AND p.starts_at <= ? AND p.ends_at > ? AND NOT EXISTS (SELECT 1 FROM users su WHERE su.id = p.substitute_id AND su.disabled_at IS NOT NULL)';
 const toProxy = (r: RawProxy): ProxyRow => ({
   id: r.id!,
   userId: r.user_id!,
