@@ -93,7 +93,7 @@ test('a wrong password is refused on the login page', async () => {
   await expect(page.getByRole('alert').textContent()).resolves.toContain('用户名或密码错误');
 });
 
-step('the drafter creates the report from the template (four mandated headings), edits and submits it', async () => {
+step('the drafter creates the report from the template (four mandated headings); the untouched template is refused; she writes each section and submits it', async () => {
   const page = await loginAs('drafter');
   await page.getByRole('heading', { name: '我的文稿' }).waitFor();
   await expect(page.getByTestId('who').textContent()).resolves.toMatch(/起草人.*市科技局/);
@@ -108,8 +108,20 @@ step('the drafter creates the report from the template (four mandated headings),
   documentId = page.url().split('/documents/')[1]!;
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(TITLE);
 
+  // The untouched template says nothing under its headings: submitting it is refused, naming the four sections.
+  await page.getByRole('button', { name: '提交审核' }).click();
+  const refusal = await page.getByRole('alert').textContent();
+  expect(refusal).toContain('CONTENT_CHECK_FAILED');
+  for (const section of ['主要举措和成效', '第一责任人职责履行情况', '存在的不足和原因', '下一年度主要安排']) expect(refusal).toContain(section);
+  await stateOf(page, 'draft');
+
   await page.getByRole('button', { name: '编辑' }).click();
-  await page.getByRole('textbox', { name: '正文' }).fill(content.replace('（请写明本年度推进法治政府建设的主要举措和取得的成效。）', '全面推进依法行政，完成行政规范性文件合法性审核12件。'));
+  const written = content
+    .replace('（请写明本年度推进法治政府建设的主要举措和取得的成效。）', '全面推进依法行政，完成行政规范性文件合法性审核12件。')
+    .replace('（请写明主要负责人履行推进法治建设第一责任人职责、加强法治政府建设的有关情况。）', '局党组书记专题研究法治建设工作2次。')
+    .replace('（请写明存在的不足和原因。）', '法治工作队伍力量有待加强。')
+    .replace('（请写明下一年度推进法治政府建设的主要安排。）', '进一步加强科技领域法律法规宣传教育。');
+  await page.getByRole('textbox', { name: '正文' }).fill(written);
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByTestId('doc-content').filter({ hasText: '合法性审核12件' }).waitFor();
 

@@ -1,28 +1,9 @@
 import { useState } from 'preact/hooks';
 import { errorText, post, get, type Doc, type Me, type Page } from '../api';
 import { departmentName, formatTime, lang, pick, t } from '../i18n';
+import { annualReportTemplate } from '../report-template';
 import { linkProps, navigate } from '../router';
 import { Alert, Due, Loading, useLoad } from '../util';
-
-/** The annual-report template: the four mandated sections (《法治政府建设与责任落实督察工作规定》) as headings. */
-export function annualReportTemplate(year: number) {
-  return [
-    `${year}年度法治政府建设情况报告`,
-    '',
-    `一、${year}年度推进法治政府建设的主要举措和成效`,
-    '（请写明本年度推进法治政府建设的主要举措和取得的成效。）',
-    '',
-    '二、党政主要负责人履行推进法治建设第一责任人职责情况',
-    '（请写明主要负责人履行推进法治建设第一责任人职责、加强法治政府建设的有关情况。）',
-    '',
-    '三、推进法治政府建设存在的不足和原因',
-    '（请写明存在的不足和原因。）',
-    '',
-    `四、${year + 1}年度推进法治政府建设的主要安排`,
-    '（请写明下一年度推进法治政府建设的主要安排。）',
-    '',
-  ].join('\n');
-}
 
 export function MyDocuments({ me }: { me: Me }) {
   const list = useLoad(() => get<Page<Doc>>('/api/documents?limit=200'), []);
