@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { defaultReportYear } from '../../apps/web/src/report-template.js';
 import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, type UiServer } from './support.js';
 
 /**
@@ -35,10 +36,12 @@ function step(name: string, fn: () => Promise<void>) {
   });
 }
 
-async function loginAs(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+/** A new browser context signed in as `username`; `browserTime` fixes the browser's clock (the server's runs on). */
+async function loginAs(username: string, viewport = { width: 1280, height: 800 }, browserTime?: string): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
   context.setDefaultTimeout(15_000);
+  if (browserTime) await context.clock.setFixedTime(browserTime);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
   await page.goto(`${server.url}/`);
@@ -91,6 +94,17 @@ test('a wrong password is refused on the login page', async () => {
   await page.getByLabel('密码').fill('wrong-password');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('alert').textContent()).resolves.toContain('用户名或密码错误');
+});
+
+step('a new report’s year defaults from the server’s clock (the report due next), not the browser’s', async () => {
+  // The browser believes it is 15 January 2031 (which would mean the 2030 report); the server's date decides.
+  const page = await loginAs('drafter', undefined, '2031-01-15T10:00:00+08:00');
+  await page.getByRole('heading', { name: '我的文稿' }).waitFor();
+  const serverToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const year = defaultReportYear(serverToday);
+  expect(year).not.toBe(2030);
+  await expect(page.getByLabel('年度', { exact: true }).inputValue()).resolves.toBe(String(year));
+  await expect(page.getByRole('textbox', { name: '正文' }).inputValue()).resolves.toContain(`一、${year}年度推进法治政府建设的主要举措和成效`);
 });
 
 step('the drafter creates the report from the template (four mandated headings); the untouched template is refused; she writes each section and submits it', async () => {

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, errorText, get, post, type AllowedAction, type Doc, type Me } from '../api';
+import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, type Me } from '../api';
 import { Diagram } from '../Diagram';
 import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { Alert, Due, Loading, useLoad } from '../util';
@@ -160,7 +160,7 @@ function Actions({ doc, allowed, users, me, act, stepName }: { doc: Doc; allowed
   const [title, setTitle] = useState(doc.title);
   const [content, setContent] = useState(doc.content ?? '');
   const [url, setUrl] = useState('');
-  const [publishedOn, setPublishedOn] = useState(new Date().toISOString().slice(0, 10));
+  const [publishedOn, setPublishedOn] = useState(serverToday);
   const byName = (a: string) => allowed.find((x) => x.action === a);
   const decisions = allowed.filter((a) => a.taskId && !['delegate', 'add-signer', 'return'].includes(a.action));
   const ret = byName('return');

@@ -1,18 +1,18 @@
 import { useState } from 'preact/hooks';
-import { errorText, post, get, type Doc, type Me, type Page } from '../api';
+import { errorText, post, get, serverToday, type Doc, type Me, type Page } from '../api';
 import { departmentName, formatTime, lang, pick, t } from '../i18n';
-import { annualReportTemplate } from '../report-template';
+import { annualReportTemplate, defaultReportYear } from '../report-template';
 import { linkProps, navigate } from '../router';
 import { Alert, Due, Loading, useLoad } from '../util';
 
 export function MyDocuments({ me }: { me: Me }) {
   const list = useLoad(() => get<Page<Doc>>('/api/documents?limit=200'), []);
   const draftDepartments = [...new Set(me.roles.filter((r) => r.role === 'drafter').map((r) => r.departmentId!).filter(Boolean))];
-  const lastYear = new Date().getFullYear() - 1;
-  const [year, setYear] = useState(lastYear);
+  // Signed in, the app has heard from the server already: its clock decides the year.
+  const [year, setYear] = useState(() => defaultReportYear(serverToday()));
   const [department, setDepartment] = useState(draftDepartments[0] ?? '');
   const [title, setTitle] = useState('');
-  const [content, setContent] = useState(annualReportTemplate(lastYear));
+  const [content, setContent] = useState(() => annualReportTemplate(year));
   const [error, setError] = useState('');
   const defaultTitle = `${departmentName(department)}${year}年度法治政府建设情况报告`;
   const create = async (e: Event) => {
