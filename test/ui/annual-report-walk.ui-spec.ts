@@ -218,6 +218,11 @@ step('the drafter records the disclosure; the document is disclosed', async () =
   await page.getByLabel('公开日期').fill('2026-03-20');
   await page.getByRole('button', { name: '登记公开' }).click();
   await stateOf(page, 'disclosed');
+  // The document now says where and when it was published.
+  const link = page.getByTestId('disclosure-url').getByRole('link');
+  await expect(link.getAttribute('href')).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
+  await expect(link.textContent()).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
+  await expect(page.locator('dt', { hasText: '公开日期' }).locator('+ dd').textContent()).resolves.toBe('2026-03-20');
   const api = await apiAs(server.url, 'drafter');
   expect(await api(`/api/documents/${documentId}`)).toMatchObject({ state: 'disclosed', final: true });
 });
@@ -318,6 +323,8 @@ step('English on request (kept across reloads), and the pages fit a tablet', asy
   await page.getByRole('link', { name: TITLE }).click();
   await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
   await expect(page.getByTestId('doc-state').textContent()).resolves.toBe('Disclosed');
+  await expect(page.locator('dt', { hasText: 'Disclosure URL' }).locator('+ dd').textContent()).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
+  await expect(page.locator('dt', { hasText: 'Published on' }).locator('+ dd').textContent()).resolves.toBe('2026-03-20');
   // Nothing wider than the screen.
   expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await screenshot(page, '05-document-tablet-en', { fullPage: true });

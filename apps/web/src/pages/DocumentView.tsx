@@ -49,6 +49,16 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <div><dt>{t('year')}</dt><dd>{d.year}</dd></div>
         <div><dt>{t('chain')}</dt><dd>{d.chain.key} · v{d.chain.version}</dd></div>
         <div><dt>{t('version')}</dt><dd>{d.version}</dd></div>
+        {d.disclosure && (
+          <>
+            <div>
+              <dt>{t('disclosureUrl')}</dt>
+              {/* The API takes only http(s) URLs; a link is made of nothing else all the same. */}
+              <dd data-testid="disclosure-url">{/^https?:\/\//i.test(d.disclosure.url) ? <a href={d.disclosure.url} target="_blank" rel="noopener noreferrer">{d.disclosure.url}</a> : d.disclosure.url}</dd>
+            </div>
+            <div><dt>{t('publishedOn')}</dt><dd data-testid="disclosure-date"><time dateTime={d.disclosure.publishedOn}>{d.disclosure.publishedOn}</time></dd></div>
+          </>
+        )}
       </dl>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <div class="doc-grid">
