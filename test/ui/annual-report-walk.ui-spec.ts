@@ -277,12 +277,18 @@ step('an administrator sees validation errors at the step they point to, and pub
   await page.locator('[data-testid="validation"][data-valid="false"]').waitFor();
   const stepErrors = page.locator('li.step-invalid [data-testid="step-errors"]').first();
   await expect(stepErrors.textContent()).resolves.toContain('steps[1].key');
+  // The field the error points to is marked and described by the step's errors; the others are not marked.
+  const keyField = page.locator('li.step').nth(1).getByLabel('环节标识');
+  await expect(keyField.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(page.locator(`#${await keyField.getAttribute('aria-describedby')}`).textContent()).resolves.toContain('steps[1].key');
+  await expect(page.locator('li.step').nth(1).getByLabel('环节名称（中文）').getAttribute('aria-invalid')).resolves.toBeNull();
   await screenshot(page, '04-chains-validation', { fullPage: true });
 
   await page.locator('li.step').nth(1).getByLabel('环节标识').fill('legal-review');
   await page.locator('li.step').nth(1).getByLabel('期限', { exact: true }).fill('6');
   await page.getByRole('button', { name: '校验' }).click();
   await page.locator('[data-testid="validation"][data-valid="true"]').waitFor();
+  await expect(keyField.getAttribute('aria-invalid')).resolves.toBeNull();
   await page.getByRole('button', { name: '发布新版本' }).click();
   await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
   const api = await apiAs(server.url, 'admin');
