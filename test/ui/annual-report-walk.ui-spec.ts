@@ -291,6 +291,12 @@ step('an administrator sees validation errors at the step they point to, and pub
   await expect(keyField.getAttribute('aria-invalid')).resolves.toBeNull();
   await page.getByRole('button', { name: '发布新版本' }).click();
   await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
+  // The version selector follows the new version, and the editor holds it.
+  await page.locator('#chain-version option[value="2"]').waitFor({ state: 'attached' });
+  await expect(page.getByLabel('版本', { exact: true }).inputValue()).resolves.toBe('2');
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+  await expect(page.locator('li.step').nth(1).getByLabel('期限', { exact: true }).inputValue()).resolves.toBe('6');
+  await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
   const api = await apiAs(server.url, 'admin');
   const v2 = await api('/api/chains/annual-report/versions/2');
   expect(v2.definition.steps[1].deadline).toEqual({ workingDays: 6 });

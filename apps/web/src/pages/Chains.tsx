@@ -66,27 +66,39 @@ export function Chains({ chainKey }: { chainKey?: string }) {
 }
 
 function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: () => void }) {
-  const [version, setVersion] = useState(chain.latestVersion);
-  const def = useLoad(() => get<{ definition: Json }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}`), [chain.key, version]);
+  // The version picked, or null for the latest: after a publish the list reloads and the new version is shown.
+  const [picked, setPicked] = useState<number | null>(null);
+  const version = picked ?? chain.latestVersion;
+  const [published, setPublished] = useState('');
+  const def = useLoad(() => get<{ version: number; definition: Json }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}`), [chain.key, version]);
   const diagram = useLoad(() => get<{ source: string }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}/diagram`), [chain.key, version]);
   return (
     <>
       <section class="card" aria-labelledby="versions-title">
         <h2 id="versions-title">{pick(chain.name)} · {t('versions')}</h2>
         <label for="chain-version">{t('version')}</label>
-        <select id="chain-version" value={version} onChange={(e) => setVersion(Number(e.currentTarget.value))}>
+        <select id="chain-version" value={version} onChange={(e) => { setPublished(''); setPicked(Number(e.currentTarget.value)); }}>
           {Array.from({ length: chain.latestVersion }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>v{v}</option>)}
         </select>
         <h3>{t('diagram')}</h3>
         {diagram.data ? <Diagram source={diagram.data.source} label={`${t('diagram')}: ${chain.key} v${version}`} /> : <Loading error={diagram.error} loading={diagram.loading} />}
       </section>
       <Loading error={def.error} loading={def.loading && !def.data} />
-      {def.data && <Editor key={`${chain.key}@${version}`} initial={def.data.definition} onPublished={onPublished} />}
+      {/* Keyed by the version loaded, not the one asked for: a new editor once its definition is here. */}
+      {def.data && (
+        <Editor key={`${chain.key}@${def.data.version}`} initial={def.data.definition} published={published}
+          onPublished={(res) => {
+            setPublished(`${t('published')}: ${res.key} v${res.version}`);
+            if (res.key === chain.key) setPicked(null);
+            onPublished();
+          }} />
+      )}
     </>
   );
 }
 
-function Editor({ initial, onPublished }: { initial: Json; onPublished: () => void }) {
+/** `published`: what the last publish from this chain's page made, said until this editor has news of its own. */
+function Editor({ initial, published, onPublished }: { initial: Json; published: string; onPublished: (res: { key: string; version: number }) => void }) {
   const [definition, setDefinition] = useState<Json>(() => structuredClone(initial));
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [text, setText] = useState(() => JSON.stringify(initial, null, 2));
@@ -138,8 +150,7 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
     setMessage(null);
     try {
       const res = await post<{ key: string; version: number }>('/api/chains', body);
-      setMessage({ kind: 'ok', text: `${t('published')}: ${res.key} v${res.version}` });
-      onPublished();
+      onPublished(res);
     } catch (err) {
       setMessage({ kind: 'error', text: errorText(err) });
     }
@@ -281,7 +292,7 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
       {general.length > 0 && (
         <ul id="chain-errors" class="error">{general.map((e, j) => <li key={j}><code>{e.path}</code>: {e.reason}</li>)}</ul>
       )}
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {message ? <Alert kind={message.kind}>{message.text}</Alert> : published && <Alert kind="ok">{published}</Alert>}
       <div class="buttons">
         <button type="button" onClick={validate}>{t('validate')}</button>
         <button type="button" class="primary" onClick={publish}>{t('publish')}</button>
