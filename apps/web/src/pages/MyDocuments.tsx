@@ -35,7 +35,7 @@ export function MyDocuments({ me }: { me: Me }) {
         <div class="table-wrap">
           <table data-testid="my-documents">
             <thead>
-              <tr><th scope="col">{t('title')}</th><th scope="col">{t('year')}</th><th scope="col">{t('whereNow')}</th><th scope="col">{t('whatDue')}</th><th scope="col">{t('milestones')}</th><th scope="col">{t('received')}</th></tr>
+              <tr><th scope="col">{t('title')}</th><th scope="col">{t('year')}</th><th scope="col">{t('whereNow')}</th><th scope="col">{t('whatDue')}</th><th scope="col">{t('milestones')}</th><th scope="col">{t('updated')}</th></tr>
             </thead>
             <tbody>
               {docs.map((d) => (
