@@ -303,7 +303,8 @@ step('an administrator sees validation errors at the step they point to, and pub
   await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
   // Picking v1 again shows v1's definition (legal review: 5 working days).
   await page.getByLabel('版本', { exact: true }).selectOption('1');
-  await page.waitForFunction(`document.getElementById('step-1-deadline')?.value === '5'`);
+  // A function, not a string: the page's CSP forbids eval. (This project's tsconfig has no DOM types.)
+  await page.waitForFunction(() => (globalThis as any).document.getElementById('step-1-deadline')?.value === '5');
   const api = await apiAs(server.url, 'admin');
   const v2 = await api('/api/chains/annual-report/versions/2');
   expect(v2.definition.steps[1].deadline).toEqual({ workingDays: 6 });
