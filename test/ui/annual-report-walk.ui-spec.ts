@@ -52,6 +52,14 @@ async function loginAs(username: string, viewport = { width: 1280, height: 800 }
   return page;
 }
 
+/** The main navigation's links marked as where the page is (aria-current), by their text. */
+async function navMarked(page: Page) {
+  const links = page.getByRole('navigation', { name: '主导航' }).getByRole('link');
+  const marked: string[] = [];
+  for (const link of await links.all()) if (await link.getAttribute('aria-current')) marked.push((await link.textContent())!);
+  return marked;
+}
+
 async function stateOf(page: Page, state: string) {
   await page.locator(`[data-testid="doc-state"][data-state="${state}"]`).waitFor();
 }
@@ -153,6 +161,8 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   await expect(row.locator('td').nth(2).textContent()).resolves.toBe('法制审核');
   await screenshot(page, 'inbox', { docs: true });
   await openFromInbox(page);
+  // A reviewer reading a document from the inbox is still in the inbox, not in 我的文稿.
+  await expect(navMarked(page)).resolves.toEqual(['待办任务']);
   await screenshot(page, 'document', { fullPage: true, docs: true });
   // The current step is marked on the diagram.
   expect(await page.locator('.diagram svg .current').count()).toBeGreaterThan(0);
@@ -171,6 +181,11 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   expect(doc.state).toBe('draft');
   const history = await api(`/api/documents/${documentId}/history`);
   expect(history.items.at(-1)).toMatchObject({ action: 'return', from: 'legal-review', to: 'draft', comment: REASON });
+
+  // Opened by its address, from no section, the document marks none for a reviewer.
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await stateOf(page, 'draft');
+  await expect(navMarked(page)).resolves.toEqual([]);
 });
 
 step('the drafter sees the reason and resubmits; counsel approves', async () => {
@@ -181,6 +196,7 @@ step('the drafter sees the reason and resubmits; counsel approves', async () => 
   expect(columns).not.toContain('收到时间');
   await drafter.getByRole('link', { name: TITLE }).click();
   await drafter.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+  await expect(navMarked(drafter)).resolves.toEqual(['我的文稿']);
   await drafter.getByRole('button', { name: '提交审核' }).click();
   await stateOf(drafter, 'legal-review');
 
@@ -268,6 +284,7 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   await page.locator('[data-testid="audit-results"] tr[data-action="return"] a').click();
   await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
   await stateOf(page, 'disclosed');
+  await expect(navMarked(page)).resolves.toEqual(['督察与审计']);
 });
 
 step('an administrator sees validation errors at the step they point to, and publishes a new version', async () => {
