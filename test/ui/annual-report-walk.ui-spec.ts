@@ -60,6 +60,14 @@ async function navMarked(page: Page) {
   return marked;
 }
 
+/** Dates on the page are written one way in both languages: YYYY-MM-DD, and YYYY-MM-DD HH:mm for times. */
+async function expectOneDateFormat(page: Page) {
+  const text = await page.locator('#main').innerText();
+  expect(text).toMatch(/\d{4}-\d{2}-\d{2}/);
+  expect(text).not.toMatch(/\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\d{4}年\d{1,2}月\d{1,2}日/);
+  for (const time of await page.locator('#main time').allTextContents()) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$/);
+}
+
 async function stateOf(page: Page, state: string) {
   await page.locator(`[data-testid="doc-state"][data-state="${state}"]`).waitFor();
 }
@@ -166,6 +174,8 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   await screenshot(page, 'document', { fullPage: true, docs: true });
   // The current step is marked on the diagram.
   expect(await page.locator('.diagram svg .current').count()).toBeGreaterThan(0);
+  await page.locator('[data-testid="timeline"] time').first().waitFor();
+  await expectOneDateFormat(page);
 
   await page.getByRole('button', { name: '退回' }).click();
   await expect(page.locator('#return-reason-error').textContent()).resolves.toBe('请填写退回理由');
@@ -256,6 +266,9 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   await overviewRow.waitFor();
   // Submitted after 1 March 2026 (the run is later): late, in red.
   await expect(overviewRow.getAttribute('data-late')).resolves.toBe('true');
+  // Published on 20 March 2026, before 1 April, however late that was recorded: met, on the publication day.
+  await expect(overviewRow.locator('td').nth(3).textContent()).resolves.toBe('✓ 2026-03-20');
+  await expectOneDateFormat(page);
 
   await page.getByLabel('文稿编号').fill(documentId);
   await page.getByRole('button', { name: '查询', exact: true }).click();
@@ -362,6 +375,8 @@ step('English on request (kept across reloads), and the pages fit a tablet', asy
   await expect(page.getByTestId('doc-state').textContent()).resolves.toBe('Disclosed');
   await expect(page.locator('dt', { hasText: 'Disclosure URL' }).locator('+ dd').textContent()).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
   await expect(page.locator('dt', { hasText: 'Published on' }).locator('+ dd').textContent()).resolves.toBe('2026-03-20');
+  await page.locator('[data-testid="timeline"] time').first().waitFor();
+  await expectOneDateFormat(page);
   // Nothing wider than the screen.
   expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await screenshot(page, '05-document-tablet-en', { fullPage: true });

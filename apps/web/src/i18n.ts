@@ -132,11 +132,13 @@ const departments = new Map<string, string>();
 export const setDepartments = (items: { id: string; name: string }[]) => items.forEach((d) => departments.set(d.id, d.name));
 export const departmentName = (id: string | null | undefined) => (!id ? '—' : departments.has(id) ? pick(departments.get(id)) : id);
 
+// One way of writing dates in both languages, as the API's own dates are written (publishedOn,
+// the planning's latest starts): YYYY-MM-DD, and YYYY-MM-DD HH:mm for times, in Beijing time (UTC+8, no
+// daylight saving), whatever the browser's zone and locale.
+const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
 export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return iso ? beijing(iso).slice(0, 16).replace('T', ' ') : '—';
 }
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return iso ? beijing(iso).slice(0, 10) : '—';
 }
