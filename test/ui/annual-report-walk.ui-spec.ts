@@ -272,7 +272,11 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
 
   await page.getByLabel('文稿编号').fill(documentId);
   await page.getByRole('button', { name: '查询', exact: true }).click();
-  await page.locator('[data-testid="audit-results"] tr[data-action="record-disclosure"]').waitFor();
+  // The unfiltered results stay on the page until the search answers: wait until every row is the document's.
+  await page.waitForFunction((id) => {
+    const rows: any[] = [...(globalThis as any).document.querySelectorAll('[data-testid="audit-results"] tbody tr')];
+    return rows.length > 0 && rows.every((row) => row.querySelector(`a[title="${id}"]`));
+  }, documentId);
   const actions = await page.locator('[data-testid="audit-results"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
   expect(actions).toEqual(['record-disclosure', 'approve', 'approve', 'approve', 'submit', 'return', 'submit', 'edit', 'create']);
 
