@@ -11,5 +11,8 @@ export const shanghaiDateTime = (at: Date) => new Date(at.getTime() + SHANGHAI_O
 export const isCalendarDate = (d: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
+/** The first millisecond of a Shanghai calendar day, as a UTC instant. */
+export const startOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS);
+
 /** The last millisecond of a Shanghai calendar day, as a UTC instant: when "by that day" ends. */
 export const endOfShanghaiDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - SHANGHAI_OFFSET_MS - 1);

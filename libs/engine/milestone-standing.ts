@@ -1,10 +1,13 @@
-import { shanghaiDate } from '@shenpi/domain';
+import { isCalendarDate, shanghaiDate, startOfShanghaiDay } from '@shenpi/domain';
 
 /** How a document (or a missing one) stands against one milestone of its chain. */
 export interface MilestoneStanding {
   key: string;
   dueAt: string;
-  /** When the document first entered the milestone's step (later rounds do not move it); null if never. */
+  /**
+   * When the document first entered the milestone's step (later rounds do not move it); when a
+   * disclosure record entered it, the start of its publication day (see `reachedAt`). Null if never.
+   */
   reachedAt: string | null;
   /** true: reached by `dueAt`; false: reached late, or not reached and the date has passed; null: neither reached nor due yet. */
   met: boolean | null;
@@ -31,4 +34,23 @@ export function standing(key: string, due: Date, reachedAt: string | null, now: 
   }
   if (now.getTime() > due.getTime()) return { ...base, met: false, overdue: true, daysOverdue: daysLate(due, now) };
   return { ...base, met: null, overdue: false, daysOverdue: 0 };
+}
+
+/** The transition entry that first entered a milestone's step, as far as reaching the milestone goes. */
+export interface EnteringEntry {
+  at: string;
+  details?: Record<string, unknown> | null;
+}
+
+/**
+ * When a milestone was reached, from the entry that first entered its step: the entry's instant, or,
+ * when the entry recorded a disclosure (向社会公开, `disclosure.publishedOn`), the start of the
+ * publication day in Asia/Shanghai. A report is public from the day it was published, not from the
+ * day someone recorded that. A milestone is due at the last millisecond of a day, so a publication
+ * on that day is met, and one a day later is one day late.
+ */
+export function reachedAt(entering: EnteringEntry | undefined): string | null {
+  if (!entering) return null;
+  const publishedOn = (entering.details?.disclosure as { publishedOn?: unknown } | undefined)?.publishedOn;
+  return typeof publishedOn === 'string' && isCalendarDate(publishedOn) ? startOfShanghaiDay(publishedOn).toISOString() : entering.at;
 }

@@ -1,3 +1,4 @@
+import { reachedAt } from './milestone-standing.js';
 import { overviewCsv, standing, type SupervisionOverview } from './supervision.js';
 
 describe('a milestone’s standing', () => {
@@ -22,6 +23,26 @@ describe('a milestone’s standing', () => {
 
   it('is overdue only while unreached: reached late it is late, not overdue', () => {
     expect(standing('s', due, '2026-03-05T02:00:00Z', new Date('2026-03-10T02:00:00Z'))).toMatchObject({ met: false, overdue: false, daysOverdue: 5 });
+  });
+});
+
+describe('when a milestone was reached', () => {
+  // "Before 1 April 2026": the last millisecond of 31 March, Beijing time.
+  const due = new Date('2026-03-31T15:59:59.999Z');
+  const now = new Date('2026-12-06T02:00:00Z');
+  const recorded = (publishedOn: string) => ({ at: now.toISOString(), details: { disclosure: { url: 'https://example.gov.cn/r.html', publishedOn } } });
+
+  it('is the entry’s instant, or nothing when no entry entered the step', () => {
+    expect(reachedAt({ at: '2026-03-05T02:00:00.000Z', details: { comment: '同意' } })).toBe('2026-03-05T02:00:00.000Z');
+    expect(reachedAt(undefined)).toBeNull();
+  });
+
+  it('is the publication day (its start, Beijing time) when the entry recorded a disclosure, however late it was recorded', () => {
+    expect(reachedAt(recorded('2026-03-20'))).toBe('2026-03-19T16:00:00.000Z');
+    expect(standing('publication', due, reachedAt(recorded('2026-03-20')), now)).toMatchObject({ met: true, daysOverdue: 0 });
+    // Published on the last day is met; the day after is one day late, whenever it was recorded.
+    expect(standing('publication', due, reachedAt(recorded('2026-03-31')), now)).toMatchObject({ met: true, daysOverdue: 0 });
+    expect(standing('publication', due, reachedAt(recorded('2026-04-01')), now)).toMatchObject({ met: false, daysOverdue: 1 });
   });
 });
 

@@ -3,7 +3,7 @@ import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, validationFailed, 
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
-import { standing, type MilestoneStanding } from './milestone-standing.js';
+import { reachedAt, standing, type EnteringEntry, type MilestoneStanding } from './milestone-standing.js';
 
 export { standing, type MilestoneStanding } from './milestone-standing.js';
 
@@ -76,7 +76,9 @@ export interface ForcedMigration {
  *   reports as they do late ones).
  * - Milestones: the columns are those of the chain's latest version; a document is judged by its own
  *   version's milestone of the same key (falling back to the latest's). A milestone is met when the
- *   document first entered its step at or before the due instant (per the transition audit entries).
+ *   document first entered its step at or before the due instant (per the transition audit entries);
+ *   a step entered by recording a disclosure counts as reached on the publication date the record
+ *   names, not when it was recorded (`reachedAt` in milestone-standing.ts).
  * - `onTimeRate`: per department, over its rows. `stepDurations`: per step, from the state changes in
  *   the audit log of the overview's documents; the chain's non-final steps in order, then any step only
  *   older versions have.
@@ -137,10 +139,10 @@ export class SupervisionQueries {
 
     const rows = await this.repos.documents.overviewRows(chainKey, year, scope);
     const documentIds = rows.map((r) => r.documentId).filter((id): id is string => id !== null);
-    const changes = new Map<string, { at: string; to: string }[]>();
+    const changes = new Map<string, { seq: number; at: string; to: string }[]>();
     for (const c of await this.repos.documents.stateChanges(documentIds)) {
       const list = changes.get(c.documentId) ?? [];
-      list.push({ at: c.at, to: c.to });
+      list.push({ seq: c.seq, at: c.at, to: c.to });
       changes.set(c.documentId, list);
     }
     const versions = new Map<number, CompiledChain>([[latest.version, chain]]);
@@ -148,22 +150,21 @@ export class SupervisionQueries {
       if (!versions.has(v)) versions.set(v, await this.chains.get(this.repos, chainKey, v));
     }
 
-    const departments: DepartmentStanding[] = rows.map((r) => {
+    const departments: DepartmentStanding[] = [];
+    for (const r of rows) {
       const own = r.chainVersion === null ? chain : versions.get(r.chainVersion)!;
       const history = (r.documentId && changes.get(r.documentId)) || [];
-      return {
-        departmentId: r.departmentId,
-        departmentName: r.departmentName,
-        documentId: r.documentId,
-        title: r.title,
-        state: r.state ?? 'missing',
-        milestones: specs.map((latestSpec) => {
-          const spec: { step: string; before: FixedDate } = own.definition.milestones?.find((m) => m.key === latestSpec.key) ?? latestSpec;
-          const reached = history.find((c) => c.to === spec.step)?.at ?? null;
-          return standing(latestSpec.key, this.planner.fixedDateDue(spec.before, year), reached, now);
-        }),
-      };
-    });
+      const disclosed = disclosureSteps(own);
+      const milestones: MilestoneStanding[] = [];
+      for (const latestSpec of specs) {
+        const spec: { step: string; before: FixedDate } = own.definition.milestones?.find((m) => m.key === latestSpec.key) ?? latestSpec;
+        const change = history.find((c) => c.to === spec.step);
+        // The state changes carry no details: the publication date is read from the entry itself.
+        const entering = change && disclosed.has(spec.step) ? await this.entry(r.documentId!, change.seq) : change;
+        milestones.push(standing(latestSpec.key, this.planner.fixedDateDue(spec.before, year), reachedAt(entering), now));
+      }
+      departments.push({ departmentId: r.departmentId, departmentName: r.departmentName, documentId: r.documentId, title: r.title, state: r.state ?? 'missing', milestones });
+    }
 
     const rates = new Map<string, OnTimeRate>();
     for (const d of departments) {
@@ -205,6 +206,12 @@ export class SupervisionQueries {
     };
   }
 
+  /** A document's transition entry `seq`, with its details. */
+  private async entry(documentId: string, seq: number): Promise<EnteringEntry | undefined> {
+    const row = (await this.repos.audit.forDocument(documentId, 'transition')).find((e) => e.seq === seq);
+    return row && { at: row.at, details: JSON.parse(row.details) as Record<string, unknown> };
+  }
+
   /** The forced moves of these documents. Few by nature: read through the action index, in pages. */
   private async forcedMigrations(documentIds: Set<string>, scope: string[] | 'all'): Promise<ForcedMigration[]> {
     const filter = { action: 'migrate-forced', category: 'transition', ...(scope === 'all' ? {} : { departmentIds: scope }) };
@@ -232,6 +239,11 @@ export class SupervisionQueries {
     }
     return this.repos.directory.supervisedScope(supervised);
   }
+}
+
+/** The steps a chain enters by recording a disclosure (a transition with the `disclosure` payload). */
+function disclosureSteps(chain: CompiledChain): Set<string> {
+  return new Set(chain.declaredActions().flatMap((t) => (t.payload === 'disclosure' && t.to ? [t.to] : [])));
 }
 
 const CSV_HEADER = [

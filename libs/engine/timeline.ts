@@ -17,6 +17,9 @@ export interface StepStay {
 
 const HOUR = 3_600_000;
 
+/** An entry that enters a step: into another step, or into the same one afresh (a migration, a return to it). */
+export const entersStep = (e: AuditEntry): e is AuditEntry & { to: string } => e.result === 'success' && !!e.to && (e.to !== e.from || !!e.details?.reentered);
+
 /**
  * The stays of a document, from its transition entries (every entry that changes the state opens
  * a stay in the step entered and closes the one left) and the step deadlines of each round.
@@ -25,8 +28,7 @@ export function stepStays(entries: AuditEntry[], deadlines: DeadlineRow[], chain
   const rounds = new Map<string, number>();
   const stays: StepStay[] = [];
   for (const e of entries) {
-    // An entry into another step opens a stay; so does one into the same step afresh (a migration, a return to it).
-    if (e.result !== 'success' || !e.to || (e.to === e.from && !e.details?.reentered)) continue;
+    if (!entersStep(e)) continue;
     const open = stays.at(-1);
     if (open && open.leftAt === null) close(open, e.at);
     const round = (rounds.get(e.to) ?? 0) + 1;

@@ -1,5 +1,6 @@
 import { signJwt } from '../../apps/api/auth/jwt.js';
 import { bearer, PASSWORD, startApp, testDatabase, type TestApp } from '../support/test-app.js';
+import { annualReportTemplate } from '../../apps/web/src/report-template.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /** Every refusal answers with its status and code and changes nothing but, where due, one security entry. */
@@ -338,6 +339,18 @@ describe('refusals', () => {
     const res = await t.http().post(`/api/documents/${created.body.id}/actions`).set(await as('drafter')).send({ action: 'submit' });
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'CONTENT_CHECK_FAILED' });
     expect(res.body.details).toEqual({ missing: [{ key: 'shortcomings', name: { zh: '存在的不足和原因', en: 'Shortcomings and their causes' } }] });
+    expect(await auditRows()).toEqual(before);
+    expect((await t.http().get(`/api/documents/${created.body.id}`).set(await as('drafter'))).body).toMatchObject({ state: 'draft', version: 1 });
+  });
+
+  it('the web UI’s template, untouched (only “（请写明…）” under each heading), is refused on submit naming all four sections', async () => {
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '模板', year: 2031, departmentId: 'city-sti', content: annualReportTemplate(2031) });
+    expect(created.status).toBe(201);
+    const before = await auditRows();
+    const res = await t.http().post(`/api/documents/${created.body.id}/actions`).set(await as('drafter')).send({ action: 'submit' });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'CONTENT_CHECK_FAILED' });
+    expect(res.body.details.missing.map((m: { key: string }) => m.key)).toEqual(['measures', 'first-responsible', 'shortcomings', 'plans']);
+    expect(res.body.message).toBe('the document lacks: 主要举措和成效、第一责任人职责履行情况、存在的不足和原因、下一年度主要安排');
     expect(await auditRows()).toEqual(before);
     expect((await t.http().get(`/api/documents/${created.body.id}`).set(await as('drafter'))).body).toMatchObject({ state: 'draft', version: 1 });
   });

@@ -7,7 +7,8 @@ import { REPORT_OUTLINE } from '../support/report-outline.js';
  *
  * Every action happens at 02:00Z (10:00 Beijing) on the day named. The statutory dates of a 2025
  * report: submission (entering office-review) before 1 March 2026 → due 2026-02-28T15:59:59.999Z;
- * publication (entering disclosed) before 1 April 2026 → due 2026-03-31T15:59:59.999Z.
+ * publication (entering disclosed) before 1 April 2026 → due 2026-03-31T15:59:59.999Z, reached on the
+ * publication date the disclosure record names (its start in Beijing: 20 March → 2026-03-19T16:00:00.000Z).
  *
  *   A city-sti       on time, published on time: create 02-03, submit 02-04, legal ✓ 02-06, party ✓ 02-07
  *                    (office-review entered 02-07), office ✓ 02-10, disclosed 02-13.
@@ -174,7 +175,7 @@ describe('the supervision overview of a year’s annual reports', () => {
     ]);
     expect(await timeline(ids.B)).toMatchObject([
       { key: 'submission', reachedAt: '2026-03-05T02:00:00.000Z', met: false, overdue: false, daysOverdue: 5 },
-      { key: 'publication', reachedAt: '2026-03-20T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+      { key: 'publication', reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
     ]);
   });
 
@@ -199,7 +200,7 @@ describe('the supervision overview of a year’s annual reports', () => {
         state: 'disclosed',
         milestones: [
           { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-03-05T02:00:00.000Z', met: false, overdue: false, daysOverdue: 5 },
-          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-20T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
         ],
       },
       {
@@ -221,7 +222,7 @@ describe('the supervision overview of a year’s annual reports', () => {
         state: 'disclosed',
         milestones: [
           { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-02-07T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
-          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-02-13T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-02-12T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
         ],
       },
       {
@@ -346,5 +347,37 @@ describe('the supervision overview of a year’s annual reports', () => {
       expect({ query, status: res.status, code: res.body.code }).toEqual({ query, status: 400, code: 'VALIDATION_FAILED' });
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     }
+  });
+
+  it('judges publication by the date the disclosure record names, not by when it was recorded (6 December 2026)', async () => {
+    // C, waiting since 24 February, is recorded as published on 20 March: on time, though recorded 250 days after the date.
+    on('2026-12-06');
+    await act('drafter-health', ids.C, { action: 'record-disclosure', disclosure: { url: 'https://example.gov.cn/fzzf/health-2025.html', publishedOn: '2026-03-20' } });
+    // D goes through the chain now and was published on 1 April: one day late (the date is "before 1 April").
+    await act('drafter-transport', ids.D, { action: 'submit' });
+    await decide('counsel-transport', ids.D, 'legal-review', 'approve');
+    await decide('secretary-transport', ids.D, 'party-group-review', 'approve');
+    await decide('office', ids.D, 'office-review', 'approve');
+    await act('drafter-transport', ids.D, { action: 'record-disclosure', disclosure: { url: 'https://example.gov.cn/fzzf/transport-2025.html', publishedOn: '2026-04-01' } });
+
+    const res = await overview('supervisor');
+    expect(res.status).toBe(200);
+    const byDept = Object.fromEntries(res.body.departments.map((d: { departmentId: string }) => [d.departmentId, d]));
+    // Reached at the start of the publication day, Beijing time.
+    expect(byDept['city-health'].milestones[1]).toEqual({ key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 });
+    expect(byDept['city-transport'].milestones).toEqual([
+      { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-12-06T02:00:00.000Z', met: false, overdue: false, daysOverdue: 281 },
+      { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-31T16:00:00.000Z', met: false, overdue: false, daysOverdue: 1 },
+    ]);
+    // A published on 13 February, the day it was recorded: unchanged.
+    expect(byDept['city-sti'].milestones[1]).toMatchObject({ reachedAt: '2026-02-12T16:00:00.000Z', met: true });
+    expect(res.body.onTimeRate.filter((r: { departmentId: string }) => ['city-health', 'city-transport'].includes(r.departmentId))).toEqual([
+      { departmentId: 'city-health', due: 2, met: 2, rate: 1 },
+      { departmentId: 'city-transport', due: 2, met: 0, rate: 0 },
+    ]);
+
+    // The document's timeline says the same.
+    const timeline = (await t.http().get(`/api/documents/${ids.C}/timeline`).set(await as('supervisor'))).body;
+    expect(timeline.milestones[1]).toMatchObject({ key: 'publication', reachedAt: '2026-03-19T16:00:00.000Z', met: true, daysOverdue: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { defaultReportYear } from '../../apps/web/src/report-template.js';
 import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, type UiServer } from './support.js';
 
 /**
@@ -35,10 +36,12 @@ function step(name: string, fn: () => Promise<void>) {
   });
 }
 
-async function loginAs(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+/** A new browser context signed in as `username`; `browserTime` fixes the browser's clock (the server's runs on). */
+async function loginAs(username: string, viewport = { width: 1280, height: 800 }, browserTime?: string): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
   context.setDefaultTimeout(15_000);
+  if (browserTime) await context.clock.setFixedTime(browserTime);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
   await page.goto(`${server.url}/`);
@@ -47,6 +50,22 @@ async function loginAs(username: string, viewport = { width: 1280, height: 800 }
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByTestId('who').waitFor();
   return page;
+}
+
+/** The main navigation's links marked as where the page is (aria-current), by their text. */
+async function navMarked(page: Page) {
+  const links = page.getByRole('navigation', { name: '主导航' }).getByRole('link');
+  const marked: string[] = [];
+  for (const link of await links.all()) if (await link.getAttribute('aria-current')) marked.push((await link.textContent())!);
+  return marked;
+}
+
+/** Dates on the page are written one way in both languages: YYYY-MM-DD, and YYYY-MM-DD HH:mm for times. */
+async function expectOneDateFormat(page: Page) {
+  const text = await page.locator('#main').innerText();
+  expect(text).toMatch(/\d{4}-\d{2}-\d{2}/);
+  expect(text).not.toMatch(/\d{4}\/\d{1,2}\/\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\d{4}年\d{1,2}月\d{1,2}日/);
+  for (const time of await page.locator('#main time').allTextContents()) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$/);
 }
 
 async function stateOf(page: Page, state: string) {
@@ -93,7 +112,18 @@ test('a wrong password is refused on the login page', async () => {
   await expect(page.getByRole('alert').textContent()).resolves.toContain('用户名或密码错误');
 });
 
-step('the drafter creates the report from the template (four mandated headings), edits and submits it', async () => {
+step('a new report’s year defaults from the server’s clock (the report due next), not the browser’s', async () => {
+  // The browser believes it is 15 January 2031 (which would mean the 2030 report); the server's date decides.
+  const page = await loginAs('drafter', undefined, '2031-01-15T10:00:00+08:00');
+  await page.getByRole('heading', { name: '我的文稿' }).waitFor();
+  const serverToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const year = defaultReportYear(serverToday);
+  expect(year).not.toBe(2030);
+  await expect(page.getByLabel('年度', { exact: true }).inputValue()).resolves.toBe(String(year));
+  await expect(page.getByRole('textbox', { name: '正文' }).inputValue()).resolves.toContain(`一、${year}年度推进法治政府建设的主要举措和成效`);
+});
+
+step('the drafter creates the report from the template (four mandated headings); the untouched template is refused; she writes each section and submits it', async () => {
   const page = await loginAs('drafter');
   await page.getByRole('heading', { name: '我的文稿' }).waitFor();
   await expect(page.getByTestId('who').textContent()).resolves.toMatch(/起草人.*市科技局/);
@@ -108,8 +138,20 @@ step('the drafter creates the report from the template (four mandated headings),
   documentId = page.url().split('/documents/')[1]!;
   await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(TITLE);
 
+  // The untouched template says nothing under its headings: submitting it is refused, naming the four sections.
+  await page.getByRole('button', { name: '提交审核' }).click();
+  const refusal = await page.getByRole('alert').textContent();
+  expect(refusal).toContain('CONTENT_CHECK_FAILED');
+  for (const section of ['主要举措和成效', '第一责任人职责履行情况', '存在的不足和原因', '下一年度主要安排']) expect(refusal).toContain(section);
+  await stateOf(page, 'draft');
+
   await page.getByRole('button', { name: '编辑' }).click();
-  await page.getByRole('textbox', { name: '正文' }).fill(content.replace('（请写明本年度推进法治政府建设的主要举措和取得的成效。）', '全面推进依法行政，完成行政规范性文件合法性审核12件。'));
+  const written = content
+    .replace('（请写明本年度推进法治政府建设的主要举措和取得的成效。）', '全面推进依法行政，完成行政规范性文件合法性审核12件。')
+    .replace('（请写明主要负责人履行推进法治建设第一责任人职责、加强法治政府建设的有关情况。）', '局党组书记专题研究法治建设工作2次。')
+    .replace('（请写明存在的不足和原因。）', '法治工作队伍力量有待加强。')
+    .replace('（请写明下一年度推进法治政府建设的主要安排。）', '进一步加强科技领域法律法规宣传教育。');
+  await page.getByRole('textbox', { name: '正文' }).fill(written);
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByTestId('doc-content').filter({ hasText: '合法性审核12件' }).waitFor();
 
@@ -127,9 +169,13 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   await expect(row.locator('td').nth(2).textContent()).resolves.toBe('法制审核');
   await screenshot(page, 'inbox', { docs: true });
   await openFromInbox(page);
+  // A reviewer reading a document from the inbox is still in the inbox, not in 我的文稿.
+  await expect(navMarked(page)).resolves.toEqual(['待办任务']);
   await screenshot(page, 'document', { fullPage: true, docs: true });
   // The current step is marked on the diagram.
   expect(await page.locator('.diagram svg .current').count()).toBeGreaterThan(0);
+  await page.locator('[data-testid="timeline"] time').first().waitFor();
+  await expectOneDateFormat(page);
 
   await page.getByRole('button', { name: '退回' }).click();
   await expect(page.locator('#return-reason-error').textContent()).resolves.toBe('请填写退回理由');
@@ -145,12 +191,22 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   expect(doc.state).toBe('draft');
   const history = await api(`/api/documents/${documentId}/history`);
   expect(history.items.at(-1)).toMatchObject({ action: 'return', from: 'legal-review', to: 'draft', comment: REASON });
+
+  // Opened by its address, from no section, the document marks none for a reviewer.
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await stateOf(page, 'draft');
+  await expect(navMarked(page)).resolves.toEqual([]);
 });
 
 step('the drafter sees the reason and resubmits; counsel approves', async () => {
   const drafter = await loginAs('drafter');
+  // My documents says when each was last changed; receiving is the inbox's notion.
+  const columns = await drafter.getByTestId('my-documents').locator('thead th').allTextContents();
+  expect(columns).toContain('更新时间');
+  expect(columns).not.toContain('收到时间');
   await drafter.getByRole('link', { name: TITLE }).click();
   await drafter.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+  await expect(navMarked(drafter)).resolves.toEqual(['我的文稿']);
   await drafter.getByRole('button', { name: '提交审核' }).click();
   await stateOf(drafter, 'legal-review');
 
@@ -192,6 +248,11 @@ step('the drafter records the disclosure; the document is disclosed', async () =
   await page.getByLabel('公开日期').fill('2026-03-20');
   await page.getByRole('button', { name: '登记公开' }).click();
   await stateOf(page, 'disclosed');
+  // The document now says where and when it was published.
+  const link = page.getByTestId('disclosure-url').getByRole('link');
+  await expect(link.getAttribute('href')).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
+  await expect(link.textContent()).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
+  await expect(page.locator('dt', { hasText: '公开日期' }).locator('+ dd').textContent()).resolves.toBe('2026-03-20');
   const api = await apiAs(server.url, 'drafter');
   expect(await api(`/api/documents/${documentId}`)).toMatchObject({ state: 'disclosed', final: true });
 });
@@ -205,10 +266,17 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   await overviewRow.waitFor();
   // Submitted after 1 March 2026 (the run is later): late, in red.
   await expect(overviewRow.getAttribute('data-late')).resolves.toBe('true');
+  // Published on 20 March 2026, before 1 April, however late that was recorded: met, on the publication day.
+  await expect(overviewRow.locator('td').nth(3).textContent()).resolves.toBe('✓ 2026-03-20');
+  await expectOneDateFormat(page);
 
   await page.getByLabel('文稿编号').fill(documentId);
   await page.getByRole('button', { name: '查询', exact: true }).click();
-  await page.locator('[data-testid="audit-results"] tr[data-action="record-disclosure"]').waitFor();
+  // The unfiltered results stay on the page until the search answers: wait until every row is the document's.
+  await page.waitForFunction((id) => {
+    const rows: any[] = [...(globalThis as any).document.querySelectorAll('[data-testid="audit-results"] tbody tr')];
+    return rows.length > 0 && rows.every((row) => row.querySelector(`a[title="${id}"]`));
+  }, documentId);
   const actions = await page.locator('[data-testid="audit-results"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
   expect(actions).toEqual(['record-disclosure', 'approve', 'approve', 'approve', 'submit', 'return', 'submit', 'edit', 'create']);
 
@@ -233,6 +301,7 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   await page.locator('[data-testid="audit-results"] tr[data-action="return"] a').click();
   await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
   await stateOf(page, 'disclosed');
+  await expect(navMarked(page)).resolves.toEqual(['督察与审计']);
 });
 
 step('an administrator sees validation errors at the step they point to, and publishes a new version', async () => {
@@ -246,14 +315,30 @@ step('an administrator sees validation errors at the step they point to, and pub
   await page.locator('[data-testid="validation"][data-valid="false"]').waitFor();
   const stepErrors = page.locator('li.step-invalid [data-testid="step-errors"]').first();
   await expect(stepErrors.textContent()).resolves.toContain('steps[1].key');
+  // The field the error points to is marked and described by the step's errors; the others are not marked.
+  const keyField = page.locator('li.step').nth(1).getByLabel('环节标识');
+  await expect(keyField.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(page.locator(`#${await keyField.getAttribute('aria-describedby')}`).textContent()).resolves.toContain('steps[1].key');
+  await expect(page.locator('li.step').nth(1).getByLabel('环节名称（中文）').getAttribute('aria-invalid')).resolves.toBeNull();
   await screenshot(page, '04-chains-validation', { fullPage: true });
 
   await page.locator('li.step').nth(1).getByLabel('环节标识').fill('legal-review');
   await page.locator('li.step').nth(1).getByLabel('期限', { exact: true }).fill('6');
   await page.getByRole('button', { name: '校验' }).click();
   await page.locator('[data-testid="validation"][data-valid="true"]').waitFor();
+  await expect(keyField.getAttribute('aria-invalid')).resolves.toBeNull();
   await page.getByRole('button', { name: '发布新版本' }).click();
   await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
+  // The version selector follows the new version, and the editor holds it.
+  await page.locator('#chain-version option[value="2"]').waitFor({ state: 'attached' });
+  await expect(page.getByLabel('版本', { exact: true }).inputValue()).resolves.toBe('2');
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+  await expect(page.locator('li.step').nth(1).getByLabel('期限', { exact: true }).inputValue()).resolves.toBe('6');
+  await page.getByRole('status').filter({ hasText: 'annual-report v2' }).waitFor();
+  // Picking v1 again shows v1's definition (legal review: 5 working days).
+  await page.getByLabel('版本', { exact: true }).selectOption('1');
+  // A function, not a string: the page's CSP forbids eval. (This project's tsconfig has no DOM types.)
+  await page.waitForFunction(() => (globalThis as any).document.getElementById('step-1-deadline')?.value === '5');
   const api = await apiAs(server.url, 'admin');
   const v2 = await api('/api/chains/annual-report/versions/2');
   expect(v2.definition.steps[1].deadline).toEqual({ workingDays: 6 });
@@ -292,6 +377,10 @@ step('English on request (kept across reloads), and the pages fit a tablet', asy
   await page.getByRole('link', { name: TITLE }).click();
   await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
   await expect(page.getByTestId('doc-state').textContent()).resolves.toBe('Disclosed');
+  await expect(page.locator('dt', { hasText: 'Disclosure URL' }).locator('+ dd').textContent()).resolves.toBe('https://kjj.example.gov.cn/fzzf/2025.html');
+  await expect(page.locator('dt', { hasText: 'Published on' }).locator('+ dd').textContent()).resolves.toBe('2026-03-20');
+  await page.locator('[data-testid="timeline"] time').first().waitFor();
+  await expectOneDateFormat(page);
   // Nothing wider than the screen.
   expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await screenshot(page, '05-document-tablet-en', { fullPage: true });

@@ -14,7 +14,8 @@ export const annualReportChain = {
           action: 'submit',
           to: 'legal-review',
           by: { role: 'drafter', department: 'document' },
-          // The four mandated contents (厅字〔2019〕28号); a section counts when a heading names it.
+          // The four mandated contents (厅字〔2019〕28号); a section counts when a heading names it and
+          // text other than the template's placeholder follows it (libs/chains/content-check.ts).
           requires: {
             sections: [
               { key: 'measures', name: { zh: '主要举措和成效', en: 'Main measures and results' }, keywords: ['主要举措', '成效'] },

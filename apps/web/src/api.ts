@@ -33,6 +33,13 @@ export const token = {
   clear: () => sessionStorage.removeItem(TOKEN),
 };
 
+// The server's clock, from the Date header of its answers: "today" is the service's, not the browser's.
+let serverOffsetMs = 0;
+/** Now on the server's clock (to the second), as of its last answer. */
+export const serverNow = () => new Date(Date.now() + serverOffsetMs);
+/** The server's date in Beijing (UTC+8), YYYY-MM-DD. */
+export const serverToday = () => new Date(serverNow().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
 let onUnauthenticated = () => {};
 export const whenUnauthenticated = (f: () => void) => (onUnauthenticated = f);
 
@@ -42,6 +49,8 @@ export async function request(method: string, path: string, body?: unknown): Pro
   if (t) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const date = Date.parse(res.headers.get('date') ?? '');
+  if (!Number.isNaN(date)) serverOffsetMs = date - Date.now();
   if (!res.ok) {
     const err = await res.json().catch(() => ({}));
     if (res.status === 401 && !path.endsWith('/auth/login')) onUnauthenticated();

@@ -15,7 +15,7 @@ const zh = {
   navInbox: '待办任务', navDocuments: '我的文稿', navChains: '审批链配置', navAudit: '督察与审计',
   notifications: '通知', unread: '条未读', noNotifications: '暂无通知', markRead: '标为已读',
   department: '部门', roles: '角色',
-  inboxTitle: '待办任务', inboxEmpty: '没有待办任务', document: '文稿', step: '环节', dueAt: '办理期限', received: '收到时间',
+  inboxTitle: '待办任务', inboxEmpty: '没有待办任务', document: '文稿', step: '环节', dueAt: '办理期限', received: '收到时间', updated: '更新时间',
   overdue: '已逾期', provisional: '暂定', provisionalHint: '该年度官方节假日安排尚未公布，期限为暂定', noDue: '无期限',
   select: '选择', selectAll: '全选', bulkApprove: '批量通过', bulkResult: '批量办理结果', ok: '成功', open: '打开',
   state: '当前状态', chain: '审批链', version: '版本', year: '年度', title: '标题', content: '正文',
@@ -56,7 +56,7 @@ const en: Dict = {
   navInbox: 'Inbox', navDocuments: 'My documents', navChains: 'Chains', navAudit: 'Audit',
   notifications: 'Notifications', unread: 'unread', noNotifications: 'No notifications', markRead: 'Mark as read',
   department: 'Department', roles: 'Roles',
-  inboxTitle: 'Inbox', inboxEmpty: 'No open tasks', document: 'Document', step: 'Step', dueAt: 'Due', received: 'Received',
+  inboxTitle: 'Inbox', inboxEmpty: 'No open tasks', document: 'Document', step: 'Step', dueAt: 'Due', received: 'Received', updated: 'Updated',
   overdue: 'Overdue', provisional: 'provisional', provisionalHint: 'The official holiday calendar for that year is not published yet: the date is provisional', noDue: 'No deadline',
   select: 'Select', selectAll: 'Select all', bulkApprove: 'Approve selected', bulkResult: 'Bulk result', ok: 'Done', open: 'Open',
   state: 'State', chain: 'Chain', version: 'Version', year: 'Year', title: 'Title', content: 'Content',
@@ -132,11 +132,13 @@ const departments = new Map<string, string>();
 export const setDepartments = (items: { id: string; name: string }[]) => items.forEach((d) => departments.set(d.id, d.name));
 export const departmentName = (id: string | null | undefined) => (!id ? '—' : departments.has(id) ? pick(departments.get(id)) : id);
 
+// One way of writing dates in both languages, as the API's own dates are written (publishedOn,
+// the planning's latest starts): YYYY-MM-DD, and YYYY-MM-DD HH:mm for times, in Beijing time (UTC+8, no
+// daylight saving), whatever the browser's zone and locale.
+const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString();
 export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return iso ? beijing(iso).slice(0, 16).replace('T', ' ') : '—';
 }
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return iso ? beijing(iso).slice(0, 10) : '—';
 }

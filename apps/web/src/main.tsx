@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, token, whenUnauthenticated, type Me, type Page } from './api';
 import { departmentName, formatTime, lang, pick, roleName, setDepartments, setLang, t, tx } from './i18n';
-import { linkProps, navigate, Redirect, useLocation } from './router';
+import { linkProps, navigate, Redirect, sectionOf, useLocation } from './router';
 import { Inbox } from './pages/Inbox';
 import { DocumentView } from './pages/DocumentView';
 import { MyDocuments } from './pages/MyDocuments';
@@ -89,6 +89,8 @@ const isReviewer = (me: Me) => has(me, 'legal-counsel', 'party-secretary', 'lead
 
 function Header({ me, onLogout, onLang }: { me: Me; onLogout: () => void; onLang: () => void }) {
   const path = useLocation();
+  // A document opened from nowhere known is the drafter's own work; for anyone else no section is marked.
+  const section = sectionOf(path) ?? (/^\/documents\/[^/?]+/.test(path) && has(me, 'drafter') ? '/documents' : null);
   const nav: [string, string, boolean][] = [
     ['/inbox', t('navInbox'), isReviewer(me) || has(me, 'drafter')],
     ['/documents', t('navDocuments'), true],
@@ -103,7 +105,7 @@ function Header({ me, onLogout, onLang }: { me: Me; onLogout: () => void; onLang
       <nav aria-label={lang === 'zh' ? '主导航' : 'Main'}>
         <ul>
           {nav.filter(([, , show]) => show).map(([href, label]) => (
-            <li key={href}><a {...linkProps(href)} aria-current={path.startsWith(href) ? 'page' : undefined}>{label}</a></li>
+            <li key={href}><a {...linkProps(href)} aria-current={section !== href ? undefined : path.split('?')[0] === href ? 'page' : 'true'}>{label}</a></li>
           ))}
         </ul>
       </nav>

@@ -1,9 +1,27 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** History routing: apps/api answers every non-API path with index.html. */
+/** The main navigation's sections, by path. */
+export const SECTIONS = ['/inbox', '/documents', '/chains', '/audit'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/**
+ * The section a page belongs to: a section's own pages (/chains/:key too) by their path; a document
+ * (/documents/:id) to the inbox when opened on a task (?task=), else to the section it was opened
+ * from, kept in the history entry by `navigate`; null when nobody knows (a link from outside).
+ */
+export function sectionOf(pathAndQuery: string, from: unknown = history.state?.section): Section | null {
+  const [path, search = ''] = pathAndQuery.split('?');
+  if (/^\/documents\/[^/]+$/.test(path!)) {
+    if (new URLSearchParams(search).has('task')) return '/inbox';
+    return SECTIONS.includes(from as Section) ? (from as Section) : null;
+  }
+  return SECTIONS.find((s) => path === s || path!.startsWith(`${s}/`)) ?? null;
+}
+
+/** History routing: apps/api answers every non-API path with index.html. The entry remembers the section it was reached from. */
 export function navigate(to: string) {
   if (to === location.pathname + location.search) return;
-  history.pushState(null, '', to);
+  history.pushState({ section: sectionOf(location.pathname + location.search) }, '', to);
   dispatchEvent(new PopStateEvent('popstate'));
 }
 export function useLocation() {

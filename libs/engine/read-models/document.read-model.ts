@@ -8,9 +8,9 @@ import { allowedActions } from '../document/access-rules.js';
 import type { WrittenDocument } from '../document/document-kernel.js';
 import { fieldsOf } from '../document/document-state.js';
 import { reviewRoundOf } from '../document/separation-of-duties.js';
-import { standing } from '../milestone-standing.js';
+import { reachedAt, standing } from '../milestone-standing.js';
 import { planAhead } from '../planning.js';
-import { stepStays } from '../timeline.js';
+import { entersStep, stepStays } from '../timeline.js';
 import { decodeCursor, documentView, page, type DocumentView, type Page } from '../views.js';
 
 /** Documents as a caller may read them: the view with allowedActions, lists, history, timeline, diagram. On the read connection. */
@@ -124,8 +124,8 @@ export class DocumentReadModel {
     const now = this.clock.now();
     const stays = stepStays(entries, await this.repos.deadlines.forDocument(doc.id), chain, now);
     const milestones = (chain.definition.milestones ?? []).map((m) => {
-      const reachedAt = stays.find((s) => s.step === m.step)?.enteredAt ?? null;
-      return { ...standing(m.key, this.planner.fixedDateDue(m.before, doc.year), reachedAt, now), name: m.name, step: m.step };
+      const reached = reachedAt(entries.find((e) => entersStep(e) && e.to === m.step));
+      return { ...standing(m.key, this.planner.fixedDateDue(m.before, doc.year), reached, now), name: m.name, step: m.step };
     });
     const transitions = entries.map((e) => ({
       seq: e.seq,

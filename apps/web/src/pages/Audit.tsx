@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { errorText, get, query, request, type AuditEntry, type Page } from '../api';
+import { errorText, get, query, request, serverToday, type AuditEntry, type Page } from '../api';
 import { formatDate, formatTime, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, useLoad } from '../util';
@@ -32,7 +32,8 @@ export function Audit() {
   const [verify, setVerify] = useState<Verify | null>(null);
   const [verifyError, setVerifyError] = useState('');
   const [exportError, setExportError] = useState('');
-  const [year, setYear] = useState(new Date().getFullYear() - 1);
+  // The reports on last year (by the server's clock) are the latest whose dates have passed or come next.
+  const [year, setYear] = useState(() => Number(serverToday().slice(0, 4)) - 1);
   const [shownYear, setShownYear] = useState(year);
   const overview = useLoad(() => get<Overview>(`/api/supervision/overview${query({ chain: 'annual-report', year: shownYear })}`), [shownYear]);
   const field = (k: keyof Filters) => ({ id: `audit-${k}`, value: draft[k], onInput: (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value }) });

@@ -16,6 +16,28 @@ const stepIndex = (path: string) => {
   return m ? Number(m[1]) : null;
 };
 
+/** The step form's fields an error's path points to, by what follows `steps[i]`; none for what the form does not edit (transitions, conditions). */
+const FIELDS: [RegExp, string[]][] = [
+  [/^\.key$/, ['key']],
+  [/^\.name$/, ['zh', 'en']],
+  [/^\.name\.zh$/, ['zh']],
+  [/^\.name\.en$/, ['en']],
+  [/^\.(final|editable)$/, ['kind']],
+  [/^\.assignee$/, ['kind', 'role']],
+  [/^\.assignee\.role$/, ['role']],
+  [/^\.assignee\.department$/, ['dept']],
+  [/^\.deadline$/, ['unit', 'deadline']],
+  [/^\.deadline\./, ['deadline']],
+  [/^\.reminders\b/, ['reminders']],
+  [/^\.escalation$/, ['esc-role']],
+  [/^\.escalation\.to\b/, ['esc-role']],
+  [/^\.escalation\.after(WorkingDays|Seconds)$/, ['esc-after']],
+];
+const fieldsOf = (path: string) => {
+  const rest = path.replace(/^steps\[\d+\]/, '');
+  return FIELDS.filter(([re]) => re.test(rest)).flatMap(([, fields]) => fields);
+};
+
 export function Chains({ chainKey }: { chainKey?: string }) {
   const chains = useLoad(() => get<{ items: ChainItem[] }>('/api/chains'), []);
   return (
@@ -44,27 +66,39 @@ export function Chains({ chainKey }: { chainKey?: string }) {
 }
 
 function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: () => void }) {
-  const [version, setVersion] = useState(chain.latestVersion);
-  const def = useLoad(() => get<{ definition: Json }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}`), [chain.key, version]);
+  // The version picked, or null for the latest: after a publish the list reloads and the new version is shown.
+  const [picked, setPicked] = useState<number | null>(null);
+  const version = picked ?? chain.latestVersion;
+  const [published, setPublished] = useState('');
+  const def = useLoad(() => get<{ version: number; definition: Json }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}`), [chain.key, version]);
   const diagram = useLoad(() => get<{ source: string }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}/diagram`), [chain.key, version]);
   return (
     <>
       <section class="card" aria-labelledby="versions-title">
         <h2 id="versions-title">{pick(chain.name)} · {t('versions')}</h2>
         <label for="chain-version">{t('version')}</label>
-        <select id="chain-version" value={version} onChange={(e) => setVersion(Number(e.currentTarget.value))}>
+        <select id="chain-version" value={version} onChange={(e) => { setPublished(''); setPicked(Number(e.currentTarget.value)); }}>
           {Array.from({ length: chain.latestVersion }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>v{v}</option>)}
         </select>
         <h3>{t('diagram')}</h3>
         {diagram.data ? <Diagram source={diagram.data.source} label={`${t('diagram')}: ${chain.key} v${version}`} /> : <Loading error={diagram.error} loading={diagram.loading} />}
       </section>
       <Loading error={def.error} loading={def.loading && !def.data} />
-      {def.data && <Editor key={`${chain.key}@${version}`} initial={def.data.definition} onPublished={onPublished} />}
+      {/* Keyed by the version loaded, not the one asked for: a new editor once its definition is here. */}
+      {def.data && (
+        <Editor key={`${chain.key}@${def.data.version}`} initial={def.data.definition} published={published}
+          onPublished={(res) => {
+            setPublished(`${t('published')}: ${res.key} v${res.version}`);
+            if (res.key === chain.key) setPicked(null);
+            onPublished();
+          }} />
+      )}
     </>
   );
 }
 
-function Editor({ initial, onPublished }: { initial: Json; onPublished: () => void }) {
+/** `published`: what the last publish from this chain's page made, said until this editor has news of its own. */
+function Editor({ initial, published, onPublished }: { initial: Json; published: string; onPublished: (res: { key: string; version: number }) => void }) {
   const [definition, setDefinition] = useState<Json>(() => structuredClone(initial));
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [text, setText] = useState(() => JSON.stringify(initial, null, 2));
@@ -116,8 +150,7 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
     setMessage(null);
     try {
       const res = await post<{ key: string; version: number }>('/api/chains', body);
-      setMessage({ kind: 'ok', text: `${t('published')}: ${res.key} v${res.version}` });
-      onPublished();
+      onPublished(res);
     } catch (err) {
       setMessage({ kind: 'error', text: errorText(err) });
     }
@@ -134,7 +167,8 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
       {mode === 'json' ? (
         <>
           <label for="chain-json">JSON</label>
-          <textarea id="chain-json" class="code" rows={24} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} aria-invalid={!!jsonError} />
+          <textarea id="chain-json" class="code" rows={24} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)}
+            aria-invalid={!!jsonError || general.length > 0} aria-describedby={general.length ? 'chain-errors' : undefined} />
           {jsonError && <Alert kind="error">{jsonError}</Alert>}
         </>
       ) : (
@@ -144,6 +178,9 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
             const unit = s.deadline ? (['workingDays', 'calendarDays', 'seconds'].find((u) => u in s.deadline) ?? '') : '';
             const errs = errorsAt(i);
             const idp = `step-${i}`;
+            const bad = new Set(errs.flatMap((e) => fieldsOf(e.path)));
+            // A field an error points to is marked invalid and described by the step's list of errors.
+            const field = (name: string) => ({ id: `${idp}-${name}`, 'aria-invalid': bad.has(name) || undefined, 'aria-describedby': bad.has(name) ? `${idp}-errors` : undefined });
             return (
               <li key={i} class={errs.length ? 'step card step-invalid' : 'step card'} data-step={s.key} aria-describedby={errs.length ? `${idp}-errors` : undefined}>
                 <fieldset>
@@ -154,12 +191,12 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
                     </ul>
                   )}
                   <div class="row">
-                    <div><label for={`${idp}-key`}>{t('stepKey')}</label><input id={`${idp}-key`} value={s.key} onInput={(e) => setStep(i, (x) => (x.key = e.currentTarget.value))} /></div>
-                    <div><label for={`${idp}-zh`}>{t('stepNameZh')}</label><input id={`${idp}-zh`} value={s.name?.zh ?? ''} onInput={(e) => setStep(i, (x) => (x.name = { ...x.name, zh: e.currentTarget.value }))} /></div>
-                    <div><label for={`${idp}-en`}>{t('stepNameEn')}</label><input id={`${idp}-en`} value={s.name?.en ?? ''} onInput={(e) => setStep(i, (x) => (x.name = { ...x.name, en: e.currentTarget.value }))} /></div>
+                    <div><label for={`${idp}-key`}>{t('stepKey')}</label><input {...field('key')} value={s.key} onInput={(e) => setStep(i, (x) => (x.key = e.currentTarget.value))} /></div>
+                    <div><label for={`${idp}-zh`}>{t('stepNameZh')}</label><input {...field('zh')} value={s.name?.zh ?? ''} onInput={(e) => setStep(i, (x) => (x.name = { ...x.name, zh: e.currentTarget.value }))} /></div>
+                    <div><label for={`${idp}-en`}>{t('stepNameEn')}</label><input {...field('en')} value={s.name?.en ?? ''} onInput={(e) => setStep(i, (x) => (x.name = { ...x.name, en: e.currentTarget.value }))} /></div>
                     <div>
                       <label for={`${idp}-kind`}>{t('kind')}</label>
-                      <select id={`${idp}-kind`} value={kind} onChange={(e) => setStep(i, (x) => {
+                      <select {...field('kind')} value={kind} onChange={(e) => setStep(i, (x) => {
                         const k = e.currentTarget.value;
                         delete x.final; delete x.editable;
                         if (k === 'final') { x.final = true; delete x.assignee; }
@@ -178,13 +215,13 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
                     <div class="row">
                       <div>
                         <label for={`${idp}-role`}>{t('assigneeRole')}</label>
-                        <select id={`${idp}-role`} value={s.assignee.role} onChange={(e) => setStep(i, (x) => (x.assignee.role = e.currentTarget.value))}>
+                        <select {...field('role')} value={s.assignee.role} onChange={(e) => setStep(i, (x) => (x.assignee.role = e.currentTarget.value))}>
                           {(ROLES.includes(s.assignee.role) ? ROLES : [s.assignee.role, ...ROLES]).map((r) => <option key={r} value={r}>{roleName(r)} ({r})</option>)}
                         </select>
                       </div>
                       <div>
                         <label for={`${idp}-dept`}>{t('assigneeDept')}</label>
-                        <select id={`${idp}-dept`} value={s.assignee.department} onChange={(e) => setStep(i, (x) => (x.assignee.department = e.currentTarget.value))}>
+                        <select {...field('dept')} value={s.assignee.department} onChange={(e) => setStep(i, (x) => (x.assignee.department = e.currentTarget.value))}>
                           <option value="document">{t('deptDocument')}</option>
                           <option value="office">{t('deptOffice')}</option>
                         </select>
@@ -196,7 +233,7 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
                     <div class="row">
                       <div>
                         <label for={`${idp}-unit`}>{t('deadlineUnit')}</label>
-                        <select id={`${idp}-unit`} value={unit} onChange={(e) => setStep(i, (x) => {
+                        <select {...field('unit')} value={unit} onChange={(e) => setStep(i, (x) => {
                           const u = e.currentTarget.value;
                           const n = x.deadline ? Number(Object.values(x.deadline)[0]) || 5 : 5;
                           if (!u) delete x.deadline; else x.deadline = { [u]: n };
@@ -209,11 +246,11 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
                         </select>
                       </div>
                       {unit && (
-                        <div><label for={`${idp}-deadline`}>{t('deadline')}</label><input id={`${idp}-deadline`} type="number" min={1} value={s.deadline[unit]} onInput={(e) => setStep(i, (x) => (x.deadline = { [unit]: Number(e.currentTarget.value) }))} /></div>
+                        <div><label for={`${idp}-deadline`}>{t('deadline')}</label><input {...field('deadline')} type="number" min={1} value={s.deadline[unit]} onInput={(e) => setStep(i, (x) => (x.deadline = { [unit]: Number(e.currentTarget.value) }))} /></div>
                       )}
                       <div>
                         <label for={`${idp}-reminders`}>{t('reminders')}</label>
-                        <input id={`${idp}-reminders`} value={(s.reminders ?? []).map((r: Json) => r.workingDaysBefore ?? `${r.secondsBefore}s`).join(', ')}
+                        <input {...field('reminders')} value={(s.reminders ?? []).map((r: Json) => r.workingDaysBefore ?? `${r.secondsBefore}s`).join(', ')}
                           onChange={(e) => setStep(i, (x) => {
                             const list = e.currentTarget.value.split(/[,，\s]+/).filter(Boolean).map((v) => (v.endsWith('s') ? { secondsBefore: Number(v.slice(0, -1)) } : { workingDaysBefore: Number(v) }));
                             if (list.length) x.reminders = list; else delete x.reminders;
@@ -221,7 +258,7 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
                       </div>
                       <div>
                         <label for={`${idp}-esc-role`}>{t('escalationRole')}</label>
-                        <select id={`${idp}-esc-role`} value={s.escalation?.to?.role ?? ''} onChange={(e) => setStep(i, (x) => {
+                        <select {...field('esc-role')} value={s.escalation?.to?.role ?? ''} onChange={(e) => setStep(i, (x) => {
                           const r = e.currentTarget.value;
                           if (!r) delete x.escalation; else x.escalation = { ...(x.escalation ?? { afterWorkingDays: 1 }), to: { role: r, department: x.escalation?.to?.department ?? 'document' } };
                         })}>
@@ -230,7 +267,7 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
                         </select>
                       </div>
                       {s.escalation && (
-                        <div><label for={`${idp}-esc-after`}>{t('escalationAfter')}</label><input id={`${idp}-esc-after`} type="number" min={0} value={s.escalation.afterWorkingDays ?? ''} onInput={(e) => setStep(i, (x) => (x.escalation.afterWorkingDays = Number(e.currentTarget.value)))} /></div>
+                        <div><label for={`${idp}-esc-after`}>{t('escalationAfter')}</label><input {...field('esc-after')} type="number" min={0} value={s.escalation.afterWorkingDays ?? ''} onInput={(e) => setStep(i, (x) => (x.escalation.afterWorkingDays = Number(e.currentTarget.value)))} /></div>
                       )}
                     </div>
                   )}
@@ -253,9 +290,9 @@ function Editor({ initial, onPublished }: { initial: Json; onPublished: () => vo
         ? <Alert kind="ok"><span data-testid="validation" data-valid="true">✓ {t('valid')}</span></Alert>
         : <div class="error" role="alert" data-testid="validation" data-valid="false">✗ {t('invalid')} ({validation.errors.length})</div>)}
       {general.length > 0 && (
-        <ul class="error">{general.map((e, j) => <li key={j}><code>{e.path}</code>: {e.reason}</li>)}</ul>
+        <ul id="chain-errors" class="error">{general.map((e, j) => <li key={j}><code>{e.path}</code>: {e.reason}</li>)}</ul>
       )}
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {message ? <Alert kind={message.kind}>{message.text}</Alert> : published && <Alert kind="ok">{published}</Alert>}
       <div class="buttons">
         <button type="button" onClick={validate}>{t('validate')}</button>
         <button type="button" class="primary" onClick={publish}>{t('publish')}</button>

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, errorText, get, post, type AllowedAction, type Doc, type Me } from '../api';
+import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, type Me } from '../api';
 import { Diagram } from '../Diagram';
 import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { Alert, Due, Loading, useLoad } from '../util';
@@ -49,6 +49,16 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         <div><dt>{t('year')}</dt><dd>{d.year}</dd></div>
         <div><dt>{t('chain')}</dt><dd>{d.chain.key} · v{d.chain.version}</dd></div>
         <div><dt>{t('version')}</dt><dd>{d.version}</dd></div>
+        {d.disclosure && (
+          <>
+            <div>
+              <dt>{t('disclosureUrl')}</dt>
+              {/* The API takes only http(s) URLs; a link is made of nothing else all the same. */}
+              <dd data-testid="disclosure-url">{/^https?:\/\//i.test(d.disclosure.url) ? <a href={d.disclosure.url} target="_blank" rel="noopener noreferrer">{d.disclosure.url}</a> : d.disclosure.url}</dd>
+            </div>
+            <div><dt>{t('publishedOn')}</dt><dd data-testid="disclosure-date"><time dateTime={d.disclosure.publishedOn}>{d.disclosure.publishedOn}</time></dd></div>
+          </>
+        )}
       </dl>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <div class="doc-grid">
@@ -160,7 +170,7 @@ function Actions({ doc, allowed, users, me, act, stepName }: { doc: Doc; allowed
   const [title, setTitle] = useState(doc.title);
   const [content, setContent] = useState(doc.content ?? '');
   const [url, setUrl] = useState('');
-  const [publishedOn, setPublishedOn] = useState(new Date().toISOString().slice(0, 10));
+  const [publishedOn, setPublishedOn] = useState(serverToday);
   const byName = (a: string) => allowed.find((x) => x.action === a);
   const decisions = allowed.filter((a) => a.taskId && !['delegate', 'add-signer', 'return'].includes(a.action));
   const ret = byName('return');

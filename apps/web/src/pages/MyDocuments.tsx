@@ -1,37 +1,18 @@
 import { useState } from 'preact/hooks';
-import { errorText, post, get, type Doc, type Me, type Page } from '../api';
+import { errorText, post, get, serverToday, type Doc, type Me, type Page } from '../api';
 import { departmentName, formatTime, lang, pick, t } from '../i18n';
+import { annualReportTemplate, defaultReportYear } from '../report-template';
 import { linkProps, navigate } from '../router';
 import { Alert, Due, Loading, useLoad } from '../util';
-
-/** The annual-report template: the four mandated sections (《法治政府建设与责任落实督察工作规定》) as headings. */
-export function annualReportTemplate(year: number) {
-  return [
-    `${year}年度法治政府建设情况报告`,
-    '',
-    `一、${year}年度推进法治政府建设的主要举措和成效`,
-    '（请写明本年度推进法治政府建设的主要举措和取得的成效。）',
-    '',
-    '二、党政主要负责人履行推进法治建设第一责任人职责情况',
-    '（请写明主要负责人履行推进法治建设第一责任人职责、加强法治政府建设的有关情况。）',
-    '',
-    '三、推进法治政府建设存在的不足和原因',
-    '（请写明存在的不足和原因。）',
-    '',
-    `四、${year + 1}年度推进法治政府建设的主要安排`,
-    '（请写明下一年度推进法治政府建设的主要安排。）',
-    '',
-  ].join('\n');
-}
 
 export function MyDocuments({ me }: { me: Me }) {
   const list = useLoad(() => get<Page<Doc>>('/api/documents?limit=200'), []);
   const draftDepartments = [...new Set(me.roles.filter((r) => r.role === 'drafter').map((r) => r.departmentId!).filter(Boolean))];
-  const lastYear = new Date().getFullYear() - 1;
-  const [year, setYear] = useState(lastYear);
+  // Signed in, the app has heard from the server already: its clock decides the year.
+  const [year, setYear] = useState(() => defaultReportYear(serverToday()));
   const [department, setDepartment] = useState(draftDepartments[0] ?? '');
   const [title, setTitle] = useState('');
-  const [content, setContent] = useState(annualReportTemplate(lastYear));
+  const [content, setContent] = useState(() => annualReportTemplate(year));
   const [error, setError] = useState('');
   const defaultTitle = `${departmentName(department)}${year}年度法治政府建设情况报告`;
   const create = async (e: Event) => {
@@ -54,7 +35,7 @@ export function MyDocuments({ me }: { me: Me }) {
         <div class="table-wrap">
           <table data-testid="my-documents">
             <thead>
-              <tr><th scope="col">{t('title')}</th><th scope="col">{t('year')}</th><th scope="col">{t('whereNow')}</th><th scope="col">{t('whatDue')}</th><th scope="col">{t('milestones')}</th><th scope="col">{t('received')}</th></tr>
+              <tr><th scope="col">{t('title')}</th><th scope="col">{t('year')}</th><th scope="col">{t('whereNow')}</th><th scope="col">{t('whatDue')}</th><th scope="col">{t('milestones')}</th><th scope="col">{t('updated')}</th></tr>
             </thead>
             <tbody>
               {docs.map((d) => (
