@@ -110,7 +110,13 @@ describe('runtime actions', () => {
     // The substitute leaves too: the window no longer holds, and the next task waits for the role.
     expect((await t.http().post(`/api/users/${ids.secretary}/disable`).set(admin).send({})).status).toBe(200);
     const toRole = await report(2041);
-    expect((await t.http().get(`/api/documents/${toRole}`).set(await as('counsel'))).body.openTasks[0]).toMatchObject({ assigneeRole: 'legal-counsel', assigneeUserId: null });
+    const roleTask = (await t.http().get(`/api/documents/${toRole}`).set(await as('counsel'))).body.openTasks[0];
+    expect(roleTask).toMatchObject({ assigneeRole: 'legal-counsel', assigneeUserId: null });
+    // Nor is it handed to them: neither delegated to a disabled holder nor added as a signer.
+    const delegated = await t.http().post(`/api/tasks/${roleTask.id}/delegate`).set(await as('counsel')).send({ toUserId: ids['counsel-b'], comment: '请办理' });
+    expect([delegated.status, delegated.body.details]).toEqual([400, [{ field: 'toUserId', reason: 'the user is disabled' }]]);
+    const added = await t.http().post(`/api/tasks/${roleTask.id}/add-signer`).set(await as('counsel')).send({ userId: ids.secretary, position: 'after' });
+    expect([added.status, added.body.details]).toEqual([400, [{ field: 'userId', reason: 'the user is disabled' }]]);
     for (const u of ['counsel-b', 'secretary']) expect((await t.http().post(`/api/users/${ids[u]}/enable`).set(admin).send({})).status).toBe(200);
   });
 });

@@ -33,7 +33,9 @@ export async function checkAddSigner(
           : // Whom the task is held for votes through it already.
             target.id === task.delegatedFrom || signing?.slots.some((slot) => slot.signers.some((s) => s.userId === target.id))
             ? 'this user already signs this step'
-            : null;
+            : (await repos.directory.accountState(target.id))?.disabled
+              ? 'the user is disabled'
+              : null;
   if (reason) throw validationFailed([{ field: 'userId', reason }]);
   // 403 before 409 (API.md's order of checks).
   const attempt = { action: 'add-signer', documentId: doc.id, departmentId: doc.departmentId, taskId: task.id };

@@ -31,7 +31,9 @@ export async function checkDelegate(
         ? 'the task is already yours'
         : asPerson(target).supervisor
           ? 'a supervisor does not decide'
-          : null;
+          : (await repos.directory.accountState(target.id))?.disabled
+            ? 'the user is disabled'
+            : null;
   if (reason) throw validationFailed([{ field: 'toUserId', reason }]);
   const attempt = { action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id };
   const verdict = judgeAll(round, seatOf(task, step), [asPerson(target!), ...(heldFor ? [heldFor] : [])], seats);
