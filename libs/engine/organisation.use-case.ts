@@ -94,7 +94,11 @@ export class OrganisationUseCase {
     });
   }
 
-  /** A department administrator renames their department and sets its issuer code; whom it reports to (and so who supervises it) is a global administrator's. */
+  /**
+   * A department administrator renames their department. Whom it reports to (and so who supervises
+   * it) and the issuer code its documents are numbered under (another organ's code would issue in its
+   * name) are a global administrator's.
+   */
   updateDepartment(a: Administrator, id: string, change: DepartmentChange): Promise<DepartmentRow> {
     return this.writer.run(async (repos) => {
       const before = await repos.directory.department(id);
@@ -107,6 +111,7 @@ export class OrganisationUseCase {
         issuerCode: change.issuerCode !== undefined ? change.issuerCode : before.issuerCode,
       };
       if (after.officeId !== before.officeId) requireGlobal(a, 'update-department', 'sets the rule-of-law office a department reports to', id);
+      if (after.issuerCode !== before.issuerCode) requireGlobal(a, 'update-department', 'sets the issuer code documents are numbered under', id);
       await this.checkOffice(repos, after);
       if (JSON.stringify(after) === JSON.stringify(before)) return after;
       await repos.directory.updateDepartment(after);
@@ -118,8 +123,12 @@ export class OrganisationUseCase {
   /**
    * A new user, with roles in one department. The password is never one the user chose, so the
    * user must replace it before anything else (POST /api/auth/password); a generated one is answered once.
+   * Only a global administrator creates accounts: whoever creates one knows its first password and
+   * could take it over, so a department administrator could otherwise staff every step of a chain
+   * with accounts of their own (separation of duties compares accounts, not people).
    */
   async createUser(a: Administrator, cmd: NewUser): Promise<{ id: string; username: string; displayName: string; roles: RoleGrant[]; oneTimePassword?: string }> {
+    requireGlobal(a, 'create-user', 'creates accounts', cmd.departmentId ?? null);
     const departmentId = cmd.departmentId ?? null;
     const roles = [...new Set(cmd.roles ?? [])];
     if (!USERNAME.test(cmd.username)) throw validationFailed([{ field: 'username', reason: 'username must be 2 to 64 letters, digits, _ . or -' }]);
@@ -182,8 +191,13 @@ export class OrganisationUseCase {
     return { id: target.id, username: target.username, disabled: true, changed, tasks: await this.handOver(a, target, comment, () => true) };
   }
 
-  /** Logins work again; tokens issued before the disabling stay refused. Tasks handed on stay where they went. */
+  /**
+   * Logins work again; tokens issued before the disabling stay refused. Tasks handed on stay where
+   * they went. A global administrator's: a department administrator disables at once (someone left)
+   * but would otherwise lift a disabling a global administrator decided.
+   */
   enableUser(a: Administrator, userId: string): Promise<{ id: string; username: string; disabled: false; changed: boolean }> {
+    requireGlobal(a, 'enable-user', 'enables accounts');
     return this.writer.run(async (repos) => {
       const target = await this.target(repos, a, userId, 'enable-user');
       const changed = await repos.directory.setDisabled(target.id, null);

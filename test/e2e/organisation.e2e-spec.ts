@@ -92,6 +92,10 @@ describe('organisation over HTTP', () => {
       ['creates a user in another department', 'post', '/api/users', { username: 'outsider', displayName: '外人', departmentId: 'city-justice', roles: ['drafter'] }],
       ['creates a second administrator account for themselves', 'post', '/api/users', { username: 'sock-admin', displayName: '影子', departmentId: 'city-sti', roles: ['admin'] }],
       ['creates a supervisor of their department', 'post', '/api/users', { username: 'sock-sup', displayName: '影子', departmentId: 'city-sti', roles: ['supervisor'] }],
+      // Whoever creates an account knows its first password: accounts of their own could staff every step of a chain.
+      ['creates an account in their department (whose first password they would know)', 'post', '/api/users', { username: 'sock-drafter', displayName: '影子', departmentId: 'city-sti', roles: ['drafter'] }],
+      ['numbers their department’s documents under another organ’s code', 'patch', '/api/departments/city-sti', { issuerCode: '市政府发' }],
+      ['lifts a disabling (a global administrator’s)', 'post', `/api/users/${ids['counsel-b']}/enable`, undefined],
     ];
     const was = await organisation();
     for (const [what, method, path, body] of attempts) {
@@ -212,8 +216,9 @@ describe('organisation over HTTP', () => {
     }
     expect((await t.http().get('/api/departments').set(await as('drafter'))).body.items.map((d: { id: string }) => d.id)).toContain('city-audit');
 
-    const renamed = await send('sti-admin', 'patch', '/api/departments/city-sti', { name: '市科学技术局', issuerCode: '市科发' });
-    expect(renamed.body).toEqual({ id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科发' });
+    const renamed = await send('sti-admin', 'patch', '/api/departments/city-sti', { name: '市科学技术局' });
+    expect(renamed.body).toEqual({ id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科技局发' });
+    expect((await send('admin', 'patch', '/api/departments/city-sti', { issuerCode: '市科发' })).body).toEqual({ id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科发' });
     expect((await send('admin', 'patch', '/api/departments/city-audit', { officeId: null, issuerCode: null })).body).toEqual({ id: 'city-audit', name: '市审计局', officeId: null, issuerCode: null });
     expect((await send('admin', 'patch', '/api/departments/city-sti', { officeId: 'city-sti' })).body.details).toEqual([{ field: 'officeId', reason: 'a department does not report to itself' }]);
     expect((await send('admin', 'patch', '/api/departments/no-such', { name: 'x' })).status).toBe(404);
@@ -222,19 +227,20 @@ describe('organisation over HTTP', () => {
     expect(entries.map((e) => [e.action, e.departmentId, e.actor.id, e.actor.role, e.actor.departmentId])).toEqual([
       ['create-department', 'city-audit', ids.admin, 'admin', null],
       ['update-department', 'city-sti', ids['sti-admin'], 'admin', 'city-sti'],
+      ['update-department', 'city-sti', ids.admin, 'admin', null],
       ['update-department', 'city-audit', ids.admin, 'admin', null],
     ]);
     expect(entries[0].details).toEqual({ departmentId: 'city-audit', before: null, after: { id: 'city-audit', name: '市审计局', officeId: 'rule-of-law-office', issuerCode: '市审计发' } });
     expect(entries[1].details).toEqual({
       departmentId: 'city-sti',
       before: { id: 'city-sti', name: expect.stringContaining('市科技局'), officeId: 'rule-of-law-office', issuerCode: '市科技局发' },
-      after: { id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科发' },
+      after: { id: 'city-sti', name: '市科学技术局', officeId: 'rule-of-law-office', issuerCode: '市科技局发' },
     });
   });
 
   it('users: created with a password the user must replace at first login (one-time, answered once); renamed; a duplicate username is 409', async () => {
     const before = await head();
-    const created = await send('sti-admin', 'post', '/api/users', { username: 'counsel-new', displayName: '新法律顾问', departmentId: 'city-sti', roles: ['legal-counsel'] });
+    const created = await send('admin', 'post', '/api/users', { username: 'counsel-new', displayName: '新法律顾问', departmentId: 'city-sti', roles: ['legal-counsel'] });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: expect.any(String), username: 'counsel-new', displayName: '新法律顾问', roles: [{ role: 'legal-counsel', departmentId: 'city-sti' }], oneTimePassword: expect.stringMatching(/^\S{16}$/) });
     const otp = created.body.oneTimePassword;
@@ -266,13 +272,12 @@ describe('organisation over HTTP', () => {
 
     expect((await send('admin', 'post', '/api/users', { username: 'counsel-new', displayName: '重名' })).body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
     const refused: [string, object, string][] = [
-      ['sti-admin', { username: 'no-dept', displayName: 'x', roles: ['drafter'] }, 'departmentId'],
-      ['sti-admin', { username: 'no-role', displayName: 'x', departmentId: 'city-sti' }, 'roles'],
       ['admin', { username: 'x y', displayName: 'x' }, 'username'],
       ['admin', { username: 'no-dept', displayName: 'x', roles: ['drafter'] }, 'departmentId'],
       ['admin', { username: 'bad-role', displayName: 'x', departmentId: 'city-sti', roles: ['janitor'] }, 'roles'],
       ['admin', { username: 'bad-dept', displayName: 'x', departmentId: 'nowhere', roles: ['drafter'] }, 'departmentId'],
       ['admin', { username: 'no-name' }, 'displayName'],
+      ['admin', { username: 'null-password', displayName: 'x', password: null }, 'password'],
     ];
     for (const [user, body, field] of refused) {
       const res = await send(user, 'post', '/api/users', body);
@@ -285,7 +290,7 @@ describe('organisation over HTTP', () => {
 
     const entries = (await since(before)).filter((e) => e.category === 'configuration' && e.action !== 'change-password');
     expect(entries.map((e) => [e.action, e.actor.id, e.departmentId])).toEqual([
-      ['create-user', ids['sti-admin'], 'city-sti'],
+      ['create-user', ids.admin, 'city-sti'],
       ['create-user', ids.admin, null],
       ['update-user', ids['sti-admin'], 'city-sti'],
     ]);
@@ -403,7 +408,8 @@ describe('organisation over HTTP', () => {
       reassigned: [],
       unassigned: [{ taskId: roleTask.id, documentId: report.body.id, stepKey: 'legal-review', reason: expect.stringMatching(/only a global administrator/), refused: [] }],
     });
-    expect((await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/enable`)).status).toBe(200);
+    expect((await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/enable`)).status).toBe(403);
+    expect((await send('admin', 'post', `/api/users/${ids['w-counsel1']}/enable`)).status).toBe(200);
     // Once there is a leader who did not write it, disabling again hands the named task on.
     expect((await send('admin', 'post', `/api/users/${ids['w-counsel1']}/roles`, { role: 'leader', departmentId: 'city-water' })).status).toBe(201);
     const again = await send('admin', 'post', `/api/users/${ids['w-counsel2']}/disable`, {});

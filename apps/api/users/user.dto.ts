@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DEPARTMENT_ID, ROLES, USERNAME, type Role } from '@shenpi/domain';
 import { PageQuery } from '../http/page.query.js';
 
@@ -18,7 +18,8 @@ export class ReassignTasksDto {
 export class CreateUserDto {
   @IsString() @Matches(USERNAME, { message: 'username must be 2 to 64 letters, digits, _ . or -' }) username: string;
   @IsString() @IsNotEmpty() @Matches(/\S/, { message: 'displayName must not be blank' }) @MaxLength(100) displayName: string;
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256) password?: string;
+  // Absent, not null: null would reach the password policy as no string at all.
+  @ValidateIf((o: { password?: unknown }) => o.password !== undefined) @IsString() @IsNotEmpty() @MaxLength(256) password?: string;
   @IsOptional() @IsString() @Matches(DEPARTMENT_ID, { message: 'departmentId must be a department code such as "city-sti"' }) departmentId?: string;
   @IsOptional() @IsArray() @ArrayMaxSize(ROLES.length) @IsIn(ROLES, { each: true }) roles?: Role[];
 }
