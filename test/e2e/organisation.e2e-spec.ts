@@ -480,6 +480,20 @@ describe('organisation over HTTP', () => {
     ]);
   });
 
+  it('making a reviewer a supervisor hands on the tasks they hold by name: their new role does not stop the hand-over', async () => {
+    ids['counsel-c'] = (await t.engine.directory.addUser({ username: 'counsel-c', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
+    const drafter = await fresh('drafter');
+    const doc = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '科技局2041年报告', year: 2041, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    await t.http().post(`/api/documents/${doc.body.id}/actions`).set(drafter).send({ action: 'submit' });
+    const task = (await t.http().get(`/api/documents/${doc.body.id}`).set(drafter)).body.openTasks[0];
+    expect((await t.http().post(`/api/tasks/${task.id}/delegate`).set(await fresh('counsel')).send({ toUserId: ids['counsel-c'], comment: '请办理' })).status).toBe(200);
+    const made = await send('admin', 'put', `/api/users/${ids['counsel-c']}/supervision`, { departmentIds: ['city-justice'] });
+    expect(made.status).toBe(200);
+    expect(made.body.tasks.unassigned).toEqual([]);
+    expect(made.body.tasks.reassigned).toEqual([{ taskId: task.id, documentId: doc.body.id, stepKey: 'legal-review', toUserId: expect.any(String) }]);
+    expect(made.body.tasks.reassigned[0].toUserId).not.toBe(ids['counsel-c']);
+  });
+
   it('the audit chain verifies after all of it', async () => {
     expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body).toMatchObject({ ok: true });
   });

@@ -228,9 +228,11 @@ export class TransitionUseCase {
       const seats = await stepSeats(repos, task, doc);
       if (!reassigning) await checkDecider(repos, cmd.principal, task, doc, step, cmd.action, await reviewRound(), seats);
       const target = cmd.delegateTo ? await repos.directory.principal(cmd.delegateTo) : undefined;
-      // A reassignment leaves the task's named user; a delegation its caller (judged above).
+      // A reassignment leaves the task's named user; a delegation its caller (judged above). The user
+      // left is judged for what they did (votes, authorship), not for supervising now: being made a
+      // supervisor is one reason their tasks are handed on.
       const left = reassigning && task.assigneeUserId ? await repos.directory.principal(task.assigneeUserId) : undefined;
-      await checkDelegate(repos, target, left && asPerson(left), cmd.principal, task, doc, step, await reviewRound(), seats, reassigning ? 'reassign' : 'delegate');
+      await checkDelegate(repos, target, left && { ...asPerson(left), supervisor: false }, cmd.principal, task, doc, step, await reviewRound(), seats, reassigning ? 'reassign' : 'delegate');
       return reassigning ? { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task } : { actor, task };
     }
     const seats = cmd.system ? undefined : await stepSeats(repos, task, doc);
