@@ -14,3 +14,21 @@ export function storableText<T>(value: T): T {
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableText(v)])) as T;
   return value;
 }
+
+/**
+ * Characters a name shown to people never needs and that make it lie about itself: control
+ * characters (Cc), format characters (Cf: the bidi overrides and isolates U+202A–U+202E,
+ * U+2066–U+2069, the marks U+200E, U+200F, U+061C, zero-width characters) that turn
+ * `invoice\u202efdp.exe` into "invoiceexe.pdf" on screen, lone surrogates (Cs), line or paragraph
+ * separators, characters that render as nothing (default-ignorable, Hangul fillers, blank Braille
+ * U+2800), private-use and unassigned code points.
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Co}\p{Cn}\u2800]/u;
+
+/** Why `name` (a file name, a person's or a department's name) would not show what it is, or undefined. */
+export function hiddenCharacterIn(name: string): string | undefined {
+  const hidden = HIDDEN.exec(name);
+  if (!hidden) return undefined;
+  const code = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `must not contain control, format, invisible or bidirectional characters (U+${code})`;
+}

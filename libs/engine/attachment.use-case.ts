@@ -1,4 +1,4 @@
-import { AccessDenied, DomainError, ErrorCode, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, hiddenCharacterIn, newId, notFound, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import type { AttachmentRow, AttachmentStore } from '@shenpi/persistence';
 import { isAssignedTo } from './document/access-rules.js';
 import type { DocumentKernel } from './document/document-kernel.js';
@@ -13,15 +13,6 @@ export interface UploadCommand {
   expectedVersion?: number;
 }
 
-/**
- * Characters a file name never needs and that make it lie about itself: control characters (Cc),
- * format characters (Cf: the bidi overrides and isolates U+202A–U+202E, U+2066–U+2069, the marks
- * U+200E, U+200F, U+061C, zero-width characters) that turn `invoice\u202efdp.exe` into
- * "invoiceexe.pdf" on screen, lone surrogates (Cs), line or paragraph separators, characters
- * that render as nothing (default-ignorable, Hangul fillers, blank Braille U+2800), private-use and
- * unassigned code points.
- */
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Co}\p{Cn}\u2800]/u;
 /** Runs of spaces (any kind) push an extension out of sight: "report.pdf      .exe". */
 const SPACE_RUN = /\p{Zs}{2,}/u;
 const MAX_NAME = 255;
@@ -39,11 +30,8 @@ function checkAttachmentName(name: string): void {
   if (!name.trim()) throw bad('must not be empty');
   if (name.length > MAX_NAME) throw bad(`must be at most ${MAX_NAME} characters`);
   if (/[/\\]/.test(name) || name === '.' || name === '..') throw bad('must be a file name, not a path (no / or \\)');
-  const hidden = HIDDEN.exec(name);
-  if (hidden) {
-    const code = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw bad(`must not contain control, format, invisible or bidirectional characters (U+${code})`);
-  }
+  const hidden = hiddenCharacterIn(name);
+  if (hidden) throw bad(hidden);
   if (SPACE_RUN.test(name)) throw bad('must not contain a run of spaces');
 }
 

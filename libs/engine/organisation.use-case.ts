@@ -5,6 +5,7 @@ import {
   DEPARTMENT_ID,
   DomainError,
   ErrorCode,
+  hiddenCharacterIn,
   newId,
   notFound,
   USERNAME,
@@ -83,6 +84,7 @@ export class OrganisationUseCase {
     requireGlobal(a, 'create-department', 'creates departments');
     if (!DEPARTMENT_ID.test(d.id)) throw validationFailed([{ field: 'id', reason: 'id must be a department code such as "city-sti" (2 to 64 characters)' }]);
     if (!d.name.trim()) throw validationFailed([{ field: 'name', reason: 'name must not be blank' }]);
+    checkShownNames({ name: d.name, issuerCode: d.issuerCode });
     const row: DepartmentRow = { id: d.id, name: d.name, officeId: d.officeId ?? null, issuerCode: d.issuerCode ?? null };
     return this.writer.run(async (repos) => {
       await this.checkOffice(repos, row);
@@ -100,6 +102,7 @@ export class OrganisationUseCase {
    * name) are a global administrator's.
    */
   updateDepartment(a: Administrator, id: string, change: DepartmentChange): Promise<DepartmentRow> {
+    checkShownNames({ name: change.name, issuerCode: change.issuerCode });
     return this.writer.run(async (repos) => {
       const before = await repos.directory.department(id);
       if (!before) throw notFound('department');
@@ -132,6 +135,7 @@ export class OrganisationUseCase {
     const departmentId = cmd.departmentId ?? null;
     const roles = [...new Set(cmd.roles ?? [])];
     if (!USERNAME.test(cmd.username)) throw validationFailed([{ field: 'username', reason: 'username must be 2 to 64 letters, digits, _ . or -' }]);
+    checkShownNames({ displayName: cmd.displayName });
     if (!isGlobal(a) && (!departmentId || !roles.length)) {
       throw validationFailed([{ field: departmentId ? 'roles' : 'departmentId', reason: `a department administrator creates users of their department with at least one role (${(a.scope as string[]).join(', ')})` }]);
     }
@@ -158,6 +162,7 @@ export class OrganisationUseCase {
   }
 
   updateUser(a: Administrator, userId: string, change: { displayName?: string }): Promise<{ id: string; username: string; displayName: string }> {
+    checkShownNames({ displayName: change.displayName });
     return this.writer.run(async (repos) => {
       const target = await this.target(repos, a, userId, 'update-user');
       const after = { displayName: change.displayName ?? target.displayName };
@@ -398,6 +403,19 @@ export class OrganisationUseCase {
 const leaderDepartments = (p: Principal) => p.grants.filter((g) => g.role === 'leader' && g.departmentId).map((g) => g.departmentId!);
 
 /** A new department's entry: nothing before, the row after. */
+/**
+ * Names people read to know who or what acts (a display name, a department's name or issuer code)
+ * show what they are: no control, format or invisible characters (a bidi override or zero-width
+ * spaces would let one name pass for another, or for none). 400 naming the field.
+ */
+function checkShownNames(names: Record<string, string | null | undefined>): void {
+  for (const [field, name] of Object.entries(names)) {
+    if (typeof name !== 'string') continue;
+    const hidden = hiddenCharacterIn(name);
+    if (hidden) throw validationFailed([{ field, reason: `${field} ${hidden}` }]);
+  }
+}
+
 export const createdDepartment = (d: DepartmentRow) => ({ departmentId: d.id, before: null, after: { id: d.id, name: d.name, officeId: d.officeId, issuerCode: d.issuerCode ?? null } });
 
 /** A role is held in a department; only `admin` may be held globally. */

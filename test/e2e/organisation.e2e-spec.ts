@@ -222,6 +222,9 @@ describe('organisation over HTTP', () => {
     expect((await send('admin', 'patch', '/api/departments/city-audit', { officeId: null, issuerCode: null })).body).toEqual({ id: 'city-audit', name: '市审计局', officeId: null, issuerCode: null });
     expect((await send('admin', 'patch', '/api/departments/city-sti', { officeId: 'city-sti' })).body.details).toEqual([{ field: 'officeId', reason: 'a department does not report to itself' }]);
     expect((await send('admin', 'patch', '/api/departments/no-such', { name: 'x' })).status).toBe(404);
+    expect((await send('admin', 'patch', '/api/departments/city-audit', { issuerCode: '市审\u202e发' })).body.details).toEqual([
+      { field: 'issuerCode', reason: 'issuerCode must not contain control, format, invisible or bidirectional characters (U+202E)' },
+    ]);
 
     const entries = (await since(before)).filter((e) => e.category === 'configuration');
     expect(entries.map((e) => [e.action, e.departmentId, e.actor.id, e.actor.role, e.actor.departmentId])).toEqual([
@@ -278,6 +281,9 @@ describe('organisation over HTTP', () => {
       ['admin', { username: 'bad-dept', displayName: 'x', departmentId: 'nowhere', roles: ['drafter'] }, 'departmentId'],
       ['admin', { username: 'no-name' }, 'displayName'],
       ['admin', { username: 'null-password', displayName: 'x', password: null }, 'password'],
+      // A name must show what it is: a bidi override, or zero-width spaces only, would pass for another name or none.
+      ['admin', { username: 'bidi-name', displayName: 'admin\u202enimda', departmentId: 'city-sti', roles: ['drafter'] }, 'displayName'],
+      ['admin', { username: 'blank-name', displayName: '\u200b\u200b', departmentId: 'city-sti', roles: ['drafter'] }, 'displayName'],
     ];
     for (const [user, body, field] of refused) {
       const res = await send(user, 'post', '/api/users', body);
