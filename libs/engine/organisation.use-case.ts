@@ -237,6 +237,11 @@ export class OrganisationUseCase {
       const target = await this.target(repos, a, userId, 'revoke-role', grant);
       if (grant.role === 'leader' && grant.departmentId) await this.keepLeaders(repos, target, [grant.departmentId]);
       const before = await repos.directory.grantsOf(target.id);
+      // A department administrator taking a user's last role would lose sight of them (a user is seen through
+      // a role), and could neither grant them one again nor disable them: they disable instead.
+      if (!isGlobal(a) && before.length === 1 && before[0].role === grant.role && before[0].departmentId === grant.departmentId) {
+        throw new DomainError(ErrorCode.CONFLICT, 'this is the user\'s last role: disable the user instead', { rule: 'last-role' });
+      }
       if (!(await repos.directory.revoke(target.id, grant))) throw notFound('role grant');
       return { target, after: await this.recordGrant(repos, a, target, 'revoke-role', grant, before) };
     });

@@ -175,7 +175,7 @@ describe('organisation over HTTP', () => {
     expect(await organisation()).toEqual(was);
     // With a second leader, the first may go.
     expect((await send('justice-admin-2', 'post', `/api/users/${ids['justice-drafter']}/roles`, { role: 'leader', departmentId: 'city-justice' })).status).toBe(201);
-    expect((await send('justice-admin-2', 'delete', `/api/users/${ids['justice-leader']}/roles/leader?departmentId=city-justice`)).status).toBe(200);
+    expect((await send('admin', 'delete', `/api/users/${ids['justice-leader']}/roles/leader?departmentId=city-justice`)).status).toBe(200);
     expect((await send('justice-admin-2', 'delete', `/api/users/${ids['justice-drafter']}/roles/leader?departmentId=city-justice`)).status).toBe(409);
   });
 
@@ -452,6 +452,9 @@ describe('organisation over HTTP', () => {
     expect(revoked.body).toMatchObject({ userId: grantee, roles: [{ role: 'drafter', departmentId: 'city-sti' }], tasks: { reassigned: [{ taskId: task.id }], unassigned: [] } });
     expect(revoked.body.tasks.reassigned[0].toUserId).not.toBe(grantee);
     expect((await send('admin', 'delete', `/api/users/${grantee}/roles/legal-counsel?departmentId=city-sti`)).status).toBe(404);
+    // A department administrator does not take a user's last role (they would lose sight of them): they disable instead.
+    const last = await send('sti-admin', 'delete', `/api/users/${grantee}/roles/drafter?departmentId=city-sti`);
+    expect([last.status, last.body.details]).toEqual([409, { rule: 'last-role' }]);
     expect((await send('admin', 'delete', `/api/users/${grantee}/roles/janitor?departmentId=city-sti`)).body.details).toEqual([{ field: 'role', reason: 'unknown role: janitor' }]);
 
     const entries = (await since(before)).filter((e) => e.category === 'configuration');
