@@ -285,7 +285,9 @@ export class OrganisationUseCase {
   }
 
   /** The user an administrator changes: 404 when there is none; 403 when they may not change them (or the grant). */
+  /** The user a change is about, read after their row is locked: their grants are the ones this change judges and changes. */
   private async target(repos: Repositories, a: Administrator, userId: string, action: string, grant?: RoleGrant): Promise<Principal> {
+    await repos.directory.lockUser(userId);
     const target = await repos.directory.principal(userId);
     if (!target) throw notFound('user');
     if (grant) requireGrantable(a, grant, action);

@@ -489,6 +489,22 @@ describe('organisation over HTTP', () => {
     ]);
   });
 
+  it('two administrators changing one user at once take turns: each change starts from what the other left', async () => {
+    const before = await head();
+    const [a, b] = await Promise.all([
+      send('admin', 'put', `/api/users/${ids['justice-sup']}/supervision`, { departmentIds: ['city-sti'] }),
+      send('admin', 'put', `/api/users/${ids['justice-sup']}/supervision`, { departmentIds: ['city-justice'] }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const entries = (await since(before)).filter((e) => e.action === 'set-supervision').map((e) => e.details as { before: string[]; after: string[] });
+    // Not the union of both (each computed from the same before): the second saw the first's after.
+    expect(entries).toHaveLength(2);
+    expect(entries[1].before).toEqual(entries[0].after);
+    const held = (await t.http().get(`/api/users/${ids['justice-sup']}`).set(await as('admin'))).body.roles.filter((g: { role: string }) => g.role === 'supervisor');
+    expect(held.map((g: { departmentId: string }) => g.departmentId)).toEqual(entries[1].after);
+    await send('admin', 'put', `/api/users/${ids['justice-sup']}/supervision`, { departmentIds: [] });
+  });
+
   it('making a reviewer a supervisor hands on the tasks they hold by name: their new role does not stop the hand-over', async () => {
     ids['counsel-c'] = (await t.engine.directory.addUser({ username: 'counsel-c', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] })).id;
     const drafter = await fresh('drafter');

@@ -77,6 +77,14 @@ export class DirectoryRepository {
   }
 
   /**
+   * PostgreSQL: holds the user's row until commit, so two administrators changing one user take
+   * turns and each reads the grants the other left (SQLite's one writer already takes turns).
+   */
+  async lockUser(id: string): Promise<void> {
+    if (this.sql.kind === 'postgres') await this.sql.one('SELECT id FROM users WHERE id = ? FOR UPDATE', [id]);
+  }
+
+  /**
    * Holds the department's row to the end of the transaction (PostgreSQL; SQLite's one writer is
    * alone anyway): changes that count who can act there take turns, so two of them cannot each see
    * the other's person still there.
