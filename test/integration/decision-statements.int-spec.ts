@@ -10,7 +10,7 @@ import { PASSWORD, testDatabase } from '../support/test-app.js';
  * it when a change removes statements (issue 15 aims at 8 per decision over HTTP). PostgreSQL's
  * includes the sequencer's batch that moves the decision's audit entry into the log.
  */
-const STATEMENTS_PER_DECISION = { sqlite: 13, postgres: 19 };
+const STATEMENTS_PER_DECISION = { sqlite: 12, postgres: 18 };
 
 describe('the statements of one decision', () => {
   const database = testDatabase();

@@ -81,7 +81,7 @@ export class CreateDocumentUseCase {
         throw err;
       }
       // The row is inserted before its tasks (they reference it): its dueAt follows.
-      const due = await enterStep(repos, chain, doc, department, at, this.planner);
+      const { due } = await enterStep(repos, chain, doc, department, at, this.planner);
       if (due.dueAt !== doc.dueAt) await repos.documents.setDue(doc.id, Object.assign(doc, due));
       await this.kernel.record(repos, doc, {
         action: 'create',

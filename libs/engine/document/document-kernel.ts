@@ -117,8 +117,9 @@ export class DocumentKernel {
    * the document's open and decided tasks as the change leaves them (read here for the digest):
    * the answer to the caller is built from them.
    */
-  async record(repos: Repositories, doc: DocumentRow, entry: ChangeEntry): Promise<TaskRow[]> {
-    const tasks = await repos.tasks.liveForDocument(doc.id);
+  async record(repos: Repositories, doc: DocumentRow, entry: ChangeEntry, known?: TaskRow[]): Promise<TaskRow[]> {
+    // `known`: the caller's account of them, from the tasks it opened with and what it changed (one read less).
+    const tasks = known ?? (await repos.tasks.liveForDocument(doc.id));
     const openTasks = openTasksDigest(tasks.filter((t) => t.status === 'open'));
     await this.audit.append(repos, {
       category: 'transition',
@@ -148,7 +149,7 @@ export class DocumentKernel {
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
     await leaveStep(repos, open.doc, at, open.tasks);
     const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
-    const written = { ...moved, ...(await enterStep(repos, target, moved, open.department, at, this.planner, staffing)) };
+    const written = { ...moved, ...(await enterStep(repos, target, moved, open.department, at, this.planner, staffing)).due };
     await this.write(repos, open.doc, written);
     await this.record(repos, open.doc, {
       ...entry,

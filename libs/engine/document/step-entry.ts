@@ -10,8 +10,8 @@ import { Staffing } from './staffing.js';
 /**
  * Entering a step opens a task for each signer due to decide now and writes the step's deadline
  * rows, in the caller's transaction. Returns the document's due instant (the step's due row, or
- * none) and whether it is provisional: the caller writes them with the row, in the one UPDATE of
- * the change.
+ * none) and whether it is provisional, which the caller writes with the row in the one UPDATE of
+ * the change, and the tasks it opened.
  * `staffing` gives the seats to people who may decide them (separation of duties) and keeps what
  * it rerouted for the caller's audit entry.
  */
@@ -23,10 +23,10 @@ export async function enterStep(
   at: string,
   planner: DeadlinePlanner,
   staffing?: Staffing,
-): Promise<StepDue> {
+): Promise<{ due: StepDue; opened: TaskRow[] }> {
   const step = chain.step(doc.state);
   const signers = currentSigners(signingOf(doc));
-  if (!signers.length) return { dueAt: null, dueProvisional: false };
+  if (!signers.length) return { due: { dueAt: null, dueProvisional: false }, opened: [] };
   const timers = planner.plan(step, new Date(at), doc.year);
   const due = timers.find((t) => t.kind === 'due');
   const dueAt = due?.fireAt.toISOString() ?? null;
@@ -36,7 +36,7 @@ export async function enterStep(
   // A step decided by one signer keeps its timers on that task (automatic actions decide it).
   const timerTask = tasks.length === 1 && (signingOf(doc)?.slots.length ?? 0) === 1 ? tasks[0] : null;
   await writeTimers(repos, doc.id, step.key, timerTask ?? { id: null, round: tasks[0].round }, timers, at);
-  return { dueAt, dueProvisional: due?.provisional ?? false };
+  return { due: { dueAt, dueProvisional: due?.provisional ?? false }, opened: tasks };
 }
 
 /**

@@ -130,15 +130,21 @@ export class TransitionUseCase {
     // A reviewer's files on the task are part of the decision: the entry names them by hash (read only when it has some).
     const decisionFiles = task?.status === 'done' && task.hasFiles !== false ? await repos.attachments.forTask(task.id) : [];
     let staffing: Staffing | undefined;
+    // The document's open and decided tasks as this change leaves them, from those it opened with and
+    // what it did (the entry's digest and the answer are built from them); unknown after syncSigners.
+    let live: TaskRow[] | undefined = open.tasks.map((t) => (t.id === task?.id ? { ...task, hasFiles: t.hasFiles } : t));
     if (entered) {
       await leaveStep(repos, doc, at, open.tasks.filter((t) => t.id !== task?.id));
       // Back at the first step a new round begins: its seats are staffed on that round, read afresh.
       const newRound = next.stateKey === chain.definition.initial;
       staffing = await Staffing.of(repos, updated, department, newRound ? undefined : await reviewRound());
-      Object.assign(updated, await enterStep(repos, chain, updated, department, at, this.planner, staffing));
+      const { due, opened } = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
+      Object.assign(updated, due);
+      live = [...live.filter((t) => !(t.status === 'open' && t.stepKey === doc.state)), ...opened.map((t) => ({ ...t, hasFiles: false }))];
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
       staffing = await Staffing.of(repos, updated, department, await reviewRound());
       await syncSigners(repos, chain, updated, department, at, staffing);
+      live = undefined;
     }
     // The row last, with the step's due instant: one UPDATE (the row is locked or the writer is alone, so its version still holds).
     await this.kernel.write(repos, doc, updated);
@@ -156,7 +162,7 @@ export class TransitionUseCase {
         ...(plan.relaxed ? { separationRelaxed: 'second-step-in-round' } : {}),
         ...(staffing?.rerouted.length ? { rerouted: staffing.rerouted } : {}),
       },
-    });
+    }, live?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
     if (cmd.idempotency) await this.idempotency.record(repos, cmd.principal, cmd.idempotency, { documentId: doc.id, taskId: task?.id });
     return { document: updated, task, written: { department, tasks } };
   }
