@@ -141,9 +141,20 @@ step('the drafter creates the report from the template (four mandated headings);
   // The untouched template says nothing under its headings: submitting it is refused, naming the four sections.
   await page.getByRole('button', { name: '提交审核' }).click();
   const refusal = await page.getByRole('alert').textContent();
-  expect(refusal).toContain('CONTENT_CHECK_FAILED');
+  // In the page's language, naming the sections: no status, code or JSON.
+  expect(refusal).toContain('正文缺少规定的内容：');
+  expect(refusal).not.toMatch(/CONTENT_CHECK_FAILED|422|[{}"]/);
   for (const section of ['主要举措和成效', '第一责任人职责履行情况', '存在的不足和原因', '下一年度主要安排']) expect(refusal).toContain(section);
   await stateOf(page, 'draft');
+
+  // A second report for the same year is refused in words, not "409 DUPLICATE_DOCUMENT: city-sti already has …".
+  const again = await loginAs('drafter');
+  await again.getByRole('heading', { name: '我的文稿' }).waitFor();
+  await again.getByLabel('年度', { exact: true }).fill('2025');
+  await again.getByRole('button', { name: '创建' }).click();
+  const duplicate = await again.getByRole('alert').textContent();
+  expect(duplicate).toBe('本部门该年度已有同类文稿');
+  await again.close();
 
   await page.getByRole('button', { name: '编辑' }).click();
   const written = content

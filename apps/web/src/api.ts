@@ -1,4 +1,6 @@
 /** The existing HTTP API (API.md), with the JWT from POST /api/auth/login kept in sessionStorage. */
+import { errorMessage, lang, pick } from './i18n';
+
 const TOKEN = 'shenpi.token';
 
 export interface Me { id: string; username: string; displayName: string; roles: { role: string; departmentId: string | null }[] }
@@ -73,14 +75,18 @@ export const query = (params: Record<string, string | number | undefined | null>
   return s ? `?${s}` : '';
 };
 
-/** An error's text for the page: the API's message, with what it names (missing sections, fields). */
+/**
+ * An error's text for the page, in the page's language: what its code means (every code the API
+ * answers has a sentence in both), with what it names (the sections missing, the fields and why).
+ * A code the dictionary does not know shows the API's own words.
+ */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
     const d = err.details as unknown;
     let extra = '';
     if (Array.isArray(d)) extra = d.map((x) => (typeof x === 'object' && x ? Object.values(x).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v)).join(': ') : String(x))).join('; ');
-    else if (d && typeof d === 'object' && 'missing' in d) extra = JSON.stringify((d as { missing: unknown }).missing);
-    return `${err.status} ${err.code}: ${err.message}${extra ? ` — ${extra}` : ''}`;
+    else if (d && typeof d === 'object' && 'missing' in d) extra = ((d as { missing: { name: Name }[] }).missing ?? []).map((m) => pick(m.name)).join(lang === 'zh' ? '、' : ', ');
+    return `${errorMessage(err.code) ?? err.message}${extra ? (lang === 'zh' ? `：${extra}` : `: ${extra}`) : ''}`;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -47,6 +47,12 @@ const zh = {
   onTime: '按期率', daysLate: '逾期天数', medianHours: '中位用时（小时）', show: '显示',
   transition: '流转', configuration: '配置', security: '安全', results: '结果', details: '详情', noResults: '没有记录',
   loading: '加载中…', error: '出错了', notFound: '页面不存在', back: '返回',
+  errVALIDATION_FAILED: '填写的内容有误', errUNAUTHENTICATED: '请重新登录', errFORBIDDEN: '您无权进行此操作', errNOT_FOUND: '未找到，或您无权查看',
+  errTRANSITION_NOT_ALLOWED: '当前环节不能进行此操作', errVERSION_CONFLICT: '文稿已被他人更新，请刷新后重试', errTASK_NOT_OPEN: '该任务已办结或已转交',
+  errDUPLICATE_DOCUMENT: '本部门该年度已有同类文稿', errCONFLICT: '与当前状态冲突，操作未执行', errPAYLOAD_TOO_LARGE: '内容过大',
+  errCONTENT_CHECK_FAILED: '正文缺少规定的内容', errRATE_LIMITED: '操作过于频繁，请稍后再试', errIDEMPOTENCY_KEY_REUSED: '重复提交的请求与原请求不一致',
+  errSEPARATION_OF_DUTIES: '按不相容职务分离规定，您不能办理此事项', errALREADY_DECIDED: '本轮已有审核意见，不能撤回', errMIGRATION_SKIPS_REVIEW: '迁移会跳过审核环节，未执行',
+  errSTATE_DIVERGED: '文稿记录与审计日志不一致，操作未执行，已报告', errLINT_BUDGET_EXCEEDED: '审批链过大，无法在限定时间内检查', errPASSWORD_CHANGE_REQUIRED: '请先设置您自己的密码',
 };
 type Dict = typeof zh;
 const en: Dict = {
@@ -88,9 +94,17 @@ const en: Dict = {
   onTime: 'On-time rate', daysLate: 'Days late', medianHours: 'Median hours', show: 'Show',
   transition: 'Transition', configuration: 'Configuration', security: 'Security', results: 'Results', details: 'Details', noResults: 'Nothing found',
   loading: 'Loading…', error: 'Error', notFound: 'Page not found', back: 'Back',
+  errVALIDATION_FAILED: 'Some input is not valid', errUNAUTHENTICATED: 'Please log in again', errFORBIDDEN: 'You may not do this', errNOT_FOUND: 'Not found, or not yours to see',
+  errTRANSITION_NOT_ALLOWED: 'This step does not take that action', errVERSION_CONFLICT: 'Someone changed the document meanwhile: reload and try again', errTASK_NOT_OPEN: 'This task is closed or was handed on',
+  errDUPLICATE_DOCUMENT: 'Your department already has this document for that year', errCONFLICT: 'That conflicts with the current state: nothing was done', errPAYLOAD_TOO_LARGE: 'Too large',
+  errCONTENT_CHECK_FAILED: 'The text lacks required content', errRATE_LIMITED: 'Too many attempts: try again later', errIDEMPOTENCY_KEY_REUSED: 'A repeated request differs from the first',
+  errSEPARATION_OF_DUTIES: 'Separation of duties: you may not decide this', errALREADY_DECIDED: 'A decision was made this round: it can no longer be withdrawn', errMIGRATION_SKIPS_REVIEW: 'The migration would skip a review: nothing was done',
+  errSTATE_DIVERGED: 'The document disagrees with its audit log: nothing was done, and it was reported', errLINT_BUDGET_EXCEEDED: 'The chain is too large to check in time', errPASSWORD_CHANGE_REQUIRED: 'Choose a password of your own first',
 };
 export type Key = keyof Dict;
 export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];
+/** What an API error code means, in the page's language; undefined for a code the dictionary does not know. */
+export const errorMessage = (code: string, language: Lang = lang): string | undefined => ((language === 'zh' ? zh : en) as Record<string, string>)[`err${code}`];
 /** A known key, or the text itself (action names the dictionary does not know). */
 export const tx = (key: string): string => ((lang === 'zh' ? zh : en) as Record<string, string>)[key] ?? key;
 
