@@ -109,10 +109,19 @@ describe('statutory clock operations', () => {
     const reminder = (await timers(id)).find((t) => t.kind === 'reminder')!;
     clock.set(reminder.fireAt);
     const client = new pg.Client({ connectionString: database.url, options: `-c search_path="${database.schema}"` });
-    await client.connect();
+    // The watcher polls outside any transaction: a transaction sees pg_stat_activity as it was at its first look.
+    const watcher = new pg.Client({ connectionString: database.url });
+    await Promise.all([client.connect(), watcher.connect()]);
+    const holder = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    // Backends queued behind the holder's lock, directly or behind one that is (other suites share the database).
     const waiting = async (n: number) => {
-      for (let i = 0; i < 200; i++) {
-        const r = await client.query("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+      for (let i = 0; i < 500; i++) {
+        const r = await watcher.query(
+          `SELECT COUNT(*)::int AS n FROM pg_stat_activity a
+            WHERE $1 = ANY(pg_blocking_pids(a.pid))
+               OR EXISTS (SELECT 1 FROM pg_stat_activity b WHERE $1 = ANY(pg_blocking_pids(b.pid)) AND b.pid = ANY(pg_blocking_pids(a.pid)))`,
+          [holder],
+        );
         if (r.rows[0].n >= n) return;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -129,7 +138,7 @@ describe('statutory clock operations', () => {
       await approved;
       expect(await fired).toBe('skipped');
     } finally {
-      await client.end();
+      await Promise.all([client.end(), watcher.end()]);
     }
     const moved = (await timers(id)).find((t) => t.id === reminder.id)!;
     expect([moved.status, moved.fireAt > reminder.fireAt]).toEqual(['pending', true]);
