@@ -174,6 +174,9 @@ step('the drafter creates the report from the template (four mandated headings);
 });
 
 step('legal counsel finds it in the inbox and returns it; a reason is required', async () => {
+  // The drafter has the service open meanwhile: the return reaches their page live.
+  const drafterMeanwhile = await loginAs('drafter');
+  const unreadBefore = Number(await drafterMeanwhile.getByTestId('unread-count').textContent());
   const page = await loginAs('counsel');
   await page.getByRole('heading', { name: '待办任务' }).waitFor();
   const row = page.locator('table.tasks tbody tr', { hasText: TITLE });
@@ -196,6 +199,10 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   await page.getByRole('button', { name: '退回' }).click();
   await stateOf(page, 'draft');
   await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+  // Pushed to the drafter's open page (server-sent events), no reload: the count goes up and the list says why.
+  await drafterMeanwhile.waitForFunction(`Number(document.querySelector('[data-testid="unread-count"]')?.textContent) > ${unreadBefore}`);
+  await drafterMeanwhile.getByRole('button', { name: /通知/ }).click();
+  await drafterMeanwhile.locator('#notification-list li', { hasText: REASON }).getByText('被退回').waitFor();
 
   const api = await apiAs(server.url, 'drafter');
   const doc = await api(`/api/documents/${documentId}`);

@@ -54,7 +54,14 @@ function Notifications() {
   useEffect(() => {
     void load();
     const timer = setInterval(load, 60_000);
-    return () => clearInterval(timer);
+    // Pushed live (server-sent events); EventSource sends no header, so the token goes as a parameter.
+    const bearer = token.get();
+    const live = typeof EventSource === 'function' && bearer ? new EventSource(`/api/notifications/stream?access_token=${encodeURIComponent(bearer)}`) : null;
+    live?.addEventListener('notification', () => void load());
+    return () => {
+      clearInterval(timer);
+      live?.close();
+    };
   }, []);
   const read = async (n: Notification) => {
     await post(`/api/notifications/${n.id}/read`).catch(() => {});
