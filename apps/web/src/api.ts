@@ -67,6 +67,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);
 
 export const query = (params: Record<string, string | number | undefined | null>) => {
   const q = new URLSearchParams();
@@ -82,11 +85,24 @@ export const query = (params: Record<string, string | number | undefined | null>
  */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
-    const d = err.details as unknown;
+    const d = listed(err.details);
     let extra = '';
     if (Array.isArray(d)) extra = d.map((x) => (typeof x === 'object' && x ? Object.values(x).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v)).join(': ') : String(x))).join('; ');
     else if (d && typeof d === 'object' && 'missing' in d) extra = ((d as { missing: { name: Name }[] }).missing ?? []).map((m) => pick(m.name)).join(lang === 'zh' ? '、' : ', ');
     return `${errorMessage(err.code) ?? err.message}${extra ? (lang === 'zh' ? `：${extra}` : `: ${extra}`) : ''}`;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A 400's list of `{ field, reason }`: the details themselves, or their `errors`. */
+const listed = (d: unknown): unknown => (d && typeof d === 'object' && !Array.isArray(d) && Array.isArray((d as { errors?: unknown }).errors) ? (d as { errors: unknown[] }).errors : d);
+
+/** The fields an error names (a 400's `{ field, reason }` list, or a 409's `details.field`), each with its reason. */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  const d = listed(err.details);
+  const out: Record<string, string> = {};
+  if (Array.isArray(d)) for (const x of d) if (x && typeof x === 'object' && typeof x.field === 'string') out[x.field] = String(x.reason ?? '');
+  if (d && typeof d === 'object' && !Array.isArray(d) && typeof (d as { field?: unknown }).field === 'string') out[(d as { field: string }).field] = err.message;
+  return out;
 }
