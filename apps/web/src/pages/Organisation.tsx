@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post, put, query, type Me, type Page } from '../api';
 import { departmentName, pick, roleName, setDepartments, stateName, t } from '../i18n';
 import { linkProps } from '../router';
@@ -240,7 +240,8 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
   const [displayName, setDisplayName] = useState<string | null>(null);
   const [comment, setComment] = useState('');
   const [role, setRole] = useState('');
-  const [grantDept, setGrantDept] = useState(mine[0]?.id ?? '');
+  // The department a role is granted in: the user's own first (when the administrator's), until one is picked.
+  const [pickedDept, setGrantDept] = useState<string | null>(null);
   const [handOver, setHandOver] = useState<HandOver | null>(null);
   const [supervised, setSupervised] = useState<string[] | null>(null);
   const rename = useSubmit();
@@ -248,8 +249,11 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
   const roles = useSubmit();
   const supervision = useSubmit();
   const global = isGlobal(me);
+  const loaded = !!user.data;
+  useEffect(() => { if (loaded) document.getElementById('user-title')?.scrollIntoView({ block: 'nearest' }); }, [loaded]);
   if (!user.data) return <Loading error={user.error} loading={user.loading} />;
   const u = user.data;
+  const grantDept = pickedDept ?? (mine.find((d) => u.roles.some((g) => g.departmentId === d.id)) ?? mine[0])?.id ?? '';
   const changed = (text: string) => { user.reload(); onChanged(); return text; };
   const name = displayName ?? u.displayName;
   const oversees = supervised ?? u.roles.filter((g) => g.role === 'supervisor').map((g) => g.departmentId!);
