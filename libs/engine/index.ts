@@ -21,6 +21,8 @@ export * from './document/transition.use-case.js';
 export * from './views.js';
 export * from './writer-queue.js';
 export * from './deadline-planner.port.js';
+export * from './calendar-years.port.js';
+export * from './calendar-years.use-case.js';
 export * from './deadline-firing.use-case.js';
 export * from './notifications.use-case.js';
 export * from './planning.js';
