@@ -65,7 +65,9 @@ const zh = {
   srcFile: '服务器上的年度文件', srcPackage: '随程序发布的国务院通知', srcLaw: '按《全国年节及纪念日放假办法》推算（暂定）',
   uploadYear: '上传年度安排', uploadHint: '国务院办公厅公布的该年度节假日安排（格式见 calendar/README.md）：{ "year": 2027, "holidays": { "2027-01-01": "元旦", … }, "workdays": { … } }',
   jsonFile: 'JSON 文件', jsonText: 'JSON 内容', upload: '上传', uploadedYear: '已上传年度安排', documentsMoved: '份文稿的期限已重新计算', timersMoved: '个计时器已重新设定',
-  date: '日期', label: '名称',
+  date: '日期', label: '名称', 'recompute-deadlines': '按公布的节假日安排重新计算期限', 'upload-calendar-year': '上传年度节假日安排',
+  'create-department': '新建部门', 'update-department': '修改部门', 'create-user': '新建人员', 'update-user': '修改人员', 'disable-user': '停用人员', 'enable-user': '启用人员',
+  'grant-role': '授予角色', 'revoke-role': '撤销角色', 'set-supervision': '设定督察范围',
 };
 type Dict = typeof zh;
 const en: Dict = {
@@ -125,7 +127,9 @@ const en: Dict = {
   srcFile: 'A year file on the server', srcPackage: "The State Council's notice, shipped with the service", srcLaw: 'Derived from the statutory holidays (provisional)',
   uploadYear: "Upload a year's arrangement", uploadHint: 'The State Council\'s holiday arrangement for the year (format: calendar/README.md): { "year": 2027, "holidays": { "2027-01-01": "元旦", … }, "workdays": { … } }',
   jsonFile: 'JSON file', jsonText: 'JSON', upload: 'Upload', uploadedYear: 'Arrangement uploaded', documentsMoved: "documents' due dates recomputed", timersMoved: 'timers re-armed',
-  date: 'Date', label: 'Name',
+  date: 'Date', label: 'Name', 'recompute-deadlines': 'Deadlines recomputed on the published calendar', 'upload-calendar-year': "Year's calendar uploaded",
+  'create-department': 'Department created', 'update-department': 'Department changed', 'create-user': 'User created', 'update-user': 'User changed', 'disable-user': 'User disabled', 'enable-user': 'User enabled',
+  'grant-role': 'Role granted', 'revoke-role': 'Role revoked', 'set-supervision': 'Supervision set',
 };
 export type Key = keyof Dict;
 export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];
