@@ -92,7 +92,7 @@ test('only administrators are offered 组织机构, and only a global administra
   await drafter.getByText('页面不存在').waitFor();
 });
 
-step('a global administrator creates a department; a malformed code is refused naming the field', async () => {
+step('a global administrator creates a department; a malformed code and one already taken are refused, the field marked', async () => {
   const page = await loginAs('admin');
   await openOrganisation(page);
   const form = page.getByTestId('dept-new');
@@ -102,6 +102,12 @@ step('a global administrator creates a department; a malformed code is refused n
   await form.getByRole('alert').filter({ hasText: '填写的内容有误' }).waitFor();
   await expect(form.locator('#dept-new-id').getAttribute('aria-invalid')).resolves.toBe('true');
   await expect(form.locator('#dept-new-name').getAttribute('aria-invalid')).resolves.toBeNull();
+
+  // A code already taken: 409, the field marked.
+  await form.locator('#dept-new-id').fill('city-sti');
+  await form.getByRole('button', { name: '创建' }).click();
+  await form.getByRole('alert').filter({ hasText: '与当前状态冲突' }).waitFor();
+  await expect(form.locator('#dept-new-id').getAttribute('aria-invalid')).resolves.toBe('true');
 
   await form.locator('#dept-new-id').fill('city-edu');
   await form.locator('#dept-new-office').selectOption({ label: '市委依法治市办' });

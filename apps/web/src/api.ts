@@ -85,7 +85,7 @@ export const query = (params: Record<string, string | number | undefined | null>
  */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
-    const d = listed(err.details);
+    const d = err.details as unknown;
     let extra = '';
     if (Array.isArray(d)) extra = d.map((x) => (typeof x === 'object' && x ? Object.values(x).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v)).join(': ') : String(x))).join('; ');
     else if (d && typeof d === 'object' && 'missing' in d) extra = ((d as { missing: { name: Name }[] }).missing ?? []).map((m) => pick(m.name)).join(lang === 'zh' ? '、' : ', ');
@@ -94,13 +94,10 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A 400's list of `{ field, reason }`: the details themselves, or their `errors`. */
-const listed = (d: unknown): unknown => (d && typeof d === 'object' && !Array.isArray(d) && Array.isArray((d as { errors?: unknown }).errors) ? (d as { errors: unknown[] }).errors : d);
-
-/** The fields an error names (a 400's `{ field, reason }` list, or a 409's `details.field`), each with its reason. */
+/** The fields an error names (a 400's list of `{ field, reason }`, API.md; a 409's `details.field`), each with its reason. */
 export function fieldErrors(err: unknown): Record<string, string> {
   if (!(err instanceof ApiError)) return {};
-  const d = listed(err.details);
+  const d = err.details;
   const out: Record<string, string> = {};
   if (Array.isArray(d)) for (const x of d) if (x && typeof x === 'object' && typeof x.field === 'string') out[x.field] = String(x.reason ?? '');
   if (d && typeof d === 'object' && !Array.isArray(d) && typeof (d as { field?: unknown }).field === 'string') out[(d as { field: string }).field] = err.message;

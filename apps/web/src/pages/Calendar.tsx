@@ -29,7 +29,7 @@ export function Calendar() {
         <Loading error={calendar.error} loading={calendar.loading && !calendar.data} />
         {calendar.data && <YearView data={calendar.data} />}
       </section>
-      <Upload onUploaded={(y) => { setYear(y); if (y === shown) calendar.reload(); else setShown(y); }} />
+      <Upload shown={shown} onUploaded={(y) => { setYear(y); if (y === shown) calendar.reload(); else setShown(y); }} />
     </section>
   );
 }
@@ -63,7 +63,8 @@ function Days({ caption, days, kind }: { caption: string; days: Record<string, L
 }
 
 /** The year's arrangement from a file or pasted, sent as it is: the API checks it and names what is wrong. */
-function Upload({ onUploaded }: { onUploaded: (year: number) => void }) {
+/** `shown`: the year on screen, for a notice that does not say its own (the API then names `year`). */
+function Upload({ shown, onUploaded }: { shown: number; onUploaded: (year: number) => void }) {
   const [text, setText] = useState('');
   const [jsonError, setJsonError] = useState('');
   // The fields the API named (the refusal above says why): the text is marked invalid.
@@ -84,11 +85,7 @@ function Upload({ onUploaded }: { onUploaded: (year: number) => void }) {
       setJsonError(`${t('jsonError')}: ${(err as Error).message}`);
       return;
     }
-    const year = Number(body?.year);
-    if (!Number.isInteger(year)) {
-      setJsonError(`${t('jsonError')}: year`);
-      return;
-    }
+    const year = Number.isInteger(body?.year) ? Number(body.year) : shown;
     void submit.run(async () => {
       try {
         const res = await put<{ year: number; documentsMoved: number; timersMoved: number }>(`/api/calendar/years/${year}`, body);
