@@ -179,6 +179,60 @@ step('the administrator grants a role in a department and takes one away', async
   expect(revoked.details.before).toHaveLength(2);
 });
 
+step('the administrator renames a department and moves it under no office, renames a user, and sets whom a supervisor oversees', async () => {
+  const page = await loginAs('admin');
+  await openOrganisation(page);
+  await page.getByRole('button', { name: '编辑: 市教育局' }).click();
+  const form = page.getByTestId('dept-edit');
+  await form.locator('#dept-edit-name').fill('市教育局 / Municipal education bureau');
+  await form.locator('#dept-edit-office').selectOption({ label: '无' });
+  await form.getByRole('button', { name: '保存' }).click();
+  await page.locator('[data-testid="departments"] tr[data-department="city-edu"]').filter({ hasText: '—' }).waitFor();
+  const updated = await lastEntry('update-department');
+  expect(updated.details).toMatchObject({ departmentId: 'city-edu', before: { name: '市教育局 / City education bureau', officeId: 'rule-of-law-office' }, after: { name: '市教育局 / Municipal education bureau', officeId: null, issuerCode: '市教育局发' } });
+
+  await manage(page, 'wangfang');
+  await page.locator('#user-displayName').fill('王芳芳 / Wang Fangfang');
+  await page.getByTestId('user-detail').getByRole('button', { name: '保存', exact: true }).click();
+  await page.locator('#user-title').filter({ hasText: '王芳芳（市科技局）' }).waitFor();
+  const renamed = await lastEntry('update-user');
+  expect(renamed.details).toEqual({ userId: wangId, username: 'wangfang', before: { displayName: '王芳 / Wang Fang' }, after: { displayName: '王芳芳 / Wang Fangfang' } });
+
+  await manage(page, 'supervisor');
+  const scope = page.getByRole('group', { name: '督察范围' });
+  await expect(scope.getByLabel('市科技局').isChecked()).resolves.toBe(true);
+  await scope.getByLabel('市教育局').check();
+  await page.getByRole('button', { name: '保存: 督察范围' }).click();
+  await page.getByTestId('user-roles').locator('li[data-role="supervisor"][data-department="city-edu"]').waitFor();
+  const supervised = await lastEntry('set-supervision');
+  expect(supervised.details).toMatchObject({ username: 'supervisor', before: ['city-sti', 'rule-of-law-office'], after: ['city-edu', 'city-sti', 'rule-of-law-office'] });
+});
+
+step('the user list goes page by page', async () => {
+  const admin = await apiAs(server.url, 'admin');
+  for (let i = 0; i < 12; i++) await admin('/api/users', { username: `clerk${i}`, displayName: `科员${i} / Clerk ${i}`, departmentId: 'city-edu', roles: ['drafter'] });
+  const page = await loginAs('admin');
+  await openOrganisation(page);
+  const rows = page.locator('[data-testid="users"] tbody tr');
+  const names = () => rows.evaluateAll((trs) => trs.map((r) => r.getAttribute('data-username')));
+  const first = await names();
+  expect(first).toHaveLength(20);
+  await page.getByRole('button', { name: '下一页' }).click();
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="users"] tbody tr').length < 20);
+  const second = await names();
+  const all = (await admin('/api/users?limit=100')).items.map((u: { username: string }) => u.username);
+  expect([...first, ...second].sort()).toEqual([...all].sort());
+  await expect(page.getByRole('button', { name: '下一页' }).isDisabled()).resolves.toBe(true);
+  await page.getByRole('button', { name: '上一页' }).click();
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="users"] tbody tr').length === 20);
+  await expect(names()).resolves.toEqual(first);
+  // The filters apply to the pages: the department's people only (its clerks, and the supervisor overseeing it).
+  await page.locator('#users-departmentId').selectOption({ label: '市教育局' });
+  await page.getByRole('button', { name: '查询' }).click();
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="users"] tbody tr').length === 13);
+  expect((await names()).sort()).toEqual([...Array.from({ length: 12 }, (_, i) => `clerk${i}`), 'supervisor'].sort());
+});
+
 step('disabling a user ends their logins and hands their open task to another holder of its role, shown by name', async () => {
   // An annual report in legal review, handed by counsel to 王芳 by name.
   const drafter = await apiAs(server.url, 'drafter');
