@@ -244,6 +244,8 @@ step('the Party group secretary approves in bulk from the inbox, with a result p
 step('the rule-of-law office approves with the keyboard alone', async () => {
   const page = await loginAs('office');
   await openFromInbox(page);
+  // Another department's people by name and department, not "· (起草人)".
+  await expect(page.locator('[data-testid="timeline"] li[data-action="submit"]').first().textContent()).resolves.toContain('起草人 (市科技局 · 起草人)');
   await page.getByLabel('意见（选填）').focus();
   await page.keyboard.type('同意报送');
   await page.keyboard.press('Tab');
