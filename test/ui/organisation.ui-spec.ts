@@ -305,6 +305,11 @@ step('a department administrator manages their department alone: a user who also
   await page.getByRole('heading', { name: 'Organisation', level: 1 }).waitFor();
   await page.locator('[data-testid="users"] tr[data-username="zhaolei"]').waitFor();
   await manage(page, 'zhaolei');
+  await expect(page.locator('#user-title').textContent()).resolves.toMatch(/^Zhao Lei \((Municipal education bureau, City science & technology bureau|City science & technology bureau, Municipal education bureau)\)/);
+  // Only the grant in their own department is offered to revoke.
+  const roles = page.getByTestId('user-roles');
+  await expect(roles.locator('li[data-department="city-sti"]').getByRole('button', { name: /Revoke/ }).count()).resolves.toBe(1);
+  await expect(roles.locator('li[data-department="city-edu"]').getByRole('button').count()).resolves.toBe(0);
   await page.getByRole('button', { name: 'Disable', exact: true }).click();
   await page.getByRole('alert').filter({ hasText: 'You may not do this' }).waitFor();
   await screenshot(page, 'organisation-refused');

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post, put, query, type Me, type Page } from '../api';
-import { departmentName, pick, roleName, setDepartments, stateName, t } from '../i18n';
+import { departmentName, lang, pick, roleName, setDepartments, stateName, t } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, useLoad, useSubmit } from '../util';
 
@@ -23,7 +23,8 @@ const grantText = (g: Grant) => `${roleName(g.role)} · ${g.departmentId ? depar
 /** A person as people know them: their name and their department(s). */
 const personText = (u: Pick<User, 'displayName' | 'roles'>) => {
   const depts = [...new Set(u.roles.map((g) => g.departmentId).filter((d): d is string => !!d))];
-  return `${pick(u.displayName)}${depts.length ? `（${depts.map(departmentName).join('、')}）` : ''}`;
+  if (!depts.length) return pick(u.displayName);
+  return lang === 'zh' ? `${pick(u.displayName)}（${depts.map(departmentName).join('、')}）` : `${pick(u.displayName)} (${depts.map(departmentName).join(', ')})`;
 };
 
 export function Organisation({ me }: { me: Me }) {
@@ -163,7 +164,7 @@ function Users({ all, tick, selected, onSelect }: { all: Department[]; tick: num
                 <tr key={u.id} data-username={u.username} aria-current={u.id === selected ? 'true' : undefined}>
                   <th scope="row">{pick(u.displayName)}</th>
                   <td>{u.username}</td>
-                  <td>{u.roles.map(grantText).join('；') || '—'}</td>
+                  <td>{u.roles.map(grantText).join(lang === 'zh' ? '；' : '; ') || '—'}</td>
                   <td>{u.disabled ? <span class="tag tag-red">{t('disabledState')}</span> : t('active')}</td>
                   <td><button type="button" class="link" aria-label={`${t('manage')}: ${pick(u.displayName)}`} onClick={() => onSelect(u.id)}>{t('manage')}</button></td>
                 </tr>
@@ -289,11 +290,12 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
         {u.roles.map((g) => (
           <li key={`${g.role}@${g.departmentId}`} data-role={g.role} data-department={g.departmentId ?? ''}>
             {grantText(g)}{' '}
-            <button type="button" class="link" aria-label={`${t('revoke')}: ${grantText(g)}`} disabled={roles.busy} onClick={() => { setHandOver(null); void roles.run(async () => {
+            {/* A department administrator's grants are in their departments only. */}
+            {(global || mine.some((d) => d.id === g.departmentId)) && <button type="button" class="link" aria-label={`${t('revoke')}: ${grantText(g)}`} disabled={roles.busy} onClick={() => { setHandOver(null); void roles.run(async () => {
               const res = await del<{ tasks: HandOver }>(`/api/users/${u.id}/roles/${encodeURIComponent(g.role)}${query({ departmentId: g.departmentId })}`);
               if (res.tasks.reassigned.length || res.tasks.unassigned.length) setHandOver(res.tasks);
               return changed(t('saved'));
-            }); }}>{t('revoke')}</button>
+            }); }}>{t('revoke')}</button>}
           </li>
         ))}
       </ul>
