@@ -242,7 +242,7 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
   const [comment, setComment] = useState('');
   const [role, setRole] = useState('');
   // The department a role is granted in: the user's own first (when the administrator's), until one is picked.
-  const [pickedDept, setGrantDept] = useState<string | null>(null);
+  const [pickedDept, setPickedDept] = useState<string | null>(null);
   const [handOver, setHandOver] = useState<HandOver | null>(null);
   const [supervised, setSupervised] = useState<string[] | null>(null);
   const rename = useSubmit();
@@ -313,7 +313,7 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
         </div>
         <div>
           <label for="grant-department">{t('department')}</label>
-          <select id="grant-department" value={grantDept} aria-invalid={roles.invalid('departmentId')} onChange={(e) => setGrantDept(e.currentTarget.value)}>
+          <select id="grant-department" value={grantDept} aria-invalid={roles.invalid('departmentId')} onChange={(e) => setPickedDept(e.currentTarget.value)}>
             {global && <option value="">{t('global')}</option>}
             {mine.map((d) => <option key={d.id} value={d.id}>{pick(d.name)}</option>)}
           </select>
