@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { checkpointSignerFromEnv, keyIdOf, trustedKeysFromEnv } from '@shenpi/audit';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
+import { createLogger, Metrics, startMetricsServer } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
@@ -25,8 +26,15 @@ async function main() {
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
   const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
-  const app = await createApp(engine, config, { calendar, webRoot: process.env.WEB_ROOT || 'dist/web' });
+  const logger = createLogger({ level: config.logLevel });
+  const metrics = config.metricsPort === null ? undefined : new Metrics(engine);
+  if (metrics) engine.observe(metrics);
+  const queues = [scheduler.queue?.queue, scheduler.webhookQueue?.queue].filter((q) => !!q);
+  const app = await createApp(engine, config, { calendar, webRoot: process.env.WEB_ROOT || 'dist/web', logger, metrics, redisUrl, queues });
   await app.listen(config.port, config.host);
+  const metricsServer = metrics && (await startMetricsServer(metrics, config.metricsPort!, config.metricsHost));
+  if (metricsServer) console.log(`metrics at http://${config.metricsHost}:${metricsServer.port}/metrics`);
+  if (queues.length) console.log('queue dashboard at /admin/queues (global administrators)');
   await engine.recordCalendar(calendar.fingerprint());
   // A migration a stop interrupted goes on from where it was.
   await engine.chainMigrations.resume();
@@ -61,8 +69,10 @@ async function main() {
     clearInterval(treeHeads);
     clearInterval(keySweep);
     await app.close();
+    await metricsServer?.close();
     await scheduler.stop();
     await engine.close();
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
+import { Metrics, metricsPortFromEnv, startMetricsServer } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 
 /**
@@ -20,6 +21,11 @@ async function main() {
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
   const engine = await Engine.open({ database, auditCrypto, planner: new CalendarDeadlinePlanner(calendar), webhooks });
+  // The worker's own series (deadline lateness, writer, sequencer, backlogs) on its own METRICS_PORT.
+  const metricsPort = metricsPortFromEnv();
+  const metrics = metricsPort === null ? undefined : new Metrics(engine);
+  if (metrics) engine.observe(metrics);
+  const metricsServer = metrics && (await startMetricsServer(metrics, metricsPort!, process.env.METRICS_HOST || '127.0.0.1'));
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: true,
@@ -27,9 +33,10 @@ async function main() {
     webhookSecret: webhooks.secret,
     concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
   });
-  console.log('shenpi worker: deadline processors and reconciler running');
+  console.log(`shenpi worker: deadline processors and reconciler running${metricsServer ? `; metrics on port ${metricsServer.port}` : ''}`);
   const stop = async () => {
     await scheduler.stop();
+    await metricsServer?.close();
     await engine.close();
     process.exit(0);
   };

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CheckpointSigner } from '@shenpi/audit';
 import { systemClock, type Clock } from '@shenpi/domain';
 import { Engine, type EngineSettings } from '@shenpi/engine';
+import { createLogger, Metrics, startMetricsServer, type Logger } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from '../../apps/api/app.js';
@@ -31,11 +32,21 @@ export interface ApiOptions extends EngineSettings {
   auditSigningKey?: string;
   /** The built web UI to serve at `/`. */
   webRoot?: string;
+  /** The JSON log; default: stdout at LOG_LEVEL, silent when unset (a quiet suite). */
+  logger?: Logger;
+  /** Metrics served on a free port of 127.0.0.1 (`metricsUrl`), as METRICS_PORT does. */
+  metrics?: boolean;
+  /** REDIS_URL: readiness pings it; with `scheduler`, BullMQ queues (shown on the dashboard) instead of the embedded poller. */
+  redisUrl?: string;
+  /** The queues' name prefix (each suite its own). */
+  queueName?: string;
 }
 
 export interface OpenApi {
   engine: Engine;
   app: NestFastifyApplication;
+  /** With `metrics`: where GET /metrics answers. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -59,11 +70,17 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     await engine.directory.seedDemo(o.seed.password);
     for (const u of o.seed.users ?? []) await engine.directory.addUser({ ...u, password: o.seed.password });
   }
-  const scheduler = o.scheduler ? await startScheduler(engine, { processors: true }) : undefined;
+  const scheduler = o.scheduler ? await startScheduler(engine, { processors: true, redisUrl: o.redisUrl, queueName: o.queueName }) : undefined;
+  const metrics = o.metrics ? new Metrics(engine) : undefined;
+  if (metrics) engine.observe(metrics);
+  const metricsServer = metrics ? await startMetricsServer(metrics, 0) : undefined;
   const jwtSecret = o.jwtSecret ?? jwtSecretFromEnv(o.database.url ? { DATABASE_URL: o.database.url, DATA_DIR: o.dataDir } : { SQLITE_PATH: o.database.sqlitePath }).secret;
   const trustProxy = parseTrustProxy(o.trustProxy || undefined);
   const app = await createApp(engine, { jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024, trustProxy }, {
-    logger: false,
+    logger: o.logger ?? createLogger({ level: process.env.LOG_LEVEL || 'silent' }),
+    metrics,
+    redisUrl: o.redisUrl,
+    queues: [scheduler?.queue?.queue, scheduler?.webhookQueue?.queue].filter((q) => !!q),
     swaggerUi: false,
     calendar: testCalendar,
     ...(o.webRoot ? { webRoot: o.webRoot } : {}),
@@ -71,8 +88,10 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
   return {
     engine,
     app,
+    ...(metricsServer ? { metricsUrl: `http://127.0.0.1:${metricsServer.port}/metrics` } : {}),
     async close() {
       await app.close();
+      await metricsServer?.close();
       await scheduler?.stop();
       await engine.close();
     },
