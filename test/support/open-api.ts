@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CheckpointSigner } from '@shenpi/audit';
 import { systemClock, type Clock } from '@shenpi/domain';
 import { Engine, type EngineSettings } from '@shenpi/engine';
+import { pino } from 'pino';
 import { createLogger, Metrics, startMetricsServer, type Logger } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
@@ -34,6 +35,8 @@ export interface ApiOptions extends EngineSettings {
   webRoot?: string;
   /** The JSON log; default: stdout at LOG_LEVEL, silent when unset (a quiet suite). */
   logger?: Logger;
+  /** A JSON line per request at info level into this file, written as in production (the bench: the null device). */
+  logTo?: string;
   /** Metrics served on a free port of 127.0.0.1 (`metricsUrl`), as METRICS_PORT does. */
   metrics?: boolean;
   /** REDIS_URL: readiness pings it; with `scheduler`, BullMQ queues (shown on the dashboard) instead of the embedded poller. */
@@ -77,7 +80,7 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
   const jwtSecret = o.jwtSecret ?? jwtSecretFromEnv(o.database.url ? { DATABASE_URL: o.database.url, DATA_DIR: o.dataDir } : { SQLITE_PATH: o.database.sqlitePath }).secret;
   const trustProxy = parseTrustProxy(o.trustProxy || undefined);
   const app = await createApp(engine, { jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024, trustProxy }, {
-    logger: o.logger ?? createLogger({ level: process.env.LOG_LEVEL || 'silent' }),
+    logger: o.logger ?? (o.logTo ? createLogger({ level: 'info', destination: pino.destination({ dest: o.logTo, sync: false }) }) : createLogger({ level: process.env.LOG_LEVEL || 'silent' })),
     metrics,
     redisUrl: o.redisUrl,
     queues: [scheduler?.queue?.queue, scheduler?.webhookQueue?.queue].filter((q) => !!q),
