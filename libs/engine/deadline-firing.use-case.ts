@@ -138,6 +138,8 @@ export class DeadlineFiringUseCase {
   /** In a savepoint: an action the machine refuses is recorded as failed instead of undoing the claim. */
   private async autoAction(repos: Repositories, row: DeadlineRow, doc: DocumentRow, details: Record<string, unknown>) {
     const action = row.payload.action as string;
+    // What the refused action would have reported after commit goes with its savepoint.
+    const hooks = repos.afterCommit.length;
     await repos.sql.run('SAVEPOINT auto_action');
     try {
       await this.transition.applyInTransaction(repos, {
@@ -155,6 +157,7 @@ export class DeadlineFiringUseCase {
       // A lost race is not a refusal: roll the whole firing back and let the next pass retry it.
       if (!(err instanceof DomainError) || err.code === ErrorCode.VERSION_CONFLICT) throw err;
       await repos.sql.run('ROLLBACK TO SAVEPOINT auto_action');
+      repos.afterCommit.length = hooks;
       await this.kernel.record(repos, doc, { action, result: 'failure', actor: SCHEDULER, details: { automatic: details, code: err.code, reason: err.message } });
       return 'failed' as const;
     }
