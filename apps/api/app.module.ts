@@ -12,6 +12,7 @@ import { CalendarController } from './calendar/calendar.controller.js';
 import { ChainsController } from './chains/chains.controller.js';
 import { DocumentsController } from './documents/documents.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { Readiness } from './health/readiness.js';
 import { DocumentVisibleGuard, TaskVisibleGuard } from './http/access.guards.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
@@ -25,7 +26,7 @@ import { UsersController } from './users/users.controller.js';
 @Module({})
 export class AppModule {
   /** The engine is opened outside Nest (the CLI and worker open it the same way) and handed in. */
-  static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar): DynamicModule {
+  static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar, readiness: Readiness = new Readiness(engine)): DynamicModule {
     return {
       module: AppModule,
       controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, DepartmentsController, HealthController],
@@ -33,6 +34,7 @@ export class AppModule {
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },
         { provide: WorkingCalendar, useValue: calendar },
+        { provide: Readiness, useValue: readiness },
         { provide: APP_GUARD, useClass: AuthGuard },
         // After authentication: an anonymous caller learns nothing of a route's inputs.
         { provide: APP_GUARD, useClass: UndeclaredInputGuard },

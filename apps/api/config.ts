@@ -3,6 +3,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unl
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { engineSettingsFromEnv } from '@shenpi/engine';
+import { logLevelFromEnv, metricsPortFromEnv } from '@shenpi/observability';
 
 export interface ApiConfig {
   port: number;
@@ -15,6 +16,12 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** The proxies whose X-Forwarded-For is believed (Fastify's `trustProxy`); false: the socket's address is the client's. */
   trustProxy: string | false;
+  /** LOG_LEVEL of the JSON log (default info). */
+  logLevel: string;
+  /** METRICS_PORT: Prometheus's GET /metrics on a port of its own; null (unset): no metrics. */
+  metricsPort: number | null;
+  /** METRICS_HOST, default 127.0.0.1, as HOST. */
+  metricsHost: string;
 }
 
 /** `8h`, `30m`, `45s` or plain seconds. */
@@ -105,5 +112,8 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     jwtTtlSeconds: parseDuration(env.JWT_TTL || '8h'),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES || 1024 * 1024),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: logLevelFromEnv(env),
+    metricsPort: metricsPortFromEnv(env),
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
   };
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { checkpointSignerFromEnv, keyIdOf, trustedKeysFromEnv } from '@shenpi/audit';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
+import { createLogger, Metrics, startMetricsServer } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, emailSettingsFromEnv, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
@@ -37,8 +38,15 @@ async function main() {
   // Years an administrator uploaded count from the start; on PostgreSQL a peer's upload is picked up within a minute.
   await engine.calendarYears.load();
   const calendarRefresh = database.url ? setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), CALENDAR_REFRESH_MS) : undefined;
-  const app = await createApp(engine, config, { calendar, webRoot: process.env.WEB_ROOT || 'dist/web' });
+  const logger = createLogger({ level: config.logLevel });
+  const metrics = config.metricsPort === null ? undefined : new Metrics(engine);
+  if (metrics) engine.observe(metrics);
+  const queues = [scheduler.queue?.queue, scheduler.webhookQueue?.queue].filter((q) => !!q);
+  const app = await createApp(engine, config, { calendar, webRoot: process.env.WEB_ROOT || 'dist/web', logger, metrics, redisUrl, queues });
   await app.listen(config.port, config.host);
+  const metricsServer = metrics && (await startMetricsServer(metrics, config.metricsPort!, config.metricsHost));
+  if (metricsServer) console.log(`metrics at http://${config.metricsHost}:${metricsServer.port}/metrics`);
+  if (queues.length) console.log('queue dashboard at /admin/queues (global administrators)');
   await engine.recordCalendar(calendar.fingerprint());
   // A migration a stop interrupted goes on from where it was.
   await engine.chainMigrations.resume();
@@ -74,8 +82,10 @@ async function main() {
     clearInterval(keySweep);
     clearInterval(calendarRefresh);
     await app.close();
+    await metricsServer?.close();
     await scheduler.stop();
     await engine.close();
+    logger.flush();
     process.exit(0);
   };
   process.once('SIGTERM', stop);

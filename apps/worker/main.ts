@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
+import { Metrics, metricsPortFromEnv, startMetricsServer } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, emailSettingsFromEnv, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 
 /**
@@ -23,6 +24,11 @@ async function main() {
   // Uploaded calendar years, and the ones uploaded later through the API (this process plans automatic actions' next steps).
   await engine.calendarYears.load();
   const calendarRefresh = setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), 60_000);
+  // The worker's own series (deadline lateness, writer, sequencer, backlogs) on its own METRICS_PORT.
+  const metricsPort = metricsPortFromEnv();
+  const metrics = metricsPort === null ? undefined : new Metrics(engine);
+  if (metrics) engine.observe(metrics);
+  const metricsServer = metrics && (await startMetricsServer(metrics, metricsPort!, process.env.METRICS_HOST || '127.0.0.1'));
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: true,
@@ -31,10 +37,11 @@ async function main() {
     email: emailSettingsFromEnv(),
     concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
   });
-  console.log('shenpi worker: deadline processors and reconciler running');
+  console.log(`shenpi worker: deadline processors and reconciler running${metricsServer ? `; metrics on port ${metricsServer.port}` : ''}`);
   const stop = async () => {
     clearInterval(calendarRefresh);
     await scheduler.stop();
+    await metricsServer?.close();
     await engine.close();
     process.exit(0);
   };

@@ -21,6 +21,8 @@ const KEEP_WAITS = 100_000;
 export class AuditSequencer {
   /** Batches and entries this process sequenced, and how long entries waited (ms since their time). */
   readonly stats = { batches: 0, entries: 0, waitedMs: [] as number[] };
+  /** After each batch, how long its entries waited (the engine's observer: sequencer lag). */
+  sequenced: (waitedMs: readonly number[]) => void = () => undefined;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -84,6 +86,7 @@ export class AuditSequencer {
         this.stats.batches++;
         this.stats.entries += sequenced;
         this.stats.waitedMs.push(...waitedMs);
+        this.sequenced(waitedMs);
         if (this.stats.waitedMs.length > KEEP_WAITS) this.stats.waitedMs.splice(0, this.stats.waitedMs.length - KEEP_WAITS);
       }
       if (sequenced < BATCH) return;

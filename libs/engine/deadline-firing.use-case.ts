@@ -6,6 +6,7 @@ import { timerIsLive } from './document/document-state.js';
 import type { DocumentKernel, OpenDocument } from './document/document-kernel.js';
 import { stepRecipients, taskRecipients } from './task-recipients.js';
 import type { TransitionUseCase } from './document/transition.use-case.js';
+import type { EngineObserver } from './engine-observer.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** Some due rows failed to fire (they stay pending); callers back off before the next pass. */
@@ -42,6 +43,8 @@ export class DeadlineFiringUseCase {
     private readonly clock: Clock,
     /** The read connection: the scheduler's look-ups of what is pending. */
     private readonly reader: Repositories,
+    /** Told after each firing committed how late it came (the metrics). */
+    private readonly fired: EngineObserver['deadlineFired'] = () => undefined,
   ) {}
 
   /** Pending rows by id, a page at a time (the reconciler re-enqueues them). */
@@ -75,6 +78,7 @@ export class DeadlineFiringUseCase {
         return 'skipped';
       }
       if (!(await repos.deadlines.claim(row, now))) return 'skipped';
+      repos.afterCommit.push(() => this.fired(row.kind, Date.parse(now) - Date.parse(row.fireAt)));
       return this.apply(repos, row, now, open);
     });
   }
@@ -134,6 +138,8 @@ export class DeadlineFiringUseCase {
   /** In a savepoint: an action the machine refuses is recorded as failed instead of undoing the claim. */
   private async autoAction(repos: Repositories, row: DeadlineRow, doc: DocumentRow, details: Record<string, unknown>) {
     const action = row.payload.action as string;
+    // What the refused action would have reported after commit goes with its savepoint.
+    const hooks = repos.afterCommit.length;
     await repos.sql.run('SAVEPOINT auto_action');
     try {
       await this.transition.applyInTransaction(repos, {
@@ -151,6 +157,7 @@ export class DeadlineFiringUseCase {
       // A lost race is not a refusal: roll the whole firing back and let the next pass retry it.
       if (!(err instanceof DomainError) || err.code === ErrorCode.VERSION_CONFLICT) throw err;
       await repos.sql.run('ROLLBACK TO SAVEPOINT auto_action');
+      repos.afterCommit.length = hooks;
       await this.kernel.record(repos, doc, { action, result: 'failure', actor: SCHEDULER, details: { automatic: details, code: err.code, reason: err.message } });
       return 'failed' as const;
     }

@@ -33,6 +33,7 @@ import { WebhookDeliveryUseCase } from './webhook-delivery.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
 import { AuditSequencer } from './audit-sequencer.js';
+import { OperationsReadModel, quietObserver, type EngineObserver } from './engine-observer.js';
 import { ChainLinter, lintBudgetFromEnv, type LintBudget } from './chain-lint/chain-linter.js';
 
 export interface EngineOptions {
@@ -98,6 +99,10 @@ export class Engine {
   readonly calendarYears: CalendarYearsUseCase;
   readonly notificationFeed: NotificationFeed;
   readonly emails: EmailOutbox;
+  /** Readiness and backlogs, for the probes and the metrics. */
+  readonly operations: OperationsReadModel;
+  /** Told of commits, decisions, firings and sequencing (the metrics); plugged in with observe(). */
+  private observer: EngineObserver = quietObserver;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -118,12 +123,22 @@ export class Engine {
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
     this.writer = new WriterQueue(database, this.alarm);
+    // The components hold these forwarders, so an observer plugged in later reaches them all.
+    const observed: EngineObserver = {
+      documentChanged: (chain, action) => this.observer.documentChanged(chain, action),
+      writerCommitted: (jobs) => this.observer.writerCommitted(jobs),
+      deadlineFired: (kind, lateness) => this.observer.deadlineFired(kind, lateness),
+      auditSequenced: (waited) => this.observer.auditSequenced(waited),
+    };
+    this.writer.committed = observed.writerCommitted;
+    this.operations = new OperationsReadModel(database);
     const trusted = new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]);
     const hasher = new TreeHasher(auditSuite.hash);
     this.audit = new AuditLog(clock, trusted, hasher);
     this.auditTree = new AuditTree(hasher, trusted, auditSuite);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
     this.auditSequencer = new AuditSequencer(database, this.writer, this.audit);
+    this.auditSequencer.sequenced = observed.auditSequenced;
     this.writer.afterAuditEnqueued = () => this.auditSequencer.settle();
     const settleAudit = () => this.auditSequencer.flush();
     this.chains = new ChainCatalog(this.audit, clock);
@@ -132,10 +147,10 @@ export class Engine {
     const kernel = new DocumentKernel(this.chains, this.audit, planner, (divergence) => {
       // Its own transaction, after the refused one rolled back; a failure to record it is logged, not thrown.
       this.security.stateDiverged(divergence).catch((err) => console.error(`state-diverged entry not written: ${err instanceof Error ? err.message : err}`));
-    });
+    }, observed.documentChanged);
     this.transition = new TransitionUseCase(this.writer, kernel, clock, planner, this.idempotency);
     this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, kernel, clock, planner, this.idempotency);
-    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader));
+    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader), observed.deadlineFired);
     this.webhookDeliveries = new WebhookDeliveryUseCase(database, this.writer, clock);
     this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock, loginWait);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
@@ -283,6 +298,11 @@ export class Engine {
   /** Health: the database answers a trivial read. */
   async ping(): Promise<void> {
     await this.database.reader.one('SELECT 1 AS ok');
+  }
+
+  /** Plugs in the metrics (one observer per engine; quiet until then). */
+  observe(observer: EngineObserver): void {
+    this.observer = observer;
   }
 
   useAlarmClock(alarm: AlarmClock): void {

@@ -7,6 +7,7 @@ export * from './organisation.use-case.js';
 export * from './organisation-authority.js';
 export * from './engine.js';
 export * from './engine-settings.js';
+export * from './engine-observer.js';
 // Row types the API hands back as they are (a task, an attachment): the engine's view of them.
 export type { AttachmentRow, TaskRow } from '@shenpi/persistence';
 export * from './password.js';

@@ -28,6 +28,10 @@ export class WriterQueue {
   readonly stats = { commits: 0, jobs: 0, largestBatch: 0 };
   /** After a PostgreSQL commit that left audit entries in the intake: the engine's sequencer, awaited before the caller hears back. */
   afterAuditEnqueued: () => Promise<void> = async () => undefined;
+  /** After each commit, the number of jobs it carried (the engine's observer: batch sizes). */
+  committed: (jobs: number) => void = () => undefined;
+  /** SQLite's batch being committed. */
+  private committing = 0;
 
   constructor(
     private readonly database: Database,
@@ -54,6 +58,11 @@ export class WriterQueue {
   /** PostgreSQL's transactions under way (each job runs alone on the pool). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
+  /** Jobs waiting or under way (the metrics' queue depth). */
+  get depth(): number {
+    return this.pending.length + this.committing + this.inFlight.size;
+  }
+
   /** Resolves once every job started before the call has finished, whatever its outcome. */
   async idle(): Promise<void> {
     if (this.database.kind === 'sqlite') await this.run(async () => undefined);
@@ -71,6 +80,8 @@ export class WriterQueue {
     let repos: Repositories | undefined;
     const result = await this.database.transaction((sql) => fn((repos = new Repositories(sql))));
     if (repos?.alarms.length) this.alarm.wake(repos.alarms);
+    this.committed(1);
+    if (repos) afterCommit(repos);
     if (repos?.audit.enqueued) await this.afterAuditEnqueued();
     return result;
   }
@@ -87,6 +98,7 @@ export class WriterQueue {
 
   private async commit(batch: Job[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown; repos: Repositories } | { ok: false; error: unknown })[] = [];
+    this.committing = batch.length;
     try {
       await this.database.transaction(async (sql) => {
         for (const job of batch) {
@@ -110,12 +122,27 @@ export class WriterQueue {
       // The commit itself failed (or the transaction was lost): nothing of the batch is on disk.
       for (const job of batch) job.reject(error);
       return;
+    } finally {
+      this.committing = 0;
     }
+    this.committed(batch.length);
     batch.forEach((job, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) return job.reject(outcome.error);
       if (outcome.repos.alarms.length) this.alarm.wake(outcome.repos.alarms);
+      afterCommit(outcome.repos);
       job.resolve(outcome.value);
     });
+  }
+}
+
+/** A hook that throws must not turn a committed job into a failure its caller would retry. */
+function afterCommit(repos: Repositories): void {
+  for (const hook of repos.afterCommit) {
+    try {
+      hook();
+    } catch (err) {
+      console.error(`after-commit hook: ${err instanceof Error ? err.message : err}`);
+    }
   }
 }

@@ -160,6 +160,12 @@ export class Database {
     }
   }
 
+  /** The migrations this code knows that the database has not recorded (none once `open` ran them; readiness asks). */
+  async pendingMigrations(): Promise<string[]> {
+    const applied = new Set((await this.reader.all<{ name: string }>('SELECT name FROM migrations')).map((r) => r.name));
+    return migrations.map((m) => new m().name).filter((name) => !applied.has(name));
+  }
+
   async close(): Promise<void> {
     await this.checkpointer?.stop();
     if (this.readerSource !== this.writer) await this.readerSource.destroy();

@@ -23,6 +23,8 @@ import { EmailOutboxRepository } from './repositories/email-outbox.repository.js
 export class Repositories {
   /** Timed rows written in this transaction; the writer queue hands them to the alarm clock after commit. */
   readonly alarms: Alarm[] = [];
+  /** Told once this transaction committed (the engine's observer hooks); never run if it rolls back. */
+  readonly afterCommit: (() => void)[] = [];
   readonly directory: DirectoryRepository;
   readonly documents: DocumentsRepository;
   readonly tasks: TasksRepository;

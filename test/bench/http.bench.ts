@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { devNull } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Client } from 'autocannon';
 import { performance } from 'node:perf_hooks';
@@ -36,7 +37,9 @@ export async function startApiServer(db: BenchDatabase): Promise<ApiServer> {
   await warmTranspileCache();
   // BENCH_API_PROFILE=dir writes a CPU profile of the API process there (where its time goes).
   const profile = process.env.BENCH_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [];
-  const api = await forkApi({ database: db.config, attachments: { dir: db.attachmentsDir, maxBytes: 1024 * 1024 }, jwtSecret: 'bench-secret-not-for-production' }, profile);
+  // BENCH_API_OPS=1: operations on, as a deployment with METRICS_PORT and LOG_LEVEL=info runs (the log to the null device).
+  const ops = process.env.BENCH_API_OPS ? { metrics: true, logTo: devNull } : {};
+  const api = await forkApi({ database: db.config, attachments: { dir: db.attachmentsDir, maxBytes: 1024 * 1024 }, jwtSecret: 'bench-secret-not-for-production', ...ops }, profile);
   return {
     url: api.url,
     pid: api.pid,

@@ -2,6 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CheckpointSigner } from '@shenpi/audit';
 import { systemClock, type Clock } from '@shenpi/domain';
 import { Engine, type EngineSettings } from '@shenpi/engine';
+import { pino } from 'pino';
+import { createLogger, Metrics, startMetricsServer, type Logger } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, startScheduler, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from '../../apps/api/app.js';
@@ -33,11 +35,23 @@ export interface ApiOptions extends EngineSettings {
   webRoot?: string;
   /** A calendar of the test's own (one whose years it uploads); default: the shared `testCalendar`. */
   calendar?: WorkingCalendar;
+  /** The JSON log; default: stdout at LOG_LEVEL, silent when unset (a quiet suite). */
+  logger?: Logger;
+  /** A JSON line per request at info level into this file, written as in production (the bench: the null device). */
+  logTo?: string;
+  /** Metrics served on a free port of 127.0.0.1 (`metricsUrl`), as METRICS_PORT does. */
+  metrics?: boolean;
+  /** REDIS_URL: readiness pings it; with `scheduler`, BullMQ queues (shown on the dashboard) instead of the embedded poller. */
+  redisUrl?: string;
+  /** The queues' name prefix (each suite its own). */
+  queueName?: string;
 }
 
 export interface OpenApi {
   engine: Engine;
   app: NestFastifyApplication;
+  /** With `metrics`: where GET /metrics answers. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -63,11 +77,17 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
   }
   // As main.ts: the years administrators uploaded.
   await engine.calendarYears.load();
-  const scheduler = o.scheduler ? await startScheduler(engine, { processors: true }) : undefined;
+  const scheduler = o.scheduler ? await startScheduler(engine, { processors: true, redisUrl: o.redisUrl, queueName: o.queueName }) : undefined;
+  const metrics = o.metrics ? new Metrics(engine) : undefined;
+  if (metrics) engine.observe(metrics);
+  const metricsServer = metrics ? await startMetricsServer(metrics, 0) : undefined;
   const jwtSecret = o.jwtSecret ?? jwtSecretFromEnv(o.database.url ? { DATABASE_URL: o.database.url, DATA_DIR: o.dataDir } : { SQLITE_PATH: o.database.sqlitePath }).secret;
   const trustProxy = parseTrustProxy(o.trustProxy || undefined);
   const app = await createApp(engine, { jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024, trustProxy }, {
-    logger: false,
+    logger: o.logger ?? (o.logTo ? createLogger({ level: 'info', destination: pino.destination({ dest: o.logTo, sync: false }) }) : createLogger({ level: process.env.LOG_LEVEL || 'silent' })),
+    metrics,
+    redisUrl: o.redisUrl,
+    queues: [scheduler?.queue?.queue, scheduler?.webhookQueue?.queue].filter((q) => !!q),
     swaggerUi: false,
     calendar: o.calendar ?? testCalendar,
     ...(o.webRoot ? { webRoot: o.webRoot } : {}),
@@ -75,8 +95,10 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
   return {
     engine,
     app,
+    ...(metricsServer ? { metricsUrl: `http://127.0.0.1:${metricsServer.port}/metrics` } : {}),
     async close() {
       await app.close();
+      await metricsServer?.close();
       await scheduler?.stop();
       await engine.close();
     },

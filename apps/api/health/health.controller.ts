@@ -1,12 +1,18 @@
-import { Controller, Get, HttpException } from '@nestjs/common';
+import { Controller, Get, HttpException, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Engine } from '@shenpi/engine';
 import { schedulerKindFromEnv } from '@shenpi/scheduling';
 import { Public } from '../auth/principal.decorator.js';
+import { Readiness } from './readiness.js';
 
 @Controller('health')
 export class HealthController {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly readiness: Readiness,
+  ) {}
 
+  /** The summary clients have always read (kept as it is). */
   @Public()
   @Get()
   async health() {
@@ -16,5 +22,22 @@ export class HealthController {
       throw new HttpException({ status: 'degraded', database: 'down' }, 503);
     }
     return { status: 'ok', database: 'up', scheduler: schedulerKindFromEnv() };
+  }
+
+  /** Liveness: the process answers (it asks no dependency, so an outage elsewhere never gets it restarted). */
+  @Public()
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: database reachable with its migrations applied, Redis reachable when configured; 503 naming what is down. */
+  @Public()
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const { ready, ...dependencies } = await this.readiness.check();
+    // Answered here, not thrown: the error filter would replace the body that names the dependency.
+    if (!ready) void reply.status(503);
+    return { status: ready ? 'ready' : 'unavailable', ...dependencies };
   }
 }

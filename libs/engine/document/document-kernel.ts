@@ -4,6 +4,7 @@ import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from
 import type { DepartmentRow, DocumentRow, LastTransition, Repositories, StepDue, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
+import type { EngineObserver } from '../engine-observer.js';
 import { reviewRoundOf } from './separation-of-duties.js';
 import { Staffing } from './staffing.js';
 import { enterStep, leaveStep } from './step-entry.js';
@@ -62,6 +63,8 @@ export class DocumentKernel {
     private readonly planner: DeadlinePlanner,
     /** Told of a row that disagrees with the log; it records the security entry in a transaction of its own. */
     private readonly diverged: (report: Divergence) => void,
+    /** Told of each change once it committed (the metrics' decisions by chain and action). */
+    private readonly changed: EngineObserver['documentChanged'] = () => undefined,
   ) {}
 
   /**
@@ -132,6 +135,7 @@ export class DocumentKernel {
       to: entry.to ?? doc.state,
       details: { ...entry.details, openTasks },
     });
+    if (entry.result !== 'failure') repos.afterCommit.push(() => this.changed(doc.chainKey, entry.action));
     return tasks;
   }
 
