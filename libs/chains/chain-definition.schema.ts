@@ -153,6 +153,8 @@ export class TransitionDefinition {
   /** A structured payload the action must carry (validated by the API), e.g. `disclosure`. */
   @IsOptional() @IsIn(['disclosure']) payload?: 'disclosure';
   @IsOptional() @ValidateNested() @Type(() => ContentRequirement) requires?: ContentRequirement;
+  /** What the action is called, in both languages (diagrams, the interface); the shipped actions have names already. */
+  @IsOptional() @ValidateNested() @Type(() => LocalizedName) name?: LocalizedName;
 }
 
 export class StepDefinition {

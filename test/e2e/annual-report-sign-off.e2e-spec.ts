@@ -36,6 +36,6 @@ describe('annual report with 签发', () => {
     expect(signing.allowedActions.map((a: { action: string }) => a.action)).toEqual(['approve', 'return', 'delegate', 'add-signer']);
     expect(await decide('leader', after)).toBe('office-review');
     const diagram = (await t.http().get(`/api/documents/${after}/diagram`).set(await as('drafter'))).body.source;
-    expect(diagram).toContain('party_group_review --> sign_off: approve');
+    expect(diagram).toContain('party_group_review --> sign_off: 通过');
   });
 });

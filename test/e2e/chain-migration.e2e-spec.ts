@@ -132,7 +132,11 @@ describe('chain migration', () => {
   it('draws a chain version as Mermaid', async () => {
     const res = await t.http().get('/api/chains/migratable/versions/2/diagram').set(await as('drafter'));
     expect(res.body.format).toBe('mermaid');
-    expect(res.body.source).toContain('review --> sign: approve');
+    expect(res.body.source).toContain('review --> sign: 通过');
+    const english = await t.http().get('/api/chains/migratable/versions/2/diagram?lang=en').set(await as('drafter'));
+    expect(english.body.source).toContain('review --> sign: Approve');
+    const other = await t.http().get('/api/chains/migratable/versions/2/diagram?lang=fr').set(await as('drafter'));
+    expect([other.status, other.body.details?.[0]?.field]).toEqual([400, 'lang']);
     expect((await t.http().get('/api/chains/migratable/versions/99/diagram').set(await as('drafter'))).status).toBe(404);
   });
 

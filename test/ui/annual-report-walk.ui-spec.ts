@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { defaultReportYear } from '../../apps/web/src/report-template.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
 import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, until, type UiServer } from './support.js';
 
 /**
@@ -148,8 +149,16 @@ step('the drafter creates the report from the template (four mandated headings);
   await stateOf(page, 'draft');
 
   // A second report for the same year is refused in words, not "409 DUPLICATE_DOCUMENT: city-sti already has …".
+  // With reports for 2025 and for the default year, the form offers the latest year without one.
+  const drafterApi = await apiAs(server.url, 'drafter');
+  const serverToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const year = defaultReportYear(serverToday);
+  const taken = [...new Set([2025, year])];
+  if (year !== 2025) await drafterApi('/api/documents', { chain: 'annual-report', title: `另一份${year}年度报告`, year, departmentId: 'city-sti', content: REPORT_OUTLINE });
   const again = await loginAs('drafter');
   await again.getByRole('heading', { name: '我的文稿' }).waitFor();
+  await until('the form offers the latest year without a report', async () => (await again.getByLabel('年度', { exact: true }).inputValue()) === String(defaultReportYear(serverToday, taken)));
+  expect(defaultReportYear(serverToday, taken)).toBeLessThan(Math.min(...taken));
   await again.getByLabel('年度', { exact: true }).fill('2025');
   await again.getByRole('button', { name: '创建' }).click();
   const duplicate = await again.getByRole('alert').textContent();

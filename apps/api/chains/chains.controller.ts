@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { DiagramQuery } from '../http/diagram.query.js';
 import type { FastifyReply } from 'fastify';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
@@ -34,8 +35,8 @@ export class ChainsController {
   }
 
   @Get(':key/versions/:version/diagram')
-  diagram(@Param('key') key: string, @Param('version') version: string) {
-    return this.engine.chainReadModel.chainDiagram(key, versionOf(version));
+  diagram(@Param('key') key: string, @Param('version') version: string, @Query() q: DiagramQuery) {
+    return this.engine.chainReadModel.chainDiagram(key, versionOf(version), q.lang);
   }
 
   /**

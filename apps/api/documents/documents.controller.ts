@@ -3,6 +3,7 @@ import { isBuiltInEvent, type BuiltInEvent } from '@shenpi/chains';
 import { isCalendarDate, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine, type IdempotencyClaim } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { DiagramQuery } from '../http/diagram.query.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
@@ -130,7 +131,7 @@ export class DocumentsController {
 
   @Get(':id/diagram')
   @UseGuards(DocumentVisibleGuard)
-  diagram(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return this.engine.documentReadModel.diagram(principal, id);
+  diagram(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() q: DiagramQuery) {
+    return this.engine.documentReadModel.diagram(principal, id, q.lang);
   }
 }

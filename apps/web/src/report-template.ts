@@ -5,10 +5,14 @@
  * server's clock). A department reports on the past year by 1 March of the next (domain README §1):
  * until 1 March the report being written is the past year's; from then on it is the current year's,
  * due the next 1 March (in December a department drafts the report on the year that is ending).
+ * A year the department already has a report for (`taken`) gives way to the latest year before it that has none.
  */
-export function defaultReportYear(today: string): number {
-  const year = Number(today.slice(0, 4));
-  return today.slice(5) < '03-01' ? year - 1 : year;
+export function defaultReportYear(today: string, taken: readonly number[] = []): number {
+  const current = Number(today.slice(0, 4));
+  let year = today.slice(5) < '03-01' ? current - 1 : current;
+  // The latest year the department has no report for yet (a report a year: another would be refused).
+  while (taken.includes(year)) year--;
+  return year;
 }
 
 /**

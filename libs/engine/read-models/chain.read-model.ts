@@ -1,4 +1,4 @@
-import { toMermaid } from '@shenpi/chains';
+import { toMermaid , type DiagramLanguage } from '@shenpi/chains';
 import { notFound } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
@@ -27,9 +27,9 @@ export class ChainReadModel {
   }
 
   /** A chain version as a Mermaid statechart (no document position). */
-  async chainDiagram(key: string, version: number) {
+  async chainDiagram(key: string, version: number, lang: DiagramLanguage = 'zh') {
     if (!(await this.repos.chains.get(key, version))) throw notFound('chain version');
     const chain = await this.chains.get(this.repos, key, version);
-    return { format: 'mermaid' as const, source: toMermaid(chain.definition) };
+    return { format: 'mermaid' as const, source: toMermaid(chain.definition, undefined, lang) };
   }
 }

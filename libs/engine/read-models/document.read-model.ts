@@ -1,5 +1,5 @@
 import { entryFromRow, type AuditTree, type ProofBundle, type TreeHead } from '@shenpi/audit';
-import { toMermaid } from '@shenpi/chains';
+import { toMermaid, type DiagramLanguage } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, isUuid, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database, type DepartmentRow, type DocumentFilter, type DocumentRow, type TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
@@ -161,10 +161,10 @@ export class DocumentReadModel {
     return { v: 1, documentId: doc.id, treeHead: head, entries };
   }
 
-  async diagram(p: Principal, id: string) {
+  async diagram(p: Principal, id: string, lang: DiagramLanguage = 'zh') {
     const doc = await this.visibleDocument(p, id);
     const chain = await this.chains.get(this.repos, doc.chainKey, doc.chainVersion);
-    return { format: 'mermaid' as const, source: toMermaid(chain.definition, doc.state) };
+    return { format: 'mermaid' as const, source: toMermaid(chain.definition, doc.state, lang) };
   }
 
   private async visibleDocument(p: Principal, id: string): Promise<DocumentRow> {

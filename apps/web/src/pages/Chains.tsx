@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post } from '../api';
 import { Diagram } from '../Diagram';
-import { pick, roleName, t } from '../i18n';
+import { lang, pick, roleName, t } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, useLoad } from '../util';
 
@@ -71,7 +71,7 @@ function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: ()
   const version = picked ?? chain.latestVersion;
   const [published, setPublished] = useState('');
   const def = useLoad(() => get<{ version: number; definition: Json }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}`), [chain.key, version]);
-  const diagram = useLoad(() => get<{ source: string }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}/diagram`), [chain.key, version]);
+  const diagram = useLoad(() => get<{ source: string }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}/diagram?lang=${lang}`), [chain.key, version]);
   return (
     <>
       <section class="card" aria-labelledby="versions-title">

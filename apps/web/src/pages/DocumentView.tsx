@@ -17,7 +17,7 @@ interface User { id: string; username: string; displayName: string; roles?: { ro
 export function DocumentView({ id, me }: { id: string; me: Me }) {
   const doc = useLoad(() => get<Doc>(`/api/documents/${id}`), [id]);
   const timeline = useLoad(() => get<Timeline>(`/api/documents/${id}/timeline`), [id, doc.data?.version]);
-  const diagram = useLoad(() => get<{ source: string }>(`/api/documents/${id}/diagram`), [id, doc.data?.state]);
+  const diagram = useLoad(() => get<{ source: string }>(`/api/documents/${id}/diagram?lang=${lang}`), [id, doc.data?.state]);
   const users = useLoad(
     () => (doc.data ? get<{ items: User[] }>(`/api/users?departmentId=${encodeURIComponent(doc.data.departmentId)}&enabled=true&limit=200`).catch(() => ({ items: [] })) : Promise.resolve({ items: [] })),
     [doc.data?.departmentId],

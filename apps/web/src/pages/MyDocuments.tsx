@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { errorText, post, get, serverToday, type Doc, type Me, type Page } from '../api';
 import { departmentName, formatTime, lang, pick, t } from '../i18n';
 import { annualReportTemplate, defaultReportYear } from '../report-template';
@@ -14,6 +14,15 @@ export function MyDocuments({ me }: { me: Me }) {
   const [title, setTitle] = useState('');
   const [content, setContent] = useState(() => annualReportTemplate(year));
   const [error, setError] = useState('');
+  // Until the drafter picks a year, it follows the reports the department already has.
+  const [yearChosen, setYearChosen] = useState(false);
+  useEffect(() => {
+    if (yearChosen || !list.data) return;
+    const taken = list.data.items.filter((d) => d.chain?.key === 'annual-report' && d.departmentId === department).map((d) => d.year);
+    const y = defaultReportYear(serverToday(), taken);
+    setYear(y);
+    setContent(annualReportTemplate(y));
+  }, [list.data, department, yearChosen]);
   const defaultTitle = `${departmentName(department)}${year}年度法治政府建设情况报告`;
   const create = async (e: Event) => {
     e.preventDefault();
@@ -60,7 +69,7 @@ export function MyDocuments({ me }: { me: Me }) {
             <div>
               <label for="new-year">{t('year')}</label>
               <input id="new-year" type="number" min={2000} max={2100} required value={year}
-                onInput={(e) => { const y = Number(e.currentTarget.value); setYear(y); if (y > 1999) setContent(annualReportTemplate(y)); }} />
+                onInput={(e) => { const y = Number(e.currentTarget.value); setYearChosen(true); setYear(y); if (y > 1999) setContent(annualReportTemplate(y)); }} />
             </div>
             <div>
               <label for="new-department">{t('department')}</label>
