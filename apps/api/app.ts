@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Engine } from '@shenpi/engine';
 import { WorkingCalendar } from '@shenpi/scheduling';
-import { AppModule } from './app.module.js';
+import { API_CONTROLLERS, AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
 import { principalOf } from './auth/auth.guard.js';
 import { registerBodyGate } from './http/body-gate.js';
@@ -12,6 +12,7 @@ import { BARE_SECURITY_HEADERS, clientErrorResponse, frameworkErrorBody } from '
 import { SECURITY_HEADERS } from './http/security-headers.js';
 import type { ApiConfig } from './config.js';
 import { hasWebBuild, registerWebStatic } from './web-static.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 /** Builds the HTTP app on Fastify around an open engine; main.ts and the e2e tests both use it. */
 export interface AppOptions {
@@ -58,12 +59,7 @@ export async function createApp(
     authenticated: async (req) => !!(await principalOf(req.headers.authorization ?? '', engine, auth)),
   });
   if (webRoot && hasWebBuild(webRoot)) registerWebStatic(fastify, webRoot);
-  const openApi = new DocumentBuilder()
-    .setTitle('Shenpi 审批链引擎')
-    .setDescription('Review-chain approval engine: documents, tasks, chains, audit. Contract: API.md.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { swaggerUiEnabled: swaggerUi });
+  const document = buildOpenApiDocument(API_CONTROLLERS) as unknown as OpenAPIObject;
+  SwaggerModule.setup('api/docs', app, document, { swaggerUiEnabled: swaggerUi });
   return app;
 }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import { isCalendarDate, notFound, validationFailed } from '@shenpi/domain';
 import { WorkingCalendar, type DayInfo } from '@shenpi/scheduling';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -19,6 +20,7 @@ export class WorkingDaysQuery {
 export class CalendarController {
   constructor(private readonly calendar: WorkingCalendar) {}
 
+  @ApiDoc({ summary: 'The Nth working day after a date', ok: 'WorkingDay', examples: { response: { date: '2026-02-09', provisional: false } } })
   @Get('working-days')
   workingDays(@Query() q: WorkingDaysQuery) {
     if (!isSupportedDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date between 1901 and 2095' }]);
@@ -26,6 +28,7 @@ export class CalendarController {
   }
 
   /** `{ date, working, holiday?: { zh, en }, provisional }`: the label of a day off or of an adjusted working day. */
+  @ApiDoc({ summary: 'One day: working or not, and the holiday it belongs to', ok: 'Day', errors: [404] })
   @Get('days/:date')
   day(@Param('date') date: string): DayInfo {
     if (!isSupportedDate(date)) throw notFound(`date ${date}`);

@@ -4,6 +4,7 @@ import { isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { PageQuery } from '../http/page.query.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 export class NotificationsQuery extends PageQuery {
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
@@ -14,11 +15,13 @@ export class NotificationsQuery extends PageQuery {
 export class NotificationsController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'The caller\'s notifications', ok: 'NotificationPage' })
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: NotificationsQuery) {
     return this.engine.inboxReadModel.notifications(principal, q.unread === 'true', q.cursor, q.limit ?? 50);
   }
 
+  @ApiDoc({ summary: 'Mark a notification read', errors: [404] })
   @Post(':id/read')
   @HttpCode(204)
   async read(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
