@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
 import type { DatabaseConfig } from '@shenpi/persistence';
+import { watchContract } from './contract-check.js';
 import { openApi } from './open-api.js';
 
 export { testCalendar, testPlanner } from './open-api.js';
@@ -74,8 +75,10 @@ export async function startApp(database: DatabaseConfig, clock = new ManualClock
       clock.advance(ms);
     },
   });
+  const readContract = watchContract(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  await readContract();
   const tokens = new Map<string, string>();
   return {
     loginWaits,
