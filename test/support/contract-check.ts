@@ -28,6 +28,8 @@ export interface Answer {
 
 /** Routes that serve the document itself, not part of it. */
 const OWN_ROUTES = /^\/api\/docs(-json|-yaml)?(\/|$)/;
+/** The API's routes: the web UI's pages and assets (`/`, `/*`) are not part of the HTTP contract. */
+const API_ROUTES = /^\/(api|health)(\/|$)/;
 
 export class ContractCheck {
   readonly violations: string[] = [];
@@ -59,7 +61,7 @@ export class ContractCheck {
 
   /** Why an answer breaks the contract, or undefined when it keeps it. */
   check(answer: Answer): string | undefined {
-    if (!answer.route || OWN_ROUTES.test(answer.route) || answer.method === 'HEAD' || answer.method === 'OPTIONS') return undefined;
+    if (!answer.route || !API_ROUTES.test(answer.route) || OWN_ROUTES.test(answer.route) || answer.method === 'HEAD' || answer.method === 'OPTIONS') return undefined;
     const path = answer.route.replace(/:(\w+)/g, '{$1}');
     const method = answer.method.toLowerCase();
     const where = `${answer.method} ${path} answered ${answer.status}`;
@@ -139,14 +141,17 @@ export async function servedDocument(app: NestFastifyApplication): Promise<Json>
 
 /**
  * The checks of this test file's apps, when its project asks for them (the e2e setup does): each app
- * test-app.ts starts is watched, and the setup fails a test during which a violation happened.
+ * test-app.ts starts is watched (and one fork-api.ts runs, in its process), and the setup fails a
+ * test during which a violation happened.
  */
 let enabled = false;
-const watched: ContractCheck[] = [];
+const watched: { take(): string[] | Promise<string[]> }[] = [];
 
 export function enableContractCheck(): void {
   enabled = true;
 }
+
+export const contractCheckEnabled = () => enabled;
 
 /** For test-app.ts: watches an app (before init) when enabled; the returned function reads the served document (after ready). */
 export function watchContract(app: NestFastifyApplication): () => Promise<void> {
@@ -156,7 +161,12 @@ export function watchContract(app: NestFastifyApplication): () => Promise<void> 
   return async () => void check.use(await servedDocument(app));
 }
 
+/** For fork-api.ts: the violations of an app in another process, fetched when asked. */
+export function watchRemote(source: { take(): Promise<string[]> }): void {
+  if (enabled) watched.push(source);
+}
+
 /** Every violation of every watched app since the last call. */
-export function takeViolations(): string[] {
-  return watched.flatMap((c) => c.take());
+export async function takeViolations(): Promise<string[]> {
+  return (await Promise.all(watched.map((c) => c.take()))).flat();
 }

@@ -7,8 +7,8 @@ import { enableContractCheck, takeViolations } from './contract-check.js';
  */
 enableContractCheck();
 
-const fail = (when: string) => {
-  const violations = [...new Set(takeViolations())];
+const fail = async (when: string) => {
+  const violations = [...new Set(await takeViolations())];
   if (violations.length) throw new Error(`answers ${when} break the OpenAPI contract:\n- ${violations.join('\n- ')}`);
 };
 

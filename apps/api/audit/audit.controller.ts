@@ -186,7 +186,7 @@ export class AuditController {
   }
 
   /** A witness's signature (Ed25519 or SM2) over the tree head of that size, checked under the witness's key and kept. */
-  @ApiDoc({ summary: 'A witness\'s cosignature over a tree head', ok: 'Cosignature', errors: [403, 404, 409] })
+  @ApiDoc({ summary: 'A witness\'s cosignature over a tree head', description: '`witness` (the PEM public key; `publicKey`, its first name, is still read) is required.', ok: 'Cosignature', errors: [403, 404, 409] })
   @Post('tree-heads/:treeSize/cosign')
   cosign(@CurrentPrincipal() principal: Principal, @Param('treeSize') treeSize: string, @Body() body: CosignDto) {
     if (!/^[1-9]\d{0,15}$/.test(treeSize) || Number(treeSize) > MAX_INT) throw validationFailed([{ field: 'treeSize', reason: 'must be a whole number from 1' }]);

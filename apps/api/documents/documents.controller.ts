@@ -58,7 +58,7 @@ export class DocumentsController {
     return this.engine.documentReadModel.document(principal, id);
   }
 
-  @ApiDoc({ summary: 'Take an action on a document (submit, withdraw, record-disclosure, …)', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { action: 'submit', expectedVersion: 1 } } })
+  @ApiDoc({ summary: 'Take an action on a document (submit, withdraw, record-disclosure, …)', description: '`disclosure` is required for `record-disclosure`. Decisions on tasks go through POST /api/tasks/{id}/decision.', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { action: 'submit', expectedVersion: 1 } } })
   @Post(':id/actions')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)

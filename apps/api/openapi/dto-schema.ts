@@ -95,8 +95,11 @@ export function dtoSchema(dto: Function, options: DtoSchemaOptions = {}): JsonSc
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const [property, ms] of byProperty) {
-    const optional = ms.some((m) => nameOf(m) === 'isOptional');
-    const conditional = !optional && ms.some((m) => m.type === 'conditionalValidation');
+    const condition = ms.find((m) => m.type === 'conditionalValidation' && nameOf(m) !== 'isOptional')?.constraints?.[0];
+    // `@ValidateIf((o) => o.x !== undefined)` checks a value only when given: plain optional.
+    const whenGiven = condition !== undefined && /^\(?\s*\w+(\s*:[^)]*)?\)?\s*=>\s*\w+\.\w+\s*!==\s*undefined$/.test(String(condition).trim());
+    const optional = whenGiven || ms.some((m) => nameOf(m) === 'isOptional');
+    const conditional = !optional && condition !== undefined;
     const own = ms.filter((m) => !m.each).map(constraintSchema).filter((s): s is JsonSchema => !!s);
     const each = ms.filter((m) => m.each).map(constraintSchema).filter((s): s is JsonSchema => !!s);
     let schema = merge(own);
@@ -106,9 +109,8 @@ export function dtoSchema(dto: Function, options: DtoSchemaOptions = {}): JsonSc
       const item = nested && nested !== Object && nested !== Array ? (options.refFor?.(nested) ?? dtoSchema(nested, options)) : { type: 'object' };
       schema = Reflect.getMetadata('design:type', dto.prototype, property) === Array ? { ...schema, type: 'array', items: item } : { ...schema, ...item };
     }
-    if (conditional) schema.description = 'Required in the cases the description of the operation gives.';
+    if (conditional) schema.description = 'Required in the cases the operation\'s description names; checked as given otherwise.';
     // A condition that skips null (`o.x !== null && …`) lets null through: the field may be cleared.
-    const condition = ms.find((m) => m.type === 'conditionalValidation' && nameOf(m) !== 'isOptional')?.constraints?.[0];
     if (condition && /!==?\s*null/.test(String(condition)) && typeof schema.type === 'string') schema = { ...schema, type: [schema.type, 'null'] };
     properties[property] = schema;
     if (!optional && !conditional) required.push(property);

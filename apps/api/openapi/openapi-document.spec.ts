@@ -41,6 +41,11 @@ describe('the OpenAPI document', () => {
     expect(schemas.CreateDocumentDto!.properties.year).toEqual({ type: 'integer', minimum: 2000, maximum: 2100 });
     expect(schemas.BulkDecisionDto!.properties.items).toMatchObject({ type: 'array', minItems: 1, maxItems: 200, items: { $ref: '#/components/schemas/BulkDecisionItemDto' } });
     expect(schemas.UpdateDepartmentDto!.properties.officeId!.type).toEqual(['string', 'null']);
+    // Checked only when given: optional. Required under a condition (return or reject): optional, and said so.
+    expect(schemas.CreateUserDto!.required).toEqual(['username', 'displayName']);
+    expect(schemas.CreateUserDto!.properties.password!.description).toBeUndefined();
+    expect(schemas.DecisionDto!.required).toEqual(['decision']);
+    expect(schemas.DecisionDto!.properties.comment).toMatchObject({ type: 'string', minLength: 1, maxLength: 5000, description: expect.stringMatching(/^Required in the cases/) });
     const list = operations.find(({ route }) => route === 'GET /api/documents')!.op;
     expect(list.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['query:state', 'query:chain', 'query:year', 'query:departmentId', 'query:cursor', 'query:limit']);
   });
