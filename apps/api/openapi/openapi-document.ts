@@ -121,7 +121,16 @@ function inputsOf(route: Route): { body?: Function; query?: Function } {
 
 const isDto = (cls: Function | undefined): cls is Function => !!cls && cls !== Object && cls !== Buffer && cls !== String;
 
-export class RouteUndocumented extends Error {}
+const routeName = (route: Route) => `${route.method.toUpperCase()} ${route.path} (${route.controller.name}.${route.handler})`;
+const routeDoc = (route: Route) => Reflect.getMetadata(ROUTE_DOC, route.controller.prototype[route.handler]) as RouteDoc | undefined;
+
+/**
+ * Routes without an `@ApiDoc`: left out of the document (the service still starts), so the e2e
+ * contract check fails on their first answer and the document's spec lists them by name.
+ */
+export function undocumentedRoutes(controllers: Type<unknown>[]): string[] {
+  return routesOf(controllers).filter((route) => !routeDoc(route)).map(routeName);
+}
 
 export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<string, unknown> {
   const schemas: Record<string, JsonSchema> = { ...RESPONSE_SCHEMAS };
@@ -136,9 +145,9 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routesOf(controllers)) {
     const fn = route.controller.prototype[route.handler];
-    const doc = Reflect.getMetadata(ROUTE_DOC, fn) as RouteDoc | undefined;
-    const where = `${route.method.toUpperCase()} ${route.path} (${route.controller.name}.${route.handler})`;
-    if (!doc) throw new RouteUndocumented(`${where} has no @ApiDoc: document it (docs/architecture.md, "Documenting a route")`);
+    const doc = routeDoc(route);
+    if (!doc) continue;
+    const where = routeName(route);
     const isPublic = Reflect.getMetadata(PUBLIC_ROUTE, fn) === true;
     const { body, query } = inputsOf(route);
     const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
@@ -196,7 +205,8 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: Object.entries(TAGS).filter(([name]) => usedTags.has(name)).map(([name, description]) => ({ name, description })),
+    // Known tags in TAGS' order with their descriptions, then any other a new path brought.
+    tags: [...new Set([...Object.keys(TAGS), ...usedTags])].filter((name) => usedTags.has(name)).map((name) => ({ name, ...(TAGS[name] ? { description: TAGS[name] } : {}) })),
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` of POST /api/auth/login.' } },

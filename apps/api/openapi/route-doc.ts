@@ -34,5 +34,5 @@ export interface RouteDoc {
   examples?: { request?: unknown; response?: unknown };
 }
 
-/** Documents a route (see RouteDoc); a route without it fails the document's spec. */
+/** Documents a route (see RouteDoc); a route without it is left out of the document, and fails its spec and the e2e contract check. */
 export const ApiDoc = (doc: RouteDoc) => SetMetadata(ROUTE_DOC, doc);
