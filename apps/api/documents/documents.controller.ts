@@ -104,7 +104,7 @@ export class DocumentsController {
   }
 
   /** 抄送: copy the document to colleagues (read-only); they are notified. */
-  @ApiDoc({ summary: 'Copy (抄送) the document to colleagues, read-only', ok: 'Copied', errors: [403, 404] })
+  @ApiDoc({ summary: 'Copy (抄送) the document to colleagues, read-only', ok: 'Copied', errors: [403, 404, 409] })
   @Post(':id/copies')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)

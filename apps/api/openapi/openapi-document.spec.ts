@@ -52,6 +52,19 @@ describe('the OpenAPI document', () => {
     expect(list.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['query:state', 'query:chain', 'query:year', 'query:departmentId', 'query:cursor', 'query:limit']);
   });
 
+  it('gives every idempotent write its Idempotency-Key header and the 422 of a reused key', () => {
+    const idempotent = operations.filter(({ op }) => op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')).map(({ route }) => route);
+    expect(idempotent.sort()).toEqual([
+      'PATCH /api/documents/{id}',
+      'POST /api/documents',
+      'POST /api/documents/{id}/actions',
+      'POST /api/tasks/{id}/add-signer',
+      'POST /api/tasks/{id}/decision',
+      'POST /api/tasks/{id}/delegate',
+    ]);
+    for (const route of idempotent) expect(Object.keys(operations.find((o) => o.route === route)!.op.responses)).toContain('422');
+  });
+
   it('describes an upload as raw bytes with its name and expected version in the query', () => {
     const upload = operations.find(({ route }) => route === 'POST /api/documents/{id}/attachments')!.op;
     expect(Object.keys(upload.requestBody!.content)).toEqual(['*/*']);

@@ -3,6 +3,7 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { PUBLIC_ROUTE } from '../auth/principal.decorator.js';
 import { codesOfStatus } from '../http/error-response.js';
+import { IDEMPOTENT, KEY_PATTERN } from '../http/idempotency.js';
 import { dtoSchema, type JsonSchema } from './dto-schema.js';
 import { RESPONSE_SCHEMAS, UPLOAD_TYPES_DESCRIPTION } from './responses.js';
 import { ROUTE_DOC, type RouteDoc, type SchemaRef } from './route-doc.js';
@@ -157,6 +158,17 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
         parameters.push({ name, in: 'query', required: ((q.required as string[]) ?? []).includes(name), schema });
       }
     }
+    // An idempotent write (`@Idempotent`): the key's header, and 422 IDEMPOTENCY_KEY_REUSED for a key reused with another request.
+    const idempotent = Reflect.getMetadata(IDEMPOTENT, fn) !== undefined;
+    if (idempotent) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Retries with the same key and request get the first answer (header `Idempotent-Replayed: true`) for 24 hours and change nothing.',
+        schema: { type: 'string', pattern: KEY_PATTERN.source },
+      });
+    }
     const takesBody = route.method !== 'get' && route.method !== 'delete';
     let requestBody: unknown;
     if (doc.body === 'file') {
@@ -177,7 +189,7 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
     const first = success(doc.ok, doc.examples?.response);
     responses[status] = doc.okContent ? { description: 'Success.', content: { ...('content' in first ? first.content : {}), ...other } } : first;
     for (const [other, schema] of Object.entries(doc.alsoOk ?? {})) responses[other] = success(schema);
-    const errors = new Set([400, ...(isPublic ? [] : [401]), ...(takesBody ? [413] : []), ...(doc.errors ?? [])]);
+    const errors = new Set([400, ...(isPublic ? [] : [401]), ...(takesBody ? [413] : []), ...(idempotent ? [422] : []), ...(doc.errors ?? [])]);
     for (const error of [...errors].sort()) {
       const name = STATUS_NAMES[error]?.[0];
       if (!name) throw new Error(`${where}: no error response for status ${error}`);

@@ -55,7 +55,7 @@ export class TasksController {
     return this.engine.inboxReadModel.task(principal, id);
   }
 
-  @ApiDoc({ summary: 'Decide a task (approve, return, reject, or a step\'s own outcome)', description: '`comment` is required to return or reject.', ok: 'Document', errors: [403, 404, 409], examples: { request: { decision: 'approve', comment: '同意', expectedVersion: 2 } } })
+  @ApiDoc({ summary: 'Decide a task (approve, return, reject, or a step\'s own outcome)', description: '`comment` is required to return or reject.', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { decision: 'approve', comment: '同意', expectedVersion: 2 } } })
   @Post(':id/decision')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
