@@ -13,6 +13,7 @@ import { SECURITY_HEADERS } from './http/security-headers.js';
 import type { ApiConfig } from './config.js';
 import { hasWebBuild, registerWebStatic } from './web-static.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { wakeStreams } from './notifications/notification-stream.js';
 
 /** Builds the HTTP app on Fastify around an open engine; main.ts and the e2e tests both use it. */
 export interface AppOptions {
@@ -48,6 +49,8 @@ export async function createApp(
     },
   });
   const auth = new AuthSettings(config.jwtSecret, config.jwtTtlSeconds);
+  // Open notification streams of this process hear of what its feed wrote at once (others poll).
+  engine.notificationFeed.onNotified = wakeStreams;
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forEngine(engine, auth, calendar), adapter, { logger: logger ? ['warn', 'error'] : ['error'] });
   app.useSecurityHeaders(SECURITY_HEADERS);
   // JSON up to BODY_LIMIT_BYTES anywhere; files (raw bytes, up to the attachment limit) only on

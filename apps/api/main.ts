@@ -6,6 +6,9 @@ import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
 import { apiConfigFromEnv } from './config.js';
 
+/** How often a process of a PostgreSQL deployment looks for a calendar year another process stored. */
+const CALENDAR_REFRESH_MS = 60_000;
+
 async function main() {
   const config = apiConfigFromEnv();
   const { database, attachments, auditCrypto } = engineSettingsFromEnv();
@@ -25,6 +28,9 @@ async function main() {
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
   const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
+  // Years an administrator uploaded count from the start; on PostgreSQL a peer's upload is picked up within a minute.
+  await engine.calendarYears.load();
+  const calendarRefresh = database.url ? setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), CALENDAR_REFRESH_MS) : undefined;
   const app = await createApp(engine, config, { calendar, webRoot: process.env.WEB_ROOT || 'dist/web' });
   await app.listen(config.port, config.host);
   await engine.recordCalendar(calendar.fingerprint());
@@ -60,6 +66,7 @@ async function main() {
     clearInterval(checkpoints);
     clearInterval(treeHeads);
     clearInterval(keySweep);
+    clearInterval(calendarRefresh);
     await app.close();
     await scheduler.stop();
     await engine.close();

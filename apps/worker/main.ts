@@ -20,6 +20,9 @@ async function main() {
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
   const engine = await Engine.open({ database, auditCrypto, planner: new CalendarDeadlinePlanner(calendar), webhooks });
+  // Uploaded calendar years, and the ones uploaded later through the API (this process plans automatic actions' next steps).
+  await engine.calendarYears.load();
+  const calendarRefresh = setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), 60_000);
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: true,
@@ -29,6 +32,7 @@ async function main() {
   });
   console.log('shenpi worker: deadline processors and reconciler running');
   const stop = async () => {
+    clearInterval(calendarRefresh);
     await scheduler.stop();
     await engine.close();
     process.exit(0);

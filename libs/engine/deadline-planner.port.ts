@@ -1,5 +1,6 @@
 import type { FixedDate, StepDefinition } from '@shenpi/chains';
 import { endOfShanghaiDay, shanghaiDate } from '@shenpi/domain';
+import type { CalendarYears } from './calendar-years.port.js';
 
 export type TimerKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
 
@@ -26,6 +27,8 @@ export interface DeadlinePlanner {
   workingDaysBetween(from: Date, to: Date): number;
   /** The same Beijing time of day, `workingDays` working days later. */
   shiftWorkingDays(at: Date, workingDays: number): { at: Date; provisional: boolean };
+  /** The calendar it counts on, when it has one an administrator can change (a year uploaded). */
+  readonly calendar?: CalendarYears;
 }
 
 export const noDeadlines: DeadlinePlanner = {

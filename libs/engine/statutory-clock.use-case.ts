@@ -58,7 +58,9 @@ export class StatutoryClockUseCase {
       const pausedFor = byWorkingDays ? { workingDays: this.planner.workingDaysBetween(from, to) } : { ms: to.getTime() - from.getTime() };
       await this.shift(repos, c, await this.rows(repos, c, 'paused'), pausedFor, 'pending');
       const { pausedAt: _, pausedReason: __, ...rest } = c.clock;
-      return { clock: rest, details: { pausedAt: c.clock.pausedAt, pausedFor } };
+      // Kept with the step's clock, so its timers can be planned again (a calendar year uploaded) and moved as far.
+      const paused = { workingDays: (c.clock.paused?.workingDays ?? 0) + (pausedFor.workingDays ?? 0), ms: (c.clock.paused?.ms ?? 0) + (pausedFor.ms ?? 0) };
+      return { clock: { ...rest, paused }, details: { pausedAt: c.clock.pausedAt, pausedFor } };
     });
   }
 

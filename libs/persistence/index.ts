@@ -18,3 +18,4 @@ export type { AttachmentRow } from './repositories/attachments.repository.js';
 export type { CheckpointRow } from './repositories/audit-checkpoints.repository.js';
 export type { IdempotencyKeyRow } from './repositories/idempotency-keys.repository.js';
 export type { CosignatureRow, TreeHeadRow } from './repositories/audit-tree.repository.js';
+export type { CalendarYearRow } from './repositories/calendar-years.repository.js';

@@ -16,6 +16,7 @@ import { AttachmentsRepository } from './repositories/attachments.repository.js'
 import { AuditCheckpointsRepository } from './repositories/audit-checkpoints.repository.js';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { AuditTreeRepository } from './repositories/audit-tree.repository.js';
+import { CalendarYearsRepository } from './repositories/calendar-years.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -37,6 +38,7 @@ export class Repositories {
   readonly checkpoints: AuditCheckpointsRepository;
   readonly idempotency: IdempotencyKeysRepository;
   readonly tree: AuditTreeRepository;
+  readonly calendarYears: CalendarYearsRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -55,5 +57,6 @@ export class Repositories {
     this.checkpoints = new AuditCheckpointsRepository(sql);
     this.idempotency = new IdempotencyKeysRepository(sql);
     this.tree = new AuditTreeRepository(sql);
+    this.calendarYears = new CalendarYearsRepository(sql);
   }
 }

@@ -10,7 +10,7 @@ const atNine = (date: string) => new Date(`${date}T0${REMINDER_HOUR_UTC}:00:00.0
 
 /** Deadlines on Chinese working days: the step's settings become due, reminder, escalation and auto-action rows. */
 export class CalendarDeadlinePlanner implements DeadlinePlanner {
-  constructor(private readonly calendar: WorkingCalendar) {}
+  constructor(readonly calendar: WorkingCalendar) {}
 
   plan(step: StepDefinition, enteredAt: Date, documentYear: number): PlannedTimer[] {
     if (!step.deadline) return [];

@@ -10,3 +10,4 @@ export * from './webhook-deliverer.js';
 export * from './webhook.processor.js';
 export * from './scheduler.js';
 export * from './webhook-config.js';
+export * from './notification-feed-loop.js';

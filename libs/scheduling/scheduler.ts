@@ -6,6 +6,7 @@ import { AlarmQueue, DEADLINE_QUEUE, WEBHOOK_QUEUE } from './alarm-queue.js';
 import { startDeadlineWorker } from './deadline.processor.js';
 import { DeadlineReconciler } from './deadline-reconciler.js';
 import { EmbeddedPoller } from './embedded-poller.js';
+import { NotificationFeedLoop } from './notification-feed-loop.js';
 import type { SchedulerKind } from './scheduler-kind.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { startWebhookWorker } from './webhook.processor.js';
@@ -30,17 +31,30 @@ export interface Scheduler {
   webhookQueue?: AlarmQueue;
   reconciler?: DeadlineReconciler;
   deliverer?: WebhookDeliverer;
+  /** Notifications of new work and decisions, from the audit log (with the processors). */
+  feed?: NotificationFeedLoop;
   stop(): Promise<void>;
 }
 
 /** Plugs the alarm clock into the engine: BullMQ with REDIS_URL, the in-process poller without. */
 export async function startScheduler(engine: Engine, options: SchedulerOptions): Promise<Scheduler> {
   const deliverer = options.webhookSecret ? new WebhookDeliverer(engine, options.webhookSecret) : undefined;
+  const feed = options.processors ? new NotificationFeedLoop(engine) : undefined;
+  feed?.start();
   if (!options.redisUrl) {
     const poller = new EmbeddedPoller(engine, options.pollIntervalMs, deliverer);
     engine.useAlarmClock(poller);
     if (options.processors) poller.start();
-    return { kind: 'embedded', poller, deliverer, stop: () => poller.stop() };
+    return {
+      kind: 'embedded',
+      poller,
+      deliverer,
+      feed,
+      async stop() {
+        await feed?.stop();
+        await poller.stop();
+      },
+    };
   }
   // Workers need maxRetriesPerRequest: null (they block and wait for Redis to come back); the
   // producer fails fast instead, so a commit never waits on a Redis that is down: the rows are the
@@ -69,7 +83,9 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
     webhookQueue,
     reconciler,
     deliverer,
+    feed,
     async stop() {
+      await feed?.stop();
       reconciler?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await queue.close();

@@ -31,6 +31,8 @@ export interface ApiOptions extends EngineSettings {
   auditSigningKey?: string;
   /** The built web UI to serve at `/`. */
   webRoot?: string;
+  /** A calendar of the test's own (one whose years it uploads); default: the shared `testCalendar`. */
+  calendar?: WorkingCalendar;
 }
 
 export interface OpenApi {
@@ -50,7 +52,7 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     attachments: o.attachments,
     clock: o.clock ?? systemClock,
     shippedChains,
-    planner: testPlanner,
+    planner: o.calendar ? new CalendarDeadlinePlanner(o.calendar) : testPlanner,
     ...(o.loginWait ? { loginWait: o.loginWait } : {}),
     ...(o.auditCrypto ? { auditCrypto: o.auditCrypto } : {}),
     ...(o.auditSigningKey ? { checkpointSigner: CheckpointSigner.fromPem(o.auditSigningKey) } : {}),
@@ -59,13 +61,15 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     await engine.directory.seedDemo(o.seed.password);
     for (const u of o.seed.users ?? []) await engine.directory.addUser({ ...u, password: o.seed.password });
   }
+  // As main.ts: the years administrators uploaded.
+  await engine.calendarYears.load();
   const scheduler = o.scheduler ? await startScheduler(engine, { processors: true }) : undefined;
   const jwtSecret = o.jwtSecret ?? jwtSecretFromEnv(o.database.url ? { DATABASE_URL: o.database.url, DATA_DIR: o.dataDir } : { SQLITE_PATH: o.database.sqlitePath }).secret;
   const trustProxy = parseTrustProxy(o.trustProxy || undefined);
   const app = await createApp(engine, { jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024, trustProxy }, {
     logger: false,
     swaggerUi: false,
-    calendar: testCalendar,
+    calendar: o.calendar ?? testCalendar,
     ...(o.webRoot ? { webRoot: o.webRoot } : {}),
   });
   return {

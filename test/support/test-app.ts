@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
 import type { DatabaseConfig } from '@shenpi/persistence';
+import type { WorkingCalendar } from '@shenpi/scheduling';
 import { watchContract } from './contract-check.js';
 import { openApi } from './open-api.js';
 
@@ -53,6 +54,8 @@ export interface TestApp {
 export interface StartOptions {
   /** TRUST_PROXY of the app (default: none, as `npm start`). */
   trustProxy?: string;
+  /** A working-day calendar of the suite's own (years it uploads stay with it). */
+  calendar?: WorkingCalendar;
 }
 
 /** A real server on a real database with the demo organisation seeded. */
@@ -69,6 +72,7 @@ export async function startApp(database: DatabaseConfig, clock = new ManualClock
     jwtTtlSeconds: 60 * 86_400,
     seed: { password: PASSWORD },
     trustProxy: options.trustProxy,
+    calendar: options.calendar,
     // A slowed login moves the test's clock instead of sleeping; the waits are kept for the tests to read.
     loginWait: async (ms) => {
       loginWaits.push(ms);

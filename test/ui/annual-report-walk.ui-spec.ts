@@ -174,6 +174,9 @@ step('the drafter creates the report from the template (four mandated headings);
 });
 
 step('legal counsel finds it in the inbox and returns it; a reason is required', async () => {
+  // The drafter has the service open meanwhile: the return reaches their page live.
+  const drafterMeanwhile = await loginAs('drafter');
+  const unreadBefore = Number(await drafterMeanwhile.getByTestId('unread-count').textContent());
   const page = await loginAs('counsel');
   await page.getByRole('heading', { name: '待办任务' }).waitFor();
   const row = page.locator('table.tasks tbody tr', { hasText: TITLE });
@@ -196,6 +199,10 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   await page.getByRole('button', { name: '退回' }).click();
   await stateOf(page, 'draft');
   await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
+  // Pushed to the drafter's open page (server-sent events), no reload: the count goes up and the list says why.
+  await drafterMeanwhile.waitForFunction(`Number(document.querySelector('[data-testid="unread-count"]')?.textContent) > ${unreadBefore}`);
+  await drafterMeanwhile.getByRole('button', { name: /通知/ }).click();
+  await drafterMeanwhile.locator('#notification-list li', { hasText: REASON }).getByText('被退回').waitFor();
 
   const api = await apiAs(server.url, 'drafter');
   const doc = await api(`/api/documents/${documentId}`);
@@ -244,6 +251,8 @@ step('the Party group secretary approves in bulk from the inbox, with a result p
 step('the rule-of-law office approves with the keyboard alone', async () => {
   const page = await loginAs('office');
   await openFromInbox(page);
+  // Another department's people by name and department, not "· (起草人)".
+  await expect(page.locator('[data-testid="timeline"] li[data-action="submit"]').first().textContent()).resolves.toContain('起草人 (市科技局 · 起草人)');
   await page.getByLabel('意见（选填）').focus();
   await page.keyboard.type('同意报送');
   await page.keyboard.press('Tab');

@@ -1,9 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
-import { isCalendarDate, notFound, validationFailed } from '@shenpi/domain';
+import { IsInt, IsObject, Matches, Max, Min } from 'class-validator';
+import { isCalendarDate, notFound, validationFailed, type Principal } from '@shenpi/domain';
+import { Engine, type CalendarUpload, type CalendarYearView } from '@shenpi/engine';
 import { WorkingCalendar, type DayInfo } from '@shenpi/scheduling';
 import { ApiDoc } from '../openapi/route-doc.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -15,10 +17,46 @@ export class WorkingDaysQuery {
   @Type(() => Number) @IsInt() @Min(-1000) @Max(1000) add: number;
 }
 
-/** The working-day calendar, so a user can check a date the engine computed. */
+/** A year's official arrangement, as `calendar/README.md` describes its file; the engine checks the dates and names. */
+export class CalendarYearDto {
+  @IsInt() year: number;
+  @IsObject() holidays: Record<string, string>;
+  @IsObject() workdays: Record<string, string>;
+}
+
+/** The year of an address: four digits, within the lunar data the law's holidays are computed from. */
+function yearParam(raw: string): number {
+  const year = Number(raw);
+  if (!/^\d{4}$/.test(raw) || year < 1901 || year > 2095) throw validationFailed([{ field: 'year', reason: 'must be a year from 1901 to 2095, e.g. 2027' }]);
+  return year;
+}
+
+/** The working-day calendar, so a user can check a date the engine computed; global administrators upload a year's notice. */
 @Controller('api/calendar')
 export class CalendarController {
-  constructor(private readonly calendar: WorkingCalendar) {}
+  constructor(
+    private readonly calendar: WorkingCalendar,
+    private readonly engine: Engine,
+  ) {}
+
+  /** A year's holidays and adjusted working days, and where they come from (`law`: no notice known, provisional). */
+  @ApiDoc({ summary: 'A year\'s holidays and adjusted working days, and where they come from', ok: 'CalendarYear' })
+  @Get('years/:year')
+  year(@Param('year') year: string): CalendarYearView {
+    return this.engine.calendarYears.view(yearParam(year));
+  }
+
+  /** A global administrator's upload of the State Council's arrangement; the documents whose deadlines it moved are counted. */
+  @ApiDoc({
+    summary: 'Upload a year\'s official arrangement (global administrators); deadlines spanning it are planned again',
+    ok: 'CalendarUploaded',
+    errors: [403, 409],
+    examples: { request: { year: 2027, holidays: { '2027-01-01': '元旦' }, workdays: {} } },
+  })
+  @Put('years/:year')
+  upload(@CurrentPrincipal() principal: Principal, @Param('year') year: string, @Body() body: CalendarYearDto): Promise<CalendarUpload> {
+    return this.engine.calendarYears.upload(principal, yearParam(year), body);
+  }
 
   @ApiDoc({ summary: 'The Nth working day after a date', ok: 'WorkingDay', examples: { response: { date: '2026-02-09', provisional: false } } })
   @Get('working-days')

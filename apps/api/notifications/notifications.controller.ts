@@ -1,19 +1,47 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { IsIn, IsOptional } from 'class-validator';
-import { isUuid, notFound, type Principal } from '@shenpi/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { AuthSettings } from '../auth/auth-settings.js';
+import { principalOf } from '../auth/auth.guard.js';
+import { CurrentPrincipal, Public } from '../auth/principal.decorator.js';
 import { PageQuery } from '../http/page.query.js';
 import { ApiDoc } from '../openapi/route-doc.js';
+import { streamNotifications } from './notification-stream.js';
 
 export class NotificationsQuery extends PageQuery {
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
 }
 
-/** Reminders and escalations for the caller (in-app). */
+/** The caller's notifications (in-app): new tasks, returns, decisions and disclosures of their documents, reminders, escalations, urges, copies. */
 @Controller('api/notifications')
 export class NotificationsController {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly auth: AuthSettings,
+  ) {}
+
+  /**
+   * Server-sent events. The token comes as the bearer header or, for a browser's EventSource (which
+   * cannot set headers), as `?access_token=`; checked as the guard checks it, and again while open.
+   */
+  @ApiDoc({
+    summary: 'New notifications as server-sent events (`event: notification`, its id for Last-Event-ID)',
+    okContent: { 'text/event-stream': { type: 'string' } },
+    errors: [401],
+    security: [{ bearer: [] }, { accessToken: [] }],
+    parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this notification.', schema: { type: 'string' } }],
+  })
+  @Public()
+  @Get('stream')
+  async stream(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const header = req.headers.authorization ?? (typeof query.access_token === 'string' ? `Bearer ${query.access_token}` : '');
+    const principal = await principalOf(header, this.engine, this.auth);
+    if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, header ? 'the token is invalid or expired' : 'a bearer token is required');
+    await streamNotifications(this.engine, req, reply, principal, async () => (await principalOf(header, this.engine, this.auth))?.id === principal.id);
+  }
 
   @ApiDoc({ summary: 'The caller\'s notifications', ok: 'NotificationPage' })
   @Get()

@@ -35,6 +35,8 @@ describe('the OpenAPI document', () => {
     expect(document.security).toEqual([{ bearer: [] }]);
     const open = operations.filter(({ op }) => op.security?.length === 0).map(({ route }) => route);
     expect(open.sort()).toEqual(['GET /health', 'POST /api/auth/login', 'POST /api/auth/password']);
+    // A browser's EventSource cannot set headers: the stream takes the token in the query too.
+    expect(operations.find(({ route }) => route === 'GET /api/notifications/stream')!.op.security).toEqual([{ bearer: [] }, { accessToken: [] }]);
   });
 
   it('derives request bodies and queries from the DTOs', () => {

@@ -152,6 +152,7 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
     const isPublic = Reflect.getMetadata(PUBLIC_ROUTE, fn) === true;
     const { body, query } = inputsOf(route);
     const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    parameters.push(...(doc.parameters ?? []));
     if (isDto(query)) {
       const q = dtoSchema(query);
       for (const [name, schema] of Object.entries(q.properties as Record<string, JsonSchema>)) {
@@ -200,7 +201,7 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
       summary: doc.summary,
       ...(doc.description ? { description: doc.description } : {}),
       tags: [tagOf(route.path)],
-      ...(isPublic ? { security: [] } : {}),
+      ...(doc.security ? { security: doc.security } : isPublic ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses,
@@ -221,7 +222,11 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
     tags: [...new Set([...Object.keys(TAGS), ...usedTags])].filter((name) => usedTags.has(name)).map((name) => ({ name, ...(TAGS[name] ? { description: TAGS[name] } : {}) })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` of POST /api/auth/login.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `accessToken` of POST /api/auth/login.' },
+        // For a browser's EventSource, which cannot set headers (the notification stream only).
+        accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same token as a query parameter, where a route says so.' },
+      },
       schemas,
       responses: errorResponses(),
     },

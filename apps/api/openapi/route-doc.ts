@@ -31,6 +31,10 @@ export interface RouteDoc {
    * with, a JSON schema (`application/json`), or `'file'` (raw bytes, any accepted media type).
    */
   body?: Function | SchemaRef | 'file';
+  /** Parameters a handler reads from the raw request (no DTO says them): OpenAPI parameter objects. */
+  parameters?: Record<string, unknown>[];
+  /** Who may call, where it is not the bearer token (or nobody, for `@Public()`): OpenAPI security requirements. */
+  security?: Record<string, string[]>[];
   /** An example request body and success answer, for the main routes. */
   examples?: { request?: unknown; response?: unknown };
 }

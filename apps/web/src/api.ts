@@ -67,6 +67,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);
 
 export const query = (params: Record<string, string | number | undefined | null>) => {
   const q = new URLSearchParams();
@@ -89,4 +92,14 @@ export function errorText(err: unknown): string {
     return `${errorMessage(err.code) ?? err.message}${extra ? (lang === 'zh' ? `：${extra}` : `: ${extra}`) : ''}`;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The fields an error names (a 400's list of `{ field, reason }`, API.md; a 409's `details.field`), each with its reason. */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  const d = err.details;
+  const out: Record<string, string> = {};
+  if (Array.isArray(d)) for (const x of d) if (x && typeof x === 'object' && typeof x.field === 'string') out[x.field] = String(x.reason ?? '');
+  if (d && typeof d === 'object' && !Array.isArray(d) && typeof (d as { field?: unknown }).field === 'string') out[(d as { field: string }).field] = err.message;
+  return out;
 }

@@ -25,6 +25,7 @@ const zh = {
   reasonRequired: '请填写退回理由', delegateTo: '转交给', delegateNote: '转交说明', chooseUser: '请选择人员', done: '已办理',
   approve: '通过', return: '退回', reject: '不予通过', delegate: '转交', withdraw: '撤回', submit: '提交审核', urge: '催办',
   'add-signer': '加签', 'record-disclosure': '登记公开', create: '起草', migrate: '迁移',
+  'task-assigned': '新待办', returned: '被退回', decided: '已办理', disclosed: '已公开', remind: '提醒', escalate: '逾期上报', 'deadline-passed': '已逾期', 'copy-to': '抄送', 'task-rerouted': '转办',
   edit: '编辑', save: '保存', saved: '已保存', cancel: '取消', disclosureUrl: '公开网址', publishedOn: '公开日期',
   actor: '操作人', action: '操作', from: '原状态', to: '新状态', at: '时间', onBehalfOf: '代', system: '系统',
   stays: '各环节用时', hours: '小时', met: '按期', late: '超期', enteredAt: '进入', leftAt: '离开',
@@ -53,6 +54,21 @@ const zh = {
   errCONTENT_CHECK_FAILED: '正文缺少规定的内容', errRATE_LIMITED: '操作过于频繁，请稍后再试', errIDEMPOTENCY_KEY_REUSED: '重复提交的请求与原请求不一致',
   errSEPARATION_OF_DUTIES: '按不相容职务分离规定，您不能办理此事项', errALREADY_DECIDED: '本轮已有审核意见，不能撤回', errMIGRATION_SKIPS_REVIEW: '迁移会跳过审核环节，未执行',
   errSTATE_DIVERGED: '文稿记录与审计日志不一致，操作未执行，已报告', errLINT_BUDGET_EXCEEDED: '审批链过大，无法在限定时间内检查', errPASSWORD_CHANGE_REQUIRED: '请先设置您自己的密码',
+  // 组织机构与工作日历 (administrators)
+  navOrganisation: '组织机构', navCalendar: '工作日历', orgTitle: '组织机构', departments: '部门', deptId: '部门代码', deptName: '名称（中文 / English）',
+  office: '所属法治建设办', issuerCode: '发文机关代字', newDepartment: '新建部门', users: '人员', newUser: '新建人员', person: '人员',
+  displayName: '姓名（中文 / English）', initialPassword: '初始密码（选填，不填则自动生成）', oneTimePassword: '一次性密码（只显示这一次，请转交本人，首次登录须修改）',
+  accountState: '状态', active: '启用', disabledState: '已停用', disable: '停用', enable: '启用', disableComment: '停用说明（选填）',
+  grant: '授予', revoke: '撤销', grantRole: '授予角色', chooseRole: '请选择角色', role: '角色', global: '全局', supervision: '督察范围',
+  supervisionHint: '督察员督察的部门（法治建设办的督察员也督察向其报告的各部门）；全部不选即结束督察', manage: '管理', prevPage: '上一页', nextPage: '下一页',
+  handOver: '待办交接', reassignedTo: '已转交给', unassigned: '未能转交，待全局管理员处理', refusedBy: '不能接手', noHandOver: '没有需要交接的待办',
+  calendarTitle: '工作日历', holidays: '放假日', workdays: '调休上班日', source: '数据来源', srcUploaded: '管理员上传的国务院通知',
+  srcFile: '服务器上的年度文件', srcPackage: '随程序发布的国务院通知', srcLaw: '按《全国年节及纪念日放假办法》推算（暂定）',
+  uploadYear: '上传年度安排', uploadHint: '国务院办公厅公布的该年度节假日安排（格式见 calendar/README.md）：{ "year": 2027, "holidays": { "2027-01-01": "元旦", … }, "workdays": { … } }',
+  jsonFile: 'JSON 文件', jsonText: 'JSON 内容', upload: '上传', uploadedYear: '已上传年度安排', documentsMoved: '份文稿的期限已重新计算', timersMoved: '个计时器已重新设定',
+  date: '日期', label: '名称', 'recompute-deadlines': '按公布的节假日安排重新计算期限', 'upload-calendar-year': '上传年度节假日安排',
+  'create-department': '新建部门', 'update-department': '修改部门', 'create-user': '新建人员', 'update-user': '修改人员', 'disable-user': '停用人员', 'enable-user': '启用人员',
+  'grant-role': '授予角色', 'revoke-role': '撤销角色', 'set-supervision': '设定督察范围',
 };
 type Dict = typeof zh;
 const en: Dict = {
@@ -72,6 +88,7 @@ const en: Dict = {
   reasonRequired: 'A reason is required to return', delegateTo: 'Delegate to', delegateNote: 'Note for the delegate', chooseUser: 'Choose a person', done: 'Done',
   approve: 'Approve', return: 'Return', reject: 'Reject', delegate: 'Delegate', withdraw: 'Withdraw', submit: 'Submit', urge: 'Urge',
   'add-signer': 'Add a signer', 'record-disclosure': 'Record disclosure', create: 'Create', migrate: 'Migrate',
+  'task-assigned': 'New task', returned: 'Returned', decided: 'Decided', disclosed: 'Disclosed', remind: 'Reminder', escalate: 'Escalated', 'deadline-passed': 'Overdue', 'copy-to': 'Copy', 'task-rerouted': 'Rerouted',
   edit: 'Edit', save: 'Save', saved: 'Saved', cancel: 'Cancel', disclosureUrl: 'Disclosure URL', publishedOn: 'Published on',
   actor: 'Actor', action: 'Action', from: 'From', to: 'To', at: 'Time', onBehalfOf: 'on behalf of', system: 'System',
   stays: 'Time in each step', hours: 'hours', met: 'on time', late: 'late', enteredAt: 'Entered', leftAt: 'Left',
@@ -100,6 +117,21 @@ const en: Dict = {
   errCONTENT_CHECK_FAILED: 'The text lacks required content', errRATE_LIMITED: 'Too many attempts: try again later', errIDEMPOTENCY_KEY_REUSED: 'A repeated request differs from the first',
   errSEPARATION_OF_DUTIES: 'Separation of duties: you may not decide this', errALREADY_DECIDED: 'A decision was made this round: it can no longer be withdrawn', errMIGRATION_SKIPS_REVIEW: 'The migration would skip a review: nothing was done',
   errSTATE_DIVERGED: 'The document disagrees with its audit log: nothing was done, and it was reported', errLINT_BUDGET_EXCEEDED: 'The chain is too large to check in time', errPASSWORD_CHANGE_REQUIRED: 'Choose a password of your own first',
+  // Organisation and calendar (administrators)
+  navOrganisation: 'Organisation', navCalendar: 'Calendar', orgTitle: 'Organisation', departments: 'Departments', deptId: 'Department code', deptName: 'Name (中文 / English)',
+  office: 'Reports to (rule-of-law office)', issuerCode: 'Issuer code', newDepartment: 'New department', users: 'People', newUser: 'New user', person: 'Person',
+  displayName: 'Display name (中文 / English)', initialPassword: 'Initial password (optional: generated when empty)', oneTimePassword: 'One-time password (shown only this once: hand it to the user, who must change it at first login)',
+  accountState: 'State', active: 'Enabled', disabledState: 'Disabled', disable: 'Disable', enable: 'Enable', disableComment: 'Reason for disabling (optional)',
+  grant: 'Grant', revoke: 'Revoke', grantRole: 'Grant a role', chooseRole: 'Choose a role', role: 'Role', global: 'Global', supervision: 'Supervision',
+  supervisionHint: 'The departments this supervisor oversees (a rule-of-law office brings the departments reporting to it); none ends the supervision', manage: 'Manage', prevPage: 'Previous page', nextPage: 'Next page',
+  handOver: 'Open tasks handed on', reassignedTo: 'Reassigned to', unassigned: 'Not reassigned: left for a global administrator', refusedBy: 'could not take it', noHandOver: 'No open tasks to hand on',
+  calendarTitle: 'Calendar', holidays: 'Days off', workdays: 'Adjusted working days', source: 'Source', srcUploaded: "The State Council's notice, uploaded by an administrator",
+  srcFile: 'A year file on the server', srcPackage: "The State Council's notice, shipped with the service", srcLaw: 'Derived from the statutory holidays (provisional)',
+  uploadYear: "Upload a year's arrangement", uploadHint: 'The State Council\'s holiday arrangement for the year (format: calendar/README.md): { "year": 2027, "holidays": { "2027-01-01": "元旦", … }, "workdays": { … } }',
+  jsonFile: 'JSON file', jsonText: 'JSON', upload: 'Upload', uploadedYear: 'Arrangement uploaded', documentsMoved: "documents' due dates recomputed", timersMoved: 'timers re-armed',
+  date: 'Date', label: 'Name', 'recompute-deadlines': 'Deadlines recomputed on the published calendar', 'upload-calendar-year': "Year's calendar uploaded",
+  'create-department': 'Department created', 'update-department': 'Department changed', 'create-user': 'User created', 'update-user': 'User changed', 'disable-user': 'User disabled', 'enable-user': 'User enabled',
+  'grant-role': 'Role granted', 'revoke-role': 'Role revoked', 'set-supervision': 'Supervision set',
 };
 export type Key = keyof Dict;
 export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];

@@ -8,6 +8,8 @@ import { DocumentView } from './pages/DocumentView';
 import { MyDocuments } from './pages/MyDocuments';
 import { Audit } from './pages/Audit';
 import { Chains } from './pages/Chains';
+import { Organisation } from './pages/Organisation';
+import { Calendar } from './pages/Calendar';
 import './styles.css';
 
 function Login({ onLogin }: { onLogin: (me: Me) => void }) {
@@ -54,7 +56,14 @@ function Notifications() {
   useEffect(() => {
     void load();
     const timer = setInterval(load, 60_000);
-    return () => clearInterval(timer);
+    // Pushed live (server-sent events); EventSource sends no header, so the token goes as a parameter.
+    const bearer = token.get();
+    const live = typeof EventSource === 'function' && bearer ? new EventSource(`/api/notifications/stream?access_token=${encodeURIComponent(bearer)}`) : null;
+    live?.addEventListener('notification', () => void load());
+    return () => {
+      clearInterval(timer);
+      live?.close();
+    };
   }, []);
   const read = async (n: Notification) => {
     await post(`/api/notifications/${n.id}/read`).catch(() => {});
@@ -85,6 +94,8 @@ function Notifications() {
 }
 
 const has = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
+/** Administrators: `admin` held globally, or in departments (who administer those alone). */
+const isGlobalAdmin = (me: Me) => me.roles.some((r) => r.role === 'admin' && r.departmentId === null);
 const isReviewer = (me: Me) => has(me, 'legal-counsel', 'party-secretary', 'leader', 'rule-of-law-office', 'admin');
 
 function Header({ me, onLogout, onLang }: { me: Me; onLogout: () => void; onLang: () => void }) {
@@ -96,6 +107,8 @@ function Header({ me, onLogout, onLang }: { me: Me; onLogout: () => void; onLang
     ['/documents', t('navDocuments'), true],
     ['/chains', t('navChains'), has(me, 'admin')],
     ['/audit', t('navAudit'), has(me, 'supervisor', 'admin')],
+    ['/organisation', t('navOrganisation'), has(me, 'admin')],
+    ['/calendar', t('navCalendar'), isGlobalAdmin(me)],
   ];
   const departments = [...new Set(me.roles.map((r) => r.departmentId))];
   return (
@@ -132,6 +145,8 @@ function Routes({ me }: { me: Me }) {
   if (path === '/chains') return <Chains />;
   if ((m = path.match(/^\/chains\/([^/]+)$/))) return <Chains chainKey={decodeURIComponent(m[1]!)} />;
   if (path === '/audit') return <Audit />;
+  if (path === '/organisation' && has(me, 'admin')) return <Organisation me={me} />;
+  if (path === '/calendar' && isGlobalAdmin(me)) return <Calendar />;
   return <p>{t('notFound')}</p>;
 }
 

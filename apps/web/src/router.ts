@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** The main navigation's sections, by path. */
-export const SECTIONS = ['/inbox', '/documents', '/chains', '/audit'] as const;
+export const SECTIONS = ['/inbox', '/documents', '/chains', '/audit', '/organisation', '/calendar'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**

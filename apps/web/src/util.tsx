@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { errorText } from './api';
+import { errorText, fieldErrors } from './api';
 import { formatDate, formatTime, t } from './i18n';
 
 /** Loads once per change of `deps`; `reload()` loads again. */
@@ -40,6 +40,34 @@ export function Due({ at, provisional, withTime }: { at: string | null | undefin
       {provisional && <span class="tag tag-amber" title={t('provisionalHint')}> （{t('provisional')}）</span>}
     </span>
   );
+}
+
+/**
+ * A form's submission: `run` clears the last outcome, runs the request and says what came of it — the
+ * text it returns, or the refusal in the page's language with the fields it names. `invalid(name)`
+ * marks a field the last refusal named (`name`, or `name[0]`, `name.x` beneath it).
+ */
+export function useSubmit() {
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const run = async (request: () => Promise<string | void>) => {
+    setMessage(null);
+    setFields({});
+    setBusy(true);
+    try {
+      const ok = await request();
+      if (ok) setMessage({ kind: 'ok', text: ok });
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+      setFields(fieldErrors(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const invalid = (name: string) => Object.keys(fields).some((f) => f === name || f.startsWith(`${name}[`) || f.startsWith(`${name}.`)) || undefined;
+  const shown = message && <Alert kind={message.kind}>{message.text}</Alert>;
+  return { run, busy, invalid, shown, clear: () => setMessage(null) };
 }
 
 let ids = 0;

@@ -1,7 +1,7 @@
 import { openTasksDigest, rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
 import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
-import type { DepartmentRow, DocumentRow, LastTransition, Repositories, TaskRow } from '@shenpi/persistence';
+import type { DepartmentRow, DocumentRow, LastTransition, Repositories, StepDue, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import { reviewRoundOf } from './separation-of-duties.js';
@@ -138,6 +138,12 @@ export class DocumentKernel {
   /** The step's due instant moved (a paused or extended statutory clock): its timed task follows; the row takes it when written. */
   async setTaskDue(repos: Repositories, taskId: string, dueAt: string | null): Promise<void> {
     await repos.tasks.setDueAt(taskId, dueAt);
+  }
+
+  /** The step's due instant moved with no transition (a calendar year uploaded): the row and the step's open tasks. */
+  async moveDue(repos: Repositories, doc: DocumentRow, due: StepDue, tasks: TaskRow[]): Promise<void> {
+    await repos.documents.setDue(doc.id, due);
+    for (const t of tasks) if (t.status === 'open' && t.stepKey === doc.state) await repos.tasks.setDueAt(t.id, due.dueAt);
   }
 
   /**

@@ -18,6 +18,8 @@ export interface ClockState {
   extension?: { requestedBy: string; workingDays: number; reason: string; requestedAt: string };
   /** Working days already added to this step by approved extensions. */
   extendedWorkingDays?: number;
+  /** What the step's pauses added so far (working days, or milliseconds for a period not in working days). */
+  paused?: { workingDays: number; ms: number };
 }
 
 export const positionOf = (doc: DocumentRow): ChainPosition => ({ stateKey: doc.state, context: doc.context as never });

@@ -20,8 +20,12 @@ export interface Reroute {
   from: { role: Role | null; userId: string | null; departmentId: string };
   /** The escalation target or the department's leader; null when nobody may decide it (the lint warns of this). */
   to: { role: Role; departmentId: string } | null;
-  excluded: { userId: string; rule: SodRule }[];
+  /** Each person named who may not take it: the separation-of-duties rule, or `disabled` (the account was disabled). */
+  excluded: { userId: string; rule: SodRule | typeof DISABLED }[];
 }
+
+/** A named signer whose account is disabled: nobody could ever decide the task, so it goes where a refused seat goes. */
+export const DISABLED = 'disabled' as const;
 
 /** Where a seat nobody may decide goes: the step's escalation target, then the department's leader. */
 const LEADER: AssigneeRef = { role: 'leader', department: 'document' };
@@ -61,7 +65,8 @@ export class Staffing {
   async assign(signer: Signer, step: StepDefinition, round: number, departmentId: string, at: string): Promise<Assignment> {
     const seat: Seat = { step, round, role: signer.role ?? null, departmentId };
     if (signer.userId) {
-      const excluded = await this.excluded([signer.userId], seat);
+      const disabled = (await this.repos.directory.accountState(signer.userId))?.disabled ?? true;
+      const excluded = disabled ? [{ userId: signer.userId, rule: DISABLED }] : await this.excluded([signer.userId], seat);
       const named = { departmentId, assigneeRole: signer.role ?? null, assigneeUserId: signer.userId, delegatedFrom: null };
       if (excluded.length) return this.reroute(signer, seat, named, excluded);
       // Away: the substitute takes it if they may; else it waits for the named user, as a role's task waits for its holders.

@@ -4,7 +4,7 @@ import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories, StepDue, Ta
 import { resolveDepartment } from './access-rules.js';
 import type { DeadlinePlanner, PlannedTimer } from '../deadline-planner.port.js';
 import { clockOf, signingOf, stepRound } from './document-state.js';
-import { Staffing } from './staffing.js';
+import { DISABLED, Staffing, type Reroute } from './staffing.js';
 
 
 /**
@@ -99,14 +99,16 @@ async function openTask(
     signer: signer.id,
   };
   await repos.tasks.insert(task);
-  if (assignment.reroute?.to) await notifyRerouted(repos, chain, doc, task, at);
+  if (assignment.reroute?.to) await notifyRerouted(repos, chain, doc, task, assignment.reroute, at);
   return task;
 }
 
 /** The holders of the role a seat was rerouted to learn why the task is theirs. */
-async function notifyRerouted(repos: Repositories, chain: CompiledChain, doc: DocumentRow, task: TaskRow, at: string): Promise<void> {
+async function notifyRerouted(repos: Repositories, chain: CompiledChain, doc: DocumentRow, task: TaskRow, reroute: Reroute, at: string): Promise<void> {
   const step = chain.step(task.stepKey).name;
-  const message = `转办：《${doc.title}》${step.zh}的审核人员均须回避（不相容职务分离），请您办理 / Rerouted: everyone named for ${step.en} of "${doc.title}" must stand aside (separation of duties); please act on it`;
+  const message = reroute.excluded.every((x) => x.rule === DISABLED)
+    ? `转办：《${doc.title}》${step.zh}指定的审核人员账号已停用，请您办理 / Rerouted: the account of the person named for ${step.en} of "${doc.title}" is disabled; please act on it`
+    : `转办：《${doc.title}》${step.zh}的审核人员均须回避（不相容职务分离），请您办理 / Rerouted: everyone named for ${step.en} of "${doc.title}" must stand aside (separation of duties); please act on it`;
   for (const userId of await repos.directory.holders(task.assigneeRole!, task.departmentId)) {
     await repos.notifications.insert({ id: newId(), userId, kind: 'task-rerouted', documentId: doc.id, taskId: task.id, message, details: { stepKey: task.stepKey }, createdAt: at, readAt: null });
   }

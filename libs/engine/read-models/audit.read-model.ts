@@ -2,6 +2,7 @@ import { entryFromRow, type AuditEntry, type AuditLog, type AuditTree, type Chec
 import { AccessDenied, ErrorCode, isGlobalAdmin, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Repositories, type AuditFilter, type Database } from '@shenpi/persistence';
 import { decodeCursor, MAX_INT, page } from '../views.js';
+import { actorNames } from './actor-names.js';
 
 /** Entries read per query while exporting: memory stays flat however long the export. */
 const EXPORT_BATCH = 1000;
@@ -30,7 +31,8 @@ export class AuditReadModel {
     await this.settle();
     const rows = await this.repos.audit.search({ ...filter, departmentIds: scope }, before === null ? null : Number(before), limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, (r) => r.seq);
-    return { items: kept.map(entryFromRow), nextCursor };
+    const items = kept.map(entryFromRow);
+    return { items, nextCursor, ...(await actorNames(this.repos, items)) };
   }
 
   async verifyAudit(p: Principal): Promise<VerifyResult> {

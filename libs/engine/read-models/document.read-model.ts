@@ -12,6 +12,7 @@ import { reachedAt, standing } from '../milestone-standing.js';
 import { planAhead } from '../planning.js';
 import { entersStep, stepStays } from '../timeline.js';
 import { decodeCursor, documentView, page, type DocumentView, type Page } from '../views.js';
+import { actorNames } from './actor-names.js';
 
 /** Documents as a caller may read them: the view with allowedActions, lists, history, timeline, diagram. On the read connection. */
 export class DocumentReadModel {
@@ -137,7 +138,7 @@ export class DocumentReadModel {
       actor: e.actor,
       comment: (e.details.comment as string | undefined) ?? null,
     }));
-    return { documentId: doc.id, state: doc.state, transitions, stays, milestones };
+    return { documentId: doc.id, state: doc.state, transitions, stays, milestones, ...(await actorNames(this.repos, entries)) };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { isUuid, notFound, type Principal } from '@shenpi/domain';
-import { Repositories, type Database, type TaskRow } from '@shenpi/persistence';
+import { Repositories, type Database, type NotificationRow, type TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import { decodeCursor, page, taskView, type Page, type TaskView } from '../views.js';
 
@@ -40,6 +40,16 @@ export class InboxReadModel {
   async describeTask(task: TaskRow): Promise<TaskView> {
     const doc = (await this.repos.documents.get(task.documentId))!;
     return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
+  }
+
+  /**
+   * For a live stream: the caller's notifications after `afterId`, oldest first, at most 50; with no
+   * `afterId`, none, and the id to start after (the newest there is: a stream tells what is new).
+   */
+  async notificationsAfter(p: Principal, afterId: string | null): Promise<{ items: NotificationRow[]; last: string }> {
+    if (afterId === null) return { items: [], last: (await this.repos.notifications.forUser(p.id, false, null, 1))[0]?.id ?? '' };
+    const items = await this.repos.notifications.newerFor(p.id, afterId, 50);
+    return { items, last: items.length ? items[items.length - 1].id : afterId };
   }
 
   async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number) {

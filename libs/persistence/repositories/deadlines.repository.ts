@@ -123,6 +123,19 @@ export class DeadlinesRepository {
     return r?.fire_at ?? null;
   }
 
+  /**
+   * Documents with a timer still to come (pending or paused) planned before `to` and firing from `from` on: the ones a
+   * calendar change for the days between may move. Keyset-paged on the document id.
+   */
+  async documentsSpanning(from: string, to: string, afterDocumentId: string, limit: number): Promise<string[]> {
+    const rows = await this.sql.all<{ document_id: string }>(
+      `SELECT DISTINCT document_id FROM deadlines WHERE status IN ('pending', 'paused') AND fire_at >= ? AND created_at < ? AND document_id > ?
+        ORDER BY document_id LIMIT ?`,
+      [from, to, afterDocumentId, limit],
+    );
+    return rows.map((r) => r.document_id);
+  }
+
   async forDocument(documentId: string): Promise<DeadlineRow[]> {
     const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE document_id = ? ORDER BY fire_at, id`, [documentId]);
     return rows.map(toRow);

@@ -157,6 +157,14 @@ export class DirectoryRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Display names of users and names of departments, by id: what a history names its actors by. */
+  async names(userIds: string[], departmentIds: string[]): Promise<{ people: Record<string, string>; departments: Record<string, string> }> {
+    const list = (ids: string[]) => ids.map(() => '?').join(', ');
+    const people = userIds.length ? await this.sql.all<{ id: string; display_name: string }>(`SELECT id, display_name FROM users WHERE id IN (${list(userIds)})`, userIds) : [];
+    const departments = departmentIds.length ? await this.sql.all<{ id: string; name: string }>(`SELECT id, name FROM departments WHERE id IN (${list(departmentIds)})`, departmentIds) : [];
+    return { people: Object.fromEntries(people.map((r) => [r.id, r.display_name])), departments: Object.fromEntries(departments.map((r) => [r.id, r.name])) };
+  }
+
   async userByUsername(username: string): Promise<UserRow | undefined> {
     const r = await this.sql.one<RawUser>('SELECT id, username, display_name, password_hash FROM users WHERE username = ?', [username]);
     return r && toUser(r);

@@ -44,6 +44,38 @@ export class NotificationsRepository {
     ]);
   }
 
+  /** As insert; nothing when the person was already told of the task (`task-assigned` is once per task and person). */
+  async insertOnce(n: NotificationRow): Promise<boolean> {
+    const changed = await this.sql.run(`INSERT INTO notifications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, [
+      n.id,
+      n.userId,
+      n.kind,
+      n.documentId,
+      n.taskId,
+      n.message,
+      JSON.stringify(n.details),
+      n.createdAt,
+      n.readAt,
+    ]);
+    return changed === 1;
+  }
+
+  /** The last audit entry the notification feed read. */
+  async feedCursor(): Promise<number> {
+    return Number((await this.sql.one<{ seq: number | string }>('SELECT seq FROM notification_feed WHERE id = 1'))?.seq ?? 0);
+  }
+
+  /** Moves the feed's cursor; false when another feed moved it since `from` was read. */
+  async advanceFeed(from: number, to: number): Promise<boolean> {
+    return (await this.sql.run('UPDATE notification_feed SET seq = ? WHERE id = 1 AND seq = ?', [to, from])) === 1;
+  }
+
+  /** A user's notifications after `afterId` (time-ordered), oldest first: what a live stream has not sent yet. */
+  async newerFor(userId: string, afterId: string, limit: number): Promise<NotificationRow[]> {
+    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM notifications WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?`, [userId, afterId, limit]);
+    return rows.map(toRow);
+  }
+
   /** A user's notifications, newest first, keyset-paged on the time-ordered id. */
   async forUser(userId: string, unreadOnly: boolean, before: string | null, limit: number): Promise<NotificationRow[]> {
     const where = ['user_id = ?'];

@@ -2,10 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CalendarDeadlinePlanner } from '../calendar-deadline-planner.js';
-import { packagedYears } from './calendar-data.js';
+import { checkCalendarYear, packagedYears } from './calendar-data.js';
+import { statutoryHolidays } from './statutory-holidays.js';
 import { addDays, endOfShanghaiDay, shanghaiDate, WorkingCalendar } from './working-calendar.js';
 
 const calendar = WorkingCalendar.load();
+
+/** A year's days off by law, as every notice lists them, with `extra` days of the notice's own. */
+const lawful = (year: number, extra: Record<string, string> = {}) => ({ ...Object.fromEntries(statutoryHolidays(year).map((d) => [d.date, d.holiday])), ...extra });
 
 describe('working calendar', () => {
   it('knows the official 2026 National Day break: the first working day after 30 September is 8 October', () => {
@@ -76,7 +80,7 @@ describe('working calendar', () => {
     }
     // A 2027 notice that does not give 4 October off (国庆 on Friday–Sunday) is followed as it is.
     const dir = mkdtempSync(join(tmpdir(), 'calendar-'));
-    writeFileSync(join(dir, '2027.json'), JSON.stringify({ year: 2027, holidays: { '2027-10-01': '国庆节' }, workdays: {} }));
+    writeFileSync(join(dir, '2027.json'), JSON.stringify({ year: 2027, holidays: lawful(2027), workdays: {} }));
     expect(WorkingCalendar.load(dir).day('2027-10-04')).toEqual({ date: '2027-10-04', working: true, provisional: false });
   });
 
@@ -88,7 +92,7 @@ describe('working calendar', () => {
     expect(calendar.day('2015-09-03').holiday).toEqual({ zh: '中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日', en: 'Anti-Fascist 70th Day' });
     expect(calendar.day('2027-10-01').holiday).toEqual({ zh: '国庆节', en: 'National Day' });
     const dir = mkdtempSync(join(tmpdir(), 'calendar-'));
-    writeFileSync(join(dir, '2028.json'), JSON.stringify({ year: 2028, holidays: { '2028-10-04': '国庆节', '2028-10-09': '抗洪纪念日' }, workdays: { '2028-09-30': '国庆节调休' } }));
+    writeFileSync(join(dir, '2028.json'), JSON.stringify({ year: 2028, holidays: lawful(2028, { '2028-10-04': '国庆节', '2028-10-09': '抗洪纪念日' }), workdays: { '2028-09-30': '国庆节调休' } }));
     const withFile = WorkingCalendar.load(dir);
     expect(withFile.day('2028-10-04').holiday).toEqual({ zh: '国庆节', en: 'National Day' });
     expect(withFile.day('2028-09-30').holiday).toEqual({ zh: '国庆节调休上班', en: 'National Day (adjusted working day)' });
@@ -118,14 +122,34 @@ describe('working calendar', () => {
 
   it('takes a year file a deployment adds, without a code change', () => {
     const dir = mkdtempSync(join(tmpdir(), 'calendar-'));
-    writeFileSync(join(dir, '2027.json'), JSON.stringify({ year: 2027, holidays: { '2027-02-09': '春节' }, workdays: { '2027-02-20': '春节调休' } }));
+    writeFileSync(join(dir, '2027.json'), JSON.stringify({ year: 2027, holidays: lawful(2027, { '2027-02-09': '春节' }), workdays: { '2027-02-20': '春节调休' } }));
     const withFile = WorkingCalendar.load(dir);
     expect(withFile.day('2027-02-09')).toEqual({ date: '2027-02-09', working: false, holiday: { zh: '春节', en: 'Spring Festival' }, provisional: false });
     expect(withFile.day('2027-02-20')).toEqual({ date: '2027-02-20', working: true, holiday: { zh: '春节调休上班', en: 'Spring Festival (adjusted working day)' }, provisional: false });
-    writeFileSync(join(dir, '2028.json'), JSON.stringify({ year: 2028, holidays: { '2029-01-01': 'x' }, workdays: {} }));
-    expect(() => WorkingCalendar.load(dir)).toThrow(/not a date of 2028/);
-    writeFileSync(join(dir, '2028.json'), JSON.stringify({ year: 2028, holidays: { '2028-01-01': '元旦' }, workdays: { '2028-01-02': 1 } }));
-    expect(() => WorkingCalendar.load(dir)).toThrow(/workdays\["2028-01-02"\] must be a name/);
+    writeFileSync(join(dir, '2028.json'), JSON.stringify({ year: 2028, holidays: lawful(2028, { '2029-01-01': 'x' }), workdays: {} }));
+    expect(() => WorkingCalendar.load(dir)).toThrow(/holidays.2029-01-01 is not a date of 2028/);
+    writeFileSync(join(dir, '2028.json'), JSON.stringify({ year: 2028, holidays: lawful(2028), workdays: { '2028-01-02': 1 } }));
+    expect(() => WorkingCalendar.load(dir)).toThrow(/workdays.2028-01-02 must be the name of the day/);
+  });
+
+  it('checks an arrangement as a notice must be: every day of the law off, real dates of its year, 调休 on weekends only, no day both', () => {
+    expect(checkCalendarYear({ year: 2027, holidays: lawful(2027), workdays: { '2027-02-20': '春节调休' } }, 2027)).toEqual([]);
+    // The official years since the law took its present form pass the same check.
+    for (const y of packagedYears().filter((p) => p.year >= 2025)) expect(checkCalendarYear({ year: y.year, holidays: y.holidays, workdays: y.workdays }, y.year)).toEqual([]);
+    const { '2027-02-05': _, ...withoutEve } = lawful(2027);
+    expect(checkCalendarYear({ year: 2027, holidays: { ...withoutEve, '2027-02-30': '春节' }, workdays: { '2027-02-22': '调休', '2027-01-01': '元旦调休' }, note: 'x' }, 2027)).toEqual([
+      { field: 'note', reason: expect.stringContaining('not a field') },
+      { field: 'holidays.2027-02-30', reason: expect.stringContaining('not a date of 2027') },
+      { field: 'workdays.2027-02-22', reason: expect.stringContaining('Saturday or a Sunday') },
+      { field: 'workdays.2027-01-01', reason: expect.stringContaining('Saturday or a Sunday') },
+      { field: 'holidays.2027-02-05', reason: expect.stringContaining('春节') },
+    ]);
+    expect(checkCalendarYear({ year: 2027, holidays: lawful(2027, { '2027-01-02': '元旦' }), workdays: { '2027-01-02': '元旦调休' } }, 2027)).toEqual([
+      { field: 'workdays.2027-01-02', reason: expect.stringContaining('also listed in holidays') },
+    ]);
+    expect(checkCalendarYear([], 2027)).toEqual([{ field: '(body)', reason: expect.any(String) }]);
+    expect(checkCalendarYear({ year: 2027, workdays: {} }, 2027)).toEqual([{ field: 'holidays', reason: 'is required' }]);
+    expect(checkCalendarYear({ year: 2024, holidays: {}, workdays: {} }, 2024)).toEqual([{ field: 'year', reason: expect.stringContaining('2025') }]);
   });
 
   it('moves a period ending on a rest day to the next working day', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 export { shanghaiDate, endOfShanghaiDay } from '@shenpi/domain';
-import { packagedYears, yearFiles, type CalendarYear } from './calendar-data.js';
+import type { CalendarYears, CalendarYearView, SuppliedYear } from '@shenpi/engine';
+import { checkCalendarYear, packagedYears, yearFiles, type CalendarProblem, type CalendarYear } from './calendar-data.js';
 import { adjustedWorkdayLabel, holidayLabel, makeUpLabel, type HolidayLabel } from './holiday-label.js';
 import { makeUpDays, statutoryHolidays } from './statutory-holidays.js';
 
@@ -33,7 +34,7 @@ export const addDays = (date: string, days: number) => new Date(Date.parse(`${da
  * `chinese-days` package and any year files a deployment adds; for other years, weekends, the
  * statutory holidays by law and the law's make-up days for those on a weekend, flagged provisional.
  */
-export class WorkingCalendar {
+export class WorkingCalendar implements CalendarYears {
   private readonly official = new Map<number, CalendarYear>();
   /** Each year's days that are not a plain weekday or weekend, with their labels. */
   private readonly special = new Map<number, Map<string, SpecialDay>>();
@@ -51,14 +52,37 @@ export class WorkingCalendar {
 
   /** Each official year's data as a SHA-256 (sorted dates), with where it came from: audited when it changes. */
   fingerprint(): Record<string, { sha256: string; source: string }> {
+    return Object.fromEntries(this.officialYears().map((year) => [String(year), { sha256: this.sha256(this.official.get(year)!), source: this.official.get(year)!.source }]));
+  }
+
+  sha256(y: Pick<CalendarYear, 'holidays' | 'workdays'>): string {
     const sorted = (days: Record<string, string>) => Object.keys(days).sort().map((d) => [d, days[d]]);
-    return Object.fromEntries(
-      this.officialYears().map((year) => {
-        const y = this.official.get(year)!;
-        const sha256 = createHash('sha256').update(JSON.stringify({ holidays: sorted(y.holidays), workdays: sorted(y.workdays) })).digest('hex');
-        return [String(year), { sha256, source: y.source }];
-      }),
-    );
+    return createHash('sha256').update(JSON.stringify({ holidays: sorted(y.holidays), workdays: sorted(y.workdays) })).digest('hex');
+  }
+
+  check(raw: unknown, year: number): CalendarProblem[] {
+    return checkCalendarYear(raw, year);
+  }
+
+  /**
+   * Takes a year's official arrangement from now on (an upload, or one a peer process stored): the
+   * year's days and every remembered count are forgotten, so the next question is answered afresh.
+   */
+  adopt(y: SuppliedYear): void {
+    this.official.set(y.year, { year: y.year, holidays: { ...y.holidays }, workdays: { ...y.workdays }, source: y.source });
+    this.special.delete(y.year);
+    this.counted.clear();
+  }
+
+  /** A year as the calendar knows it: the official arrangement, or the law's holidays and make-up days (provisional). */
+  view(year: number): CalendarYearView {
+    const official = this.official.get(year);
+    if (official) {
+      const source = official.source === 'chinese-days' ? 'package' : official.source.startsWith('upload') ? 'uploaded' : 'file';
+      return { year, source, provisional: false, holidays: { ...official.holidays }, workdays: { ...official.workdays } };
+    }
+    const holidays = Object.fromEntries([...this.specialDays(year)].filter(([, d]) => !d.working).map(([date, d]) => [date, d.holiday.zh]));
+    return { year, source: 'law', provisional: true, holidays: Object.fromEntries(Object.entries(holidays).sort()), workdays: {} };
   }
 
   officialYears(): number[] {

@@ -5,6 +5,7 @@ import { linkProps } from '../router';
 import { Alert, Loading, useLoad } from '../util';
 
 interface Filters { documentId: string; actorId: string; departmentId: string; action: string; category: string; from: string; to: string }
+interface Names { people: Record<string, string>; departments: Record<string, string> }
 const EMPTY: Filters = { documentId: '', actorId: '', departmentId: '', action: '', category: '', from: '', to: '' };
 type Verify = { ok: true; entries: number; headHash: string; checkpoints?: number } | { ok: false; firstBadSeq: number; reason: string };
 interface Overview {
@@ -21,11 +22,14 @@ export function Audit() {
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [extra, setExtra] = useState<AuditEntry[]>([]);
+  // Names of the people and departments the entries shown mention (each page answers its own).
+  const [names, setNames] = useState<Names>({ people: {}, departments: {} });
   const [cursor, setCursor] = useState<string | null>(null);
   const params = (f: Filters) => ({ ...f, from: iso(f.from), to: iso(f.to) });
   const search = useLoad(async () => {
-    const page = await get<Page<AuditEntry>>(`/api/audit${query({ ...params(filters), limit: 50 })}`);
+    const page = await get<Page<AuditEntry> & Names>(`/api/audit${query({ ...params(filters), limit: 50 })}`);
     setExtra([]);
+    setNames({ people: page.people, departments: page.departments });
     setCursor(page.nextCursor);
     return page;
   }, [filters]);
@@ -39,8 +43,9 @@ export function Audit() {
   const field = (k: keyof Filters) => ({ id: `audit-${k}`, value: draft[k], onInput: (e: Event) => setDraft({ ...draft, [k]: (e.currentTarget as HTMLInputElement).value }) });
   const more = async () => {
     if (!cursor) return;
-    const page = await get<Page<AuditEntry>>(`/api/audit${query({ ...params(filters), limit: 50, cursor })}`);
+    const page = await get<Page<AuditEntry> & Names>(`/api/audit${query({ ...params(filters), limit: 50, cursor })}`);
     setExtra([...extra, ...page.items]);
+    setNames({ people: { ...names.people, ...page.people }, departments: { ...names.departments, ...page.departments } });
     setCursor(page.nextCursor);
   };
   const doVerify = async () => {
@@ -175,7 +180,7 @@ export function Audit() {
                     <td>{formatTime(e.at)}</td>
                     <td>{tx(e.category)}</td>
                     <td>{tx(e.action)}{e.result !== 'success' && <span class="tag tag-red"> {e.result}</span>}</td>
-                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={e.actor.id ?? ''} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{e.actor.role ? roleName(e.actor.role) : (e.actor.id ?? '').slice(0, 8)}</button>}</td>
+                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={e.actor.id ?? ''} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{[names.people[e.actor.id ?? ''] ? pick(names.people[e.actor.id ?? '']) : '', e.actor.departmentId ? pick(names.departments[e.actor.departmentId] ?? e.actor.departmentId) : '', e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ') || (e.actor.id ?? '').slice(0, 8)}</button>}</td>
                     <td>{e.documentId ? <><a {...linkProps(`/documents/${e.documentId}`)} title={e.documentId}>{e.documentId.slice(-8)}</a> <button type="button" class="link" aria-label={`${t('filters')}: ${e.documentId}`} onClick={() => { const f = { ...EMPTY, documentId: e.documentId! }; setDraft(f); setFilters(f); }}>⌕</button></> : '—'}</td>
                     <td class="muted">{stateName(e.from)} → {stateName(e.to)}</td>
                     <td><code>{e.hash.slice(0, 10)}</code></td>

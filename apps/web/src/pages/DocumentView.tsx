@@ -6,8 +6,11 @@ import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName
 import { Alert, Due, Loading, useLoad } from '../util';
 
 interface Timeline {
-  transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; onBehalfOf: string | null }; comment: string | null }[];
+  transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }; comment: string | null }[];
   stays: { step: string; name: { zh: string; en: string }; round: number; enteredAt: string; leftAt: string | null; hours: number; dueAt: string | null; met: boolean | null }[];
+  /** Display names of everyone who acted and names of the departments they acted in, whatever the reader's department. */
+  people: Record<string, string>;
+  departments: Record<string, string>;
 }
 interface User { id: string; username: string; displayName: string; roles?: { role: string; departmentId: string | null }[] }
 
@@ -23,7 +26,9 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const d = doc.data;
   if (!d) return <Loading error={doc.error} loading={doc.loading} />;
   const names = new Map<string, string>((users.data?.items ?? []).map((u) => [u.id, pick(u.displayName)]));
+  for (const [id, name] of Object.entries(timeline.data?.people ?? {})) names.set(id, pick(name));
   names.set(me.id, pick(me.displayName));
+  const department = (id: string | null) => (id ? pick(timeline.data?.departments[id] ?? id) : '');
   const act = async (label: string, run: () => Promise<unknown>) => {
     setMessage(null);
     try {
@@ -116,7 +121,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
                 <li key={e.seq} data-action={e.action}>
                   <time dateTime={e.at}>{formatTime(e.at)}</time> <strong>{tx(e.action)}</strong>{' '}
                   <span class="muted">{stepName(e.from)} → {stepName(e.to)}</span>{' '}
-                  · {e.actor.type === 'system' ? t('system') : `${names.get(e.actor.id ?? '') ?? ''} ${e.actor.role ? `(${roleName(e.actor.role)})` : ''}`}
+                  · {e.actor.type === 'system' ? t('system') : `${names.get(e.actor.id ?? '') ?? ''} (${[department(e.actor.departmentId), e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ')})`}
                   {e.actor.onBehalfOf && <span class="muted"> {t('onBehalfOf')} {names.get(e.actor.onBehalfOf) ?? e.actor.onBehalfOf}</span>}
                   {e.comment && <blockquote>{e.comment}</blockquote>}
                 </li>

@@ -1,0 +1,99 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+import { bearer, useApp } from '../support/test-app.js';
+
+interface Note {
+  id: string;
+  kind: string;
+  documentId: string | null;
+  taskId: string | null;
+  message: string;
+}
+
+/** Everyone hears of new work and of what happened to their documents, in-app and live, from the audit log. */
+describe('notifications of tasks and decisions', () => {
+  const t = useApp();
+  const as = async (u: string) => bearer(await t.token(u));
+  const notes = async (user: string): Promise<Note[]> => (await t.http().get('/api/notifications?limit=100').set(await as(user))).body.items;
+  const kinds = async (user: string, documentId: string) => (await notes(user)).filter((n) => n.documentId === documentId).map((n) => n.kind).reverse();
+  const openTask = async (user: string, id: string) => (await t.http().get(`/api/documents/${id}`).set(await as(user))).body.openTasks[0].id as string;
+  const decide = async (user: string, taskId: string, body: object) => expect((await t.http().post(`/api/tasks/${taskId}/decision`).set(await as(user)).send(body)).status).toBe(200);
+
+  it('tells each reviewer of their new task, the author of a return and of each decision, and nobody of what they did', async () => {
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '2025年度报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const id = created.body.id;
+    expect((await t.http().post(`/api/documents/${id}/actions`).set(await as('drafter')).send({ action: 'submit' })).status).toBe(200);
+    // Nothing is written with the decision: the feed reads the log after it.
+    expect(await kinds('counsel', id)).toEqual([]);
+    expect(await t.engine.notificationFeed.drain()).toBeGreaterThan(0);
+    const first = await openTask('counsel', id);
+    expect((await notes('counsel')).filter((n) => n.documentId === id)).toEqual([expect.objectContaining({ kind: 'task-assigned', taskId: first, message: expect.stringContaining('法制审核') })]);
+
+    await decide('counsel', first, { decision: 'return', comment: '请补充数据' });
+    await t.engine.notificationFeed.drain();
+    expect(await kinds('drafter', id)).toEqual(['returned']);
+    expect((await notes('drafter'))[0].message).toContain('请补充数据');
+    // The counsel is not told of their own return, and the draft is the author's own work, not a new task.
+    expect(await kinds('counsel', id)).toEqual(['task-assigned']);
+
+    expect((await t.http().post(`/api/documents/${id}/actions`).set(await as('drafter')).send({ action: 'submit' })).status).toBe(200);
+    await t.engine.notificationFeed.drain();
+    const second = await openTask('counsel', id);
+    expect(second).not.toBe(first);
+    expect(await kinds('counsel', id)).toEqual(['task-assigned', 'task-assigned']);
+    await decide('counsel', second, { decision: 'approve' });
+    await t.engine.notificationFeed.drain();
+    expect(await kinds('drafter', id)).toEqual(['returned', 'decided']);
+    expect(await kinds('secretary', id)).toEqual(['task-assigned']);
+    // A pass with nothing new writes nothing, and a second pass never repeats a task.
+    expect(await t.engine.notificationFeed.drain()).toBe(0);
+    expect(await kinds('secretary', id)).toEqual(['task-assigned']);
+
+    const party = await openTask('secretary', id);
+    await decide('secretary', party, { decision: 'approve' });
+    await t.engine.notificationFeed.drain();
+    const office = await openTask('office', id);
+    await decide('office', office, { decision: 'approve' });
+    expect((await t.http().post(`/api/documents/${id}/actions`).set(await as('drafter')).send({ action: 'record-disclosure', disclosure: { url: 'https://kjj.example.gov.cn/2025.html', publishedOn: '2026-02-02' } })).status).toBe(200);
+    await t.engine.notificationFeed.drain();
+    expect(await kinds('office', id)).toEqual(['task-assigned']);
+    expect(await kinds('drafter', id)).toEqual(['returned', 'decided', 'decided', 'decided']);
+    expect(await kinds('supervisor', id)).toEqual(['disclosed']);
+  });
+
+  it('pushes each new notification to an open stream, with the token as a query parameter for EventSource', async () => {
+    const url = (await t.app.listen(0, '127.0.0.1'), await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const token = await t.token('counsel');
+    const status = (path: string) => new Promise<number>((resolve) => httpRequest(`${url}${path}`, (res) => (resolve(res.statusCode ?? 0), res.resume())).end());
+    expect(await status('/api/notifications/stream')).toBe(401);
+    expect(await status('/api/notifications/stream?access_token=forged')).toBe(401);
+
+    const events: string[] = [];
+    let response: IncomingMessage | undefined;
+    const opened = new Promise<void>((resolve) => {
+      const req = httpRequest(`${url}/api/notifications/stream?access_token=${token}`, (res) => {
+        response = res;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => events.push(chunk));
+        resolve();
+      });
+      req.end();
+    });
+    await opened;
+    expect(response!.statusCode).toBe(200);
+    expect(response!.headers['content-type']).toContain('text/event-stream');
+    // What was there before the stream opened is not sent again.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.join('')).not.toContain('event: notification');
+
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '2024年度报告', year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    expect((await t.http().post(`/api/documents/${created.body.id}/actions`).set(await as('drafter')).send({ action: 'submit' })).status).toBe(200);
+    await t.engine.notificationFeed.drain();
+    for (let i = 0; i < 50 && !events.join('').includes(created.body.id); i++) await new Promise((r) => setTimeout(r, 100));
+    const text = events.join('');
+    const data = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Note);
+    expect(data).toEqual([expect.objectContaining({ kind: 'task-assigned', documentId: created.body.id })]);
+    expect(text).toContain(`id: ${data[0].id}\nevent: notification\n`);
+    response!.destroy();
+  });
+});
