@@ -189,7 +189,7 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
     const other = Object.fromEntries(Object.entries(doc.okContent ?? {}).map(([type, schema]) => [type, { schema }]));
     const first = success(doc.ok, doc.examples?.response);
     responses[status] = doc.okContent ? { description: 'Success.', content: { ...('content' in first ? first.content : {}), ...other } } : first;
-    for (const [other, schema] of Object.entries(doc.alsoOk ?? {})) responses[other] = success(schema);
+    for (const [extra, schema] of Object.entries(doc.alsoOk ?? {})) responses[extra] = success(schema);
     const errors = new Set([400, ...(isPublic ? [] : [401]), ...(takesBody ? [413] : []), ...(idempotent ? [422] : []), ...(doc.errors ?? [])]);
     for (const error of [...errors].sort()) {
       const name = STATUS_NAMES[error]?.[0];
