@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { checkpointSignerFromEnv, keyIdOf, trustedKeysFromEnv } from '@shenpi/audit';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
-import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
+import { CalendarDeadlinePlanner, emailSettingsFromEnv, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 import { shippedChains } from '@shenpi/workflows';
 import { createApp } from './app.js';
 import { apiConfigFromEnv } from './config.js';
@@ -27,7 +27,13 @@ async function main() {
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
-  const scheduler = await startScheduler(engine, { redisUrl, processors: !database.url || !redisUrl, queueName: process.env.DEADLINE_QUEUE || undefined, webhookSecret: webhooks.secret });
+  const scheduler = await startScheduler(engine, {
+    redisUrl,
+    processors: !database.url || !redisUrl,
+    queueName: process.env.DEADLINE_QUEUE || undefined,
+    webhookSecret: webhooks.secret,
+    email: emailSettingsFromEnv(),
+  });
   // Years an administrator uploaded count from the start; on PostgreSQL a peer's upload is picked up within a minute.
   await engine.calendarYears.load();
   const calendarRefresh = database.url ? setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), CALENDAR_REFRESH_MS) : undefined;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
-import { CalendarDeadlinePlanner, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
+import { CalendarDeadlinePlanner, emailSettingsFromEnv, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
 
 /**
  * The deadline worker: BullMQ processors and the reconciler, for PostgreSQL deployments. On
@@ -28,6 +28,7 @@ async function main() {
     processors: true,
     queueName: process.env.DEADLINE_QUEUE || undefined,
     webhookSecret: webhooks.secret,
+    email: emailSettingsFromEnv(),
     concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
   });
   console.log('shenpi worker: deadline processors and reconciler running');

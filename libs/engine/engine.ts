@@ -1,5 +1,6 @@
 import { CalendarYearsUseCase } from './calendar-years.use-case.js';
 import { NotificationFeed } from './notification-feed.js';
+import { EmailOutbox } from './email-outbox.js';
 import { AuditLog, AuditTree, CheckpointSigner, checkpointSignatureValid, TreeHasher, TrustedKeys, trustedKeysFromEnv, type AuditCrypto, type AuditSuite, type Checkpoint, type TreeHead, type TrustedKeyInput } from '@shenpi/audit';
 import { AccessDenied, DomainError, ErrorCode, isGlobalAdmin, silentAlarmClock, systemActor, systemClock, type AlarmClock, type Clock, type Principal } from '@shenpi/domain';
 import { AttachmentStore, Database, Repositories, type AttachmentSettings, type DatabaseConfig } from '@shenpi/persistence';
@@ -96,6 +97,7 @@ export class Engine {
   readonly idempotency: IdempotencyUseCase;
   readonly calendarYears: CalendarYearsUseCase;
   readonly notificationFeed: NotificationFeed;
+  readonly emails: EmailOutbox;
   /** Woken after each commit that wrote deadline rows; the scheduler plugs in with useAlarmClock(). */
   readonly alarm: AlarmClock;
   private alarmTarget: AlarmClock = silentAlarmClock;
@@ -154,6 +156,7 @@ export class Engine {
     this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel);
     this.organisation = new OrganisationUseCase(this.writer, new Repositories(database.reader), this.audit, clock, this.chains, this.transition);
     this.notificationFeed = new NotificationFeed(this.writer, this.chains, clock);
+    this.emails = new EmailOutbox(this.writer, clock);
     this.calendarYears = new CalendarYearsUseCase(this.writer, new Repositories(database.reader), this.audit, clock, kernel, planner);
     this.attachments = new AttachmentUseCase(this.writer, this.transition, kernel, clock, new AttachmentStore(attachments));
   }

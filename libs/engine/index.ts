@@ -26,6 +26,8 @@ export * from './calendar-years.use-case.js';
 export * from './deadline-firing.use-case.js';
 export * from './notifications.use-case.js';
 export * from './notification-feed.js';
+export * from './notification-settings.js';
+export * from './email-outbox.js';
 export * from './planning.js';
 export * from './webhook-outbox.js';
 export * from './statutory-clock.use-case.js';

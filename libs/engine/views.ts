@@ -9,6 +9,9 @@ export interface TaskView {
   id: string;
   documentId: string;
   documentTitle?: string;
+  /** In an inbox page: the document's chain, and whether the due instant is provisional (暂定). */
+  chainKey?: string;
+  dueProvisional?: boolean;
   stepKey: string;
   step: { key: string; name: { zh: string; en: string } };
   round: number;
@@ -79,7 +82,7 @@ export function taskView(t: TaskRow | InboxRow, chain: CompiledChain): TaskView 
   return {
     id: t.id,
     documentId: t.documentId,
-    ...('documentTitle' in t ? { documentTitle: t.documentTitle } : {}),
+    ...('documentTitle' in t ? { documentTitle: t.documentTitle, chainKey: t.chainKey, dueProvisional: t.dueProvisional } : {}),
     stepKey: t.stepKey,
     step: { key: step.key, name: step.name },
     round: t.round,

@@ -17,6 +17,7 @@ import { AuditCheckpointsRepository } from './repositories/audit-checkpoints.rep
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository.js';
 import { AuditTreeRepository } from './repositories/audit-tree.repository.js';
 import { CalendarYearsRepository } from './repositories/calendar-years.repository.js';
+import { EmailOutboxRepository } from './repositories/email-outbox.repository.js';
 
 /** Every repository bound to one connection or transaction. */
 export class Repositories {
@@ -39,6 +40,7 @@ export class Repositories {
   readonly idempotency: IdempotencyKeysRepository;
   readonly tree: AuditTreeRepository;
   readonly calendarYears: CalendarYearsRepository;
+  readonly emails: EmailOutboxRepository;
 
   constructor(readonly sql: Sql) {
     this.directory = new DirectoryRepository(sql);
@@ -58,5 +60,6 @@ export class Repositories {
     this.idempotency = new IdempotencyKeysRepository(sql);
     this.tree = new AuditTreeRepository(sql);
     this.calendarYears = new CalendarYearsRepository(sql);
+    this.emails = new EmailOutboxRepository(sql);
   }
 }

@@ -11,3 +11,4 @@ export * from './webhook.processor.js';
 export * from './scheduler.js';
 export * from './webhook-config.js';
 export * from './notification-feed-loop.js';
+export * from './email-deliverer.js';

@@ -7,6 +7,7 @@ import { startDeadlineWorker } from './deadline.processor.js';
 import { DeadlineReconciler } from './deadline-reconciler.js';
 import { EmbeddedPoller } from './embedded-poller.js';
 import { NotificationFeedLoop } from './notification-feed-loop.js';
+import { EmailDeliverer, type EmailSettings } from './email-deliverer.js';
 import type { SchedulerKind } from './scheduler-kind.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
 import { startWebhookWorker } from './webhook.processor.js';
@@ -19,6 +20,8 @@ export interface SchedulerOptions {
   queueName?: string;
   /** Signs webhook deliveries; without it, nothing is sent (and no URL should be configured). */
   webhookSecret?: string;
+  /** SMTP for notifications by e-mail (SMTP_URL); without it, in-app only. */
+  email?: EmailSettings;
   pollIntervalMs?: number;
   reconcileIntervalMs?: number;
   concurrency?: number;
@@ -33,6 +36,7 @@ export interface Scheduler {
   deliverer?: WebhookDeliverer;
   /** Notifications of new work and decisions, from the audit log (with the processors). */
   feed?: NotificationFeedLoop;
+  mailer?: EmailDeliverer;
   stop(): Promise<void>;
 }
 
@@ -41,6 +45,8 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
   const deliverer = options.webhookSecret ? new WebhookDeliverer(engine, options.webhookSecret) : undefined;
   const feed = options.processors ? new NotificationFeedLoop(engine) : undefined;
   feed?.start();
+  const mailer = options.processors && options.email ? new EmailDeliverer(engine, options.email) : undefined;
+  mailer?.start();
   if (!options.redisUrl) {
     const poller = new EmbeddedPoller(engine, options.pollIntervalMs, deliverer);
     engine.useAlarmClock(poller);
@@ -50,8 +56,10 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
       poller,
       deliverer,
       feed,
+      mailer,
       async stop() {
         await feed?.stop();
+        await mailer?.stop();
         await poller.stop();
       },
     };
@@ -84,8 +92,10 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
     reconciler,
     deliverer,
     feed,
+    mailer,
     async stop() {
       await feed?.stop();
+      await mailer?.stop();
       reconciler?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await queue.close();

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { defaultReportYear } from '../../apps/web/src/report-template.js';
-import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, type UiServer } from './support.js';
+import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, until, type UiServer } from './support.js';
 
 /**
  * The annual report through the web UI, in Debian's Chromium against the real server (a child
@@ -200,7 +200,7 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
   await stateOf(page, 'draft');
   await page.locator('[data-testid="timeline"] li[data-action="return"]', { hasText: REASON }).waitFor();
   // Pushed to the drafter's open page (server-sent events), no reload: the count goes up and the list says why.
-  await drafterMeanwhile.waitForFunction(`Number(document.querySelector('[data-testid="unread-count"]')?.textContent) > ${unreadBefore}`);
+  await until('the drafter\'s unread count goes up', async () => Number(await drafterMeanwhile.getByTestId('unread-count').textContent()) > unreadBefore);
   await drafterMeanwhile.getByRole('button', { name: /通知/ }).click();
   await drafterMeanwhile.locator('#notification-list li', { hasText: REASON }).getByText('被退回').waitFor();
 

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, type UiServer } from './support.js';
+import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, until, type UiServer } from './support.js';
 
 /**
  * The calendar screen (工作日历) in Chromium against the real server: a global administrator sees
@@ -101,7 +101,8 @@ test('an uploaded year’s notice moves the due date an open document shows and 
   // The notice as a file: the law's days off and one more, on the document's due date.
   const notice = { year, holidays: { ...law.holidays, [day]: '元旦' }, workdays: {} };
   await page.getByLabel('JSON 文件').setInputFiles({ name: `${year}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notice, null, 2)) });
-  await expect(page.getByLabel('JSON 内容').inputValue()).resolves.toContain(`"${day}": "元旦"`);
+  // The file is read asynchronously into the text box.
+  await until('the file is in the text box', async () => (await page.getByLabel('JSON 内容').inputValue()).includes(`"${day}": "元旦"`));
   await page.getByRole('button', { name: '上传', exact: true }).click();
   await page.getByRole('status').filter({ hasText: `已上传年度安排 ${year}：1 份文稿的期限已重新计算` }).waitFor();
   await page.locator(`[data-testid="calendar-year"][data-source="uploaded"]`).waitFor();

@@ -79,3 +79,12 @@ export async function apiAs(url: string, username: string) {
     return (await res.json()) as T;
   };
 }
+
+/**
+ * Waits until `check` holds (what a page does after an event, a stream or a file read): the page's
+ * script may not evaluate strings (CSP without 'unsafe-eval'), so the test polls from here.
+ */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await check()) return;
+  throw new Error(`timed out waiting until ${what}`);
+}

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { IsIn, IsOptional } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
@@ -12,6 +12,12 @@ import { streamNotifications } from './notification-stream.js';
 
 export class NotificationsQuery extends PageQuery {
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
+}
+
+/** One's own notification settings; the engine checks each kind and channel. */
+export class NotificationSettingsDto {
+  @IsOptional() @IsString() @MaxLength(254) email?: string | null;
+  @IsOptional() @IsObject() kinds?: Record<string, { inApp?: boolean; email?: boolean }>;
 }
 
 /** The caller's notifications (in-app): new tasks, returns, decisions and disclosures of their documents, reminders, escalations, urges, copies. */
@@ -47,6 +53,23 @@ export class NotificationsController {
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: NotificationsQuery) {
     return this.engine.inboxReadModel.notifications(principal, q.unread === 'true', q.cursor, q.limit ?? 50);
+  }
+
+  /** Where e-mail goes and, per kind, whether it shows in the app and goes by e-mail. */
+  @ApiDoc({ summary: 'The caller\'s notification settings: e-mail address, and per kind in-app and e-mail', ok: 'NotificationSettings' })
+  @Get('settings')
+  settings(@CurrentPrincipal() principal: Principal) {
+    return this.engine.emails.settings(principal);
+  }
+
+  @ApiDoc({
+    summary: 'Change the caller\'s notification settings',
+    ok: 'NotificationSettings',
+    examples: { request: { email: 'drafter@example.gov.cn', kinds: { 'task-assigned': { inApp: true, email: true } } } },
+  })
+  @Put('settings')
+  changeSettings(@CurrentPrincipal() principal: Principal, @Body() body: NotificationSettingsDto) {
+    return this.engine.emails.changeSettings(principal, body);
   }
 
   @ApiDoc({ summary: 'Mark a notification read', errors: [404] })

@@ -172,6 +172,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ProxyList: list(ref('Proxy')),
   Notification: object({ id: uuid, userId: uuid, kind: str, documentId: nullable('string'), taskId: nullable('string'), message: str, details: {}, createdAt: instant, readAt: { type: ['string', 'null'], format: 'date-time' } }),
   NotificationPage: page(ref('Notification')),
+  NotificationSettings: object({ email: nullable('string'), kinds: { type: 'object', additionalProperties: object({ inApp: bool, email: bool }) } }),
   Overview: object({
     chain: str,
     chainVersion: int,

@@ -9,6 +9,8 @@ export interface Task {
   id: string; documentId: string; documentTitle?: string; stepKey: string; step: { key: string; name: Name }; round: number;
   departmentId: string; assignee: { role: string | null; userId: string | null; departmentId: string }; status: string;
   dueAt: string | null; createdAt: string; decision: string | null; comment: string | null;
+  /** In inbox pages: the document's chain, and whether the due date is provisional (暂定). */
+  chainKey?: string; dueProvisional?: boolean; closedAt?: string | null;
 }
 export interface AllowedAction { action: string; taskId?: string; returnTo?: string[] }
 export interface Doc {

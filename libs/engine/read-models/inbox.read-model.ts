@@ -1,6 +1,7 @@
 import { isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Repositories, type Database, type NotificationRow, type TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
+import { mutedInApp, settingsOf } from '../notification-settings.js';
 import { decodeCursor, page, taskView, type Page, type TaskView } from '../views.js';
 
 /** A reviewer's work: the inbox, one task, notifications. On the read connection. */
@@ -48,12 +49,17 @@ export class InboxReadModel {
    */
   async notificationsAfter(p: Principal, afterId: string | null): Promise<{ items: NotificationRow[]; last: string }> {
     if (afterId === null) return { items: [], last: (await this.repos.notifications.forUser(p.id, false, null, 1))[0]?.id ?? '' };
-    const items = await this.repos.notifications.newerFor(p.id, afterId, 50);
+    const items = await this.repos.notifications.newerFor(p.id, afterId, await this.muted(p), 50);
     return { items, last: items.length ? items[items.length - 1].id : afterId };
   }
 
+  /** The kinds the caller turned off in the app. */
+  private async muted(p: Principal): Promise<string[]> {
+    return mutedInApp(settingsOf(await this.repos.directory.notificationSettings(p.id)));
+  }
+
   async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number) {
-    const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1);
+    const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1, await this.muted(p));
     const { rows: items, nextCursor } = page(rows, limit, (n) => n.id);
     return { items, nextCursor };
   }

@@ -165,6 +165,15 @@ export class DirectoryRepository {
     return { people: Object.fromEntries(people.map((r) => [r.id, r.display_name])), departments: Object.fromEntries(departments.map((r) => [r.id, r.name])) };
   }
 
+  /** A user's notification settings as stored (JSON), or null: the defaults. */
+  async notificationSettings(userId: string): Promise<string | null> {
+    return (await this.sql.one<{ s: string | null }>('SELECT notification_settings AS s FROM users WHERE id = ?', [userId]))?.s ?? null;
+  }
+
+  async setNotificationSettings(userId: string, settings: string): Promise<void> {
+    await this.sql.run('UPDATE users SET notification_settings = ? WHERE id = ?', [settings, userId]);
+  }
+
   async userByUsername(username: string): Promise<UserRow | undefined> {
     const r = await this.sql.one<RawUser>('SELECT id, username, display_name, password_hash FROM users WHERE username = ?', [username]);
     return r && toUser(r);

@@ -27,6 +27,8 @@ const toRow = (r: Raw): NotificationRow => ({
   readAt: r.read_at,
 });
 
+const notIn = (kinds: readonly string[]) => (kinds.length ? ` AND kind NOT IN (${kinds.map(() => '?').join(', ')})` : '');
+
 export class NotificationsRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -70,16 +72,33 @@ export class NotificationsRepository {
     return (await this.sql.run('UPDATE notification_feed SET seq = ? WHERE id = 1 AND seq = ?', [to, from])) === 1;
   }
 
-  /** A user's notifications after `afterId` (time-ordered), oldest first: what a live stream has not sent yet. */
-  async newerFor(userId: string, afterId: string, limit: number): Promise<NotificationRow[]> {
-    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM notifications WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?`, [userId, afterId, limit]);
+  /** A user's notifications after `afterId` (time-ordered), oldest first, but the kinds they muted: what a live stream has not sent yet. */
+  async newerFor(userId: string, afterId: string, muted: readonly string[], limit: number): Promise<NotificationRow[]> {
+    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM notifications WHERE user_id = ? AND id > ?${notIn(muted)} ORDER BY id LIMIT ?`, [userId, afterId, ...muted, limit]);
     return rows.map(toRow);
   }
 
+  /** Notifications the e-mail deliverer has not dealt with, oldest first, with their user's settings. */
+  async unmailed(limit: number): Promise<(NotificationRow & { settings: string | null })[]> {
+    const rows = await this.sql.all<Raw & { notification_settings: string | null }>(
+      `SELECT ${COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}, u.notification_settings FROM notifications n JOIN users u ON u.id = n.user_id
+        WHERE n.mailed IS NULL ORDER BY n.id LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => ({ ...toRow(r), settings: r.notification_settings }));
+  }
+
+  /** What the deliverer did with each: `queued`, or why not (`not-wanted`, `too-old`). */
+  async markMailed(ids: string[], state: string): Promise<void> {
+    if (!ids.length) return;
+    await this.sql.run(`UPDATE notifications SET mailed = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [state, ...ids]);
+  }
+
   /** A user's notifications, newest first, keyset-paged on the time-ordered id. */
-  async forUser(userId: string, unreadOnly: boolean, before: string | null, limit: number): Promise<NotificationRow[]> {
+  async forUser(userId: string, unreadOnly: boolean, before: string | null, limit: number, muted: readonly string[] = []): Promise<NotificationRow[]> {
     const where = ['user_id = ?'];
     const params: unknown[] = [userId];
+    if (muted.length) where.push(`kind NOT IN (${muted.map(() => '?').join(', ')})`), params.push(...muted);
     if (unreadOnly) where.push('read_at IS NULL');
     if (before) where.push('id < ?'), params.push(before);
     const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit]);

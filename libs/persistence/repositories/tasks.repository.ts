@@ -33,6 +33,8 @@ export interface InboxRow extends TaskRow {
   /** The document's chain version: what names the task's step. */
   chainKey: string;
   chainVersion: number;
+  /** Whether the task's due instant (the document's, while its step is the document's) falls in a year without the official calendar. */
+  dueProvisional: boolean;
 }
 
 const COLUMNS =
@@ -216,12 +218,19 @@ export class TasksRepository {
       })
       .join(' UNION ');
     const rows = await this.sql.all<RawTask>(
-      `SELECT ${COLUMNS}, d.title AS document_title, d.chain_key, d.chain_version FROM tasks t JOIN documents d ON d.id = t.document_id
+      `SELECT ${COLUMNS}, d.title AS document_title, d.chain_key, d.chain_version, d.due_at AS document_due_at, d.due_provisional FROM tasks t JOIN documents d ON d.id = t.document_id
        WHERE t.id IN (${union}) ORDER BY t.id DESC LIMIT ?`,
       [...params, limit],
     );
     // Extended in place: spreading the task into a new object cost a third of this query's time.
-    return rows.map((r) => Object.assign(toTask(r), { documentTitle: r.document_title as string, chainKey: r.chain_key as string, chainVersion: Number(r.chain_version) }));
+    return rows.map((r) =>
+      Object.assign(toTask(r), {
+        documentTitle: r.document_title as string,
+        chainKey: r.chain_key as string,
+        chainVersion: Number(r.chain_version),
+        dueProvisional: r.due_at !== null && r.due_at === r.document_due_at && Number(r.due_provisional) === 1,
+      }),
+    );
   }
 
 }

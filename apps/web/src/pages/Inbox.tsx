@@ -1,29 +1,47 @@
 import { useState } from 'preact/hooks';
-import { errorText, get, post, type Doc, type Page, type Task } from '../api';
-import { formatTime, pick, stateName, t } from '../i18n';
+import { errorText, get, post, query, type Page, type Task } from '../api';
+import { formatDate, formatTime, pick, stateName, t, tx } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Due, Loading, useLoad } from '../util';
 
 interface BulkResult { taskId: string; statusCode: number; code?: string; message?: string; document?: { state: string } }
+type Tab = 'open' | 'done';
+const PAGE = 200;
 
 /** Sorted by urgency: overdue first, then the nearest due date; tasks without a deadline last. */
-const urgency = (task: Task) => (task.dueAt ? new Date(task.dueAt).getTime() : Number.MAX_SAFE_INTEGER);
+export const urgency = (task: Pick<Task, 'dueAt'>) => (task.dueAt ? new Date(task.dueAt).getTime() : Number.MAX_SAFE_INTEGER);
 
+/**
+ * 待办 (open, most urgent first, approvable in bulk) and 已办 (decided by me, newest first), a page of
+ * 200 at a time with 加载更多 for the next; filters by chain and by due date over what is loaded.
+ */
 export function Inbox() {
+  const [tab, setTab] = useState<Tab>('open');
+  const [more, setMore] = useState<{ items: Task[]; cursor: string | null }>({ items: [], cursor: null });
+  const [chain, setChain] = useState('');
+  const [dueBy, setDueBy] = useState('');
+  const chains = useLoad(() => get<{ items: { key: string; name: { zh: string; en: string } }[] }>('/api/chains').catch(() => ({ items: [] })), []);
   const { data, error, loading, reload } = useLoad(async () => {
-    const [tasks, docs] = await Promise.all([
-      get<Page<Task>>('/api/tasks?status=open&limit=200'),
-      // The inbox's tasks do not say whether their date is provisional; the documents list does.
-      get<Page<Doc>>('/api/documents?limit=200').catch(() => ({ items: [] as Doc[], nextCursor: null })),
-    ]);
-    const provisional = new Set(docs.items.filter((d) => d.dueProvisional).map((d) => d.id));
-    return { tasks: [...tasks.items].sort((a, b) => urgency(a) - urgency(b)), provisional };
-  }, []);
+    const page = await get<Page<Task>>(`/api/tasks${query({ status: tab, limit: PAGE })}`);
+    setMore({ items: [], cursor: page.nextCursor });
+    return page.items;
+  }, [tab]);
+  const loadMore = async () => {
+    if (!more.cursor) return;
+    const page = await get<Page<Task>>(`/api/tasks${query({ status: tab, limit: PAGE, cursor: more.cursor })}`);
+    setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
+  };
+  const loaded = [...(data ?? []), ...more.items];
+  const chainName = (key: string | undefined) => pick(chains.data?.items.find((c) => c.key === key)?.name) || key || '';
+  const shown = loaded
+    .filter((x) => !chain || x.chainKey === chain)
+    .filter((x) => !dueBy || (x.dueAt !== null && formatDate(x.dueAt) <= dueBy));
+  const tasks = tab === 'open' ? [...shown].sort((a, b) => urgency(a) - urgency(b)) : shown;
+  const chainKeys = [...new Set(loaded.map((x) => x.chainKey).filter((k): k is string => !!k))];
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [results, setResults] = useState<BulkResult[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [bulkError, setBulkError] = useState('');
-  const tasks = data?.tasks ?? [];
   const toggle = (id: string) => {
     const next = new Set(selected);
     if (next.has(id)) next.delete(id);
@@ -48,9 +66,53 @@ export function Inbox() {
   return (
     <section aria-labelledby="inbox-title">
       <h1 id="inbox-title">{t('inboxTitle')}</h1>
+      <div class="tabs" role="tablist">
+        {(['open', 'done'] as const).map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={tab === k} class={tab === k ? 'tab active' : 'tab'} onClick={() => { setTab(k); setSelected(new Set()); }}>
+            {t(k === 'open' ? 'tabOpen' : 'tabDone')}
+          </button>
+        ))}
+      </div>
+      <div class="filters toolbar">
+        <label for="inbox-chain">{t('chain')}</label>
+        <select id="inbox-chain" value={chain} onChange={(e) => setChain(e.currentTarget.value)}>
+          <option value="">{t('allChains')}</option>
+          {chainKeys.map((k) => <option key={k} value={k}>{chainName(k)}</option>)}
+        </select>
+        {tab === 'open' && (
+          <>
+            <label for="inbox-due">{t('dueBy')}</label>
+            <input id="inbox-due" type="date" value={dueBy} onInput={(e) => setDueBy(e.currentTarget.value)} />
+          </>
+        )}
+      </div>
       <Loading error={error} loading={loading && !data} />
-      {data && tasks.length === 0 && <p class="muted" data-testid="inbox-empty">{t('inboxEmpty')}</p>}
-      {tasks.length > 0 && (
+      {data && tasks.length === 0 && <p class="muted" data-testid="inbox-empty">{t(tab === 'open' ? 'inboxEmpty' : 'inboxDoneEmpty')}</p>}
+      {tab === 'done' && tasks.length > 0 && (
+        <div class="table-wrap">
+          <table class="tasks" data-testid="done-tasks">
+            <thead>
+              <tr>
+                <th scope="col">{t('document')}</th>
+                <th scope="col">{t('step')}</th>
+                <th scope="col">{t('decisionMade')}</th>
+                <th scope="col">{t('decidedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tasks.map((task) => (
+                <tr key={task.id} data-task-id={task.id}>
+                  <td><a {...linkProps(`/documents/${task.documentId}`)}>{task.documentTitle ?? task.documentId}</a></td>
+                  <td>{pick(task.step?.name) || task.stepKey}{task.round > 1 && <span class="muted"> · {task.round}</span>}</td>
+                  <td>{tx(task.decision ?? '')}{task.comment && <span class="muted"> · {task.comment}</span>}</td>
+                  <td>{task.closedAt ? formatTime(task.closedAt) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {tab === 'open' && tasks.length > 0 && (
         <>
           <div class="toolbar">
             <button type="button" class="primary" disabled={!selected.size || busy} onClick={bulkApprove}>
@@ -76,7 +138,7 @@ export function Inbox() {
                     <td><input type="checkbox" aria-label={`${t('select')}: ${task.documentTitle ?? task.documentId}`} checked={selected.has(task.id)} onChange={() => toggle(task.id)} /></td>
                     <td><a {...linkProps(`/documents/${task.documentId}?task=${task.id}`)}>{task.documentTitle ?? task.documentId}</a></td>
                     <td>{pick(task.step?.name) || task.stepKey}{task.round > 1 && <span class="muted"> · {task.round}</span>}</td>
-                    <td><Due at={task.dueAt} provisional={data!.provisional.has(task.documentId)} /></td>
+                    <td><Due at={task.dueAt} provisional={!!task.dueProvisional} /></td>
                     <td>{formatTime(task.createdAt)}</td>
                   </tr>
                 ))}
@@ -84,6 +146,11 @@ export function Inbox() {
             </table>
           </div>
         </>
+      )}
+      {more.cursor && (
+        <div class="toolbar">
+          <button type="button" onClick={loadMore}>{t('loadMore')}</button>
+        </div>
       )}
       {bulkError && <Alert kind="error">{bulkError}</Alert>}
       {results && (
