@@ -213,5 +213,5 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Cosignature: object({ treeSize: int, witnessKeyId: str, publicKey: str, signature: str, at: instant }),
   InclusionProof: object({ leafIndex: int, treeSize: int, leafHash: hex, auditPath: { type: 'array', items: hex } }),
   ConsistencyProof: object({ first: int, second: int, proof: { type: 'array', items: hex } }),
-  Health: object({ status: { const: 'ok' }, database: { const: 'up' }, scheduler: { enum: ['bullmq', 'embedded', 'none'] } }),
+  Health: object({ status: { const: 'ok' }, database: { const: 'up' }, scheduler: { enum: ['bullmq', 'embedded'] } }),
 };
