@@ -17,7 +17,8 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows,scripts}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // Every answer is checked against the served OpenAPI document (test/support/contract-check.ts).
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/contract-setup.ts'] },
     // Quick sizes under `npm test`; RELIABILITY_SIZE=full (npm run test:reliability) runs the full ones.
     { ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'] },
     // The web UI in Debian's Chromium (playwright-core) against the API in a child process.

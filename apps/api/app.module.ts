@@ -23,13 +23,16 @@ import { TasksController } from './tasks/tasks.controller.js';
 import { DepartmentsController } from './users/departments.controller.js';
 import { UsersController } from './users/users.controller.js';
 
+/** Every controller of the API (the OpenAPI document is built from them). */
+export const API_CONTROLLERS = [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, DepartmentsController, HealthController];
+
 @Module({})
 export class AppModule {
   /** The engine is opened outside Nest (the CLI and worker open it the same way) and handed in. */
   static forEngine(engine: Engine, auth: AuthSettings, calendar: WorkingCalendar, readiness: Readiness = new Readiness(engine)): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, DepartmentsController, HealthController],
+      controllers: API_CONTROLLERS,
       providers: [
         { provide: Engine, useValue: engine },
         { provide: AuthSettings, useValue: auth },

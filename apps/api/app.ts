@@ -1,12 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
 import type { Engine } from '@shenpi/engine';
 import { createLogger, type Logger, type Metrics } from '@shenpi/observability';
 import { WorkingCalendar } from '@shenpi/scheduling';
-import { AppModule } from './app.module.js';
+import { API_CONTROLLERS, AppModule } from './app.module.js';
 import { AuthSettings } from './auth/auth-settings.js';
 import { principalOf } from './auth/auth.guard.js';
 import { Readiness } from './health/readiness.js';
@@ -18,6 +18,7 @@ import { BARE_SECURITY_HEADERS, clientErrorResponse, frameworkErrorBody } from '
 import { SECURITY_HEADERS } from './http/security-headers.js';
 import type { ApiConfig } from './config.js';
 import { hasWebBuild, registerWebStatic } from './web-static.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { wakeStreams } from './notifications/notification-stream.js';
 
 /** Builds the HTTP app on Fastify around an open engine; main.ts and the e2e tests both use it. */
@@ -81,12 +82,7 @@ export async function createApp(
   });
   if (queues.length) await registerQueueDashboard(fastify, queues, (req) => principalOf(req.headers.authorization ?? '', engine, auth));
   if (webRoot && hasWebBuild(webRoot)) registerWebStatic(fastify, webRoot);
-  const openApi = new DocumentBuilder()
-    .setTitle('Shenpi 审批链引擎')
-    .setDescription('Review-chain approval engine: documents, tasks, chains, audit. Contract: API.md.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { swaggerUiEnabled: swaggerUi });
+  const document = buildOpenApiDocument(API_CONTROLLERS) as unknown as OpenAPIObject;
+  SwaggerModule.setup('api/docs', app, document, { swaggerUiEnabled: swaggerUi });
   return app;
 }

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { openApi, type OpenApi } from '../support/open-api.js';
 import { bearer, testDatabase, useApp } from '../support/test-app.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
+import { watchContract } from '../support/contract-check.js';
 
 /** Bad input of every shape is a 4xx in the API's error shape, never a 500. */
 describe('HTTP edges', () => {
@@ -169,8 +170,10 @@ describe('security headers', () => {
     writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html><script type="module" src="/assets/app-1.js"></script><div id="app"></div>');
     writeFileSync(join(dir, 'web', 'assets', 'app-1.js'), 'document.getElementById("app").textContent = "ok";');
     api = await openApi({ database, attachments: { dir: join(dir, 'files'), maxBytes: 1024 * 1024 }, jwtSecret: 'headers-secret', webRoot: join(dir, 'web') });
+    const readContract = watchContract(api.app);
     await api.app.init();
     await api.app.getHttpAdapter().getInstance().ready();
+    await readContract();
   });
   afterAll(async () => {
     await api?.close();

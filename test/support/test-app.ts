@@ -8,6 +8,7 @@ import { ManualClock } from '@shenpi/domain';
 import type { Engine } from '@shenpi/engine';
 import type { DatabaseConfig } from '@shenpi/persistence';
 import type { WorkingCalendar } from '@shenpi/scheduling';
+import { watchContract } from './contract-check.js';
 import { openApi } from './open-api.js';
 
 export { testCalendar, testPlanner } from './open-api.js';
@@ -78,8 +79,10 @@ export async function startApp(database: DatabaseConfig, clock = new ManualClock
       clock.advance(ms);
     },
   });
+  const readContract = watchContract(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  await readContract();
   const tokens = new Map<string, string>();
   return {
     loginWaits,

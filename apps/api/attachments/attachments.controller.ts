@@ -8,6 +8,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DocumentVisibleGuard, TaskVisibleGuard } from '../http/access.guards.js';
 import { isUploadType, mediaType, UploadRoute } from '../http/body-gate.js';
 import { contentDisposition } from './content-disposition.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 export class UploadQuery {
   /** The file's name as shown to users (the engine checks it: AttachmentUseCase). */
@@ -36,6 +37,7 @@ const DOWNLOAD_POLICY = "default-src 'none'; sandbox";
 export class AttachmentsController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'Attach a file to a document (drafter, editable step)', body: 'file', ok: 'Attachment', errors: [403, 404, 409, 422] })
   @Post('documents/:id/attachments')
   @UploadRoute()
   @UseGuards(DocumentVisibleGuard)
@@ -43,6 +45,7 @@ export class AttachmentsController {
     return view(await this.engine.attachments.toDocument(p, id, { name: q.name, expectedVersion: q.expectedVersion, ...upload(body, type) }));
   }
 
+  @ApiDoc({ summary: 'Attach a file to a task (its reviewer)', body: 'file', ok: 'Attachment', errors: [403, 404, 409, 422] })
   @Post('tasks/:id/attachments')
   @UploadRoute()
   @UseGuards(TaskVisibleGuard)
@@ -51,12 +54,14 @@ export class AttachmentsController {
     return view(await this.engine.attachments.toTask(p, id, { name: q.name, ...upload(body, type) }));
   }
 
+  @ApiDoc({ summary: 'A document\'s attachments', ok: 'AttachmentList', errors: [404] })
   @Get('documents/:id/attachments')
   @UseGuards(DocumentVisibleGuard)
   async list(@Param('id') id: string) {
     return { items: (await this.engine.documentReadModel.attachments(id)).map(view) };
   }
 
+  @ApiDoc({ summary: 'Download an attachment (always as a file to save)', okContent: { '*/*': { description: 'The bytes as uploaded, as their own media type (application/octet-stream for a type no longer accepted).' } }, errors: [404] })
   @Get('attachments/:id')
   async download(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res() res: FastifyReply) {
     if (!isUuid(id)) throw notFound('attachment');

@@ -9,6 +9,7 @@ import type { Principal } from '@shenpi/domain';
 import { Engine, MAX_INT } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { PageQuery } from '../http/page.query.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -109,6 +110,7 @@ export class CosignDto {
 export class AuditController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'Search the audit log', ok: 'AuditPage', errors: [403] })
   @Get()
   search(@CurrentPrincipal() principal: Principal, @Query() q: AuditFilterQuery) {
     return this.engine.auditReadModel.auditEntries(principal, filterOf(q), q.cursor, q.limit ?? 50);
@@ -118,6 +120,7 @@ export class AuditController {
    * The entries that match, oldest first, streamed a batch at a time: CSV (UTF-8 with a BOM, for
    * Excel) or JSON Lines (one audit entry per line, as hashed). Memory stays flat at any size.
    */
+  @ApiDoc({ summary: 'Export matching entries as CSV or JSON Lines (a stream)', okContent: { 'text/csv': { type: 'string' }, 'application/x-ndjson': { type: 'string' } }, errors: [403] })
   @Get('export')
   async export(@CurrentPrincipal() principal: Principal, @Query() q: AuditExportQuery, @Res() res: FastifyReply) {
     const batches = this.engine.auditReadModel.auditExport(principal, filterOf(q));
@@ -136,18 +139,21 @@ export class AuditController {
       .send(Readable.from(lines()));
   }
 
+  @ApiDoc({ summary: 'Verify the whole hash chain', ok: 'AuditVerification', errors: [403] })
   @Get('verify')
   verify(@CurrentPrincipal() principal: Principal) {
     return this.engine.auditReadModel.verifyAudit(principal);
   }
 
   /** Signed checkpoints (Ed25519) and the public key: keep them outside the system to check it later. */
+  @ApiDoc({ summary: 'Signed checkpoints and the public key', ok: 'Checkpoints', errors: [403] })
   @Get('checkpoints')
   checkpoints(@CurrentPrincipal() principal: Principal) {
     return this.engine.auditReadModel.checkpoints(principal, this.engine.checkpointSigner);
   }
 
   /** Signs the current head now (administrators); the service also does so periodically. */
+  @ApiDoc({ summary: 'Sign a checkpoint now (administrators)', ok: 'Checkpoint', errors: [403] })
   @Post('checkpoints')
   async checkpoint(@CurrentPrincipal() principal: Principal) {
     if (!isGlobalAdmin(principal)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators sign checkpoints', { action: 'checkpoint' });
@@ -157,17 +163,20 @@ export class AuditController {
   }
 
   /** The latest signed tree head of the log's Merkle tree (RFC 9162): `{ treeSize, rootHash, timestamp, keyId, suite, signature }`. */
+  @ApiDoc({ summary: 'The latest signed tree head (RFC 9162)', ok: 'TreeHead', errors: [403, 404] })
   @Get('tree-head')
   treeHead(@CurrentPrincipal() principal: Principal) {
     return this.engine.auditReadModel.treeHead(principal);
   }
 
+  @ApiDoc({ summary: 'Stored signed tree heads', ok: 'TreeHeads', errors: [403] })
   @Get('tree-heads')
   treeHeads(@CurrentPrincipal() principal: Principal, @Query() q: TreeHeadsQuery) {
     return this.engine.auditReadModel.treeHeads(principal, q.from ?? 1, q.to ?? MAX_INT, q.limit ?? 100);
   }
 
   /** Extends the tree to the end of the log and signs a head of it now (administrators); the service also does so periodically. */
+  @ApiDoc({ summary: 'Sign a tree head now (administrators)', ok: 'TreeHead', errors: [403] })
   @Post('tree-heads')
   async signTreeHead(@CurrentPrincipal() principal: Principal) {
     if (!isGlobalAdmin(principal)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators sign tree heads', { action: 'sign-tree-head' });
@@ -177,6 +186,7 @@ export class AuditController {
   }
 
   /** A witness's signature (Ed25519 or SM2) over the tree head of that size, checked under the witness's key and kept. */
+  @ApiDoc({ summary: 'A witness\'s cosignature over a tree head', description: '`witness` (the PEM public key; `publicKey`, its first name, is still read) is required.', ok: 'Cosignature', errors: [403, 404, 409] })
   @Post('tree-heads/:treeSize/cosign')
   cosign(@CurrentPrincipal() principal: Principal, @Param('treeSize') treeSize: string, @Body() body: CosignDto) {
     if (!/^[1-9]\d{0,15}$/.test(treeSize) || Number(treeSize) > MAX_INT) throw validationFailed([{ field: 'treeSize', reason: 'must be a whole number from 1' }]);
@@ -187,18 +197,21 @@ export class AuditController {
   }
 
   /** RFC 9162 inclusion proof of entry `seq` (leaf `seq - 1`) in the signed tree of `treeSize` entries. */
+  @ApiDoc({ summary: 'Inclusion proof of an entry in a signed tree', ok: 'InclusionProof', errors: [403, 404] })
   @Get('proofs/inclusion')
   inclusion(@CurrentPrincipal() principal: Principal, @Query() q: InclusionQuery) {
     return this.engine.auditReadModel.inclusionProof(principal, q.seq, q.treeSize);
   }
 
   /** RFC 9162 consistency proof between two signed tree sizes. */
+  @ApiDoc({ summary: 'Consistency proof between two signed tree sizes', ok: 'ConsistencyProof', errors: [403, 404] })
   @Get('proofs/consistency')
   consistency(@CurrentPrincipal() principal: Principal, @Query() q: ConsistencyQuery) {
     return this.engine.auditReadModel.consistencyProof(principal, q.first, q.second);
   }
 
   /** Checks a checkpoint an auditor kept: our signature, the entry unchanged, and the chain intact since. */
+  @ApiDoc({ summary: 'Check a kept checkpoint against the log', ok: 'CheckpointVerification', errors: [403] })
   @Post('checkpoints/verify')
   @HttpCode(200)
   verifyCheckpoint(@CurrentPrincipal() principal: Principal, @Body() body: CheckpointDto) {

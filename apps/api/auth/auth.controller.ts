@@ -5,6 +5,7 @@ import { Engine, type Authenticated } from '@shenpi/engine';
 import { AuthSettings } from './auth-settings.js';
 import { signJwt } from './jwt.js';
 import { CurrentPrincipal, Public } from './principal.decorator.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 export class LoginDto {
   @IsString() @MinLength(1) @MaxLength(64) username: string;
@@ -32,6 +33,7 @@ export class AuthController {
     private readonly settings: AuthSettings,
   ) {}
 
+  @ApiDoc({ summary: 'Log in: a bearer token and who the caller is', ok: 'Session', errors: [401, 403, 429], examples: { request: { username: 'drafter', password: 'a-password' } } })
   @Public()
   @Post('auth/login')
   @HttpCode(200)
@@ -40,6 +42,7 @@ export class AuthController {
   }
 
   /** Answers as a login does, with a token for the new password; every earlier session has ended. */
+  @ApiDoc({ summary: 'Replace a password someone else set (or one\'s own); answers as a login', ok: 'Session', errors: [401, 429] })
   @Public()
   @Post('auth/password')
   @HttpCode(200)
@@ -62,12 +65,14 @@ export class AuthController {
    * Revokes the token. Tokens are not stored, so this bumps the user's token epoch: logout ends
    * every session of the user, on every device, not only this one.
    */
+  @ApiDoc({ summary: 'Log out: every session of the caller ends' })
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
     await this.engine.authentication.logout(principal);
   }
 
+  @ApiDoc({ summary: 'The caller and their roles', ok: 'Me' })
   @Get('me')
   me(@CurrentPrincipal() principal: Principal) {
     return me(principal);

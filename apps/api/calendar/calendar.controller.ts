@@ -4,6 +4,7 @@ import { IsInt, IsObject, Matches, Max, Min } from 'class-validator';
 import { isCalendarDate, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine, type CalendarUpload, type CalendarYearView } from '@shenpi/engine';
 import { WorkingCalendar, type DayInfo } from '@shenpi/scheduling';
+import { ApiDoc } from '../openapi/route-doc.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -39,17 +40,25 @@ export class CalendarController {
   ) {}
 
   /** A year's holidays and adjusted working days, and where they come from (`law`: no notice known, provisional). */
+  @ApiDoc({ summary: 'A year\'s holidays and adjusted working days, and where they come from', ok: 'CalendarYear' })
   @Get('years/:year')
   year(@Param('year') year: string): CalendarYearView {
     return this.engine.calendarYears.view(yearParam(year));
   }
 
   /** A global administrator's upload of the State Council's arrangement; the documents whose deadlines it moved are counted. */
+  @ApiDoc({
+    summary: 'Upload a year\'s official arrangement (global administrators); deadlines spanning it are planned again',
+    ok: 'CalendarUploaded',
+    errors: [403, 409],
+    examples: { request: { year: 2027, holidays: { '2027-01-01': '元旦' }, workdays: {} } },
+  })
   @Put('years/:year')
   upload(@CurrentPrincipal() principal: Principal, @Param('year') year: string, @Body() body: CalendarYearDto): Promise<CalendarUpload> {
     return this.engine.calendarYears.upload(principal, yearParam(year), body);
   }
 
+  @ApiDoc({ summary: 'The Nth working day after a date', ok: 'WorkingDay', examples: { response: { date: '2026-02-09', provisional: false } } })
   @Get('working-days')
   workingDays(@Query() q: WorkingDaysQuery) {
     if (!isSupportedDate(q.from)) throw validationFailed([{ field: 'from', reason: 'not a calendar date between 1901 and 2095' }]);
@@ -57,6 +66,7 @@ export class CalendarController {
   }
 
   /** `{ date, working, holiday?: { zh, en }, provisional }`: the label of a day off or of an adjusted working day. */
+  @ApiDoc({ summary: 'One day: working or not, and the holiday it belongs to', ok: 'Day', errors: [404] })
   @Get('days/:date')
   day(@Param('date') date: string): DayInfo {
     if (!isSupportedDate(date)) throw notFound(`date ${date}`);

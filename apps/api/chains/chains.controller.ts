@@ -3,8 +3,10 @@ import { DiagramQuery } from '../http/diagram.query.js';
 import type { FastifyReply } from 'fastify';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
+import { ChainDefinition } from '@shenpi/chains';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 export class MigrationDto {
   @IsInt() @Min(1) @Max(1_000_000) toVersion: number;
@@ -24,16 +26,19 @@ const versionOf = (v: string) => (/^\d{1,10}$/.test(v) ? Number(v) : -1);
 export class ChainsController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'The chains and their latest versions', ok: 'ChainList' })
   @Get()
   list() {
     return this.engine.chainReadModel.chainList();
   }
 
+  @ApiDoc({ summary: 'One version of a chain with its definition', ok: 'ChainVersion', errors: [404] })
   @Get(':key/versions/:version')
   version(@Param('key') key: string, @Param('version') version: string) {
     return this.engine.chainReadModel.chainVersion(key, versionOf(version));
   }
 
+  @ApiDoc({ summary: 'One version of a chain as a Mermaid diagram', ok: 'Diagram', errors: [404] })
   @Get(':key/versions/:version/diagram')
   diagram(@Param('key') key: string, @Param('version') version: string, @Query() q: DiagramQuery) {
     return this.engine.chainReadModel.chainDiagram(key, versionOf(version), q.lang);
@@ -44,6 +49,7 @@ export class ChainsController {
    * 202 and the migration's progress row, followed at GET /api/chains/migrations/:id. A mapping
    * that moves a document past a step is 422 unless `force` (global administrators, with `reason`).
    */
+  @ApiDoc({ summary: 'Move running documents to another version (dryRun: the plan)', description: 'With `dryRun`, 200 and the plan per document; else 202 and the migration\'s progress, followed at GET /api/chains/migrations/{id}. `force` needs `reason`.', ok: 'MigrationPlan', alsoOk: { 202: 'MigrationProgress' }, errors: [403, 404, 409, 422] })
   @Post(':key/migrations')
   @HttpCode(200)
   async migrate(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Body() body: MigrationDto, @Res({ passthrough: true }) res: FastifyReply) {
@@ -56,6 +62,7 @@ export class ChainsController {
     return this.engine.chainMigrations.start(principal, key, body.toVersion, mapping, override);
   }
 
+  @ApiDoc({ summary: 'A migration\'s progress', ok: 'MigrationProgress', errors: [403, 404] })
   @Get('migrations/:id')
   migration(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     if (!isUuid(id)) throw notFound('migration');
@@ -63,6 +70,7 @@ export class ChainsController {
   }
 
   /** Lint without publishing: `{ valid, errors: [{ path, reason }], warnings }`. */
+  @ApiDoc({ summary: 'Check a chain definition without publishing it', body: ChainDefinition, ok: 'ChainValidation', errors: [403, 422] })
   @Post('validate')
   @HttpCode(200)
   async validate(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
@@ -70,6 +78,7 @@ export class ChainsController {
   }
 
   /** Version N+1 of the chain's key (or version 1 of a new key); running documents keep theirs. */
+  @ApiDoc({ summary: 'Publish a chain definition: version N+1 of its key, or version 1 of a new key', body: ChainDefinition, ok: 'Published', errors: [403, 422] })
   @Post()
   async publish(@CurrentPrincipal() principal: Principal, @Body() definition: Record<string, unknown>) {
     const { key, version } = await this.engine.chainPublishing.publish(principal, definition);

@@ -9,6 +9,7 @@ import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
 import { CopyDto, CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 /** The engine's built-in events are not actions on the document: where each is taken instead. */
 const OWN_ROUTES: Record<BuiltInEvent, string> = {
@@ -23,6 +24,7 @@ const OWN_ROUTES: Record<BuiltInEvent, string> = {
 export class DocumentsController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'Create a document on a chain (its first step)', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { chain: 'annual-report', title: '2026年度法治政府建设情况报告', year: 2026, departmentId: 'city-sti', content: '' } } })
   @Post()
   @Idempotent('document')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateDocumentDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
@@ -30,18 +32,21 @@ export class DocumentsController {
     return this.engine.documentReadModel.document(principal, doc.id);
   }
 
+  @ApiDoc({ summary: 'The documents the caller may see', ok: 'DocumentPage' })
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() q: ListDocumentsQuery) {
     const { cursor, limit, ...filter } = q;
     return this.engine.documentReadModel.documents(principal, filter, cursor, limit ?? 50);
   }
 
+  @ApiDoc({ summary: 'A document with its content, open tasks and the caller\'s allowed actions', ok: 'Document', errors: [404] })
   @Get(':id')
   @UseGuards(DocumentVisibleGuard)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.engine.documentReadModel.document(principal, id);
   }
 
+  @ApiDoc({ summary: 'Edit a document (drafter, in an editable step)', ok: 'Document', errors: [403, 404, 409, 422] })
   @Patch(':id')
   @UseGuards(DocumentVisibleGuard)
   @Idempotent('document')
@@ -54,6 +59,7 @@ export class DocumentsController {
     return this.engine.documentReadModel.document(principal, id);
   }
 
+  @ApiDoc({ summary: 'Take an action on a document (submit, withdraw, record-disclosure, …)', description: '`disclosure` is required for `record-disclosure`. Decisions on tasks go through POST /api/tasks/{id}/decision.', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { action: 'submit', expectedVersion: 1 } } })
   @Post(':id/actions')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
@@ -69,6 +75,7 @@ export class DocumentsController {
   }
 
   /** Statutory clock of the current step: pause/resume, restart (补正), extension requested and decided. */
+  @ApiDoc({ summary: 'Operate the statutory clock of the current step', description: '`reason` is required except to resume; `workingDays` (1–60) to request an extension.', ok: 'Document', errors: [403, 404, 409] })
   @Post(':id/clock')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
@@ -88,6 +95,7 @@ export class DocumentsController {
   }
 
   /** 催办: remind whoever holds the document's open tasks, now. */
+  @ApiDoc({ summary: 'Urge (催办) whoever holds the open tasks', ok: 'Urged', errors: [403, 404, 409, 429] })
   @Post(':id/urge')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
@@ -97,6 +105,7 @@ export class DocumentsController {
   }
 
   /** 抄送: copy the document to colleagues (read-only); they are notified. */
+  @ApiDoc({ summary: 'Copy (抄送) the document to colleagues, read-only', ok: 'Copied', errors: [403, 404, 409] })
   @Post(':id/copies')
   @HttpCode(200)
   @UseGuards(DocumentVisibleGuard)
@@ -104,12 +113,14 @@ export class DocumentsController {
     return this.engine.copies.copy(principal, id, body.userIds, body.comment ?? '');
   }
 
+  @ApiDoc({ summary: 'Who the document was copied to', ok: 'CopyList', errors: [404] })
   @Get(':id/copies')
   @UseGuards(DocumentVisibleGuard)
   copies(@Param('id') id: string) {
     return this.engine.documentReadModel.copies(id);
   }
 
+  @ApiDoc({ summary: 'The document\'s audit history', ok: 'History', errors: [404] })
   @Get(':id/history')
   @UseGuards(DocumentVisibleGuard)
   history(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
@@ -117,18 +128,21 @@ export class DocumentsController {
   }
 
   /** The document's history with RFC 9162 inclusion proofs in one signed tree head: `shenpi audit verify-bundle` checks it offline. */
+  @ApiDoc({ summary: 'The history with inclusion proofs in one signed tree head (checked offline)', ok: 'ProofBundle', errors: [404] })
   @Get(':id/proof-bundle')
   proofBundle(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.engine.documentReadModel.proofBundle(principal, id);
   }
 
   /** Transitions with actor, role and on whose behalf; each stay in a step, its duration and deadline. */
+  @ApiDoc({ summary: 'Transitions and each stay in a step with its deadline', ok: 'Timeline', errors: [404] })
   @Get(':id/timeline')
   @UseGuards(DocumentVisibleGuard)
   timeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.engine.documentReadModel.timeline(principal, id);
   }
 
+  @ApiDoc({ summary: 'The chain as a Mermaid diagram with the current state marked', ok: 'Diagram', errors: [404] })
   @Get(':id/diagram')
   @UseGuards(DocumentVisibleGuard)
   diagram(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() q: DiagramQuery) {

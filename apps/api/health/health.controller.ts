@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Engine } from '@shenpi/engine';
 import { schedulerKindFromEnv } from '@shenpi/scheduling';
 import { Public } from '../auth/principal.decorator.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 import { Readiness } from './readiness.js';
 
 @Controller('health')
@@ -13,6 +14,7 @@ export class HealthController {
   ) {}
 
   /** The summary clients have always read (kept as it is). */
+  @ApiDoc({ summary: 'Whether the service and its database are up', ok: 'Health', errors: [503] })
   @Public()
   @Get()
   async health() {
@@ -25,6 +27,7 @@ export class HealthController {
   }
 
   /** Liveness: the process answers (it asks no dependency, so an outage elsewhere never gets it restarted). */
+  @ApiDoc({ summary: 'Liveness: the process answers', ok: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } })
   @Public()
   @Get('live')
   live() {
@@ -32,6 +35,12 @@ export class HealthController {
   }
 
   /** Readiness: database reachable with its migrations applied, Redis reachable when configured; 503 naming what is down. */
+  @ApiDoc({
+    summary: 'Readiness: database, migrations and (when configured) Redis',
+    description: '503 answers the same shape with `status: "unavailable"` and the dependency that is down.',
+    ok: 'Readiness',
+    alsoOk: { 503: 'Readiness' },
+  })
   @Public()
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {

@@ -44,6 +44,13 @@ const CODE_OF_STATUS: Record<number, string> = {
   429: ErrorCode.RATE_LIMITED,
 };
 
+/** The codes an error body of this status may carry (the OpenAPI document lists them). */
+export function codesOfStatus(statusCode: number): string[] {
+  const codes = Object.entries(STATUS_OF).filter(([, status]) => status === statusCode).map(([code]) => code);
+  const fallback = CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+  return codes.includes(fallback) ? codes : [...codes, fallback];
+}
+
 /** For errors raised outside our code (router, body parser): the status they carry, our body shape. */
 export function bodyForStatus(statusCode: number, message: string, details: unknown = null): ErrorBody {
   const code = CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');

@@ -20,9 +20,9 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 /** What a route answers with, so a replay whose answer was never stored can rebuild it. */
 type Answer = 'document' | 'document-summary' | 'task';
 
-const IDEMPOTENT = 'shenpi:idempotent';
+export const IDEMPOTENT = 'shenpi:idempotent';
 /** Printable ASCII without spaces, as clients generate them (UUIDs, ULIDs, random tokens). */
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 interface IdempotentRequest {
   principal?: Principal;

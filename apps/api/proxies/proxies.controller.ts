@@ -3,6 +3,7 @@ import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-valida
 import { notFound, isUuid, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 export class SetProxyDto {
   @IsUUID() substituteId: string;
@@ -16,11 +17,13 @@ export class SetProxyDto {
 export class ProxiesController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'The caller\'s substitutes (代理)', ok: 'ProxyList' })
   @Get()
   list(@CurrentPrincipal() principal: Principal) {
     return this.engine.substitutes.list(principal);
   }
 
+  @ApiDoc({ summary: 'Name a substitute for a time window', ok: 'Proxy', errors: [403, 404, 409] })
   @Post()
   set(@CurrentPrincipal() principal: Principal, @Body() body: SetProxyDto) {
     // Stored in UTC like every time in the API.
@@ -28,6 +31,7 @@ export class ProxiesController {
     return this.engine.substitutes.set(principal, { ...body, startsAt: utc(body.startsAt), endsAt: utc(body.endsAt) });
   }
 
+  @ApiDoc({ summary: 'Cancel a substitute window', errors: [403, 404] })
   @Delete(':id')
   @HttpCode(204)
   async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {

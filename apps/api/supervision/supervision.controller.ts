@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Principal } from '@shenpi/domain';
 import { Engine, overviewCsv } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 export class OverviewQuery {
   @MaxLength(64) @Matches(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'chain must be a chain key in kebab-case (a-z, 0-9, single dashes)' }) chain: string;
@@ -23,6 +24,7 @@ export class SupervisionController {
   constructor(private readonly engine: Engine) {}
 
   /** Each department's document of a chain and year against the chain's statutory dates. */
+  @ApiDoc({ summary: 'Each department\'s document of a chain and year against the statutory dates', ok: 'Overview', okContent: { 'text/csv': { type: 'string' } }, errors: [403, 404] })
   @Get('overview')
   async overview(@CurrentPrincipal() principal: Principal, @Query() q: OverviewQuery, @Res({ passthrough: true }) res: FastifyReply) {
     const overview = await this.engine.supervision.overview(principal, q.chain, q.year);

@@ -6,17 +6,20 @@ import { TaskVisibleGuard, VisibleTask } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { STATUS_OF } from '../http/error-response.js';
 import { AddSignerDto, BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
+import { ApiDoc } from '../openapi/route-doc.js';
 
 @Controller('api/tasks')
 export class TasksController {
   constructor(private readonly engine: Engine) {}
 
+  @ApiDoc({ summary: 'The caller\'s inbox', ok: 'TaskPage' })
   @Get()
   inbox(@CurrentPrincipal() principal: Principal, @Query() q: InboxQuery) {
     return this.engine.inboxReadModel.inbox(principal, q.status ?? 'open', q.cursor, q.limit ?? 50);
   }
 
   /** Each item in its own transaction: one refusal does not undo the others; the answer lists every item's outcome. */
+  @ApiDoc({ summary: 'Many decisions at once, each answered on its own (批量审批)', ok: 'BulkDecisionResult' })
   @Post('bulk-decision')
   @HttpCode(200)
   async bulk(@CurrentPrincipal() principal: Principal, @Body() body: BulkDecisionDto) {
@@ -45,12 +48,14 @@ export class TasksController {
     return { results };
   }
 
+  @ApiDoc({ summary: 'A task', ok: 'Task', errors: [404] })
   @Get(':id')
   @UseGuards(TaskVisibleGuard)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.engine.inboxReadModel.task(principal, id);
   }
 
+  @ApiDoc({ summary: 'Decide a task (approve, return, reject, or a step\'s own outcome)', description: '`comment` is required to return or reject.', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { decision: 'approve', comment: '同意', expectedVersion: 2 } } })
   @Post(':id/decision')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
@@ -69,6 +74,7 @@ export class TasksController {
     return this.engine.documentReadModel.documentAsWritten(principal, document, false, written);
   }
 
+  @ApiDoc({ summary: 'Delegate (转交) a task to a colleague', ok: 'Task', errors: [403, 404, 409] })
   @Post(':id/delegate')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
@@ -89,6 +95,7 @@ export class TasksController {
   }
 
   /** 加签: add a signer to this task's step, before or after the caller; answers with the document. */
+  @ApiDoc({ summary: 'Add a signer (加签) before or after the caller', ok: 'Document', errors: [403, 404, 409] })
   @Post(':id/add-signer')
   @HttpCode(200)
   @UseGuards(TaskVisibleGuard)
