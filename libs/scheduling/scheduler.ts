@@ -47,6 +47,11 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
   feed?.start();
   const mailer = options.processors && options.email ? new EmailDeliverer(engine, options.email) : undefined;
   mailer?.start();
+  /** What runs beside the alarm clock, whichever it is: the notification feed and the e-mail deliverer. */
+  const stopNotifiers = async () => {
+    await feed?.stop();
+    await mailer?.stop();
+  };
   if (!options.redisUrl) {
     const poller = new EmbeddedPoller(engine, options.pollIntervalMs, deliverer);
     engine.useAlarmClock(poller);
@@ -58,8 +63,7 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
       feed,
       mailer,
       async stop() {
-        await feed?.stop();
-        await mailer?.stop();
+        await stopNotifiers();
         await poller.stop();
       },
     };
@@ -94,8 +98,7 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
     feed,
     mailer,
     async stop() {
-      await feed?.stop();
-      await mailer?.stop();
+      await stopNotifiers();
       reconciler?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await queue.close();

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, until, type UiServer } from './support.js';
+import { apiAs, screenshot, until, useUi } from './support.js';
 
 /**
  * The calendar screen (工作日历) in Chromium against the real server: a global administrator sees
@@ -12,23 +12,9 @@ import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiSer
  */
 jest.setTimeout(90_000);
 
-let server: UiServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const ui = useUi();
 
-async function loginAs(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('who').waitFor();
-  return page;
-}
+const loginAs = (username: string) => ui.signIn(username);
 
 /** Today in Beijing, and the day after `date`. */
 const beijingToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -38,19 +24,8 @@ const beijingDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).t
 /** The due date a document's page shows (办理期限), as text. */
 const dueShown = (page: Page) => page.locator('dt', { hasText: '办理期限' }).locator('+ dd').textContent();
 
-beforeAll(async () => {
-  ensureWebBuild();
-  [server, browser] = await Promise.all([startUiServer(), launchChromium()]);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
-
 test('an uploaded year’s notice moves the due date an open document shows and ends its provisional mark', async () => {
-  const admin = await apiAs(server.url, 'admin');
+  const admin = await apiAs(ui.url, 'admin');
   // Next year, which no notice covers yet: the law's holidays, provisional.
   const year = Number(beijingToday().slice(0, 4)) + 1;
   const law = await admin(`/api/calendar/years/${year}`);
@@ -70,14 +45,14 @@ test('an uploaded year’s notice moves the due date an open document shows and 
   chain.steps.find((s: { key: string }) => s.key === 'legal-review').deadline = { workingDays: low };
   await admin('/api/chains', chain);
 
-  const drafter = await apiAs(server.url, 'drafter');
+  const drafter = await apiAs(ui.url, 'drafter');
   const doc = await drafter('/api/documents', { chain: 'annual-report', title: `市科技局${year - 1}年度法治政府建设情况报告`, year: year - 1, departmentId: 'city-sti', content: REPORT_OUTLINE });
   await drafter(`/api/documents/${doc.id}/actions`, { action: 'submit' });
   const before = await admin(`/api/documents/${doc.id}`);
   expect([beijingDate(before.dueAt), before.dueProvisional]).toEqual([day, true]);
 
   const page = await loginAs('admin');
-  await page.goto(`${server.url}/documents/${doc.id}`);
+  await page.goto(`${ui.url}/documents/${doc.id}`);
   await expect(dueShown(page)).resolves.toMatch(new RegExp(`^${day} \\d{2}:\\d{2}.*暂定`));
 
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作日历' }).click();
@@ -116,7 +91,7 @@ test('an uploaded year’s notice moves the due date an open document shows and 
   expect(beijingDate(after.dueAt) > day).toBe(true);
   expect(after.dueProvisional).toBe(false);
   expect((await admin(`/api/calendar/days/${day}`)).working).toBe(false);
-  await page.goto(`${server.url}/documents/${doc.id}`);
+  await page.goto(`${ui.url}/documents/${doc.id}`);
   await expect(dueShown(page)).resolves.toMatch(new RegExp(`^${beijingDate(after.dueAt)} \\d{2}:\\d{2}$`));
   await page.locator('[data-testid="timeline"] li[data-action="recompute-deadlines"]').filter({ hasText: '按公布的节假日安排重新计算期限' }).waitFor();
 

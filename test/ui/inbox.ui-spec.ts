@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, ensureWebBuild, launchChromium, PASSWORD, startUiServer, until, type UiServer } from './support.js';
+import { apiAs, until, useUi } from './support.js';
 
 /**
  * The inbox for real work, in Chromium against the real server: 待办 most urgent first with the 暂定
@@ -10,44 +10,19 @@ import { apiAs, ensureWebBuild, launchChromium, PASSWORD, startUiServer, until, 
  */
 jest.setTimeout(180_000);
 
-let server: UiServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const ui = useUi();
 
-async function loginAs(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('who').waitFor();
-  return page;
-}
+const loginAs = (username: string) => ui.signIn(username);
 
 const rows = (page: Page) => page.locator('table.tasks tbody tr');
 const titles = (page: Page) => page.locator('table.tasks tbody tr td:nth-child(2)').allTextContents();
 /** Waits until the open tasks' titles are `expected` (the list loads after the page). */
 const showsTitles = (page: Page, expected: string[]) => until(`the inbox shows ${expected.join(', ')}`, async () => JSON.stringify(await titles(page)) === JSON.stringify(expected));
 
-beforeAll(async () => {
-  ensureWebBuild();
-  [server, browser] = await Promise.all([startUiServer(), launchChromium()]);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
-
 test('待办 most urgent first with 暂定, filtered by chain and due date, past one page; 已办 with the decision', async () => {
-  const admin = await apiAs(server.url, 'admin');
-  const drafter = await apiAs(server.url, 'drafter');
-  const counsel = await apiAs(server.url, 'counsel');
+  const admin = await apiAs(ui.url, 'admin');
+  const drafter = await apiAs(ui.url, 'drafter');
+  const counsel = await apiAs(ui.url, 'counsel');
   // A chain whose legal review takes 400 calendar days: its due date lies in a year no notice covers yet.
   const far = (await admin('/api/chains/annual-report/versions/1')).definition;
   Object.assign(far, { key: 'far-review', name: { zh: '长期审查', en: 'Long review' }, uniquePerDepartmentAndYear: false });

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiServer, type UiServer } from './support.js';
+import { apiAs, PASSWORD, screenshot, useUi } from './support.js';
 
 /**
  * The organisation screen (组织机构) in Chromium against the real server: a global administrator
@@ -12,9 +12,7 @@ import { apiAs, ensureWebBuild, launchChromium, PASSWORD, screenshot, startUiSer
  */
 jest.setTimeout(60_000);
 
-let server: UiServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const ui = useUi();
 let failed = '';
 let wangId = '';
 
@@ -26,26 +24,14 @@ function step(name: string, fn: () => Promise<void>) {
       await fn();
     } catch (err) {
       failed = name;
-      const page = contexts.at(-1)?.pages().at(-1);
+      const page = ui.lastPage();
       if (page) await screenshot(page, 'organisation-failure', { fullPage: true }).catch(() => undefined);
       throw err;
     }
   });
 }
 
-async function loginAs(username: string, password = PASSWORD): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('who').waitFor();
-  return page;
-}
+const loginAs = (username: string, password = PASSWORD) => ui.signIn(username, { password });
 
 async function openOrganisation(page: Page) {
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '组织机构' }).click();
@@ -61,24 +47,13 @@ async function manage(page: Page, username: string) {
 
 /** The newest configuration entry of `action` (the audit log lists the newest first). */
 async function lastEntry(action: string) {
-  const admin = await apiAs(server.url, 'admin');
+  const admin = await apiAs(ui.url, 'admin');
   const { items } = await admin(`/api/audit?category=configuration&action=${action}&limit=1`);
   expect(items).toHaveLength(1);
   return items[0];
 }
 
 const navLinks = async (page: Page) => page.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
-
-beforeAll(async () => {
-  ensureWebBuild();
-  [server, browser] = await Promise.all([startUiServer(), launchChromium()]);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
 
 test('only administrators are offered 组织机构, and only a global administrator 工作日历', async () => {
   const admin = await loginAs('admin');
@@ -88,7 +63,7 @@ test('only administrators are offered 组织机构, and only a global administra
   expect(links).not.toContain('组织机构');
   expect(links).not.toContain('工作日历');
   // Its address does not open the screen either.
-  await drafter.goto(`${server.url}/organisation`);
+  await drafter.goto(`${ui.url}/organisation`);
   await drafter.getByText('页面不存在').waitFor();
 });
 
@@ -118,7 +93,7 @@ step('a global administrator creates a department; a malformed code and one alre
   await expect(row.textContent()).resolves.toMatch(/市教育局.*city-edu.*市委依法治市办.*市教育局发/);
   await expect(form.locator('#dept-new-id').getAttribute('aria-invalid')).resolves.toBeNull();
 
-  const api = await apiAs(server.url, 'admin');
+  const api = await apiAs(ui.url, 'admin');
   const { items } = await api('/api/departments');
   expect(items).toContainEqual(expect.objectContaining({ id: 'city-edu', name: '市教育局 / City education bureau', officeId: 'rule-of-law-office', issuerCode: '市教育局发' }));
   const entry = await lastEntry('create-department');
@@ -142,9 +117,9 @@ step('a global administrator creates a user in a department with a role; the gen
   await screenshot(page, 'organisation', { fullPage: true });
 
   // The password works once for its owner (who must replace it first).
-  const changed = await fetch(`${server.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangfang', password: oneTime, newPassword: PASSWORD }) });
+  const changed = await fetch(`${ui.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangfang', password: oneTime, newPassword: PASSWORD }) });
   expect(changed.status).toBe(200);
-  const wang = await apiAs(server.url, 'wangfang');
+  const wang = await apiAs(ui.url, 'wangfang');
   const me = await wang('/api/me');
   wangId = me.id;
   expect(me.roles).toEqual([{ role: 'drafter', departmentId: 'city-sti' }]);
@@ -165,7 +140,7 @@ step('the administrator grants a role in a department and takes one away', async
   await page.getByRole('button', { name: '授予' }).click();
   const roles = page.getByTestId('user-roles');
   await roles.locator('li[data-role="legal-counsel"][data-department="city-sti"]').waitFor();
-  const api = await apiAs(server.url, 'admin');
+  const api = await apiAs(ui.url, 'admin');
   expect((await api(`/api/users/${wangId}`)).roles).toEqual(expect.arrayContaining([{ role: 'drafter', departmentId: 'city-sti' }, { role: 'legal-counsel', departmentId: 'city-sti' }]));
   const granted = await lastEntry('grant-role');
   expect(granted.details).toMatchObject({ userId: wangId, role: 'legal-counsel', departmentId: 'city-sti', before: [{ role: 'drafter', departmentId: 'city-sti' }] });
@@ -209,7 +184,7 @@ step('the administrator renames a department and moves it under no office, renam
 });
 
 step('the user list goes page by page', async () => {
-  const admin = await apiAs(server.url, 'admin');
+  const admin = await apiAs(ui.url, 'admin');
   for (let i = 0; i < 12; i++) await admin('/api/users', { username: `clerk${i}`, displayName: `科员${i} / Clerk ${i}`, departmentId: 'city-edu', roles: ['drafter'] });
   const page = await loginAs('admin');
   await openOrganisation(page);
@@ -235,10 +210,10 @@ step('the user list goes page by page', async () => {
 
 step('disabling a user ends their logins and hands their open task to another holder of its role, shown by name', async () => {
   // An annual report in legal review, handed by counsel to 王芳 by name.
-  const drafter = await apiAs(server.url, 'drafter');
+  const drafter = await apiAs(ui.url, 'drafter');
   const doc = await drafter('/api/documents', { chain: 'annual-report', title: '市科技局2025年度法治政府建设情况报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
   await drafter(`/api/documents/${doc.id}/actions`, { action: 'submit' });
-  const counsel = await apiAs(server.url, 'counsel');
+  const counsel = await apiAs(ui.url, 'counsel');
   const task = (await counsel(`/api/documents/${doc.id}`)).openTasks[0];
   await counsel(`/api/tasks/${task.id}/delegate`, { toUserId: wangId, comment: '请王芳审核' });
   const before = (await counsel(`/api/documents/${doc.id}`)).openTasks;
@@ -258,14 +233,14 @@ step('disabling a user ends their logins and hands their open task to another ho
   expect(shown).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/); // people and documents by name, never an id
   await page.locator('#user-title').filter({ hasText: '已停用' }).waitFor();
 
-  const admin = await apiAs(server.url, 'admin');
+  const admin = await apiAs(ui.url, 'admin');
   const after = (await admin(`/api/documents/${doc.id}`)).openTasks;
   expect(after).toHaveLength(1);
   expect(after[0].assignee.userId).not.toBe(wangId);
   const to = await admin(`/api/users/${after[0].assignee.userId}`);
   expect(shown).toContain(`${to.displayName.split(' / ')[0]}（市科技局）`);
   expect((await admin(`/api/users/${wangId}`)).disabled).toBe(true);
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangfang', password: PASSWORD }) });
+  const login = await fetch(`${ui.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangfang', password: PASSWORD }) });
   expect(login.status).toBe(401);
   const entry = await lastEntry('disable-user');
   expect(entry.details).toEqual({ userId: wangId, username: 'wangfang', before: { disabled: false }, after: { disabled: true }, comment: '调离本单位' });
@@ -280,9 +255,9 @@ step('disabling a user ends their logins and hands their open task to another ho
 });
 
 step('a department administrator manages their department alone: a user who also belongs to another is refused, the refusal shown in the chosen language', async () => {
-  const admin = await apiAs(server.url, 'admin');
+  const admin = await apiAs(ui.url, 'admin');
   const created = await admin('/api/users', { username: 'sti-admin', displayName: '科技局管理员 / STI administrator', password: 'first-Password-2026', departmentId: 'city-sti', roles: ['admin'] });
-  await fetch(`${server.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sti-admin', password: 'first-Password-2026', newPassword: PASSWORD }) });
+  await fetch(`${ui.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sti-admin', password: 'first-Password-2026', newPassword: PASSWORD }) });
   const zhao = await admin('/api/users', { username: 'zhaolei', displayName: '赵磊 / Zhao Lei', password: 'first-Password-2026', departmentId: 'city-sti', roles: ['drafter'] });
   await admin(`/api/users/${zhao.id}/roles`, { role: 'drafter', departmentId: 'city-edu' });
   expect(created.id).toBeTruthy();

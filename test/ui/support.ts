@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { forkApi } from '../support/fork-api.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -87,4 +87,49 @@ export async function apiAs(url: string, username: string) {
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await check()) return;
   throw new Error(`timed out waiting until ${what}`);
+}
+
+export interface UiSession {
+  /** The service's address. */
+  readonly url: string;
+  /** A page signed in as `username`, in a browser context of its own (zh-CN, Asia/Shanghai), closed after the file's tests. */
+  signIn(username: string, options?: { password?: string; viewport?: { width: number; height: number }; browserTime?: string }): Promise<Page>;
+  /** The page opened last (a failing step's screenshot). */
+  lastPage(): Page | undefined;
+}
+
+/** The service and a Chromium for one spec file: started before its tests, stopped after them. */
+export function useUi(): UiSession {
+  let server: UiServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    ensureWebBuild();
+    [server, browser] = await Promise.all([startUiServer(), launchChromium()]);
+  }, 240_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get url() {
+      return server!.url;
+    },
+    lastPage: () => contexts.at(-1)?.pages().at(-1),
+    async signIn(username, { password = PASSWORD, viewport = { width: 1280, height: 900 }, browserTime } = {}) {
+      const context = await browser!.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      contexts.push(context);
+      context.setDefaultTimeout(15_000);
+      if (browserTime) await context.clock.setFixedTime(browserTime);
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`page error (${username}): ${err.message}`));
+      await page.goto(`${server!.url}/`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByTestId('who').waitFor();
+      return page;
+    },
+  };
 }

@@ -27,39 +27,20 @@ const toRow = (r: Raw): NotificationRow => ({
   readAt: r.read_at,
 });
 
+const values = (n: NotificationRow) => [n.id, n.userId, n.kind, n.documentId, n.taskId, n.message, JSON.stringify(n.details), n.createdAt, n.readAt];
+
 const notIn = (kinds: readonly string[]) => (kinds.length ? ` AND kind NOT IN (${kinds.map(() => '?').join(', ')})` : '');
 
 export class NotificationsRepository {
   constructor(private readonly sql: Sql) {}
 
   async insert(n: NotificationRow): Promise<void> {
-    await this.sql.run(`INSERT INTO notifications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      n.id,
-      n.userId,
-      n.kind,
-      n.documentId,
-      n.taskId,
-      n.message,
-      JSON.stringify(n.details),
-      n.createdAt,
-      n.readAt,
-    ]);
+    await this.sql.run(`INSERT INTO notifications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(n));
   }
 
   /** As insert; nothing when the person was already told of the task (`task-assigned` is once per task and person). */
   async insertOnce(n: NotificationRow): Promise<boolean> {
-    const changed = await this.sql.run(`INSERT INTO notifications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, [
-      n.id,
-      n.userId,
-      n.kind,
-      n.documentId,
-      n.taskId,
-      n.message,
-      JSON.stringify(n.details),
-      n.createdAt,
-      n.readAt,
-    ]);
-    return changed === 1;
+    return (await this.sql.run(`INSERT INTO notifications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, values(n))) === 1;
   }
 
   /** The last audit entry the notification feed read. */
