@@ -28,6 +28,9 @@ async function main() {
   // On SQLite this process is the only writer, so it fires deadlines itself; on PostgreSQL with
   // Redis, apps/worker does (this process only enqueues).
   const redisUrl = process.env.REDIS_URL || undefined;
+  // Years an administrator uploaded count from the start (before the scheduler plans anything); on PostgreSQL a peer's upload is picked up within a minute.
+  await engine.calendarYears.load();
+  const calendarRefresh = database.url ? setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), CALENDAR_REFRESH_MS) : undefined;
   const scheduler = await startScheduler(engine, {
     redisUrl,
     processors: !database.url || !redisUrl,
@@ -35,9 +38,6 @@ async function main() {
     webhookSecret: webhooks.secret,
     email: emailSettingsFromEnv(),
   });
-  // Years an administrator uploaded count from the start; on PostgreSQL a peer's upload is picked up within a minute.
-  await engine.calendarYears.load();
-  const calendarRefresh = database.url ? setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), CALENDAR_REFRESH_MS) : undefined;
   const logger = createLogger({ level: config.logLevel });
   const metrics = config.metricsPort === null ? undefined : new Metrics(engine);
   if (metrics) engine.observe(metrics);

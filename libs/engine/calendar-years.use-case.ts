@@ -17,6 +17,8 @@ export interface CalendarUpload {
   /** Documents whose timers of the step they are in moved (or lost `provisional`), each with an audit entry. */
   documentsMoved: number;
   timersMoved: number;
+  /** Documents that could not be retimed (e.g. a row that disagrees with its log): left as they were, and logged. */
+  documentsFailed: number;
 }
 
 /**
@@ -90,8 +92,9 @@ export class CalendarYearsUseCase {
     for (const { year } of changed) {
       const row = await this.reader.calendarYears.get(year);
       if (!row) continue;
-      this.adoptStored(row);
-      await this.retime(year, systemActor('calendar'));
+      this.calendar().adopt({ year: row.year, holidays: row.holidays, workdays: row.workdays, source: 'uploaded' });
+      // Marked as held only once every document was retimed: a failure is tried again at the next refresh.
+      if (!(await this.retime(year, systemActor('calendar'))).documentsFailed) this.adopted.set(row.year, row.sha256);
     }
     return changed.map((c) => c.year);
   }
@@ -105,13 +108,18 @@ export class CalendarYearsUseCase {
   async retime(year: number, actor: Actor): Promise<Omit<CalendarUpload, 'year'>> {
     const from = `${year - 1}-12-31T00:00:00.000Z`;
     const to = `${year + 1}-01-01T00:00:00.000Z`;
-    let documentsMoved = 0;
-    let timersMoved = 0;
+    const counts = { documentsMoved: 0, timersMoved: 0, documentsFailed: 0 };
     for (let after = ''; ; ) {
       const ids = await this.reader.deadlines.documentsSpanning(from, to, after, PAGE);
-      const moved = await Promise.all(ids.map((id) => this.writer.run((repos) => this.retimeOne(repos, id, year, actor))));
-      for (const n of moved) if (n) (documentsMoved++, (timersMoved += n));
-      if (ids.length < PAGE) return { documentsMoved, timersMoved };
+      // One document that cannot be retimed (its row diverged from its log, say) does not stop the others.
+      const moved = await Promise.allSettled(ids.map((id) => this.writer.run((repos) => this.retimeOne(repos, id, year, actor))));
+      moved.forEach((m, i) => {
+        if (m.status === 'rejected') {
+          counts.documentsFailed++;
+          console.error(`calendar ${year}: document ${ids[i]} not retimed: ${m.reason instanceof Error ? m.reason.message : m.reason}`);
+        } else if (m.value) (counts.documentsMoved++, (counts.timersMoved += m.value));
+      });
+      if (ids.length < PAGE) return counts;
       after = ids[ids.length - 1];
     }
   }

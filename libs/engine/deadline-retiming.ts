@@ -60,22 +60,25 @@ interface ClockShift {
 
 /**
  * How far the step's clock moved its timers after they were planned: approved extensions and
- * finished pauses (a pause under way has not moved them yet). Clocks paused before this was kept
- * with the clock are read from the document's resume entries.
+ * finished pauses (a pause under way has not moved them yet). The pauses are read from the
+ * document's resume entries since the timers were planned, the log being the record; the clock
+ * keeps its own sum too (`clock.paused`, since it was kept), which counts where the log has not
+ * yet sequenced the latest resume (PostgreSQL): the larger of the two is taken.
  */
 async function clockShift(repos: Repositories, doc: DocumentRow, live: DeadlineRow[]): Promise<ClockShift> {
   const clock = clockOf(doc);
-  const extended = clock.extendedWorkingDays ?? 0;
-  if (clock.paused) return { workingDays: extended + clock.paused.workingDays, ms: clock.paused.ms };
-  const shift = { workingDays: extended, ms: 0 };
   const since = live.reduce((min, r) => (r.createdAt < min ? r.createdAt : min), live[0].createdAt);
+  const logged = { workingDays: 0, ms: 0 };
   for (const entry of await repos.audit.forDocument(doc.id, 'transition')) {
     if (entry.action !== 'resume-clock' || entry.at < since) continue;
     const pausedFor = (JSON.parse(entry.details) as { pausedFor?: { workingDays?: number; ms?: number } }).pausedFor ?? {};
-    shift.workingDays += pausedFor.workingDays ?? 0;
-    shift.ms += pausedFor.ms ?? 0;
+    logged.workingDays += pausedFor.workingDays ?? 0;
+    logged.ms += pausedFor.ms ?? 0;
   }
-  return shift;
+  return {
+    workingDays: (clock.extendedWorkingDays ?? 0) + Math.max(logged.workingDays, clock.paused?.workingDays ?? 0),
+    ms: Math.max(logged.ms, clock.paused?.ms ?? 0),
+  };
 }
 
 /** A planned timer moved as the clock moved the row (statutory-clock.use-case.ts moves each row the same way). */

@@ -2,6 +2,7 @@ import { entryFromRow, type AuditEntry } from '@shenpi/audit';
 import { DomainError, ErrorCode, newId, type Clock } from '@shenpi/domain';
 import type { DocumentRow, NotificationRow, Repositories, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
+import { contributorsOf } from './document/document-state.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** Entries read per pass: one transaction of notifications, however far behind the feed is. */
@@ -13,6 +14,8 @@ export type FeedKind = 'task-assigned' | 'returned' | 'decided' | 'disclosed';
 /** Actions that take a document back to be reworked: its author is told, not merely "decided". */
 const RETURNS = new Set(['return']);
 const DISCLOSURE = 'record-disclosure';
+/** Entries that name a task but decide nothing (the task is handed on, signed beside, or a file added to it). */
+const NOT_DECISIONS = new Set(['delegate', 'add-signer', 'attach', 'reassign', 'edit']);
 
 /**
  * Tells people of new work and of what happened to their documents, from the audit log, after the
@@ -26,7 +29,7 @@ const DISCLOSURE = 'record-disclosure';
  *   task and person (a task handed on is announced to its new holder); not to whoever made the task.
  * - `returned`: a return, to the document's author. `decided`: any other decision on a task, to the author.
  * - `disclosed`: the disclosure recorded, to the author and the department's supervisors.
- * Nobody is told of what they did themselves.
+ * Nobody is told of what they did themselves, and nobody disabled is told anything.
  */
 export class NotificationFeed {
   /** Called with the users a pass wrote to, after its commit: open streams of this process look at once. */
@@ -66,7 +69,14 @@ export class NotificationFeed {
     const at = this.clock.now().toISOString();
     const docs = new Map<string, DocumentRow | undefined>();
     const told: string[] = [];
+    // Someone who left (disabled) is told nothing more: they may no longer read what it would say.
+    const active = new Map<string, boolean>();
+    const isActive = async (userId: string) => {
+      if (!active.has(userId)) active.set(userId, (await repos.directory.accountState(userId))?.disabled === false);
+      return active.get(userId)!;
+    };
     const write = async (n: Omit<NotificationRow, 'id' | 'createdAt' | 'readAt'>, once = false) => {
+      if (!(await isActive(n.userId))) return;
       const row = { ...n, id: newId(), createdAt: at, readAt: null };
       if (once ? await repos.notifications.insertOnce(row) : (await repos.notifications.insert(row), true)) told.push(n.userId);
     };
@@ -90,15 +100,17 @@ export class NotificationFeed {
         for (const userId of await repos.directory.holders('supervisor', doc.departmentId)) {
           if (userId !== actor && userId !== doc.createdBy) await write({ ...base, kind: 'disclosed', userId, taskId: null, message });
         }
-      } else if (e.details.taskId && actor) {
+      } else if (e.details.taskId && actor && !NOT_DECISIONS.has(e.action)) {
         await toAuthor('decided', `已办理：《${doc.title}》${stepName(e.from).zh}：${e.action}${comment ? `（${comment}）` : ''} / Decided: "${doc.title}" at ${stepName(e.from).en}: ${e.action}${comment ? ` (${comment})` : ''}`);
       }
       // New work: every open task of the document whose holders were not told yet. The first step is the
-      // author's own work (a return tells them with `returned`), not new work to announce.
+      // author's own work (a return tells them with `returned`), not new work to announce; and whoever wrote
+      // the document holds no review task of it (separation of duties), whatever roles they hold.
+      const contributors = new Set(contributorsOf(doc));
       for (const task of await repos.tasks.openForDocument(doc.id)) {
         if (task.stepKey === chain.definition.steps[0].key) continue;
         for (const userId of await this.holdersOf(repos, task)) {
-          if (userId === actor) continue;
+          if (userId === actor || contributors.has(userId)) continue;
           const step = stepName(task.stepKey);
           await write(
             { documentId: doc.id, kind: 'task-assigned', userId, taskId: task.id, details: { seq: e.seq, stepKey: task.stepKey, dueAt: task.dueAt }, message: `待办：《${doc.title}》${step.zh} / New task: "${doc.title}", ${step.en}` },

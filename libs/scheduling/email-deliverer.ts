@@ -33,7 +33,8 @@ export class EmailDeliverer {
     private readonly settings: EmailSettings,
     private readonly intervalMs = EMAIL_INTERVAL_MS,
   ) {
-    this.transport = nodemailer.createTransport(settings.url);
+    // Bounded attempts (well inside the outbox's lease, EMAIL_LEASE_MS): a relay that hangs fails the attempt, to be retried.
+    this.transport = nodemailer.createTransport({ url: settings.url, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 });
   }
 
   /** One pass: the e-mails sent, and the ones that failed this time. */

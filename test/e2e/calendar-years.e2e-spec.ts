@@ -46,7 +46,7 @@ describe('calendar years over HTTP', () => {
     expect([elsewhere.status, elsewhere.body.details.map((d: { field: string }) => d.field)]).toEqual([400, expect.arrayContaining(['year', 'holidays.2027-01-01'])]);
 
     const uploaded = await t.http().put('/api/calendar/years/2027').set(await as('admin')).send(notice2027);
-    expect([uploaded.status, uploaded.body]).toEqual([200, { year: 2027, documentsMoved: 1, timersMoved: expect.any(Number) }]);
+    expect([uploaded.status, uploaded.body]).toEqual([200, { year: 2027, documentsMoved: 1, timersMoved: expect.any(Number), documentsFailed: 0 }]);
     const after = (await t.http().get(`/api/documents/${id}`).set(await as('counsel'))).body;
     expect([after.dueAt, after.dueProvisional]).toEqual(['2027-02-16T15:59:59.999Z', false]);
     const timeline = (await t.http().get(`/api/documents/${id}/timeline`).set(await as('counsel'))).body;

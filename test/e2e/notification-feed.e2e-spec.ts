@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { OPERATOR } from '@shenpi/engine';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 import { bearer, useApp } from '../support/test-app.js';
 
@@ -61,6 +62,33 @@ describe('notifications of tasks and decisions', () => {
     expect(await kinds('supervisor', id)).toEqual(['disclosed']);
   });
 
+  it('tells a disabled user nothing, nor anyone who wrote a document of a review task of it', async () => {
+    const told = async (documentId: string) => (await t.engine.writer.run((r) => r.sql.all<{ user_id: string; kind: string }>('SELECT user_id, kind FROM notifications WHERE document_id = ?', [documentId])));
+    const counselId = (await t.http().get('/api/me').set(await as('counsel'))).body.id;
+
+    // An author who left: the return of their report is told to nobody.
+    const { id: left } = await t.engine.directory.addUser({ username: 'drafter-left', password: 'Qz8-wandering-1', departmentId: 'city-sti', roles: ['drafter'] });
+    const leaving = (await t.engine.authentication.login('drafter-left', 'Qz8-wandering-1'))!;
+    const a = await t.engine.createDocument.execute({ principal: leaving, chain: 'annual-report', title: '2023年度报告', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    await t.engine.transition.execute({ documentId: a.id, action: 'submit', principal: leaving });
+    await t.engine.notificationFeed.drain();
+    await t.engine.organisation.disableUser(OPERATOR, left, '调离');
+    await decide('counsel', await openTask('counsel', a.id), { decision: 'return', comment: '请补充' });
+    await t.engine.notificationFeed.drain();
+    expect((await told(a.id)).filter((n) => n.user_id === left)).toEqual([]);
+
+    // A drafter who also holds the counsel role edited the report: the counsel task is not announced to them.
+    const { id: editor } = await t.engine.directory.addUser({ username: 'drafter-counsel', password: 'Kp4-mountain-9', departmentId: 'city-sti', roles: ['drafter', 'legal-counsel'] });
+    const b = (await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '2022年度报告', year: 2022, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
+    const editorToken = (await t.http().post('/api/auth/login').send({ username: 'drafter-counsel', password: 'Kp4-mountain-9' })).body.accessToken;
+    expect((await t.http().patch(`/api/documents/${b.id}`).set(bearer(editorToken)).send({ content: `${REPORT_OUTLINE}\n补充。`, expectedVersion: b.version })).status).toBe(200);
+    expect((await t.http().post(`/api/documents/${b.id}/actions`).set(await as('drafter')).send({ action: 'submit' })).status).toBe(200);
+    await t.engine.notificationFeed.drain();
+    const onB = await told(b.id);
+    expect(onB).toContainEqual({ user_id: counselId, kind: 'task-assigned' });
+    expect(onB.filter((n) => n.user_id === editor)).toEqual([]);
+  });
+
   it('pushes each new notification to an open stream, with the token as a query parameter for EventSource', async () => {
     const url = (await t.app.listen(0, '127.0.0.1'), await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     const token = await t.token('counsel');
@@ -95,5 +123,14 @@ describe('notifications of tasks and decisions', () => {
     expect(data).toEqual([expect.objectContaining({ kind: 'task-assigned', documentId: created.body.id })]);
     expect(text).toContain(`id: ${data[0].id}\nevent: notification\n`);
     response!.destroy();
+
+    // One user holds at most ten streams at once (tabs, devices): the eleventh is refused, not buffered for.
+    const open: IncomingMessage[] = [];
+    for (let i = 0; i < 10; i++) {
+      open.push(await new Promise<IncomingMessage>((resolve) => httpRequest(`${url}/api/notifications/stream?access_token=${token}`, resolve).end()));
+    }
+    expect(open.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(await status(`/api/notifications/stream?access_token=${token}`)).toBe(429);
+    for (const r of open) r.destroy();
   });
 });

@@ -103,7 +103,7 @@ describe('calendar years uploaded at run time', () => {
     const result = await engine.calendarYears.upload(u.admin, 2027, notice2027);
 
     // The notice gives 5–13 February off: five working days from 1 February end on Tuesday 16 February.
-    expect(result).toEqual({ year: 2027, documentsMoved: 5, timersMoved: 15 });
+    expect(result).toEqual({ year: 2027, documentsMoved: 5, timersMoved: 15, documentsFailed: 0 });
     for (const id of [resumed, legacy]) expect(await timer(engine, id, 'due')).toMatchObject({ fireAt: endOf('2027-02-17'), provisional: false, status: 'pending' });
     // A clock paused now keeps its timers paused, at the instants the notice gives.
     expect(await timer(engine, pausedNow, 'due')).toMatchObject({ fireAt: endOf('2027-02-16'), provisional: false, status: 'paused' });
@@ -137,7 +137,7 @@ describe('calendar years uploaded at run time', () => {
     expect(engine.calendarYears.view(2027)).toMatchObject({ source: 'uploaded', provisional: false, holidays: notice2027.holidays });
 
     // The same arrangement again changes nothing and records nothing.
-    expect(await engine.calendarYears.upload(u.admin, 2027, notice2027)).toEqual({ year: 2027, documentsMoved: 0, timersMoved: 0 });
+    expect(await engine.calendarYears.upload(u.admin, 2027, notice2027)).toEqual({ year: 2027, documentsMoved: 0, timersMoved: 0, documentsFailed: 0 });
     expect(await engine.writer.run((r) => r.audit.search({ category: 'configuration', action: 'upload-calendar-year' }, null, 10))).toHaveLength(1);
   });
 
@@ -170,5 +170,20 @@ describe('calendar years uploaded at run time', () => {
     } finally {
       await restarted.close();
     }
+  });
+
+  it('counts a document it cannot retime and leaves it as it was, and moves the others', async () => {
+    clock.set('2027-02-01T05:00:00.000Z');
+    const [sound, diverged] = [await start(engine), await start(engine)];
+    const before = await live(engine, diverged);
+    // A row changed behind the service's back: the kernel refuses to act on it (STATE_DIVERGED).
+    await engine.writer.run((r) => r.sql.run("UPDATE documents SET state = 'party-group-review' WHERE id = ?", [diverged]));
+    const amended = { ...notice2027, holidays: { ...notice2027.holidays, '2027-02-15': '春节' } };
+    const result = await engine.calendarYears.upload(u.admin, 2027, amended);
+    expect(result.documentsFailed).toBe(1);
+    expect(result.documentsMoved).toBeGreaterThan(0);
+    // 2, 3, 4, then 16 and 17 February.
+    expect(await timer(engine, sound, 'due')).toMatchObject({ fireAt: endOf('2027-02-17'), provisional: false });
+    expect(await live(engine, diverged)).toEqual(before);
   });
 });

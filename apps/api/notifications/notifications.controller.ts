@@ -35,7 +35,7 @@ export class NotificationsController {
   @ApiDoc({
     summary: 'New notifications as server-sent events (`event: notification`, its id for Last-Event-ID)',
     okContent: { 'text/event-stream': { type: 'string' } },
-    errors: [401],
+    errors: [401, 429],
     security: [{ bearer: [] }, { accessToken: [] }],
     parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this notification.', schema: { type: 'string' } }],
   })

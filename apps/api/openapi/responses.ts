@@ -155,7 +155,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     holidays: { type: 'object', additionalProperties: str },
     workdays: { type: 'object', additionalProperties: str },
   }),
-  CalendarUploaded: object({ year: int, documentsMoved: int, timersMoved: int }),
+  CalendarUploaded: object({ year: int, documentsMoved: int, timersMoved: int, documentsFailed: int }),
   Day: object({ date, working: bool, holiday: ref('Localized'), provisional: bool }, ['holiday']),
   User: object({ id: uuid, username: str, displayName: str, roles: { type: 'array', items: ref('RoleGrant') }, disabled: bool }),
   UserPage: page(ref('User')),

@@ -51,13 +51,20 @@ export class EmailOutboxRepository {
     return (await this.sql.run(`UPDATE email_outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?`, [leaseUntil, id, now])) === 1;
   }
 
-  async sent(id: string, at: string): Promise<void> {
-    await this.sql.run(`UPDATE email_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, [at, id]);
+  /** The outcome of the attempt `attempt` (the claim's count): nothing when a later claim took the row since (its lease ran out). */
+  async sent(id: string, attempt: number, at: string): Promise<void> {
+    await this.sql.run(`UPDATE email_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ? AND attempts = ? AND status = 'pending'`, [at, id, attempt]);
   }
 
-  /** A failed attempt: tried again at `retryAt`, or given up (`retryAt` null). */
-  async attemptFailed(id: string, error: string, retryAt: string | null): Promise<void> {
-    await this.sql.run(`UPDATE email_outbox SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ? WHERE id = ?`, [retryAt ? 'pending' : 'failed', retryAt, error.slice(0, 500), id]);
+  /** A failed attempt: tried again at `retryAt`, or given up (`retryAt` null); as `sent`, only for the latest claim. */
+  async attemptFailed(id: string, attempt: number, error: string, retryAt: string | null): Promise<void> {
+    await this.sql.run(`UPDATE email_outbox SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ? WHERE id = ? AND attempts = ? AND status = 'pending'`, [
+      retryAt ? 'pending' : 'failed',
+      retryAt,
+      error.slice(0, 500),
+      id,
+      attempt,
+    ]);
   }
 
   async forNotification(notificationId: string): Promise<EmailRow | undefined> {

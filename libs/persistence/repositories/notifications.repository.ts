@@ -60,13 +60,18 @@ export class NotificationsRepository {
   }
 
   /** Notifications the e-mail deliverer has not dealt with, oldest first, with their user's settings. */
-  async unmailed(limit: number): Promise<(NotificationRow & { settings: string | null })[]> {
-    const rows = await this.sql.all<Raw & { notification_settings: string | null }>(
-      `SELECT ${COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}, u.notification_settings FROM notifications n JOIN users u ON u.id = n.user_id
+  async unmailed(limit: number): Promise<(NotificationRow & { settings: string | null; disabled: boolean })[]> {
+    const rows = await this.sql.all<Raw & { notification_settings: string | null; disabled_at: string | null }>(
+      `SELECT ${COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}, u.notification_settings, u.disabled_at FROM notifications n JOIN users u ON u.id = n.user_id
         WHERE n.mailed IS NULL ORDER BY n.id LIMIT ?`,
       [limit],
     );
-    return rows.map((r) => ({ ...toRow(r), settings: r.notification_settings }));
+    return rows.map((r) => ({ ...toRow(r), settings: r.notification_settings, disabled: r.disabled_at !== null }));
+  }
+
+  /** Every notification not looked at yet and written before `before`, in one statement: e-mail switched on late sends no backlog. */
+  async markOldUnmailed(before: string, state: string): Promise<number> {
+    return this.sql.run('UPDATE notifications SET mailed = ? WHERE mailed IS NULL AND created_at < ?', [state, before]);
   }
 
   /** What the deliverer did with each: `queued`, or why not (`not-wanted`, `too-old`). */

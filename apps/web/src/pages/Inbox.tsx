@@ -12,7 +12,7 @@ const PAGE = 200;
 export const urgency = (task: Pick<Task, 'dueAt'>) => (task.dueAt ? new Date(task.dueAt).getTime() : Number.MAX_SAFE_INTEGER);
 
 /**
- * 待办 (open, most urgent first, approvable in bulk) and 已办 (decided by me, newest first), a page of
+ * 待办 (open, most urgent first, approvable in bulk) and 已办 (the done tasks of my seats and roles, newest first), a page of
  * 200 at a time with 加载更多 for the next; filters by chain and by due date over what is loaded.
  */
 export function Inbox() {
