@@ -109,7 +109,7 @@ describe('a lint past its budget', () => {
 
 describe('a lint past its memory budget', () => {
   beforeAll(() => {
-    process.env.LINT_MEMORY_BUDGET_MB = '12';
+    process.env.LINT_MEMORY_BUDGET_MB = '20';
   });
   const t = useApp();
   afterAll(() => {
@@ -120,7 +120,7 @@ describe('a lint past its memory budget', () => {
     const admin = bearer(await t.token('admin'));
     const res = await t.http().post('/api/chains/validate').set(admin).send(worstCaseChain());
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'LINT_BUDGET_EXCEEDED', details: { budget: 'memory', limitMb: 12 } });
+    expect(res.body).toMatchObject({ code: 'LINT_BUDGET_EXCEEDED', details: { budget: 'memory', limitMb: 20 } });
     expect((await t.http().get('/health')).status).toBe(200);
   }, 60_000);
 });

@@ -15,13 +15,20 @@ export interface LintBudget {
 export const DEFAULT_LINT_BUDGET: LintBudget = { timeMs: 10_000, memoryMb: 256 };
 
 /** LINT_TIME_BUDGET_MS and LINT_MEMORY_BUDGET_MB (README), else the defaults. */
+/**
+ * The least memory a lint thread may be given: it needs about 11 MB to start (Node 24), and a thread
+ * that runs out while starting takes the whole process down with it, where one that runs out while
+ * linting is stopped alone (422 LINT_BUDGET_EXCEEDED).
+ */
+export const MIN_LINT_MEMORY_MB = 16;
+
 export function lintBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): LintBudget {
-  const read = (name: string, fallback: number) => {
+  const read = (name: string, fallback: number, least: number) => {
     const value = Number(env[name] || fallback);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1, not "${env[name]}"`);
+    if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be a whole number ≥ ${least}, not "${env[name]}"`);
     return value;
   };
-  return { timeMs: read('LINT_TIME_BUDGET_MS', DEFAULT_LINT_BUDGET.timeMs), memoryMb: read('LINT_MEMORY_BUDGET_MB', DEFAULT_LINT_BUDGET.memoryMb) };
+  return { timeMs: read('LINT_TIME_BUDGET_MS', DEFAULT_LINT_BUDGET.timeMs, 1), memoryMb: read('LINT_MEMORY_BUDGET_MB', DEFAULT_LINT_BUDGET.memoryMb, MIN_LINT_MEMORY_MB) };
 }
 
 interface Pending extends LintJob {
