@@ -62,7 +62,7 @@ test('待办 most urgent first with 暂定, filtered by chain and due date, past
   await showsTitles(page, ['远期文稿']);
   await page.getByRole('tab', { name: '已办' }).click();
   const done = page.getByTestId('done-tasks').locator('tbody tr');
-  await done.first().waitFor();
+  await until('已办 lists the decided task', async () => JSON.stringify(await done.allTextContents()).includes('近期文稿法制审核通过'));
   await expect(done.allTextContents()).resolves.toEqual([expect.stringMatching(/近期文稿法制审核通过/)]);
   expect((await counsel('/api/tasks?status=done')).items.map((x: { documentId: string; decision: string }) => [x.documentId, x.decision])).toEqual([[nearId, 'approve']]);
 

@@ -24,14 +24,15 @@ export function Inbox() {
   const { data, error, loading, reload } = useLoad(async () => {
     const page = await get<Page<Task>>(`/api/tasks${query({ status: tab, limit: PAGE })}`);
     setMore({ items: [], cursor: page.nextCursor });
-    return page.items;
+    return { tab, items: page.items };
   }, [tab]);
   const loadMore = async () => {
     if (!more.cursor) return;
     const page = await get<Page<Task>>(`/api/tasks${query({ status: tab, limit: PAGE, cursor: more.cursor })}`);
     setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
   };
-  const loaded = [...(data ?? []), ...more.items];
+  // The other tab's tasks are never shown under this one while its own load.
+  const loaded = data?.tab === tab ? [...data.items, ...more.items] : [];
   const chainName = (key: string | undefined) => pick(chains.data?.items.find((c) => c.key === key)?.name) || key || '';
   const shown = loaded
     .filter((x) => !chain || x.chainKey === chain)
@@ -86,8 +87,8 @@ export function Inbox() {
           </>
         )}
       </div>
-      <Loading error={error} loading={loading && !data} />
-      {data && tasks.length === 0 && <p class="muted" data-testid="inbox-empty">{t(tab === 'open' ? 'inboxEmpty' : 'inboxDoneEmpty')}</p>}
+      <Loading error={error} loading={loading && data?.tab !== tab} />
+      {data?.tab === tab && tasks.length === 0 && <p class="muted" data-testid="inbox-empty">{t(tab === 'open' ? 'inboxEmpty' : 'inboxDoneEmpty')}</p>}
       {tab === 'done' && tasks.length > 0 && (
         <div class="table-wrap">
           <table class="tasks" data-testid="done-tasks">
