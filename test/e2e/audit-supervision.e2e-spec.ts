@@ -142,9 +142,11 @@ describe('audit for supervisors', () => {
       });
     expect(res.status).toBe(200);
     expect(lines).toBeGreaterThan(100_000);
-    // The CSV (~40 MB) is far larger than the bound: buffering it, or its entries, would exceed it many times.
+    // The CSV (~40 MB) is far larger than the bound: buffering it (or its entries, several times larger as
+    // objects) would exceed it. The bound leaves room for a driver's page of rows and the stream's buffers,
+    // which differ between SQLite and PostgreSQL and between Node versions (8.7 MB seen on PostgreSQL, Node 24).
     console.log(`exported ${bytes} bytes, ${lines} lines; peak heap+external growth ${(peak / 1048576).toFixed(1)} MB`);
     expect(bytes).toBeGreaterThan(35 * 1024 * 1024);
-    expect(peak).toBeLessThan(8 * 1024 * 1024);
+    expect(peak).toBeLessThan(bytes / 3);
   }, 300_000);
 });
