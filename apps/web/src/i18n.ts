@@ -1,5 +1,9 @@
 /** A small dictionary: Simplified Chinese by default, English on request (kept in localStorage). */
 export type Lang = 'zh' | 'en';
+import * as documentPanels from './i18n/document-panels';
+import * as logAndMigration from './i18n/log-and-migration';
+import * as personal from './i18n/personal';
+
 const KEY = 'shenpi.lang';
 export let lang: Lang = (typeof localStorage !== 'undefined' && localStorage.getItem(KEY) === 'en') ? 'en' : 'zh';
 export function setLang(next: Lang) {
@@ -8,7 +12,7 @@ export function setLang(next: Lang) {
   document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
 }
 
-const zh = {
+const zhBase = {
   appName: '审批链', appSub: '法治政府建设审批系统',
   username: '用户名', password: '密码', login: '登录', logout: '退出', loginFailed: '用户名或密码错误',
   loginTitle: '登录', switchLang: 'English', langName: '中文',
@@ -70,8 +74,7 @@ const zh = {
   'create-department': '新建部门', 'update-department': '修改部门', 'create-user': '新建人员', 'update-user': '修改人员', 'disable-user': '停用人员', 'enable-user': '启用人员',
   'grant-role': '授予角色', 'revoke-role': '撤销角色', 'set-supervision': '设定督察范围',
 };
-type Dict = typeof zh;
-const en: Dict = {
+const enBase: typeof zhBase = {
   appName: 'Shenpi', appSub: 'Rule-of-law government review chains',
   username: 'Username', password: 'Password', login: 'Log in', logout: 'Log out', loginFailed: 'Wrong username or password',
   loginTitle: 'Log in', switchLang: '中文', langName: 'English',
@@ -133,6 +136,10 @@ const en: Dict = {
   'create-department': 'Department created', 'update-department': 'Department changed', 'create-user': 'User created', 'update-user': 'User changed', 'disable-user': 'User disabled', 'enable-user': 'User enabled',
   'grant-role': 'Role granted', 'revoke-role': 'Role revoked', 'set-supervision': 'Supervision set',
 };
+// Each screen area keeps its words in a file of its own under i18n/ (zh, and en of the same shape).
+const zh = { ...zhBase, ...documentPanels.zh, ...personal.zh, ...logAndMigration.zh };
+type Dict = typeof zh;
+const en: Dict = { ...enBase, ...documentPanels.en, ...personal.en, ...logAndMigration.en };
 export type Key = keyof Dict;
 export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];
 /** What an API error code means, in the page's language; undefined for a code the dictionary does not know. */
