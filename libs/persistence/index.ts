@@ -19,4 +19,5 @@ export type { CheckpointRow } from './repositories/audit-checkpoints.repository.
 export type { IdempotencyKeyRow } from './repositories/idempotency-keys.repository.js';
 export type { CosignatureRow, TreeHeadRow } from './repositories/audit-tree.repository.js';
 export type { CalendarYearRow } from './repositories/calendar-years.repository.js';
+export type { DocumentContent } from './repositories/document-contents.repository.js';
 export type { EmailRow } from './repositories/email-outbox.repository.js';

@@ -11,6 +11,7 @@ import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.r
 import { NumberingRepository } from './repositories/numbering.repository.js';
 import { ProxiesRepository } from './repositories/proxies.repository.js';
 import { CopiesRepository } from './repositories/copies.repository.js';
+import { DocumentContentsRepository } from './repositories/document-contents.repository.js';
 import { ChainMigrationsRepository } from './repositories/chain-migrations.repository.js';
 import { AttachmentsRepository } from './repositories/attachments.repository.js';
 import { AuditCheckpointsRepository } from './repositories/audit-checkpoints.repository.js';
@@ -36,6 +37,7 @@ export class Repositories {
   readonly numbering: NumberingRepository;
   readonly proxies: ProxiesRepository;
   readonly copies: CopiesRepository;
+  readonly contents: DocumentContentsRepository;
   readonly migrations: ChainMigrationsRepository;
   readonly attachments: AttachmentsRepository;
   readonly checkpoints: AuditCheckpointsRepository;
@@ -56,6 +58,7 @@ export class Repositories {
     this.numbering = new NumberingRepository(sql);
     this.proxies = new ProxiesRepository(sql);
     this.copies = new CopiesRepository(sql);
+    this.contents = new DocumentContentsRepository(sql);
     this.migrations = new ChainMigrationsRepository(sql);
     this.attachments = new AttachmentsRepository(sql);
     this.checkpoints = new AuditCheckpointsRepository(sql);

@@ -18,6 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { MAX_INT } from '@shenpi/engine';
 import { PageQuery } from '../http/page.query.js';
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -71,3 +72,8 @@ export class ListDocumentsQuery extends PageQuery {
   @IsOptional() @IsString() @MaxLength(64) departmentId?: string;
 }
 
+
+/** `?diff=w`: the redline from version w to the version asked for. */
+export class DocumentVersionQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT) diff?: number;
+}

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { isBuiltInEvent, type BuiltInEvent } from '@shenpi/chains';
 import { isCalendarDate, validationFailed, type Principal } from '@shenpi/domain';
-import { Engine, type IdempotencyClaim } from '@shenpi/engine';
+import { Engine, MAX_INT, type IdempotencyClaim } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { DiagramQuery } from '../http/diagram.query.js';
 import { DocumentVisibleGuard } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
-import { CopyDto, CreateDocumentDto, DocumentActionDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+import { CopyDto, CreateDocumentDto, DocumentActionDto, DocumentVersionQuery, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
 import { ApiDoc } from '../openapi/route-doc.js';
 
 /** The engine's built-in events are not actions on the document: where each is taken instead. */
@@ -118,6 +118,15 @@ export class DocumentsController {
   @UseGuards(DocumentVisibleGuard)
   copies(@Param('id') id: string) {
     return this.engine.documentReadModel.copies(id);
+  }
+
+  /** What the document said at a version (reviewers compare the version they returned with the one that came back). */
+  @ApiDoc({ summary: 'The document\'s text at a version, with a redline against another (?diff=)', ok: 'DocumentVersion', errors: [404] })
+  @Get(':id/versions/:v')
+  @UseGuards(DocumentVisibleGuard)
+  version(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('v') v: string, @Query() q: DocumentVersionQuery) {
+    if (!/^[1-9]\d{0,15}$/.test(v) || Number(v) > MAX_INT) throw validationFailed([{ field: 'v', reason: 'must be a whole number from 1' }]);
+    return this.engine.documentReadModel.version(principal, id, Number(v), q.diff);
   }
 
   @ApiDoc({ summary: 'The document\'s audit history', ok: 'History', errors: [404] })

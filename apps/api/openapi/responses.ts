@@ -110,6 +110,28 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     state: str,
     transitions: { type: 'array', items: object({ seq: int, at: instant, action: str, result: str, from: nullable('string'), to: nullable('string'), actor: ref('Actor'), comment: nullable('string') }) },
   }),
+  RedlinePart: object({ op: { enum: ['equal', 'insert', 'delete'] }, text: str }),
+  DocumentVersion: {
+    ...object(
+      {
+        version: int,
+        title: str,
+        content: str,
+        fields: { type: 'object' },
+        writtenAt: int,
+        previousVersion: nullable('integer'),
+        latestVersion: int,
+        at: instant,
+        by: uuid,
+        people: { type: 'object', additionalProperties: str },
+        diff: object({ against: int, title: { type: 'array', items: ref('RedlinePart') }, content: { type: 'array', items: ref('RedlinePart') } }),
+      },
+      ['diff'],
+    ),
+    description:
+      'The text at a version: written by the create or edit at `writtenAt` (the last at or before `version`), by `by` at `at`; `previousVersion` is the text before it. ' +
+      'With `?diff=w`, `diff` is the redline from version w: paragraphs, and characters inside a rewritten paragraph; equal+delete runs give the older text, equal+insert the newer.',
+  },
   Diagram: object({ format: { const: 'mermaid' }, source: str }),
   ProofBundle: {
     ...object({ v: { const: 1 }, documentId: uuid, treeHead: ref('TreeHead'), entries: { type: 'array', items: object({ entry: ref('AuditEntry') }) } }),

@@ -80,6 +80,7 @@ export class CreateDocumentUseCase {
         }
         throw err;
       }
+      await repos.contents.append({ documentId: doc.id, version: doc.version, title: doc.title, content: doc.content, fields: cmd.fields ?? {}, createdBy: cmd.principal.id, createdAt: at });
       // The row is inserted before its tasks (they reference it): its dueAt follows.
       const { due } = await enterStep(repos, chain, doc, department, at, this.planner);
       if (due.dueAt !== doc.dueAt) await repos.documents.setDue(doc.id, Object.assign(doc, due));

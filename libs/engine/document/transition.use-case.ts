@@ -148,6 +148,8 @@ export class TransitionUseCase {
     }
     // The row last, with the step's due instant: one UPDATE (the row is locked or the writer is alone, so its version still holds).
     await this.kernel.write(repos, doc, updated);
+    // An edit keeps what the document said from this version on: reviewers compare versions.
+    if (cmd.edit) await repos.contents.append({ documentId: doc.id, version: updated.version, title: updated.title, content: updated.content, fields: fieldsOf(updated), createdBy: cmd.principal.id, createdAt: at });
 
     const tasks = await this.kernel.record(repos, doc, {
       action: cmd.action,

@@ -13,6 +13,7 @@ import { planAhead } from '../planning.js';
 import { entersStep, stepStays } from '../timeline.js';
 import { decodeCursor, documentView, page, type DocumentView, type Page } from '../views.js';
 import { actorNames } from './actor-names.js';
+import { redline } from './redline.js';
 
 /** Documents as a caller may read them: the view with allowedActions, lists, history, timeline, diagram. On the read connection. */
 export class DocumentReadModel {
@@ -92,6 +93,37 @@ export class DocumentReadModel {
   /** Who a document was copied to (抄送), and by whom. */
   async copies(documentId: string) {
     return { items: await this.repos.copies.of(documentId) };
+  }
+
+  /**
+   * What the document said at version `v` (any version up to its present one: the text the last
+   * create or edit at or before it wrote), who wrote that text and when; with `against`, the redline
+   * from version `against` to `v`, of the title and the content.
+   */
+  async version(p: Principal, id: string, v: number, against?: number) {
+    const doc = await this.visibleDocument(p, id);
+    const at = async (version: number) => {
+      const text = version >= 1 && version <= doc.version ? await this.repos.contents.at(doc.id, version) : undefined;
+      if (!text) throw new DomainError(ErrorCode.NOT_FOUND, `version ${version} of this document is not known`, { version, latest: doc.version });
+      return text;
+    };
+    const text = await at(v);
+    const base = against === undefined ? undefined : await at(against);
+    const names = await this.repos.directory.names([text.createdBy], []);
+    return {
+      version: v,
+      title: text.title,
+      content: text.content,
+      fields: text.fields,
+      // The change that wrote this text, and the text before it (what a reviewer compares with).
+      writtenAt: text.version,
+      previousVersion: await this.repos.contents.before(doc.id, text.version),
+      latestVersion: doc.version,
+      at: text.createdAt,
+      by: text.createdBy,
+      people: names.people,
+      ...(base ? { diff: { against: against!, title: redline(base.title, text.title), content: redline(base.content, text.content) } } : {}),
+    };
   }
 
   async history(p: Principal, id: string) {
