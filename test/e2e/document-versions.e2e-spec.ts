@@ -45,6 +45,9 @@ describe('document versions', () => {
     const latest = (await t.http().get(`/api/documents/${id}/versions/${resubmittedAt}`).set(counsel)).body;
     expect(latest).toMatchObject({ title: '2025年度报告', content: revised, writtenAt: resubmittedAt - 1, previousVersion: 1 });
     expect(latest.diff).toBeUndefined();
+    // The timeline names the version each transition left: an edit's text, and the one before it, are a click away.
+    const timeline = (await t.http().get(`/api/documents/${id}/timeline`).set(counsel)).body.transitions as { action: string; version: number }[];
+    expect(timeline.map((x) => [x.action, x.version])).toEqual([['create', 1], ['submit', 2], ['return', returnedAt], ['edit', resubmittedAt - 1], ['submit', resubmittedAt]]);
   });
 
   it('redlines the version that came back against the one returned: paragraphs added whole, characters inside a changed one', async () => {

@@ -108,7 +108,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Timeline: object({
     documentId: uuid,
     state: str,
-    transitions: { type: 'array', items: object({ seq: int, at: instant, action: str, result: str, from: nullable('string'), to: nullable('string'), actor: ref('Actor'), comment: nullable('string') }) },
+    transitions: { type: 'array', items: object({ seq: int, at: instant, action: str, result: str, from: nullable('string'), to: nullable('string'), actor: ref('Actor'), comment: nullable('string'), version: nullable('integer') }) },
   }),
   RedlinePart: object({ op: { enum: ['equal', 'insert', 'delete'] }, text: str }),
   DocumentVersion: {

@@ -169,6 +169,8 @@ export class DocumentReadModel {
       to: e.to,
       actor: e.actor,
       comment: (e.details.comment as string | undefined) ?? null,
+      // The document's version this transition left (GET …/versions/:v reads the text at it); null on entries that did not record one.
+      version: typeof e.details.version === 'number' ? e.details.version : null,
     }));
     return { documentId: doc.id, state: doc.state, transitions, stays, milestones, ...(await actorNames(this.repos, entries)) };
   }
