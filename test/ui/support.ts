@@ -65,17 +65,17 @@ export async function screenshot(page: Page, name: string, { fullPage = false, d
   }
 }
 
-/** The API directly, as `username` (to set things up and to check what the clicks did): GET, or POST with a body. */
+/** The API directly, as `username` (to set things up and to check what the clicks did): GET, or POST (or `method`) with a body. */
 export async function apiAs(url: string, username: string) {
   const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
   const { accessToken } = (await login.json()) as { accessToken: string };
-  return async <T = any>(path: string, body?: unknown): Promise<T> => {
+  return async <T = any>(path: string, body?: unknown, method: 'POST' | 'PATCH' | 'PUT' | 'DELETE' = 'POST'): Promise<T> => {
     const res = await fetch(`${url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
+      method: body === undefined ? 'GET' : method,
       headers: { authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!res.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path}: ${res.status} ${await res.text()}`);
+    if (!res.ok) throw new Error(`${body === undefined ? 'GET' : method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
 }

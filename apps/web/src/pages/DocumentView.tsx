@@ -4,9 +4,10 @@ import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, t
 import { Diagram } from '../Diagram';
 import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { Alert, Due, Loading, useLoad } from '../util';
+import { ChangesSinceReturn, EditChanges } from './document/Redline';
 
 interface Timeline {
-  transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }; comment: string | null }[];
+  transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }; comment: string | null; version: number | null }[];
   stays: { step: string; name: { zh: string; en: string }; round: number; enteredAt: string; leftAt: string | null; hours: number; dueAt: string | null; met: boolean | null }[];
   /** Display names of everyone who acted and names of the departments they acted in, whatever the reader's department. */
   people: Record<string, string>;
@@ -44,6 +45,10 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const stepNames = new Map<string, string>((timeline.data?.stays ?? []).map((s) => [s.step, pick(s.name)]));
   stepNames.set(d.state, pick(d.stateName));
   const stepName = (key: string | null) => (key ? stepNames.get(key) ?? stateName(key) : '∅');
+  // Edited after its last return: the reviewer sees what changed against the version they returned.
+  const transitions = timeline.data?.transitions ?? [];
+  const lastReturn = transitions.findLastIndex((e) => e.action === 'return' && e.result !== 'failure');
+  const sinceReturn = lastReturn >= 0 && transitions.slice(lastReturn + 1).some((e) => e.action === 'edit') ? transitions[lastReturn]!.version : null;
   return (
     <article aria-labelledby="doc-title" class="document">
       <h1 id="doc-title">{d.title}</h1>
@@ -66,6 +71,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
         )}
       </dl>
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      {sinceReturn && <ChangesSinceReturn documentId={d.id} returnedAt={sinceReturn} now={d.version} />}
       <div class="doc-grid">
         <div class="doc-main">
           {allowed.length > 0 && <Actions doc={d} allowed={allowed} users={users.data?.items ?? []} me={me} act={act} stepName={stepName} />}
@@ -123,6 +129,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
                   <span class="muted">{stepName(e.from)} → {stepName(e.to)}</span>{' '}
                   · {e.actor.type === 'system' ? t('system') : `${names.get(e.actor.id ?? '') ?? ''} (${[department(e.actor.departmentId), e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ')})`}
                   {e.actor.onBehalfOf && <span class="muted"> {t('onBehalfOf')} {names.get(e.actor.onBehalfOf) ?? e.actor.onBehalfOf}</span>}
+                  {e.action === 'edit' && e.version && <EditChanges documentId={d.id} version={e.version} />}
                   {e.comment && <blockquote>{e.comment}</blockquote>}
                 </li>
               ))}
