@@ -19,7 +19,8 @@ export interface PgQueryable {
  * Statements run in this process, on every connection of either driver (transaction control
  * included): what a decision costs in round trips and statement executions, read by the bench.
  */
-export const sqlStatements = { count: 0 };
+/** Statements run, counted (and, while `trace` is an array, their texts kept: a test names what it counted). */
+export const sqlStatements: { count: number; trace: string[] | null } = { count: 0, trace: null };
 
 /** Distinct statement texts prepared by name on each connection; beyond this (dynamic IN lists) they run unnamed. */
 const MAX_NAMED = 500;
@@ -49,6 +50,7 @@ export class PgSql implements Sql {
   private async query(sql: string, params: unknown[]) {
     const { text, name } = PgSql.statement(sql);
     sqlStatements.count++;
+    sqlStatements.trace?.push(sql);
     try {
       return await this.client.query(name ? { name, text, values: params } : { text, values: params });
     } catch (err) {
@@ -98,6 +100,7 @@ export class SqliteSql implements Sql {
 
   private execute<R>(sql: string, fn: (stmt: BetterSqlite3.Statement, values: unknown[]) => R, params: unknown[] = []): R {
     sqlStatements.count++;
+    sqlStatements.trace?.push(sql);
     try {
       let stmt = this.statements.get(sql);
       if (!stmt) {
