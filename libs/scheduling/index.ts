@@ -1,6 +1,7 @@
 export * from './scheduler-kind.js';
 export * from './calendar/calendar-data.js';
 export * from './calendar/working-calendar.js';
+export type { HolidayLabel } from './calendar/holiday-label.js';
 export * from './calendar-deadline-planner.js';
 export * from './embedded-poller.js';
 export * from './alarm-queue.js';

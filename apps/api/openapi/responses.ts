@@ -176,6 +176,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     provisional: bool,
     holidays: { type: 'object', additionalProperties: str },
     workdays: { type: 'object', additionalProperties: str },
+    labels: { type: 'object', additionalProperties: ref('Localized'), description: 'Each listed day\'s name in both languages, as GET /api/calendar/days/{date} gives it.' },
   }),
   CalendarUploaded: object({ year: int, documentsMoved: int, timersMoved: int, documentsFailed: int }),
   Day: object({ date, working: bool, holiday: ref('Localized'), provisional: bool }, ['holiday']),

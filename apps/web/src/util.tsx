@@ -72,3 +72,11 @@ export function useSubmit() {
 
 let ids = 0;
 export const uid = (prefix: string) => `${prefix}-${++ids}`;
+
+/**
+ * A wide table's box, which scrolls sideways on its own on a narrow screen (the page does not): it
+ * takes the keyboard focus so that keyboard users can scroll it too, named for screen readers.
+ */
+export function ScrollBox({ label, children }: { label: string; children: ComponentChildren }) {
+  return <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>{children}</div>;
+}

@@ -5,7 +5,7 @@ import { Loading, useLoad, useSubmit } from '../util';
 
 /** A day's name: `{ zh, en }` from the API (a plain name is shown as it is). */
 type Label = string | { zh: string; en: string };
-interface CalendarYear { year: number; source: 'uploaded' | 'file' | 'package' | 'law'; provisional: boolean; holidays: Record<string, Label>; workdays: Record<string, Label> }
+interface CalendarYear { year: number; source: 'uploaded' | 'file' | 'package' | 'law'; provisional: boolean; holidays: Record<string, Label>; workdays: Record<string, Label>; labels?: Record<string, { zh: string; en: string }> }
 const SOURCES: Record<CalendarYear['source'], Key> = { uploaded: 'srcUploaded', file: 'srcFile', package: 'srcPackage', law: 'srcLaw' };
 
 /**
@@ -42,21 +42,22 @@ function YearView({ data }: { data: CalendarYear }) {
         {data.provisional && <span class="tag tag-amber" title={t('provisionalHint')}> （{t('provisional')}）</span>}
       </p>
       <div class="row">
-        <Days caption={t('holidays')} days={data.holidays} kind="holiday" />
-        <Days caption={t('workdays')} days={data.workdays} kind="workday" />
+        <Days caption={t('holidays')} days={data.holidays} labels={data.labels} kind="holiday" />
+        <Days caption={t('workdays')} days={data.workdays} labels={data.labels} kind="workday" />
       </div>
     </div>
   );
 }
 
-function Days({ caption, days, kind }: { caption: string; days: Record<string, Label>; kind: string }) {
+/** A day's name in the page's language: the API's `labels`, else the name the arrangement gives. */
+function Days({ caption, days, labels, kind }: { caption: string; days: Record<string, Label>; labels?: CalendarYear['labels']; kind: string }) {
   const dates = Object.keys(days).sort();
   return (
     <table data-testid={`calendar-${kind}s`}>
       <caption>{caption} ({dates.length})</caption>
       <thead><tr><th scope="col">{t('date')}</th><th scope="col">{t('label')}</th></tr></thead>
       <tbody>
-        {dates.map((d) => <tr key={d} data-date={d}><td><time dateTime={d}>{d}</time></td><td>{pick(days[d])}</td></tr>)}
+        {dates.map((d) => <tr key={d} data-date={d}><td><time dateTime={d}>{d}</time></td><td>{pick(labels?.[d] ?? days[d])}</td></tr>)}
       </tbody>
     </table>
   );
@@ -100,7 +101,7 @@ function Upload({ shown, onUploaded }: { shown: number; onUploaded: (year: numbe
   return (
     <section class="card" aria-labelledby="calendar-upload-title">
       <h2 id="calendar-upload-title">{t('uploadYear')}</h2>
-      <p class="muted">{t('uploadHint')}</p>
+      <p class="muted">{t('uploadHint')} <code translate={false}>{'{ "year": 2027, "holidays": { "2027-01-01": "元旦", … }, "workdays": { … } }'}</code></p>
       <form onSubmit={upload}>
         <label for="calendar-file">{t('jsonFile')}</label>
         <input id="calendar-file" type="file" accept="application/json,.json" onChange={readFile} />

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { errorText, get, post, query, type Page, type Task } from '../api';
-import { formatDate, formatTime, pick, stateName, t, tx } from '../i18n';
+import { errorMessage, formatDate, formatTime, pick, stateName, t, tx } from '../i18n';
 import { linkProps } from '../router';
-import { Alert, Due, Loading, useLoad } from '../util';
+import { Alert, Due, Loading, ScrollBox, useLoad } from '../util';
 
-interface BulkResult { taskId: string; statusCode: number; code?: string; message?: string; document?: { state: string } }
+interface BulkResult { taskId: string; statusCode: number; code?: string; message?: string; document?: { state: string }; title?: string }
 type Tab = 'open' | 'done';
 const PAGE = 200;
 
@@ -54,7 +54,8 @@ export function Inbox() {
     setBulkError('');
     try {
       const res = await post<{ results: BulkResult[] }>('/api/tasks/bulk-decision', { items: [...selected].map((taskId) => ({ taskId, decision: 'approve' })) });
-      setResults(res.results);
+      // Named by the titles they had when chosen: the approved ones leave the list.
+      setResults(res.results.map((r) => ({ ...r, title: loaded.find((x) => x.id === r.taskId)?.documentTitle })));
       setSelected(new Set());
       reload();
     } catch (err) {
@@ -63,7 +64,6 @@ export function Inbox() {
       setBusy(false);
     }
   };
-  const titleOf = (id: string) => tasks.find((x) => x.id === id)?.documentTitle ?? results?.find((r) => r.taskId === id)?.taskId ?? id;
   return (
     <section aria-labelledby="inbox-title">
       <h1 id="inbox-title">{t('inboxTitle')}</h1>
@@ -90,7 +90,7 @@ export function Inbox() {
       <Loading error={error} loading={loading && data?.tab !== tab} />
       {data?.tab === tab && tasks.length === 0 && <p class="muted" data-testid="inbox-empty">{t(tab === 'open' ? 'inboxEmpty' : 'inboxDoneEmpty')}</p>}
       {tab === 'done' && tasks.length > 0 && (
-        <div class="table-wrap">
+        <ScrollBox label={t('tabDone')}>
           <table class="tasks" data-testid="done-tasks">
             <thead>
               <tr>
@@ -103,7 +103,7 @@ export function Inbox() {
             <tbody>
               {tasks.map((task) => (
                 <tr key={task.id} data-task-id={task.id}>
-                  <td><a {...linkProps(`/documents/${task.documentId}`)}>{task.documentTitle ?? task.documentId}</a></td>
+                  <td translate={false}><a {...linkProps(`/documents/${task.documentId}`)}>{task.documentTitle ?? task.documentId}</a></td>
                   <td>{pick(task.step?.name) || task.stepKey}{task.round > 1 && <span class="muted"> · {task.round}</span>}</td>
                   <td>{tx(task.decision ?? '')}{task.comment && <span class="muted"> · {task.comment}</span>}</td>
                   <td>{task.closedAt ? formatTime(task.closedAt) : ''}</td>
@@ -111,7 +111,7 @@ export function Inbox() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       {tab === 'open' && tasks.length > 0 && (
         <>
@@ -120,7 +120,7 @@ export function Inbox() {
               {t('bulkApprove')} ({selected.size})
             </button>
           </div>
-          <div class="table-wrap">
+          <ScrollBox label={t('tabOpen')}>
             <table class="tasks">
               <thead>
                 <tr>
@@ -136,8 +136,8 @@ export function Inbox() {
               <tbody>
                 {tasks.map((task) => (
                   <tr key={task.id} data-task-id={task.id} class={task.dueAt && new Date(task.dueAt).getTime() < Date.now() ? 'row-overdue' : undefined}>
-                    <td><input type="checkbox" aria-label={`${t('select')}: ${task.documentTitle ?? task.documentId}`} checked={selected.has(task.id)} onChange={() => toggle(task.id)} /></td>
-                    <td><a {...linkProps(`/documents/${task.documentId}?task=${task.id}`)}>{task.documentTitle ?? task.documentId}</a></td>
+                    <td translate={false}><input type="checkbox" aria-label={`${t('select')}: ${task.documentTitle ?? task.documentId}`} checked={selected.has(task.id)} onChange={() => toggle(task.id)} /></td>
+                    <td translate={false}><a {...linkProps(`/documents/${task.documentId}?task=${task.id}`)}>{task.documentTitle ?? task.documentId}</a></td>
                     <td>{pick(task.step?.name) || task.stepKey}{task.round > 1 && <span class="muted"> · {task.round}</span>}</td>
                     <td><Due at={task.dueAt} provisional={!!task.dueProvisional} /></td>
                     <td>{formatTime(task.createdAt)}</td>
@@ -145,7 +145,7 @@ export function Inbox() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         </>
       )}
       {more.cursor && (
@@ -160,7 +160,7 @@ export function Inbox() {
           <ul>
             {results.map((r) => (
               <li key={r.taskId} class={r.statusCode === 200 ? 'ok' : 'error'}>
-                {titleOf(r.taskId)}: {r.statusCode === 200 ? `${t('ok')} → ${stateName(r.document?.state)}` : `${r.statusCode} ${r.code} ${r.message}`}
+                <span translate={false}>{r.title ?? '—'}</span>: {r.statusCode === 200 ? `${t('ok')} → ${stateName(r.document?.state)}` : (r.code && errorMessage(r.code)) || r.message}
               </li>
             ))}
           </ul>

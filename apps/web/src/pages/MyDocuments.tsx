@@ -3,7 +3,7 @@ import { errorText, post, get, serverToday, type Doc, type Me, type Page } from 
 import { departmentName, formatTime, lang, pick, t } from '../i18n';
 import { annualReportTemplate, defaultReportYear } from '../report-template';
 import { linkProps, navigate } from '../router';
-import { Alert, Due, Loading, useLoad } from '../util';
+import { Alert, Due, Loading, ScrollBox, useLoad } from '../util';
 
 export function MyDocuments({ me }: { me: Me }) {
   const list = useLoad(() => get<Page<Doc>>('/api/documents?limit=200'), []);
@@ -41,7 +41,7 @@ export function MyDocuments({ me }: { me: Me }) {
       <Loading error={list.error} loading={list.loading && !list.data} />
       {list.data && docs.length === 0 && <p class="muted">{t('noDocuments')}</p>}
       {docs.length > 0 && (
-        <div class="table-wrap">
+        <ScrollBox label={t('myDocsTitle')}>
           <table data-testid="my-documents">
             <thead>
               <tr><th scope="col">{t('title')}</th><th scope="col">{t('year')}</th><th scope="col">{t('whereNow')}</th><th scope="col">{t('whatDue')}</th><th scope="col">{t('milestones')}</th><th scope="col">{t('updated')}</th></tr>
@@ -49,7 +49,7 @@ export function MyDocuments({ me }: { me: Me }) {
             <tbody>
               {docs.map((d) => (
                 <tr key={d.id} data-document-id={d.id}>
-                  <td><a {...linkProps(`/documents/${d.id}`)}>{d.title}</a></td>
+                  <td translate={false}><a {...linkProps(`/documents/${d.id}`)}>{d.title}</a></td>
                   <td>{d.year}</td>
                   <td data-state={d.state}>{pick(d.stateName)}</td>
                   <td><Due at={d.dueAt} provisional={d.dueProvisional} /></td>
@@ -59,7 +59,7 @@ export function MyDocuments({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       {draftDepartments.length > 0 && (
         <form class="card" onSubmit={create} aria-labelledby="new-title">
@@ -79,7 +79,7 @@ export function MyDocuments({ me }: { me: Me }) {
             </div>
           </div>
           <label for="new-title-input">{t('title')}</label>
-          <input id="new-title-input" value={title} placeholder={defaultTitle} onInput={(e) => setTitle(e.currentTarget.value)} />
+          <input id="new-title-input" translate={false} value={title} placeholder={defaultTitle} onInput={(e) => setTitle(e.currentTarget.value)} />
           <label for="new-content">{t('content')}</label>
           <textarea id="new-content" rows={14} value={content} onInput={(e) => setContent(e.currentTarget.value)} lang="zh-CN" />
           {error && <Alert kind="error">{error}</Alert>}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post, put, query, type Me, type Page } from '../api';
 import { departmentName, lang, pick, roleName, setDepartments, stateName, t } from '../i18n';
 import { linkProps } from '../router';
-import { Alert, Loading, useLoad, useSubmit } from '../util';
+import { Alert, Loading, ScrollBox, useLoad, useSubmit } from '../util';
 
 /** The organisation's routes (API.md "Additions" → "Organisation"); the API decides who may change what, the page only leaves out what it would refuse anyway. */
 interface Department { id: string; name: string; officeId: string | null; issuerCode?: string | null }
@@ -59,22 +59,22 @@ function Departments({ me, all, mine, onChanged }: { me: Me; all: Department[]; 
   return (
     <section class="card" aria-labelledby="departments-title">
       <h2 id="departments-title">{t('departments')}</h2>
-      <div class="table-wrap">
+      <ScrollBox label={t('departments')}>
         <table data-testid="departments">
           <thead><tr><th scope="col">{t('department')}</th><th scope="col">{t('deptId')}</th><th scope="col">{t('office')}</th><th scope="col">{t('issuerCode')}</th><th scope="col"><span class="sr-only">{t('edit')}</span></th></tr></thead>
           <tbody>
             {all.map((d) => (
               <tr key={d.id} data-department={d.id}>
                 <th scope="row">{pick(d.name)}</th>
-                <td><code>{d.id}</code></td>
+                <td><code translate={false}>{d.id}</code></td>
                 <td>{d.officeId ? departmentName(d.officeId) : '—'}</td>
-                <td>{d.issuerCode ?? '—'}</td>
+                <td translate={false}>{d.issuerCode ?? '—'}</td>
                 <td>{mine.some((m) => m.id === d.id) && <button type="button" class="link" aria-label={`${t('edit')}: ${pick(d.name)}`} onClick={() => setEditing(d.id)}>{t('edit')}</button>}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       {editing && <DepartmentForm key={editing} me={me} all={all} department={all.find((d) => d.id === editing)} onDone={() => { setEditing(null); onChanged(); }} onCancel={() => setEditing(null)} />}
       {isGlobal(me) && !editing && <DepartmentForm me={me} all={all} onDone={onChanged} />}
     </section>
@@ -110,7 +110,7 @@ function DepartmentForm({ me, all, department, onDone, onCancel }: { me: Me; all
     <form onSubmit={save} aria-labelledby={`${p}-title`} data-testid={p}>
       <h3 id={`${p}-title`}>{department ? `${t('edit')}: ${pick(department.name)}` : t('newDepartment')}</h3>
       <div class="row">
-        {!department && <div><label for={`${p}-id`}>{t('deptId')}</label><input id={`${p}-id`} required value={id} placeholder="city-edu" aria-invalid={submit.invalid('id')} onInput={(e) => setId(e.currentTarget.value)} /></div>}
+        {!department && <div><label for={`${p}-id`}>{t('deptId')}</label><input id={`${p}-id`} required value={id} placeholder="city-edu" translate={false} aria-invalid={submit.invalid('id')} onInput={(e) => setId(e.currentTarget.value)} /></div>}
         <div><label for={`${p}-name`}>{t('deptName')}</label><input id={`${p}-name`} required value={name} aria-invalid={submit.invalid('name')} onInput={(e) => setName(e.currentTarget.value)} /></div>
         <div>
           <label for={`${p}-office`}>{t('office')}</label>
@@ -156,14 +156,14 @@ function Users({ all, tick, selected, onSelect }: { all: Department[]; tick: num
       <Loading error={users.error} loading={users.loading && !users.data} />
       {users.data && users.data.items.length === 0 && <p class="muted">{t('noResults')}</p>}
       {users.data && users.data.items.length > 0 && (
-        <div class="table-wrap">
+        <ScrollBox label={t('users')}>
           <table data-testid="users">
             <thead><tr><th scope="col">{t('person')}</th><th scope="col">{t('username')}</th><th scope="col">{t('roles')}</th><th scope="col">{t('accountState')}</th><th scope="col"><span class="sr-only">{t('manage')}</span></th></tr></thead>
             <tbody>
               {users.data.items.map((u) => (
                 <tr key={u.id} data-username={u.username} aria-current={u.id === selected ? 'true' : undefined}>
                   <th scope="row">{pick(u.displayName)}</th>
-                  <td>{u.username}</td>
+                  <td translate={false}>{u.username}</td>
                   <td>{u.roles.map(grantText).join(lang === 'zh' ? '；' : '; ') || '—'}</td>
                   <td>{u.disabled ? <span class="tag tag-red">{t('disabledState')}</span> : t('active')}</td>
                   <td><button type="button" class="link" aria-label={`${t('manage')}: ${pick(u.displayName)}`} onClick={() => onSelect(u.id)}>{t('manage')}</button></td>
@@ -171,7 +171,7 @@ function Users({ all, tick, selected, onSelect }: { all: Department[]; tick: num
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       <div class="buttons">
         <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>{t('prevPage')}</button>
@@ -227,7 +227,7 @@ function NewUser({ all, onCreated }: { all: Department[]; onCreated: (id: string
         </fieldset>
         {submit.shown}
         {oneTime && (
-          <p class="ok" role="status">{t('oneTimePassword')} — {oneTime.username}: <code data-testid="one-time-password">{oneTime.password}</code></p>
+          <p class="ok" role="status">{t('oneTimePassword')} — {oneTime.username}: <code translate={false} data-testid="one-time-password">{oneTime.password}</code></p>
         )}
         <div class="buttons"><button type="submit" class="primary" disabled={submit.busy}>{t('create_')}</button></div>
       </form>
@@ -261,7 +261,7 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
   const grantable = global ? ROLES : DEPARTMENT_ROLES;
   return (
     <section class="card" aria-labelledby="user-title" data-testid="user-detail" data-username={u.username}>
-      <h2 id="user-title">{personText(u)} <span class="muted">{u.username}</span> {u.disabled && <span class="tag tag-red">{t('disabledState')}</span>}</h2>
+      <h2 id="user-title">{personText(u)} <span class="muted" translate={false}>{u.username}</span> {u.disabled && <span class="tag tag-red">{t('disabledState')}</span>}</h2>
 
       <form class="row" onSubmit={(e) => { e.preventDefault(); void rename.run(async () => { await patch(`/api/users/${u.id}`, { displayName: name }); setDisplayName(null); return changed(t('saved')); }); }}>
         <div><label for="user-displayName">{t('displayName')}</label><input id="user-displayName" value={name} aria-invalid={rename.invalid('displayName')} onInput={(e) => setDisplayName(e.currentTarget.value)} /></div>
