@@ -10,6 +10,7 @@ import { Audit } from './pages/Audit';
 import { Chains } from './pages/Chains';
 import { Organisation } from './pages/Organisation';
 import { Calendar } from './pages/Calendar';
+import { Personal } from './pages/Personal';
 import './styles.css';
 
 function Login({ onLogin }: { onLogin: (me: Me) => void }) {
@@ -126,6 +127,7 @@ function Header({ me, onLogout, onLang }: { me: Me; onLogout: () => void; onLang
         <span class="user">{me.displayName.split(' / ')[lang === 'en' ? 1 : 0] ?? me.displayName}</span>
         <span class="muted"> · {departments.map((d) => (d ? departmentName(d) : lang === 'zh' ? '全局' : 'global')).join('、')} · {[...new Set(me.roles.map((r) => roleName(r.role)))].join('、')}</span>
       </div>
+      <a {...linkProps('/me')} aria-current={section !== '/me' ? undefined : path.split('?')[0] === '/me' ? 'page' : 'true'}>{t('navPersonal')}</a>
       <Notifications />
       <button type="button" class="link" onClick={onLang} lang={lang === 'zh' ? 'en' : 'zh-CN'}>{t('switchLang')}</button>
       <button type="button" class="link" onClick={onLogout}>{t('logout')}</button>
@@ -147,6 +149,7 @@ function Routes({ me }: { me: Me }) {
   if (path === '/audit') return <Audit />;
   if (path === '/organisation' && has(me, 'admin')) return <Organisation me={me} />;
   if (path === '/calendar' && isGlobalAdmin(me)) return <Calendar />;
+  if (path === '/me') return <Personal me={me} />;
   return <p>{t('notFound')}</p>;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The main navigation's sections, by path. */
-export const SECTIONS = ['/inbox', '/documents', '/chains', '/audit', '/organisation', '/calendar'] as const;
+/** The main navigation's sections, by path (and /me, 个人设置, linked beside the user's name). */
+export const SECTIONS = ['/inbox', '/documents', '/chains', '/audit', '/organisation', '/calendar', '/me'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /**
