@@ -18,13 +18,14 @@ import { ErrorFilter } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { ProxiesController } from './proxies/proxies.controller.js';
+import { CopiesReceivedController } from './documents/copies-received.controller.js';
 import { SupervisionController } from './supervision/supervision.controller.js';
 import { TasksController } from './tasks/tasks.controller.js';
 import { DepartmentsController } from './users/departments.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 /** Every controller of the API (the OpenAPI document is built from them). */
-export const API_CONTROLLERS = [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, AttachmentsController, SupervisionController, DepartmentsController, HealthController];
+export const API_CONTROLLERS = [AuthController, DocumentsController, TasksController, ChainsController, UsersController, AuditController, CalendarController, NotificationsController, ProxiesController, CopiesReceivedController, AttachmentsController, SupervisionController, DepartmentsController, HealthController];
 
 @Module({})
 export class AppModule {

@@ -77,6 +77,35 @@ describe('runtime actions', () => {
     expect(audit.filter((e: { action: string }) => e.action === 'copy-to')).toHaveLength(2);
   });
 
+  it('抄送给我的: the recipient lists what was copied to them, newest first, paged, read or not, whatever their notification settings', async () => {
+    const office = await as('office');
+    // The office turns copies off in its notification list: what was copied to it is still listed.
+    const settings = (await t.http().get('/api/notifications/settings').set(office)).body;
+    await t.http().put('/api/notifications/settings').set(office).send({ ...settings, kinds: { ...settings.kinds, 'copy-to': { inApp: false, email: false } } }).expect(200);
+    const started = t.clock.now();
+    const first = await report(2051, false);
+    t.clock.set(new Date(started.getTime() + 60_000));
+    const second = await report(2052, false);
+    await t.http().post(`/api/documents/${first}/copies`).set(await as('drafter')).send({ userIds: [ids.office], comment: '第一份' }).expect(200);
+    t.clock.set(new Date(started.getTime() + 120_000));
+    await t.http().post(`/api/documents/${second}/copies`).set(await as('drafter')).send({ userIds: [ids.office, ids.leader] }).expect(200);
+
+    const page1 = (await t.http().get('/api/me/copies?limit=1').set(office)).body;
+    expect(page1.items).toEqual([expect.objectContaining({ documentId: second, copiedBy: ids.drafter, comment: null, read: false })]);
+    expect(page1.people[ids.drafter]).toMatch(/起草/);
+    const page2 = (await t.http().get(`/api/me/copies?limit=1&cursor=${page1.nextCursor}`).set(office)).body;
+    expect(page2.items).toEqual([expect.objectContaining({ documentId: first, comment: '第一份', read: false })]);
+    // Read once its notification is marked read; the leader's list has only its own copy; others have none.
+    await t.http().post(`/api/notifications/${page2.items[0].notificationId}/read`).set(office).expect(204);
+    const all = (await t.http().get('/api/me/copies').set(office)).body.items as { documentId: string; read: boolean }[];
+    expect(all.filter((c) => [first, second].includes(c.documentId)).map((c) => [c.documentId, c.read])).toEqual([[second, false], [first, true]]);
+    expect((await t.http().get('/api/me/copies').set(await as('leader'))).body.items.map((c: { documentId: string }) => c.documentId)).toEqual([second]);
+    expect((await t.http().get('/api/me/copies').set(await as('secretary'))).body.items).toEqual([]);
+    const bad = await t.http().get('/api/me/copies?cursor=not-a-cursor').set(office);
+    expect([bad.status, bad.body.details[0].field]).toEqual([400, 'cursor']);
+    t.clock.set(started);
+  });
+
   it('an administrator hands every open task of a user who left to a colleague, one audited transition each', async () => {
     const a = await report(2034);
     const b = await report(2035);

@@ -99,6 +99,7 @@ test('抄送给我的: a document copied to the office is listed with who, when 
   await page.getByRole('heading', { name: '抄送的年度报告' }).waitFor();
   expect(page.url()).toBe(`${ui.url}/documents/${docId}`);
   await until('the copy is read in the API', async () => (await office<{ items: Notification[] }>('/api/notifications')).items.find((n) => n.id === copy.id)!.readAt !== null);
+  expect((await office<{ items: { documentId: string; read: boolean }[] }>('/api/me/copies')).items.find((c) => c.documentId === docId)).toMatchObject({ read: true });
 
   await page.goBack();
   await page.getByRole('heading', { name: '个人设置', level: 1 }).waitFor();

@@ -34,6 +34,7 @@ const TAGS: Record<string, string> = {
 /** The tag of a path: its first segment after `/api` (a few by their own resource). */
 function tagOf(path: string): string {
   if (path.startsWith('/api/me/proxies')) return 'proxies';
+  if (path.startsWith('/api/me/copies')) return 'documents';
   if (path === '/api/me') return 'auth';
   if (/^\/api\/(documents|tasks)\/\{id\}\/attachments$/.test(path)) return 'attachments';
   const [first, second] = path.split('/').filter(Boolean);

@@ -139,6 +139,14 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   },
   Copied: object({ copiedTo: { type: 'array', items: uuid } }),
   CopyList: list(object({ userId: uuid, copiedBy: uuid, createdAt: instant })),
+  CopiesReceived: {
+    ...object({
+      items: { type: 'array', items: object({ documentId: uuid, title: str, copiedBy: uuid, createdAt: instant, comment: nullable('string'), notificationId: nullable('string'), read: bool }) },
+      nextCursor: nullable('string'),
+      people: { type: 'object', additionalProperties: str },
+    }),
+    description: '`read`: whether the caller marked the copy\'s notification read (POST /api/notifications/{notificationId}/read); `people`: the copiers\' display names.',
+  },
   Urged: object({ notified: int }),
   Attachment: object({ id: uuid, documentId: uuid, taskId: nullable('string'), name: str, contentType: str, size: int, sha256: hex, uploadedBy: uuid, createdAt: instant, url: str }),
   AttachmentList: list(ref('Attachment')),

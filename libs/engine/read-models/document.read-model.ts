@@ -126,6 +126,16 @@ export class DocumentReadModel {
     };
   }
 
+  /** 抄送给我的: the documents copied to the caller (each readable by the copy), newest first, with who copied them by name. */
+  async copiesReceived(p: Principal, cursor: string | undefined, limit: number) {
+    const key = decodeCursor(cursor, (k) => /^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|[0-9a-f-]{36}$/.test(k));
+    const after = key ? { createdAt: key.slice(0, key.indexOf('|')), documentId: key.slice(key.indexOf('|') + 1) } : undefined;
+    const rows = await this.repos.copies.toUser(p.id, after, limit + 1);
+    const { rows: items, nextCursor } = page(rows, limit, (r) => `${r.createdAt}|${r.documentId}`);
+    const { people } = await this.repos.directory.names([...new Set(items.map((r) => r.copiedBy))], []);
+    return { items, nextCursor, people };
+  }
+
   async history(p: Principal, id: string) {
     const doc = await this.visibleDocument(p, id);
     await this.settleAudit();

@@ -20,4 +20,25 @@ export class CopiesRepository {
     );
     return rows.map((r) => ({ userId: r.user_id, copiedBy: r.copied_by, createdAt: r.created_at }));
   }
+
+  /**
+   * The documents copied to a user, newest first, keyset-paged on (created_at, document_id): with
+   * each its title, who copied it, and the recipient's notification of it (the comment, read or not),
+   * when the user keeps one.
+   */
+  async toUser(userId: string, after: { createdAt: string; documentId: string } | undefined, limit: number) {
+    const rows = await this.sql.all<{ document_id: string; copied_by: string; created_at: string; title: string; notification_id: string | null; read_at: string | null; details: string | null }>(
+      `SELECT c.document_id, c.copied_by, c.created_at, d.title, n.id AS notification_id, n.read_at, n.details
+         FROM document_copies c
+         JOIN documents d ON d.id = c.document_id
+         LEFT JOIN notifications n ON n.id = (SELECT n2.id FROM notifications n2 WHERE n2.user_id = c.user_id AND n2.document_id = c.document_id AND n2.kind = 'copy-to' ORDER BY n2.id DESC LIMIT 1)
+        WHERE c.user_id = ?${after ? ' AND (c.created_at < ? OR (c.created_at = ? AND c.document_id < ?))' : ''}
+        ORDER BY c.created_at DESC, c.document_id DESC LIMIT ?`,
+      after ? [userId, after.createdAt, after.createdAt, after.documentId, limit] : [userId, limit],
+    );
+    return rows.map((r) => {
+      const details = r.details ? (JSON.parse(r.details) as { comment?: string }) : {};
+      return { documentId: r.document_id, title: r.title, copiedBy: r.copied_by, createdAt: r.created_at, comment: details.comment || null, notificationId: r.notification_id, read: r.read_at !== null };
+    });
+  }
 }

@@ -13,7 +13,7 @@ export const zh = {
   'reason:must be after startsAt': '须晚于开始日期', 'reason:must be in the future': '须晚于现在', 'reason:a window lasts at most 366 days': '一次最长 366 天',
   // 抄送给我的 (copies received)
   copiesTitle: '抄送给我的', copiesEmpty: '没有抄送给您的文稿', copiedBy: '抄送人', copiedAt: '抄送时间', readState: '阅读',
-  isRead: '已读', isUnread: '未读', copiesHint: '在通知设置中关闭“抄送”的站内通知后，抄送不再列于此处。',
+  isRead: '已读', isUnread: '未读', copiesHint: '抄送给您的文稿都列于此处，不受通知设置影响。',
   // 通知设置 (notification settings)
   notifySettingsTitle: '通知设置', notifyEmail: '接收通知的电子邮箱（留空则不发邮件）', notifyKind: '通知类型',
   notifyInApp: '站内通知', notifyByEmail: '电子邮件', notifySaved: '通知设置已保存', notifyRefused: '通知设置未保存',
@@ -34,7 +34,7 @@ export const en: typeof zh = {
   'reason:a supervisor does not decide': 'a supervisor does not decide, so cannot be a substitute', 'reason:the user is disabled': 'that person is disabled',
   'reason:must be after startsAt': 'must be after the start', 'reason:must be in the future': 'must be in the future', 'reason:a window lasts at most 366 days': 'at most 366 days at a time',
   copiesTitle: 'Copies received', copiesEmpty: 'No documents were copied to you', copiedBy: 'Copied by', copiedAt: 'Copied at', readState: 'Read',
-  isRead: 'read', isUnread: 'unread', copiesHint: 'With in-app notifications of copies turned off below, copies are not listed here.',
+  isRead: 'read', isUnread: 'unread', copiesHint: 'Every document copied to you is listed here, whatever your notification settings.',
   notifySettingsTitle: 'Notification settings', notifyEmail: 'E-mail address for notifications (empty: no e-mail)', notifyKind: 'Kind',
   notifyInApp: 'In the app', notifyByEmail: 'By e-mail', notifySaved: 'Notification settings saved', notifyRefused: 'Notification settings not saved',
   'reason:must be an e-mail address such as name@example.gov.cn, or null': 'must be an e-mail address such as name@example.gov.cn, or empty',

@@ -1,12 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ApiError, del, errorText, fieldErrors, get, post, put, query, serverNow, serverToday, type Doc, type Me, type Page } from '../api';
+import { ApiError, del, errorText, fieldErrors, get, post, put, query, serverNow, serverToday, type Me, type Page } from '../api';
 import { formatTime, lang, pick, t, tx, type Key } from '../i18n';
 import { navigate } from '../router';
 import { Alert, Loading, useLoad } from '../util';
 
 interface User { id: string; username: string; displayName: string; roles: { role: string; departmentId: string | null }[]; disabled?: boolean }
 interface Proxy { id: string; userId: string; substituteId: string; startsAt: string; endsAt: string; createdAt: string; cancelledAt: string | null }
-interface Notification { id: string; kind: string; documentId: string | null; message: string; details: { comment?: string; by?: string } | null; createdAt: string; readAt: string | null }
 interface KindSetting { inApp: boolean; email: boolean }
 interface Settings { email: string | null; kinds: Record<string, KindSetting> }
 
@@ -28,7 +27,7 @@ export function Personal({ me }: { me: Me }) {
     <section aria-labelledby="personal-title">
       <h1 id="personal-title">{t('personalTitle')}</h1>
       <Proxies me={me} users={users.data ?? []} names={names} usersError={users.error} />
-      <Copies names={names} />
+      <Copies />
       <NotificationSettings />
     </section>
   );
@@ -151,59 +150,37 @@ function Proxies({ me, users, names, usersError }: { me: Me; users: User[]; name
   );
 }
 
-interface Copy { notification: Notification; title: string; by: string }
-const PAGES_AT_ONCE = 5;
+interface Copy { documentId: string; title: string; copiedBy: string; createdAt: string; comment: string | null; notificationId: string | null; read: boolean }
+interface CopyPage { items: Copy[]; nextCursor: string | null; people: Record<string, string> }
 
 /**
- * 抄送给我的: the API keeps a copy as a `copy-to` notification of the recipient (who copied, when, the
- * comment); opening one marks it read. The copier is named from the colleagues' list, else from the
- * document's timeline (which names whoever acted on it, the copier among them).
+ * 抄送给我的 (`GET /api/me/copies`): what colleagues copied to the user, newest first, with who, when
+ * and their comment, whatever the user's notification settings; opening one marks its notification read.
  */
-function Copies({ names }: { names: Map<string, string> }) {
+function Copies() {
   const [more, setMore] = useState<{ items: Copy[]; cursor: string | null }>({ items: [], cursor: null });
+  const [people, setPeople] = useState<Record<string, string>>({});
   const [readNow, setReadNow] = useState<Set<string>>(new Set());
   const [openError, setOpenError] = useState('');
-  const fetchCopies = async (start: string | null) => {
-    const found: Notification[] = [];
-    let cursor = start;
-    for (let i = 0; i < PAGES_AT_ONCE; i++) {
-      const page: Page<Notification> = await get<Page<Notification>>(`/api/notifications${query({ limit: 200, cursor })}`);
-      found.push(...page.items.filter((n) => n.kind === 'copy-to' && n.documentId));
-      cursor = page.nextCursor;
-      if (!cursor) break;
-    }
-    const docs = new Map<string, { title: string; people: Record<string, string> }>();
-    await Promise.all([...new Set(found.map((n) => n.documentId!))].map(async (id) => {
-      const [doc, timeline] = await Promise.all([
-        get<Doc>(`/api/documents/${id}`).catch(() => null),
-        get<{ people: Record<string, string> }>(`/api/documents/${id}/timeline`).catch(() => ({ people: {} })),
-      ]);
-      docs.set(id, { title: doc?.title ?? '', people: timeline.people ?? {} });
-    }));
-    const items = found.map((n) => {
-      const d = docs.get(n.documentId!);
-      const by = n.details?.by ?? '';
-      return { notification: n, title: d?.title ?? '', by: d?.people[by] ?? '' };
-    });
-    return { items, cursor };
-  };
   const first = useLoad(async () => {
-    const res = await fetchCopies(null);
-    setMore({ items: [], cursor: res.cursor });
-    return res.items;
+    const page = await get<CopyPage>(`/api/me/copies${query({ limit: 50 })}`);
+    setMore({ items: [], cursor: page.nextCursor });
+    setPeople(page.people);
+    return page.items;
   }, []);
   const loadMore = async () => {
-    const res = await fetchCopies(more.cursor);
-    setMore({ items: [...more.items, ...res.items], cursor: res.cursor });
+    const page = await get<CopyPage>(`/api/me/copies${query({ limit: 50, cursor: more.cursor })}`);
+    setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
+    setPeople({ ...people, ...page.people });
   };
   const open = async (e: MouseEvent, c: Copy) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
     setOpenError('');
     try {
-      if (!c.notification.readAt) await post(`/api/notifications/${c.notification.id}/read`);
-      setReadNow(new Set([...readNow, c.notification.id]));
-      navigate(`/documents/${c.notification.documentId}`);
+      if (!c.read && c.notificationId) await post(`/api/notifications/${c.notificationId}/read`);
+      setReadNow(new Set([...readNow, c.documentId]));
+      navigate(`/documents/${c.documentId}`);
     } catch (err) {
       setOpenError(errorText(err));
     }
@@ -222,13 +199,13 @@ function Copies({ names }: { names: Map<string, string> }) {
             <thead><tr><th scope="col">{t('document')}</th><th scope="col">{t('copiedBy')}</th><th scope="col">{t('copiedAt')}</th><th scope="col">{t('comment')}</th><th scope="col">{t('readState')}</th></tr></thead>
             <tbody>
               {copies.map((c) => {
-                const read = !!c.notification.readAt || readNow.has(c.notification.id);
+                const read = c.read || readNow.has(c.documentId);
                 return (
-                  <tr key={c.notification.id} data-document={c.notification.documentId} data-read={String(read)}>
-                    <td><a href={`/documents/${c.notification.documentId}`} onClick={(e) => open(e, c)}>{c.title || t('open')}</a></td>
-                    <td>{c.by ? pick(c.by) : names.get(c.notification.details?.by ?? '') ?? '—'}</td>
-                    <td>{formatTime(c.notification.createdAt)}</td>
-                    <td>{c.notification.details?.comment || '—'}</td>
+                  <tr key={c.documentId} data-document={c.documentId} data-read={String(read)}>
+                    <td translate={false}><a href={`/documents/${c.documentId}`} onClick={(e) => open(e, c)}>{c.title}</a></td>
+                    <td translate={false}>{people[c.copiedBy] ? pick(people[c.copiedBy]) : '—'}</td>
+                    <td>{formatTime(c.createdAt)}</td>
+                    <td translate={false}>{c.comment || '—'}</td>
                     <td>{read ? <span class="muted">{t('isRead')}</span> : <strong>{t('isUnread')}</strong>}</td>
                   </tr>
                 );
