@@ -66,7 +66,7 @@ export function TreeHeads({ admin, onSigned }: { admin: boolean; onSigned?: () =
     setSigning(true);
     try {
       const head = await post<TreeHead>('/api/audit/tree-heads');
-      setMessage({ kind: 'ok', text: `${t('thSigned')}: ${head.treeSize} ${t('entries')}` });
+      setMessage({ kind: 'ok', text: `${t('thSigned')}${lang === 'zh' ? '：' : ': '}${head.treeSize} ${t('entries')}` });
       setTick((n) => n + 1);
       onSigned?.();
     } catch (err) {

@@ -119,7 +119,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
     }
   };
   /** A change of what would be asked: the last plan no longer says what applying would do. */
-  const changed = () => { setPlan(null); setRefusal(null); };
+  const changed = () => { setPlan(null); setRefusal(null); setProgress(null); };
 
   // Steps of older versions the target lacks, as the plan found them (and those mapped already): each may be mapped.
   const unmapped = [...new Set([...(plan?.items ?? []).filter((i) => target.length && !target.some((s) => s.key === i.state)).map((i) => i.state), ...Object.keys(mapping)])];
@@ -173,7 +173,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
         )}
         <div class="buttons">
           <button type="submit" disabled={busy || running}>{t('migDryRun')}</button>
-          <button type="button" class="primary" disabled={busy || running || !plan || plan.movable === 0} onClick={apply}>{t('migApply')}</button>
+          <button type="button" class="primary" disabled={busy || !!progress || !plan || plan.movable === 0} onClick={apply}>{t('migApply')}</button>
         </div>
       </form>
       {refusal && (
@@ -184,7 +184,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
           )}
         </div>
       )}
-      {plan && !progress && (
+      {plan && (
         <>
           <p role="status" data-testid="migration-summary">
             {t('migTotal')} {plan.total} · {t('migMovable')} {plan.movable} · {t('migBlocked')} {plan.blocked}{plan.forced ? ` · ${t('migForcedCount')} ${plan.forced}` : ''}
@@ -214,7 +214,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
         </>
       )}
       {progress && (
-        <div data-testid="migration-progress" data-status={progress.status} data-done={progress.done} data-failed={progress.failed} data-total={progress.total}>
+        <div data-testid="migration-progress" data-migration={progress.id} data-status={progress.status} data-done={progress.done} data-failed={progress.failed} data-total={progress.total}>
           <h3>{progress.status === 'finished' ? t('migFinished') : t('migProgress')}</h3>
           <label for="migration-bar">{t('migProgress')}</label>
           <progress id="migration-bar" max={Math.max(progress.total, 1)} value={progress.done + progress.failed} />
