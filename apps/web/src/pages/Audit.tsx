@@ -1,19 +1,33 @@
 import { useState } from 'preact/hooks';
-import { errorText, get, query, request, serverToday, type AuditEntry, type Page } from '../api';
-import { formatDate, formatTime, pick, roleName, stateName, t, tx, type Key } from '../i18n';
+import { errorText, get, query, request, serverToday, type AuditEntry, type Me, type Page } from '../api';
+import { formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, useLoad } from '../util';
+import { actionName, attemptedName, isGlobalAdmin, KNOWN_ACTIONS, resultName, TreeHeads, VerifyResult, type Verify } from './AuditLog';
 
 interface Filters { documentId: string; actorId: string; departmentId: string; action: string; category: string; from: string; to: string }
 interface Names { people: Record<string, string>; departments: Record<string, string> }
 const EMPTY: Filters = { documentId: '', actorId: '', departmentId: '', action: '', category: '', from: '', to: '' };
-type Verify = { ok: true; entries: number; headHash: string; checkpoints?: number } | { ok: false; firstBadSeq: number; reason: string };
 interface Overview {
   year: number; milestones: { key: string; name: { zh: string; en: string }; dueAt: string }[];
   departments: { departmentId: string; departmentName: string; documentId: string | null; title: string | null; state: string | null; milestones: { key: string; dueAt: string; reachedAt: string | null; met: boolean; daysOverdue: number | null }[] }[];
   onTimeRate: { departmentId: string; due: number; met: number; rate: number | null }[];
   stepDurations: { step: string; name: { zh: string; en: string }; count: number; medianHours: number | null }[];
 }
+
+interface Person { id: string; displayName: string; roles: { role: string; departmentId: string | null }[] }
+
+/** Everyone the caller may see (GET /api/users, a page of 200 at a time), for the person picker. */
+async function everyone(): Promise<Person[]> {
+  const all: Person[] = [];
+  for (let cursor: string | null = null, pages = 0; pages < 25; pages++) {
+    const page: Page<Person> = await get<Page<Person>>(`/api/users${query({ limit: 200, cursor })}`);
+    all.push(...page.items);
+    if (!(cursor = page.nextCursor)) break;
+  }
+  return all;
+}
+const byName = (a: string, b: string) => a.localeCompare(b, lang === 'zh' ? 'zh-CN' : 'en');
 
 /** `<input type="datetime-local">` is local time; the API wants UTC ISO-8601. */
 const iso = (local: string) => (local ? new Date(local).toISOString() : '');
@@ -33,6 +47,10 @@ export function Audit() {
     setCursor(page.nextCursor);
     return page;
   }, [filters]);
+  const me = useLoad(() => get<Me>('/api/me'), []);
+  // The pickers: people and departments by name (the list routes), actions by name.
+  const people = useLoad(() => everyone().catch(() => [] as Person[]), []);
+  const departmentList = useLoad(() => get<{ items: { id: string; name: string }[] }>('/api/departments'), []);
   const [verify, setVerify] = useState<Verify | null>(null);
   const [verifyError, setVerifyError] = useState('');
   const [exportError, setExportError] = useState('');
@@ -73,6 +91,18 @@ export function Audit() {
     }
   };
   const entries = [...(search.data?.items ?? []), ...extra];
+  const departmentOptions = (departmentList.data?.items ?? []).map((d) => ({ id: d.id, label: pick(d.name) })).sort((a, b) => byName(a.label, b.label));
+  // A person by display name and department: two people of one name are told apart by where they work.
+  const personOptions = (people.data ?? [])
+    .map((p) => {
+      const depts = [...new Set(p.roles.map((r) => r.departmentId).filter((d): d is string => !!d))].map((d) => pick(departmentList.data?.items.find((x) => x.id === d)?.name ?? d));
+      return { id: p.id, label: [pick(p.displayName), ...depts].join(' · ') };
+    })
+    .sort((a, b) => byName(a.label, b.label));
+  if (draft.actorId && !personOptions.some((o) => o.id === draft.actorId)) personOptions.unshift({ id: draft.actorId, label: names.people[draft.actorId] ? pick(names.people[draft.actorId]) : t('system') });
+  const actionOptions = [...new Set([...KNOWN_ACTIONS, ...entries.map((e) => e.action), ...(draft.action ? [draft.action] : [])])]
+    .map((a) => ({ id: a, label: actionName(a) }))
+    .sort((a, b) => byName(a.label, b.label));
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">{t('auditTitle')}</h1>
@@ -140,20 +170,38 @@ export function Audit() {
           <button type="button" onClick={() => doExport('csv')}>{t('exportCsv')}</button>
           <button type="button" onClick={() => doExport('jsonl')}>{t('exportJsonl')}</button>
         </div>
-        {verify && (verify.ok
-          ? <Alert kind="ok"><span data-testid="verify-result" data-ok="true">✓ {t('verifyOk')}: {verify.entries} {t('entries')} · {t('headHash')} <code>{verify.headHash.slice(0, 16)}…</code></span></Alert>
-          : <Alert kind="error"><span data-testid="verify-result" data-ok="false">✗ {t('verifyBad')}: {t('firstBad')} #{verify.firstBadSeq} — {verify.reason}</span></Alert>)}
+        {verify && <VerifyResult verify={verify} />}
         {verifyError && <Alert kind="error">{verifyError}</Alert>}
         {exportError && <Alert kind="error">{exportError}</Alert>}
       </section>
+
+      <TreeHeads admin={isGlobalAdmin(me.data)} />
 
       <section aria-labelledby="search-title" class="card">
         <h2 id="search-title">{t('search')}</h2>
         <form class="filters" onSubmit={(e) => { e.preventDefault(); setFilters({ ...draft }); }}>
           <div><label for="audit-documentId">{t('documentId')}</label><input {...field('documentId')} /></div>
-          <div><label for="audit-actorId">{t('actorId')}</label><input {...field('actorId')} /></div>
-          <div><label for="audit-departmentId">{t('departmentId')}</label><input {...field('departmentId')} /></div>
-          <div><label for="audit-action">{t('action')}</label><input {...field('action')} placeholder="approve, return…" /></div>
+          <div>
+            <label for="audit-actorId">{t('auditPerson')}</label>
+            <select {...field('actorId')} onChange={(e) => setDraft({ ...draft, actorId: e.currentTarget.value })}>
+              <option value="">{t('any')}</option>
+              {personOptions.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+            </select>
+          </div>
+          <div>
+            <label for="audit-departmentId">{t('auditDept')}</label>
+            <select {...field('departmentId')} onChange={(e) => setDraft({ ...draft, departmentId: e.currentTarget.value })}>
+              <option value="">{t('any')}</option>
+              {departmentOptions.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+            </select>
+          </div>
+          <div>
+            <label for="audit-action">{t('auditAction')}</label>
+            <select {...field('action')} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}>
+              <option value="">{t('any')}</option>
+              {actionOptions.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+            </select>
+          </div>
           <div>
             <label for="audit-category">{t('category')}</label>
             <select {...field('category')} onChange={(e) => setDraft({ ...draft, category: e.currentTarget.value })}>
@@ -171,7 +219,7 @@ export function Audit() {
           <div class="table-wrap">
             <table data-testid="audit-results" class="audit">
               <thead>
-                <tr><th scope="col">{t('seq')}</th><th scope="col">{t('at')}</th><th scope="col">{t('category')}</th><th scope="col">{t('action')}</th><th scope="col">{t('actor')}</th><th scope="col">{t('document')}</th><th scope="col">{t('from')} → {t('to')}</th><th scope="col">hash</th></tr>
+                <tr><th scope="col">{t('seq')}</th><th scope="col">{t('at')}</th><th scope="col">{t('category')}</th><th scope="col">{t('action')}</th><th scope="col">{t('actor')}</th><th scope="col">{t('document')}</th><th scope="col">{t('from')} → {t('to')}</th><th scope="col">{t('hashCol')}</th></tr>
               </thead>
               <tbody>
                 {entries.map((e) => (
@@ -179,8 +227,9 @@ export function Audit() {
                     <td>{e.seq}</td>
                     <td>{formatTime(e.at)}</td>
                     <td>{tx(e.category)}</td>
-                    <td>{tx(e.action)}{e.result !== 'success' && <span class="tag tag-red"> {e.result}</span>}</td>
-                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={e.actor.id ?? ''} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{[names.people[e.actor.id ?? ''] ? pick(names.people[e.actor.id ?? '']) : '', e.actor.departmentId ? pick(names.departments[e.actor.departmentId] ?? e.actor.departmentId) : '', e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ') || (e.actor.id ?? '').slice(0, 8)}</button>}</td>
+                    <td data-testid="audit-action">{actionName(e.action)}{attemptedName(e.details) && <span class="muted">{lang === 'zh' ? '（' : ' ('}{t('attempted')}{lang === 'zh' ? '' : ': '}{attemptedName(e.details)}{lang === 'zh' ? '）' : ')'}</span>}{e.result !== 'success' && <span class="tag tag-red" data-result={e.result}> {resultName(e.result)}</span>}</td>
+                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={e.actor.id ?? ''} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{[names.people[e.actor.id ?? ''] ? pick(names.people[e.actor.id ?? '']) : '', e.actor.departmentId ? pick(names.departments[e.actor.departmentId] ?? e.actor.departmentId) : '', e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ') || (e.actor.id ?? '').slice(0, 8)}</button>}
+                      {e.actor.onBehalfOf && <span class="muted"> {t('onBehalfOf')} {names.people[e.actor.onBehalfOf] ? pick(names.people[e.actor.onBehalfOf]) : '—'}</span>}</td>
                     <td>{e.documentId ? <><a {...linkProps(`/documents/${e.documentId}`)} title={e.documentId}>{e.documentId.slice(-8)}</a> <button type="button" class="link" aria-label={`${t('filters')}: ${e.documentId}`} onClick={() => { const f = { ...EMPTY, documentId: e.documentId! }; setDraft(f); setFilters(f); }}>⌕</button></> : '—'}</td>
                     <td class="muted">{stateName(e.from)} → {stateName(e.to)}</td>
                     <td><code>{e.hash.slice(0, 10)}</code></td>

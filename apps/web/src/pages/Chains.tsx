@@ -4,6 +4,7 @@ import { Diagram } from '../Diagram';
 import { lang, pick, roleName, t } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, useLoad } from '../util';
+import { ChainMigration } from './ChainMigration';
 
 type Json = Record<string, any>;
 interface ChainItem { key: string; name: string; latestVersion: number }
@@ -46,7 +47,7 @@ export function Chains({ chainKey }: { chainKey?: string }) {
       <Loading error={chains.error} loading={chains.loading && !chains.data} />
       <div class="table-wrap">
         <table data-testid="chains">
-          <thead><tr><th scope="col">{t('chain')}</th><th scope="col">key</th><th scope="col">{t('latest')}</th></tr></thead>
+          <thead><tr><th scope="col">{t('chain')}</th><th scope="col">{t('chainKeyCol')}</th><th scope="col">{t('latest')}</th></tr></thead>
           <tbody>
             {(chains.data?.items ?? []).map((c) => (
               <tr key={c.key} aria-current={c.key === chainKey ? 'true' : undefined}>
@@ -83,6 +84,7 @@ function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: ()
         <h3>{t('diagram')}</h3>
         {diagram.data ? <Diagram source={diagram.data.source} label={`${t('diagram')}: ${chain.key} v${version}`} /> : <Loading error={diagram.error} loading={diagram.loading} />}
       </section>
+      <ChainMigration chain={chain} />
       <Loading error={def.error} loading={def.loading && !def.data} />
       {/* Keyed by the version loaded, not the one asked for: a new editor once its definition is here. */}
       {def.data && (
