@@ -31,7 +31,7 @@ describe('audit tree heads and proofs over HTTP', () => {
     const second = (await t.http().post('/api/audit/tree-heads').set(admin)).body;
     expect(second.treeSize).toBeGreaterThan(first.treeSize);
     expect((await t.http().get('/api/audit/tree-head').set(supervisor)).body).toEqual(second);
-    expect((await t.http().get(`/api/audit/tree-heads?from=${first.treeSize}`).set(supervisor)).body.items).toEqual([first, second]);
+    expect((await t.http().get(`/api/audit/tree-heads?from=${first.treeSize}`).set(supervisor)).body.items).toEqual([{ ...first, cosignatures: [] }, { ...second, cosignatures: [] }]);
 
     // The document's creation entry, proven in the second tree.
     const [created] = (await t.http().get(`/api/audit?documentId=${doc.body.id}&action=create`).set(admin)).body.items;
@@ -126,6 +126,10 @@ describe('audit tree heads and proofs over HTTP', () => {
     const none = await cosign({ signature: otherSignature });
     expect([none.status, JSON.stringify(none.body)]).toEqual([400, expect.stringContaining('witness')]);
     expect(await repos.tree.cosignatures(first.treeSize)).toHaveLength(2);
+    // The stored heads list who cosigned each: supervisors see the witnesses' standing.
+    const listed = (await t.http().get(`/api/audit/tree-heads?from=${first.treeSize}&to=${first.treeSize}`).set(await as('supervisor'))).body.items;
+    expect(listed).toEqual([{ ...first, cosignatures: expect.arrayContaining([expect.objectContaining({ witnessKeyId: other.keyId })]) }]);
+    expect(listed[0].cosignatures).toHaveLength(2);
 
     await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '见证', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE });
     const second = (await t.http().post('/api/audit/tree-heads').set(await as('admin'))).body;

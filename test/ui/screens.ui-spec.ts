@@ -38,6 +38,8 @@ const SCREENS: Screen[] = [
   { name: 'audit (admin)', user: 'admin', path: () => '/audit', ready: heading },
   { name: 'organisation', user: 'admin', path: () => '/organisation', ready: (p) => p.locator('[data-testid="users"] tbody tr').first().waitFor() },
   { name: 'calendar', user: 'admin', path: () => '/calendar', ready: heading },
+  { name: 'my settings (reviewer)', user: 'counsel', path: () => '/me', ready: (p) => p.getByTestId('notification-settings').locator('form').waitFor() },
+  { name: 'my settings (office)', user: 'office', path: () => '/me', ready: (p) => p.getByTestId('copies').locator('tbody tr').first().waitFor() },
 ];
 
 beforeAll(async () => {
@@ -50,6 +52,11 @@ beforeAll(async () => {
   await counsel(`/api/tasks/${task}/decision`, { decision: 'return', comment: '请补充' });
   await drafter(`/api/documents/${docId}`, { content: `${REPORT_OUTLINE}\n补充。`, expectedVersion: 3 }, 'PATCH');
   await drafter(`/api/documents/${docId}/actions`, { action: 'submit' });
+  // A copy to the office and a substitute of the counsel: 个人设置 shows a table of each.
+  const office = await apiAs(ui.url, 'office');
+  await drafter(`/api/documents/${docId}/copies`, { userIds: [(await office('/api/me')).id], comment: '请知悉' });
+  const lawyer = (await counsel('/api/users?limit=200')).items.find((u: { username: string }) => u.username === 'lawyer');
+  await counsel('/api/me/proxies', { substituteId: lawyer.id, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-10T00:00:00Z', comment: '出差' });
 }, 120_000);
 
 const pages = new Map<string, Page>();

@@ -240,7 +240,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Checkpoints: object({ keyId: str, publicKey: str, items: { type: 'array', items: ref('Checkpoint') } }),
   CheckpointVerification: object({ ok: bool, signatureValid: bool, entryMatches: bool, chain: { type: 'object' } }, ['chain']),
   TreeHead: object({ treeSize: int, rootHash: hex, timestamp: {}, keyId: str, suite: { enum: ['sha256-ed25519', 'sm3-sm2'] }, signature: str }),
-  TreeHeads: list(ref('TreeHead')),
+  TreeHeads: list({
+    allOf: [ref('TreeHead'), object({ cosignatures: { type: 'array', items: object({ witnessKeyId: str, at: instant }) } })],
+    description: 'A stored tree head and the witnesses that cosigned it (POST /api/audit/tree-heads/{treeSize}/cosign).',
+  }),
   Cosignature: object({ treeSize: int, witnessKeyId: str, publicKey: str, signature: str, at: instant }),
   InclusionProof: object({ leafIndex: int, treeSize: int, leafHash: hex, auditPath: { type: 'array', items: hex } }),
   ConsistencyProof: object({ first: int, second: int, proof: { type: 'array', items: hex } }),

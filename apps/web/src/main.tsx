@@ -181,7 +181,7 @@ function App() {
   if (!me) {
     return (
       <>
-        <div class="lang-corner"><button type="button" class="link" onClick={toggleLang}>{t('switchLang')}</button></div>
+        <div class="lang-corner"><button type="button" class="link" onClick={toggleLang} lang={lang === 'zh' ? 'en' : 'zh-CN'}>{t('switchLang')}</button></div>
         <Login onLogin={(u) => signedIn(Promise.resolve(u)).then((m) => { setMe(m); navigate('/'); })} />
       </>
     );

@@ -61,10 +61,14 @@ export class AuditReadModel {
     return head;
   }
 
-  /** Stored tree heads with `from` ≤ size ≤ `to`, smallest first. */
+  /** Stored tree heads with `from` ≤ size ≤ `to`, smallest first, each with the witnesses who cosigned it (key id and when). */
   async treeHeads(p: Principal, from: number, to: number, limit: number) {
     await this.auditScope(p);
-    return { items: await this.repos.tree.heads(from, to, limit) };
+    const heads = await this.repos.tree.heads(from, to, limit);
+    const cosigned = heads.length ? await this.repos.tree.cosignaturesBetween(heads[0]!.treeSize, heads[heads.length - 1]!.treeSize) : [];
+    return {
+      items: heads.map((h) => ({ ...h, cosignatures: cosigned.filter((c) => c.treeSize === h.treeSize).map((c) => ({ witnessKeyId: c.witnessKeyId, at: c.at })) })),
+    };
   }
 
   /** That entry `seq` is leaf seq - 1 of the tree of `treeSize` leaves (a signed size). */
