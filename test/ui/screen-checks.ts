@@ -31,8 +31,8 @@ export async function sidewaysOverflow(page: Page): Promise<{ overflow: number; 
 
 /**
  * Words on the screen in the other language: Chinese characters in English mode, Latin words of three
- * letters or more in Chinese mode. What users wrote and names (marked `translate="no"`), text marked in
- * its own language (`lang`), and the allowlist do not count.
+ * letters or more in Chinese mode. What users wrote and names (marked `translate="no"`), codes and
+ * hashes (`<code>`), text marked in its own language (`lang`), and the allowlist do not count.
  */
 export async function wrongLanguage(page: Page, lang: 'zh' | 'en', allow: readonly string[] = LANGUAGE_ALLOWLIST): Promise<string[]> {
   const texts = (await page.evaluate(`(() => {
@@ -41,7 +41,7 @@ export async function wrongLanguage(page: Page, lang: 'zh' | 'en', allow: readon
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
-      if (!el || el.closest('[translate="no"], script, style, svg, .sr-only[lang]')) continue;
+      if (!el || el.closest('[translate="no"], code, script, style, svg')) continue;
       const marked = el.closest('[lang]');
       if (marked && !marked.getAttribute('lang').startsWith(page)) continue;
       const style = getComputedStyle(el);
@@ -51,7 +51,7 @@ export async function wrongLanguage(page: Page, lang: 'zh' | 'en', allow: readon
     }
     // Labels a screen reader reads out: aria-label, title, placeholder, alt.
     for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')) {
-      if (el.closest('[translate="no"]')) continue;
+      if (el.closest('[translate="no"], code')) continue;
       const marked = el.closest('[lang]');
       if (marked && !marked.getAttribute('lang').startsWith(page)) continue;
       for (const a of ['aria-label', 'title', 'placeholder', 'alt']) { const v = el.getAttribute(a); if (v) out.push(v); }

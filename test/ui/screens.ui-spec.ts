@@ -33,6 +33,7 @@ const SCREENS: Screen[] = [
   { name: 'document (drafter)', user: 'drafter', path: () => `/documents/${docId}`, ready: (p) => p.getByTestId('timeline').waitFor() },
   { name: 'document (reviewer)', user: 'counsel', path: () => `/documents/${docId}?task=1`, ready: (p) => p.getByTestId('timeline').waitFor() },
   { name: 'chains', user: 'admin', path: () => '/chains', ready: heading },
+  { name: 'chain with a migration', user: 'admin', path: () => '/chains/normative-document', ready: (p) => p.getByTestId('migration').waitFor() },
   { name: 'chain editor', user: 'admin', path: () => '/chains/annual-report', ready: (p) => p.locator('main form, main table').first().waitFor() },
   { name: 'audit (supervisor)', user: 'supervisor', path: () => '/audit', ready: heading },
   { name: 'audit (admin)', user: 'admin', path: () => '/audit', ready: heading },
@@ -55,6 +56,11 @@ beforeAll(async () => {
   // A copy to the office and a substitute of the counsel: 个人设置 shows a table of each.
   const office = await apiAs(ui.url, 'office');
   await drafter(`/api/documents/${docId}/copies`, { userIds: [(await office('/api/me')).id], comment: '请知悉' });
+  // A second version of a chain: its page offers the migration of documents on the first.
+  const admin = await apiAs(ui.url, 'admin');
+  const normative = (await admin('/api/chains/normative-document/versions/1')).definition;
+  normative.steps[1].deadline = { workingDays: 7 };
+  await admin('/api/chains', normative);
   const lawyer = (await counsel('/api/users?limit=200')).items.find((u: { username: string }) => u.username === 'lawyer');
   await counsel('/api/me/proxies', { substituteId: lawyer.id, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-10T00:00:00Z', comment: '出差' });
 }, 120_000);

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { errorText, get, query, request, serverToday, type AuditEntry, type Me, type Page } from '../api';
 import { formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { linkProps } from '../router';
-import { Alert, Loading, useLoad } from '../util';
+import { Alert, Loading, ScrollBox, useLoad } from '../util';
 import { actionName, attemptedName, isGlobalAdmin, KNOWN_ACTIONS, resultName, TreeHeads, VerifyResult, type Verify } from './AuditLog';
 
 interface Filters { documentId: string; actorId: string; departmentId: string; action: string; category: string; from: string; to: string }
@@ -119,7 +119,7 @@ export function Audit() {
         </form>
         <Loading error={overview.error} loading={overview.loading && !overview.data} />
         {overview.data && (
-          <div class="table-wrap">
+          <ScrollBox label={t('overview')}>
             <table data-testid="overview">
               <thead>
                 <tr>
@@ -135,8 +135,8 @@ export function Audit() {
                   return (
                     <tr key={d.departmentId} class={late ? 'row-late' : undefined} data-late={late ? 'true' : 'false'}>
                       <th scope="row">{pick(d.departmentName)}</th>
-                      <td>{d.documentId ? <a {...linkProps(`/documents/${d.documentId}`)}>{d.title}</a> : <span class="overdue">{t('missing')}</span>}</td>
-                      <td data-state={d.state ?? ''}>{d.state ? stateName(d.state) : '—'}</td>
+                      <td>{d.documentId ? <a translate={false} {...linkProps(`/documents/${d.documentId}`)}>{d.title}</a> : <span class="overdue">{t('missing')}</span>}</td>
+                      <td data-state={d.state ?? ''}>{d.documentId && d.state ? stateName(d.state) : '—'}</td>
                       {overview.data!.milestones.map((om) => {
                         const m = d.milestones.find((x) => x.key === om.key);
                         return (
@@ -159,7 +159,7 @@ export function Audit() {
                 {overview.data.stepDurations.map((s) => <tr key={s.step}><th scope="row">{pick(s.name)}</th><td>{s.medianHours ?? '—'}</td><td class="muted">n={s.count}</td></tr>)}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         )}
       </section>
 
@@ -216,7 +216,7 @@ export function Audit() {
         <Loading error={search.error} loading={search.loading && !search.data} />
         {search.data && entries.length === 0 && <p class="muted">{t('noResults')}</p>}
         {entries.length > 0 && (
-          <div class="table-wrap">
+          <ScrollBox label={t('auditTitle')}>
             <table data-testid="audit-results" class="audit">
               <thead>
                 <tr><th scope="col">{t('seq')}</th><th scope="col">{t('at')}</th><th scope="col">{t('category')}</th><th scope="col">{t('action')}</th><th scope="col">{t('actor')}</th><th scope="col">{t('document')}</th><th scope="col">{t('from')} → {t('to')}</th><th scope="col">{t('hashCol')}</th></tr>
@@ -228,16 +228,16 @@ export function Audit() {
                     <td>{formatTime(e.at)}</td>
                     <td>{tx(e.category)}</td>
                     <td data-testid="audit-action">{actionName(e.action)}{attemptedName(e.details) && <span class="muted">{lang === 'zh' ? '（' : ' ('}{t('attempted')}{lang === 'zh' ? '' : ': '}{attemptedName(e.details)}{lang === 'zh' ? '）' : ')'}</span>}{e.result !== 'success' && <span class="tag tag-red" data-result={e.result}> {resultName(e.result)}</span>}</td>
-                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={e.actor.id ?? ''} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{[names.people[e.actor.id ?? ''] ? pick(names.people[e.actor.id ?? '']) : '', e.actor.departmentId ? pick(names.departments[e.actor.departmentId] ?? e.actor.departmentId) : '', e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ') || (e.actor.id ?? '').slice(0, 8)}</button>}
+                    <td>{e.actor.type === 'system' ? t('system') : <button type="button" class="link" title={t('onlyThisPerson')} onClick={() => { const f = { ...EMPTY, actorId: e.actor.id ?? '' }; setDraft(f); setFilters(f); }}>{[names.people[e.actor.id ?? ''] ? pick(names.people[e.actor.id ?? '']) : '', e.actor.departmentId ? pick(names.departments[e.actor.departmentId] ?? e.actor.departmentId) : '', e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ') || (e.actor.id ?? '').slice(0, 8)}</button>}
                       {e.actor.onBehalfOf && <span class="muted"> {t('onBehalfOf')} {names.people[e.actor.onBehalfOf] ? pick(names.people[e.actor.onBehalfOf]) : '—'}</span>}</td>
-                    <td>{e.documentId ? <><a {...linkProps(`/documents/${e.documentId}`)} title={e.documentId}>{e.documentId.slice(-8)}</a> <button type="button" class="link" aria-label={`${t('filters')}: ${e.documentId}`} onClick={() => { const f = { ...EMPTY, documentId: e.documentId! }; setDraft(f); setFilters(f); }}>⌕</button></> : '—'}</td>
+                    <td>{e.documentId ? <><a translate={false} {...linkProps(`/documents/${e.documentId}`)} title={e.documentId}>{e.documentId.slice(-8)}</a> <button type="button" class="link" aria-label={t('onlyThisDocument')} title={t('onlyThisDocument')} onClick={() => { const f = { ...EMPTY, documentId: e.documentId! }; setDraft(f); setFilters(f); }}>⌕</button></> : '—'}</td>
                     <td class="muted">{stateName(e.from)} → {stateName(e.to)}</td>
-                    <td><code>{e.hash.slice(0, 10)}</code></td>
+                    <td><code translate={false}>{e.hash.slice(0, 10)}</code></td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
         )}
         {cursor && <button type="button" onClick={more}>{t('loadMore')}</button>}
       </section>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorText, get, post, query, type Me } from '../api';
 import { formatTime, lang, t, tx, type Key } from '../i18n';
-import { Alert, Loading, useLoad } from '../util';
+import { Alert, Loading, ScrollBox, useLoad } from '../util';
 
 /** `{name}` in a sentence of the dictionary, filled in. */
 export const fill = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
@@ -105,7 +105,7 @@ export function TreeHeads({ admin, onSigned }: { admin: boolean; onSigned?: () =
       {heads.length > 0 && (
         <>
           {!cosigned && <p class="muted">{t('thCosignatures')}: {t('thCosignUnknown')}</p>}
-          <div class="table-wrap">
+          <ScrollBox label={t('thList')}>
             <table data-testid="tree-heads">
               <thead>
                 <tr>
@@ -129,7 +129,7 @@ export function TreeHeads({ admin, onSigned }: { admin: boolean; onSigned?: () =
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
           {full && <button type="button" onClick={more}>{t('loadMore')}</button>}
         </>
       )}

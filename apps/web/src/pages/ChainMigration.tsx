@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorText, get, post, query, type Me, type Page } from '../api';
 import { departmentName, errorMessage, formatTime, lang, pick, t } from '../i18n';
 import { linkProps } from '../router';
-import { Alert, useLoad } from '../util';
+import { Alert, ScrollBox, useLoad } from '../util';
 import { fill, isGlobalAdmin } from './AuditLog';
 
 interface PlanItem { documentId: string; fromVersion: number; state: string; to: string | null; reason?: string; forced?: true }
@@ -190,7 +190,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
             {t('migTotal')} {plan.total} · {t('migMovable')} {plan.movable} · {t('migBlocked')} {plan.blocked}{plan.forced ? ` · ${t('migForcedCount')} ${plan.forced}` : ''}
           </p>
           {plan.items.length === 0 ? <p class="muted">{t('migNothing')}</p> : (
-            <div class="table-wrap">
+            <ScrollBox label={t('migTitle')}>
               <table data-testid="migration-plan">
                 <thead>
                   <tr><th scope="col">{t('document')}</th><th scope="col">{t('department')}</th><th scope="col">{t('migFromVersion')}</th><th scope="col">{t('migNow')}</th><th scope="col">{t('migLands')}</th></tr>
@@ -209,7 +209,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
           )}
         </>
       )}

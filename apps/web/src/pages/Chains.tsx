@@ -3,7 +3,7 @@ import { errorText, get, post } from '../api';
 import { Diagram } from '../Diagram';
 import { lang, pick, roleName, t } from '../i18n';
 import { linkProps } from '../router';
-import { Alert, Loading, useLoad } from '../util';
+import { Alert, Loading, ScrollBox, useLoad } from '../util';
 import { ChainMigration } from './ChainMigration';
 
 type Json = Record<string, any>;
@@ -45,20 +45,20 @@ export function Chains({ chainKey }: { chainKey?: string }) {
     <section aria-labelledby="chains-title">
       <h1 id="chains-title">{t('chainsTitle')}</h1>
       <Loading error={chains.error} loading={chains.loading && !chains.data} />
-      <div class="table-wrap">
+      <ScrollBox label={t('chainsTitle')}>
         <table data-testid="chains">
           <thead><tr><th scope="col">{t('chain')}</th><th scope="col">{t('chainKeyCol')}</th><th scope="col">{t('latest')}</th></tr></thead>
           <tbody>
             {(chains.data?.items ?? []).map((c) => (
               <tr key={c.key} aria-current={c.key === chainKey ? 'true' : undefined}>
                 <td><a {...linkProps(`/chains/${encodeURIComponent(c.key)}`)}>{pick(c.name)}</a></td>
-                <td><code>{c.key}</code></td>
+                <td><code translate={false}>{c.key}</code></td>
                 <td>v{c.latestVersion}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       {chainKey && chains.data && (
         <ChainDetail key={chainKey} chain={chains.data.items.find((c) => c.key === chainKey) ?? { key: chainKey, name: chainKey, latestVersion: 1 }} onPublished={chains.reload} />
       )}

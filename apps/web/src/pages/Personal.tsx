@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, del, errorText, fieldErrors, get, post, put, query, serverNow, serverToday, type Me, type Page } from '../api';
 import { formatTime, lang, pick, t, tx, type Key } from '../i18n';
 import { navigate } from '../router';
-import { Alert, Loading, useLoad } from '../util';
+import { Alert, Loading, ScrollBox, useLoad } from '../util';
 
 interface User { id: string; username: string; displayName: string; roles: { role: string; departmentId: string | null }[]; disabled?: boolean }
 interface Proxy { id: string; userId: string; substituteId: string; startsAt: string; endsAt: string; createdAt: string; cancelledAt: string | null }
@@ -103,7 +103,7 @@ function Proxies({ me, users, names, usersError }: { me: Me; users: User[]; name
       <Loading error={proxies.error} loading={proxies.loading && !proxies.data} />
       {proxies.data && proxies.data.items.length === 0 && <p class="muted">{t('proxiesEmpty')}</p>}
       {proxies.data && proxies.data.items.length > 0 && (
-        <div class="table-wrap">
+        <ScrollBox label={t('proxiesTitle')}>
           <table>
             <caption class="sr-only">{t('proxiesTitle')}</caption>
             <thead><tr><th scope="col">{t('proxySubstitute')}</th><th scope="col">{t('proxyStarts')}</th><th scope="col">{t('proxyEnds')}</th><th scope="col">{t('proxyStatus')}</th><th scope="col">{t('actions')}</th></tr></thead>
@@ -119,7 +119,7 @@ function Proxies({ me, users, names, usersError }: { me: Me; users: User[]; name
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       <p class="muted">{t('proxiesPastHint')}</p>
       <form onSubmit={set}>
@@ -193,7 +193,7 @@ function Copies() {
       {openError && <Alert kind="error">{openError}</Alert>}
       {first.data && copies.length === 0 && <p class="muted">{t('copiesEmpty')}</p>}
       {copies.length > 0 && (
-        <div class="table-wrap">
+        <ScrollBox label={t('copiesTitle')}>
           <table>
             <caption class="sr-only">{t('copiesTitle')}</caption>
             <thead><tr><th scope="col">{t('document')}</th><th scope="col">{t('copiedBy')}</th><th scope="col">{t('copiedAt')}</th><th scope="col">{t('comment')}</th><th scope="col">{t('readState')}</th></tr></thead>
@@ -212,7 +212,7 @@ function Copies() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       {more.cursor && <div class="buttons"><button type="button" onClick={loadMore}>{t('loadMore')}</button></div>}
       <p class="muted">{t('copiesHint')}</p>
@@ -249,7 +249,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
     <form onSubmit={save}>
       <label for="notify-email">{t('notifyEmail')}</label>
       <input id="notify-email" type="email" autocomplete="email" maxLength={254} value={email} onInput={(e) => setEmail(e.currentTarget.value)} aria-invalid={submit.invalid('email')} />
-      <div class="table-wrap">
+      <ScrollBox label={t('notifySettingsTitle')}>
         <table data-testid="notification-kinds">
           <caption class="sr-only">{t('notifySettingsTitle')}</caption>
           <thead><tr><th scope="col">{t('notifyKind')}</th><th scope="col">{t('notifyInApp')}</th><th scope="col">{t('notifyByEmail')}</th></tr></thead>
@@ -266,7 +266,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       {submit.shown}
       <div class="buttons"><button type="submit" class="primary" disabled={submit.busy}>{t('save')}</button></div>
     </form>
