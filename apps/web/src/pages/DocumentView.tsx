@@ -5,6 +5,10 @@ import { Diagram } from '../Diagram';
 import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { Alert, Due, Loading, useLoad } from '../util';
 import { ChangesSinceReturn, EditChanges } from './document/Redline';
+import { AddSignerPanel } from './document/AddSignerPanel';
+import { AttachmentsPanel } from './document/AttachmentsPanel';
+import { ClockPanel } from './document/ClockPanel';
+import { CopiesPanel } from './document/CopiesPanel';
 
 interface Timeline {
   transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }; comment: string | null; version: number | null }[];
@@ -49,6 +53,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const transitions = timeline.data?.transitions ?? [];
   const lastReturn = transitions.findLastIndex((e) => e.action === 'return' && e.result !== 'failure');
   const sinceReturn = lastReturn >= 0 && transitions.slice(lastReturn + 1).some((e) => e.action === 'edit') ? transitions[lastReturn]!.version : null;
+  const panel = { doc: d, me, users: users.data?.items ?? [], names, changed: doc.reload };
   return (
     <article aria-labelledby="doc-title" class="document">
       <h1 id="doc-title">{d.title}</h1>
@@ -75,6 +80,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
       <div class="doc-grid">
         <div class="doc-main">
           {allowed.length > 0 && <Actions doc={d} allowed={allowed} users={users.data?.items ?? []} me={me} act={act} stepName={stepName} />}
+          <AddSignerPanel {...panel} />
+          <AttachmentsPanel {...panel} />
           <section aria-labelledby="content-title" class="card">
             <h2 id="content-title">{t('content')}</h2>
             <Content text={d.content ?? ''} />
@@ -85,6 +92,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
             <h2 id="diagram-title">{t('diagram')}</h2>
             {diagram.data ? <Diagram source={diagram.data.source} label={`${t('diagram')}: ${pick(d.stateName)}`} /> : <Loading error={diagram.error} loading={diagram.loading} />}
           </section>
+          <ClockPanel {...panel} />
+          <CopiesPanel {...panel} acted={!!timeline.data?.transitions.some((e) => e.actor.id === me.id || e.actor.onBehalfOf === me.id)} />
           {!!d.milestones?.length && (
             <section aria-labelledby="ms-title" class="card">
               <h2 id="ms-title">{t('milestones')}</h2>
