@@ -46,7 +46,8 @@ export interface DocumentView {
   title: string;
   year: number;
   departmentId: string;
-  chain: { key: string; version: number };
+  /** The chain the document runs on: key, version and its name in both languages. */
+  chain: { key: string; version: number; name: { zh: string; en: string } };
   state: string;
   stateName: { zh: string; en: string };
   final: boolean;
@@ -128,7 +129,7 @@ export function documentView(
     title: doc.title,
     year: doc.year,
     departmentId: doc.departmentId,
-    chain: { key: doc.chainKey, version: doc.chainVersion },
+    chain: { key: doc.chainKey, version: doc.chainVersion, name: chain.definition.name },
     state: doc.state,
     stateName: step.name,
     final: step.final === true,

@@ -72,4 +72,4 @@ export async function wrongLanguage(page: Page, lang: 'zh' | 'en', allow: readon
  * Terms that stay as they are in both languages: the product's own names for formats and standards,
  * and the way a chain's version and a hash are written.
  */
-export const LANGUAGE_ALLOWLIST = ['SHA-256', 'SHA256', 'JSON', 'PDF', 'OFD', 'URL', 'SM2', 'SM3', 'Ed25519', 'RFC 9162', 'CSV', 'JSONL', 'Mermaid', 'UTC', 'HTTP', 'SMTP'] as const;
+export const LANGUAGE_ALLOWLIST = ['SHA-256', 'SHA256', 'JSON', 'PDF', 'OFD', 'Word', 'Excel', 'ZIP', 'URL', 'SM2', 'SM3', 'Ed25519', 'RFC 9162', 'CSV', 'JSONL', 'Mermaid', 'UTC', 'HTTP', 'SMTP'] as const;

@@ -68,7 +68,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       title: str,
       year: int,
       departmentId: str,
-      chain: object({ key: str, version: int }),
+      chain: object({ key: str, version: int, name: ref('Localized') }),
       state: str,
       stateName: ref('Localized'),
       final: bool,

@@ -14,7 +14,7 @@ export interface Task {
 }
 export interface AllowedAction { action: string; taskId?: string; returnTo?: string[] }
 export interface Doc {
-  id: string; title: string; year: number; departmentId: string; chain: { key: string; version: number }; state: string;
+  id: string; title: string; year: number; departmentId: string; chain: { key: string; version: number; name?: { zh: string; en: string } }; state: string;
   stateName: Name; final: boolean; version: number; content?: string; dueAt: string | null; dueProvisional?: boolean;
   milestones?: { key: string; name: Name; step: string; dueAt: string; reached: boolean }[];
   planning?: { step: string; name: Name; latestStart: string; provisional: boolean }[];

@@ -149,6 +149,9 @@ export const errorMessage = (code: string, language: Lang = lang): string | unde
 /** A known key, or the text itself (action names the dictionary does not know). */
 export const tx = (key: string): string => ((lang === 'zh' ? zh : en) as Record<string, string>)[key] ?? key;
 
+/** A chain by its name and version: 年度报告 · 第3版 / Annual report · v3. */
+export const chainVersionName = (name: string, version: number) => (lang === 'zh' ? `${name} · 第${version}版` : `${name} · v${version}`);
+
 /** `{ zh, en }` names from the API, or "中文 / English" strings. */
 export function pick(name: { zh?: string; en?: string } | string | null | undefined): string {
   if (!name) return '';

@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, type Me } from '../api';
 import { Diagram } from '../Diagram';
-import { departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
+import { chainVersionName, departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { Alert, Due, Loading, useLoad } from '../util';
 import { ChangesSinceReturn, EditChanges } from './document/Redline';
 import { AddSignerPanel } from './document/AddSignerPanel';
@@ -56,13 +56,13 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
   const panel = { doc: d, me, users: users.data?.items ?? [], names, changed: doc.reload };
   return (
     <article aria-labelledby="doc-title" class="document">
-      <h1 id="doc-title">{d.title}</h1>
+      <h1 id="doc-title" translate={false}>{d.title}</h1>
       <dl class="facts">
         <div><dt>{t('state')}</dt><dd data-testid="doc-state" data-state={d.state}>{pick(d.stateName)}</dd></div>
         <div><dt>{t('dueAt')}</dt><dd><Due at={d.dueAt} provisional={d.dueProvisional} withTime /></dd></div>
         <div><dt>{t('department')}</dt><dd>{departmentName(d.departmentId)}</dd></div>
         <div><dt>{t('year')}</dt><dd>{d.year}</dd></div>
-        <div><dt>{t('chain')}</dt><dd>{d.chain.key} · v{d.chain.version}</dd></div>
+        <div><dt>{t('chain')}</dt><dd data-chain={d.chain.key}>{chainVersionName(d.chain.name ? pick(d.chain.name) : d.chain.key, d.chain.version)}</dd></div>
         <div><dt>{t('version')}</dt><dd>{d.version}</dd></div>
         {d.disclosure && (
           <>
@@ -139,7 +139,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
                   · {e.actor.type === 'system' ? t('system') : `${names.get(e.actor.id ?? '') ?? ''} (${[department(e.actor.departmentId), e.actor.role ? roleName(e.actor.role) : ''].filter(Boolean).join(' · ')})`}
                   {e.actor.onBehalfOf && <span class="muted"> {t('onBehalfOf')} {names.get(e.actor.onBehalfOf) ?? e.actor.onBehalfOf}</span>}
                   {e.action === 'edit' && e.version && <EditChanges documentId={d.id} version={e.version} />}
-                  {e.comment && <blockquote>{e.comment}</blockquote>}
+                  {e.comment && <blockquote translate={false}>{e.comment}</blockquote>}
                 </li>
               ))}
             </ol>
@@ -259,7 +259,7 @@ function Actions({ doc, allowed, users, me, act, stepName }: { doc: Doc; allowed
           <label for="delegate-to">{t('delegateTo')}</label>
           <select id="delegate-to" required value={delegateTo} onChange={(e) => setDelegateTo(e.currentTarget.value)}>
             <option value="">{t('chooseUser')}</option>
-            {delegates.map((u) => <option key={u.id} value={u.id}>{pick(u.displayName)} ({u.username})</option>)}
+            {delegates.map((u) => <option key={u.id} value={u.id} translate={false}>{pick(u.displayName)} ({u.username})</option>)}
           </select>
           <label for="delegate-note">{t('delegateNote')}</label>
           <input id="delegate-note" value={delegateNote} onInput={(e) => setDelegateNote(e.currentTarget.value)} />

@@ -81,7 +81,7 @@ export function AddSignerPanel({ doc, me, users, changed }: PanelProps) {
           <label for="add-signer-user">{t('dpSigner')}</label>
           <select id="add-signer-user" required aria-invalid={invalid || undefined} aria-describedby={message?.kind === 'error' ? 'add-signer-message' : undefined} value={userId} onChange={(e) => setUserId(e.currentTarget.value)}>
             <option value="">{t('chooseUser')}</option>
-            {candidates.map((u) => <option key={u.id} value={u.id}>{displayName(u)} ({u.username})</option>)}
+            {candidates.map((u) => <option key={u.id} value={u.id} translate={false}>{displayName(u)} ({u.username})</option>)}
           </select>
           <label for="add-signer-position">{t('dpPosition')}</label>
           <select id="add-signer-position" value={position} onChange={(e) => setPosition(e.currentTarget.value as 'before' | 'after')}>

@@ -78,7 +78,7 @@ export function ClockPanel({ doc, me, names, changed }: PanelProps) {
             {fill('dpExtensionAsked', { name: personName(names, clock.extension.requestedBy), n: clock.extension.workingDays })}{' '}
             <time class="muted" dateTime={clock.extension.requestedAt}>{formatTime(clock.extension.requestedAt)}</time>
           </p>
-          <blockquote class="dp-quote">{clock.extension.reason}</blockquote>
+          <blockquote class="dp-quote" translate={false}>{clock.extension.reason}</blockquote>
         </div>
       )}
       {assignee && (
