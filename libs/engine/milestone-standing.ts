@@ -18,7 +18,15 @@ export interface MilestoneStanding {
    * unreached, to today; 0 when met or not yet due.
    */
   daysOverdue: number;
+  /**
+   * Reached by a disclosure record: the publication date it gives, when it was recorded, and whether
+   * it was recorded more than `LATE_RECORD_WORKING_DAYS` working days after publication (补录).
+   */
+  disclosure?: { publishedOn: string; recordedAt: string; recordedLate: boolean };
 }
+
+/** A disclosure recorded more than this many working days after its publication date is a late record (补录). */
+export const LATE_RECORD_WORKING_DAYS = 5;
 
 const DAY_MS = 86_400_000;
 const dayNumber = (at: Date) => Date.parse(`${shanghaiDate(at)}T00:00:00Z`) / DAY_MS;

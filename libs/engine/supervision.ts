@@ -3,7 +3,7 @@ import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, validationFailed, 
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
-import { reachedAt, standing, type EnteringEntry, type MilestoneStanding } from './milestone-standing.js';
+import { LATE_RECORD_WORKING_DAYS, reachedAt, standing, type EnteringEntry, type MilestoneStanding } from './milestone-standing.js';
 
 export { standing, type MilestoneStanding } from './milestone-standing.js';
 
@@ -161,7 +161,15 @@ export class SupervisionQueries {
         const change = history.find((c) => c.to === spec.step);
         // The state changes carry no details: the publication date is read from the entry itself.
         const entering = change && disclosed.has(spec.step) ? await this.entry(r.documentId!, change.seq) : change;
-        milestones.push(standing(latestSpec.key, this.planner.fixedDateDue(spec.before, year), reachedAt(entering), now));
+        const reached = reachedAt(entering);
+        const mark = standing(latestSpec.key, this.planner.fixedDateDue(spec.before, year), reached, now);
+        // Judged on the publication date; a record made long after it is marked (补录), with both dates.
+        const publishedOn = (entering && 'details' in entering ? (entering.details?.disclosure as { publishedOn?: string } | undefined)?.publishedOn : undefined);
+        if (entering && publishedOn && reached && reached !== entering.at) {
+          const recordedLate = this.planner.workingDaysBetween(new Date(reached), new Date(entering.at)) > LATE_RECORD_WORKING_DAYS;
+          mark.disclosure = { publishedOn, recordedAt: entering.at, recordedLate };
+        }
+        milestones.push(mark);
       }
       departments.push({ departmentId: r.departmentId, departmentName: r.departmentName, documentId: r.documentId, title: r.title, state: r.state ?? 'missing', milestones });
     }
@@ -257,6 +265,9 @@ const CSV_HEADER = [
   '到达时间 (UTC) / Reached at (UTC)',
   '是否按时 / Met',
   '逾期天数 / Days overdue',
+  '公开日期 / Published on',
+  '登记时间 (UTC) / Recorded at (UTC)',
+  '补录 / Recorded late',
 ];
 
 const MET_LABEL = (met: boolean | null) => (met === null ? '未到期 / not yet due' : met ? '是 / yes' : '否 / no');
@@ -271,7 +282,9 @@ export function overviewCsv(o: SupervisionOverview): string {
   let csv = BOM + csvRow(CSV_HEADER);
   for (const d of o.departments) {
     for (const m of d.milestones) {
-      csv += csvRow([d.departmentId, d.departmentName, d.documentId, d.title, d.state, names.get(m.key) ?? m.key, m.dueAt, m.reachedAt, MET_LABEL(m.met), m.daysOverdue]);
+      const disclosure = m.disclosure;
+      csv += csvRow([d.departmentId, d.departmentName, d.documentId, d.title, d.state, names.get(m.key) ?? m.key, m.dueAt, m.reachedAt, MET_LABEL(m.met), m.daysOverdue,
+        disclosure?.publishedOn ?? null, disclosure?.recordedAt ?? null, disclosure ? (disclosure.recordedLate ? '是 / yes' : '否 / no') : null]);
     }
   }
   return csv;

@@ -200,7 +200,8 @@ describe('the supervision overview of a year’s annual reports', () => {
         state: 'disclosed',
         milestones: [
           { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-03-05T02:00:00.000Z', met: false, overdue: false, daysOverdue: 5 },
-          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+          // Recorded the day it was published: no late record.
+          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0, disclosure: { publishedOn: '2026-03-20', recordedAt: '2026-03-20T02:00:00.000Z', recordedLate: false } },
         ],
       },
       {
@@ -222,7 +223,7 @@ describe('the supervision overview of a year’s annual reports', () => {
         state: 'disclosed',
         milestones: [
           { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-02-07T02:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
-          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-02-12T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 },
+          { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-02-12T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0, disclosure: { publishedOn: '2026-02-13', recordedAt: expect.any(String), recordedLate: false } },
         ],
       },
       {
@@ -323,12 +324,12 @@ describe('the supervision overview of a year’s annual reports', () => {
     // 1 header + 5 departments × 2 milestones.
     expect(lines).toHaveLength(11);
     expect(lines[0]).toBe(
-      '部门编号 / Department ID,部门 / Department,文档编号 / Document ID,标题 / Title,状态 / State,节点 / Milestone,截止时间 (UTC) / Due at (UTC),到达时间 (UTC) / Reached at (UTC),是否按时 / Met,逾期天数 / Days overdue',
+      '部门编号 / Department ID,部门 / Department,文档编号 / Document ID,标题 / Title,状态 / State,节点 / Milestone,截止时间 (UTC) / Due at (UTC),到达时间 (UTC) / Reached at (UTC),是否按时 / Met,逾期天数 / Days overdue,公开日期 / Published on,登记时间 (UTC) / Recorded at (UTC),补录 / Recorded late',
     );
     expect(lines[1]).toBe(
-      `city-edu,市教育局 / City education bureau,${ids.B},市教育局2025年度法治政府建设工作报告,disclosed,报送 / Submission,${SUBMISSION_DUE},2026-03-05T02:00:00.000Z,否 / no,5`,
+      `city-edu,市教育局 / City education bureau,${ids.B},市教育局2025年度法治政府建设工作报告,disclosed,报送 / Submission,${SUBMISSION_DUE},2026-03-05T02:00:00.000Z,否 / no,5,,,`,
     );
-    expect(lines[10]).toBe(`city-water,市水利局 / City water bureau,,,missing,向社会公开 / Publication,${PUBLICATION_DUE},,否 / no,10`);
+    expect(lines[10]).toBe(`city-water,市水利局 / City water bureau,,,missing,向社会公开 / Publication,${PUBLICATION_DUE},,否 / no,10,,,`);
   });
 
   it('validates the query: year, chain', async () => {
@@ -364,13 +365,15 @@ describe('the supervision overview of a year’s annual reports', () => {
     expect(res.status).toBe(200);
     const byDept = Object.fromEntries(res.body.departments.map((d: { departmentId: string }) => [d.departmentId, d]));
     // Reached at the start of the publication day, Beijing time.
-    expect(byDept['city-health'].milestones[1]).toEqual({ key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0 });
+    // Recorded 250 days after publication: marked as a late record (补录), with both dates.
+    const recordedLate = (publishedOn: string) => ({ publishedOn, recordedAt: expect.stringMatching(/^2026-12-06T/), recordedLate: true });
+    expect(byDept['city-health'].milestones[1]).toEqual({ key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-19T16:00:00.000Z', met: true, overdue: false, daysOverdue: 0, disclosure: recordedLate('2026-03-20') });
     expect(byDept['city-transport'].milestones).toEqual([
       { key: 'submission', dueAt: SUBMISSION_DUE, reachedAt: '2026-12-06T02:00:00.000Z', met: false, overdue: false, daysOverdue: 281 },
-      { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-31T16:00:00.000Z', met: false, overdue: false, daysOverdue: 1 },
+      { key: 'publication', dueAt: PUBLICATION_DUE, reachedAt: '2026-03-31T16:00:00.000Z', met: false, overdue: false, daysOverdue: 1, disclosure: recordedLate('2026-04-01') },
     ]);
     // A published on 13 February, the day it was recorded: unchanged.
-    expect(byDept['city-sti'].milestones[1]).toMatchObject({ reachedAt: '2026-02-12T16:00:00.000Z', met: true });
+    expect(byDept['city-sti'].milestones[1]).toMatchObject({ reachedAt: '2026-02-12T16:00:00.000Z', met: true, disclosure: { publishedOn: '2026-02-13', recordedLate: false } });
     expect(res.body.onTimeRate.filter((r: { departmentId: string }) => ['city-health', 'city-transport'].includes(r.departmentId))).toEqual([
       { departmentId: 'city-health', due: 2, met: 2, rate: 1 },
       { departmentId: 'city-transport', due: 2, met: 0, rate: 0 },

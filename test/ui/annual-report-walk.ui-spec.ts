@@ -296,7 +296,13 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   // Submitted after 1 March 2026 (the run is later): late, in red.
   await expect(overviewRow.getAttribute('data-late')).resolves.toBe('true');
   // Published on 20 March 2026, before 1 April, however late that was recorded: met, on the publication day.
-  await expect(overviewRow.locator('td').nth(3).textContent()).resolves.toBe('✓ 2026-03-20');
+  // …and recorded months after that date: marked 补录 with both dates, as the API says.
+  const cell = overviewRow.locator('td').nth(3);
+  await expect(cell.locator('span.ok').textContent()).resolves.toBe('✓ 2026-03-20');
+  const api = await apiAs(server.url, 'supervisor');
+  const standing = (await api('/api/supervision/overview?chain=annual-report&year=2025')).departments.find((d: { documentId: string }) => d.documentId === documentId).milestones[1];
+  expect(standing.disclosure).toMatchObject({ publishedOn: '2026-03-20', recordedLate: true });
+  await expect(cell.getByTestId('late-record').textContent()).resolves.toBe(` 补录: 公开日期 2026-03-20, 登记于 ${new Date(Date.parse(standing.disclosure.recordedAt) + 8 * 3_600_000).toISOString().slice(0, 10)}`);
   await expectOneDateFormat(page);
 
   await page.getByLabel('文稿编号').fill(documentId);
@@ -323,7 +329,7 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   for await (const chunk of file) csv += chunk.toString();
   expect(csv).toContain(REASON);
 
-  const api = await apiAs(server.url, 'supervisor');
+
   expect(await api('/api/audit/verify')).toMatchObject({ ok: true });
 
   // The document's timeline, from its audit entries.

@@ -1,6 +1,6 @@
 /** Words of 审批链迁移、审计树头与见证 (chain migration, the verifiable log), merged into the dictionary by ../i18n.ts. */
 export const zh = {
-  onlyThisDocument: '只看此文稿的记录', onlyThisPerson: '只看此人的记录',
+  onlyThisDocument: '只看此文稿的记录', onlyThisPerson: '只看此人的记录', lateRecord: '补录', recordedAt: '登记于',
   // 审批链迁移 (global administrators)
   migTitle: '迁移运行中的文稿', migHint: '将仍在旧版本上办理的文稿迁移到新版本：先试算，确认后执行。迁移不会跳过任何审核环节。',
   migTo: '迁移至版本', migDryRun: '试算', migApply: '执行迁移', migNothing: '没有在旧版本上办理中的文稿',
@@ -50,7 +50,7 @@ export const zh = {
   'act:deny': '拒绝', 'act:auto-action': '自动办理',
 };
 export const en: typeof zh = {
-  onlyThisDocument: 'Only this document\'s entries', onlyThisPerson: 'Only this person\'s entries',
+  onlyThisDocument: 'Only this document\'s entries', onlyThisPerson: 'Only this person\'s entries', lateRecord: 'Recorded late', recordedAt: 'recorded',
   migTitle: 'Migrate running documents', migHint: 'Move documents still on an older version to a newer one: a dry run first, then apply. A migration never skips a review.',
   migTo: 'Migrate to version', migDryRun: 'Dry run', migApply: 'Apply the migration', migNothing: 'No running documents on an older version',
   migFromVersion: 'From version', migNow: 'Current step', migLands: 'Step after migration', migRefused: 'Cannot move', migWhy: 'Why',

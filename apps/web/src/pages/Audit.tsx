@@ -10,7 +10,7 @@ interface Names { people: Record<string, string>; departments: Record<string, st
 const EMPTY: Filters = { documentId: '', actorId: '', departmentId: '', action: '', category: '', from: '', to: '' };
 interface Overview {
   year: number; milestones: { key: string; name: { zh: string; en: string }; dueAt: string }[];
-  departments: { departmentId: string; departmentName: string; documentId: string | null; title: string | null; state: string | null; milestones: { key: string; dueAt: string; reachedAt: string | null; met: boolean; daysOverdue: number | null }[] }[];
+  departments: { departmentId: string; departmentName: string; documentId: string | null; title: string | null; state: string | null; milestones: { key: string; dueAt: string; reachedAt: string | null; met: boolean; daysOverdue: number | null; disclosure?: { publishedOn: string; recordedAt: string; recordedLate: boolean } }[] }[];
   onTimeRate: { departmentId: string; due: number; met: number; rate: number | null }[];
   stepDurations: { step: string; name: { zh: string; en: string }; count: number; medianHours: number | null }[];
 }
@@ -144,6 +144,8 @@ export function Audit() {
                             {m?.met ? <span class="ok">✓ {formatDate(m.reachedAt)}</span>
                               : m?.daysOverdue ? <span class="overdue">{t('late')} {m.daysOverdue} {t('daysLate') === 'Days late' ? 'days' : '天'}</span>
                               : m?.reachedAt ? <span class="overdue">{formatDate(m.reachedAt)}</span> : '—'}
+                            {/* Recorded long after the publication date (补录): both dates. */}
+                            {m?.disclosure?.recordedLate && <span class="tag tag-amber" data-testid="late-record"> {t('lateRecord')}: {t('publishedOn')} {m.disclosure.publishedOn}, {t('recordedAt')} {formatDate(m.disclosure.recordedAt)}</span>}
                           </td>
                         );
                       })}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, type Me } from '../api';
 import { Diagram } from '../Diagram';
 import { chainVersionName, departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
-import { Alert, Due, Loading, useLoad } from '../util';
+import { Alert, Due, Loading, ScrollBox, useLoad } from '../util';
 import { ChangesSinceReturn, EditChanges } from './document/Redline';
 import { AddSignerPanel } from './document/AddSignerPanel';
 import { AttachmentsPanel } from './document/AttachmentsPanel';
@@ -144,7 +144,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
               ))}
             </ol>
             <h3>{t('stays')}</h3>
-            <div class="table-wrap">
+            <ScrollBox label={t('stays')}>
               <table>
                 <thead><tr><th scope="col">{t('step')}</th><th scope="col">{t('enteredAt')}</th><th scope="col">{t('leftAt')}</th><th scope="col">{t('hours')}</th><th scope="col">{t('dueAt')}</th></tr></thead>
                 <tbody>
@@ -159,7 +159,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollBox>
           </>
         )}
       </section>
