@@ -113,7 +113,7 @@ function whereWords(path: string, definition: Json, from = 0): Part[] {
     if (typeof token === 'string' && typeof next === 'number') {
       const item = node?.[token]?.[next];
       parts.push(token === 'transitions' && item?.action
-        ? { text: fill(t('at.transition' as never), { action: actionLabel(item) }) }
+        ? { text: fill(t('at.transition'), { action: actionLabel(item) }) }
         : word(`at.nth.${token}`) ? { text: fill(tx(`at.nth.${token}`), { n: next + 1 }) } : { text: `${token}[${next}]`, code: true });
       context = COLLECTION_ITEM[token] ?? context;
       parent = token;
