@@ -1,6 +1,9 @@
 import type { Role } from '@shenpi/domain';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
-import { lintChainDefinition, type DepartmentStaff, type LintDirectory } from './chain-lint.js';
+import { lintChainDefinition, type DepartmentStaff, type LintDirectory, type LintIssue } from './chain-lint.js';
+
+/** Where and why in English (each finding also says it in both languages: chain-lint-messages.spec.ts). */
+const said = (issues: LintIssue[]) => issues.map(({ path, reason }) => ({ path, reason }));
 
 /*
  * The annual-report chain's steps, by index:
@@ -159,7 +162,7 @@ describe('chain lint', () => {
     const result = lintChainDefinition(d, directory ?? undefined);
     expect(result.valid).toBe(false);
     expect(result.definition).toBeUndefined();
-    expect(result.errors).toContainEqual({ path, reason: expect.stringMatching(reason) });
+    expect(said(result.errors)).toContainEqual({ path, reason: expect.stringMatching(reason) });
   });
 
   it('passes the unbroken base, with or without a directory', () => {
@@ -180,15 +183,15 @@ describe('chain lint', () => {
   it('names exactly the steps of a cycle without exit', () => {
     const d = base();
     twoStepCycle(d);
-    expect(lintChainDefinition(d).errors).toEqual([
+    expect(said(lintChainDefinition(d).errors)).toEqual([
       { path: 'steps[1]', reason: 'no way on from "legal-review" to a final step (a cycle without exit)' },
       { path: 'steps[2]', reason: 'no way on from "party-group-review" to a final step (a cycle without exit)' },
     ]);
   });
 
   it('refuses what is not an object', () => {
-    expect(lintChainDefinition([]).errors).toEqual([{ path: '', reason: 'a chain definition must be a JSON object' }]);
-    expect(lintChainDefinition(null).errors).toEqual([{ path: '', reason: 'a chain definition must be a JSON object' }]);
+    expect(said(lintChainDefinition([]).errors)).toEqual([{ path: '', reason: 'a chain definition must be a JSON object' }]);
+    expect(said(lintChainDefinition(null).errors)).toEqual([{ path: '', reason: 'a chain definition must be a JSON object' }]);
   });
 
   /**
@@ -258,7 +261,7 @@ describe('chain lint: review findings', () => {
   it('refuses a returnTo without its default target', () => {
     const d = base();
     d.steps[2].transitions[1] = { action: 'return', returnTo: ['draft', 'legal-review'], commentRequired: true };
-    expect(lintChainDefinition(d).errors).toContainEqual({ path: 'steps[2].transitions[1].to', reason: expect.stringMatching(/default target/) });
+    expect(said(lintChainDefinition(d).errors)).toContainEqual({ path: 'steps[2].transitions[1].to', reason: expect.stringMatching(/default target/) });
   });
   it('refuses the same user twice among a step\'s signers, and duplicate milestone keys', () => {
     const d = base();
@@ -266,7 +269,7 @@ describe('chain lint: review findings', () => {
     d.steps[1].assignees = [{ userId: user }, { userId: user }];
     delete d.steps[1].assignee;
     d.milestones[1].key = d.milestones[0].key;
-    const errors = lintChainDefinition(d).errors;
+    const errors = said(lintChainDefinition(d).errors);
     expect(errors).toContainEqual({ path: 'steps[1].assignees[1].userId', reason: 'this user already signs the step: one person holds one seat' });
     expect(errors).toContainEqual({ path: 'milestones[1].key', reason: expect.stringMatching(/duplicate milestone/) });
   });
@@ -309,7 +312,7 @@ describe('chain lint: separation of duties', () => {
     d.steps[2].allowSameDeciderAcrossSteps = true;
     const result = lintChainDefinition(d);
     expect(result.valid).toBe(true);
-    expect(result.warnings).toEqual([
+    expect(said(result.warnings)).toEqual([
       { path: 'steps[2].allowSameDeciderAcrossSteps', reason: expect.stringMatching(/"party-group-review" relaxes separation of duties.*another review step/) },
     ]);
   });
@@ -345,7 +348,7 @@ describe('chain lint: separation of duties', () => {
 
   it('checks office seats against the offices, and not a drafting seat at all', () => {
     const result = lintChainDefinition(base(), staffed([dept('city', { 'legal-counsel': ['c1'], 'party-secretary': ['p1'] })], [dept('office', {})]));
-    expect(result.warnings).toEqual([{ path: 'steps[3]', reason: 'department office has 0 people who can decide "office-review" under separation of duties, it needs 1' }]);
+    expect(said(result.warnings)).toEqual([{ path: 'steps[3]', reason: 'department office has 0 people who can decide "office-review" under separation of duties, it needs 1' }]);
     const drafting = base();
     drafting.steps[1].assignee = { role: 'drafter', department: 'document' };
     const alone = lintChainDefinition(drafting, staffed([dept('city', { drafter: ['d1'], 'party-secretary': ['p1'] })], [dept('office', { 'rule-of-law-office': ['o1'] })]));

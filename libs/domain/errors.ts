@@ -31,6 +31,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface FieldError {
   field: string;
   reason: string;
+  /** The reason in both languages, where its source says it so (a chain definition's lint findings); `en` is `reason`. */
+  message?: { zh: string; en: string };
 }
 
 export class DomainError extends Error {

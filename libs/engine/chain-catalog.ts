@@ -59,7 +59,7 @@ export class ChainCatalog {
    * ships with the service or a test is linted here, without a directory.
    */
   async publish(repos: Repositories, raw: unknown, actor: Actor, lint: LintResult = lintChainDefinition(raw)): Promise<{ key: string; version: number; created: boolean }> {
-    if (!lint.definition) throw validationFailed(lint.errors.map((e) => ({ field: e.path, reason: e.reason })));
+    if (!lint.definition) throw validationFailed(lint.errors.map((e) => ({ field: e.path, reason: e.reason, message: e.message })));
     const definition: ChainDefinition = lint.definition;
     const latest = await repos.chains.latest(definition.key);
     if (latest && canonicalJson(latest.definition) === canonicalJson(raw)) {

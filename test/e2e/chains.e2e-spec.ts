@@ -21,6 +21,11 @@ describe('administrators configure chains', () => {
     const refused = await t.http().post('/api/chains').set(admin).send(bad);
     expect(refused.status).toBe(400);
     expect(refused.body.details.map((d: { field: string }) => d.field)).toContain('steps[2].assignee.role');
+    // Each finding also in both languages, in the lint's answer and in the refusal alike.
+    const janitor = expect.stringMatching(/^须为以下取值之一：“drafter”、“legal-counsel”/);
+    expect(lint.body.errors).toContainEqual({ path: 'steps[2].assignee.role', reason: expect.stringMatching(/^role must be one of/), message: { zh: janitor, en: expect.stringMatching(/^role must be one of/) } });
+    expect(refused.body.details).toContainEqual({ field: 'steps[2].assignee.role', reason: expect.stringMatching(/^role must be one of/), message: { zh: janitor, en: expect.stringMatching(/^role must be one of/) } });
+    for (const e of lint.body.errors) expect(e.message.en).toBe(e.reason);
 
     const longer = JSON.parse(JSON.stringify(annualReportChain));
     longer.steps[1].deadline = { workingDays: 7 };
@@ -94,8 +99,9 @@ describe('administrators configure chains', () => {
     const short = await validate('legal-counsel');
     expect(short.status).toBe(200);
     expect(short.body).toMatchObject({ valid: true, errors: [] });
-    expect(short.body.warnings).toContainEqual({ path: 'steps[1]', reason: 'department city-sti has 1 person who can decide "legal-review" under separation of duties, it needs 2' });
-    expect((await validate('supervisor')).body.warnings).toContainEqual({ path: 'steps[1]', reason: expect.stringMatching(/city-sti has 0 people/) });
+    const reason = 'department city-sti has 1 person who can decide "legal-review" under separation of duties, it needs 2';
+    expect(short.body.warnings).toContainEqual({ path: 'steps[1]', reason, message: { zh: '按不相容职务分离，部门“city-sti”只有1人可以办理环节“legal-review”，需要2人', en: reason } });
+    expect((await validate('supervisor')).body.warnings).toContainEqual(expect.objectContaining({ path: 'steps[1]', reason: expect.stringMatching(/city-sti has 0 people/) }));
     const above = await validate('legal-counsel', { threshold: 3 });
     expect(above.status).toBe(200);
     expect(above.body.valid).toBe(false);

@@ -69,7 +69,7 @@ export class ChainsController {
     return this.engine.chainMigrations.progress(principal, id);
   }
 
-  /** Lint without publishing: `{ valid, errors: [{ path, reason }], warnings }`. */
+  /** Lint without publishing: `{ valid, errors: [{ path, reason, message: { zh, en } }], warnings }` (warnings alike). */
   @ApiDoc({ summary: 'Check a chain definition without publishing it', body: ChainDefinition, ok: 'ChainValidation', errors: [403, 422] })
   @Post('validate')
   @HttpCode(200)

@@ -33,7 +33,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     ...object({ statusCode: int, code: str, message: str, details: {} }),
     description: 'Every error body (API.md, "Errors").',
   },
-  FieldError: object({ field: str, reason: str }),
+  FieldError: {
+    ...object({ field: str, reason: str, message: ref('Localized') }, ['message']),
+    description: 'A refused field and why (English). A refused chain definition (POST /api/chains) also says why in both languages: `message: { zh, en }`, `en` being `reason`.',
+  },
   Localized: object({ zh: str, en: str }),
   RoleGrant: object({ role: str, departmentId: nullable('string') }),
   Me: object({ id: uuid, username: str, displayName: str, roles: { type: 'array', items: ref('RoleGrant') } }),
@@ -158,7 +161,11 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   ChainList: list(object({ key: str, name: str, latestVersion: int })),
   ChainVersion: object({ key: str, version: int, name: str, definition: { type: 'object' } }),
-  ChainValidation: object({ valid: bool, errors: { type: 'array', items: object({ path: str, reason: str }) }, warnings: { type: 'array' } }),
+  LintFinding: {
+    ...object({ path: str, reason: str, message: ref('Localized') }),
+    description: 'One lint finding: where (`path`, e.g. `steps[1].transitions[0].to`), why in English (`reason`), and why in both languages for people (`message`, its `en` equal to `reason`).',
+  },
+  ChainValidation: object({ valid: bool, errors: { type: 'array', items: ref('LintFinding') }, warnings: { type: 'array', items: ref('LintFinding') } }),
   Published: object({ key: str, version: int }),
   MigrationPlan: object({ chainKey: str, toVersion: int, total: int, movable: int, blocked: int, forced: int, items: { type: 'array', items: { type: 'object' } } }),
   MigrationProgress: object({
