@@ -101,6 +101,13 @@ export class WriterQueue {
     this.committing = batch.length;
     try {
       await this.database.transaction(async (sql) => {
+        // A job alone needs no savepoint: its failure rolls the transaction back, and the catch below
+        // rejects it with its own error (two statements fewer for every decision made when the writer is idle).
+        if (batch.length === 1) {
+          const repos = new Repositories(sql);
+          outcomes.push({ ok: true, value: await batch[0]!.fn(repos), repos });
+          return;
+        }
         for (const job of batch) {
           const repos = new Repositories(sql);
           await sql.run('SAVEPOINT job');
