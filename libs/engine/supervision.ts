@@ -1,5 +1,5 @@
 import type { CompiledChain, FixedDate } from '@shenpi/chains';
-import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, BOM, csvRow, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
@@ -137,6 +137,8 @@ export class SupervisionQueries {
     const specs = chain.definition.milestones ?? [];
     const milestones = specs.map((m) => ({ key: m.key, name: m.name, step: m.step, dueAt: this.planner.fixedDateDue(m.before, year).toISOString() }));
 
+    // State changes and disclosure records are read from the log: entries committed so far go into it first (PostgreSQL's sequencer).
+    await this.settleAudit();
     const rows = await this.repos.documents.overviewRows(chainKey, year, scope);
     const documentIds = rows.map((r) => r.documentId).filter((id): id is string => id !== null);
     const changes = new Map<string, { seq: number; at: string; to: string }[]>();
@@ -165,7 +167,7 @@ export class SupervisionQueries {
         const mark = standing(latestSpec.key, this.planner.fixedDateDue(spec.before, year), reached, now);
         // Judged on the publication date; a record made long after it is marked (补录), with both dates.
         const publishedOn = (entering && 'details' in entering ? (entering.details?.disclosure as { publishedOn?: string } | undefined)?.publishedOn : undefined);
-        if (entering && publishedOn && reached && reached !== entering.at) {
+        if (entering && publishedOn && isCalendarDate(publishedOn) && reached) {
           const recordedLate = this.planner.workingDaysBetween(new Date(reached), new Date(entering.at)) > LATE_RECORD_WORKING_DAYS;
           mark.disclosure = { publishedOn, recordedAt: entering.at, recordedLate };
         }
@@ -224,7 +226,6 @@ export class SupervisionQueries {
   private async forcedMigrations(documentIds: Set<string>, scope: string[] | 'all'): Promise<ForcedMigration[]> {
     const filter = { action: 'migrate-forced', category: 'transition', ...(scope === 'all' ? {} : { departmentIds: scope }) };
     const out: ForcedMigration[] = [];
-    await this.settleAudit();
     for (let after = 0; ; ) {
       const page = await this.repos.audit.scan(filter, after, 500);
       for (const e of page) {

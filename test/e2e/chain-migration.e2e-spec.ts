@@ -68,7 +68,7 @@ describe('chain migration', () => {
     expect(past.body.details[0].reason).toMatch(/"sign" comes after "review"/);
     const mapped = await t.http().post('/api/chains/migratable/migrations').set(admin).send({ toVersion: 2, dryRun: true, mapping: { 'old-step': 'review' } });
     expect(mapped.body).toMatchObject({ total: 90, movable: 90, blocked: 0, forced: 0 });
-    expect((await t.http().get(`/api/documents/${ids.review[0]}`).set(admin)).body.chain).toEqual({ key: 'migratable', version: 1 });
+    expect((await t.http().get(`/api/documents/${ids.review[0]}`).set(admin)).body.chain).toMatchObject({ key: 'migratable', version: 1 });
     // Refusals: a version that does not exist, a mapping to no step, a non-administrator.
     expect((await t.http().post('/api/chains/migratable/migrations').set(admin).send({ toVersion: 9, dryRun: true })).body.details).toEqual([
       { field: 'toVersion', reason: 'chain migratable has no version 9' },

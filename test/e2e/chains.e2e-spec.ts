@@ -9,7 +9,7 @@ describe('administrators configure chains', () => {
     const admin = bearer(await t.token('admin'));
     const drafter = bearer(await t.token('drafter'));
     const running = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: 'v1', year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
-    expect(running.body.chain).toEqual({ key: 'annual-report', version: 1 });
+    expect(running.body.chain).toEqual({ key: 'annual-report', version: 1, name: { zh: '法治政府建设年度报告', en: expect.any(String) } });
 
     const bad = JSON.parse(JSON.stringify(annualReportChain));
     bad.steps[1].deadline = { workingDays: 5, seconds: 10 };
@@ -33,8 +33,8 @@ describe('administrators configure chains', () => {
     const published = await t.http().post('/api/chains').set(admin).send(longer);
     expect({ status: published.status, body: published.body }).toEqual({ status: 201, body: { key: 'annual-report', version: 2 } });
     const fresh = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: 'v2', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE });
-    expect(fresh.body.chain).toEqual({ key: 'annual-report', version: 2 });
-    expect((await t.http().get(`/api/documents/${running.body.id}`).set(drafter)).body.chain).toEqual({ key: 'annual-report', version: 1 });
+    expect(fresh.body.chain).toMatchObject({ key: 'annual-report', version: 2 });
+    expect((await t.http().get(`/api/documents/${running.body.id}`).set(drafter)).body.chain).toMatchObject({ key: 'annual-report', version: 1 });
     const v2 = await t.http().get('/api/chains/annual-report/versions/2').set(drafter);
     expect(v2.body.definition.steps[1].deadline).toEqual({ workingDays: 7 });
     // A restart does not put the shipped definition back over the administrator's version.

@@ -79,6 +79,25 @@ describe('document versions', () => {
     expect((await t.http().get(`/api/documents/${id}/versions/1`)).status).toBe(401);
   });
 
+  it('serves a reader who came later (the rule-of-law office) the versions from the one it was given, not the drafts before', async () => {
+    const drafter = await as('drafter');
+    const doc = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '报送前的草稿', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE }).expect(201);
+    const edited = (await t.http().patch(`/api/documents/${doc.body.id}`).set(drafter).send({ content: `${REPORT_OUTLINE}\n定稿。`, expectedVersion: 1 }).expect(200)).body.version as number;
+    await t.http().post(`/api/documents/${doc.body.id}/actions`).set(drafter).send({ action: 'submit' }).expect(200);
+    for (const [user, step] of [['counsel', 'legal-review'], ['secretary', 'party-group-review']] as const) {
+      const task = (await t.http().get(`/api/documents/${doc.body.id}`).set(await as(user))).body.openTasks.find((x: { stepKey: string }) => x.stepKey === step).id;
+      await t.http().post(`/api/tasks/${task}/decision`).set(await as(user)).send({ decision: 'approve' }).expect(200);
+    }
+    const office = await as('office');
+    const submitted = (await t.http().get(`/api/documents/${doc.body.id}`).set(office).expect(200)).body.version as number;
+    // What it was sent (the text of the last edit) it reads, at any version since; the drafts before, not.
+    expect((await t.http().get(`/api/documents/${doc.body.id}/versions/${submitted}`).set(office).expect(200)).body).toMatchObject({ content: `${REPORT_OUTLINE}\n定稿。`, writtenAt: edited });
+    for (const v of [1, edited]) expect((await t.http().get(`/api/documents/${doc.body.id}/versions/${v}`).set(office)).status).toBe(404);
+    expect((await t.http().get(`/api/documents/${doc.body.id}/versions/${submitted}?diff=1`).set(office)).status).toBe(404);
+    // Its own department's reviewers read every version.
+    expect((await t.http().get(`/api/documents/${doc.body.id}/versions/1`).set(await as('counsel'))).body.content).toBe(REPORT_OUTLINE);
+  });
+
   it('keeps no text for an edit that did not commit', async () => {
     const drafter = await as('drafter');
     const counsel = await as('counsel');

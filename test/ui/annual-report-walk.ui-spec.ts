@@ -228,6 +228,7 @@ step('legal counsel finds it in the inbox and returns it; a reason is required',
 step('the drafter sees the reason and resubmits; counsel approves', async () => {
   const drafter = await loginAs('drafter');
   // My documents says when each was last changed; receiving is the inbox's notion.
+  await drafter.getByTestId('my-documents').locator('thead th').first().waitFor();
   const columns = await drafter.getByTestId('my-documents').locator('thead th').allTextContents();
   expect(columns).toContain('更新时间');
   expect(columns).not.toContain('收到时间');

@@ -56,7 +56,7 @@ test('an administrator reads what is wrong with a chain beside each field, in Ch
   // Versions in words, the chain by its name (its key only as a code), roles by name only.
   await expect(page.locator('#chain-version option').allTextContents()).resolves.toEqual(['第1版']);
   await expect(page.getByRole('heading', { name: '法治政府建设年度报告 · 版本' }).count()).resolves.toBe(1);
-  await expect(page.locator('code[translate="no"]', { hasText: 'annual-report' }).count()).resolves.toBe(1);
+  await expect(page.locator('section[aria-labelledby="versions-title"] code[translate="no"]', { hasText: 'annual-report' }).count()).resolves.toBe(1);
   await expect(page.locator('.diagram').getAttribute('aria-label')).resolves.toBe('法治政府建设年度报告 第1版的审批流程图');
   const roleOptions = await page.locator('#step-1-role option').allTextContents();
   expect(roleOptions).toContain('法律顾问');

@@ -149,8 +149,10 @@ export const errorMessage = (code: string, language: Lang = lang): string | unde
 /** A known key, or the text itself (action names the dictionary does not know). */
 export const tx = (key: string): string => ((lang === 'zh' ? zh : en) as Record<string, string>)[key] ?? key;
 
+/** A version of a chain or document: 第3版 / v3. */
+export const versionName = (n: number) => (lang === 'zh' ? `第${n}版` : `v${n}`);
 /** A chain by its name and version: 年度报告 · 第3版 / Annual report · v3. */
-export const chainVersionName = (name: string, version: number) => (lang === 'zh' ? `${name} · 第${version}版` : `${name} · v${version}`);
+export const chainVersionName = (name: string, version: number) => `${name} · ${versionName(version)}`;
 
 /** `{ zh, en }` names from the API, or "中文 / English" strings. */
 export function pick(name: { zh?: string; en?: string } | string | null | undefined): string {

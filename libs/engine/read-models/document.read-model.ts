@@ -102,9 +102,12 @@ export class DocumentReadModel {
    */
   async version(p: Principal, id: string, v: number, against?: number) {
     const doc = await this.visibleDocument(p, id);
+    const first = await this.firstReadableVersion(p, doc);
     const at = async (version: number) => {
-      const text = version >= 1 && version <= doc.version ? await this.repos.contents.at(doc.id, version) : undefined;
-      if (!text) throw new DomainError(ErrorCode.NOT_FOUND, `version ${version} of this document is not known`, { version, latest: doc.version });
+      // A reader who came to the document later (the office, a reviewer of another department, a copy)
+      // reads the versions from the one it had when they could first read it.
+      const text = version >= first && version <= doc.version ? await this.repos.contents.at(doc.id, version) : undefined;
+      if (!text) throw new DomainError(ErrorCode.NOT_FOUND, `version ${version} of this document is not known to you`, { version, latest: doc.version });
       return text;
     };
     const text = await at(v);
@@ -124,6 +127,18 @@ export class DocumentReadModel {
       people: names.people,
       ...(base ? { diff: { against: against!, title: redline(base.title, text.title), content: redline(base.content, text.content) } } : {}),
     };
+  }
+
+  /** The first version `p` could read: 1 for readers from the start, else the version the document had when their first task or copy came. */
+  private async firstReadableVersion(p: Principal, doc: DocumentRow): Promise<number> {
+    const department = (await this.repos.directory.department(doc.departmentId))!;
+    const since = await this.repos.documents.readableSince(p, doc.id, department);
+    if (since === null) return 1;
+    if (since === undefined) return doc.version + 1;
+    await this.settleAudit();
+    const before = (await this.repos.audit.forDocument(doc.id, 'transition')).map(entryFromRow).filter((e) => e.at <= since);
+    const version = before.at(-1)?.details.version;
+    return typeof version === 'number' ? version : 1;
   }
 
   /** 抄送给我的: the documents copied to the caller (each readable by the copy), newest first, with who copied them by name. */

@@ -22,10 +22,12 @@ export class DocumentContents1766100000000 implements MigrationInterface {
          PRIMARY KEY (document_id, version)
        )`,
     );
-    const edits: { document_id: string; details: string; actor_id: string; at: string }[] = await runner.query(
-      `SELECT document_id, details, actor_id, at FROM audit_entries
-        WHERE category = 'transition' AND action IN ('create', 'edit') AND (result IS NULL OR result <> 'failure') AND document_id IS NOT NULL ORDER BY seq`,
-    );
+    const changes = `category = 'transition' AND action IN ('create', 'edit') AND (result IS NULL OR result <> 'failure') AND document_id IS NOT NULL`;
+    // The log, then what waits in PostgreSQL's intake to be sequenced (newer than anything in the log).
+    const edits: { document_id: string; details: string; actor_id: string; at: string }[] = [
+      ...(await runner.query(`SELECT document_id, details, actor_id, at FROM audit_entries WHERE ${changes} ORDER BY seq`)),
+      ...(await runner.query(`SELECT document_id, details, actor_id, at FROM audit_intake WHERE ${changes} ORDER BY id`)),
+    ];
     const last = new Map<string, { version: number; by: string; at: string }>();
     for (const e of edits) {
       const version = Number((JSON.parse(e.details) as { version?: unknown }).version);

@@ -106,20 +106,43 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
     parts.push(`d.department_id IN (SELECT id FROM departments WHERE office_id IN (${list(supervised.length)}))`);
     params.push(...supervised);
   }
-  const roleTasks = p.grants.filter((g) => g.departmentId).map(() => '(t.assignee_role = ? AND t.department_id = ?)');
-  parts.push(
-    `EXISTS (SELECT 1 FROM tasks t WHERE t.document_id = d.id AND (t.assignee_user_id = ? OR t.decided_by = ? OR t.on_behalf_of = ? OR t.delegated_from = ?${
-      roleTasks.length ? ` OR ${roleTasks.join(' OR ')}` : ''
-    }))`,
-  );
-  params.push(p.id, p.id, p.id, p.id, ...p.grants.filter((g) => g.departmentId).flatMap((g) => [g.role, g.departmentId]));
+  const tasks = taskClause(p);
+  parts.push(`EXISTS (SELECT 1 FROM tasks t WHERE t.document_id = d.id AND ${tasks.sql})`), params.push(...tasks.params);
   // 抄送: a copy makes the document readable, nothing more.
   parts.push('EXISTS (SELECT 1 FROM document_copies c WHERE c.document_id = d.id AND c.user_id = ?)'), params.push(p.id);
   return { sql: `(${parts.join(' OR ')})`, params };
 }
 
+/** The tasks (as `t`) that let `p` read their document: theirs by name, decided or handed on by them, or their roles'. */
+function taskClause(p: Principal): { sql: string; params: unknown[] } {
+  const roleTasks = p.grants.filter((g) => g.departmentId).map(() => '(t.assignee_role = ? AND t.department_id = ?)');
+  return {
+    sql: `(t.assignee_user_id = ? OR t.decided_by = ? OR t.on_behalf_of = ? OR t.delegated_from = ?${roleTasks.length ? ` OR ${roleTasks.join(' OR ')}` : ''})`,
+    params: [p.id, p.id, p.id, p.id, ...p.grants.filter((g) => g.departmentId).flatMap((g) => [g.role, g.departmentId])],
+  };
+}
+
 export class DocumentsRepository {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Since when `p` may read a document of `department` (visibility above): null when from its start
+   * (a global administrator, anyone holding a role in its department, a supervisor of the office it
+   * reports to); else the earliest of the tasks and copies that let them read it (a reviewer of another
+   * department, the rule-of-law office, a colleague it was copied to); undefined when none does.
+   */
+  async readableSince(p: Principal, documentId: string, department: Pick<DepartmentRow, 'id' | 'officeId'>): Promise<string | null | undefined> {
+    if (isGlobalAdmin(p) || p.grants.some((g) => g.departmentId === department.id)) return null;
+    if (department.officeId && p.grants.some((g) => g.role === 'supervisor' && g.departmentId === department.officeId)) return null;
+    const tasks = taskClause(p);
+    const r = await this.sql.one<{ since: string | null }>(
+      `SELECT MIN(since) AS since FROM (
+         SELECT MIN(t.created_at) AS since FROM tasks t WHERE t.document_id = ? AND ${tasks.sql}
+         UNION ALL SELECT c.created_at AS since FROM document_copies c WHERE c.document_id = ? AND c.user_id = ?) x`,
+      [documentId, ...tasks.params, documentId, p.id],
+    );
+    return r?.since ?? undefined;
+  }
 
   /** Where a document stands (its step and the machine's context), unlocked: enough to tell a stale timer. */
   async position(id: string): Promise<Pick<DocumentRow, 'state' | 'context'> | undefined> {

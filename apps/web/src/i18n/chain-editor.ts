@@ -1,6 +1,6 @@
 /** Words of the chain editor (审批链配置): lint findings in words, steps and actions by name, merged into the dictionary by ../i18n.ts. */
 export const zh = {
-  versionN: '第{n}版', chainKeyLabel: '审批链标识', publishedAs: '已发布：{chain} 第{n}版',
+  chainKeyLabel: '审批链标识', publishedAs: '已发布：{chain} 第{n}版',
   diagramOf: '{chain} 第{n}版的审批流程图', signers: '办理人', namedUser: '指定用户',
   signingAll: '会签（全部通过）', signingAllOf: '会签（{n}人通过即可）', signingAny: '或签（一人决定）', signingSequence: '依次办理',
   txTarget: '“{action}”转至', txStays: '留在本环节', txReturnTo: '可退回至', noTransitions: '没有流转',
@@ -24,7 +24,7 @@ export const zh = {
   'at.keywords': '关键词', 'at.sections': '必备部分',
 };
 export const en: typeof zh = {
-  versionN: 'v{n}', chainKeyLabel: 'Chain key', publishedAs: 'Published: {chain} v{n}',
+  chainKeyLabel: 'Chain key', publishedAs: 'Published: {chain} v{n}',
   diagramOf: 'Diagram of {chain} v{n}', signers: 'Signers', namedUser: 'Named user',
   signingAll: 'All must approve', signingAllOf: 'All sign; passes when {n} approve', signingAny: 'Any one decides', signingSequence: 'One after another',
   txTarget: '“{action}” goes to', txStays: 'Stays here', txReturnTo: 'May return to', noTransitions: 'No transitions',

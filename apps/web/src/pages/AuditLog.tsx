@@ -54,12 +54,21 @@ export function TreeHeads({ admin, onSigned }: { admin: boolean; onSigned?: () =
   const [signing, setSigning] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const heads = [...(list.data ?? []), ...pages];
+  const [loadingMore, setLoadingMore] = useState(false);
   const more = async () => {
     const last = heads[heads.length - 1];
-    if (!last) return;
-    const next = await get<{ items: TreeHead[] }>(`/api/audit/tree-heads${query({ from: last.treeSize + 1, limit: PAGE })}`);
-    setPages([...pages, ...next.items]);
-    setFull(next.items.length === PAGE);
+    if (!last || loadingMore) return;
+    setLoadingMore(true);
+    setMessage(null);
+    try {
+      const next = await get<{ items: TreeHead[] }>(`/api/audit/tree-heads${query({ from: last.treeSize + 1, limit: PAGE })}`);
+      setPages([...pages, ...next.items]);
+      setFull(next.items.length === PAGE);
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+    } finally {
+      setLoadingMore(false);
+    }
   };
   const sign = async () => {
     setMessage(null);

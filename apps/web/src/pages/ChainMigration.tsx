@@ -1,7 +1,7 @@
 /** 迁移运行中的文稿: a global administrator moves documents on older versions of a chain to a newer one (dry run, apply, result). */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorText, get, post, query, type Me, type Page } from '../api';
-import { departmentName, errorMessage, formatTime, lang, pick, t } from '../i18n';
+import { departmentName, errorMessage, formatTime, lang, pick, t, versionName } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, ScrollBox, useLoad } from '../util';
 import { fill, isGlobalAdmin } from './AuditLog';
@@ -58,14 +58,15 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
       .catch(() => undefined);
   }, [versionsNeeded.join(',')]);
 
-  // While running, the progress row is asked for again until it says finished.
+  // While running, the progress row is asked for again until it says finished (after a failed request too: the next tick retries).
+  const [pollTick, setPollTick] = useState(0);
   useEffect(() => {
     if (!progress || progress.status === 'finished') return;
     const timer = setTimeout(() => {
-      get<Progress>(`/api/chains/migrations/${progress.id}`).then((p) => { setPollError(''); setProgress(p); }, (err) => setPollError(errorText(err)));
+      get<Progress>(`/api/chains/migrations/${progress.id}`).then((p) => { setPollError(''); setProgress(p); }, (err) => { setPollError(errorText(err)); setPollTick((n) => n + 1); });
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [progress]);
+  }, [progress, pollTick]);
 
   const target = steps[toVersion] ?? [];
   const stepName = (key: string, version?: number) => {
@@ -135,7 +136,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
           <div>
             <label for="migration-to">{t('migTo')}</label>
             <select id="migration-to" value={toVersion} disabled={running} onChange={(e) => { setToVersion(Number(e.currentTarget.value)); setMapping({}); changed(); }}>
-              {Array.from({ length: chain.latestVersion - 1 }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>v{v}</option>)}
+              {Array.from({ length: chain.latestVersion - 1 }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>{versionName(v)}</option>)}
             </select>
           </div>
         </div>
@@ -200,7 +201,7 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
                     <tr key={i.documentId} data-document={i.documentId} data-to={i.to ?? ''}>
                       <th scope="row"><a {...linkProps(`/documents/${i.documentId}`)}>{title(i.documentId)}</a></th>
                       <td>{departmentName(docs.get(i.documentId)?.departmentId)}</td>
-                      <td>v{i.fromVersion}</td>
+                      <td>{versionName(i.fromVersion)}</td>
                       <td>{stepName(i.state, i.fromVersion)}</td>
                       <td>{i.to
                         ? <>{stepName(i.to, plan.toVersion)}{i.forced && <span class="tag tag-amber"> {t('migForcedTag')}</span>}</>

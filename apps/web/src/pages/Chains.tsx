@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post } from '../api';
 import { Diagram } from '../Diagram';
-import { lang, pick, roleName, t } from '../i18n';
+import { lang, pick, roleName, t, tx, versionName } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, ScrollBox, useLoad } from '../util';
 import { ChainMigration } from './ChainMigration';
@@ -55,7 +55,7 @@ export function Chains({ chainKey }: { chainKey?: string }) {
               <tr key={c.key} aria-current={c.key === chainKey ? 'true' : undefined}>
                 <td><a {...linkProps(`/chains/${encodeURIComponent(c.key)}`)}>{pick(c.name)}</a></td>
                 <td><code translate={false}>{c.key}</code></td>
-                <td>v{c.latestVersion}</td>
+                <td>{versionName(c.latestVersion)}</td>
               </tr>
             ))}
           </tbody>
@@ -70,11 +70,9 @@ export function Chains({ chainKey }: { chainKey?: string }) {
 
 // The editor's own imports (kept apart from the chain list's, above).
 import { ApiError } from '../api';
-import { tx } from '../i18n';
 
 /** A dictionary template with its `{name}`s filled in. */
 const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-const versionText = (n: number) => fill(t('versionN'), { n });
 /** A word of the dictionary, or undefined when it has none (`tx` answers the key itself). */
 const word = (key: string): string | undefined => (tx(key) === key ? undefined : tx(key));
 /** A transition by its own name, else the dictionary's name of its action; an action nobody named stays its key. */
@@ -153,7 +151,7 @@ function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: ()
         <p class="muted">{t('chainKeyLabel')}: <code translate={false}>{chain.key}</code></p>
         <label for="chain-version">{t('version')}</label>
         <select id="chain-version" value={version} onChange={(e) => { setPublished(null); setPicked(Number(e.currentTarget.value)); }}>
-          {Array.from({ length: chain.latestVersion }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>{versionText(v)}</option>)}
+          {Array.from({ length: chain.latestVersion }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>{versionName(v)}</option>)}
         </select>
         <h3>{t('diagram')}</h3>
         {diagram.data ? <Diagram source={diagram.data.source} label={fill(t('diagramOf'), { chain: pick(chain.name), n: version })} /> : <Loading error={diagram.error} loading={diagram.loading} />}

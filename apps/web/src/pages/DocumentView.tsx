@@ -93,7 +93,8 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
             {diagram.data ? <Diagram source={diagram.data.source} label={`${t('diagram')}: ${pick(d.stateName)}`} /> : <Loading error={diagram.error} loading={diagram.loading} />}
           </section>
           <ClockPanel {...panel} />
-          <CopiesPanel {...panel} acted={!!timeline.data?.transitions.some((e) => e.actor.id === me.id || e.actor.onBehalfOf === me.id)} />
+          {/* As the API judges it: a reviewer who held or decided one of its tasks (a supervisor's urge is no task). */}
+          <CopiesPanel {...panel} acted={!!timeline.data?.transitions.some((e) => (e.actor.id === me.id || e.actor.onBehalfOf === me.id) && !!e.actor.role && e.actor.role !== 'supervisor') || !!d.openTasks?.some((x) => x.assignee.userId === me.id)} />
           {!!d.milestones?.length && (
             <section aria-labelledby="ms-title" class="card">
               <h2 id="ms-title">{t('milestones')}</h2>

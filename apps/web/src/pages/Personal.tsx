@@ -168,10 +168,20 @@ function Copies() {
     setPeople(page.people);
     return page.items;
   }, []);
+  const [loadingMore, setLoadingMore] = useState(false);
   const loadMore = async () => {
-    const page = await get<CopyPage>(`/api/me/copies${query({ limit: 50, cursor: more.cursor })}`);
-    setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
-    setPeople({ ...people, ...page.people });
+    if (loadingMore) return;
+    setLoadingMore(true);
+    setOpenError('');
+    try {
+      const page = await get<CopyPage>(`/api/me/copies${query({ limit: 50, cursor: more.cursor })}`);
+      setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
+      setPeople({ ...people, ...page.people });
+    } catch (err) {
+      setOpenError(errorText(err));
+    } finally {
+      setLoadingMore(false);
+    }
   };
   const open = async (e: MouseEvent, c: Copy) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;

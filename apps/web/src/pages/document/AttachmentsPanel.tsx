@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, get, token } from '../../api';
+import { ApiError, errorText, get, token } from '../../api';
 import { formatTime, pick, t } from '../../i18n';
 import { Alert, Loading, useLoad, useSubmit } from '../../util';
 import { fill, myTaskId, personName, type PanelProps } from './shared';
@@ -106,7 +106,7 @@ export function AttachmentsPanel({ doc, names, changed }: PanelProps) {
                       onClick={(e) => {
                         e.preventDefault();
                         setFailed('');
-                        download(a).catch((err) => setFailed(`${fill('dpDownloadFailed', { name: a.name })}${t('dpColon')}${err instanceof Error ? err.message : String(err)}`));
+                        download(a).catch((err) => setFailed(`${fill('dpDownloadFailed', { name: a.name })}${t('dpColon')}${errorText(err)}`));
                       }}>{a.name}</a>
                   </td>
                   <td>{a.taskId ? (steps.get(a.taskId) ? fill('dpOnDecisionOf', { step: steps.get(a.taskId)! }) : t('dpOnDecision')) : t('dpOnDocument')}</td>

@@ -11,11 +11,12 @@ const fill = (text: string, values: Record<string, number>) => text.replace(/\{(
 /** Runs of a redline: kept text plain, insertions underlined, deletions struck through (each named for screen readers). */
 function Runs({ parts, testid }: { parts: Part[]; testid: string }) {
   return (
-    <div class="redline" data-testid={testid} lang="zh-CN">
+    // The document's words in its language (a screen reader's voice), the inserted/deleted labels in the page's.
+    <div class="redline" data-testid={testid} translate={false}>
       {parts.map((p, i) =>
-        p.op === 'equal' ? <span key={i}>{p.text}</span>
-        : p.op === 'insert' ? <ins key={i}><span class="sr-only">{t('inserted')}: </span>{p.text}</ins>
-        : <del key={i}><span class="sr-only">{t('deleted')}: </span>{p.text}</del>,
+        p.op === 'equal' ? <span key={i} lang="zh-CN">{p.text}</span>
+        : p.op === 'insert' ? <ins key={i}><span class="sr-only" translate>{t('inserted')}: </span><span lang="zh-CN">{p.text}</span></ins>
+        : <del key={i}><span class="sr-only" translate>{t('deleted')}: </span><span lang="zh-CN">{p.text}</span></del>,
       )}
     </div>
   );
