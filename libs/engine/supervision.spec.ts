@@ -69,6 +69,6 @@ describe('the overview as CSV', () => {
 
   it('quotes commas and quotes, and defuses formulas', () => {
     const [, row] = overviewCsv(overview).slice(1).split('\r\n');
-    expect(row).toBe(`d1,"某局, ""甲""",x,"'=HYPERLINK(""http://evil"")",draft,报送 / Submission,2026-02-28T15:59:59.999Z,,未到期 / not yet due,0`);
+    expect(row).toBe(`d1,"某局, ""甲""",x,"'=HYPERLINK(""http://evil"")",draft,报送 / Submission,2026-02-28T15:59:59.999Z,,未到期 / not yet due,0,,,`);
   });
 });
