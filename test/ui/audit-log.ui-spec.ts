@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, screenshot, until, useUi } from './support.js';
+import { apiAs, screenshot, until, useUi, walkSteps } from './support.js';
 
 /**
  * The verifiable log on 督察与审计 in Chromium against the real server: the latest signed tree head
@@ -12,23 +12,10 @@ import { apiAs, screenshot, until, useUi } from './support.js';
 jest.setTimeout(90_000);
 
 const ui = useUi();
-let failed = '';
 const TITLE = '2025年度法治政府建设情况报告';
 let drafterId = '';
 
-function step(name: string, fn: () => Promise<void>) {
-  test(name, async () => {
-    if (failed) throw new Error(`skipped: an earlier step failed (${failed})`);
-    try {
-      await fn();
-    } catch (err) {
-      failed = name;
-      const page = ui.lastPage();
-      if (page) await screenshot(page, 'audit-log-failure', { fullPage: true }).catch(() => undefined);
-      throw err;
-    }
-  });
-}
+const step = walkSteps(ui, 'audit-log');
 
 const CHINESE = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 const KEBAB_CODE = /^[a-z]+(-[a-z]+)+$/;

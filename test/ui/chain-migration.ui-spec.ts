@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, screenshot, until, useUi } from './support.js';
+import { apiAs, screenshot, until, useUi, walkSteps } from './support.js';
 
 /**
  * 迁移运行中的文稿 in Chromium against the real server: an administrator publishes a version of the
@@ -13,23 +13,10 @@ import { apiAs, screenshot, until, useUi } from './support.js';
 jest.setTimeout(90_000);
 
 const ui = useUi();
-let failed = '';
 const TITLES = { a: '2030年度法治政府建设情况报告', b: '2031年度法治政府建设情况报告' };
 const ids = { a: '', b: '' };
 
-function step(name: string, fn: () => Promise<void>) {
-  test(name, async () => {
-    if (failed) throw new Error(`skipped: an earlier step failed (${failed})`);
-    try {
-      await fn();
-    } catch (err) {
-      failed = name;
-      const page = ui.lastPage();
-      if (page) await screenshot(page, 'chain-migration-failure', { fullPage: true }).catch(() => undefined);
-      throw err;
-    }
-  });
-}
+const step = walkSteps(ui, 'chain-migration');
 
 /** The annual report's latest definition with one step key renamed everywhere it is named, as the next version. */
 async function publishRenamed(from: string, to: string, name: { zh: string; en: string }) {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, screenshot, until, useUi } from './support.js';
+import { apiAs, screenshot, until, useUi, walkSteps } from './support.js';
 
 /**
  * The document screen's panels, in Chromium against the real server, each walked by the role that
@@ -27,23 +27,9 @@ const APPROVAL = '同意延长';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 let documentId = '';
-let failed = '';
 const ids: Record<string, string> = {};
 
-/** The steps build on each other: after one fails, the rest fail at once. */
-function step(name: string, fn: () => Promise<void>) {
-  test(name, async () => {
-    if (failed) throw new Error(`skipped: an earlier step failed (${failed})`);
-    try {
-      await fn();
-    } catch (err) {
-      failed = name;
-      const page = ui.lastPage();
-      if (page) await screenshot(page, 'document-panels-failure', { fullPage: true }).catch(() => undefined);
-      throw err;
-    }
-  });
-}
+const step = walkSteps(ui, 'document-panels');
 
 async function openDocument(username: string, viewport?: { width: number; height: number }): Promise<Page> {
   const page = await ui.signIn(username, viewport ? { viewport } : undefined);

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, PASSWORD, screenshot, useUi } from './support.js';
+import { apiAs, PASSWORD, screenshot, useUi, walkSteps } from './support.js';
 
 /**
  * The organisation screen (组织机构) in Chromium against the real server: a global administrator
@@ -13,23 +13,9 @@ import { apiAs, PASSWORD, screenshot, useUi } from './support.js';
 jest.setTimeout(60_000);
 
 const ui = useUi();
-let failed = '';
 let wangId = '';
 
-/** The steps build on each other: after one fails, the rest fail at once instead of timing out. */
-function step(name: string, fn: () => Promise<void>) {
-  test(name, async () => {
-    if (failed) throw new Error(`skipped: an earlier step failed (${failed})`);
-    try {
-      await fn();
-    } catch (err) {
-      failed = name;
-      const page = ui.lastPage();
-      if (page) await screenshot(page, 'organisation-failure', { fullPage: true }).catch(() => undefined);
-      throw err;
-    }
-  });
-}
+const step = walkSteps(ui, 'organisation');
 
 const loginAs = (username: string, password = PASSWORD) => ui.signIn(username, { password });
 

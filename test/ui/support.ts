@@ -133,3 +133,23 @@ export function useUi(): UiSession {
     },
   };
 }
+
+/**
+ * Steps of one walk that build on each other, as tests: after one fails, the rest fail at once naming
+ * it (instead of each timing out), and the failing step's page is saved as `<name>-failure`.
+ */
+export function walkSteps(ui: UiSession, name: string): (title: string, fn: () => Promise<void>) => void {
+  let failed = '';
+  return (title, fn) =>
+    test(title, async () => {
+      if (failed) throw new Error(`skipped: an earlier step failed (${failed})`);
+      try {
+        await fn();
+      } catch (err) {
+        failed = title;
+        const page = ui.lastPage();
+        if (page) await screenshot(page, `${name}-failure`, { fullPage: true }).catch(() => undefined);
+        throw err;
+      }
+    });
+}
