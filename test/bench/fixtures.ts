@@ -78,6 +78,8 @@ export interface Snapshot {
   document: Raw;
   tasks: Raw[];
   deadlines: Raw[];
+  /** Its texts (document_contents): the row itself carries none. */
+  contents: Raw[];
 }
 
 export async function snapshot(engine: Engine, documentId: string): Promise<Snapshot> {
@@ -88,6 +90,7 @@ export async function snapshot(engine: Engine, documentId: string): Promise<Snap
     document,
     tasks: await r.all<Raw>('SELECT * FROM tasks WHERE document_id = ? ORDER BY id', [documentId]),
     deadlines: await r.all<Raw>('SELECT * FROM deadlines WHERE document_id = ? ORDER BY id', [documentId]),
+    contents: await r.all<Raw>('SELECT * FROM document_contents WHERE document_id = ? ORDER BY version', [documentId]),
   };
 }
 
@@ -147,10 +150,12 @@ export async function cloneDocuments(engine: Engine, templates: Snapshot[], n: n
     const documents: Raw[] = [];
     const tasks: Raw[] = [];
     const deadlines: Raw[] = [];
+    const contents: Raw[] = [];
     for (let k = 0; k < count; k++) {
       const t = templates[(done + k) % templates.length];
       const id = newId();
       documents.push({ ...t.document, id, title: `${t.document.title as string} #${done + k}` });
+      for (const c of t.contents) contents.push({ ...c, document_id: id });
       const taskIds = new Map<unknown, string>();
       const open: string[] = [];
       for (const task of t.tasks) {
@@ -172,6 +177,7 @@ export async function cloneDocuments(engine: Engine, templates: Snapshot[], n: n
       await insertRows(run, 'documents', documents);
       await insertRows(run, 'tasks', tasks);
       await insertRows(run, 'deadlines', deadlines);
+      await insertRows(run, 'document_contents', contents);
     });
     done += count;
     onProgress?.(done);

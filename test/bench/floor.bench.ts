@@ -107,7 +107,7 @@ function writesFor(s: Shapes, c: Cloned, at: string) {
   const newTaskId = newId();
   const pending = newTimersOf(s.after);
   return {
-    document: [doc.state, doc.context, doc.title, doc.content, doc.attributes, at, doc.due_at, doc.due_provisional, c.documentId, s.before.document.version],
+    document: [doc.state, doc.context, doc.title, doc.attributes, at, doc.due_at, doc.due_provisional, c.documentId, s.before.document.version],
     decide: ['lawful', null, s.counselId, null, at, c.openTaskIds[0]],
     task: { ...openTask, id: newTaskId, document_id: c.documentId, created_at: at },
     deadlines: pending.map((d) => ({ ...d, id: newId(), document_id: c.documentId, task_id: d.task_id === null ? null : newTaskId, created_at: at })),
@@ -119,7 +119,7 @@ function writesFor(s: Shapes, c: Cloned, at: string) {
   };
 }
 
-const UPDATE_DOCUMENT = `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, due_at = ?, due_provisional = ?, version = version + 1
+const UPDATE_DOCUMENT = `UPDATE documents SET state = ?, context = ?, title = ?, attributes = ?, updated_at = ?, due_at = ?, due_provisional = ?, version = version + 1
   WHERE id = ? AND version = ?`;
 const DECIDE = `UPDATE tasks SET status = 'done', decision = ?, comment = ?, decided_by = ?, on_behalf_of = ?, closed_at = ? WHERE id = ? AND status = 'open'`;
 /** The timers the decision wrote: those of the step entered (the left step's stay pending, stale). */

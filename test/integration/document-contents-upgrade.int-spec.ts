@@ -6,7 +6,7 @@ import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 /**
  * A database made before document versions were kept (no document_contents) is carried forward:
- * each document's present text is known from its last edit on (the version the audit log records
+ * each document's present text (moved out of its row) is known from its last edit on (the version the audit log records
  * for that edit, by its editor), earlier versions are not, and new edits are kept.
  */
 describe('document contents upgrade', () => {
@@ -28,9 +28,11 @@ describe('document contents upgrade', () => {
     await engine.transition.execute({ documentId: edited.id, action: 'submit', principal: drafter });
     const untouched = await engine.createDocument.execute({ principal: drafter, chain: 'annual-report', title: '另一份', year: 2024, departmentId: 'city-sti', content: '正文' });
 
+    // The database as it was before: each row holds its text, and no table of texts.
     await engine.writer.run(async (r) => {
+      await r.sql.run('UPDATE documents SET content = (SELECT dc.content FROM document_contents dc WHERE dc.document_id = documents.id ORDER BY dc.version DESC LIMIT 1)');
       await r.sql.run('DROP TABLE document_contents');
-      await r.sql.run("DELETE FROM migrations WHERE name = 'DocumentContents1766100000000'");
+      await r.sql.run("DELETE FROM migrations WHERE name IN ('DocumentContents1766100000000', 'ContentOutOfDocumentRow1766200000000')");
     });
     await engine.close();
 
@@ -49,6 +51,10 @@ describe('document contents upgrade', () => {
       const answer = await read(edited.id, next.version, back.version);
       expect(answer.diff!.content.filter((p) => p.op !== 'equal')).toEqual([{ op: 'insert', text: '\n再补充。' }]);
       expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true });
+      // The rows no longer carry the texts; the documents still read them.
+      expect(await engine.database.reader.all('SELECT id FROM documents WHERE content <> \'\'')).toEqual([]);
+      expect((await engine.documentReadModel.document(drafter, untouched.id)).content).toBe('正文');
+      expect((await engine.documentReadModel.document(drafter, edited.id)).content).toBe(`${revised}\n再补充。`);
     } finally {
       await engine.close();
     }

@@ -39,6 +39,13 @@ export interface DocumentFilter {
 const COLUMNS =
   'd.id, d.chain_key, d.chain_version, d.compiler_version, d.department_id, d.year, d.title, d.attributes, d.state, d.context, d.version, d.unique_key, d.due_at, d.due_provisional, d.created_by, d.created_at, d.updated_at';
 
+/**
+ * A document's present text: the last one its create or edits appended (document_contents). The row's
+ * own `content` column is left empty, so that a decision, which rewrites the row, does not rewrite the
+ * report with it (a report of some kilobytes spans overflow pages: every one of them went to the WAL).
+ */
+const CONTENT = '(SELECT dc.content FROM document_contents dc WHERE dc.document_id = d.id ORDER BY dc.version DESC LIMIT 1) AS content';
+
 interface RawDocument {
   id: string;
   chain_key: string;
@@ -152,7 +159,7 @@ export class DocumentsRepository {
 
   /** The row, unlocked: a change opens its document with `opened`. */
   async get(id: string): Promise<DocumentRow | undefined> {
-    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, d.content FROM documents d WHERE d.id = ?`, [id]);
+    const r = await this.sql.one<RawDocument>(`SELECT ${COLUMNS}, ${CONTENT} FROM documents d WHERE d.id = ?`, [id]);
     return r && toDocument(r);
   }
 
@@ -169,7 +176,7 @@ export class DocumentsRepository {
     const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
     type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown };
     const r = await this.sql.one<Raw>(
-      `SELECT ${COLUMNS}, d.content, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
+      `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
          CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details
        FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)} WHERE d.id = ?${forUpdate}`,
       [...v.params, id],
@@ -201,7 +208,8 @@ export class DocumentsRepository {
         d.departmentId,
         d.year,
         d.title,
-        d.content,
+        // The text lives in document_contents (appended by the create): the row stays small.
+        '',
         JSON.stringify(d.attributes),
         d.state,
         JSON.stringify(d.context),
@@ -218,13 +226,14 @@ export class DocumentsRepository {
 
   /** The optimistic-concurrency write: 0 rows means someone else changed the document first. */
   async updateIfVersion(
-    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'content' | 'attributes' | 'updatedAt' | 'dueAt' | 'dueProvisional'>,
+    d: Pick<DocumentRow, 'id' | 'state' | 'context' | 'title' | 'attributes' | 'updatedAt' | 'dueAt' | 'dueProvisional'>,
     expectedVersion: number,
   ): Promise<boolean> {
+    // Not the text: an edit appends it to document_contents (a decision rewrites no report).
     const changed = await this.sql.run(
-      `UPDATE documents SET state = ?, context = ?, title = ?, content = ?, attributes = ?, updated_at = ?, due_at = ?, due_provisional = ?, version = version + 1
+      `UPDATE documents SET state = ?, context = ?, title = ?, attributes = ?, updated_at = ?, due_at = ?, due_provisional = ?, version = version + 1
        WHERE id = ? AND version = ?`,
-      [d.state, JSON.stringify(d.context), d.title, d.content, JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.dueProvisional ? 1 : 0, d.id, expectedVersion],
+      [d.state, JSON.stringify(d.context), d.title, JSON.stringify(d.attributes), d.updatedAt, d.dueAt, d.dueProvisional ? 1 : 0, d.id, expectedVersion],
     );
     return changed === 1;
   }
