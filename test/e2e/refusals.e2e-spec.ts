@@ -235,10 +235,14 @@ describe('refusals', () => {
     const good = await t.token('drafter');
     const now = Math.floor(t.clock.now().getTime() / 1000);
     const header = (alg: string) => Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
-    const [, payload, signature] = good.split('.');
+    const [head, payload, signature] = good.split('.');
+    // Tampered: one bit of the signature flipped (replacing its last characters could leave its bytes as they were:
+    // the last base64url character carries padding bits).
+    const flipped = Buffer.from(signature!, 'base64url');
+    flipped[0]! ^= 1;
     const cases = [
       undefined,
-      `${good.slice(0, -2)}xx`,
+      `${head}.${payload}.${flipped.toString('base64url')}`,
       `${header('none')}.${payload}.`,
       `${header('HS512')}.${payload}.${signature}`,
       signJwt('someone', 'other-secret', now, 3600),
