@@ -4,6 +4,8 @@ import { errorMessage, lang, pick } from './i18n';
 const TOKEN = 'shenpi.token';
 
 export interface Me { id: string; username: string; displayName: string; roles: { role: string; departmentId: string | null }[] }
+/** A global administrator: `admin` held with no department (a department's administrator holds it in theirs). */
+export const isGlobalAdmin = (me: Me | undefined) => !!me?.roles.some((r) => r.role === 'admin' && r.departmentId === null);
 export type Name = { zh: string; en: string };
 export interface Task {
   id: string; documentId: string; documentTitle?: string; stepKey: string; step: { key: string; name: Name }; round: number;

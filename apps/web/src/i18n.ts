@@ -149,6 +149,9 @@ export const errorMessage = (code: string, language: Lang = lang): string | unde
 /** A known key, or the text itself (action names the dictionary does not know). */
 export const tx = (key: string): string => ((lang === 'zh' ? zh : en) as Record<string, string>)[key] ?? key;
 
+/** A sentence with its `{name}` placeholders filled in (one not given stays as written). */
+export const fillIn = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+
 /** A version of a chain or document: 第3版 / v3. */
 export const versionName = (n: number) => (lang === 'zh' ? `第${n}版` : `v${n}`);
 /** A chain by its name and version: 年度报告 · 第3版 / Annual report · v3. */

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post, token, whenUnauthenticated, type Me, type Page } from './api';
+import { ApiError, get, isGlobalAdmin, post, token, whenUnauthenticated, type Me, type Page } from './api';
 import { departmentName, formatTime, lang, pick, roleName, setDepartments, setLang, t, tx } from './i18n';
 import { linkProps, navigate, Redirect, sectionOf, useLocation } from './router';
 import { Inbox } from './pages/Inbox';
@@ -96,7 +96,6 @@ function Notifications() {
 
 const has = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
 /** Administrators: `admin` held globally, or in departments (who administer those alone). */
-const isGlobalAdmin = (me: Me) => me.roles.some((r) => r.role === 'admin' && r.departmentId === null);
 const isReviewer = (me: Me) => has(me, 'legal-counsel', 'party-secretary', 'leader', 'rule-of-law-office', 'admin');
 
 function Header({ me, onLogout, onLang }: { me: Me; onLogout: () => void; onLang: () => void }) {

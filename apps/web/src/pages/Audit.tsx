@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { errorText, get, query, request, serverToday, type AuditEntry, type Me, type Page } from '../api';
+import { errorText, get, isGlobalAdmin, query, request, serverToday, type AuditEntry, type Me, type Page } from '../api';
 import { formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, ScrollBox, useLoad } from '../util';
-import { actionName, attemptedName, isGlobalAdmin, KNOWN_ACTIONS, resultName, TreeHeads, VerifyResult, type Verify } from './AuditLog';
+import { actionName, attemptedName, KNOWN_ACTIONS, resultName, TreeHeads, VerifyResult, type Verify } from './AuditLog';
 
 interface Filters { documentId: string; actorId: string; departmentId: string; action: string; category: string; from: string; to: string }
 interface Names { people: Record<string, string>; departments: Record<string, string> }

@@ -1,11 +1,8 @@
 /** The verifiable audit log's parts of the 督察与审计 page: names of actions and results, the signed tree heads, the verification in words. */
 import { useState } from 'preact/hooks';
-import { errorText, get, post, query, type Me } from '../api';
-import { formatTime, lang, t, tx, type Key } from '../i18n';
+import { errorText, get, post, query } from '../api';
+import { fillIn, formatTime, lang, t, tx, type Key } from '../i18n';
 import { Alert, Loading, ScrollBox, useLoad } from '../util';
-
-/** `{name}` in a sentence of the dictionary, filled in. */
-export const fill = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 
 /** An audit action by its name in the page's language: the log's own actions, then the chains' (approve, return…); an unknown chain action as written. */
 export function actionName(code: string): string {
@@ -36,7 +33,6 @@ const SUITES: Record<string, Key> = { 'sha256-ed25519': 'suiteStandard', 'sm3-sm
 const suiteName = (suite: string) => (SUITES[suite] ? `${t(SUITES[suite]!)} (${suite})` : suite);
 
 const PAGE = 100;
-export const isGlobalAdmin = (me: Me | undefined) => !!me?.roles.some((r) => r.role === 'admin' && r.departmentId === null);
 
 /** The latest signed tree head, the stored ones with their witnesses' cosignatures, and (administrators) signing one now. */
 export function TreeHeads({ admin, onSigned }: { admin: boolean; onSigned?: () => void }) {
@@ -154,19 +150,19 @@ export type Verify =
 export function brokenBecause(reason: string): string {
   const at = (iso: string) => formatTime(iso);
   let m: RegExpMatchArray | null;
-  if ((m = reason.match(/^the log ends at entry (\d+), but a checkpoint signed at (\S+) covers entry (\d+)/))) return fill(t('vCut'), { last: m[1]!, at: at(m[2]!), size: m[3]! });
-  if ((m = reason.match(/^the log ends at entry (\d+), but a tree head signed at (\S+) covers (\d+) entries/))) return fill(t('vCut'), { last: m[1]!, at: at(m[2]!), size: m[3]! });
+  if ((m = reason.match(/^the log ends at entry (\d+), but a checkpoint signed at (\S+) covers entry (\d+)/))) return fillIn(t('vCut'), { last: m[1]!, at: at(m[2]!), size: m[3]! });
+  if ((m = reason.match(/^the log ends at entry (\d+), but a tree head signed at (\S+) covers (\d+) entries/))) return fillIn(t('vCut'), { last: m[1]!, at: at(m[2]!), size: m[3]! });
   if (/^the audit table's /.test(reason)) return t('vDrift');
-  if ((m = reason.match(/^the chain head names entry (\d+), but the last entry is (\d+)/))) return fill(t('vHeadName'), { head: m[1]!, last: m[2]! });
-  if ((m = reason.match(/^entry (\d+) is missing/))) return fill(t('vMissing'), { seq: m[1]! });
+  if ((m = reason.match(/^the chain head names entry (\d+), but the last entry is (\d+)/))) return fillIn(t('vHeadName'), { head: m[1]!, last: m[2]! });
+  if ((m = reason.match(/^entry (\d+) is missing/))) return fillIn(t('vMissing'), { seq: m[1]! });
   if (/^the entry's text gives it another seq/.test(reason)) return t('vSeq');
   if (/^prevHash does not match/.test(reason)) return t('vPrev');
   if (/^hash does not match the entry/.test(reason)) return t('vHash');
-  if ((m = reason.match(/^differs from the checkpoint signed at (\S+)/))) return fill(t('vCheckpoint'), { at: at(m[1]!) });
-  if ((m = reason.match(/^the tree head of (\d+) entries signed at (\S+) is not signed by a trusted key/))) return fill(t('vUntrusted'), { size: m[1]!, at: at(m[2]!) });
-  if ((m = reason.match(/^the log's first (\d+) entries differ from the tree head signed at (\S+)/))) return fill(t('vRoot'), { size: m[1]!, at: at(m[2]!) });
+  if ((m = reason.match(/^differs from the checkpoint signed at (\S+)/))) return fillIn(t('vCheckpoint'), { at: at(m[1]!) });
+  if ((m = reason.match(/^the tree head of (\d+) entries signed at (\S+) is not signed by a trusted key/))) return fillIn(t('vUntrusted'), { size: m[1]!, at: at(m[2]!) });
+  if ((m = reason.match(/^the log's first (\d+) entries differ from the tree head signed at (\S+)/))) return fillIn(t('vRoot'), { size: m[1]!, at: at(m[2]!) });
   if (/^the chain head does not match the last entry/.test(reason)) return t('vChainHead');
-  if ((m = reason.match(/^(\d+) documents? disagrees? with the log/))) return fill(t('vDiverged'), { n: m[1]! });
+  if ((m = reason.match(/^(\d+) documents? disagrees? with the log/))) return fillIn(t('vDiverged'), { n: m[1]! });
   return reason;
 }
 
@@ -176,7 +172,7 @@ export function VerifyResult({ verify }: { verify: Verify }) {
     return (
       <Alert kind="ok">
         <span data-testid="verify-result" data-ok="true">
-          ✓ {t('verifyOk')}{lang === 'zh' ? '。' : '. '}{fill(t('verifyIntact'), { entries: verify.entries, heads: verify.treeHeads ?? 0, checkpoints: verify.checkpoints ?? 0 })}
+          ✓ {t('verifyOk')}{lang === 'zh' ? '。' : '. '}{fillIn(t('verifyIntact'), { entries: verify.entries, heads: verify.treeHeads ?? 0, checkpoints: verify.checkpoints ?? 0 })}
         </span>
       </Alert>
     );
@@ -184,7 +180,7 @@ export function VerifyResult({ verify }: { verify: Verify }) {
   return (
     <Alert kind="error">
       <span data-testid="verify-result" data-ok="false" data-seq={verify.firstBadSeq}>
-        ✗ {t('verifyBad')}{lang === 'zh' ? '：' : ': '}{brokenBecause(verify.reason)}{lang === 'zh' ? '（' : ' ('}{fill(t('vAt'), { seq: verify.firstBadSeq })}{lang === 'zh' ? '）' : ')'}
+        ✗ {t('verifyBad')}{lang === 'zh' ? '：' : ': '}{brokenBecause(verify.reason)}{lang === 'zh' ? '（' : ' ('}{fillIn(t('vAt'), { seq: verify.firstBadSeq })}{lang === 'zh' ? '）' : ')'}
       </span>
     </Alert>
   );

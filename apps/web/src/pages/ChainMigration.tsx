@@ -1,10 +1,9 @@
 /** 迁移运行中的文稿: a global administrator moves documents on older versions of a chain to a newer one (dry run, apply, result). */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, errorText, get, post, query, type Me, type Page } from '../api';
-import { departmentName, errorMessage, formatTime, lang, pick, t, versionName } from '../i18n';
+import { ApiError, errorText, get, isGlobalAdmin, post, query, type Me, type Page } from '../api';
+import { departmentName, errorMessage, fillIn, formatTime, lang, pick, t, versionName } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, ScrollBox, useLoad } from '../util';
-import { fill, isGlobalAdmin } from './AuditLog';
 
 interface PlanItem { documentId: string; fromVersion: number; state: string; to: string | null; reason?: string; forced?: true }
 interface Plan { chainKey: string; toVersion: number; total: number; movable: number; blocked: number; forced: number; items: PlanItem[] }
@@ -76,10 +75,10 @@ function Migration({ chain }: { chain: { key: string; name: string; latestVersio
   /** The API's reason (chain-migration.use-case.ts) in the page's language, with steps by name. */
   const why = (text: string) => {
     let m: RegExpMatchArray | null;
-    if ((m = text.match(/^version (\d+) has no step "(.+?)": map "(.+?)"/))) return fill(t('migNoStep'), { v: m[1]!, to: stepName(m[2]!), state: stepName(m[3]!) });
-    if ((m = text.match(/^"(.+?)" is a final step/))) return fill(t('migFinalStep'), { to: stepName(m[1]!) });
-    if ((m = text.match(/^"(.+?)" comes after "(.+?)" in version/))) return fill(t('migSkip'), { to: stepName(m[1]!), last: stepName(m[2]!) });
-    if ((m = text.match(/^no step before "(.+?)" is in version \d+: ".+?" may only map to the initial step "(.+?)"/))) return fill(t('migOnlyInitial'), { state: stepName(m[1]!), initial: stepName(m[2]!) });
+    if ((m = text.match(/^version (\d+) has no step "(.+?)": map "(.+?)"/))) return fillIn(t('migNoStep'), { v: m[1]!, to: stepName(m[2]!), state: stepName(m[3]!) });
+    if ((m = text.match(/^"(.+?)" is a final step/))) return fillIn(t('migFinalStep'), { to: stepName(m[1]!) });
+    if ((m = text.match(/^"(.+?)" comes after "(.+?)" in version/))) return fillIn(t('migSkip'), { to: stepName(m[1]!), last: stepName(m[2]!) });
+    if ((m = text.match(/^no step before "(.+?)" is in version \d+: ".+?" may only map to the initial step "(.+?)"/))) return fillIn(t('migOnlyInitial'), { state: stepName(m[1]!), initial: stepName(m[2]!) });
     return text;
   };
 

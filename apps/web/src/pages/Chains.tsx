@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post } from '../api';
 import { Diagram } from '../Diagram';
-import { lang, pick, roleName, t, tx, versionName } from '../i18n';
+import { fillIn, lang, pick, roleName, t, tx, versionName } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, ScrollBox, useLoad } from '../util';
 import { ChainMigration } from './ChainMigration';
@@ -71,8 +71,6 @@ export function Chains({ chainKey }: { chainKey?: string }) {
 // The editor's own imports (kept apart from the chain list's, above).
 import { ApiError } from '../api';
 
-/** A dictionary template with its `{name}`s filled in. */
-const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 /** A word of the dictionary, or undefined when it has none (`tx` answers the key itself). */
 const word = (key: string): string | undefined => (tx(key) === key ? undefined : tx(key));
 /** A transition by its own name, else the dictionary's name of its action; an action nobody named stays its key. */
@@ -112,8 +110,8 @@ function whereWords(path: string, definition: Json, from = 0): Part[] {
     if (typeof token === 'string' && typeof next === 'number') {
       const item = node?.[token]?.[next];
       parts.push(token === 'transitions' && item?.action
-        ? { text: fill(t('at.transition'), { action: actionLabel(item) }) }
-        : word(`at.nth.${token}`) ? { text: fill(tx(`at.nth.${token}`), { n: next + 1 }) } : { text: `${token}[${next}]`, code: true });
+        ? { text: fillIn(t('at.transition'), { action: actionLabel(item) }) }
+        : word(`at.nth.${token}`) ? { text: fillIn(tx(`at.nth.${token}`), { n: next + 1 }) } : { text: `${token}[${next}]`, code: true });
       context = COLLECTION_ITEM[token] ?? context;
       parent = token;
       node = item;
@@ -154,7 +152,7 @@ function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: ()
           {Array.from({ length: chain.latestVersion }, (_, i) => chain.latestVersion - i).map((v) => <option key={v} value={v}>{versionName(v)}</option>)}
         </select>
         <h3>{t('diagram')}</h3>
-        {diagram.data ? <Diagram source={diagram.data.source} label={fill(t('diagramOf'), { chain: pick(chain.name), n: version })} /> : <Loading error={diagram.error} loading={diagram.loading} />}
+        {diagram.data ? <Diagram source={diagram.data.source} label={fillIn(t('diagramOf'), { chain: pick(chain.name), n: version })} /> : <Loading error={diagram.error} loading={diagram.loading} />}
       </section>
       <ChainMigration chain={chain} />
       <Loading error={def.error} loading={def.loading && !def.data} />
@@ -178,7 +176,7 @@ interface Published { key: string; version: number; name: { zh: string; en: stri
 function Signers({ step, users }: { step: Json; users: Map<string, string> }) {
   const seats: Json[] = step.assignees ?? [];
   const signing = step.signing ?? 'all';
-  const how = signing === 'any' ? t('signingAny') : signing === 'sequence' ? t('signingSequence') : step.threshold ? fill(t('signingAllOf'), { n: step.threshold }) : t('signingAll');
+  const how = signing === 'any' ? t('signingAny') : signing === 'sequence' ? t('signingSequence') : step.threshold ? fillIn(t('signingAllOf'), { n: step.threshold }) : t('signingAll');
   return (
     <p class="muted" data-testid="signers">
       {t('signers')}: {seats.map((a, j) => (
@@ -395,7 +393,7 @@ function Editor({ initial, published, onPublished }: { initial: Json; published:
                       const keys = steps.map((x) => x?.key);
                       return (
                         <div key={j} data-action={tr.action}>
-                          <label for={`${idp}-t${j}-to`}>{fill(t('txTarget'), { action: actionLabel(tr) })}{!actionKnown(tr) && <> <code translate={false}>{tr.action}</code></>}</label>
+                          <label for={`${idp}-t${j}-to`}>{fillIn(t('txTarget'), { action: actionLabel(tr) })}{!actionKnown(tr) && <> <code translate={false}>{tr.action}</code></>}</label>
                           <select {...field(`t${j}-to`)} value={tr.to ?? ''} onChange={(e) => setStep(i, (x) => { const to = e.currentTarget.value; if (to) x.transitions[j].to = to; else delete x.transitions[j].to; })}>
                             <option value="">{t('txStays')}</option>
                             {tr.to && !keys.includes(tr.to) && <option value={tr.to} translate={false}>{tr.to} {t('unknownStep')}</option>}
@@ -433,7 +431,7 @@ function Editor({ initial, published, onPublished }: { initial: Json; published:
           <ul data-testid="warnings">{warnings.map((f, j) => <FindingItem key={j} f={f} parts={whereWords(f.path, mode === 'json' ? safeParse(text) : definition)} />)}</ul>
         </section>
       )}
-      {failure ? <Alert kind="error">{errorText(failure)}</Alert> : published && <Alert kind="ok">{fill(t('publishedAs'), { chain: pick(published.name), n: published.version })}</Alert>}
+      {failure ? <Alert kind="error">{errorText(failure)}</Alert> : published && <Alert kind="ok">{fillIn(t('publishedAs'), { chain: pick(published.name), n: published.version })}</Alert>}
       <div class="buttons">
         <button type="button" onClick={validate}>{t('validate')}</button>
         <button type="button" class="primary" onClick={publish}>{t('publish')}</button>

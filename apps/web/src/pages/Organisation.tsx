@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { del, get, patch, post, put, query, type Me, type Page } from '../api';
+import { del, get, isGlobalAdmin, patch, post, put, query, type Me, type Page } from '../api';
 import { departmentName, lang, pick, roleName, setDepartments, stateName, t } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, ScrollBox, useLoad, useSubmit } from '../util';
@@ -17,7 +17,6 @@ const ROLES = ['drafter', 'legal-counsel', 'party-secretary', 'leader', 'rule-of
 const DEPARTMENT_ROLES = ROLES.filter((r) => r !== 'admin' && r !== 'supervisor');
 const PAGE = 20;
 
-const isGlobal = (me: Me) => me.roles.some((r) => r.role === 'admin' && r.departmentId === null);
 const administered = (me: Me) => me.roles.filter((r) => r.role === 'admin' && r.departmentId).map((r) => r.departmentId!);
 const grantText = (g: Grant) => `${roleName(g.role)} · ${g.departmentId ? departmentName(g.departmentId) : t('global')}`;
 /** A person as people know them: their name and their department(s). */
@@ -37,7 +36,7 @@ export function Organisation({ me }: { me: Me }) {
   const [usersTick, setUsersTick] = useState(0);
   const all = departments.data ?? [];
   // The departments this administrator acts in: every one for a global administrator.
-  const mine = isGlobal(me) ? all : all.filter((d) => administered(me).includes(d.id));
+  const mine = isGlobalAdmin(me) ? all : all.filter((d) => administered(me).includes(d.id));
   return (
     <section aria-labelledby="org-title">
       <h1 id="org-title">{t('orgTitle')}</h1>
@@ -46,7 +45,7 @@ export function Organisation({ me }: { me: Me }) {
         <>
           <Departments me={me} all={all} mine={mine} onChanged={departments.reload} />
           <Users all={all} tick={usersTick} selected={selected} onSelect={setSelected} />
-          {isGlobal(me) && <NewUser all={all} onCreated={(id) => { setUsersTick((n) => n + 1); setSelected(id); }} />}
+          {isGlobalAdmin(me) && <NewUser all={all} onCreated={(id) => { setUsersTick((n) => n + 1); setSelected(id); }} />}
           {selected && <UserDetail key={selected} id={selected} me={me} all={all} mine={mine} onChanged={() => setUsersTick((n) => n + 1)} />}
         </>
       )}
@@ -76,7 +75,7 @@ function Departments({ me, all, mine, onChanged }: { me: Me; all: Department[]; 
         </table>
       </ScrollBox>
       {editing && <DepartmentForm key={editing} me={me} all={all} department={all.find((d) => d.id === editing)} onDone={() => { setEditing(null); onChanged(); }} onCancel={() => setEditing(null)} />}
-      {isGlobal(me) && !editing && <DepartmentForm me={me} all={all} onDone={onChanged} />}
+      {isGlobalAdmin(me) && !editing && <DepartmentForm me={me} all={all} onDone={onChanged} />}
     </section>
   );
 }
@@ -88,7 +87,7 @@ function DepartmentForm({ me, all, department, onDone, onCancel }: { me: Me; all
   const [officeId, setOfficeId] = useState(department?.officeId ?? '');
   const [issuerCode, setIssuerCode] = useState(department?.issuerCode ?? '');
   const submit = useSubmit();
-  const global = isGlobal(me);
+  const global = isGlobalAdmin(me);
   const p = department ? 'dept-edit' : 'dept-new';
   const save = (e: Event) => {
     e.preventDefault();
@@ -249,7 +248,7 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
   const state = useSubmit();
   const roles = useSubmit();
   const supervision = useSubmit();
-  const global = isGlobal(me);
+  const global = isGlobalAdmin(me);
   const loaded = !!user.data;
   useEffect(() => { if (loaded) document.getElementById('user-title')?.scrollIntoView({ block: 'nearest' }); }, [loaded]);
   if (!user.data) return <Loading error={user.error} loading={user.loading} />;

@@ -1,12 +1,11 @@
 import { useState } from 'preact/hooks';
 import { ApiError, get } from '../../api';
-import { t } from '../../i18n';
+import { fillIn, t } from '../../i18n';
 import { Loading, useLoad } from '../../util';
 
 interface Part { op: 'equal' | 'insert' | 'delete'; text: string }
 interface VersionDiff { version: number; diff?: { against: number; title: Part[]; content: Part[] } }
 
-const fill = (text: string, values: Record<string, number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
 /** Runs of a redline: kept text plain, insertions underlined, deletions struck through (each named for screen readers). */
 function Runs({ parts, testid }: { parts: Part[]; testid: string }) {
@@ -39,7 +38,7 @@ export function Redline({ documentId, from, to }: { documentId: string; from: nu
   if (!changed(diff.title) && !changed(diff.content)) return <p class="muted">{t('noChanges')}</p>;
   return (
     <div class="redline-pair">
-      <p class="muted">{fill(t('redlineOf'), { from, to })}</p>
+      <p class="muted">{fillIn(t('redlineOf'), { from, to })}</p>
       {changed(diff.title) && <Runs parts={diff.title} testid="redline-title" />}
       <Runs parts={diff.content} testid="redline-content" />
     </div>
@@ -55,7 +54,7 @@ export function ChangesSinceReturn({ documentId, returnedAt, now }: { documentId
   return (
     <section aria-labelledby="changes-title" class="card" data-testid="changes-since-return">
       <h2 id="changes-title">{t('changesSinceReturn')}</h2>
-      <p class="muted">{fill(t('changesSinceReturnHint'), { from: returnedAt, to: now })}</p>
+      <p class="muted">{fillIn(t('changesSinceReturnHint'), { from: returnedAt, to: now })}</p>
       <Redline documentId={documentId} from={returnedAt} to={now} />
     </section>
   );

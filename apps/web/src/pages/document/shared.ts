@@ -1,5 +1,5 @@
 import type { Doc, Me, Name } from '../../api';
-import { pick, t, type Key } from '../../i18n';
+import { fillIn, pick, t, type Key } from '../../i18n';
 
 /** A person as `GET /api/users` lists them (for choosing a delegate, a signer, a recipient). */
 export interface Person { id: string; username: string; displayName: string | Name; roles?: { role: string; departmentId: string | null }[] }
@@ -27,7 +27,7 @@ export interface PanelProps {
 }
 
 /** A text of the dictionary with `{name}` placeholders filled in. */
-export const fill = (key: Key, vars: Record<string, string | number>) => t(key).replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+export const fill = (key: Key, vars: Record<string, string | number>) => fillIn(t(key), vars);
 
 /** A person's display name, never their id: who the caller may not look up is named as such. */
 export const personName = (names: Map<string, string>, id: string | null | undefined) => (id && names.get(id)) || t('dpUnknownPerson');
