@@ -59,6 +59,12 @@ export interface EnteringEntry {
  */
 export function reachedAt(entering: EnteringEntry | undefined): string | null {
   if (!entering) return null;
+  const publishedOn = publishedOnOf(entering);
+  return publishedOn ? startOfShanghaiDay(publishedOn).toISOString() : entering.at;
+}
+
+/** The publication date a disclosure record gives (向社会公开, `disclosure.publishedOn`); undefined for any other entry. */
+export function publishedOnOf(entering: EnteringEntry): string | undefined {
   const publishedOn = (entering.details?.disclosure as { publishedOn?: unknown } | undefined)?.publishedOn;
-  return typeof publishedOn === 'string' && isCalendarDate(publishedOn) ? startOfShanghaiDay(publishedOn).toISOString() : entering.at;
+  return typeof publishedOn === 'string' && isCalendarDate(publishedOn) ? publishedOn : undefined;
 }

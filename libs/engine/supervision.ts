@@ -1,9 +1,9 @@
 import type { CompiledChain, FixedDate } from '@shenpi/chains';
-import { AccessDenied, BOM, csvRow, ErrorCode, isCalendarDate, isGlobalAdmin, validationFailed, type Clock, type Principal } from '@shenpi/domain';
+import { AccessDenied, BOM, csvRow, ErrorCode, isGlobalAdmin, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import type { DeadlinePlanner } from './deadline-planner.port.js';
-import { LATE_RECORD_WORKING_DAYS, reachedAt, standing, type EnteringEntry, type MilestoneStanding } from './milestone-standing.js';
+import { LATE_RECORD_WORKING_DAYS, publishedOnOf, reachedAt, standing, type EnteringEntry, type MilestoneStanding } from './milestone-standing.js';
 
 export { standing, type MilestoneStanding } from './milestone-standing.js';
 
@@ -166,8 +166,8 @@ export class SupervisionQueries {
         const reached = reachedAt(entering);
         const mark = standing(latestSpec.key, this.planner.fixedDateDue(spec.before, year), reached, now);
         // Judged on the publication date; a record made long after it is marked (补录), with both dates.
-        const publishedOn = (entering && 'details' in entering ? (entering.details?.disclosure as { publishedOn?: string } | undefined)?.publishedOn : undefined);
-        if (entering && publishedOn && isCalendarDate(publishedOn) && reached) {
+        const publishedOn = entering && publishedOnOf(entering);
+        if (entering && publishedOn && reached) {
           const recordedLate = this.planner.workingDaysBetween(new Date(reached), new Date(entering.at)) > LATE_RECORD_WORKING_DAYS;
           mark.disclosure = { publishedOn, recordedAt: entering.at, recordedLate };
         }

@@ -30,6 +30,14 @@ export interface CosignatureRow {
   at: string;
 }
 
+const toCosignature = (r: Raw): CosignatureRow => ({
+  treeSize: Number(r.tree_size),
+  witnessKeyId: r.witness_key_id as string,
+  publicKey: r.public_key as string,
+  signature: r.signature as string,
+  at: r.at as string,
+});
+
 /** Rows per INSERT: well under SQLite's and PostgreSQL's parameter limits. */
 const INSERT_CHUNK = 400;
 
@@ -107,11 +115,11 @@ export class AuditTreeRepository {
   /** The cosignatures of the tree heads whose sizes lie in [from, to], smallest size first. */
   async cosignaturesBetween(from: number, to: number): Promise<CosignatureRow[]> {
     const rows = await this.sql.all<Raw>('SELECT tree_size, witness_key_id, public_key, signature, at FROM audit_tree_cosignatures WHERE tree_size >= ? AND tree_size <= ? ORDER BY tree_size, at', [from, to]);
-    return rows.map((r) => ({ treeSize: Number(r.tree_size), witnessKeyId: r.witness_key_id as string, publicKey: r.public_key as string, signature: r.signature as string, at: r.at as string }));
+    return rows.map(toCosignature);
   }
 
   async cosignatures(treeSize: number): Promise<CosignatureRow[]> {
     const rows = await this.sql.all<Raw>('SELECT tree_size, witness_key_id, public_key, signature, at FROM audit_tree_cosignatures WHERE tree_size = ? ORDER BY at', [treeSize]);
-    return rows.map((r) => ({ treeSize: Number(r.tree_size), witnessKeyId: r.witness_key_id as string, publicKey: r.public_key as string, signature: r.signature as string, at: r.at as string }));
+    return rows.map(toCosignature);
   }
 }
