@@ -245,6 +245,27 @@ describe('forced interleaving in the engine: two transactions on one task', () =
     recordFigure('engine races', figure);
   }, 15 * 60_000);
 
+  it(`${size(10, 50)} times: the two signers of a 会签 vote at once: both votes count and the document moves on`, async () => {
+    // On PostgreSQL the second waits for the first's lock on the document, then must see the first's vote
+    // (read after the wait): with the tasks as they were before it, the row would disagree with the log.
+    const drafter = await t.principal('drafter');
+    const signers = { 'legal-counsel': await t.principal('counsel'), leader: await t.principal('leader') };
+    for (let round = 0; round < size(10, 50); round++) {
+      const doc = await t.engine.createDocument.execute({ principal: drafter, chain: 'major-decision', title: `会签并发${round}`, year: 2026, departmentId: 'city-sti', content: '决策草案正文' });
+      await t.engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
+      const participation = await t.engine.database.reader.one<{ id: string }>("SELECT id FROM tasks WHERE document_id = ? AND status = 'open'", [doc.id]);
+      await t.engine.transition.execute({ documentId: doc.id, taskId: participation!.id, action: 'approve', principal: drafter });
+      const open = await t.engine.database.reader.all<{ id: string; assignee_role: keyof typeof signers }>("SELECT id, assignee_role FROM tasks WHERE document_id = ? AND status = 'open' ORDER BY id", [doc.id]);
+      expect(open.map((o) => o.assignee_role).sort()).toEqual(['leader', 'legal-counsel']);
+      const outcomes = await Promise.allSettled(open.map((o) => t.engine.transition.execute({ documentId: doc.id, taskId: o.id, action: 'approve', principal: signers[o.assignee_role] })));
+      expect({ round, outcomes: outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : String((o.reason as DomainError).code ?? o.reason))) }).toEqual({ round, outcomes: ['ok', 'ok'] });
+      const row = await t.engine.database.reader.one<{ state: string }>('SELECT state FROM documents WHERE id = ?', [doc.id]);
+      expect({ round, state: row!.state }).toEqual({ round, state: 'risk-assessment' });
+    }
+    const verify = await t.http().get('/api/audit/verify').set(await t.as('supervisor'));
+    expect(verify.body).toMatchObject({ ok: true });
+  }, 15 * 60_000);
+
   // On SQLite one writer connection runs transactions one after another: A cannot be between its
   // read and its write while B commits, which is the guarantee. PostgreSQL runs them side by side.
   (process.env.TEST_DATABASE_URL ? it : it.skip)(`${size(10, 40)} times on PostgreSQL: A read, B committed, then A wrote: A is 409 and wrote nothing`, async () => {

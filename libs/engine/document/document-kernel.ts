@@ -78,7 +78,7 @@ export class DocumentKernel {
     const visible = opened?.visible || (!!opened && !!caller && repos.sql.kind === 'postgres' && (await repos.documents.isVisible(caller, documentId)));
     if (!opened || !visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
     const { doc, department } = opened;
-    const tasks = await repos.tasks.liveForDocument(doc.id);
+    const tasks = opened.tasks ?? (await repos.tasks.liveForDocument(doc.id));
     await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks, opened.last);
     return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion), tasks };
   }

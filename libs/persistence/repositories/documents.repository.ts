@@ -2,6 +2,7 @@ import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
 import type { DepartmentRow } from './directory.repository.js';
+import { liveTasksColumn, liveTasksOf, type TaskRow } from './tasks.repository.js';
 
 export interface DocumentRow {
   id: string;
@@ -171,22 +172,29 @@ export class DocumentsRepository {
    * wait on each other in opposite order. After waiting for the lock, the row is read afresh but the
    * rest as it was before the wait: a caller that finds them disagreeing asks again (see the kernel).
    */
-  async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined } | undefined> {
+  async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined; tasks: TaskRow[] | undefined } | undefined> {
     const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
     const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
-    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown };
+    // PostgreSQL: whether the row this statement's snapshot saw is the row as locked (after any wait for the lock).
+    // Every change of a document's tasks changes its version, or its due instant when a calendar year moves it.
+    const seen = this.sql.kind === 'postgres' ? ', (SELECT s.version = d.version AND s.due_at IS NOT DISTINCT FROM d.due_at FROM documents s WHERE s.id = d.id) AS seen_fresh' : '';
+    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; live_tasks: string; seen_fresh?: boolean };
     const r = await this.sql.one<Raw>(
       `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
-         CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details
+         CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen}
        FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)} WHERE d.id = ?${forUpdate}`,
       [...v.params, id],
     );
     if (!r) return undefined;
+    const doc = toDocument(r);
+    // A change that held the lock meanwhile changed the tasks too: the tasks this snapshot saw are stale (undefined: read them afresh).
+    const waited = r.seen_fresh === false;
     return {
-      doc: toDocument(r),
+      doc,
       department: { id: r.department_id, name: r.dep_name, officeId: r.dep_office_id, issuerCode: r.dep_issuer_code },
       visible: Number(r.visible) === 1,
       last: lastTransitionOfRow(r),
+      tasks: waited ? undefined : liveTasksOf(r.live_tasks),
     };
   }
 

@@ -37,8 +37,13 @@ export interface InboxRow extends TaskRow {
   dueProvisional: boolean;
 }
 
-const COLUMNS =
-  't.id, t.document_id, t.step_key, t.round, t.department_id, t.assignee_role, t.assignee_user_id, t.status, t.decision, t.comment, t.decided_by, t.on_behalf_of, t.delegated_from, t.due_at, t.created_at, t.closed_at, t.signer';
+const NAMES = [
+  'id', 'document_id', 'step_key', 'round', 'department_id', 'assignee_role', 'assignee_user_id', 'status', 'decision', 'comment',
+  'decided_by', 'on_behalf_of', 'delegated_from', 'due_at', 'created_at', 'closed_at', 'signer',
+] as const;
+const COLUMNS = NAMES.map((n) => `t.${n}`).join(', ');
+const LIVE = "t.status IN ('open', 'done')";
+const HAS_FILES = 'EXISTS (SELECT 1 FROM attachments a WHERE a.task_id = t.id)';
 
 type RawTask = Record<string, string | number | null>;
 
@@ -61,6 +66,25 @@ const toTask = (r: RawTask): TaskRow => ({
   closedAt: r.closed_at as string | null,
   signer: r.signer as string | null,
 });
+
+/**
+ * The same tasks as liveForDocument, as one column of a statement that reads document `d` (a JSON array of
+ * arrays in NAMES order, plus has_files): a change opens its document and its tasks in one round trip.
+ */
+export function liveTasksColumn(kind: Sql['kind']): string {
+  const fields = [...NAMES.map((n) => `t.${n}`), `CASE WHEN ${HAS_FILES} THEN 1 ELSE 0 END`].join(', ');
+  return kind === 'postgres'
+    ? `(SELECT COALESCE(json_agg(json_build_array(${fields})), '[]')::text FROM tasks t WHERE t.document_id = d.id AND ${LIVE}) AS live_tasks`
+    : `(SELECT json_group_array(json_array(${fields})) FROM tasks t WHERE t.document_id = d.id AND ${LIVE}) AS live_tasks`;
+}
+
+/** The live_tasks column read back, in id order (as liveForDocument answers; ids compare the same in both databases' order). */
+export function liveTasksOf(column: string): TaskRow[] {
+  const rows = JSON.parse(column) as (string | number | null)[][];
+  return rows
+    .map((values) => ({ ...toTask(Object.fromEntries(NAMES.map((n, i) => [n, values[i] ?? null]))), hasFiles: Number(values[NAMES.length]) === 1 }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 export class TasksRepository {
   constructor(private readonly sql: Sql) {}
@@ -87,8 +111,7 @@ export class TasksRepository {
   /** A document's open and decided tasks (not the cancelled ones), in id order, each knowing whether files are attached: what a change reads of them, once. */
   async liveForDocument(documentId: string): Promise<TaskRow[]> {
     const rows = await this.sql.all<RawTask>(
-      `SELECT ${COLUMNS}, CASE WHEN EXISTS (SELECT 1 FROM attachments a WHERE a.task_id = t.id) THEN 1 ELSE 0 END AS has_files
-       FROM tasks t WHERE t.document_id = ? AND t.status IN ('open', 'done') ORDER BY t.id`,
+      `SELECT ${COLUMNS}, CASE WHEN ${HAS_FILES} THEN 1 ELSE 0 END AS has_files FROM tasks t WHERE t.document_id = ? AND ${LIVE} ORDER BY t.id`,
       [documentId],
     );
     return rows.map((r) => ({ ...toTask(r), hasFiles: Number(r.has_files) === 1 }));
