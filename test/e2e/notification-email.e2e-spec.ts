@@ -96,4 +96,42 @@ describe('notifications by e-mail', () => {
       await mailer.stop();
     }
   });
+
+  it('mails the decisions on one\'s document, its disclosure to the supervisors and a copy to its recipient', async () => {
+    const mailed = mails.length;
+    // The drafter now wants decisions by e-mail too; the supervisor and the leader give an address.
+    expect((await settings('drafter', { kinds: { decided: { email: true, inApp: true } } })).status).toBe(200);
+    expect((await settings('supervisor', { email: 'supervisor@example.gov.cn' })).status).toBe(200);
+    expect((await settings('leader', { email: 'leader@example.gov.cn' })).status).toBe(200);
+    const leader = (await t.http().get('/api/me').set(await as('leader'))).body.id;
+
+    // The report of the test above is at the Party group's review.
+    const [doc] = (await t.http().get('/api/documents?limit=200').set(await as('drafter'))).body.items.filter((d: { title: string }) => d.title === '2025年度报告');
+    const approve = async (user: string) => {
+      const [task] = (await t.http().get(`/api/documents/${doc.id}`).set(await as(user))).body.openTasks;
+      expect((await t.http().post(`/api/tasks/${task.id}/decision`).set(await as(user)).send({ decision: 'approve' })).status).toBe(200);
+      await t.engine.notificationFeed.drain();
+    };
+    await approve('secretary');
+    await approve('office');
+    const disclosure = { url: 'https://kjj.example.gov.cn/2025.html', publishedOn: '2026-02-02' };
+    expect((await t.http().post(`/api/documents/${doc.id}/actions`).set(await as('drafter')).send({ action: 'record-disclosure', disclosure })).status).toBe(200);
+    await t.engine.notificationFeed.drain();
+    expect((await t.http().post(`/api/documents/${doc.id}/copies`).set(await as('drafter')).send({ userIds: [leader], comment: '请阅' })).status).toBe(200);
+
+    const mailer = new EmailDeliverer(t.engine, { url, from: 'shenpi@example.gov.cn' });
+    try {
+      expect(await mailer.pass()).toEqual({ sent: 4, failed: 0 });
+    } finally {
+      await mailer.stop();
+    }
+    // Each says what happened and ends with its kind: (kind, time).
+    const sent = mails.slice(mailed).map((m) => [m.to[0], body(m).split('\n')[0], /\(([a-z-]+), \d{4}-/.exec(body(m))?.[1]]);
+    expect(sent.sort()).toEqual([
+      ['drafter@example.gov.cn', '已办理：《2025年度报告》党组会议审议：approve', 'decided'],
+      ['drafter@example.gov.cn', '已办理：《2025年度报告》报送法治建设办：approve', 'decided'],
+      ['leader@example.gov.cn', '抄送：《2025年度报告》：请阅', 'copy-to'],
+      ['supervisor@example.gov.cn', '已公开：《2025年度报告》已登记向社会公开', 'disclosed'],
+    ]);
+  });
 });

@@ -89,6 +89,47 @@ describe('notifications of tasks and decisions', () => {
     expect(onB.filter((n) => n.user_id === editor)).toEqual([]);
   });
 
+  /** Who was told what of a document: [username, kind, taskId], by username. */
+  const toldOf = async (documentId: string) =>
+    (
+      await t.engine.database.reader.all<{ username: string; kind: string; task_id: string | null }>(
+        'SELECT u.username, n.kind, n.task_id FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.document_id = ? ORDER BY u.username, n.id',
+        [documentId],
+      )
+    ).map((n) => [n.username, n.kind, n.task_id]);
+  const submitted = async (year: number) => {
+    const { id } = (await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: `${year}年度报告`, year, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
+    expect((await t.http().post(`/api/documents/${id}/actions`).set(await as('drafter')).send({ action: 'submit' })).status).toBe(200);
+    await t.engine.notificationFeed.drain();
+    return id as string;
+  };
+
+  it("tells each holder of a task's role in its department of the task, and no holder of the role elsewhere", async () => {
+    await t.engine.directory.addUser({ username: 'counsel-two', password: 'Rv7-lantern-42', departmentId: 'city-sti', roles: ['legal-counsel'] });
+    await t.engine.directory.addUser({ username: 'counsel-office', password: 'Hw3-orchard-58', departmentId: 'rule-of-law-office', roles: ['legal-counsel'] });
+    const id = await submitted(2021);
+    const task = await openTask('counsel', id);
+    // (drafter-counsel, of the test above, holds the role there too.)
+    expect((await toldOf(id)).filter(([user]) => ['counsel', 'counsel-two', 'counsel-office'].includes(user!))).toEqual([
+      ['counsel', 'task-assigned', task],
+      ['counsel-two', 'task-assigned', task],
+    ]);
+  });
+
+  it('tells the new holder of a task handed on (转交), and only them: the task is no longer the whole role\'s', async () => {
+    const id = await submitted(2020);
+    const task = await openTask('counsel', id);
+    const before = await toldOf(id);
+    expect(before).toContainEqual(['counsel', 'task-assigned', task]);
+    // Two counsels join after the task was announced: it is handed to one of them.
+    const { id: newcomer } = await t.engine.directory.addUser({ username: 'counsel-new', password: 'Tb5-harbour-17', departmentId: 'city-sti', roles: ['legal-counsel'] });
+    await t.engine.directory.addUser({ username: 'counsel-other', password: 'Mx2-meadow-93', departmentId: 'city-sti', roles: ['legal-counsel'] });
+    const handed = await t.http().post(`/api/tasks/${task}/delegate`).set(await as('counsel')).send({ toUserId: newcomer, comment: '本人回避' });
+    expect([handed.status, handed.body.assigneeUserId]).toEqual([200, newcomer]);
+    await t.engine.notificationFeed.drain();
+    expect(await toldOf(id)).toEqual([...before, ['counsel-new', 'task-assigned', task]].sort((a, b) => a[0]!.localeCompare(b[0]!)));
+  });
+
   it('pushes each new notification to an open stream, with the token as a query parameter for EventSource', async () => {
     const url = (await t.app.listen(0, '127.0.0.1'), await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     const token = await t.token('counsel');

@@ -419,3 +419,24 @@ step('English on request (kept across reloads), and the pages fit a tablet', asy
   expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await screenshot(page, '05-document-tablet-en', { fullPage: true });
 });
+
+step('the unread count counts every unread notification, not the first page of 50 the list shows', async () => {
+  // Last: the drafter's documents made here would push the walk's report off her first page.
+  const leaderApi = await apiAs(server.url, 'leader');
+  const before = (await leaderApi('/api/notifications?unread=true')).unreadCount as number;
+  const leaderId = (await leaderApi('/api/me')).id as string;
+  const drafterApi = await apiAs(server.url, 'drafter');
+  for (let i = 1; i <= 55; i++) {
+    const doc = await drafterApi('/api/documents', { chain: 'normative-document', title: `关于科技项目管理的通知（${i}）`, year: 2026, departmentId: 'city-sti', content: '第一条 ……', fields: { involvesMarketActivity: false } });
+    await drafterApi(`/api/documents/${doc.id}/copies`, { userIds: [leaderId], comment: '请阅' });
+  }
+  const unread = await leaderApi('/api/notifications?unread=true');
+  expect({ page: unread.items.length, unreadCount: unread.unreadCount }).toEqual({ page: 50, unreadCount: before + 55 });
+
+  const page = await loginAs('leader');
+  await until('the badge shows every unread notification', async () => (await page.getByTestId('unread-count').textContent()) === String(before + 55));
+  await page.getByRole('button', { name: /通知/ }).click();
+  await expect(page.locator('#notification-list li').count()).resolves.toBe(50);
+  await page.locator('#notification-list li').first().getByRole('button', { name: '标为已读' }).click();
+  await until('the badge counts one fewer', async () => (await page.getByTestId('unread-count').textContent()) === String(before + 54));
+});

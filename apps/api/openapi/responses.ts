@@ -209,7 +209,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Proxy: object({ id: uuid, userId: uuid, substituteId: uuid, startsAt: instant, endsAt: instant, createdAt: instant, cancelledAt: { type: ['string', 'null'], format: 'date-time' } }),
   ProxyList: list(ref('Proxy')),
   Notification: object({ id: uuid, userId: uuid, kind: str, documentId: nullable('string'), taskId: nullable('string'), message: str, details: {}, createdAt: instant, readAt: { type: ['string', 'null'], format: 'date-time' } }),
-  NotificationPage: page(ref('Notification')),
+  NotificationPage: {
+    ...object({ items: { type: 'array', items: ref('Notification') }, nextCursor: nullable('string'), unreadCount: { type: 'integer', minimum: 0 } }),
+    description: '`unreadCount`: how many of the caller\'s notifications are unread in all (not only on this page), but the kinds they turned off in the app.',
+  },
   NotificationSettings: object({ email: nullable('string'), kinds: { type: 'object', additionalProperties: object({ inApp: bool, email: bool }) } }),
   Overview: object({
     chain: str,

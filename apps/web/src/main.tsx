@@ -50,10 +50,20 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }) {
 
 interface Notification { id: string; kind?: string; type?: string; message?: unknown; documentId?: string | null; createdAt?: string; readAt?: string | null; [k: string]: unknown }
 
+/** GET /api/notifications: a page, and how many are unread in all (the page holds at most 50 of them). */
+type NotificationPage = Page<Notification> & { unreadCount: number };
+
 function Notifications() {
   const [items, setItems] = useState<Notification[]>([]);
+  const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
-  const load = () => get<Page<Notification>>('/api/notifications?unread=true').then((p) => setItems(p.items)).catch(() => {});
+  const load = () =>
+    get<NotificationPage>('/api/notifications?unread=true')
+      .then((p) => {
+        setItems(p.items);
+        setUnread(p.unreadCount);
+      })
+      .catch(() => {});
   useEffect(() => {
     void load();
     const timer = setInterval(load, 60_000);
@@ -73,7 +83,7 @@ function Notifications() {
   return (
     <div class="notifications">
       <button type="button" aria-expanded={open} aria-controls="notification-list" onClick={() => setOpen(!open)} class="link">
-        {t('notifications')} <span class={items.length ? 'badge' : 'badge badge-zero'} data-testid="unread-count">{items.length}</span>
+        {t('notifications')} <span class={unread ? 'badge' : 'badge badge-zero'} data-testid="unread-count">{unread}</span>
         <span class="sr-only"> {t('unread')}</span>
       </button>
       {open && (

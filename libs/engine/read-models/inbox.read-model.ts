@@ -58,9 +58,11 @@ export class InboxReadModel {
     return mutedInApp(settingsOf(await this.repos.directory.notificationSettings(p.id)));
   }
 
-  async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number) {
-    const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1, await this.muted(p));
+  /** A page of the caller's notifications, and how many are unread in all (a page holds at most `limit`): the badge's number. */
+  async notifications(p: Principal, unreadOnly: boolean, cursor: string | undefined, limit: number): Promise<Page<NotificationRow> & { unreadCount: number }> {
+    const muted = await this.muted(p);
+    const rows = await this.repos.notifications.forUser(p.id, unreadOnly, decodeCursor(cursor, isUuid), limit + 1, muted);
     const { rows: items, nextCursor } = page(rows, limit, (n) => n.id);
-    return { items, nextCursor };
+    return { items, nextCursor, unreadCount: await this.repos.notifications.unreadCount(p.id, muted) };
   }
 }

@@ -91,6 +91,12 @@ export class NotificationsRepository {
     return rows.map(toRow);
   }
 
+  /** How many of a user's notifications are unread, but the kinds they muted: one count over the index of unread ones. */
+  async unreadCount(userId: string, muted: readonly string[] = []): Promise<number> {
+    const row = await this.sql.one<{ n: number | string }>(`SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL${notIn(muted)}`, [userId, ...muted]);
+    return Number(row?.n ?? 0);
+  }
+
   async markRead(id: string, userId: string, at: string): Promise<boolean> {
     const changed = await this.sql.run('UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?', [at, id, userId]);
     return changed === 1;
