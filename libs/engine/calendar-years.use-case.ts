@@ -62,13 +62,13 @@ export class CalendarYearsUseCase {
 
   private async store(calendar: CalendarYears, actor: Actor, year: SuppliedYear): Promise<CalendarUpload> {
     const sha256 = calendar.sha256(year);
-    const before = calendar.view(year.year);
-    if (calendar.sha256(before) !== sha256 || before.provisional) {
+    if (calendar.heldSha256(year.year) !== sha256) {
+      // Before and after as GET /api/calendar/years/:year answers them: each day { zh, en }, whatever the source.
+      const { year: _, ...before } = calendar.view(year.year);
+      const { year: __, ...after } = calendar.viewOf(year);
       await this.writer.run(async (repos) => {
         await repos.calendarYears.put({ year: year.year, holidays: year.holidays, workdays: year.workdays, sha256, uploadedBy: actor.id, uploadedAt: this.clock.now().toISOString() });
-        const after = { source: 'uploaded', provisional: false, holidays: year.holidays, workdays: year.workdays };
-        const { year: _, ...was } = before;
-        await this.audit.append(repos, { category: 'configuration', action: UPLOAD, actor, details: { year: year.year, sha256, before: was, after } });
+        await this.audit.append(repos, { category: 'configuration', action: UPLOAD, actor, details: { year: year.year, sha256, before, after } });
       });
       calendar.adopt(year);
     }

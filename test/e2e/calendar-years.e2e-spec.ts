@@ -6,10 +6,28 @@ import { bearer, useApp } from '../support/test-app.js';
 /** An invented 2027 arrangement (test/fixtures/calendar-2027.json): 春节 5–13 February. */
 const notice2027 = JSON.parse(readFileSync(new URL('../fixtures/calendar-2027.json', import.meta.url), 'utf8'));
 
+type Label = { zh: string; en: string };
+type YearView = { year: number; holidays: Record<string, Label>; workdays: Record<string, Label> };
+
 /** PUT /api/calendar/years/:year: a global administrator loads a year's notice without a restart; GET shows a year. */
 describe('calendar years over HTTP', () => {
   const t = useApp({ calendar: WorkingCalendar.load() });
   const as = async (u: string) => bearer(await t.token(u));
+
+  /**
+   * A year's answer names every day `{ zh, en }` and nothing else, exactly as GET days/:date names
+   * it (one shape whatever the source: package, law, upload). Answers the year's days.
+   */
+  async function expectOneShape(view: YearView): Promise<void> {
+    const named = { ...view.holidays, ...view.workdays };
+    expect(Object.keys(named).length).toBeGreaterThan(0);
+    expect(named).toEqual(Object.fromEntries(Object.keys(named).map((d) => [d, { zh: expect.any(String), en: expect.any(String) }])));
+    const auth = await as('drafter');
+    for (const [date, label] of Object.entries(named)) {
+      const day = (await t.http().get(`/api/calendar/days/${date}`).set(auth)).body;
+      expect([date, day.working, day.holiday]).toEqual([date, date in view.workdays, label]);
+    }
+  }
 
   it('answers a year as the calendar knows it, to any signed-in user, and refuses a bad year in the address', async () => {
     // The suite's documents are entered in 2027 (before any token is issued: tokens live 60 days of this clock).
@@ -18,8 +36,21 @@ describe('calendar years over HTTP', () => {
     const law = await t.http().get('/api/calendar/years/2027').set(await as('drafter'));
     expect(law.status).toBe(200);
     expect(law.body).toMatchObject({ year: 2027, source: 'law', provisional: true, workdays: {} });
-    expect(law.body.holidays).toMatchObject({ '2027-02-05': '春节', '2027-02-09': '春节补休', '2027-10-04': '国庆节补休' });
-    expect((await t.http().get('/api/calendar/years/2026').set(await as('drafter'))).body).toMatchObject({ source: 'package', provisional: false });
+    expect(law.body.holidays).toMatchObject({
+      '2027-02-05': { zh: '春节', en: 'Spring Festival' },
+      '2027-02-09': { zh: '春节补休', en: 'Spring Festival (make-up day)' },
+      '2027-10-04': { zh: '国庆节补休', en: 'National Day (make-up day)' },
+    });
+    await expectOneShape(law.body);
+    // The package's own names ("National Day,国庆节,3") are not answered: the same { zh, en } as any other source.
+    const packaged = (await t.http().get('/api/calendar/years/2026').set(await as('drafter'))).body;
+    expect(packaged).toMatchObject({ source: 'package', provisional: false });
+    expect([packaged.holidays['2026-10-01'], packaged.holidays['2026-04-05'], packaged.workdays['2026-10-10']]).toEqual([
+      { zh: '国庆节', en: 'National Day' },
+      { zh: '清明节', en: 'Tomb-sweeping Day' },
+      { zh: '国庆节调休上班', en: 'National Day (adjusted working day)' },
+    ]);
+    await expectOneShape(packaged);
     const bad = await t.http().get('/api/calendar/years/20x7').set(await as('drafter'));
     expect([bad.status, bad.body.code, bad.body.details?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'year']);
   });
@@ -57,8 +88,33 @@ describe('calendar years over HTTP', () => {
       holiday: { zh: '春节', en: 'Spring Festival' },
       provisional: false,
     });
-    expect((await t.http().get('/api/calendar/years/2027').set(await as('drafter'))).body).toMatchObject({ source: 'uploaded', provisional: false, workdays: notice2027.workdays });
+    const year = (await t.http().get('/api/calendar/years/2027').set(await as('drafter'))).body;
+    expect(year).toMatchObject({ source: 'uploaded', provisional: false });
+    expect([year.holidays['2027-02-13'], year.workdays['2027-02-20']]).toEqual([{ zh: '春节', en: 'Spring Festival' }, { zh: '春节调休上班', en: 'Spring Festival (adjusted working day)' }]);
+    expect(Object.keys(year.workdays).sort()).toEqual(Object.keys(notice2027.workdays).sort());
+    await expectOneShape(year);
+    // The audit entry's before and after read as the year's answer did and does.
     const audited = (await t.http().get('/api/audit?category=configuration&action=upload-calendar-year&limit=1').set(await as('admin'))).body.items[0];
-    expect(audited.details).toMatchObject({ year: 2027, before: { source: 'law' }, after: { source: 'uploaded' } });
+    expect(audited.details).toMatchObject({ year: 2027, before: { source: 'law', holidays: { '2027-02-09': { zh: '春节补休', en: 'Spring Festival (make-up day)' } } } });
+    const { year: __, ...shown } = year;
+    expect(audited.details.after).toEqual(shown);
+  });
+
+  it('records an upload over the package\'s year with before and after in the year\'s one shape', async () => {
+    // 2026 as a notice writes it (国庆节, not "National Day,国庆节,3"): the same days, other raw names.
+    const packaged = (await t.http().get('/api/calendar/years/2026').set(await as('admin'))).body as YearView & { source: string };
+    const names = (days: Record<string, Label>) => Object.fromEntries(Object.entries(days).map(([d, l]) => [d, l.zh]));
+    const uploaded = await t.http().put('/api/calendar/years/2026').set(await as('admin')).send({ year: 2026, holidays: names(packaged.holidays), workdays: names(packaged.workdays) });
+    expect(uploaded.status).toBe(200);
+    const now = (await t.http().get('/api/calendar/years/2026').set(await as('admin'))).body;
+    expect(now.source).toBe('uploaded');
+    await expectOneShape(now);
+    const audited = (await t.http().get('/api/audit?category=configuration&action=upload-calendar-year&limit=1').set(await as('admin'))).body.items[0];
+    const { year: _, ...before } = packaged;
+    const { year: __, ...after } = now;
+    expect(audited.details).toMatchObject({ year: 2026, before, after });
+    // Named alike before and after: only where the year came from changed.
+    expect([audited.details.before.holidays, audited.details.before.workdays]).toEqual([audited.details.after.holidays, audited.details.after.workdays]);
+    expect([audited.details.before.source, audited.details.after.source]).toEqual(['package', 'uploaded']);
   });
 });

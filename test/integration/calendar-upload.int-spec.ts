@@ -130,11 +130,13 @@ describe('calendar years uploaded at run time', () => {
     const [configuration] = await engine.writer.run((r) => r.audit.search({ category: 'configuration', action: 'upload-calendar-year' }, null, 10));
     expect(JSON.parse(configuration.details)).toMatchObject({
       year: 2027,
-      before: { source: 'law', provisional: true, holidays: { '2027-02-09': '春节补休' } },
-      after: { source: 'uploaded', provisional: false, holidays: { '2027-02-13': '春节' }, workdays: { '2027-02-20': '春节调休' } },
+      before: { source: 'law', provisional: true, holidays: { '2027-02-09': { zh: '春节补休', en: 'Spring Festival (make-up day)' } } },
+      after: { source: 'uploaded', provisional: false, holidays: { '2027-02-13': { zh: '春节', en: 'Spring Festival' } }, workdays: { '2027-02-20': { zh: '春节调休上班', en: 'Spring Festival (adjusted working day)' } } },
     });
     expect(calendar.day('2027-02-11')).toMatchObject({ working: false, provisional: false });
-    expect(engine.calendarYears.view(2027)).toMatchObject({ source: 'uploaded', provisional: false, holidays: notice2027.holidays });
+    const held = engine.calendarYears.view(2027);
+    expect(held).toMatchObject({ source: 'uploaded', provisional: false });
+    expect([Object.keys(held.holidays), Object.keys(held.workdays)]).toEqual([Object.keys(notice2027.holidays).sort(), Object.keys(notice2027.workdays).sort()]);
 
     // The same arrangement again changes nothing and records nothing.
     expect(await engine.calendarYears.upload(u.admin, 2027, notice2027)).toEqual({ year: 2027, documentsMoved: 0, timersMoved: 0, documentsFailed: 0 });

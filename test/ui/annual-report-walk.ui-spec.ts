@@ -301,8 +301,13 @@ step('a supervisor sees the year overview, searches the audit log, exports it an
   const cell = overviewRow.locator('td').nth(3);
   await expect(cell.locator('span.ok').textContent()).resolves.toBe('✓ 2026-03-20');
   const api = await apiAs(server.url, 'supervisor');
-  const standing = (await api('/api/supervision/overview?chain=annual-report&year=2025')).departments.find((d: { documentId: string }) => d.documentId === documentId).milestones[1];
+  const [submission, standing] = (await api('/api/supervision/overview?chain=annual-report&year=2025')).departments.find((d: { documentId: string }) => d.documentId === documentId).milestones;
   expect(standing.disclosure).toMatchObject({ publishedOn: '2026-03-20', recordedLate: true });
+  // Submitted late, and so reached late: the day it was reached and the API's days late, told apart from a date still unreached (已逾期).
+  expect(submission).toMatchObject({ met: false, overdue: false, reachedAt: expect.any(String) });
+  const submitted = overviewRow.locator('td').nth(2);
+  await expect(submitted.textContent()).resolves.toBe(`${new Date(Date.parse(submission.reachedAt) + 8 * 3_600_000).toISOString().slice(0, 10)} 逾期 ${submission.daysOverdue} 天完成`);
+  await expect(submitted.locator('[data-standing]').getAttribute('data-standing')).resolves.toBe('late');
   await expect(cell.getByTestId('late-record').textContent()).resolves.toBe(` 补录: 公开日期 2026-03-20, 登记于 ${new Date(Date.parse(standing.disclosure.recordedAt) + 8 * 3_600_000).toISOString().slice(0, 10)}`);
   await expectOneDateFormat(page);
 

@@ -64,7 +64,9 @@ test('an uploaded year’s notice moves the due date an open document shows and 
 
   // A notice that leaves out a day the law gives off is refused, naming that day.
   const [dropped, ...kept] = Object.keys(law.holidays).sort();
-  const partial = { year, holidays: Object.fromEntries(kept.map((d) => [d, law.holidays[d]])), workdays: {} };
+  // The year's answer names each day { zh, en }; a notice names it in Chinese.
+  const names: Record<string, string> = Object.fromEntries(Object.entries(law.holidays as Record<string, { zh: string }>).map(([d, l]) => [d, l.zh]));
+  const partial = { year, holidays: Object.fromEntries(kept.map((d) => [d, names[d]])), workdays: {} };
   await page.getByLabel('JSON 内容').fill(JSON.stringify(partial));
   await page.getByRole('button', { name: '上传', exact: true }).click();
   const refusal = page.getByRole('alert').filter({ hasText: '填写的内容有误' });
@@ -74,7 +76,7 @@ test('an uploaded year’s notice moves the due date an open document shows and 
   expect((await admin(`/api/calendar/years/${year}`)).source).toBe('law');
 
   // The notice as a file: the law's days off and one more, on the document's due date.
-  const notice = { year, holidays: { ...law.holidays, [day]: '元旦' }, workdays: {} };
+  const notice = { year, holidays: { ...names, [day]: '元旦' }, workdays: {} };
   await page.getByLabel('JSON 文件').setInputFiles({ name: `${year}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(notice, null, 2)) });
   // The file is read asynchronously into the text box.
   await until('the file is in the text box', async () => (await page.getByLabel('JSON 内容').inputValue()).includes(`"${day}": "元旦"`));

@@ -216,6 +216,50 @@ step('a supervisor reads the panels and is offered nothing to do', async () => {
   await expect(page.locator('[data-testid$="-panel"] form').count()).resolves.toBe(0);
 });
 
+step('法定时间节点: the 2025 report, still in legal review, is overdue for both dates: the document view, its timeline and the year overview say so with the API’s days', async () => {
+  // Both dates of a 2025 report (1 March and 1 April 2026) are past by the server's clock, and the report is in legal review.
+  const supervisor = await apiAs(ui.url, 'supervisor');
+  const doc = await supervisor(`/api/documents/${documentId}`);
+  const timeline = await supervisor(`/api/documents/${documentId}/timeline`);
+  const overview = (await supervisor('/api/supervision/overview?chain=annual-report&year=2025')).departments.find((d: { documentId: string }) => d.documentId === documentId);
+  type Standing = { key: string; reached?: boolean; reachedAt?: string | null; met?: boolean | null; overdue: boolean; daysOverdue: number };
+  const late = (list: Standing[]) => list.map((m) => [m.key, m.overdue, m.daysOverdue]);
+  expect(doc.milestones.map((m: Standing) => [m.key, m.reached, m.overdue])).toEqual([['submission', false, true], ['publication', false, true]]);
+  const days = late(doc.milestones);
+  expect(days.every(([, , n]) => (n as number) > 0)).toBe(true);
+  // The timeline and the overview judge alike: unreached, not met.
+  expect(late(timeline.milestones)).toEqual(days);
+  expect(late(overview.milestones)).toEqual(days);
+  expect(overview.milestones.map((m: Standing) => [m.reachedAt, m.met])).toEqual([[null, false], [null, false]]);
+  const expected = days.map(([key, , n]) => [key, 'overdue', String(n), `已逾期 ${n} 天`]);
+  const marks = (where: ReturnType<Page['locator']>) =>
+    where.locator('[data-standing]').evaluateAll((els) => els.map((e) => [e.closest('[data-key]')?.getAttribute('data-key') ?? null, e.getAttribute('data-standing'), e.getAttribute('data-days-overdue'), e.textContent]));
+
+  const page = await openDocument('supervisor');
+  await page.getByTestId('milestones').locator('[data-standing]').first().waitFor();
+  await expect(marks(page.getByTestId('milestones'))).resolves.toEqual(expected);
+  await page.getByTestId('timeline-milestones').waitFor();
+  await expect(marks(page.getByTestId('timeline-milestones'))).resolves.toEqual(expected);
+  await expect(page.getByTestId('timeline-milestones').locator('tbody tr').first().locator('td').allTextContents()).resolves.toEqual(['报送', '2026-02-28', '—', `已逾期 ${days[0]![2]} 天`]);
+
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '督察与审计' }).click();
+  await page.getByLabel('年度', { exact: true }).fill('2025');
+  await page.getByRole('button', { name: '显示' }).click();
+  const row = page.locator('[data-testid="overview"] tbody tr', { hasText: TITLE });
+  await row.waitFor();
+  await expect(row.getAttribute('data-late')).resolves.toBe('true');
+  // Marked as unreached, not as reached late: no date reached in the cell.
+  await expect(row.locator('td').nth(2).textContent()).resolves.toBe(`已逾期 ${days[0]![2]} 天`);
+  await expect(row.locator('td').nth(3).textContent()).resolves.toBe(`已逾期 ${days[1]![2]} 天`);
+  await expect(row.locator('[data-standing]').evaluateAll((els) => els.map((e) => e.getAttribute('data-standing')))).resolves.toEqual(['overdue', 'overdue']);
+
+  // In English: "N days overdue".
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.goto(`${ui.url}/documents/${documentId}`);
+  await page.getByTestId('milestones').locator('[data-standing]').first().waitFor();
+  await expect(page.getByTestId('milestones').locator('[data-standing]').allTextContents()).resolves.toEqual(days.map(([, , n]) => `${n} days overdue`));
+});
+
 step('the lawyer’s panels in Chinese, then in English on a phone-wide screen: no Chinese but names, no sideways scroll', async () => {
   const page = await openDocument('lawyer');
   await page.getByTestId('add-signer-panel').getByLabel('加签人员').locator('option', { hasText: '(counsel)' }).waitFor({ state: 'attached' });

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsObject, Matches, Max, Min } from 'class-validator';
 import { isCalendarDate, notFound, validationFailed, type Principal } from '@shenpi/domain';
 import { Engine, type CalendarUpload, type CalendarYearView } from '@shenpi/engine';
-import { WorkingCalendar, type DayInfo, type HolidayLabel } from '@shenpi/scheduling';
+import { WorkingCalendar, type DayInfo } from '@shenpi/scheduling';
 import { ApiDoc } from '../openapi/route-doc.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 
@@ -39,18 +39,14 @@ export class CalendarController {
     private readonly engine: Engine,
   ) {}
 
-  /** A year's holidays and adjusted working days, and where they come from (`law`: no notice known, provisional). */
+  /**
+   * A year's holidays and adjusted working days, each named `{ zh, en }` as GET days/:date names it,
+   * and where they come from (`law`: no notice known, provisional).
+   */
   @ApiDoc({ summary: 'A year\'s holidays and adjusted working days, and where they come from', ok: 'CalendarYear' })
   @Get('years/:year')
-  year(@Param('year') year: string): CalendarYearView & { labels: Record<string, HolidayLabel> } {
-    const view = this.engine.calendarYears.view(yearParam(year));
-    // The names as the file gives them (in Chinese) stay; `labels` names each day in both languages.
-    const labels: Record<string, HolidayLabel> = {};
-    for (const date of [...Object.keys(view.holidays), ...Object.keys(view.workdays)]) {
-      const { holiday } = this.calendar.day(date);
-      if (holiday) labels[date] = holiday;
-    }
-    return { ...view, labels };
+  year(@Param('year') year: string): CalendarYearView {
+    return this.engine.calendarYears.view(yearParam(year));
   }
 
   /** A global administrator's upload of the State Council's arrangement; the documents whose deadlines it moved are counted. */

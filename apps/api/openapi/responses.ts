@@ -105,13 +105,34 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     }),
     description: 'Countersign progress of the current step: each slot\'s signers in order, who is due, and its vote.',
   },
-  Milestone: object({ key: str, name: ref('Localized'), step: str, dueAt: instant, reached: bool, overdue: bool, daysOverdue: int }),
+  Milestone: {
+    ...object({ key: str, name: ref('Localized'), step: str, dueAt: instant, reached: bool, overdue: bool, daysOverdue: int }),
+    description: 'A statutory date of the chain: `overdue` while its date has passed unreached, `daysOverdue` whole Beijing calendar days since it (0 otherwise).',
+  },
+  MilestoneStanding: {
+    ...object(
+      {
+        key: str,
+        dueAt: instant,
+        reachedAt: { type: ['string', 'null'], format: 'date-time' },
+        met: nullable('boolean'),
+        overdue: bool,
+        daysOverdue: int,
+        disclosure: object({ publishedOn: date, recordedAt: instant, recordedLate: bool }),
+      },
+      ['disclosure'],
+    ),
+    description:
+      'How a document stands against a statutory date: `met` true (reached by it), false (reached late, or unreached past it: then `overdue`), null (neither yet); ' +
+      '`daysOverdue` whole Beijing calendar days from the date to when it was reached or, while `overdue`, to today.',
+  },
   Actor: object({ type: { enum: ['user', 'system'] }, id: nullable('string'), role: nullable('string'), departmentId: nullable('string'), onBehalfOf: nullable('string') }),
   History: list(object({ seq: int, at: instant, actor: ref('Actor'), action: str, from: nullable('string'), to: nullable('string'), comment: nullable('string') })),
   Timeline: object({
     documentId: uuid,
     state: str,
     transitions: { type: 'array', items: object({ seq: int, at: instant, action: str, result: str, from: nullable('string'), to: nullable('string'), actor: ref('Actor'), comment: nullable('string'), version: nullable('integer') }) },
+    milestones: { type: 'array', items: { allOf: [ref('MilestoneStanding'), object({ name: ref('Localized'), step: str })] } },
   }),
   RedlinePart: object({ op: { enum: ['equal', 'insert', 'delete'] }, text: str }),
   DocumentVersion: {
@@ -189,9 +210,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     year: int,
     source: { enum: ['package', 'file', 'uploaded', 'law'] },
     provisional: bool,
-    holidays: { type: 'object', additionalProperties: str },
-    workdays: { type: 'object', additionalProperties: str },
-    labels: { type: 'object', additionalProperties: ref('Localized'), description: 'Each listed day\'s name in both languages, as GET /api/calendar/days/{date} gives it.' },
+    holidays: { type: 'object', additionalProperties: ref('Localized'), description: 'Each day off by date, named as GET /api/calendar/days/{date} names it, whatever the source.' },
+    workdays: { type: 'object', additionalProperties: ref('Localized'), description: 'Each adjusted working day (调休) by date, named alike.' },
   }),
   CalendarUploaded: object({ year: int, documentsMoved: int, timersMoved: int, documentsFailed: int }),
   Day: object({ date, working: bool, holiday: ref('Localized'), provisional: bool }, ['holiday']),
@@ -220,7 +240,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     year: int,
     generatedAt: instant,
     milestones: { type: 'array', items: object({ key: str, name: ref('Localized'), step: str, dueAt: instant }) },
-    departments: { type: 'array', items: object({ departmentId: str, departmentName: str, documentId: nullable('string'), state: nullable('string'), milestones: { type: 'array' } }) },
+    departments: { type: 'array', items: object({ departmentId: str, departmentName: str, documentId: nullable('string'), state: nullable('string'), milestones: { type: 'array', items: ref('MilestoneStanding') } }) },
   }),
   AuditEntry: object({
     v: { const: 1 },

@@ -18,10 +18,20 @@ export interface AllowedAction { action: string; taskId?: string; returnTo?: str
 export interface Doc {
   id: string; title: string; year: number; departmentId: string; chain: { key: string; version: number; name?: { zh: string; en: string } }; state: string;
   stateName: Name; final: boolean; version: number; content?: string; dueAt: string | null; dueProvisional?: boolean;
-  milestones?: { key: string; name: Name; step: string; dueAt: string; reached: boolean }[];
+  /** The chain's statutory dates: `overdue` while one has passed unreached, `daysOverdue` Beijing calendar days since it. */
+  milestones?: { key: string; name: Name; step: string; dueAt: string; reached: boolean; overdue: boolean; daysOverdue: number }[];
   planning?: { step: string; name: Name; latestStart: string; provisional: boolean }[];
   openTasks?: Task[]; allowedActions?: AllowedAction[]; disclosure?: { url: string; publishedOn: string } | null;
   createdAt: string; updatedAt: string;
+}
+/**
+ * How a document stands against a statutory date (its timeline, the year overview): `met` true (by the
+ * date), false (reached late, or `overdue`: unreached past it), null (neither yet); `daysOverdue`
+ * Beijing calendar days from the date to when it was reached or, while overdue, to today.
+ */
+export interface MilestoneStanding {
+  key: string; dueAt: string; reachedAt: string | null; met: boolean | null; overdue: boolean; daysOverdue: number;
+  disclosure?: { publishedOn: string; recordedAt: string; recordedLate: boolean };
 }
 export interface Actor { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }
 export interface AuditEntry { seq: number; at: string; category: string; action: string; result: string; actor: Actor; departmentId: string | null; documentId: string | null; from: string | null; to: string | null; details: unknown; hash: string }

@@ -74,15 +74,22 @@ export class WorkingCalendar implements CalendarYears {
     this.counted.clear();
   }
 
-  /** A year as the calendar knows it: the official arrangement, or the law's holidays and make-up days (provisional). */
+  /**
+   * A year as the calendar knows it: the official arrangement, or the law's holidays and make-up days
+   * (provisional). Each day is named as `day` names it, so every source answers one shape.
+   */
   view(year: number): CalendarYearView {
     const official = this.official.get(year);
-    if (official) {
-      const source = official.source === 'chinese-days' ? 'package' : official.source.startsWith('upload') ? 'uploaded' : 'file';
-      return { year, source, provisional: false, holidays: { ...official.holidays }, workdays: { ...official.workdays } };
-    }
-    const holidays = Object.fromEntries([...this.specialDays(year)].filter(([, d]) => !d.working).map(([date, d]) => [date, d.holiday.zh]));
-    return { year, source: 'law', provisional: true, holidays: Object.fromEntries(Object.entries(holidays).sort()), workdays: {} };
+    return yearView(year, official ? sourceOf(official) : 'law', this.specialDays(year));
+  }
+
+  viewOf(y: SuppliedYear): CalendarYearView {
+    return yearView(y.year, sourceOf(y), officialDays(y));
+  }
+
+  heldSha256(year: number): string | null {
+    const official = this.official.get(year);
+    return official ? this.sha256(official) : null;
   }
 
   officialYears(): number[] {
@@ -146,6 +153,20 @@ export class WorkingCalendar implements CalendarYears {
 interface SpecialDay {
   working: boolean;
   holiday: HolidayLabel;
+}
+
+const sourceOf = (y: Pick<CalendarYear, 'source'>): CalendarYearView['source'] =>
+  y.source === 'chinese-days' ? 'package' : y.source.startsWith('upload') ? 'uploaded' : 'file';
+
+/** A year's special days as the view lists them, by date: days off under `holidays`, adjusted working days under `workdays`. */
+function yearView(year: number, source: CalendarYearView['source'], days: Map<string, SpecialDay>): CalendarYearView {
+  const view: CalendarYearView = { year, source, provisional: source === 'law', holidays: {}, workdays: {} };
+  for (const date of [...days.keys()].sort()) {
+    const day = days.get(date)!;
+    // A copy of the label: the year's table is shared by every answer.
+    (day.working ? view.workdays : view.holidays)[date] = { ...day.holiday };
+  }
+  return view;
 }
 
 /** The notice's days off and adjusted working days (an adjusted working day wins where both list a date). */

@@ -1,16 +1,17 @@
 import { useState } from 'preact/hooks';
-import { errorText, get, isGlobalAdmin, query, request, serverToday, type AuditEntry, type Me, type Page } from '../api';
+import { errorText, get, isGlobalAdmin, query, request, serverToday, type AuditEntry, type Me, type MilestoneStanding, type Page } from '../api';
 import { formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, ScrollBox, useLoad } from '../util';
 import { actionName, attemptedName, KNOWN_ACTIONS, resultName, TreeHeads, VerifyResult, type Verify } from './AuditLog';
+import { MilestoneMark } from './document/Milestones';
 
 interface Filters { documentId: string; actorId: string; departmentId: string; action: string; category: string; from: string; to: string }
 interface Names { people: Record<string, string>; departments: Record<string, string> }
 const EMPTY: Filters = { documentId: '', actorId: '', departmentId: '', action: '', category: '', from: '', to: '' };
 interface Overview {
   year: number; milestones: { key: string; name: { zh: string; en: string }; dueAt: string }[];
-  departments: { departmentId: string; departmentName: string; documentId: string | null; title: string | null; state: string | null; milestones: { key: string; dueAt: string; reachedAt: string | null; met: boolean; daysOverdue: number | null; disclosure?: { publishedOn: string; recordedAt: string; recordedLate: boolean } }[] }[];
+  departments: { departmentId: string; departmentName: string; documentId: string | null; title: string | null; state: string | null; milestones: MilestoneStanding[] }[];
   onTimeRate: { departmentId: string; due: number; met: number; rate: number | null }[];
   stepDurations: { step: string; name: { zh: string; en: string }; count: number; medianHours: number | null }[];
 }
@@ -131,7 +132,7 @@ export function Audit() {
               <tbody>
                 {overview.data.departments.map((d) => {
                   const rate = overview.data!.onTimeRate.find((r) => r.departmentId === d.departmentId);
-                  const late = d.milestones.some((m) => !m.met && (m.daysOverdue ?? 0) > 0) || !d.documentId;
+                  const late = d.milestones.some((m) => m.met === false) || !d.documentId;
                   return (
                     <tr key={d.departmentId} class={late ? 'row-late' : undefined} data-late={late ? 'true' : 'false'}>
                       <th scope="row">{pick(d.departmentName)}</th>
@@ -141,9 +142,10 @@ export function Audit() {
                         const m = d.milestones.find((x) => x.key === om.key);
                         return (
                           <td key={om.key}>
+                            {/* Met on its day; still unreached past it (已逾期 N 天); reached late, on the day shown (逾期 N 天完成); not yet due. */}
                             {m?.met ? <span class="ok">✓ {formatDate(m.reachedAt)}</span>
-                              : m?.daysOverdue ? <span class="overdue">{t('late')} {m.daysOverdue} {t('daysLate') === 'Days late' ? 'days' : '天'}</span>
-                              : m?.reachedAt ? <span class="overdue">{formatDate(m.reachedAt)}</span> : '—'}
+                              : m?.overdue ? <MilestoneMark m={m} />
+                              : m?.reachedAt ? <><span class="overdue">{formatDate(m.reachedAt)}</span> <MilestoneMark m={m} /></> : '—'}
                             {/* Recorded long after the publication date (补录): both dates. */}
                             {m?.disclosure?.recordedLate && <span class="tag tag-amber" data-testid="late-record"> {t('lateRecord')}: {t('publishedOn')} {m.disclosure.publishedOn}, {t('recordedAt')} {formatDate(m.disclosure.recordedAt)}</span>}
                           </td>

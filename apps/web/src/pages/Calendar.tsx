@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
-import { ApiError, fieldErrors, get, put, serverToday } from '../api';
+import { ApiError, fieldErrors, get, put, serverToday, type Name } from '../api';
 import { pick, t, type Key } from '../i18n';
 import { Loading, useLoad, useSubmit } from '../util';
 
-/** A day's name: `{ zh, en }` from the API (a plain name is shown as it is). */
-type Label = string | { zh: string; en: string };
-interface CalendarYear { year: number; source: 'uploaded' | 'file' | 'package' | 'law'; provisional: boolean; holidays: Record<string, Label>; workdays: Record<string, Label>; labels?: Record<string, { zh: string; en: string }> }
+/** A year as GET /api/calendar/years/:year answers it: each day named `{ zh, en }`, whatever the source. */
+interface CalendarYear { year: number; source: 'uploaded' | 'file' | 'package' | 'law'; provisional: boolean; holidays: Record<string, Name>; workdays: Record<string, Name> }
 const SOURCES: Record<CalendarYear['source'], Key> = { uploaded: 'srcUploaded', file: 'srcFile', package: 'srcPackage', law: 'srcLaw' };
 
 /**
@@ -42,22 +41,22 @@ function YearView({ data }: { data: CalendarYear }) {
         {data.provisional && <span class="tag tag-amber" title={t('provisionalHint')}> （{t('provisional')}）</span>}
       </p>
       <div class="row">
-        <Days caption={t('holidays')} days={data.holidays} labels={data.labels} kind="holiday" />
-        <Days caption={t('workdays')} days={data.workdays} labels={data.labels} kind="workday" />
+        <Days caption={t('holidays')} days={data.holidays} kind="holiday" />
+        <Days caption={t('workdays')} days={data.workdays} kind="workday" />
       </div>
     </div>
   );
 }
 
-/** A day's name in the page's language: the API's `labels`, else the name the arrangement gives. */
-function Days({ caption, days, labels, kind }: { caption: string; days: Record<string, Label>; labels?: CalendarYear['labels']; kind: string }) {
+/** The days of one kind, each named in the page's language. */
+function Days({ caption, days, kind }: { caption: string; days: Record<string, Name>; kind: string }) {
   const dates = Object.keys(days).sort();
   return (
     <table data-testid={`calendar-${kind}s`}>
       <caption>{caption} ({dates.length})</caption>
       <thead><tr><th scope="col">{t('date')}</th><th scope="col">{t('label')}</th></tr></thead>
       <tbody>
-        {dates.map((d) => <tr key={d} data-date={d}><td><time dateTime={d}>{d}</time></td><td>{pick(labels?.[d] ?? days[d])}</td></tr>)}
+        {dates.map((d) => <tr key={d} data-date={d}><td><time dateTime={d}>{d}</time></td><td>{pick(days[d])}</td></tr>)}
       </tbody>
     </table>
   );

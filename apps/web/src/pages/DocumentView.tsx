@@ -1,18 +1,21 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, type Me } from '../api';
+import { api, errorText, get, post, serverToday, type AllowedAction, type Doc, type Me, type MilestoneStanding } from '../api';
 import { Diagram } from '../Diagram';
-import { chainVersionName, departmentName, formatDate, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
+import { chainVersionName, departmentName, formatTime, lang, pick, roleName, stateName, t, tx, type Key } from '../i18n';
 import { Alert, Due, Loading, ScrollBox, useLoad } from '../util';
 import { ChangesSinceReturn, EditChanges } from './document/Redline';
 import { AddSignerPanel } from './document/AddSignerPanel';
 import { AttachmentsPanel } from './document/AttachmentsPanel';
 import { ClockPanel } from './document/ClockPanel';
 import { CopiesPanel } from './document/CopiesPanel';
+import { MilestoneList, TimelineMilestones } from './document/Milestones';
 
 interface Timeline {
   transitions: { seq: number; at: string; action: string; result: string; from: string | null; to: string | null; actor: { type: string; id: string | null; role: string | null; departmentId: string | null; onBehalfOf: string | null }; comment: string | null; version: number | null }[];
   stays: { step: string; name: { zh: string; en: string }; round: number; enteredAt: string; leftAt: string | null; hours: number; dueAt: string | null; met: boolean | null }[];
+  /** How the document stands against each statutory date of its chain (as in the year overview). */
+  milestones: (MilestoneStanding & { name: { zh: string; en: string }; step: string })[];
   /** Display names of everyone who acted and names of the departments they acted in, whatever the reader's department. */
   people: Record<string, string>;
   departments: Record<string, string>;
@@ -98,11 +101,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
           {!!d.milestones?.length && (
             <section aria-labelledby="ms-title" class="card">
               <h2 id="ms-title">{t('milestones')}</h2>
-              <ul>
-                {d.milestones.map((m) => (
-                  <li key={m.key}>{pick(m.name)}: {m.reached ? <span>{formatDate(m.dueAt)} · {t('reached')}</span> : <Due at={m.dueAt} />}</li>
-                ))}
-              </ul>
+              <MilestoneList milestones={d.milestones} />
               {!!d.planning?.length && !d.final && (
                 <>
                   <h3>{t('planning')}</h3>
@@ -161,6 +160,7 @@ export function DocumentView({ id, me }: { id: string; me: Me }) {
                 </tbody>
               </table>
             </ScrollBox>
+            <TimelineMilestones milestones={timeline.data.milestones ?? []} />
           </>
         )}
       </section>
