@@ -1,6 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { DomainError, ErrorCode, hasLoneSurrogate, validationFailed, type FieldError } from '@shenpi/domain';
-import { fieldErrors } from './validation-reasons.js';
+import { DomainError, ErrorCode, fieldErrors, hasLoneSurrogate, validationFailed, type FieldError } from '@shenpi/domain';
 
 /**
  * Paths of strings no field may hold, with why: U+0000 (PostgreSQL text cannot store it) and a
