@@ -60,8 +60,9 @@ export function registerBodyGate(fastify: FastifyInstance, { authenticated, maxU
       return type === 'application/json' ? undefined : refuse(reply, 'expected application/json');
     }
     if (!(await authenticated(req))) {
-      // As the auth guard answers (and logs) an anonymous request, but before the file is read.
-      logger.warn(`401 ${req.url} from ${req.ip}: upload without a valid token`);
+      // As the auth guard answers (and logs) an anonymous request, but before the file is read. The
+      // route's pattern, never the URL: its query carries the file's name (or a token, pasted there).
+      logger.warn(`401 ${req.method} ${req.routeOptions.url} (request ${req.id}) from ${req.ip}: upload without a valid token`);
       return reply.code(401).send(bodyForStatus(401, 'a valid bearer token is required'));
     }
     // JSON included: a file is sent as its own bytes, never inside a JSON body.
