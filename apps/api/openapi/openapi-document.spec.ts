@@ -79,6 +79,12 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('shows an example answer on the main reads: a document, the inbox (the linter checks each against its schema)', () => {
+    const example = (route: string) => (operations.find((o) => o.route === route)!.op.responses['200'] as { content: Record<string, { example?: unknown }> }).content['application/json']!.example;
+    expect(example('GET /api/documents/{id}')).toMatchObject({ state: 'legal-review', openTasks: [{ status: 'open' }], allowedActions: expect.arrayContaining([{ action: 'approve', taskId: expect.any(String) }]) });
+    expect(example('GET /api/tasks')).toMatchObject({ items: [{ documentTitle: expect.any(String), step: { key: 'legal-review' } }], nextCursor: null });
+  });
+
   it('describes an upload as raw bytes with its name and expected version in the query', () => {
     const upload = operations.find(({ route }) => route === 'POST /api/documents/{id}/attachments')!.op;
     expect(Object.keys(upload.requestBody!.content)).toEqual(['*/*']);
