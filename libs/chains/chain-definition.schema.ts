@@ -7,6 +7,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsDefined,
   IsInt,
   Max,
   Min,
@@ -41,6 +42,11 @@ const KEBAB_REASON = { message: '$property must be kebab-case (a-z, 0-9, single 
 const CAMEL = /^[a-z][a-zA-Z0-9]{0,63}$/;
 const CAMEL_REASON = { message: '$property must be camelCase (a letter, then letters and digits)' };
 
+/*
+ * A nested object the definition needs is marked IsDefined: ValidateNested alone lets a missing one
+ * through (a step without its name passed, an escalation without `to` threw in the lint).
+ */
+
 export class LocalizedName {
   @IsString() @MaxLength(200) zh: string;
   @IsString() @MaxLength(200) en: string;
@@ -67,7 +73,7 @@ export type SigningMode = (typeof SIGNING_MODES)[number];
 export const FIELD_TYPES = ['boolean', 'string', 'number'] as const;
 export class FieldSpec {
   @Matches(CAMEL, CAMEL_REASON) key: string;
-  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsDefined() @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @IsIn(FIELD_TYPES) type: (typeof FIELD_TYPES)[number];
   @IsOptional() @IsBoolean() required?: boolean;
 }
@@ -122,7 +128,7 @@ export class AutoActionSpec {
 
 /** What happens when a step is overdue: tell a role, and optionally act after a further delay. */
 export class EscalationSpec {
-  @ValidateNested() @Type(() => AssigneeRef) to: AssigneeRef;
+  @IsDefined() @ValidateNested() @Type(() => AssigneeRef) to: AssigneeRef;
   @IsOptional() @IsInt() @Min(0) @Max(365) afterWorkingDays?: number;
   @IsOptional() @IsInt() @Min(1) @Max(31_536_000) afterSeconds?: number;
   @IsOptional() @ValidateNested() @Type(() => AutoActionSpec) then?: AutoActionSpec;
@@ -130,7 +136,7 @@ export class EscalationSpec {
 
 export class SectionSpec {
   @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
-  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsDefined() @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MaxLength(50, { each: true }) keywords: string[];
 }
 
@@ -159,7 +165,7 @@ export class TransitionDefinition {
 
 export class StepDefinition {
   @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
-  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsDefined() @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @IsOptional() @IsBoolean() final?: boolean;
   /** The drafter may edit title and content while the document is here. */
   @IsOptional() @IsBoolean() editable?: boolean;
@@ -191,14 +197,14 @@ export class StepDefinition {
 /** A date the chain as a whole must meet: `step` entered before `before` (e.g. submitted by 1 March). */
 export class MilestoneSpec {
   @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
-  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsDefined() @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) step: string;
-  @ValidateNested() @Type(() => FixedDate) before: FixedDate;
+  @IsDefined() @ValidateNested() @Type(() => FixedDate) before: FixedDate;
 }
 
 export class ChainDefinition {
   @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) key: string;
-  @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
+  @IsDefined() @ValidateNested() @Type(() => LocalizedName) name: LocalizedName;
   @MaxLength(CHAIN_LIMITS.keyLength) @Matches(KEBAB, KEBAB_REASON) initial: string;
   /** At most one live document per department and year (the annual report). */
   @IsOptional() @IsBoolean() uniquePerDepartmentAndYear?: boolean;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Role } from '@shenpi/domain';
 import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
-import { lintChainDefinition, SCHEMA_ZH, type LintDirectory, type LintIssue } from './chain-lint.js';
+import { FORMAT_ZH, lintChainDefinition, type LintDirectory, type LintIssue } from './chain-lint.js';
 
 /*
  * Every finding of the lint is said in both languages at its source: `message.en` is the English
@@ -33,7 +33,8 @@ type Breaker = [(d: any) => unknown, LintDirectory?];
 /** A breaker that returns this lints what it names instead of the definition it was given. */
 class Instead { constructor(readonly raw: unknown) {} }
 const BROKEN: Breaker[] = [
-  // Schema, one per constraint the definition's schema uses
+  // Schema, one per constraint the definition's schema uses, and a missing field
+  [(d) => delete d.steps[1].name],
   [(d) => (d.steps[1].assignee.role = 'janitor')],
   [(d) => (d.steps[1].threshold = 1.5)],
   [(d) => (signers(d, two), (d.steps[1].threshold = 0))],
@@ -124,20 +125,28 @@ const findings: LintIssue[] = BROKEN.flatMap(([breakIt, directory]) => {
 function findingSites(): { source: string; pattern: RegExp }[] {
   const source = readFileSync(new URL('./chain-lint.ts', import.meta.url), 'utf8');
   const calls = [...source.matchAll(/\bsay\((?:'[^']*'|`[^`]*`|[\w.]+), ('[^']*'|`[^`]*`|\w+),/g)];
-  // The one call with a variable is the schema's (class-validator's English), checked by constraint below.
+  // The schema's findings say a reason made elsewhere (fieldFaults): checked by kind below.
   return calls.filter(([, en]) => /^['`]/.test(en!)).map(([, en]) => ({
     source: en!,
     pattern: new RegExp(`^${en!.slice(1, -1).split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^$()[\]{}|\\]/g, '\\$&')).join('.+?')}$`),
   }));
 }
 
-/** class-validator's English for each constraint the schema uses. */
-const CONSTRAINT_EN: Record<string, RegExp> = {
-  isIn: /must be one of the following values/, isInt: /must be an integer number/, min: /must not be less than/, max: /must not be greater than/,
-  maxLength: /must be shorter than or equal to/, arrayMinSize: /must contain at least/, arrayMaxSize: /must contain no more than/, arrayUnique: /elements must be unique/,
-  isArray: /must be an array/, isBoolean: /must be a boolean value/, isString: /must be a string/, isUuid: /must be a UUID/,
-  nestedValidation: /must be either object or array/, whitelistValidation: /should not exist/, matches: /must be (kebab|camel)Case/,
+/**
+ * The English of each kind of schema refusal (one true reason per field, libs/domain/validation-reasons.ts),
+ * and of each format the schema uses (class-validator's words or the schema's own).
+ */
+const SCHEMA_EN: Record<string, RegExp> = {
+  required: /^\w+ is required$/,
+  type: /must be (a string|an integer|a number|true or false|an object|an array)$/,
+  range: /must (be|have) (between|at least|at most) /,
+  unknown: /should not exist$/,
+  isIn: /must be one of the following values/,
+  arrayUnique: /elements must be unique$/,
+  isUuid: /must be a UUID$/,
+  matches: /must be (kebab|camel)Case/,
 };
+const FORMATS = ['isIn', 'arrayUnique', 'isUuid', 'matches'];
 
 const CJK = /[\u3400-\u9fff]/;
 /** What a Chinese message may keep in Latin letters: keys, values and codes in quotes, and the word JSON. */
@@ -151,9 +160,9 @@ describe('chain lint findings in both languages', () => {
     expect(unreached).toEqual([]);
   });
 
-  it('reaches every schema constraint the definition uses, and has Chinese for each', () => {
-    expect(Object.keys(CONSTRAINT_EN).sort()).toEqual(Object.keys(SCHEMA_ZH).sort());
-    const unreached = Object.entries(CONSTRAINT_EN).filter(([, en]) => !findings.some((f) => en.test(f.reason))).map(([name]) => name);
+  it('reaches every kind of schema refusal and every format the schema uses, and has Chinese for each format', () => {
+    expect(Object.keys(FORMAT_ZH).sort()).toEqual([...FORMATS].sort());
+    const unreached = Object.entries(SCHEMA_EN).filter(([, en]) => !findings.some((f) => en.test(f.reason))).map(([name]) => name);
     expect(unreached).toEqual([]);
   });
 
@@ -173,6 +182,9 @@ describe('chain lint findings in both languages', () => {
     expect(zhOf((d) => (d.steps[0].transitions[0].to = 'nowhere'), 'steps[0].transitions[0].to')).toEqual({ zh: '没有名为“nowhere”的环节', en: 'no step "nowhere"' });
     expect(zhOf((d) => (d.steps[1].transitions[1].to = 'office-review'), 'steps[1].transitions[1].to')?.zh).toBe('退回只能回到之前的环节，不能回到“office-review”');
     expect(zhOf((d) => (d.steps[1].key = 'Legal Review'), 'steps[1].key')).toEqual({ zh: '须由小写字母、数字和单个短横线组成，以字母开头（如“legal-review”）', en: 'key must be kebab-case (a-z, 0-9, single dashes)' });
+    expect(zhOf((d) => delete d.steps[1].name, 'steps[1].name')).toEqual({ zh: '必须填写，不能缺少', en: 'name is required' });
+    expect(zhOf((d) => (d.steps[3].key = 'o'.repeat(65)), 'steps[3].key')).toEqual({ zh: '最多64个字符', en: 'key must be at most 64 characters long' });
+    expect(zhOf((d) => (signers(d, two), (d.steps[1].threshold = 0)), 'steps[1].threshold')).toEqual({ zh: '须在1到100之间', en: 'threshold must be between 1 and 100' });
     expect(zhOf((d) => (d.steps[1].assignee.role = 'janitor'), 'steps[1].assignee.role')?.zh).toMatch(/^须为以下取值之一：“drafter”、“legal-counsel”/);
   });
 });

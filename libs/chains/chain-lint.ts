@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import type { Role } from '@shenpi/domain';
+import { fieldFaults, type Fault, type FieldFault, type Role, type ValueType } from '@shenpi/domain';
 import { CHAIN_LIMITS, ChainDefinition, type Condition, type FieldSpec, type SignerRef, type StepDefinition } from './chain-definition.schema.js';
 import { BUILT_IN_EVENTS, forwardOf, Routing } from './chain-compiler.js';
 import { walkChain } from './chain-walk.js';
@@ -38,28 +38,44 @@ const TYPE_ZH: Record<string, string> = { boolean: '布尔值（是或否）', s
 const FIELD_TYPE_ZH: Record<string, string> = { boolean: '布尔型', string: '文字型', number: '数字型' };
 
 /**
- * The schema's refusals (class-validator's English, by constraint) in Chinese. The numbers and the
- * values allowed are read back from the English, which the schema's decorators wrote.
+ * The schema's refusals in Chinese: the same fault as the English reason (validation-reasons.ts in
+ * libs/domain chooses it), worded from its kind and bounds. Formats say what the constraint wants
+ * (the values allowed are read back from the English, which the schema's decorators wrote).
  */
-export const SCHEMA_ZH: Record<string, (reason: string, property: string) => string> = {
+export const FORMAT_ZH: Record<string, (reason: string) => string> = {
   isIn: (r) => `须为以下取值之一：${(r.split('one of the following values: ')[1] ?? '').split(/,\s*/).filter(Boolean).map((v) => `“${v}”`).join('、')}`,
-  isInt: (r) => `${each(r)}须为整数`,
-  min: (r) => `${each(r)}不能小于${number(r)}`,
-  max: (r) => `${each(r)}不能大于${number(r)}`,
-  maxLength: (r) => `${each(r)}最多${number(r)}个字符`,
-  arrayMinSize: (r) => `至少要有${number(r)}项`,
-  arrayMaxSize: (r) => `最多${number(r)}项`,
   arrayUnique: () => '各项不能重复',
-  isArray: () => '须为列表',
-  isBoolean: (r) => `${each(r)}须为布尔值（是或否）`,
-  isString: (r) => `${each(r)}须为文字`,
-  isUuid: (r) => `${each(r)}须为有效的用户编号`,
-  nestedValidation: (r) => `${each(r)}须为对象`,
-  whitelistValidation: (_, property) => `不认识的设置项“${property}”，请删除`,
+  isUuid: () => '须为有效的用户编号',
   matches: (r) => (r.includes('camelCase') ? '须以小写字母开头，只含字母和数字（如“needsParty”）' : '须由小写字母、数字和单个短横线组成，以字母开头（如“legal-review”）'),
 };
-const each = (reason: string) => (/^each value in /.test(reason) ? '每一项都' : '');
-const number = (reason: string) => reason.match(/-?\d+/)?.[0] ?? '';
+const VALUE_TYPE_ZH: Record<ValueType, string> = { string: '文字', integer: '整数', number: '数字', boolean: '布尔值（是或否）', object: '对象', array: '列表' };
+
+/** A range in Chinese: 须在1到100之间, 最多64个字符, 至少要有2项. */
+function rangeZh({ measure, lower, upper }: Extract<Fault, { kind: 'range' }>): string {
+  if (measure === 'value') return lower !== undefined && upper !== undefined ? `须在${lower}到${upper}之间` : lower !== undefined ? `不能小于${lower}` : `不能大于${upper}`;
+  const unit = measure === 'length' ? '个字符' : '项';
+  if (lower !== undefined && upper !== undefined) return `须有${lower}到${upper}${unit}`;
+  return lower !== undefined ? `至少要有${lower}${unit}` : `最多${upper}${unit}`;
+}
+
+/** The Chinese of a refused field of the schema. */
+export function faultZh({ fault, constraint, reason, property }: FieldFault): string {
+  const each = fault.each ? '每一项都' : '';
+  switch (fault.kind) {
+    case 'required':
+      return '必须填写，不能缺少';
+    case 'empty':
+      return '不能为空';
+    case 'unknown':
+      return `不认识的设置项“${property}”，请删除`;
+    case 'type':
+      return `${each}须为${VALUE_TYPE_ZH[fault.type]}`;
+    case 'range':
+      return `${each}${rangeZh(fault)}`;
+    default:
+      return FORMAT_ZH[constraint] ? `${each}${FORMAT_ZH[constraint]!(reason)}` : `不符合要求（“${constraint}”）`;
+  }
+}
 
 export interface LintResult {
   valid: boolean;
@@ -94,13 +110,8 @@ export interface DepartmentStaff {
 /** The drafting department's own work step (e.g. public participation): not a review seat. */
 const DRAFTING_ROLE: Role = 'drafter';
 
-function flatten(errors: ValidationError[], parent = ''): LintIssue[] {
-  return errors.flatMap((e) => {
-    const path = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([constraint, reason]) => say(path, reason, SCHEMA_ZH[constraint]?.(reason, e.property) ?? `不符合要求（“${constraint}”）`));
-    return [...own, ...flatten(e.children ?? [], path)];
-  });
-}
+/** The schema's refusals: one true reason per field (as the API gives a DTO's), in both languages. */
+const schemaFindings = (errors: ValidationError[]): LintIssue[] => fieldFaults(errors).map((f) => say(f.field, f.reason, faultZh(f)));
 
 /** Schema validation, then the structural checks a schema cannot express, then every path walked. */
 export function lintChainDefinition(raw: unknown, directory?: LintDirectory): LintResult {
@@ -114,7 +125,7 @@ export function lintChainDefinition(raw: unknown, directory?: LintDirectory): Li
     return { valid: false, errors: [say('', `a chain definition is at most ${max} KB of JSON, this one is ${size} KB`, `审批链定义的 JSON 最大${max}千字节，这份有${size}千字节`)], warnings: [] };
   }
   const definition = plainToInstance(ChainDefinition, raw);
-  const errors = flatten(validateSync(definition, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
+  const errors = schemaFindings(validateSync(definition, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }));
   if (errors.length) return { valid: false, errors, warnings: [] };
   const warnings: LintIssue[] = [];
   const index = new Map<string, number>();

@@ -10,6 +10,8 @@ export const ErrorCode = {
   DUPLICATE_DOCUMENT: 'DUPLICATE_DOCUMENT',
   CONFLICT: 'CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A body of a media type the route does not take (details name `content-type` and why). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   CONTENT_CHECK_FAILED: 'CONTENT_CHECK_FAILED',
   RATE_LIMITED: 'RATE_LIMITED',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
@@ -48,6 +50,10 @@ export class DomainError extends Error {
 
 export const validationFailed = (errors: FieldError[]) =>
   new DomainError(ErrorCode.VALIDATION_FAILED, errors.map((e) => `${e.field}: ${e.reason}`).join('; '), errors);
+
+/** A body of a media type the route does not take: 415, naming `content-type` as a refused field. */
+export const unsupportedMediaType = (reason: string) =>
+  new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `content-type: ${reason}`, [{ field: 'content-type', reason }] satisfies FieldError[]);
 
 export const notFound = (what: string) => new DomainError(ErrorCode.NOT_FOUND, `${what} not found`);
 

@@ -7,3 +7,4 @@ export * from './alarm-clock.port.js';
 export * from './shanghai-time.js';
 export * from './csv.js';
 export * from './text.js';
+export * from './validation-reasons.js';

@@ -47,8 +47,10 @@ describe('attachments', () => {
     expect((await upload('drafter', `/api/documents/${docId}/attachments?name=..%2Fetc%2Fpasswd`, pdf)).body.details[0].field).toBe('name');
     expect((await upload('drafter', `/api/documents/${docId}/attachments`, pdf)).body.details[0].field).toBe('name');
     const bytesToJson = await upload('drafter', `/api/documents/${docId}/actions`, pdf, 'application/octet-stream');
-    expect(bytesToJson.status).toBe(400);
-    expect(bytesToJson.body.details).toEqual([{ field: 'content-type', reason: 'expected application/json' }]);
+    expect({ status: bytesToJson.status, code: bytesToJson.body.code, details: bytesToJson.body.details }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', details: [{ field: 'content-type', reason: 'expected application/json' }] });
+    // Nor is a file sent inside JSON: an upload takes the file's own bytes and type.
+    const jsonToUpload = await upload('drafter', `/api/documents/${docId}/attachments?name=a.json`, Buffer.from('{"file":"JVBERi0="}'), 'application/json');
+    expect({ status: jsonToUpload.status, details: jsonToUpload.body.details }).toEqual({ status: 415, details: [{ field: 'content-type', reason: expect.stringMatching(/^application\/json is not accepted for a file/) }] });
     expect((await t.http().get(`/api/documents/${docId}`).set(await as('drafter'))).body.version).toBe(2);
   });
 
@@ -104,13 +106,13 @@ describe('attachments', () => {
     expect(down.headers).toMatchObject({ 'content-type': 'text/plain', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; sandbox" });
   });
 
-  it('SVG, HTML and other XML are refused as files (400 naming content-type); one stored by another path is served as plain bytes', async () => {
+  it('SVG, HTML and other XML are refused as files (415 naming content-type); one stored by another path is served as plain bytes', async () => {
     const drafter = await as('drafter');
     const doc = (await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '类型', year: 2021, departmentId: 'city-sti', content: REPORT_OUTLINE })).body;
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>');
     for (const type of ['image/svg+xml', 'IMAGE/SVG+XML; charset=utf-8', 'text/html', 'application/xhtml+xml', 'application/vnd.wap.xhtml+xml', 'text/xml', 'application/xml', 'application/x-www-form-urlencoded']) {
       const res = await upload('drafter', `/api/documents/${doc.id}/attachments?name=a.svg`, svg, type);
-      expect({ type, status: res.status, field: res.body.details?.[0]?.field }).toEqual({ type, status: 400, field: 'content-type' });
+      expect({ type, status: res.status, code: res.body.code, field: res.body.details?.[0]?.field }).toEqual({ type, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' });
     }
     expect((await t.http().post(`/api/documents/${doc.id}/attachments?name=a.svg`).set('content-type', 'image/svg+xml').send(svg)).status).toBe(401);
     // The engine takes any type (an import, a CLI): on the way out an active one is neutralised.

@@ -55,20 +55,28 @@ describe('HTTP edges', () => {
     }
   });
 
-  it('a body of any type but JSON is 400 naming content-type on every route but an upload, signed in or not, before authentication', async () => {
+  it('a body of any type but JSON is 415 naming content-type on every route but an upload, signed in or not, before authentication', async () => {
     const routes = ['/api/documents', '/api/auth/login', '/api/tasks/bulk-decision', `/api/documents/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}/actions`];
     const types = ['application/octet-stream', 'application/pdf', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'image/png', 'application/merge-patch+json'];
     for (const path of routes) {
       for (const type of types) {
         for (const auth of [headers, {}]) {
           const res = await t.http().post(path).set(auth).set('content-type', type).send(Buffer.from('{"username":"drafter"}'));
-          expect({ path, type, status: res.status, details: res.body.details }).toEqual({ path, type, status: 400, details: [{ field: 'content-type', reason: 'expected application/json' }] });
+          expect({ path, type, status: res.status, body: res.body }).toEqual({
+            path,
+            type,
+            status: 415,
+            body: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type: expected application/json', details: [{ field: 'content-type', reason: 'expected application/json' }] },
+          });
         }
       }
       // A body without any content-type is refused the same way.
       const untyped = await t.http().post(path).set(headers).set('content-type', '').send(Buffer.from('{}'));
-      expect({ path, status: untyped.status, field: untyped.body.details?.[0]?.field }).toEqual({ path, status: 400, field: 'content-type' });
+      expect({ path, status: untyped.status, field: untyped.body.details?.[0]?.field }).toEqual({ path, status: 415, field: 'content-type' });
     }
+    // A DELETE reads no body, yet one sent is judged the same way (and the document says so).
+    const deleting = await t.http().delete(`/api/me/proxies/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}`).set(headers).set('content-type', 'text/plain').send('x');
+    expect({ status: deleting.status, code: deleting.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     const charset = await t.http().post('/api/documents').set(headers).set('content-type', 'Application/JSON; charset=utf-8').send(JSON.stringify({ chain: 'no-such-chain', title: 'x', year: 2025, departmentId: 'city-sti' }));
     expect(charset.body.details).toEqual([{ field: 'chain', reason: 'no chain "no-such-chain"' }]);
   });

@@ -4,9 +4,14 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ContractCheck, servedDocument } from '../support/contract-check.js';
 import { openApi, type OpenApi } from '../support/open-api.js';
-import { PASSWORD, testDatabase, useApp } from '../support/test-app.js';
+import { REPORT_OUTLINE } from '../support/report-outline.js';
+import { bearer, PASSWORD, testDatabase, useApp } from '../support/test-app.js';
 
 type Json = Record<string, any>;
+
+/** The fields of a JSON value, at every depth (an array by its first item): what a client reads, not the values. */
+const shapeOf = (value: unknown): unknown =>
+  Array.isArray(value) ? [shapeOf(value[0])] : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)])) : typeof value;
 const MISSING = '0190a0a0-0000-7000-8000-000000000000';
 
 /**
@@ -96,5 +101,19 @@ describe('a client built from the served document alone', () => {
     // The same request without what the document asks for is refused as it documents.
     await t.http()[create.method as 'post'](create.path).send(example).expect(401);
     expect(Object.keys(create.op.responses)).toContain('401');
+  });
+
+  it('shows on the main reads an example with the fields of a real answer at the same moment (a report submitted, read by its counsel)', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body as Json;
+    const example = (path: string) => doc.paths[path].get.responses['200'].content['application/json'].example;
+    const drafter = bearer(await t.token('drafter'));
+    const counsel = bearer(await t.token('counsel'));
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '市科技局2025年度法治政府建设情况报告', year: 2025, departmentId: 'city-sti', content: REPORT_OUTLINE }).expect(201);
+    await t.http().post(`/api/documents/${created.body.id}/actions`).set(drafter).send({ action: 'submit', expectedVersion: 1 }).expect(200);
+    const read = await t.http().get(`/api/documents/${created.body.id}`).set(counsel).expect(200);
+    expect(shapeOf(example('/api/documents/{id}'))).toEqual(shapeOf(read.body));
+    expect(example('/api/documents/{id}')).toMatchObject({ state: read.body.state, version: read.body.version, allowedActions: read.body.allowedActions.map(({ action }: Json) => ({ action })) });
+    const inbox = await t.http().get('/api/tasks').set(counsel).expect(200);
+    expect(shapeOf(example('/api/tasks'))).toEqual(shapeOf(inbox.body));
   });
 });

@@ -105,6 +105,19 @@ describe('request log', () => {
     }
     expect(everything.toLowerCase()).not.toContain('authorization');
   });
+
+  it('logs an upload refused for want of a token by its route: never its query, which names the file (or carries a token)', async () => {
+    const token = await t.token('drafter');
+    const name = '机密附件名不得写入日志.pdf';
+    const path = `/api/documents/${newId()}/attachments?name=${encodeURIComponent(name)}&access_token=${token}`;
+    const refused = await t.http().post(path).set('content-type', 'application/pdf').send(Buffer.from('%PDF-1.7'));
+    expect(refused.status).toBe(401);
+    await new Promise((r) => setImmediate(r));
+    const warning = entries().find((e) => e.context === 'http' && String(e.msg).includes('upload without a valid token'));
+    expect(warning?.msg).toEqual(expect.stringMatching(/^401 POST \/api\/documents\/:id\/attachments \(request [^)]+\) from /));
+    const everything = lines.join('\n');
+    for (const secret of [name, encodeURIComponent(name), token, 'access_token', 'name=']) expect(everything).not.toContain(secret);
+  });
 });
 
 describe('metrics', () => {

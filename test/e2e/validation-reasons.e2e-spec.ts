@@ -1,10 +1,12 @@
 import { bearer, useApp } from '../support/test-app.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
+import { annualReportChain } from '../../workflows/annual-report/annual-report.chain.js';
 
 /**
  * What a new user hears over HTTP when a field is missing, of the wrong type or out of range, or
  * when the body is not an object: 400 VALIDATION_FAILED naming each field with the constraint it
- * really breaks, in API.md's error shape. (apps/api/http/validation-reasons.spec.ts walks every DTO.)
+ * really breaks, in API.md's error shape; a chain definition's findings likewise, in both languages.
+ * (apps/api/http/validation-reasons.spec.ts walks every DTO and every class of a chain definition.)
  */
 describe('validation reasons over HTTP', () => {
   const t = useApp();
@@ -104,5 +106,33 @@ describe('validation reasons over HTTP', () => {
       { field: 'items[0].comment', reason: 'comment is required to return or reject' },
       { field: 'items[1]', reason: 'items[1] must be an object' },
     ]);
+  });
+
+  it('a chain definition (POST /api/chains/validate and /api/chains): missing, wrong type and out of range, at their paths, in both languages', async () => {
+    const admin = bearer(await t.token('admin'));
+    const d = JSON.parse(JSON.stringify(annualReportChain));
+    delete d.key;
+    delete d.initial;
+    d.steps[1].deadline = { workingDays: '5' };
+    d.steps[1].reminders[0].workingDaysBefore = 366;
+    d.steps[2].transitions[0].action = 'a'.repeat(65);
+    delete d.steps[2].escalation.to;
+    const said = (path: string, en: string, zh: string) => ({ path, reason: en, message: { zh, en } });
+    const findings = [
+      said('key', 'key is required', '必须填写，不能缺少'),
+      said('initial', 'initial is required', '必须填写，不能缺少'),
+      said('steps[1].deadline.workingDays', 'workingDays must be an integer', '须为整数'),
+      said('steps[1].reminders[0].workingDaysBefore', 'workingDaysBefore must be between 0 and 365', '须在0到365之间'),
+      said('steps[2].transitions[0].action', 'action must be at most 64 characters long', '最多64个字符'),
+      said('steps[2].escalation.to', 'to is required', '必须填写，不能缺少'),
+    ];
+    const lint = await t.http().post('/api/chains/validate').set(admin).send(d);
+    expect({ status: lint.status, body: lint.body }).toEqual({ status: 200, body: { valid: false, errors: findings, warnings: [] } });
+    const refused = await t.http().post('/api/chains').set(admin).send(d);
+    expect({ status: refused.status, code: refused.body.code, details: refused.body.details }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: findings.map(({ path, ...finding }) => ({ field: path, ...finding })),
+    });
   });
 });

@@ -10,7 +10,7 @@ import { size } from './size.js';
  * every field, fields named like built-in object members (`__proto__`, `constructor`, `toString`)
  * at any depth, file names with bidi controls, files of every media type, random ids in paths and
  * queries. Never a 5xx; every 4xx body is `{ statusCode, code, message }`; a body of another type
- * than JSON is refused on its headers (400 naming content-type, off the upload routes; 401 on them
+ * than JSON is refused on its headers (415 naming content-type, off the upload routes; 401 on them
  * for an anonymous caller); nothing anonymous, with an inherited field name, a hidden character in
  * a file name or an active file type ever succeeds; afterwards the service is healthy and the audit
  * chain verifies. The seed is fixed (FUZZ_SEED overrides it) and printed; a failure prints the
@@ -29,7 +29,7 @@ interface FuzzRequest {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   path: string;
   body: Body;
-  /** A status the request must get (413 for a body over the limit, 400 or 401 for a body of the wrong type). */
+  /** A status the request must get (413 for a body over the limit, 415 or 401 for a body of the wrong type). */
   expect?: number;
   /** Why the request must not succeed (anonymous, an inherited field name, a hidden character, an active file type). */
   neverOk?: string;
@@ -367,12 +367,12 @@ function expectation(route: RouteSpec, user: User, body: Body, query: string, re
     if (refusable || !raw) return out;
     // Authentication first, then the type, then the size: all on the headers.
     if (user === 'anonymous') return { ...out, expect: 401 };
-    if (ACTIVE_TYPE.test(body.type)) return { ...out, expect: 400 };
+    if (ACTIVE_TYPE.test(body.type)) return { ...out, expect: 415 };
     if (rawLength(body) > 256 * 1024) return { ...out, expect: 413 };
     return out;
   }
   if (refusable) return out;
-  if (raw) return { ...out, expect: 400 };
+  if (raw) return { ...out, expect: 415 };
   if (body.kind === 'raw' && body.what.endsWith(' bytes')) return { ...out, expect: 413 };
   return out;
 }
@@ -487,11 +487,12 @@ describe('fuzzing the JSON routes', () => {
       if (res.status >= 500) throw new Error(`${res.status}: ${text}`);
       if (r.expect && res.status !== r.expect) throw new Error(`expected ${r.expect}, got ${res.status}: ${text}`);
       if (r.neverOk && res.status < 400) throw new Error(`${r.neverOk}, yet ${res.status}: ${text}`);
-      if (r.expect === 400 && r.body.kind === 'raw' && res.body?.details?.[0]?.field !== 'content-type') throw new Error(`a body refused on its type should name content-type: ${text}`);
+      if (r.expect === 415 && res.body?.details?.[0]?.field !== 'content-type') throw new Error(`a body refused on its type should name content-type: ${text}`);
       if (res.status >= 400) {
         const body = res.body ?? {};
         if (body.statusCode !== res.status || typeof body.code !== 'string' || typeof body.message !== 'string') throw new Error(`${res.status} without { statusCode, code, message }: ${text}`);
         if (res.status === 413 && body.code !== 'PAYLOAD_TOO_LARGE') throw new Error(`413 with code ${body.code}`);
+        if (res.status === 415 && body.code !== 'UNSUPPORTED_MEDIA_TYPE') throw new Error(`415 with code ${body.code}`);
       }
     });
     const details = await fc.check(property, { seed: SEED, numRuns: RUNS });

@@ -9,6 +9,7 @@ import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { ClockOperationDto, type ClockOperation } from './clock.dto.js';
 import { UrgeDto } from './urge.dto.js';
 import { CopyDto, CreateDocumentDto, DocumentActionDto, DocumentVersionQuery, ListDocumentsQuery, UpdateDocumentDto } from './document.dto.js';
+import { DOCUMENT_EXAMPLE } from '../openapi/examples.js';
 import { ApiDoc } from '../openapi/route-doc.js';
 
 /** The engine's built-in events are not actions on the document: where each is taken instead. */
@@ -39,7 +40,7 @@ export class DocumentsController {
     return this.engine.documentReadModel.documents(principal, filter, cursor, limit ?? 50);
   }
 
-  @ApiDoc({ summary: 'A document with its content, open tasks and the caller\'s allowed actions', ok: 'Document', errors: [404] })
+  @ApiDoc({ summary: 'A document with its content, open tasks and the caller\'s allowed actions', ok: 'Document', errors: [404], examples: { response: DOCUMENT_EXAMPLE } })
   @Get(':id')
   @UseGuards(DocumentVisibleGuard)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {

@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { unsupportedMediaType } from '@shenpi/domain';
 import { bodyForStatus } from './error-response.js';
 
 /**
  * Bodies are judged by their headers before a byte of them is read. A JSON body (up to
- * BODY_LIMIT_BYTES, Fastify's own limit) is taken on any route; any other media type only on an
- * upload route, and there only from a caller whose token is good, since an upload may be as
- * large as ATTACHMENT_MAX_BYTES. Everything else is 400 VALIDATION_FAILED naming `content-type`,
- * and the unread body is discarded by Node as it arrives, never buffered.
+ * BODY_LIMIT_BYTES, Fastify's own limit) is taken on any route but an upload; a file's own media
+ * type only on an upload route, and there only from a caller whose token is good, since an upload
+ * may be as large as ATTACHMENT_MAX_BYTES. Everything else is 415 UNSUPPORTED_MEDIA_TYPE naming
+ * `content-type` and why, and the unread body is discarded by Node as it arrives, never buffered.
  */
 
 /** Media types a file may be uploaded as: never one a browser would run (HTML, SVG, any other `+xml`). */
@@ -47,21 +48,24 @@ export interface BodyGateOptions {
 /** Installs the gate (an onRequest hook: before parsing) and the raw-bytes parser behind it. */
 export function registerBodyGate(fastify: FastifyInstance, { authenticated, maxUploadBytes }: BodyGateOptions): void {
   const logger = new Logger('http');
-  const refuse = (reply: FastifyReply, reason: string) =>
-    reply.code(400).send(bodyForStatus(400, `content-type: ${reason}`, [{ field: 'content-type', reason }]));
+  const refuse = (reply: FastifyReply, reason: string) => {
+    const refusal = unsupportedMediaType(reason);
+    return reply.code(415).send(bodyForStatus(415, refusal.message, refusal.details));
+  };
 
   fastify.addHook('onRequest', async (req, reply) => {
     if (!hasBody(req)) return;
     const type = mediaType(req.headers['content-type']);
-    if (type === 'application/json') return;
     if ((req.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[UPLOAD_ROUTE] !== true) {
-      return refuse(reply, 'expected application/json');
+      return type === 'application/json' ? undefined : refuse(reply, 'expected application/json');
     }
     if (!(await authenticated(req))) {
-      // As the auth guard answers (and logs) an anonymous request, but before the file is read.
-      logger.warn(`401 ${req.url} from ${req.ip}: upload without a valid token`);
+      // As the auth guard answers (and logs) an anonymous request, but before the file is read. The
+      // route's pattern, never the URL: its query carries the file's name (or a token, pasted there).
+      logger.warn(`401 ${req.method} ${req.routeOptions.url} (request ${req.id}) from ${req.ip}: upload without a valid token`);
       return reply.code(401).send(bodyForStatus(401, 'a valid bearer token is required'));
     }
+    // JSON included: a file is sent as its own bytes, never inside a JSON body.
     if (!isUploadType(type)) return refuse(reply, `${type || 'none'} is not accepted for a file (e.g. application/pdf, image/png, text/plain; never HTML, SVG or XML)`);
   });
 

@@ -22,6 +22,7 @@ export const STATUS_OF: Record<string, number> = {
   [ErrorCode.ALREADY_DECIDED]: 409,
   [ErrorCode.STATE_DIVERGED]: 409,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCode.CONTENT_CHECK_FAILED]: 422,
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,
   [ErrorCode.MIGRATION_SKIPS_REVIEW]: 422,
@@ -39,7 +40,7 @@ const CODE_OF_STATUS: Record<number, string> = {
   409: ErrorCode.CONFLICT,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
   414: 'URI_TOO_LONG',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   429: ErrorCode.RATE_LIMITED,
 };

@@ -1,6 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { DomainError, ErrorCode, hasLoneSurrogate, validationFailed, type FieldError } from '@shenpi/domain';
-import { fieldErrors } from './validation-reasons.js';
+import { DomainError, ErrorCode, fieldErrors, hasLoneSurrogate, unsupportedMediaType, validationFailed, type FieldError } from '@shenpi/domain';
 
 /**
  * Paths of strings no field may hold, with why: U+0000 (PostgreSQL text cannot store it) and a
@@ -69,7 +68,7 @@ class ApiValidationPipe extends ValidationPipe {
     // Raw bytes belong to upload routes (typed Buffer; body-gate.ts lets no others through), never to a DTO.
     if (Buffer.isBuffer(value)) {
       if (metadata.metatype === Buffer) return value;
-      throw validationFailed([{ field: 'content-type', reason: 'expected application/json' }]);
+      throw unsupportedMediaType('expected application/json');
     }
     if (metadata.type !== 'custom' && tooDeep(value, MAX_DEPTH)) {
       throw validationFailed([{ field: metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type), reason: `nested more than ${MAX_DEPTH} levels deep` }]);

@@ -1,6 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
-import type { ValidationMetadata } from '../http/validation-reasons.js';
+import type { ValidationMetadata } from '@shenpi/domain';
 
 /**
  * The JSON Schema (2020-12, as OpenAPI 3.1 reads it) of a DTO, read from its class-validator

@@ -67,6 +67,24 @@ describe('the OpenAPI document', () => {
     for (const route of idempotent) expect(Object.keys(operations.find((o) => o.route === route)!.op.responses)).toContain('422');
   });
 
+  it('gives every route but a GET the 415 of a body in a media type it does not take, naming content-type', () => {
+    const without = operations.filter(({ route, op }) => !route.startsWith('GET ') && !op.responses['415']).map(({ route }) => route);
+    expect(without).toEqual([]);
+    expect(operations.filter(({ route, op }) => route.startsWith('GET ') && op.responses['415'])).toEqual([]);
+    const responses = (document.components as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> }).responses;
+    expect(responses.UnsupportedMediaType!.content['application/json']!.schema.properties).toMatchObject({
+      statusCode: { const: 415 },
+      code: { enum: ['UNSUPPORTED_MEDIA_TYPE'] },
+      details: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
+    });
+  });
+
+  it('shows an example answer on the main reads: a document, the inbox (the linter checks each against its schema)', () => {
+    const example = (route: string) => (operations.find((o) => o.route === route)!.op.responses['200'] as { content: Record<string, { example?: unknown }> }).content['application/json']!.example;
+    expect(example('GET /api/documents/{id}')).toMatchObject({ state: 'legal-review', openTasks: [{ status: 'open' }], allowedActions: expect.arrayContaining([{ action: 'approve', taskId: expect.any(String) }]) });
+    expect(example('GET /api/tasks')).toMatchObject({ items: [{ documentTitle: expect.any(String), step: { key: 'legal-review' } }], nextCursor: null });
+  });
+
   it('describes an upload as raw bytes with its name and expected version in the query', () => {
     const upload = operations.find(({ route }) => route === 'POST /api/documents/{id}/attachments')!.op;
     expect(Object.keys(upload.requestBody!.content)).toEqual(['*/*']);

@@ -56,6 +56,7 @@ const STATUS_NAMES: Record<number, [string, string]> = {
   404: ['NotFound', 'Not found, or not visible to the caller (a malformed id is not found too).'],
   409: ['Conflict', 'The state changed or forbids this now; nothing was changed.'],
   413: ['PayloadTooLarge', 'The body is larger than the limit.'],
+  415: ['UnsupportedMediaType', 'The body\'s media type is not taken here (JSON everywhere, a file\'s own type on an upload route): `details` is `[{ field: "content-type", reason }]`.'],
   422: ['Unprocessable', 'The request is well-formed but its content is refused.'],
   429: ['RateLimited', 'Too many attempts; `Retry-After` says when to try again where it applies.'],
   503: ['Unavailable', 'The service cannot reach its database.'],
@@ -72,7 +73,7 @@ function errorSchema(status: number): JsonSchema {
     properties: {
       statusCode: { const: status },
       code: { enum: codesOfStatus(status) },
-      ...(status === 400 ? { details: { type: 'array', items: ref('FieldError') } } : {}),
+      ...(status === 400 || status === 415 ? { details: { type: 'array', items: ref('FieldError') } } : {}),
     },
   };
 }
@@ -191,7 +192,8 @@ export function buildOpenApiDocument(controllers: Type<unknown>[]): Record<strin
     const first = success(doc.ok, doc.examples?.response);
     responses[status] = doc.okContent ? { description: 'Success.', content: { ...('content' in first ? first.content : {}), ...other } } : first;
     for (const [extra, schema] of Object.entries(doc.alsoOk ?? {})) responses[extra] = success(schema);
-    const errors = new Set([400, ...(isPublic ? [] : [401]), ...(takesBody ? [413] : []), ...(idempotent ? [422] : []), ...(doc.errors ?? [])]);
+    // A body sent to any route but a GET is judged on its media type first (body-gate.ts): 415.
+    const errors = new Set([400, ...(isPublic ? [] : [401]), ...(takesBody ? [413] : []), ...(route.method !== 'get' ? [415] : []), ...(idempotent ? [422] : []), ...(doc.errors ?? [])]);
     for (const error of [...errors].sort()) {
       const name = STATUS_NAMES[error]?.[0];
       if (!name) throw new Error(`${where}: no error response for status ${error}`);

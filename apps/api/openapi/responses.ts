@@ -62,7 +62,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     createdAt: instant,
     closedAt: { type: ['string', 'null'], format: 'date-time' },
     signer: nullable('string'),
-  }, ['documentTitle']),
+    // In the inbox: the document's title and chain, and whether its due date is provisional.
+    chainKey: str,
+    dueProvisional: bool,
+  }, ['documentTitle', 'chainKey', 'dueProvisional']),
   TaskPage: page(ref('Task')),
   AllowedAction: object({ action: str, taskId: uuid, returnTo: { type: 'array', items: str } }, ['taskId', 'returnTo']),
   Document: {
@@ -101,7 +104,15 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       needed: int,
       for: int,
       against: int,
-      slots: { type: 'array', items: object({ signers: { type: 'array', items: object({ id: str }) }, current: nullable('string'), vote: nullable('string') }) },
+      slots: {
+        type: 'array',
+        items: object({
+          // A seat: a role in the document's department or its office, or a named user.
+          signers: { type: 'array', items: object({ id: str, role: str, department: { enum: ['document', 'office'] }, userId: uuid }, ['role', 'department', 'userId']) },
+          current: nullable('string'),
+          vote: nullable('string'),
+        }),
+      },
     }),
     description: 'Countersign progress of the current step: each slot\'s signers in order, who is due, and its vote.',
   },

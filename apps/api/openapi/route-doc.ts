@@ -22,8 +22,8 @@ export interface RouteDoc {
   okContent?: Record<string, JsonSchema>;
   /**
    * Error statuses the route answers besides those every route may: 400 (validation), 401 unless
-   * public, 413 when it takes a body, 422 when `@Idempotent`. The body is always the error shape,
-   * its codes by status.
+   * public, 413 when it takes a body, 415 unless it is a GET, 422 when `@Idempotent`. The body is
+   * always the error shape, its codes by status.
    */
   errors?: number[];
   /**

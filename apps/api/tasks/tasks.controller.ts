@@ -6,13 +6,14 @@ import { TaskVisibleGuard, VisibleTask } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { STATUS_OF } from '../http/error-response.js';
 import { AddSignerDto, BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
+import { INBOX_EXAMPLE } from '../openapi/examples.js';
 import { ApiDoc } from '../openapi/route-doc.js';
 
 @Controller('api/tasks')
 export class TasksController {
   constructor(private readonly engine: Engine) {}
 
-  @ApiDoc({ summary: 'The caller\'s inbox', ok: 'TaskPage' })
+  @ApiDoc({ summary: 'The caller\'s inbox', ok: 'TaskPage', examples: { response: INBOX_EXAMPLE } })
   @Get()
   inbox(@CurrentPrincipal() principal: Principal, @Query() q: InboxQuery) {
     return this.engine.inboxReadModel.inbox(principal, q.status ?? 'open', q.cursor, q.limit ?? 50);

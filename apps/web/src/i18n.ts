@@ -5,6 +5,7 @@ import * as documentPanels from './i18n/document-panels';
 import * as logAndMigration from './i18n/log-and-migration';
 import * as milestones from './i18n/milestones';
 import * as personal from './i18n/personal';
+import * as reasons from './i18n/reasons';
 import * as redline from './i18n/redline';
 
 const KEY = 'shenpi.lang';
@@ -140,9 +141,9 @@ const enBase: typeof zhBase = {
   'grant-role': 'Role granted', 'revoke-role': 'Role revoked', 'set-supervision': 'Supervision set',
 };
 // Each screen area keeps its words in a file of its own under i18n/ (zh, and en of the same shape).
-const zh = { ...zhBase, ...documentPanels.zh, ...personal.zh, ...logAndMigration.zh, ...redline.zh, ...chainEditor.zh, ...milestones.zh };
+const zh = { ...zhBase, ...documentPanels.zh, ...personal.zh, ...logAndMigration.zh, ...redline.zh, ...chainEditor.zh, ...milestones.zh, ...reasons.zh };
 type Dict = typeof zh;
-const en: Dict = { ...enBase, ...documentPanels.en, ...personal.en, ...logAndMigration.en, ...redline.en, ...chainEditor.en, ...milestones.en };
+const en: Dict = { ...enBase, ...documentPanels.en, ...personal.en, ...logAndMigration.en, ...redline.en, ...chainEditor.en, ...milestones.en, ...reasons.en };
 export type Key = keyof Dict;
 export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];
 /** What an API error code means, in the page's language; undefined for a code the dictionary does not know. */

@@ -15,7 +15,7 @@ async function upload(path: string, file: File, expectedVersion?: number): Promi
   const res = await fetch(`${path}?${q}`, { method: 'POST', headers, body: file });
   if (!res.ok) {
     const err = await res.json().catch(() => ({}));
-    // The body gate refuses a media type files are not accepted as (400 naming `content-type`).
+    // The body gate refuses a media type files are not accepted as (415 naming `content-type`).
     if (Array.isArray(err.details) && err.details.some((d: { field?: string }) => d.field === 'content-type')) throw new Error(t('dpTypeRefused'));
     throw new ApiError(res.status, err.code ?? 'ERROR', err.message ?? res.statusText, err.details ?? null);
   }
