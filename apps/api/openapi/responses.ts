@@ -64,6 +64,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     signer: nullable('string'),
   }, ['documentTitle']),
   TaskPage: page(ref('Task')),
+  TaskList: list(ref('Task')),
   AllowedAction: object({ action: str, taskId: uuid, returnTo: { type: 'array', items: str } }, ['taskId', 'returnTo']),
   Document: {
     ...object({
