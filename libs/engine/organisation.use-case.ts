@@ -305,6 +305,13 @@ export class OrganisationUseCase {
     return user.id;
   }
 
+  /** The command line prints people by username (an id with no user stays as it is). */
+  async usernamesOf(userIds: string[]): Promise<Record<string, string>> {
+    const names: Record<string, string> = {};
+    for (const id of new Set(userIds)) names[id] = (await this.reader.directory.userById(id))?.username ?? id;
+    return names;
+  }
+
   /** The user an administrator changes: 404 when there is none; 403 when they may not change them (or the grant). */
   /** The user a change is about, read after their row is locked: their grants are the ones this change judges and changes. */
   private async target(repos: Repositories, a: Administrator, userId: string, action: string, grant?: RoleGrant): Promise<Principal> {
