@@ -16,12 +16,14 @@ const USAGE = `shenpi <command>   (npm run cli -- <command>; help: this text)
                                     password); a password needs 12 characters, not the username, not a common one
   user disable --username U [--comment C]
                                     the user can no longer log in and their sessions end; the open tasks
-                                    they hold by name are listed for a global administrator to reassign;
+                                    they hold by name are handed on (printed: to whom, and what nobody may
+                                    take, with each refusal: global administrators are notified of those);
                                     refused for a department's last leader. user enable --username U undoes it
   role grant --username U --role R [--department D]
   role revoke --username U --role R [--department D]
                                     grants or takes away a role (no --department: admin, held globally);
-                                    the user's sessions end; nothing changes when already so
+                                    the user's sessions end; the open tasks of a role taken away (or of a
+                                    new supervisor) are handed on as for user disable; nothing changes when already so
                                     (user revoke is the same as role revoke)
   department add --id ID --name N [--office OFFICE] [--issuer-code C]
                                     a new department, reporting to the rule-of-law office OFFICE; C is the
@@ -186,17 +188,18 @@ async function userCommand(
       if (held === granting) {
         out.log(`${username} ${granting ? 'already holds' : 'does not hold'} ${grant.role} there: nothing changed`);
       } else if (granting) {
-        await engine.organisation.grantRole(OPERATOR, id, grant, values.comment);
+        const result = await engine.organisation.grantRole(OPERATOR, id, grant, values.comment);
         out.log(`granted ${grant.role} to ${username}; their sessions have ended`);
+        if (result.tasks) await printHandOver(engine, username, result.tasks, out);
       } else {
         const result = await engine.organisation.revokeRole(OPERATOR, id, grant, values.comment);
         out.log(`revoked ${grant.role} from ${username}; their sessions have ended`);
-        printLeft(result.tasks.unassigned, out);
+        await printHandOver(engine, username, result.tasks, out);
       }
     } else if (sub === 'disable') {
       const result = await engine.organisation.disableUser(OPERATOR, id, values.comment);
       out.log(result.changed ? `disabled user ${username}; their sessions have ended` : `user ${username} was already disabled`);
-      printLeft(result.tasks.unassigned, out);
+      await printHandOver(engine, username, result.tasks, out);
     } else {
       const result = await engine.organisation.enableUser(OPERATOR, id);
       out.log(result.changed ? `enabled user ${username}` : `user ${username} was already enabled`);
@@ -207,11 +210,18 @@ async function userCommand(
   }
 }
 
-/** Open tasks the user still holds by name: the kernel lets a global administrator hand them on. */
-function printLeft(tasks: HandOver['unassigned'], out: Output): void {
-  if (!tasks.length) return;
-  out.log(`${tasks.length} open task(s) still held by name, for a global administrator to reassign (POST /api/users/:id/reassign-tasks):`);
-  for (const t of tasks) out.log(`  task ${t.taskId} of document ${t.documentId} (${t.stepKey})`);
+/** What the system did with the open tasks the user held by name: to whom each went, and what nobody may take (with each refusal), people by username. */
+async function printHandOver(engine: Engine, username: string, tasks: HandOver, out: Output): Promise<void> {
+  const names = await engine.organisation.usernamesOf([...tasks.reassigned.map((t) => t.toUserId), ...tasks.unassigned.flatMap((t) => t.refused.map((r) => r.userId))]);
+  const task = (t: { taskId: string; documentId: string; stepKey: string }) => `task ${t.taskId} of document ${t.documentId} (${t.stepKey})`;
+  if (tasks.reassigned.length) out.log(`handed on ${tasks.reassigned.length} open task(s):`);
+  for (const t of tasks.reassigned) out.log(`  ${task(t)} to ${names[t.toUserId]}`);
+  if (!tasks.unassigned.length) return;
+  out.log(`${tasks.unassigned.length} open task(s) nobody may take, still held by ${username} (global administrators are notified; POST /api/users/:id/reassign-tasks, or disable again once someone can):`);
+  for (const t of tasks.unassigned) {
+    const refusals = t.refused.map((r) => `${names[r.userId]}: ${r.rule ?? r.code}`).join('; ');
+    out.log(`  ${task(t)}: ${t.reason}${refusals ? ` (${refusals})` : ''}`);
+  }
 }
 
 /** department add --id --name [--office] [--issuer-code] */

@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { Principal, Role } from './roles.js';
 
 /** Who performed an audited action: a user acting in a role, or the system (deadlines, start-up). */
 export interface Actor {
@@ -10,3 +10,10 @@ export interface Actor {
 }
 
 export const systemActor = (id = 'shenpi'): Actor => ({ type: 'system', id, role: null, departmentId: null, onBehalfOf: null });
+
+/**
+ * The principal a system actor acts as through the document kernel (deadline actions, handing on a
+ * user's tasks): no grants, so it holds no seat and is never a candidate; with `system` set on the
+ * command the kernel skips the caller's access checks but keeps separation of duties.
+ */
+export const systemPrincipal = (actor: Actor): Principal => ({ id: actor.id, username: actor.id, displayName: '系统 / System', grants: [] });

@@ -1,5 +1,5 @@
 import type { CompiledChain } from '@shenpi/chains';
-import { DomainError, ErrorCode, newId, shanghaiDateTime, systemActor, type Actor, type Clock, type Principal, type Role } from '@shenpi/domain';
+import { DomainError, ErrorCode, newId, shanghaiDateTime, systemActor, systemPrincipal, type Actor, type Clock, type Role } from '@shenpi/domain';
 import type { DeadlineRow, DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './document/access-rules.js';
 import { timerIsLive } from './document/document-state.js';
@@ -22,7 +22,7 @@ export class FiringFailed extends Error {
 export type FireOutcome = 'fired' | 'skipped' | 'not-due' | 'failed';
 
 const SCHEDULER: Actor = systemActor('scheduler');
-const SCHEDULER_PRINCIPAL: Principal = { id: SCHEDULER.id, username: 'scheduler', displayName: '系统 / System', grants: [] };
+const SCHEDULER_PRINCIPAL = systemPrincipal(SCHEDULER);
 
 const AUDIT_ACTION: Record<Exclude<DeadlineRow['kind'], 'auto-action'>, string> = {
   reminder: 'remind',

@@ -169,7 +169,7 @@ export class Engine {
     this.copies = new CopyUseCase(this.writer, kernel, clock);
     this.substitutes = new SubstituteUseCase(this.writer, this.transition, this.audit, clock, this.security);
     this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel);
-    this.organisation = new OrganisationUseCase(this.writer, new Repositories(database.reader), this.audit, clock, this.chains, this.transition);
+    this.organisation = new OrganisationUseCase(this.writer, new Repositories(database.reader), this.audit, clock, this.chains, this.transition, kernel);
     this.notificationFeed = new NotificationFeed(this.writer, this.chains, clock);
     this.emails = new EmailOutbox(this.writer, clock);
     this.calendarYears = new CalendarYearsUseCase(this.writer, new Repositories(database.reader), this.audit, clock, kernel, planner);

@@ -9,11 +9,22 @@ import type { WriterQueue } from './writer-queue.js';
 const BATCH = 200;
 
 /** The kinds this feed writes (reminders, escalations, urges, copies and reroutes are written where they happen). */
-export type FeedKind = 'task-assigned' | 'returned' | 'decided' | 'disclosed';
+export type FeedKind = 'task-assigned' | 'returned' | 'decided' | 'disclosed' | 'tasks-unassigned';
 
 /** Actions that take a document back to be reworked: its author is told, not merely "decided". */
 const RETURNS = new Set(['return']);
 const DISCLOSURE = 'record-disclosure';
+/** The system's hand-on that nobody could take (organisation.use-case.ts): a task left with a user who can no longer decide it. */
+const isLeftTask = (e: AuditEntry) => e.action === 'reassign' && e.result === 'failure' && e.actor.type === 'system' && !!e.details.handOn;
+
+/** Why the user can no longer decide their tasks, as the notification says it. */
+const LEFT_BECAUSE: Record<string, [string, string]> = {
+  'disable-user': ['已停用', 'disabled'],
+  'revoke-role': ['角色已撤销', 'role taken away'],
+  'grant-role': ['已任督察员', 'made a supervisor'],
+  'set-supervision': ['已任督察员', 'made a supervisor'],
+};
+
 /** Entries that name a task but decide nothing (the task is handed on, signed beside, or a file added to it). */
 const NOT_DECISIONS = new Set(['delegate', 'add-signer', 'attach', 'reassign', 'edit']);
 
@@ -29,6 +40,8 @@ const NOT_DECISIONS = new Set(['delegate', 'add-signer', 'attach', 'reassign', '
  *   task and person (a task handed on is announced to its new holder); not to whoever made the task.
  * - `returned`: a return, to the document's author. `decided`: any other decision on a task, to the author.
  * - `disclosed`: the disclosure recorded, to the author and the department's supervisors.
+ * - `tasks-unassigned`: a task the system could not hand on from a user who can no longer decide it
+ *   (organisation.use-case.ts: its failed `reassign`), to every global administrator but whoever made the change.
  * Nobody is told of what they did themselves, and nobody disabled is told anything.
  */
 export class NotificationFeed {
@@ -81,12 +94,16 @@ export class NotificationFeed {
       if (once ? await repos.notifications.insertOnce(row) : (await repos.notifications.insert(row), true)) told.push(n.userId);
     };
     for (const e of entries) {
-      if (e.category !== 'transition' || !e.documentId || e.result !== 'success') continue;
+      if (e.category !== 'transition' || !e.documentId || (e.result !== 'success' && !isLeftTask(e))) continue;
       if (!docs.has(e.documentId)) docs.set(e.documentId, await repos.documents.get(e.documentId));
       const doc = docs.get(e.documentId);
       if (!doc) continue;
       const chain = await this.chains.get(repos, doc.chainKey, doc.chainVersion);
       const stepName = (key: string | null) => (key && chain.definition.steps.find((s) => s.key === key)?.name) || { zh: key ?? '', en: key ?? '' };
+      if (isLeftTask(e)) {
+        await this.tellLeft(repos, e, doc, stepName, write);
+        continue;
+      }
       const actor = e.actor.type === 'user' ? e.actor.id : null;
       const base = { documentId: doc.id, details: { seq: e.seq, action: e.action, by: actor, from: e.from, to: e.to } };
       const comment = typeof e.details.comment === 'string' ? e.details.comment : '';
@@ -120,6 +137,30 @@ export class NotificationFeed {
       }
     }
     return told;
+  }
+
+  /** A task nobody could be handed: each global administrator is told, but the one whose change it was (they were answered). */
+  private async tellLeft(
+    repos: Repositories,
+    e: AuditEntry,
+    doc: DocumentRow,
+    stepName: (key: string | null) => { zh: string; en: string },
+    write: (n: Omit<NotificationRow, 'id' | 'createdAt' | 'readAt'>) => Promise<unknown>,
+  ): Promise<void> {
+    const handOn = e.details.handOn as { cause: string; userId: string; by: { type: string; id: string } };
+    const taskId = e.details.taskId as string;
+    const task = await repos.tasks.get(taskId);
+    const step = stepName(task?.stepKey ?? e.from);
+    const [zhName, enName = zhName] = ((await repos.directory.names([handOn.userId], [])).people[handOn.userId] ?? '').split(' / ');
+    const [zhCause, enCause] = LEFT_BECAUSE[handOn.cause] ?? ['', handOn.cause];
+    const message =
+      `无人接手：《${doc.title}》${step.zh}的待办仍由${zhName}（${zhCause}）持有，请全局管理员转交 / ` +
+      `Nobody could take over: the task at ${step.en} of "${doc.title}" is still held by ${enName} (${enCause}); a global administrator must hand it on`;
+    const by = handOn.by.type === 'user' ? handOn.by.id : null;
+    for (const userId of await repos.directory.activeGlobalAdministrators()) {
+      if (userId === by) continue;
+      await write({ documentId: doc.id, kind: 'tasks-unassigned', userId, taskId, message, details: { seq: e.seq, action: e.action, userId: handOn.userId, cause: handOn.cause, refused: e.details.refused ?? [] } });
+    }
   }
 
   private async holdersOf(repos: Repositories, task: TaskRow): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { validationFailed, type FieldError } from '@shenpi/domain';
 
 /** Every kind of notification the service writes. */
-export const NOTIFICATION_KINDS = ['task-assigned', 'returned', 'decided', 'disclosed', 'remind', 'deadline-passed', 'escalate', 'urge', 'copy-to', 'task-rerouted'] as const;
+export const NOTIFICATION_KINDS = ['task-assigned', 'returned', 'decided', 'disclosed', 'remind', 'deadline-passed', 'escalate', 'urge', 'copy-to', 'task-rerouted', 'tasks-unassigned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Per kind: shown in the app, sent by e-mail. */

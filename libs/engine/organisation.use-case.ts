@@ -8,8 +8,11 @@ import {
   hiddenCharacterIn,
   newId,
   notFound,
+  systemActor,
+  systemPrincipal,
   USERNAME,
   validationFailed,
+  type Actor,
   type Clock,
   type Principal,
   type Role,
@@ -18,6 +21,7 @@ import {
 import type { DepartmentRow, Repositories, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import { resolveDepartment } from './document/access-rules.js';
+import type { DocumentKernel } from './document/document-kernel.js';
 import type { TransitionUseCase } from './document/transition.use-case.js';
 import {
   actorIn,
@@ -64,11 +68,25 @@ const LEADER: AssigneeRef = { role: 'leader', department: 'document' };
 const LAST_LEADER = 'last-leader';
 
 /**
+ * Who hands on a user's open tasks: the system, whoever changed the user (a global or department
+ * administrator, the command line's operator). Whom each goes to is the kernel's choice among
+ * candidates, never the administrator's, so a department administrator hands on without reassigning by hand.
+ */
+const HAND_ON = systemActor('organisation');
+const HAND_ON_PRINCIPAL = systemPrincipal(HAND_ON);
+
+/** Why a user's tasks are handed on (the configuration entry's action), and who did it: named in each hand-on's entry. */
+interface HandOnCause {
+  cause: 'disable-user' | 'revoke-role' | 'grant-role' | 'set-supervision';
+  by: Actor;
+}
+
+/**
  * Departments, users, role grants and supervision, changed by administrators (API and command line):
  * each change one transaction with one configuration audit entry naming what it was before and after.
  * A user who can no longer decide their open tasks (disabled, the role taken away, made a supervisor)
- * has them handed on through the document kernel's reassignment, whose separation-of-duties checks
- * decide who may take each one.
+ * has them handed on by the system through the document kernel's reassignment, whose
+ * separation-of-duties checks decide who may take each one.
  */
 export class OrganisationUseCase {
   constructor(
@@ -78,6 +96,7 @@ export class OrganisationUseCase {
     private readonly clock: Clock,
     private readonly chains: ChainCatalog,
     private readonly transition: TransitionUseCase,
+    private readonly kernel: DocumentKernel,
   ) {}
 
   createDepartment(a: Administrator, d: NewDepartment): Promise<DepartmentRow> {
@@ -193,7 +212,8 @@ export class OrganisationUseCase {
       if (changed) await this.recordDisabled(repos, a, target, true, comment);
       return { target, changed };
     });
-    return { id: target.id, username: target.username, disabled: true, changed, tasks: await this.handOver(a, target, comment, () => true) };
+    const cause: HandOnCause = { cause: 'disable-user', by: actorIn(a, homeDepartment(target)) };
+    return { id: target.id, username: target.username, disabled: true, changed, tasks: await this.handOver(a, cause, target, comment, () => true) };
   }
 
   /**
@@ -226,7 +246,7 @@ export class OrganisationUseCase {
       const after = await this.recordGrant(repos, a, target, 'grant-role', grant, before);
       return { target, after };
     });
-    const tasks = grant.role === 'supervisor' ? await this.handOver(a, target, comment, () => true) : undefined;
+    const tasks = grant.role === 'supervisor' ? await this.handOver(a, { cause: 'grant-role', by: actorIn(a, grant.departmentId) }, target, comment, () => true) : undefined;
     return { userId: target.id, role: grant.role, departmentId: grant.departmentId, roles: after, ...(tasks ? { tasks } : {}) };
   }
 
@@ -248,7 +268,8 @@ export class OrganisationUseCase {
     // The tasks of that role there, and those named to them in a department they no longer hold any role in.
     const left = (t: TaskRow) =>
       t.departmentId === grant.departmentId && (t.assigneeRole ? t.assigneeRole === grant.role : !after.some((g) => g.departmentId === t.departmentId));
-    return { userId: target.id, role: grant.role, departmentId: grant.departmentId, roles: after, tasks: await this.handOver(a, target, comment, left) };
+    const tasks = await this.handOver(a, { cause: 'revoke-role', by: actorIn(a, grant.departmentId) }, target, comment, left);
+    return { userId: target.id, role: grant.role, departmentId: grant.departmentId, roles: after, tasks };
   }
 
   /**
@@ -273,7 +294,7 @@ export class OrganisationUseCase {
       }
       return { target, after: wanted, oversees: await repos.directory.supervisedScope(wanted) };
     });
-    const tasks = after.length ? await this.handOver(a, target, '', () => true) : undefined;
+    const tasks = after.length ? await this.handOver(a, { cause: 'set-supervision', by: a.actor }, target, '', () => true) : undefined;
     return { userId: target.id, departmentIds: after, oversees, ...(tasks ? { tasks } : {}) };
   }
 
@@ -282,6 +303,13 @@ export class OrganisationUseCase {
     const user = await this.reader.directory.userByUsername(username);
     if (!user) throw validationFailed([{ field: 'username', reason: `no user "${username}"` }]);
     return user.id;
+  }
+
+  /** The command line prints people by username (an id with no user stays as it is). */
+  async usernamesOf(userIds: string[]): Promise<Record<string, string>> {
+    const names: Record<string, string> = {};
+    for (const id of new Set(userIds)) names[id] = (await this.reader.directory.userById(id))?.username ?? id;
+    return names;
   }
 
   /** The user an administrator changes: 404 when there is none; 403 when they may not change them (or the grant). */
@@ -344,28 +372,35 @@ export class OrganisationUseCase {
   }
 
   /**
-   * The open tasks `user` holds by name that `which` selects, each handed through the kernel's
-   * reassignment (one audited transition each, on behalf of `user`) to the first candidate it
-   * accepts: the other holders of the task's role who can act, or, for a task named to the user,
-   * whom staffing gives a seat nobody named may decide (the escalation target, then the leader).
-   * The kernel judges each one (separation of duties: never the author or an editor, never a second
-   * vote or step, never a supervisor); what nobody may take is listed with each refusal.
+   * The open tasks `user` holds by name that `which` selects, each handed on by the system through
+   * the kernel's reassignment (one audited transition each, on behalf of `user`, naming the cause and
+   * who acted) to the first candidate it accepts: the other holders of the task's role who can act,
+   * or, for a task named to the user, whom staffing gives a seat nobody named may decide (the
+   * escalation target, then the leader). The kernel judges each one (separation of duties: never the
+   * author or an editor, never a second vote or step, never a supervisor). What nobody may take stays
+   * with the user, listed with each refusal and recorded on its document, where the notification
+   * feed tells the global administrators.
    */
-  private async handOver(a: Administrator, user: Principal, comment: string, which: (t: TaskRow) => boolean): Promise<HandOver> {
+  private async handOver(a: Administrator, why: HandOnCause, user: Principal, comment: string, which: (t: TaskRow) => boolean): Promise<HandOver> {
     const tasks = (await this.reader.tasks.openForUser(user.id)).filter(which);
     const result: HandOver = { reassigned: [], unassigned: [] };
+    const handOn = { cause: why.cause, userId: user.id, by: why.by };
     for (const task of tasks) {
       const base = { taskId: task.id, documentId: task.documentId, stepKey: task.stepKey };
-      // The kernel lets global administrators reassign (transition.use-case.ts); others leave the list to one.
-      if (!a.principal || !isGlobal(a)) {
-        result.unassigned.push({ ...base, reason: 'only a global administrator reassigns tasks (POST /api/users/:id/reassign-tasks, or disable the user again)', refused: [] });
-        continue;
-      }
       const refused: HandOver['unassigned'][number]['refused'] = [];
       let outcome: 'reassigned' | 'closed' | 'unassigned' = 'unassigned';
-      for (const candidate of await this.candidates(task, user)) {
+      for (const candidate of await this.candidates(task, user, a)) {
         try {
-          await this.transition.execute({ documentId: task.documentId, taskId: task.id, action: 'reassign', principal: a.principal, delegateTo: candidate, comment });
+          await this.transition.execute({
+            documentId: task.documentId,
+            taskId: task.id,
+            action: 'reassign',
+            principal: HAND_ON_PRINCIPAL,
+            system: HAND_ON,
+            delegateTo: candidate,
+            comment,
+            auditDetails: { handOn },
+          });
           result.reassigned.push({ ...base, toUserId: candidate });
           outcome = 'reassigned';
           break;
@@ -382,13 +417,43 @@ export class OrganisationUseCase {
           if (err.code !== ErrorCode.VALIDATION_FAILED && err.code !== ErrorCode.SEPARATION_OF_DUTIES) break;
         }
       }
-      if (outcome === 'unassigned') result.unassigned.push({ ...base, reason: refused.length ? 'nobody who may decide it can take it' : 'nobody else can act in its role', refused });
+      if (outcome !== 'unassigned') continue;
+      const left = { ...base, reason: refused.length ? 'nobody who may decide it can take it' : 'nobody else can act in its role', refused };
+      if (await this.recordLeft(task, handOn, left)) result.unassigned.push(left);
     }
     return result;
   }
 
-  /** Who may be handed `task`, in order; the kernel decides whether each may take it. */
-  private async candidates(task: TaskRow, user: Principal): Promise<string[]> {
+  /**
+   * A task nobody could be handed, recorded on its document (the system's `reassign`, failed, with
+   * why): the timeline shows it and the notification feed tells the global administrators. False when
+   * the task was decided or cancelled meanwhile (nothing is left). A document whose row diverged from
+   * its log is reported by the kernel itself: the task is answered as left, unrecorded.
+   */
+  private async recordLeft(task: TaskRow, handOn: Record<string, unknown>, left: HandOver['unassigned'][number]): Promise<boolean> {
+    try {
+      return await this.writer.run(async (repos) => {
+        const open = await this.kernel.open(repos, task.documentId, null, { action: 'reassign', taskId: task.id });
+        if (!open.tasks.some((t) => t.id === task.id && t.status === 'open' && t.assigneeUserId === task.assigneeUserId)) return false;
+        await this.kernel.record(
+          repos,
+          open.doc,
+          { action: 'reassign', result: 'failure', actor: HAND_ON, details: { taskId: task.id, handOn, reason: left.reason, refused: left.refused } },
+          open.tasks,
+        );
+        return true;
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return true;
+    }
+  }
+
+  /**
+   * Who may be handed `task`, in order; the kernel decides whether each may take it. Never the
+   * administrator whose change this is: no one hands work to themself by disabling a colleague.
+   */
+  private async candidates(task: TaskRow, user: Principal, a: Administrator): Promise<string[]> {
     const repos = this.reader;
     const refs: { role: Role; departmentId: string | null }[] = [];
     if (task.assigneeRole) refs.push({ role: task.assigneeRole, departmentId: task.departmentId });
@@ -402,7 +467,7 @@ export class OrganisationUseCase {
     }
     const ids: string[] = [];
     for (const ref of refs) if (ref.departmentId) ids.push(...(await repos.directory.activeHolders(ref.role, ref.departmentId)));
-    return [...new Set(ids)].filter((id) => id !== user.id);
+    return [...new Set(ids)].filter((id) => id !== user.id && id !== a.principal?.id);
   }
 }
 

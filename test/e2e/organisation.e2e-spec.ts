@@ -393,11 +393,20 @@ describe('organisation over HTTP', () => {
         ],
       },
     });
-    // One configuration entry and one transition: trying w-author was no refused request of anyone's.
+    // One configuration entry, the transition, and on the named document the hand-on that failed: trying w-author was no refused request of anyone's.
     const added = await since(before);
-    expect(added.map((e) => `${e.category}:${e.action}`)).toEqual(['configuration:disable-user', 'transition:reassign']);
+    expect(added.map((e) => `${e.category}:${e.action}:${e.result}:${e.documentId}`)).toEqual([
+      'configuration:disable-user:success:null',
+      `transition:reassign:success:${report.body.id}`,
+      `transition:reassign:failure:${named.body.id}`,
+    ]);
     expect(added[0]).toMatchObject({ departmentId: 'city-water', actor: { id: ids.admin, role: 'admin' }, details: { userId: ids['w-counsel2'], before: { disabled: false }, after: { disabled: true }, comment: '离职' } });
-    expect(added[1]).toMatchObject({ documentId: report.body.id, actor: { id: ids.admin, role: 'admin' }, details: { delegateTo: ids['w-counsel1'], taskId: roleTask.id, comment: '离职' } });
+    // The system hands it on (whom is the kernel's choice, not the administrator's), naming the act and who did it.
+    expect(added[1]).toMatchObject({
+      documentId: report.body.id,
+      actor: { type: 'system', id: 'organisation' },
+      details: { delegateTo: ids['w-counsel1'], taskId: roleTask.id, comment: '离职', handOn: { cause: 'disable-user', userId: ids['w-counsel2'], by: { type: 'user', id: ids.admin, role: 'admin' } } },
+    });
     expect((await t.http().get('/api/me').set(token)).status).toBe(401);
     expect((await login('w-counsel2')).status).toBe(401);
     const reassigned = (await t.http().get(`/api/documents/${report.body.id}`).set(author)).body.openTasks[0];
@@ -408,11 +417,19 @@ describe('organisation over HTTP', () => {
     const window = { substituteId: ids['w-counsel2'], startsAt: '2026-03-01T00:00:00Z', endsAt: '2026-03-05T00:00:00Z' };
     expect((await t.http().post('/api/me/proxies').set(await fresh('w-counsel1')).send(window)).body.details).toEqual([{ field: 'substituteId', reason: 'the user is disabled' }]);
 
-    // A department administrator disables too, but the kernel lets only a global administrator reassign: the tasks are listed.
+    // A department administrator's disabling hands on the same way: here only the author holds the role still, and may not take it.
     const byDept = await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/disable`, {});
     expect(byDept.body.tasks).toEqual({
       reassigned: [],
-      unassigned: [{ taskId: roleTask.id, documentId: report.body.id, stepKey: 'legal-review', reason: expect.stringMatching(/only a global administrator/), refused: [] }],
+      unassigned: [
+        {
+          taskId: roleTask.id,
+          documentId: report.body.id,
+          stepKey: 'legal-review',
+          reason: 'nobody who may decide it can take it',
+          refused: [{ userId: ids['w-author'], code: 'SEPARATION_OF_DUTIES', rule: 'author-decides' }],
+        },
+      ],
     });
     expect((await send('w-admin', 'post', `/api/users/${ids['w-counsel1']}/enable`)).status).toBe(403);
     expect((await send('admin', 'post', `/api/users/${ids['w-counsel1']}/enable`)).status).toBe(200);
@@ -517,6 +534,185 @@ describe('organisation over HTTP', () => {
     expect(made.body.tasks.unassigned).toEqual([]);
     expect(made.body.tasks.reassigned).toEqual([{ taskId: task.id, documentId: doc.body.id, stepKey: 'legal-review', toUserId: expect.any(String) }]);
     expect(made.body.tasks.reassigned[0].toUserId).not.toBe(ids['counsel-c']);
+  });
+
+  /** A department of its own for a test, with its users (username → roles there); answers their ids. */
+  async function departmentWith(id: string, users: [string, string[]][]) {
+    await t.engine.directory.addDepartment({ id, name: id, officeId: 'rule-of-law-office' });
+    for (const [username, roles] of users) ids[username] = (await t.engine.directory.addUser({ username, password: PASSWORD, departmentId: id, roles: roles as never })).id;
+  }
+  /** A report of `department` by `author`, submitted: its legal review delegated by `from` to `to`, who now holds it by name. */
+  async function reportHeldBy(department: string, year: number, author: string, from: string, to: string) {
+    const writer = await fresh(author);
+    const report = await t.http().post('/api/documents').set(writer).send({ chain: 'annual-report', title: `${department} ${year}年报告`, year, departmentId: department, content: REPORT_OUTLINE });
+    expect(report.status).toBe(201);
+    const task = (await t.http().post(`/api/documents/${report.body.id}/actions`).set(writer).send({ action: 'submit' })).body.openTasks[0];
+    expect((await t.http().post(`/api/tasks/${task.id}/delegate`).set(await fresh(from)).send({ toUserId: ids[to], comment: '请办理' })).status).toBe(200);
+    return { documentId: report.body.id as string, taskId: task.id as string };
+  }
+  const holderOf = async (documentId: string, taskId: string) =>
+    (await t.engine.database.reader.one<{ assignee_user_id: string }>('SELECT assignee_user_id FROM tasks WHERE id = ? AND document_id = ?', [taskId, documentId]))!.assignee_user_id;
+  const notificationsOf = async (user: string, kind: string) =>
+    ((await t.http().get('/api/notifications?limit=100').set(await fresh(user))).body.items as { kind: string; documentId: string; taskId: string; message: string }[]).filter((n) => n.kind === kind);
+
+  it('a department administrator’s disabling hands the open tasks on as a global administrator’s does: the system chooses, the kernel judges, the new holder decides; audited naming who disabled', async () => {
+    await departmentWith('city-lake', [
+      ['l-admin', ['admin']],
+      ['l-author', ['drafter']],
+      ['l-leader', ['leader']],
+      ['l-c1', ['legal-counsel']],
+      ['l-c2', ['legal-counsel']],
+      ['l-c4', ['drafter', 'legal-counsel']],
+    ]);
+    const held = await reportHeldBy('city-lake', 2032, 'l-author', 'l-c1', 'l-c2');
+    // The department administrator still neither reassigns by hand nor names whom the tasks go to.
+    expect((await send('l-admin', 'post', `/api/users/${ids['l-c2']}/reassign-tasks`, { toUserId: ids['l-c1'] })).status).toBe(403);
+    const chosen = await send('l-admin', 'post', `/api/users/${ids['l-c2']}/disable`, { toUserId: ids['l-c1'] });
+    expect([chosen.status, chosen.body.details]).toEqual([400, [expect.objectContaining({ field: 'toUserId' })]]);
+    expect(await holderOf(held.documentId, held.taskId)).toBe(ids['l-c2']);
+
+    const before = await head();
+    const res = await send('l-admin', 'post', `/api/users/${ids['l-c2']}/disable`, { comment: '调离' });
+    expect(res.status).toBe(200);
+    expect(res.body.tasks).toEqual({ reassigned: [{ taskId: held.taskId, documentId: held.documentId, stepKey: 'legal-review', toUserId: ids['l-c1'] }], unassigned: [] });
+    const added = await since(before);
+    expect(added.map((e) => `${e.category}:${e.action}:${e.result}`)).toEqual(['configuration:disable-user:success', 'transition:reassign:success']);
+    const by = { type: 'user', id: ids['l-admin'], role: 'admin', departmentId: 'city-lake', onBehalfOf: null };
+    expect(added[0].actor).toEqual(by);
+    // The system hands the task on (the kernel chose whom), naming the act and who did it.
+    expect(added[1]).toMatchObject({
+      documentId: held.documentId,
+      actor: { type: 'system', id: 'organisation', role: null },
+      details: { taskId: held.taskId, delegateTo: ids['l-c1'], comment: '调离', handOn: { cause: 'disable-user', userId: ids['l-c2'], by } },
+    });
+    // The new holder is told, and decides it.
+    await t.engine.notificationFeed.drain();
+    expect(await notificationsOf('l-c1', 'task-assigned')).toContainEqual(expect.objectContaining({ documentId: held.documentId, taskId: held.taskId }));
+    const decided = await t.http().post(`/api/tasks/${held.taskId}/decision`).set(await fresh('l-c1')).send({ decision: 'approve' });
+    expect([decided.status, decided.body.state]).toEqual([200, 'party-group-review']);
+
+    // Taking the role away is handed on the same way (cause: revoke-role).
+    const second = await reportHeldBy('city-lake', 2033, 'l-author', 'l-c1', 'l-c4');
+    const revokedAt = await head();
+    const revoked = await send('l-admin', 'delete', `/api/users/${ids['l-c4']}/roles/legal-counsel?departmentId=city-lake`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.tasks).toEqual({ reassigned: [{ taskId: second.taskId, documentId: second.documentId, stepKey: 'legal-review', toUserId: ids['l-c1'] }], unassigned: [] });
+    const revokeEntries = await since(revokedAt);
+    expect(revokeEntries.map((e) => `${e.category}:${e.action}`)).toEqual(['configuration:revoke-role', 'transition:reassign']);
+    expect(revokeEntries[1]).toMatchObject({ actor: { type: 'system', id: 'organisation' }, details: { handOn: { cause: 'revoke-role', userId: ids['l-c4'], by } } });
+  });
+
+  it('a department administrator cannot steer a task by disabling colleagues: never to themself, the author or a supervisor; what nobody may take stays, recorded on the document, and global administrators are told and see it', async () => {
+    // f-admin holds legal-counsel too; so do the author and a supervisor.
+    await departmentWith('city-forest', [
+      ['f-c1', ['legal-counsel']],
+      ['f-c2', ['legal-counsel']],
+      ['f-admin', ['admin', 'legal-counsel']],
+      ['f-author', ['drafter', 'legal-counsel']],
+      ['f-leader', ['leader']],
+      ['f-sup', ['legal-counsel', 'supervisor']],
+    ]);
+    const held = await reportHeldBy('city-forest', 2034, 'f-author', 'f-c1', 'f-c2');
+    // First the one colleague who could take it (they hold nothing by name: nothing to hand on).
+    expect((await send('f-admin', 'post', `/api/users/${ids['f-c1']}/disable`, {})).body.tasks).toEqual({ reassigned: [], unassigned: [] });
+    const before = await head();
+    const res = await send('f-admin', 'post', `/api/users/${ids['f-c2']}/disable`, {});
+    expect(res.status).toBe(200);
+    // Left: the administrator (whose act it is), the author (refused by the kernel) and the supervisor (never a candidate).
+    expect(res.body.tasks).toEqual({
+      reassigned: [],
+      unassigned: [
+        {
+          taskId: held.taskId,
+          documentId: held.documentId,
+          stepKey: 'legal-review',
+          reason: 'nobody who may decide it can take it',
+          refused: [{ userId: ids['f-author'], code: 'SEPARATION_OF_DUTIES', rule: 'author-decides' }],
+        },
+      ],
+    });
+    expect(await holderOf(held.documentId, held.taskId)).toBe(ids['f-c2']);
+    // Recorded on the document: the system could not hand it on, and why.
+    const added = await since(before);
+    expect(added.map((e) => `${e.category}:${e.action}:${e.result}`)).toEqual(['configuration:disable-user:success', 'transition:reassign:failure']);
+    expect(added[1]).toMatchObject({
+      documentId: held.documentId,
+      actor: { type: 'system', id: 'organisation' },
+      details: {
+        taskId: held.taskId,
+        handOn: { cause: 'disable-user', userId: ids['f-c2'], by: { id: ids['f-admin'], departmentId: 'city-forest' } },
+        refused: [{ userId: ids['f-author'], code: 'SEPARATION_OF_DUTIES', rule: 'author-decides' }],
+      },
+    });
+    // Global administrators are told (not the department's administrator, who was answered); the document can still be decided on.
+    await t.engine.notificationFeed.drain();
+    const told = (await notificationsOf('admin', 'tasks-unassigned')).filter((n) => n.documentId === held.documentId);
+    expect(told).toEqual([
+      expect.objectContaining({
+        taskId: held.taskId,
+        message: '无人接手：《city-forest 2034年报告》法制审核的待办仍由f-c2（已停用）持有，请全局管理员转交 / Nobody could take over: the task at Legal counsel review of "city-forest 2034年报告" is still held by f-c2 (disabled); a global administrator must hand it on',
+      }),
+    ]);
+    expect(await notificationsOf('f-admin', 'tasks-unassigned')).toEqual([]);
+
+    // A global administrator sees what the disabled user still holds; a department administrator is refused the list.
+    const list = await t.http().get(`/api/users/${ids['f-c2']}/open-tasks`).set(await as('admin'));
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: held.taskId, documentId: held.documentId, documentTitle: 'city-forest 2034年报告', stepKey: 'legal-review', assigneeUserId: ids['f-c2'] })]);
+    expect((await t.http().get(`/api/users/${ids['f-c2']}/open-tasks`).set(await fresh('f-admin'))).status).toBe(403);
+
+    // Once a colleague can take it, disabling again hands it on.
+    expect((await send('admin', 'post', `/api/users/${ids['f-c1']}/enable`)).status).toBe(200);
+    const again = await send('admin', 'post', `/api/users/${ids['f-c2']}/disable`, {});
+    expect(again.body).toMatchObject({ changed: false, tasks: { reassigned: [{ taskId: held.taskId, toUserId: ids['f-c1'] }], unassigned: [] } });
+    expect((await t.http().get(`/api/users/${ids['f-c2']}/open-tasks`).set(await as('admin'))).body.items).toEqual([]);
+  });
+
+  it('nor to someone who decided another step of the document, or votes elsewhere in the same step (the kernel’s separation of duties)', async () => {
+    await departmentWith('city-hills', [
+      ['h-admin', ['admin']],
+      ['h-author', ['drafter']],
+      ['h-l1', ['leader', 'legal-counsel']],
+      ['h-l2', ['leader']],
+      ['h-x', ['legal-counsel']],
+    ]);
+    // First a review any counsel decides; then a countersignature naming h-x and h-l2 (a seat nobody named may decide goes to a leader).
+    const chain = {
+      key: 'hills-review',
+      name: { zh: '山区审核', en: 'Hills review' },
+      initial: 'draft',
+      steps: [
+        { key: 'draft', name: { zh: '起草', en: 'Draft' }, editable: true, transitions: [{ action: 'submit', to: 'first', by: { role: 'drafter', department: 'document' } }] },
+        { key: 'first', name: { zh: '初审', en: 'First review' }, assignee: { role: 'legal-counsel', department: 'document' }, transitions: [{ action: 'approve', to: 'second' }] },
+        { key: 'second', name: { zh: '会签', en: 'Countersignature' }, assignees: [{ userId: ids['h-x'] }, { userId: ids['h-l2'] }], signing: 'all', transitions: [{ action: 'approve', to: 'done' }] },
+        { key: 'done', name: { zh: '完成', en: 'Done' }, final: true, transitions: [] },
+      ],
+    };
+    expect((await send('admin', 'post', '/api/chains', chain)).status).toBe(201);
+    const author = await fresh('h-author');
+    const doc = await t.http().post('/api/documents').set(author).send({ chain: 'hills-review', title: '山区会签件', year: 2026, departmentId: 'city-hills', content: '正文' });
+    const first = (await t.http().post(`/api/documents/${doc.body.id}/actions`).set(author).send({ action: 'submit' })).body.openTasks[0];
+    expect((await t.http().post(`/api/tasks/${first.id}/decision`).set(await fresh('h-l1')).send({ decision: 'approve' })).status).toBe(200);
+    const seats = (await t.http().get(`/api/documents/${doc.body.id}`).set(author)).body.openTasks as { id: string; assigneeUserId: string }[];
+    const xSeat = seats.find((s) => s.assigneeUserId === ids['h-x'])!;
+
+    const res = await send('h-admin', 'post', `/api/users/${ids['h-x']}/disable`, {});
+    expect(res.body.tasks).toEqual({
+      reassigned: [],
+      unassigned: [
+        {
+          taskId: xSeat.id,
+          documentId: doc.body.id,
+          stepKey: 'second',
+          reason: 'nobody who may decide it can take it',
+          refused: [
+            { userId: ids['h-l1'], code: 'SEPARATION_OF_DUTIES', rule: 'second-step-in-round' },
+            { userId: ids['h-l2'], code: 'SEPARATION_OF_DUTIES', rule: 'second-vote-in-step' },
+          ],
+        },
+      ],
+    });
+    expect(await holderOf(doc.body.id, xSeat.id)).toBe(ids['h-x']);
   });
 
   it('the audit chain verifies after all of it', async () => {

@@ -198,7 +198,7 @@ describe('organisation commands', () => {
   const { run } = cliOn(database, join(mkdtempSync(join(tmpdir(), 'shenpi-key-')), 'audit-signing-key.pem'));
   afterAll(() => database.drop());
 
-  it('department add, role grant|revoke and user disable follow the API\'s rules; disable lists the tasks a global administrator must reassign', async () => {
+  it('department add, role grant|revoke and user disable follow the API\'s rules; disable hands the open tasks on and prints to whom, and what nobody may take', async () => {
     expect((await run('seed-demo', '--password', 'demo-pass')).code).toBe(0);
     expect(await run('department', 'add', '--id', 'city-justice', '--name', '市司法局', '--office', 'rule-of-law-office', '--issuer-code', '市司法发')).toEqual({
       code: 0,
@@ -226,7 +226,7 @@ describe('organisation commands', () => {
     expect(await run('user', 'disable', '--username', 'leader')).toEqual({ code: 1, out: 'user disable refused:\n  leader is the only leader of city-sti who can act: grant the role to someone else first' });
     expect((await run('role', 'revoke', '--username', 'leader', '--role', 'leader', '--department', 'city-sti')).code).toBe(1);
 
-    // counsel holds a report's legal review by name (delegated): disabling them lists it, since only a global administrator's reassignment moves it.
+    // counsel-b holds a report's legal review by name (delegated by counsel): disabling them hands it on, as the API does.
     const engine = await Engine.open({ database, shippedChains });
     try {
       const principal = async (username: string) => (await engine.authentication.principal(await engine.organisation.userIdOf(username)))!;
@@ -238,16 +238,36 @@ describe('organisation commands', () => {
       await engine.transition.execute({ documentId: doc.id, taskId: task.id, action: 'delegate', principal: await principal('counsel'), delegateTo: await engine.organisation.userIdOf('counsel-b'), comment: '请办理' });
       expect(await run('user', 'disable', '--username', 'counsel-b', '--comment', '离职')).toEqual({
         code: 0,
-        out: [
-          'disabled user counsel-b; their sessions have ended',
-          '1 open task(s) still held by name, for a global administrator to reassign (POST /api/users/:id/reassign-tasks):',
-          `  task ${task.id} of document ${doc.id} (legal-review)`,
-        ].join('\n'),
+        out: ['disabled user counsel-b; their sessions have ended', 'handed on 1 open task(s):', `  task ${task.id} of document ${doc.id} (legal-review) to counsel`].join('\n'),
       });
       expect(await engine.authentication.login('counsel-b', 'river-lantern-47')).toBeNull();
+      const handedOn = await engine.database.reader.one<{ actor_type: string; actor_id: string; details: string }>(
+        "SELECT actor_type, actor_id, details FROM audit_entries WHERE document_id = ? AND action = 'reassign' ORDER BY seq DESC LIMIT 1",
+        [doc.id],
+      );
+      expect({ ...handedOn, details: JSON.parse(handedOn!.details) }).toMatchObject({
+        actor_type: 'system',
+        actor_id: 'organisation',
+        details: { taskId: task.id, delegateTo: await engine.organisation.userIdOf('counsel'), comment: '离职', handOn: { cause: 'disable-user', by: { type: 'system', id: 'cli' } } },
+      });
+      // Now counsel holds it, and nobody else in city-sti is a legal counsel who can act: it stays, with why.
+      expect(await run('user', 'disable', '--username', 'counsel')).toEqual({
+        code: 0,
+        out: [
+          'disabled user counsel; their sessions have ended',
+          '1 open task(s) nobody may take, still held by counsel (global administrators are notified; POST /api/users/:id/reassign-tasks, or disable again once someone can):',
+          `  task ${task.id} of document ${doc.id} (legal-review): nobody else can act in its role`,
+        ].join('\n'),
+      });
+      // Once someone can take it, disabling again hands it on.
+      expect((await run('role', 'grant', '--username', 'justice-counsel', '--role', 'legal-counsel', '--department', 'city-sti')).code).toBe(0);
+      expect(await run('user', 'disable', '--username', 'counsel')).toEqual({
+        code: 0,
+        out: ['user counsel was already disabled', 'handed on 1 open task(s):', `  task ${task.id} of document ${doc.id} (legal-review) to justice-counsel`].join('\n'),
+      });
       const entries = await engine.database.reader.all<{ action: string; details: string }>("SELECT action, details FROM audit_entries WHERE category = 'configuration' ORDER BY seq");
       const since = entries.slice(entries.findIndex((e) => e.details.includes('city-justice')));
-      expect(since.map((e) => e.action)).toEqual(['create-department', 'create-user', 'grant-role', 'grant-role', 'create-user', 'grant-role', 'disable-user']);
+      expect(since.map((e) => e.action)).toEqual(['create-department', 'create-user', 'grant-role', 'grant-role', 'create-user', 'grant-role', 'disable-user', 'disable-user', 'grant-role']);
       expect(JSON.parse(since[0].details)).toEqual({ departmentId: 'city-justice', before: null, after: { id: 'city-justice', name: '市司法局', officeId: 'rule-of-law-office', issuerCode: '市司法发' } });
       expect(JSON.parse(since[6].details)).toMatchObject({ username: 'counsel-b', before: { disabled: false }, after: { disabled: true }, comment: '离职' });
     } finally {

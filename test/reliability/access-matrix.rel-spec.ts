@@ -153,6 +153,7 @@ describe('access matrix', () => {
       expected: R(401, 403, 403, 403, 403, 200, 403),
       send: (c, h) => h.post(`/api/users/${ids['counsel-c']}/reassign-tasks`).send({ toUserId: ids.counsel, comment: '交接' }),
     },
+    { name: 'GET /api/users/:id/open-tasks', fixture: 'none', expected: ADMINS(200), send: (c, h) => h.get(`/api/users/${ids['counsel-c']}/open-tasks`) },
     { name: 'GET /api/supervision/overview', fixture: 'none', expected: R(401, 403, 403, 403, 403, 200, 200), send: (c, h) => h.get('/api/supervision/overview?chain=annual-report&year=2025') },
     { name: 'GET /api/notifications', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/notifications') },
     { name: 'GET /api/me', fixture: 'none', expected: EVERYONE, send: (c, h) => h.get('/api/me') },

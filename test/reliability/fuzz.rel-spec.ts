@@ -231,6 +231,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'patch', path: '/api/departments/:dept', body: ['name', 'officeId', 'issuerCode'] },
   { method: 'post', path: '/api/users', body: ['username', 'displayName', 'password', 'departmentId', 'roles'] },
   { method: 'get', path: '/api/users/:target' },
+  { method: 'get', path: '/api/users/:target/open-tasks' },
   { method: 'patch', path: '/api/users/:target', body: ['displayName'] },
   { method: 'post', path: '/api/users/:target/disable', body: ['comment'] },
   { method: 'post', path: '/api/users/:target/enable' },

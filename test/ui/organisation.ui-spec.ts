@@ -1,13 +1,14 @@
 import { jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
-import { apiAs, PASSWORD, screenshot, useUi, walkSteps } from './support.js';
+import { apiAs, PASSWORD, screenshot, until, useUi, walkSteps } from './support.js';
 
 /**
  * The organisation screen (组织机构) in Chromium against the real server: a global administrator
  * creates a department and a user, grants and takes away a role, and disables a user whose open
  * task then goes to another holder of its role; a department administrator is refused a user who
- * also belongs to another department. Each step is checked in what the page shows, in what the API
+ * also belongs to another department, and disables one holding a task nobody else may take, which a
+ * global administrator then sees on the user's panel and hands on once someone may decide it. Each step is checked in what the page shows, in what the API
  * then holds, and in the configuration audit entry with its before and after.
  */
 jest.setTimeout(60_000);
@@ -277,4 +278,88 @@ step('a department administrator manages their department alone: a user who also
   expect((await admin(`/api/users/${zhao.id}`)).disabled).toBe(false);
   const refusal = await admin(`/api/audit?category=security&actorId=${created.id}&limit=5`);
   expect(refusal.items).toContainEqual(expect.objectContaining({ action: 'access-denied', result: expect.anything(), details: expect.objectContaining({ attempted: 'disable-user' }) }));
+});
+
+/** A user of `departmentId` with a password they have replaced (so the tests sign in as them). */
+async function person(username: string, displayName: string, departmentId: string, roles: string[]) {
+  const admin = await apiAs(ui.url, 'admin');
+  const created = await admin('/api/users', { username, displayName, password: 'first-Password-2026', departmentId, roles });
+  await fetch(`${ui.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'first-Password-2026', newPassword: PASSWORD }) });
+  return created.id as string;
+}
+
+step('a department administrator disables a user holding a task nobody else may take; a global administrator is told, sees it on the user’s panel with why, grants the role to someone and hands it on', async () => {
+  // In 市教育局: a review naming 李审 in person; a seat nobody named may decide goes to the leader, who wrote the document.
+  const eduAdmin = await person('edu-admin', '教育局管理员 / Education administrator', 'city-edu', ['admin']);
+  await person('edu-writer', '周写 / Zhou Xie', 'city-edu', ['drafter', 'leader']);
+  const reviewer = await person('edu-reviewer', '李审 / Li Shen', 'city-edu', ['legal-counsel']);
+  const helper = await person('edu-helper', '孙助 / Sun Zhu', 'city-edu', ['drafter']);
+  const admin = await apiAs(ui.url, 'admin');
+  await admin('/api/chains', {
+    key: 'edu-named-review',
+    name: { zh: '指定审核', en: 'Named review' },
+    initial: 'draft',
+    steps: [
+      { key: 'draft', name: { zh: '起草', en: 'Draft' }, editable: true, transitions: [{ action: 'submit', to: 'review', by: { role: 'drafter', department: 'document' } }] },
+      { key: 'review', name: { zh: '指定审核', en: 'Named review' }, assignees: [{ userId: reviewer }], transitions: [{ action: 'approve', to: 'done' }] },
+      { key: 'done', name: { zh: '完成', en: 'Done' }, final: true, transitions: [] },
+    ],
+  });
+  const author = await apiAs(ui.url, 'edu-writer');
+  const doc = await author('/api/documents', { chain: 'edu-named-review', title: '教育局指定审核件', year: 2026, departmentId: 'city-edu', content: '正文' });
+  const task = (await author(`/api/documents/${doc.id}/actions`, { action: 'submit' })).openTasks[0];
+  expect(task.assigneeUserId).toBe(reviewer);
+
+  // The department administrator disables 李审: nobody may take the task (the only leader wrote the document).
+  const deptPage = await loginAs('edu-admin');
+  await openOrganisation(deptPage);
+  await manage(deptPage, 'edu-reviewer');
+  await deptPage.getByRole('button', { name: '停用', exact: true }).click();
+  const left = deptPage.getByTestId('hand-over').locator('li[data-outcome="unassigned"]');
+  await left.waitFor();
+  await expect(left.textContent()).resolves.toMatch(/未能转交，待全局管理员处理：可以办理的人员均不能接手（周写（市教育局）：是文稿的起草人或编辑人）/);
+  const disabled = await lastEntry('disable-user');
+  expect(disabled).toMatchObject({ actor: { id: eduAdmin, departmentId: 'city-edu' }, details: { userId: reviewer, after: { disabled: true } } });
+  // Recorded on the document, and every global administrator is told.
+  const failed = (await admin(`/api/audit?documentId=${doc.id}&action=reassign`)).items;
+  expect(failed).toEqual([expect.objectContaining({ result: 'failure', actor: expect.objectContaining({ type: 'system', id: 'organisation' }), details: expect.objectContaining({ taskId: task.id, handOn: expect.objectContaining({ cause: 'disable-user', by: expect.objectContaining({ id: eduAdmin }) }) }) })]);
+  await until('the global administrator is told', async () => (await admin('/api/notifications')).items.some((n: { kind: string; taskId: string }) => n.kind === 'tasks-unassigned' && n.taskId === task.id));
+
+  // The global administrator finds the disabled user, and on their panel the task they still hold, linked.
+  const page = await loginAs('admin');
+  await openOrganisation(page);
+  await page.locator('#users-departmentId').selectOption({ label: '市教育局' });
+  await page.getByRole('button', { name: '查询' }).click();
+  await manage(page, 'edu-reviewer');
+  const held = page.getByTestId('held-tasks');
+  const item = held.locator(`li[data-task="${task.id}"]`);
+  await item.waitFor();
+  await expect(item.textContent()).resolves.toBe('教育局指定审核件 · 指定审核');
+  await expect(item.getByRole('link', { name: '教育局指定审核件' }).getAttribute('href')).resolves.toBe(`/documents/${doc.id}`);
+  // Handing on now changes nothing, and says why in words.
+  await held.getByRole('button', { name: '转交待办' }).click();
+  await held.getByRole('status').filter({ hasText: '已转交 0 项，仍无人可以接手 1 项' }).waitFor();
+  await page.getByTestId('hand-over').locator('li[data-outcome="unassigned"]').filter({ hasText: '周写（市教育局）：是文稿的起草人或编辑人' }).waitFor();
+  await screenshot(page, 'organisation-held-tasks', { fullPage: true });
+
+  // Someone who may decide it: 孙助 is made a leader of 市教育局; handing on again gives them the task.
+  await manage(page, 'edu-helper');
+  await page.locator('#grant-role').selectOption({ label: '主要负责人 / 分管领导' });
+  await page.locator('#grant-department').selectOption({ label: '市教育局' });
+  await page.getByRole('button', { name: '授予' }).click();
+  await page.getByTestId('user-roles').locator('li[data-role="leader"][data-department="city-edu"]').waitFor();
+  await manage(page, 'edu-reviewer');
+  await page.getByTestId('held-tasks').locator(`li[data-task="${task.id}"]`).waitFor();
+  await page.getByTestId('held-tasks').getByRole('button', { name: '转交待办' }).click();
+  await page.getByTestId('held-tasks').getByRole('status').filter({ hasText: '已转交 1 项，仍无人可以接手 0 项' }).waitFor();
+  await page.getByTestId('hand-over').locator('li[data-outcome="reassigned"]').filter({ hasText: '已转交给 孙助（市教育局）' }).waitFor();
+  await page.getByTestId('held-tasks').getByText('没有仍由其持有的待办').waitFor();
+
+  // The API and the audit log agree: 孙助 holds it, handed on by the system for the global administrator.
+  const open = (await admin(`/api/documents/${doc.id}`)).openTasks;
+  expect(open).toEqual([expect.objectContaining({ id: task.id, assigneeUserId: helper, delegatedFrom: reviewer })]);
+  const me = await admin('/api/me');
+  const reassigns = (await admin(`/api/audit?documentId=${doc.id}&action=reassign`)).items;
+  expect(reassigns[0]).toMatchObject({ result: 'success', actor: { type: 'system', id: 'organisation' }, details: { taskId: task.id, delegateTo: helper, handOn: { cause: 'disable-user', userId: reviewer, by: { id: me.id } } } });
+  expect((await lastEntry('grant-role')).details).toMatchObject({ userId: helper, role: 'leader', departmentId: 'city-edu' });
 });

@@ -67,6 +67,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     dueProvisional: bool,
   }, ['documentTitle', 'chainKey', 'dueProvisional']),
   TaskPage: page(ref('Task')),
+  TaskList: list(ref('Task')),
   AllowedAction: object({ action: str, taskId: uuid, returnTo: { type: 'array', items: str } }, ['taskId', 'returnTo']),
   Document: {
     ...object({

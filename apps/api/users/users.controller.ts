@@ -74,6 +74,13 @@ export class UsersController {
     return this.engine.organisation.setSupervision(administratorOf(principal, 'set-supervision'), userId(id), body.departmentIds);
   }
 
+  /** What a user still holds by name (global administrators): the tasks a hand-on left, to hand on. */
+  @ApiDoc({ summary: 'The open tasks a user holds by name (global administrators)', ok: 'TaskList', errors: [403, 404] })
+  @Get(':id/open-tasks')
+  openTasks(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.engine.inboxReadModel.heldBy(principal, userId(id));
+  }
+
   /** 离职交接 (administrators): every open task addressed to this user by name goes to `toUserId`. */
   @ApiDoc({ summary: 'Hand every open task of a user to another (离职交接)', ok: 'TasksReassigned', errors: [403, 404, 409] })
   @Post(':id/reassign-tasks')

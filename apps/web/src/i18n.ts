@@ -4,6 +4,7 @@ import * as chainEditor from './i18n/chain-editor';
 import * as documentPanels from './i18n/document-panels';
 import * as logAndMigration from './i18n/log-and-migration';
 import * as milestones from './i18n/milestones';
+import * as organisationHandover from './i18n/organisation-handover';
 import * as personal from './i18n/personal';
 import * as reasons from './i18n/reasons';
 import * as redline from './i18n/redline';
@@ -141,15 +142,18 @@ const enBase: typeof zhBase = {
   'grant-role': 'Role granted', 'revoke-role': 'Role revoked', 'set-supervision': 'Supervision set',
 };
 // Each screen area keeps its words in a file of its own under i18n/ (zh, and en of the same shape).
-const zh = { ...zhBase, ...documentPanels.zh, ...personal.zh, ...logAndMigration.zh, ...redline.zh, ...chainEditor.zh, ...milestones.zh, ...reasons.zh };
+const zh = { ...zhBase, ...documentPanels.zh, ...personal.zh, ...logAndMigration.zh, ...redline.zh, ...chainEditor.zh, ...milestones.zh, ...reasons.zh, ...organisationHandover.zh };
 type Dict = typeof zh;
-const en: Dict = { ...enBase, ...documentPanels.en, ...personal.en, ...logAndMigration.en, ...redline.en, ...chainEditor.en, ...milestones.en, ...reasons.en };
+const en: Dict = { ...enBase, ...documentPanels.en, ...personal.en, ...logAndMigration.en, ...redline.en, ...chainEditor.en, ...milestones.en, ...reasons.en, ...organisationHandover.en };
 export type Key = keyof Dict;
 export const t = (key: Key): string => (lang === 'zh' ? zh : en)[key];
 /** What an API error code means, in the page's language; undefined for a code the dictionary does not know. */
 export const errorMessage = (code: string, language: Lang = lang): string | undefined => ((language === 'zh' ? zh : en) as Record<string, string>)[`err${code}`];
 /** A known key, or the text itself (action names the dictionary does not know). */
 export const tx = (key: string): string => ((lang === 'zh' ? zh : en) as Record<string, string>)[key] ?? key;
+
+/** A label and what it says, joined as each language writes it: 角色：起草人 / Role: Drafter. */
+export const colon = (a: string, b: string) => (lang === 'zh' ? `${a}：${b}` : `${a}: ${b}`);
 
 /** A sentence with its `{name}` placeholders filled in (one not given stays as written). */
 export const fillIn = (text: string, vars: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));

@@ -33,7 +33,11 @@ export interface TransitionCommand {
   attachment?: Omit<AttachmentRow, 'documentId' | 'taskId' | 'uploadedBy' | 'createdAt'>;
   /** 加签: the user added to the caller's task, before or after the caller. */
   addSigner?: { userId: string; position: 'before' | 'after' };
-  /** Set for events the scheduler applies (an automatic action): no access checks, the system acts. */
+  /**
+   * Set for events the system applies (the scheduler's automatic actions; handing on the tasks of a
+   * user who can no longer decide them, organisation.use-case.ts): no access checks, the system acts;
+   * separation of duties is judged as for anyone.
+   */
   system?: Actor;
   /** Added to the audit entry's details (e.g. the deadline that caused it). */
   auditDetails?: Record<string, unknown>;
@@ -214,7 +218,8 @@ export class TransitionUseCase {
     const task = open.tasks.find((t) => t.id === cmd.taskId) ?? (await repos.tasks.get(cmd.taskId!));
     if (!task || task.documentId !== doc.id) throw notFound('task');
     const reassigning = cmd.action === 'reassign';
-    if (reassigning && !isGlobalAdmin(cmd.principal)) {
+    // By hand only global administrators reassign; the system hands on the tasks of a user who left (whom to, the kernel judges below).
+    if (reassigning && !cmd.system && !isGlobalAdmin(cmd.principal)) {
       throw new AccessDenied(ErrorCode.FORBIDDEN, 'only administrators reassign tasks', { action: cmd.action, documentId: doc.id, departmentId: doc.departmentId, taskId: task.id });
     }
     if (!cmd.system && !reassigning && !isAssignedTo(task, cmd.principal)) {
@@ -241,7 +246,8 @@ export class TransitionUseCase {
       // supervisor is one reason their tasks are handed on.
       const left = reassigning && task.assigneeUserId ? await repos.directory.principal(task.assigneeUserId) : undefined;
       await checkDelegate(repos, target, left && { ...asPerson(left), supervisor: false }, cmd.principal, task, doc, step, await reviewRound(), seats, reassigning ? 'reassign' : 'delegate');
-      return reassigning ? { actor: { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task } : { actor, task };
+      if (!reassigning) return { actor, task };
+      return { actor: cmd.system ?? { type: 'user', id: cmd.principal.id, role: 'admin', departmentId: null, onBehalfOf: null }, task };
     }
     const seats = cmd.system ? undefined : await stepSeats(repos, task, doc);
     const relaxed = seats ? await checkDecider(repos, cmd.principal, task, doc, step, cmd.action, await reviewRound(), seats) : false;

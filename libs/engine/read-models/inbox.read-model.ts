@@ -1,4 +1,4 @@
-import { isUuid, notFound, type Principal } from '@shenpi/domain';
+import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principal } from '@shenpi/domain';
 import { Repositories, type Database, type NotificationRow, type TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import { mutedInApp, settingsOf } from '../notification-settings.js';
@@ -29,6 +29,21 @@ export class InboxReadModel {
     if (!task || !(await this.repos.documents.isVisible(p, task.documentId))) throw notFound('task');
     const doc = (await this.repos.documents.get(task.documentId))!;
     return taskView(task, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion));
+  }
+
+  /**
+   * The open tasks a user holds by name (a global administrator's view: what a user who left still
+   * holds, for handing on), each with its document's title; oldest first.
+   */
+  async heldBy(p: Principal, userId: string): Promise<{ items: TaskView[] }> {
+    if (!isGlobalAdmin(p)) throw new AccessDenied(ErrorCode.FORBIDDEN, 'only a global administrator sees the tasks a user holds', { action: 'read-user-tasks' });
+    if (!isUuid(userId) || !(await this.repos.directory.userById(userId))) throw notFound('user');
+    const items: TaskView[] = [];
+    for (const t of await this.repos.tasks.openForUser(userId)) {
+      const doc = (await this.repos.documents.get(t.documentId))!;
+      items.push({ ...taskView(t, await this.chains.get(this.repos, doc.chainKey, doc.chainVersion)), documentTitle: doc.title });
+    }
+    return { items };
   }
 
   /** A task as its decider saw it, whether or not it is still theirs (an idempotent replay of a delegation). */

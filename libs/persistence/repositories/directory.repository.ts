@@ -317,6 +317,14 @@ export class DirectoryRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /** The global administrators who can act (`admin` held with no department, enabled): whom the organisation's loose ends are told to. */
+  async activeGlobalAdministrators(): Promise<string[]> {
+    const rows = await this.sql.all<{ user_id: string }>(
+      `SELECT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id WHERE g.role = 'admin' AND g.department_id IS NULL AND u.disabled_at IS NULL ORDER BY g.user_id`,
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   /**
    * One page of users by id (time-ordered), after the id `after`: those holding a role in one of
    * `departmentIds` (every user, grants or none, for 'all'), the filters applying to that same grant.

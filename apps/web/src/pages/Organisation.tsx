@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, isGlobalAdmin, patch, post, put, query, type Me, type Page } from '../api';
-import { departmentName, lang, pick, roleName, setDepartments, stateName, t } from '../i18n';
+import { colon, departmentName, fillIn, lang, pick, roleName, setDepartments, stateName, t, tx } from '../i18n';
 import { linkProps } from '../router';
 import { Alert, Loading, ScrollBox, useLoad, useSubmit } from '../util';
 
@@ -12,6 +12,14 @@ interface HandOver {
   reassigned: { taskId: string; documentId: string; stepKey: string; toUserId: string }[];
   unassigned: { taskId: string; documentId: string; stepKey: string; reason: string; refused: { userId: string; code: string; rule?: string }[] }[];
 }
+/** An open task a user holds by name (GET /api/users/:id/open-tasks). */
+interface HeldTask { id: string; documentId: string; documentTitle: string; step: { key: string; name: { zh: string; en: string } }; assigneeRole: string | null }
+type Refusal = HandOver['unassigned'][number]['refused'][number];
+/** Why a colleague could not take a task, in words: the rule of separation of duties, else the refusal's code. */
+const refusalText = (r: Refusal) => {
+  const key = `refusal:${r.rule ?? r.code}`;
+  return tx(key) === key ? t('refusedBy') : tx(key);
+};
 const ROLES = ['drafter', 'legal-counsel', 'party-secretary', 'leader', 'rule-of-law-office', 'supervisor', 'admin'];
 /** Roles a department administrator may grant (organisation-authority.ts: admin and supervisor are a global administrator's). */
 const DEPARTMENT_ROLES = ROLES.filter((r) => r !== 'admin' && r !== 'supervisor');
@@ -283,6 +291,7 @@ function UserDetail({ id, me, all, mine, onChanged }: { id: string; me: Me; all:
         </form>
       )}
       {state.shown}
+      {u.disabled && global && <HeldTasks key={u.id} user={u} onHandedOn={setHandOver} />}
 
       <h3>{t('roles')}</h3>
       <ul data-testid="user-roles">
@@ -362,11 +371,47 @@ function HandOverList({ tasks }: { tasks: HandOver }) {
         {tasks.reassigned.map((r) => <li key={r.taskId} data-outcome="reassigned">{doc(r)} — {t('reassignedTo')} <strong>{people.get(r.toUserId)}</strong></li>)}
         {tasks.unassigned.map((r) => (
           <li key={r.taskId} data-outcome="unassigned" class="overdue">
-            {doc(r)} — <span title={r.reason}>{t('unassigned')}</span>
-            {r.refused.length > 0 && <>（{r.refused.map((x) => `${people.get(x.userId)} ${t('refusedBy')}`).join('；')}）</>}
+            {doc(r)} — {colon(t('unassigned'), tx(`left:${r.reason}`))}
+            {r.refused.length > 0 && <>（{r.refused.map((x) => colon(people.get(x.userId) ?? '—', refusalText(x))).join('；')}）</>}
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * What a disabled user still holds by name (global administrators): the tasks nobody could take,
+ * each linked; "hand on" disables again, so the system hands on what someone can now take (README,
+ * "Handing on a user's open tasks"), and the outcome shows with each refusal in words.
+ */
+function HeldTasks({ user, onHandedOn }: { user: User; onHandedOn: (tasks: HandOver) => void }) {
+  const held = useLoad(() => get<{ items: HeldTask[] }>(`/api/users/${user.id}/open-tasks`), [user.id]);
+  const submit = useSubmit();
+  const handOn = () => submit.run(async () => {
+    const res = await post<{ tasks: HandOver }>(`/api/users/${user.id}/disable`, {});
+    onHandedOn(res.tasks);
+    held.reload();
+    return fillIn(t('handOnOutcome'), { handed: res.tasks.reassigned.length, left: res.tasks.unassigned.length });
+  });
+  return (
+    <section aria-labelledby="held-title" data-testid="held-tasks">
+      <h3 id="held-title">{t('heldTitle')}</h3>
+      <Loading error={held.error} loading={held.loading && !held.data} />
+      {held.data && (held.data.items.length === 0 ? <p class="muted">{t('heldNone')}</p> : (
+        <>
+          <p class="muted">{t('heldHint')}</p>
+          <ul>
+            {held.data.items.map((x) => (
+              <li key={x.id} data-task={x.id}>
+                <a {...linkProps(`/documents/${x.documentId}`)}>{x.documentTitle}</a> · {pick(x.step.name)}{x.assigneeRole ? ` · ${roleName(x.assigneeRole)}` : ''}
+              </li>
+            ))}
+          </ul>
+          <div class="buttons"><button type="button" disabled={submit.busy} onClick={() => void handOn()}>{t('handOnAgain')}</button></div>
+        </>
+      ))}
+      {submit.shown}
     </section>
   );
 }

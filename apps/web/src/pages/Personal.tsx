@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, del, errorText, fieldErrors, get, post, put, query, serverNow, serverToday, type Me, type Page } from '../api';
-import { formatTime, lang, pick, t, tx, type Key } from '../i18n';
+import { colon, formatTime, lang, pick, t, tx, type Key } from '../i18n';
 import { navigate } from '../router';
 import { Alert, Loading, ScrollBox, useLoad } from '../util';
 
@@ -34,7 +34,6 @@ export function Personal({ me }: { me: Me }) {
 }
 
 /** "A：B" in Chinese, "A: B" in English. */
-const colon = (a: string, b: string) => (lang === 'zh' ? `${a}：${b}` : `${a}: ${b}`);
 /** A known word for `prefix:text`, else the text as it is. */
 const known = (prefix: string, text: string) => (tx(`${prefix}:${text}`) === `${prefix}:${text}` ? text : tx(`${prefix}:${text}`));
 
