@@ -76,6 +76,7 @@ export class AttachmentUseCase {
       const at = this.clock.now().toISOString();
       const row: AttachmentRow = { id: newId(this.clock.now().getTime()), documentId: doc.id, taskId, name: cmd.name, contentType: cmd.contentType, size, sha256, uploadedBy: p.id, createdAt: at };
       await repos.attachments.insert(row);
+      await this.kernel.tasksChanged(repos, doc);
       await this.kernel.record(repos, doc, {
         action: 'attach',
         actor: { type: 'user', id: p.id, role: task.assigneeRole, departmentId: task.departmentId, onBehalfOf: task.delegatedFrom },

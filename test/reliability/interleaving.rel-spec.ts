@@ -266,6 +266,48 @@ describe('forced interleaving in the engine: two transactions on one task', () =
     expect(verify.body).toMatchObject({ ok: true });
   }, 15 * 60_000);
 
+  // A file added to a task is part of its decision. On PostgreSQL the decision waits for the upload's lock on
+  // the document, then must see the file: the row the upload left unchanged is written all the same (touch).
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(`${size(5, 20)} times on PostgreSQL: a file added to a task while it is decided is named by the decision`, async () => {
+    const proto = await t.engine.writer.run(async (repos) => Object.getPrototypeOf(repos.attachments));
+    const original = proto.insert;
+    let hold: { reached: () => void; release: Promise<void> } | null = null;
+    proto.insert = async function (this: unknown, ...args: unknown[]) {
+      const result = await original.apply(this, args);
+      const h = hold;
+      if (h) {
+        hold = null;
+        h.reached();
+        await h.release;
+      }
+      return result;
+    };
+    const counsel = await t.principal('counsel');
+    try {
+      for (let round = 0; round < size(5, 20); round++) {
+        const doc = await normativeInLegalityReview();
+        let reached!: () => void;
+        let release!: () => void;
+        const atInsert = new Promise<void>((r) => (reached = r));
+        hold = { reached, release: new Promise<void>((r) => (release = r)) };
+        const upload = t.engine.attachments.toTask(counsel, doc.taskId, { name: `意见${round}.txt`, contentType: 'text/plain', data: Buffer.from(`意见 ${round}`) });
+        await atInsert; // the upload holds the document's lock, its file inserted, not committed
+        const decision = t.engine.transition.execute({ documentId: doc.id, taskId: doc.taskId, principal: counsel, action: 'lawful' });
+        await new Promise((r) => setTimeout(r, 200)); // the decision reaches the lock and waits (were it later, it would see the file anyway)
+        release();
+        const file = await upload;
+        await decision;
+        const entry = await t.engine.database.reader.one<{ canonical: string }>(
+          "SELECT canonical FROM audit_entries WHERE document_id = ? AND action = 'lawful'",
+          [doc.id],
+        ).then(async (r) => r ?? (await t.engine.database.reader.one<{ canonical: string }>("SELECT row_to_json(i)::text AS canonical FROM audit_intake i WHERE document_id = ? AND action = 'lawful'", [doc.id])));
+        expect({ round, names: entry!.canonical.includes(file.sha256) }).toEqual({ round, names: true });
+      }
+    } finally {
+      proto.insert = original;
+    }
+  }, 15 * 60_000);
+
   // On SQLite one writer connection runs transactions one after another: A cannot be between its
   // read and its write while B commits, which is the guarantee. PostgreSQL runs them side by side.
   (process.env.TEST_DATABASE_URL ? it : it.skip)(`${size(10, 40)} times on PostgreSQL: A read, B committed, then A wrote: A is 409 and wrote nothing`, async () => {

@@ -139,6 +139,11 @@ export class DocumentKernel {
     return tasks;
   }
 
+  /** A file was added to a task: what its decision names changed, the row did not (see DocumentsRepository.touch). */
+  async tasksChanged(repos: Repositories, doc: DocumentRow): Promise<void> {
+    await repos.documents.touch(doc.id);
+  }
+
   /** The step's due instant moved (a paused or extended statutory clock): its timed task follows; the row takes it when written. */
   async setTaskDue(repos: Repositories, taskId: string, dueAt: string | null): Promise<void> {
     await repos.tasks.setDueAt(taskId, dueAt);

@@ -175,9 +175,9 @@ export class DocumentsRepository {
   async opened(id: string, caller: Principal | null): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined; tasks: TaskRow[] | undefined } | undefined> {
     const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
     const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
-    // PostgreSQL: whether the row this statement's snapshot saw is the row as locked (after any wait for the lock).
-    // Every change of a document's tasks changes its version, or its due instant when a calendar year moves it.
-    const seen = this.sql.kind === 'postgres' ? ', (SELECT s.version = d.version AND s.due_at IS NOT DISTINCT FROM d.due_at FROM documents s WHERE s.id = d.id) AS seen_fresh' : '';
+    // PostgreSQL: whether the row this statement's snapshot saw is the row as locked (after any wait for the lock):
+    // the same row version (xmin). Every change of a document's tasks writes its row (see touch).
+    const seen = this.sql.kind === 'postgres' ? ', (SELECT s.xmin = d.xmin FROM documents s WHERE s.id = d.id) AS seen_fresh' : '';
     type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; live_tasks: string; seen_fresh?: boolean };
     const r = await this.sql.one<Raw>(
       `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
@@ -196,6 +196,15 @@ export class DocumentsRepository {
       last: lastTransitionOfRow(r),
       tasks: waited ? undefined : liveTasksOf(r.live_tasks),
     };
+  }
+
+  /**
+   * A change of the document's tasks that leaves its row as it was (a file added to a task) writes the
+   * row anyway on PostgreSQL: a change waiting for the row's lock then knows to read the tasks afresh
+   * (opened). SQLite's writer runs one change at a time, nothing waits there.
+   */
+  async touch(id: string): Promise<void> {
+    if (this.sql.kind === 'postgres') await this.sql.run('UPDATE documents SET version = version WHERE id = ?', [id]);
   }
 
   async isVisible(p: Principal, id: string): Promise<boolean> {
