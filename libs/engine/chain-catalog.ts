@@ -19,7 +19,7 @@ export class ChainCatalog {
     if (!chain) {
       const row = await repos.chains.get(key, version);
       if (!row) throw new DomainError(ErrorCode.NOT_FOUND, `chain ${id} not found`);
-      const lint = lintChainDefinition(row.definition);
+      const lint = lintChainDefinition(namedByKey(row.definition));
       if (!lint.definition) throw new Error(`stored chain ${id} no longer validates: ${JSON.stringify(lint.errors)}`);
       chain = compileChain(lint.definition);
       this.compiled.set(id, chain);
@@ -119,3 +119,18 @@ function stepChanges(before: unknown, after: unknown): { added: string[]; remove
     changed: [...now.keys()].filter((k) => old.has(k) && old.get(k) !== now.get(k)),
   };
 }
+
+/**
+ * A stored version as it was published: before names were required (the lint let a missing one through),
+ * a chain, step, field, section or milestone could be published without its name. Such a version still
+ * loads, each nameless part named by its key, rather than every read of its documents failing. Stored
+ * rows are never rewritten (a version is immutable and its publication is audited by hash).
+ */
+export function namedByKey(definition: unknown): unknown {
+  if (Array.isArray(definition)) return definition.map(namedByKey);
+  if (!definition || typeof definition !== 'object') return definition;
+  const named = Object.fromEntries(Object.entries(definition).map(([k, v]) => [k, namedByKey(v)]));
+  if (typeof named.key === 'string' && named.name === undefined) named.name = { zh: named.key, en: named.key };
+  return named;
+}
+
