@@ -715,6 +715,50 @@ describe('organisation over HTTP', () => {
     expect(await holderOf(doc.body.id, xSeat.id)).toBe(ids['h-x']);
   });
 
+  it('a department administrator’s disabling leaves a task the user holds in another department to the global administrators: not handed on by them, not named in their answer', async () => {
+    await departmentWith('city-marsh', [
+      ['m-admin', ['admin']],
+      ['m-c', ['legal-counsel']],
+      ['m-leader', ['leader']],
+    ]);
+    await departmentWith('city-dunes', [
+      ['d-author', ['drafter']],
+      ['d-leader', ['leader']],
+    ]);
+    // A chain of city-dunes whose opinion step names m-c (of city-marsh) by name.
+    const chain = {
+      key: 'dunes-opinion',
+      name: { zh: '沙丘意见', en: 'Dunes opinion' },
+      initial: 'draft',
+      steps: [
+        { key: 'draft', name: { zh: '起草', en: 'Draft' }, editable: true, transitions: [{ action: 'submit', to: 'opinion', by: { role: 'drafter', department: 'document' } }] },
+        { key: 'opinion', name: { zh: '意见', en: 'Opinion' }, assignees: [{ userId: ids['m-c'] }], transitions: [{ action: 'approve', to: 'done' }] },
+        { key: 'done', name: { zh: '完成', en: 'Done' }, final: true, transitions: [] },
+      ],
+    };
+    expect((await send('admin', 'post', '/api/chains', chain)).status).toBe(201);
+    const author = await fresh('d-author');
+    const doc = await t.http().post('/api/documents').set(author).send({ chain: 'dunes-opinion', title: '沙丘意见件', year: 2026, departmentId: 'city-dunes', content: '正文' });
+    const seat = (await t.http().post(`/api/documents/${doc.body.id}/actions`).set(author).send({ action: 'submit' })).body.openTasks[0];
+    expect(seat).toMatchObject({ assigneeUserId: ids['m-c'], departmentId: 'city-dunes' });
+
+    const before = await head();
+    const res = await send('m-admin', 'post', `/api/users/${ids['m-c']}/disable`, {});
+    expect(res.status).toBe(200);
+    // Nothing of city-dunes in city-marsh's administrator's answer, and the task stays where it was.
+    expect(res.body.tasks).toEqual({ reassigned: [], unassigned: [] });
+    expect(await holderOf(doc.body.id, seat.id)).toBe(ids['m-c']);
+    // Recorded on its document for the global administrators, who are told.
+    const added = (await since(before)).filter((e) => e.category !== 'security'); // m-admin's first sign-in
+    expect(added.map((e) => `${e.category}:${e.action}:${e.result}`)).toEqual(['configuration:disable-user:success', 'transition:reassign:failure']);
+    expect(added[1]).toMatchObject({ documentId: doc.body.id, details: { taskId: seat.id, refused: [], handOn: { cause: 'disable-user', by: { id: ids['m-admin'] } } } });
+    await t.engine.notificationFeed.drain();
+    expect((await notificationsOf('admin', 'tasks-unassigned')).filter((n) => n.documentId === doc.body.id)).toHaveLength(1);
+    // A global administrator's disabling hands it on within city-dunes (its leader takes a seat nobody else may decide).
+    const again = await send('admin', 'post', `/api/users/${ids['m-c']}/disable`, {});
+    expect(again.body.tasks).toEqual({ reassigned: [{ taskId: seat.id, documentId: doc.body.id, stepKey: 'opinion', toUserId: ids['d-leader'] }], unassigned: [] });
+  });
+
   it('the audit chain verifies after all of it', async () => {
     expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body).toMatchObject({ ok: true });
   });
