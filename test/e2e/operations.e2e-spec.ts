@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ManualClock, newId, systemActor } from '@shenpi/domain';
 import { createLogger } from '@shenpi/observability';
+import { watchContract } from '../support/contract-check.js';
 import { forkApi, type ForkedApi } from '../support/fork-api.js';
 import { openApi, type ApiOptions, type OpenApi } from '../support/open-api.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -14,7 +15,7 @@ import { timedAnnualReport } from '../support/timed-chain.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const postgres = !!process.env.TEST_DATABASE_URL;
 
-/** An app of its own on a fresh database with the demo organisation, ready for requests. */
+/** An app of its own on a fresh database with the demo organisation, ready for requests; its answers held to the contract as every e2e app's. */
 function useOpsApp(options: Partial<ApiOptions> | (() => Promise<Partial<ApiOptions>>) = {}) {
   const database = testDatabase();
   const clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'));
@@ -23,8 +24,10 @@ function useOpsApp(options: Partial<ApiOptions> | (() => Promise<Partial<ApiOpti
   beforeAll(async () => {
     const extra = typeof options === 'function' ? await options() : options;
     state.api = await openApi({ database, attachments: { dir: attachments, maxBytes: 1024 }, clock, jwtSecret: 'test-secret', seed: { password: PASSWORD }, ...extra });
+    const readContract = watchContract(state.api.app);
     await state.api.app.init();
     await state.api.app.getHttpAdapter().getInstance().ready();
+    await readContract();
   }, 60_000);
   afterAll(async () => {
     await state.api?.close();
