@@ -110,6 +110,59 @@ describe('request log', () => {
   });
 });
 
+/** Polls the captured log until a line matches (each pass of a background loop is a second apart). */
+async function lineOf(lines: string[], match: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (;;) {
+    const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Renames a table for the time of `during`: the statements reading it fail as when the database refuses them. */
+async function withoutTable<T>(api: OpenApi, table: string, during: () => Promise<T>): Promise<T> {
+  const rename = (from: string, to: string) => api.engine.writer.run((r) => r.sql.run(`ALTER TABLE ${from} RENAME TO ${to}`));
+  await rename(table, `${table}_away`);
+  try {
+    return await during();
+  } finally {
+    await rename(`${table}_away`, table);
+  }
+}
+
+describe('background failures in the log', () => {
+  const lines: string[] = [];
+  const t = useOpsApp({ scheduler: true, logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }) });
+
+  it('logs a failed notification feed pass as a JSON line with its component and error, and the next pass does the work', async () => {
+    const drafter = bearer(await t.token('drafter'));
+    const title = '后台失败不写标题';
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title, year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const failure = await withoutTable(t.state.api!, 'notification_feed', async () => {
+      expect((await t.http().post(`/api/documents/${created.body.id}/actions`).set(drafter).send({ action: 'submit' })).status).toBe(200);
+      return lineOf(lines, (e) => e.component === 'notification-feed');
+    });
+    expect(failure).toEqual(
+      expect.objectContaining({
+        level: 50,
+        time: expect.any(Number),
+        pid: process.pid,
+        msg: 'notification feed pass failed; the next pass reads the same entries',
+        error: expect.objectContaining({ type: expect.any(String), message: expect.stringContaining('notification_feed') }),
+      }),
+    );
+    // The table back, a later pass tells counsel of the new task.
+    const counsel = bearer(await t.token('counsel'));
+    for (;;) {
+      const res = await t.http().get('/api/notifications').set(counsel);
+      if (res.body.items.some((n: { kind: string; documentId: string }) => n.kind === 'task-assigned' && n.documentId === created.body.id)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const everything = lines.join('\n');
+    for (const secret of [title, '全面推进依法行政', PASSWORD]) expect(everything).not.toContain(secret);
+  });
+});
+
 describe('metrics', () => {
   const t = useOpsApp({ metrics: true });
   const scrape = async () => {
