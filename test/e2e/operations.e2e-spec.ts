@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ManualClock, newId, systemActor } from '@shenpi/domain';
 import { createLogger } from '@shenpi/observability';
-import { watchContract } from '../support/contract-check.js';
+import { takeViolations, watchContract } from '../support/contract-check.js';
 import { forkApi, type ForkedApi } from '../support/fork-api.js';
 import { openApi, type ApiOptions, type OpenApi } from '../support/open-api.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -129,6 +129,34 @@ async function withoutTable<T>(api: OpenApi, table: string, during: () => Promis
     await rename(`${table}_away`, table);
   }
 }
+
+describe('no token from a URL in the log', () => {
+  const lines: string[] = [];
+  const t = useOpsApp({ logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }) });
+
+  it('logs a refused token and an internal error by route pattern and request id, never the URL with its access_token', async () => {
+    const token = await t.token('drafter');
+    // The guard: a token in the query of a route that takes it only as a header.
+    const refused = await t.http().get(`/api/notifications?access_token=${token}`).set('X-Request-Id', 'trace-401');
+    expect(refused.status).toBe(401);
+    // An EventSource reconnecting while the database fails: a 500, logged with its stack.
+    const failed = await withoutTable(t.state.api!, 'role_grants', () => t.http().get(`/api/notifications/stream?access_token=${token}`).set('X-Request-Id', 'trace-500'));
+    expect([failed.status, failed.body.code]).toEqual([500, 'INTERNAL_ERROR']);
+    // A 500 is in no route's contract: the contract check saw this one, which the test caused on purpose.
+    expect(await takeViolations()).toEqual([expect.stringMatching(/^GET \/api\/notifications\/stream answered 500/)]);
+
+    const everything = lines.join('\n');
+    for (const secret of [token, token.split('.')[2], 'access_token']) expect(everything).not.toContain(secret);
+    // Written before the answer went out.
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.find((e) => e.reqId === 'trace-401' && e.context === 'auth')).toEqual(
+      expect.objectContaining({ level: 40, msg: 'refused: no token', method: 'GET', route: '/api/notifications', status: 401 }),
+    );
+    expect(entries.find((e) => e.reqId === 'trace-500' && e.context === 'http')).toEqual(
+      expect.objectContaining({ level: 50, msg: 'internal error', method: 'GET', route: '/api/notifications/stream', status: 500, stack: expect.stringContaining('role_grants') }),
+    );
+  });
+});
 
 describe('background failures in the log', () => {
   const lines: string[] = [];
