@@ -237,13 +237,41 @@ describe('metrics', () => {
 
     // A webhook delivery waiting is the webhook backlog, its age the oldest's.
     expect(sample(fired, 'shenpi_backlog', { outbox: 'webhook' })).toBe(0);
-    const at = new Date(Date.now() - 120_000).toISOString();
+    const at = new Date(t.clock.now().getTime() - 120_000).toISOString();
     await t.state.api!.engine.writer.run((repos) =>
       repos.webhooks.insert({ id: newId(), url: 'http://127.0.0.1:9/hook', auditSeq: 1, body: '{}', status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at, deliveredAt: null }),
     );
     const waiting = await scrape();
     expect(sample(waiting, 'shenpi_backlog', { outbox: 'webhook' })).toBe(1);
     expect(sample(waiting, 'shenpi_backlog_oldest_seconds', { outbox: 'webhook' })).toBeGreaterThanOrEqual(120);
+  });
+
+  it('exports the notification feed lag (audit entries not yet read) and the e-mail outbox backlog', async () => {
+    const engine = t.state.api!.engine;
+    const backlog = (text: string, outbox: string) => [sample(text, 'shenpi_backlog', { outbox }), sample(text, 'shenpi_backlog_oldest_seconds', { outbox })];
+    const drafter = bearer(await t.token('drafter'));
+    expect((await t.http().put('/api/notifications/settings').set(bearer(await t.token('counsel'))).send({ email: 'counsel@example.gov.cn' })).status).toBe(200);
+    await engine.notificationFeed.drain();
+    const caughtUp = await scrape();
+    expect(caughtUp).toMatch(/^shenpi_backlog\{outbox="notification-feed"\} 0$/m);
+    expect(backlog(caughtUp, 'email')).toEqual([0, 0]);
+
+    // A submission: its entries wait for the feed, the oldest since the creation 45 s ago.
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '通知积压', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    t.clock.advance(45_000);
+    expect((await t.http().post(`/api/documents/${created.body.id}/actions`).set(drafter).send({ action: 'submit' })).status).toBe(200);
+    const behind = await scrape();
+    const [entries, age] = backlog(behind, 'notification-feed');
+    expect(entries).toBeGreaterThanOrEqual(2);
+    expect(age).toBe(45);
+
+    // Read by the feed: counsel's new task is a notification, and e-mails wait in the outbox (this one and counsel's earlier ones).
+    await engine.notificationFeed.drain();
+    expect(backlog(await scrape(), 'notification-feed')).toEqual([0, 0]);
+    const queued = await engine.emails.queueNew();
+    expect(queued).toBeGreaterThanOrEqual(1);
+    t.clock.advance(30_000);
+    expect(backlog(await scrape(), 'email')).toEqual([queued, 30]);
   });
 
   (postgres ? it : it.skip)('PostgreSQL: the audit sequencer reports how long entries waited in the intake', async () => {
