@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { CheckpointSigner, checkpointSignerFromEnv, rotateSigningKey, treeHeadStatement, trustedKeysFromEnv, verifyBundle, witnessCheck, writeFileAtomically, type ProofBundle, type TreeHead, type WitnessState } from '@shenpi/audit';
 import { DomainError, ErrorCode, isRole, validationFailed } from '@shenpi/domain';
 import { Engine, engineSettingsFromEnv, OPERATOR, type HandOver } from '@shenpi/engine';
+import { createLogger } from '@shenpi/observability';
 import { chainVariants, shippedChains } from '@shenpi/workflows';
 
 const VARIANTS = Object.keys(chainVariants).join(', ');
@@ -150,7 +151,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 /** The engine on the database the environment names, with the shipped chains published as at the service's start. */
 async function openEngine(env: NodeJS.ProcessEnv, checkpointSigner?: CheckpointSigner): Promise<Engine> {
   const { database, auditCrypto } = engineSettingsFromEnv(env);
-  return Engine.open({ database, auditCrypto, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env) });
+  // Background failures (the PostgreSQL audit sequencer's) as JSON lines on stderr: stdout is the command's own.
+  const log = createLogger({ level: 'warn', destination: process.stderr, name: 'cli' });
+  return Engine.open({ database, auditCrypto, shippedChains, checkpointSigner, trustedKeys: trustedKeysFromEnv(env), log });
 }
 
 /**

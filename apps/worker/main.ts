@@ -1,29 +1,27 @@
 import 'reflect-metadata';
-import { Engine, engineSettingsFromEnv } from '@shenpi/engine';
-import { Metrics, metricsPortFromEnv, startMetricsServer } from '@shenpi/observability';
+import { Engine, engineSettingsFromEnv, failure } from '@shenpi/engine';
+import { createLogger, Metrics, metricsPortFromEnv, startMetricsServer, type Logger } from '@shenpi/observability';
 import { CalendarDeadlinePlanner, emailSettingsFromEnv, startScheduler, webhookSettingsFromEnv, WorkingCalendar } from '@shenpi/scheduling';
+
+/** The process's JSON log, once LOG_LEVEL is read: the engine and the scheduler's loops write to it too. */
+let logger: Logger | undefined;
 
 /**
  * The deadline worker: BullMQ processors and the reconciler, for PostgreSQL deployments. On
  * SQLite the API process is the only writer and fires deadlines itself, so this refuses to start.
  */
 async function main() {
+  const log = (logger = createLogger({ name: 'worker' }));
   const { database, auditCrypto } = engineSettingsFromEnv();
-  if (!database.url) {
-    console.error('apps/worker runs only on PostgreSQL (set DATABASE_URL): on SQLite the API process is the only writer.');
-    process.exit(1);
-  }
+  if (!database.url) throw new Error('apps/worker runs only on PostgreSQL (set DATABASE_URL): on SQLite the API process is the only writer.');
   const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
-    console.error('apps/worker needs REDIS_URL: without Redis the API process polls deadlines itself.');
-    process.exit(1);
-  }
+  if (!redisUrl) throw new Error('apps/worker needs REDIS_URL: without Redis the API process polls deadlines itself.');
   const calendar = WorkingCalendar.load(process.env.CALENDAR_DIR || 'calendar');
   const webhooks = webhookSettingsFromEnv();
-  const engine = await Engine.open({ database, auditCrypto, planner: new CalendarDeadlinePlanner(calendar), webhooks });
+  const engine = await Engine.open({ database, auditCrypto, planner: new CalendarDeadlinePlanner(calendar), webhooks, log });
   // Uploaded calendar years, and the ones uploaded later through the API (this process plans automatic actions' next steps).
   await engine.calendarYears.load();
-  const calendarRefresh = setInterval(() => engine.calendarYears.refresh().catch((err) => console.error(`calendar refresh failed: ${err instanceof Error ? err.message : err}`)), 60_000);
+  const calendarRefresh = setInterval(() => engine.calendarYears.refresh().catch((err) => log.error({ component: 'calendar', ...failure(err) }, 'calendar refresh failed')), 60_000);
   // The worker's own series (deadline lateness, writer, sequencer, backlogs) on its own METRICS_PORT.
   const metricsPort = metricsPortFromEnv();
   const metrics = metricsPort === null ? undefined : new Metrics(engine);
@@ -37,12 +35,13 @@ async function main() {
     email: emailSettingsFromEnv(),
     concurrency: Number(process.env.WORKER_CONCURRENCY || 20),
   });
-  console.log(`shenpi worker: deadline processors and reconciler running${metricsServer ? `; metrics on port ${metricsServer.port}` : ''}`);
+  log.info({ metricsPort: metricsServer?.port ?? null }, 'shenpi worker: deadline processors and reconciler running');
   const stop = async () => {
     clearInterval(calendarRefresh);
     await scheduler.stop();
     await metricsServer?.close();
     await engine.close();
+    log.flush();
     process.exit(0);
   };
   process.once('SIGTERM', stop);
@@ -50,6 +49,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  // Before the log is open (LOG_LEVEL refused), the reason goes to stderr as it is.
+  if (!logger) console.error(err instanceof Error ? err.message : err);
+  else logger.fatal(failure(err), 'worker not started');
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import type { AuditLog } from '@shenpi/audit';
 import { Repositories, type Database } from '@shenpi/persistence';
+import { failure, type Log } from './log.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** Entries moved from the intake into the log per transaction. */
@@ -33,6 +34,7 @@ export class AuditSequencer {
     private readonly database: Database,
     private readonly writer: WriterQueue,
     private readonly audit: AuditLog,
+    private readonly log: Log,
   ) {}
 
   private get active(): boolean {
@@ -44,7 +46,7 @@ export class AuditSequencer {
     this.timer = setInterval(() => {
       // A poll never throws out of the timer (a database outage must not end the process); one at a time.
       this.polling ??= this.flush()
-        .catch((err) => console.error(`audit sequencer: ${err instanceof Error ? err.message : err}`))
+        .catch((err) => this.failed(err))
         .finally(() => (this.polling = null));
     }, POLL_MS).unref();
   }
@@ -59,7 +61,7 @@ export class AuditSequencer {
     this.next ??= (this.running ?? Promise.resolve()).then(() => {
       this.next = null;
       return (this.running = this.drain()
-        .catch((err) => console.error(`audit sequencer: ${err instanceof Error ? err.message : err}`))
+        .catch((err) => this.failed(err))
         .finally(() => {
           this.running = null;
         }));
@@ -77,6 +79,11 @@ export class AuditSequencer {
     this.timer = null;
     await this.polling;
     await this.flush().catch(() => undefined);
+  }
+
+  /** Logged, not thrown: the entries stay in the intake for the next drain. */
+  private failed(err: unknown): void {
+    this.log.error({ component: 'audit-sequencer', ...failure(err) }, 'audit sequencing failed; the entries wait in the intake');
   }
 
   private async drain(): Promise<void> {

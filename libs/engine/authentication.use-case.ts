@@ -3,6 +3,7 @@ import { DomainError, ErrorCode, validationFailed, type Clock, type Principal } 
 import { Repositories, type Database } from '@shenpi/persistence';
 import { LoginThrottle } from './login-throttle.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, passwordProblem, verifyPassword } from './password.js';
+import type { Log } from './log.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** A user who logged in, with the token epoch their token must carry. */
@@ -26,6 +27,7 @@ export class AuthenticationUseCase {
     private readonly writer: WriterQueue,
     private readonly audit: AuditLog,
     clock: Clock,
+    private readonly log: Log,
     /** How a slowed attempt waits (real time; tests pass one that moves their clock instead). */
     private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
@@ -41,7 +43,7 @@ export class AuthenticationUseCase {
     const attempt = this.throttle.reserve(username, source.ip);
     if (!attempt.ok && !attempt.first) {
       // The limit's spell was recorded when it began: repeats go to the application log, not the chained one.
-      console.warn(`login for ${username} from ${source.ip ?? 'unknown'} refused (${attempt.limit}, retry after ${attempt.retryAfterSeconds} s)`);
+      this.log.warn({ component: 'login', username, ip: source.ip ?? null, limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds }, 'login refused: too many failures');
       throw new DomainError(ErrorCode.RATE_LIMITED, 'too many failed logins: try again later', { retryAfterSeconds: attempt.retryAfterSeconds });
     }
     // Many failures on the account: answered later, never refused (the owner gets in; guessing slows down).

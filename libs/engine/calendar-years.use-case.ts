@@ -5,6 +5,7 @@ import type { CalendarYears, CalendarYearView, SuppliedYear } from './calendar-y
 import type { DeadlinePlanner } from './deadline-planner.port.js';
 import { retimeDocument } from './deadline-retiming.js';
 import type { DocumentKernel } from './document/document-kernel.js';
+import { failure, type Log } from './log.js';
 import type { WriterQueue } from './writer-queue.js';
 
 const UPLOAD = 'upload-calendar-year';
@@ -42,6 +43,7 @@ export class CalendarYearsUseCase {
     private readonly clock: Clock,
     private readonly kernel: DocumentKernel,
     private readonly planner: DeadlinePlanner,
+    private readonly log: Log,
   ) {}
 
   view(year: number): CalendarYearView {
@@ -116,7 +118,7 @@ export class CalendarYearsUseCase {
       moved.forEach((m, i) => {
         if (m.status === 'rejected') {
           counts.documentsFailed++;
-          console.error(`calendar ${year}: document ${ids[i]} not retimed: ${m.reason instanceof Error ? m.reason.message : m.reason}`);
+          this.log.error({ component: 'calendar', year, documentId: ids[i], ...failure(m.reason) }, 'document not retimed');
         } else if (m.value) (counts.documentsMoved++, (counts.timersMoved += m.value));
       });
       if (ids.length < PAGE) return counts;

@@ -5,6 +5,7 @@ import type { ChainMigrationRow, Repositories } from '@shenpi/persistence';
 import type { ChainCatalog } from './chain-catalog.js';
 import { roundsOf } from './document/document-state.js';
 import type { DocumentKernel } from './document/document-kernel.js';
+import { failure, type Log } from './log.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** For one running document: the step it would enter on the new version, or why it cannot move. */
@@ -46,6 +47,7 @@ export class ChainMigrationUseCase {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly kernel: DocumentKernel,
+    private readonly log: Log,
   ) {}
 
   async dryRun(p: Principal, chainKey: string, toVersion: number, mapping: Record<string, string>, override: MigrationOverride = {}) {
@@ -104,7 +106,7 @@ export class ChainMigrationUseCase {
   private launch(row: ChainMigrationRow): void {
     if (this.active.has(row.id)) return;
     const run = this.run(row)
-      .catch((err) => console.error(`migration ${row.id} stopped: ${err instanceof Error ? err.message : err}; it resumes at the next start`))
+      .catch((err) => this.log.error({ component: 'chain-migration', migrationId: row.id, ...failure(err) }, 'migration stopped; it resumes at the next start'))
       .finally(() => this.active.delete(row.id));
     this.active.set(row.id, run);
   }

@@ -7,6 +7,7 @@ import type { DocumentKernel, OpenDocument } from './document/document-kernel.js
 import { stepRecipients, taskRecipients } from './task-recipients.js';
 import type { TransitionUseCase } from './document/transition.use-case.js';
 import type { EngineObserver } from './engine-observer.js';
+import { failure, type Log } from './log.js';
 import type { WriterQueue } from './writer-queue.js';
 
 /** Some due rows failed to fire (they stay pending); callers back off before the next pass. */
@@ -43,6 +44,7 @@ export class DeadlineFiringUseCase {
     private readonly clock: Clock,
     /** The read connection: the scheduler's look-ups of what is pending. */
     private readonly reader: Repositories,
+    private readonly log: Log,
     /** Told after each firing committed how late it came (the metrics). */
     private readonly fired: EngineObserver['deadlineFired'] = () => undefined,
   ) {}
@@ -102,7 +104,7 @@ export class DeadlineFiringUseCase {
           } catch (err) {
             // One row that keeps failing must not stop the others; it stays pending for the next pass.
             failures++;
-            console.error(`deadline ${row.id}: ${err instanceof Error ? err.message : err}`);
+            this.log.error({ component: 'deadlines', deadlineId: row.id, kind: row.kind, ...failure(err) }, 'deadline not fired; it stays pending');
           }
         }
       };

@@ -50,14 +50,20 @@ export class OperationsReadModel {
   }
 
   /**
-   * Webhook deliveries and e-mails not yet made (pending, including those waiting to retry) and, on
-   * PostgreSQL, audit entries not yet sequenced. Keyed by outbox, for other outboxes to join.
+   * Webhook deliveries and e-mails not yet made (pending, including those waiting to retry), on
+   * PostgreSQL audit entries not yet sequenced, and the audit entries the notification feed has not
+   * read yet (the log's head seq minus the feed's cursor; the oldest is the first after the cursor,
+   * both read by primary key). Keyed by outbox, for other outboxes to join.
    */
   async backlogs(): Promise<Record<string, Backlog>> {
     const webhook = await this.backlog("SELECT count(*) AS pending, min(created_at) AS oldest FROM webhook_deliveries WHERE status = 'pending'");
     const audit = await this.backlog('SELECT count(*) AS pending, min(at) AS oldest FROM audit_intake');
     const email = await this.backlog("SELECT count(*) AS pending, min(created_at) AS oldest FROM email_outbox WHERE status = 'pending'");
-    return { webhook, 'audit-intake': audit, email };
+    const feed = await this.backlog(
+      `SELECT COALESCE((SELECT max(seq) FROM audit_entries), 0) - f.seq AS pending, (SELECT a.at FROM audit_entries a WHERE a.seq = f.seq + 1) AS oldest
+         FROM notification_feed f WHERE f.id = 1`,
+    );
+    return { webhook, 'audit-intake': audit, email, 'notification-feed': feed };
   }
 
   private async backlog(sql: string): Promise<Backlog> {

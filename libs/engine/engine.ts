@@ -35,6 +35,7 @@ import { WriterQueue } from './writer-queue.js';
 import { AuditSequencer } from './audit-sequencer.js';
 import { OperationsReadModel, quietObserver, type EngineObserver } from './engine-observer.js';
 import { ChainLinter, lintBudgetFromEnv, type LintBudget } from './chain-lint/chain-linter.js';
+import { failure, quietLog, type Log } from './log.js';
 
 export interface EngineOptions {
   database: DatabaseConfig;
@@ -62,6 +63,8 @@ export interface EngineOptions {
   keyRetired?: () => boolean;
   /** Time and memory a chain definition's lint may take; default from LINT_TIME_BUDGET_MS and LINT_MEMORY_BUDGET_MB. */
   lintBudget?: LintBudget;
+  /** The process's JSON log (libs/observability's createLogger): background failures, refused logins; default: none. */
+  log?: Log;
 }
 
 /** The composition root of the use cases: the API, the worker and the CLI each open one. */
@@ -120,9 +123,11 @@ export class Engine {
     loginWait: ((ms: number) => Promise<void>) | undefined,
     /** The audit log's hash and signature suite, as the database was created with. */
     readonly auditSuite: AuditSuite,
+    /** The process's log, which the scheduler's loops write to as well. */
+    readonly log: Log,
   ) {
     this.alarm = { wake: (alarms) => this.alarmTarget.wake(alarms) };
-    this.writer = new WriterQueue(database, this.alarm);
+    this.writer = new WriterQueue(database, this.alarm, log);
     // The components hold these forwarders, so an observer plugged in later reaches them all.
     const observed: EngineObserver = {
       documentChanged: (chain, action) => this.observer.documentChanged(chain, action),
@@ -137,7 +142,7 @@ export class Engine {
     this.audit = new AuditLog(clock, trusted, hasher);
     this.auditTree = new AuditTree(hasher, trusted, auditSuite);
     this.audit.onAppend(new WebhookOutbox(webhooks, clock).record);
-    this.auditSequencer = new AuditSequencer(database, this.writer, this.audit);
+    this.auditSequencer = new AuditSequencer(database, this.writer, this.audit, log);
     this.auditSequencer.sequenced = observed.auditSequenced;
     this.writer.afterAuditEnqueued = () => this.auditSequencer.settle();
     const settleAudit = () => this.auditSequencer.flush();
@@ -146,13 +151,13 @@ export class Engine {
     // The one door every change to a document passes.
     const kernel = new DocumentKernel(this.chains, this.audit, planner, (divergence) => {
       // Its own transaction, after the refused one rolled back; a failure to record it is logged, not thrown.
-      this.security.stateDiverged(divergence).catch((err) => console.error(`state-diverged entry not written: ${err instanceof Error ? err.message : err}`));
+      this.security.stateDiverged(divergence).catch((err) => log.error({ component: 'security-audit', documentId: divergence.documentId, ...failure(err) }, 'state-diverged entry not written'));
     }, observed.documentChanged);
     this.transition = new TransitionUseCase(this.writer, kernel, clock, planner, this.idempotency);
     this.createDocument = new CreateDocumentUseCase(this.writer, this.chains, kernel, clock, planner, this.idempotency);
-    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader), observed.deadlineFired);
+    this.deadlines = new DeadlineFiringUseCase(this.writer, kernel, this.transition, clock, new Repositories(database.reader), log, observed.deadlineFired);
     this.webhookDeliveries = new WebhookDeliveryUseCase(database, this.writer, clock);
-    this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock, loginWait);
+    this.authentication = new AuthenticationUseCase(database, this.writer, this.audit, clock, log, loginWait);
     this.directory = new DirectoryUseCase(this.writer, this.audit, clock);
     this.security = new SecurityAudit(this.writer, this.audit);
     this.documentReadModel = new DocumentReadModel(database, this.chains, planner, clock, this.auditTree, () => this.signTreeHead(), settleAudit);
@@ -168,11 +173,11 @@ export class Engine {
     this.urge = new UrgeUseCase(this.writer, kernel, clock);
     this.copies = new CopyUseCase(this.writer, kernel, clock);
     this.substitutes = new SubstituteUseCase(this.writer, this.transition, this.audit, clock, this.security);
-    this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel);
+    this.chainMigrations = new ChainMigrationUseCase(this.writer, this.chains, this.audit, clock, kernel, log);
     this.organisation = new OrganisationUseCase(this.writer, new Repositories(database.reader), this.audit, clock, this.chains, this.transition, kernel);
     this.notificationFeed = new NotificationFeed(this.writer, this.chains, clock);
     this.emails = new EmailOutbox(this.writer, clock);
-    this.calendarYears = new CalendarYearsUseCase(this.writer, new Repositories(database.reader), this.audit, clock, kernel, planner);
+    this.calendarYears = new CalendarYearsUseCase(this.writer, new Repositories(database.reader), this.audit, clock, kernel, planner, log);
     this.attachments = new AttachmentUseCase(this.writer, this.transition, kernel, clock, new AttachmentStore(attachments));
   }
 
@@ -203,6 +208,7 @@ export class Engine {
       options.keyRetired ?? (() => false),
       options.loginWait,
       suite,
+      options.log ?? quietLog,
     );
     engine.auditSequencer.start();
     if (toRecord) await engine.writer.run((repos) => engine.audit.recordSuite(repos, systemActor('startup')));

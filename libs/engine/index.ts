@@ -35,3 +35,4 @@ export * from './statutory-clock.use-case.js';
 export * from './task-recipients.js';
 export * from './urge.use-case.js';
 export * from './idempotency.js';
+export * from './log.js';

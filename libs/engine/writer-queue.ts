@@ -1,5 +1,6 @@
 import type { AlarmClock } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
+import { failure, quietLog, type Log } from './log.js';
 
 /** The most jobs one SQLite commit carries. */
 const MAX_BATCH = 200;
@@ -36,6 +37,7 @@ export class WriterQueue {
   constructor(
     private readonly database: Database,
     private readonly alarm: AlarmClock,
+    private readonly log: Log = quietLog,
   ) {}
 
   /** Runs `fn` in a transaction; after the commit, the timed rows it wrote wake the scheduler. */
@@ -81,7 +83,7 @@ export class WriterQueue {
     const result = await this.database.transaction((sql) => fn((repos = new Repositories(sql))));
     if (repos?.alarms.length) this.alarm.wake(repos.alarms);
     this.committed(1);
-    if (repos) afterCommit(repos);
+    if (repos) afterCommit(repos, this.log);
     if (repos?.audit.enqueued) await this.afterAuditEnqueued();
     return result;
   }
@@ -137,19 +139,19 @@ export class WriterQueue {
       const outcome = outcomes[i];
       if (!outcome.ok) return job.reject(outcome.error);
       if (outcome.repos.alarms.length) this.alarm.wake(outcome.repos.alarms);
-      afterCommit(outcome.repos);
+      afterCommit(outcome.repos, this.log);
       job.resolve(outcome.value);
     });
   }
 }
 
 /** A hook that throws must not turn a committed job into a failure its caller would retry. */
-function afterCommit(repos: Repositories): void {
+function afterCommit(repos: Repositories, log: Log): void {
   for (const hook of repos.afterCommit) {
     try {
       hook();
     } catch (err) {
-      console.error(`after-commit hook: ${err instanceof Error ? err.message : err}`);
+      log.error({ component: 'writer', ...failure(err) }, 'after-commit hook failed');
     }
   }
 }

@@ -66,7 +66,7 @@ export class Metrics implements EngineObserver {
     const readBacklogs = () => (backlogs ??= engine.operations.backlogs().finally(() => setImmediate(() => (backlogs = null))));
     new Gauge({
       name: 'shenpi_backlog',
-      help: 'Rows waiting: webhook deliveries not yet made, audit entries not yet sequenced (audit-intake)',
+      help: 'Rows waiting by outbox: webhook deliveries and e-mails not yet sent (webhook, email), audit entries not yet sequenced (audit-intake), audit entries the notification feed has not read (notification-feed)',
       labelNames: ['outbox'],
       registers,
       async collect() {
@@ -75,11 +75,12 @@ export class Metrics implements EngineObserver {
     });
     new Gauge({
       name: 'shenpi_backlog_oldest_seconds',
-      help: 'Age of the oldest waiting row by outbox (0 when none waits); for audit-intake, the sequencer lag',
+      help: 'Age of the oldest waiting row by outbox (0 when none waits); for audit-intake the sequencer lag, for notification-feed the feed lag',
       labelNames: ['outbox'],
       registers,
       async collect() {
-        const now = Date.now();
+        // The engine's clock stamped the rows.
+        const now = engine.clock.now().getTime();
         for (const [outbox, b] of Object.entries(await readBacklogs())) this.set({ outbox }, b.oldestAt ? Math.max(0, (now - Date.parse(b.oldestAt)) / 1000) : 0);
       },
     });

@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Alarm, AlarmClock } from '@shenpi/domain';
+import { failure, type Log } from '@shenpi/engine';
 
 export const DEADLINE_QUEUE = 'shenpi-deadlines';
 export const WEBHOOK_QUEUE = 'shenpi-webhooks';
@@ -24,12 +25,14 @@ export class AlarmQueue implements AlarmClock {
     connection: ConnectionOptions,
     name: string,
     readonly kind: Alarm['kind'],
+    private readonly log: Log,
   ) {
     this.queue = new Queue<AlarmJob>(name, { connection });
   }
 
   wake(alarms: readonly Alarm[]): void {
-    void this.enqueue(alarms).catch((err) => console.error(`${this.queue.name}: ${err instanceof Error ? err.message : err}`));
+    // The rows are the truth: the reconciler enqueues what this missed.
+    void this.enqueue(alarms).catch((err) => this.log.error({ component: 'alarm-queue', queue: this.queue.name, ...failure(err) }, 'wake-ups not enqueued; the reconciler enqueues them later'));
   }
 
   async enqueue(alarms: readonly Alarm[], now = Date.now()): Promise<void> {

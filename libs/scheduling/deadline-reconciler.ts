@@ -1,5 +1,5 @@
 import type { Alarm } from '@shenpi/domain';
-import type { Engine } from '@shenpi/engine';
+import { failure, type Engine } from '@shenpi/engine';
 import type { AlarmQueue } from './alarm-queue.js';
 import type { WebhookDeliverer } from './webhook-deliverer.js';
 
@@ -22,7 +22,7 @@ export class DeadlineReconciler {
 
   /** Starts the periodic pass and runs the first one now, without waiting for it: Redis may be down. */
   start(): void {
-    const run = () => void this.tick().catch((err) => console.error(`reconciler: ${err instanceof Error ? err.message : err}`));
+    const run = () => void this.tick().catch((err) => this.failed(err, 're-enqueueing'));
     this.interval = setInterval(run, this.intervalMs);
     this.interval.unref();
     run();
@@ -30,6 +30,10 @@ export class DeadlineReconciler {
 
   stop(): void {
     clearInterval(this.interval);
+  }
+
+  private failed(err: unknown, stage: 'firing' | 're-enqueueing'): void {
+    this.engine.log.error({ component: 'reconciler', stage, ...failure(err) }, 'reconciler pass failed; the next one does its work again');
   }
 
   /** Returns how many rows it fired and how many it re-enqueued. */
@@ -40,7 +44,7 @@ export class DeadlineReconciler {
       fired = await this.engine.deadlines.fireDue();
       if (this.webhooks) await this.webhooks.deliverer.deliverDue();
     } catch (err) {
-      console.error(`reconciler: ${err instanceof Error ? err.message : err}`);
+      this.failed(err, 'firing');
     }
     const now = this.engine.clock.now().getTime();
     let enqueued = 0;

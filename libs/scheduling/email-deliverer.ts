@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Engine } from '@shenpi/engine';
+import { failure, type Engine } from '@shenpi/engine';
 
 /** How often new notifications are looked at and due e-mails sent. */
 export const EMAIL_INTERVAL_MS = 2000;
@@ -57,7 +57,7 @@ export class EmailDeliverer {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.pass()).catch((err) => console.error(`e-mail: ${err instanceof Error ? err.message : err}`));
+      this.running = this.running.then(() => this.pass()).catch((err) => this.engine.log.error({ component: 'email', ...failure(err) }, 'e-mail pass failed'));
     }, this.intervalMs);
     this.timer.unref();
   }

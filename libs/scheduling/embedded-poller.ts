@@ -1,5 +1,5 @@
 import type { Alarm, AlarmClock } from '@shenpi/domain';
-import type { Engine } from '@shenpi/engine';
+import { failure, type Engine } from '@shenpi/engine';
 import type { WebhookDeliverer } from './webhook-deliverer.js';
 
 /** Never re-arm sooner than this: rows due "now" that did not fire wait for the next pass. */
@@ -51,7 +51,7 @@ export class EmbeddedPoller implements AlarmClock {
       await this.deliverer?.deliverDue();
     } catch (err) {
       failed = true;
-      console.error(`deadline poller: ${err instanceof Error ? err.message : err}`);
+      this.engine.log.error({ component: 'deadline-poller', ...failure(err) }, 'deadline pass failed; the next one tries again');
     }
     const now = this.engine.clock.now().getTime();
     const next: (string | null)[] = await Promise.all([this.engine.deadlines.nextFireAt(), this.deliverer ? this.engine.webhookDeliveries.nextAttemptAt() : null]).catch(() => []);

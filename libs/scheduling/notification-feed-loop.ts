@@ -1,4 +1,4 @@
-import type { Engine } from '@shenpi/engine';
+import { failure, type Engine } from '@shenpi/engine';
 
 /** How often the notification feed reads the audit log for what is new (a pass with nothing new is one indexed read). */
 export const FEED_INTERVAL_MS = 1000;
@@ -19,7 +19,9 @@ export class NotificationFeedLoop {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.engine.notificationFeed.drain()).catch((err) => console.error(`notification feed: ${err instanceof Error ? err.message : err}`));
+      this.running = this.running
+        .then(() => this.engine.notificationFeed.drain())
+        .catch((err) => this.engine.log.error({ component: 'notification-feed', ...failure(err) }, 'notification feed pass failed; the next pass reads the same entries'));
     }, this.intervalMs);
     this.timer.unref();
   }

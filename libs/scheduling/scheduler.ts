@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
-import type { Engine } from '@shenpi/engine';
+import { failure, type Engine } from '@shenpi/engine';
 import { AlarmQueue, DEADLINE_QUEUE, WEBHOOK_QUEUE } from './alarm-queue.js';
 import { startDeadlineWorker } from './deadline.processor.js';
 import { DeadlineReconciler } from './deadline-reconciler.js';
@@ -73,13 +73,13 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
   // truth and the reconciler enqueues them again later.
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  producer.on('error', (err) => console.error(`redis (producer): ${err.message}`));
-  connection.on('error', (err) => console.error(`redis (workers): ${err.message}`));
+  producer.on('error', (err) => engine.log.error({ component: 'redis', connection: 'producer', ...failure(err) }, 'redis connection failed'));
+  connection.on('error', (err) => engine.log.error({ component: 'redis', connection: 'workers', ...failure(err) }, 'redis connection failed'));
   // Start without Redis if it does not answer soon: deadlines still fire from the rows.
   await Promise.race([once(producer, 'ready').catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
   const names = { deadline: options.queueName ?? DEADLINE_QUEUE, webhook: options.queueName ? `${options.queueName}-webhooks` : WEBHOOK_QUEUE };
-  const queue = new AlarmQueue(producer, names.deadline, 'deadline');
-  const webhookQueue = new AlarmQueue(producer, names.webhook, 'webhook');
+  const queue = new AlarmQueue(producer, names.deadline, 'deadline', engine.log);
+  const webhookQueue = new AlarmQueue(producer, names.webhook, 'webhook', engine.log);
   engine.useAlarmClock({ wake: (alarms) => (queue.wake(alarms), webhookQueue.wake(alarms)) });
   const workers: Worker[] = [];
   let reconciler: DeadlineReconciler | undefined;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ManualClock, newId, systemActor } from '@shenpi/domain';
 import { createLogger } from '@shenpi/observability';
+import { takeViolations, watchContract } from '../support/contract-check.js';
 import { forkApi, type ForkedApi } from '../support/fork-api.js';
 import { openApi, type ApiOptions, type OpenApi } from '../support/open-api.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
@@ -14,7 +15,7 @@ import { timedAnnualReport } from '../support/timed-chain.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const postgres = !!process.env.TEST_DATABASE_URL;
 
-/** An app of its own on a fresh database with the demo organisation, ready for requests. */
+/** An app of its own on a fresh database with the demo organisation, ready for requests; its answers held to the contract as every e2e app's. */
 function useOpsApp(options: Partial<ApiOptions> | (() => Promise<Partial<ApiOptions>>) = {}) {
   const database = testDatabase();
   const clock = new ManualClock(new Date('2026-02-02T02:00:00.000Z'));
@@ -23,8 +24,10 @@ function useOpsApp(options: Partial<ApiOptions> | (() => Promise<Partial<ApiOpti
   beforeAll(async () => {
     const extra = typeof options === 'function' ? await options() : options;
     state.api = await openApi({ database, attachments: { dir: attachments, maxBytes: 1024 }, clock, jwtSecret: 'test-secret', seed: { password: PASSWORD }, ...extra });
+    const readContract = watchContract(state.api.app);
     await state.api.app.init();
     await state.api.app.getHttpAdapter().getInstance().ready();
+    await readContract();
   }, 60_000);
   afterAll(async () => {
     await state.api?.close();
@@ -114,9 +117,90 @@ describe('request log', () => {
     expect(refused.status).toBe(401);
     await new Promise((r) => setImmediate(r));
     const warning = entries().find((e) => e.context === 'http' && String(e.msg).includes('upload without a valid token'));
-    expect(warning?.msg).toEqual(expect.stringMatching(/^401 POST \/api\/documents\/:id\/attachments \(request [^)]+\) from /));
+    expect(warning).toMatchObject({ msg: 'refused: upload without a valid token', method: 'POST', route: '/api/documents/:id/attachments', status: 401, reqId: expect.any(String) });
     const everything = lines.join('\n');
     for (const secret of [name, encodeURIComponent(name), token, 'access_token', 'name=']) expect(everything).not.toContain(secret);
+  });
+});
+
+/** Polls the captured log until a line matches (each pass of a background loop is a second apart). */
+async function lineOf(lines: string[], match: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (;;) {
+    const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Renames a table for the time of `during`: the statements reading it fail as when the database refuses them. */
+async function withoutTable<T>(api: OpenApi, table: string, during: () => Promise<T>): Promise<T> {
+  const rename = (from: string, to: string) => api.engine.writer.run((r) => r.sql.run(`ALTER TABLE ${from} RENAME TO ${to}`));
+  await rename(table, `${table}_away`);
+  try {
+    return await during();
+  } finally {
+    await rename(`${table}_away`, table);
+  }
+}
+
+describe('no token from a URL in the log', () => {
+  const lines: string[] = [];
+  const t = useOpsApp({ logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }) });
+
+  it('logs a refused token and an internal error by route pattern and request id, never the URL with its access_token', async () => {
+    const token = await t.token('drafter');
+    // The guard: a token in the query of a route that takes it only as a header.
+    const refused = await t.http().get(`/api/notifications?access_token=${token}`).set('X-Request-Id', 'trace-401');
+    expect(refused.status).toBe(401);
+    // An EventSource reconnecting while the database fails: a 500, logged with its stack.
+    const failed = await withoutTable(t.state.api!, 'role_grants', () => t.http().get(`/api/notifications/stream?access_token=${token}`).set('X-Request-Id', 'trace-500'));
+    expect([failed.status, failed.body.code]).toEqual([500, 'INTERNAL_ERROR']);
+    // A 500 is in no route's contract: the contract check saw this one, which the test caused on purpose.
+    expect(await takeViolations()).toEqual([expect.stringMatching(/^GET \/api\/notifications\/stream answered 500/)]);
+
+    const everything = lines.join('\n');
+    for (const secret of [token, token.split('.')[2], 'access_token']) expect(everything).not.toContain(secret);
+    // Written before the answer went out.
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.find((e) => e.reqId === 'trace-401' && e.context === 'auth')).toEqual(
+      expect.objectContaining({ level: 40, msg: 'refused: no token', method: 'GET', route: '/api/notifications', status: 401 }),
+    );
+    expect(entries.find((e) => e.reqId === 'trace-500' && e.context === 'http')).toEqual(
+      expect.objectContaining({ level: 50, msg: 'internal error', method: 'GET', route: '/api/notifications/stream', status: 500, stack: expect.stringContaining('role_grants') }),
+    );
+  });
+});
+
+describe('background failures in the log', () => {
+  const lines: string[] = [];
+  const t = useOpsApp({ scheduler: true, logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }) });
+
+  it('logs a failed notification feed pass as a JSON line with its component and error, and the next pass does the work', async () => {
+    const drafter = bearer(await t.token('drafter'));
+    const title = '后台失败不写标题';
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title, year: 2024, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const failure = await withoutTable(t.state.api!, 'notification_feed', async () => {
+      expect((await t.http().post(`/api/documents/${created.body.id}/actions`).set(drafter).send({ action: 'submit' })).status).toBe(200);
+      return lineOf(lines, (e) => e.component === 'notification-feed');
+    });
+    expect(failure).toEqual(
+      expect.objectContaining({
+        level: 50,
+        time: expect.any(Number),
+        pid: process.pid,
+        msg: 'notification feed pass failed; the next pass reads the same entries',
+        error: expect.objectContaining({ type: expect.any(String), message: expect.stringContaining('notification_feed') }),
+      }),
+    );
+    // The table back, a later pass tells counsel of the new task.
+    const counsel = bearer(await t.token('counsel'));
+    for (;;) {
+      const res = await t.http().get('/api/notifications').set(counsel);
+      if (res.body.items.some((n: { kind: string; documentId: string }) => n.kind === 'task-assigned' && n.documentId === created.body.id)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const everything = lines.join('\n');
+    for (const secret of [title, '全面推进依法行政', PASSWORD]) expect(everything).not.toContain(secret);
   });
 });
 
@@ -166,13 +250,41 @@ describe('metrics', () => {
 
     // A webhook delivery waiting is the webhook backlog, its age the oldest's.
     expect(sample(fired, 'shenpi_backlog', { outbox: 'webhook' })).toBe(0);
-    const at = new Date(Date.now() - 120_000).toISOString();
+    const at = new Date(t.clock.now().getTime() - 120_000).toISOString();
     await t.state.api!.engine.writer.run((repos) =>
       repos.webhooks.insert({ id: newId(), url: 'http://127.0.0.1:9/hook', auditSeq: 1, body: '{}', status: 'pending', attempts: 0, nextAttemptAt: at, lastError: null, createdAt: at, deliveredAt: null }),
     );
     const waiting = await scrape();
     expect(sample(waiting, 'shenpi_backlog', { outbox: 'webhook' })).toBe(1);
     expect(sample(waiting, 'shenpi_backlog_oldest_seconds', { outbox: 'webhook' })).toBeGreaterThanOrEqual(120);
+  });
+
+  it('exports the notification feed lag (audit entries not yet read) and the e-mail outbox backlog', async () => {
+    const engine = t.state.api!.engine;
+    const backlog = (text: string, outbox: string) => [sample(text, 'shenpi_backlog', { outbox }), sample(text, 'shenpi_backlog_oldest_seconds', { outbox })];
+    const drafter = bearer(await t.token('drafter'));
+    expect((await t.http().put('/api/notifications/settings').set(bearer(await t.token('counsel'))).send({ email: 'counsel@example.gov.cn' })).status).toBe(200);
+    await engine.notificationFeed.drain();
+    const caughtUp = await scrape();
+    expect(caughtUp).toMatch(/^shenpi_backlog\{outbox="notification-feed"\} 0$/m);
+    expect(backlog(caughtUp, 'email')).toEqual([0, 0]);
+
+    // A submission: its entries wait for the feed, the oldest since the creation 45 s ago.
+    const created = await t.http().post('/api/documents').set(drafter).send({ chain: 'annual-report', title: '通知积压', year: 2023, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    t.clock.advance(45_000);
+    expect((await t.http().post(`/api/documents/${created.body.id}/actions`).set(drafter).send({ action: 'submit' })).status).toBe(200);
+    const behind = await scrape();
+    const [entries, age] = backlog(behind, 'notification-feed');
+    expect(entries).toBeGreaterThanOrEqual(2);
+    expect(age).toBe(45);
+
+    // Read by the feed: counsel's new task is a notification, and e-mails wait in the outbox (this one and counsel's earlier ones).
+    await engine.notificationFeed.drain();
+    expect(backlog(await scrape(), 'notification-feed')).toEqual([0, 0]);
+    const queued = await engine.emails.queueNew();
+    expect(queued).toBeGreaterThanOrEqual(1);
+    t.clock.advance(30_000);
+    expect(backlog(await scrape(), 'email')).toEqual([queued, 30]);
   });
 
   (postgres ? it : it.skip)('PostgreSQL: the audit sequencer reports how long entries waited in the intake', async () => {

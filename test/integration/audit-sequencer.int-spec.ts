@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { systemActor, systemClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
+import { createLogger } from '@shenpi/observability';
 import { testDatabase } from '../support/test-app.js';
 
 const onPostgres = !!process.env.TEST_DATABASE_URL;
@@ -92,18 +93,13 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
   it('keeps one log in one suite when processes are started with different AUDIT_CRYPTO: only those of the log\'s suite sequence', async () => {
     const other = testDatabase();
     // Both start on the empty database: the standard one first, then the SM one, which records its suite.
-    const standard = await Engine.open({ database: other, clock: systemClock });
+    const lines: string[] = [];
+    const standard = await Engine.open({ database: other, clock: systemClock, log: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }) });
     const sm = await Engine.open({ database: other, clock: systemClock, auditCrypto: 'sm' });
     try {
-      const errors: string[] = [];
-      const log = console.error;
-      console.error = (m: unknown) => void errors.push(String(m));
-      try {
-        await append(standard, 1);
-      } finally {
-        console.error = log;
-      }
-      expect(errors.join('\n')).toMatch(/uses sm3-sm2, but this process was started for sha256-ed25519/);
+      await append(standard, 1);
+      const failed = lines.map((l) => JSON.parse(l) as { component?: string; error?: { message: string } }).filter((e) => e.component === 'audit-sequencer');
+      expect(failed.map((e) => e.error!.message).join('\n')).toMatch(/uses sm3-sm2, but this process was started for sha256-ed25519/);
       // The SM process sequences the standard one's entry in its own suite.
       await append(sm, 2);
       const rows = await sm.database.reader.all<{ seq: string; action: string; hash: string; prev_hash: string; canonical: string }>('SELECT seq, action, hash, prev_hash, canonical FROM audit_entries ORDER BY seq');

@@ -22,12 +22,21 @@ const onPostgres = !!process.env.TEST_DATABASE_URL;
 
   const startWorker = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/main.ts'], {
-      env: { ...process.env, DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, REDIS_URL, DEADLINE_QUEUE: queueName },
+      env: { ...process.env, DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, REDIS_URL, DEADLINE_QUEUE: queueName, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
+    // Started once its JSON log says so.
+    const started = (line: string) => {
+      try {
+        const entry = JSON.parse(line) as { name?: string; msg?: string };
+        return entry.name === 'worker' && /running/.test(entry.msg ?? '');
+      } catch {
+        return false;
+      }
+    };
     return new Promise<ChildProcess>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => d.toString().includes('running') && resolve(child));
+      child.stdout!.on('data', (d: Buffer) => d.toString().split('\n').some(started) && resolve(child));
       child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
   };

@@ -35,7 +35,7 @@ export interface ApiOptions extends EngineSettings {
   webRoot?: string;
   /** A calendar of the test's own (one whose years it uploads); default: the shared `testCalendar`. */
   calendar?: WorkingCalendar;
-  /** The JSON log; default: stdout at LOG_LEVEL, silent when unset (a quiet suite). */
+  /** The JSON log (the engine's and the scheduler's too); default: stdout at LOG_LEVEL, silent when unset (a quiet suite). */
   logger?: Logger;
   /** A JSON line per request at info level into this file, written as in production (the bench: the null device). */
   logTo?: string;
@@ -61,6 +61,8 @@ export interface OpenApi {
  * and HTTP bench runs). Not yet listening.
  */
 export async function openApi(o: ApiOptions): Promise<OpenApi> {
+  // One log for the engine, the scheduler's loops and the HTTP app, as main.ts opens it.
+  const logger = o.logger ?? (o.logTo ? createLogger({ level: 'info', destination: pino.destination({ dest: o.logTo, sync: false }) }) : createLogger({ level: process.env.LOG_LEVEL || 'silent' }));
   const engine = await Engine.open({
     database: o.database,
     attachments: o.attachments,
@@ -70,6 +72,7 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
     ...(o.loginWait ? { loginWait: o.loginWait } : {}),
     ...(o.auditCrypto ? { auditCrypto: o.auditCrypto } : {}),
     ...(o.auditSigningKey ? { checkpointSigner: CheckpointSigner.fromPem(o.auditSigningKey) } : {}),
+    log: logger,
   });
   if (o.seed) {
     await engine.directory.seedDemo(o.seed.password);
@@ -84,7 +87,7 @@ export async function openApi(o: ApiOptions): Promise<OpenApi> {
   const jwtSecret = o.jwtSecret ?? jwtSecretFromEnv(o.database.url ? { DATABASE_URL: o.database.url, DATA_DIR: o.dataDir } : { SQLITE_PATH: o.database.sqlitePath }).secret;
   const trustProxy = parseTrustProxy(o.trustProxy || undefined);
   const app = await createApp(engine, { jwtSecret, jwtTtlSeconds: o.jwtTtlSeconds ?? 3600, bodyLimitBytes: 1024 * 1024, trustProxy }, {
-    logger: o.logger ?? (o.logTo ? createLogger({ level: 'info', destination: pino.destination({ dest: o.logTo, sync: false }) }) : createLogger({ level: process.env.LOG_LEVEL || 'silent' })),
+    logger,
     metrics,
     redisUrl: o.redisUrl,
     queues: [scheduler?.queue?.queue, scheduler?.webhookQueue?.queue].filter((q) => !!q),

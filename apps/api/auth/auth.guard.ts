@@ -1,8 +1,10 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { AuthSettings } from './auth-settings.js';
+import { routeOf } from '../http/request-log.js';
 import { verifyJwt } from './jwt.js';
 import { PUBLIC_ROUTE, type AuthenticatedRequest } from './principal.decorator.js';
 
@@ -35,13 +37,14 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()])) return true;
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined>; url: string }>();
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & FastifyRequest>();
     const header = req.headers.authorization ?? '';
     const principal = await principalOf(header, this.engine, this.settings);
     if (!principal) {
       const token = bearerToken(header);
       // Anonymous refusals are logged, not chained: they would let anyone grow the audit log.
-      this.logger.warn(`401 ${req.url} from ${req.ip ?? 'unknown'}: ${token ? 'bad or expired token' : 'no token'}`);
+      // By route pattern, never the URL: a token sent in its query would be written out.
+      this.logger.warn({ msg: token ? 'refused: bad or expired token' : 'refused: no token', reqId: req.id, method: req.method, route: routeOf(req), status: 401, ip: req.ip ?? null });
       throw new DomainError(ErrorCode.UNAUTHENTICATED, token ? 'the token is invalid or expired' : 'a bearer token is required');
     }
     req.principal = principal;

@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unsupportedMediaType } from '@shenpi/domain';
 import { bodyForStatus } from './error-response.js';
+import { routeOf } from './request-log.js';
 
 /**
  * Bodies are judged by their headers before a byte of them is read. A JSON body (up to
@@ -62,7 +63,7 @@ export function registerBodyGate(fastify: FastifyInstance, { authenticated, maxU
     if (!(await authenticated(req))) {
       // As the auth guard answers (and logs) an anonymous request, but before the file is read. The
       // route's pattern, never the URL: its query carries the file's name (or a token, pasted there).
-      logger.warn(`401 ${req.method} ${req.routeOptions.url} (request ${req.id}) from ${req.ip}: upload without a valid token`);
+      logger.warn({ msg: 'refused: upload without a valid token', reqId: req.id, method: req.method, route: routeOf(req), status: 401, ip: req.ip ?? null });
       return reply.code(401).send(bodyForStatus(401, 'a valid bearer token is required'));
     }
     // JSON included: a file is sent as its own bytes, never inside a JSON body.

@@ -1,8 +1,10 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { AccessDenied, DomainError, ErrorCode, type FieldError } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/principal.decorator.js';
 import { bodyForStatus, STATUS_OF, type ErrorBody } from './error-response.js';
+import { routeOf } from './request-log.js';
 
 interface Reply {
   status(code: number): Reply;
@@ -22,7 +24,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<AuthenticatedRequest & { method: string; url: string }>();
+    const req = http.getRequest<AuthenticatedRequest & FastifyRequest>();
     const reply = http.getResponse<Reply>();
     const body = this.toBody(error, req);
     void this.record(error, body, req)
@@ -34,7 +36,9 @@ export class ErrorFilter implements ExceptionFilter {
       });
   }
 
-  private toBody(error: unknown, req: { method: string; url: string }): ErrorBody {
+  private toBody(error: unknown, req: FastifyRequest): ErrorBody {
+    // The request by its id and route pattern: its URL may carry a token (`?access_token=`) or ids.
+    const where = { reqId: req.id, method: req.method, route: routeOf(req) };
     if (error instanceof DomainError) {
       return { statusCode: STATUS_OF[error.code] ?? 400, code: error.code, message: error.message, details: error.details ?? null };
     }
@@ -47,12 +51,12 @@ export class ErrorFilter implements ExceptionFilter {
     // Data the driver refused (SQLSTATE class 22: out of range, bad encoding) came from the client.
     const sqlState = (error as { driverError?: { code?: string } })?.driverError?.code;
     if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
-      this.logger.warn(`${req.method} ${req.url}: database refused a value (${sqlState})`);
+      this.logger.warn({ msg: 'database refused a value', ...where, sqlState });
       return bodyForStatus(400, 'a value is out of range or not valid text', [{ field: 'body', reason: `refused by the database (${sqlState})` }]);
     }
     const status = (error as { statusCode?: number })?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) return bodyForStatus(status, (error as Error).message);
-    this.logger.error(`${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
+    this.logger.error({ msg: 'internal error', ...where, status: 500, stack: String((error as Error)?.stack ?? error) });
     return bodyForStatus(500, 'internal error');
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '@shenpi/domain';
 import type { Logger, Metrics } from '@shenpi/observability';
 
@@ -17,6 +17,12 @@ export function requestIdOf(req: IncomingMessage): string {
 const UNMATCHED = '(unmatched)';
 
 /**
+ * What a log line or a series says of where a request went: the route's pattern
+ * (`/api/documents/:id`), never the URL, whose ids and query (an EventSource's `?access_token=`) stay out.
+ */
+export const routeOf = (req: Pick<FastifyRequest, 'routeOptions'>): string => req.routeOptions?.url ?? UNMATCHED;
+
+/**
  * One JSON line per answered request (reqId, userId once authenticated, method, route pattern,
  * status, ms) and its latency in the metrics. Only these fields are read: never a header, a body,
  * the query string or the raw URL, which may carry ids or a document's title.
@@ -27,7 +33,7 @@ export function registerRequestLog(fastify: FastifyInstance, logger: Logger, met
     done();
   });
   fastify.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? UNMATCHED;
+    const route = routeOf(req);
     const ms = reply.elapsedTime;
     const status = reply.statusCode;
     metrics?.observeRequest(req.method, route, status, ms);
