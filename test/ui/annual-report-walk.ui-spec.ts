@@ -366,18 +366,29 @@ step('an administrator sees validation errors at the step they point to, and pub
   await page.getByRole('button', { name: '校验' }).click();
   await page.locator('[data-testid="validation"][data-valid="true"]').waitFor();
   await expect(keyField.getAttribute('aria-invalid')).resolves.toBeNull();
+  // The new version's definition comes late (a slow network): picking v1 meanwhile must show v1 as stored, not the
+  // edits just published (kept on screen by an editor keyed by the version number alone).
+  let releaseV2!: () => void;
+  const v2Held = new Promise<void>((r) => (releaseV2 = r));
+  await page.route('**/api/chains/annual-report/versions/2', async (route) => {
+    await v2Held;
+    await route.continue();
+  });
   await page.getByRole('button', { name: '发布新版本' }).click();
   await page.getByRole('status').filter({ hasText: '法治政府建设年度报告 第2版' }).waitFor();
   // The version selector follows the new version, and the editor holds it.
   await page.locator('#chain-version option[value="2"]').waitFor({ state: 'attached' });
   await expect(page.getByLabel('版本', { exact: true }).inputValue()).resolves.toBe('2');
-  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
-  await expect(page.locator('li.step').nth(1).getByLabel('期限', { exact: true }).inputValue()).resolves.toBe('6');
   await page.getByRole('status').filter({ hasText: '法治政府建设年度报告 第2版' }).waitFor();
-  // Picking v1 again shows v1's definition (legal review: 5 working days).
+  // Picking v1 again (v2 still on its way) shows v1's definition (legal review: 5 working days).
   await page.getByLabel('版本', { exact: true }).selectOption('1');
   // A function, not a string: the page's CSP forbids eval. (This project's tsconfig has no DOM types.)
   await page.waitForFunction(() => (globalThis as any).document.getElementById('step-1-deadline')?.value === '5');
+  releaseV2();
+  // And v2 holds what was published (6).
+  await page.getByLabel('版本', { exact: true }).selectOption('2');
+  await page.locator('.diagram[data-ready="true"]').waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => (globalThis as any).document.getElementById('step-1-deadline')?.value === '6');
   const api = await apiAs(server.url, 'admin');
   const v2 = await api('/api/chains/annual-report/versions/2');
   expect(v2.definition.steps[1].deadline).toEqual({ workingDays: 6 });

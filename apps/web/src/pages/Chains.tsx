@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { errorText, get, post } from '../api';
 import { Diagram } from '../Diagram';
 import { fillIn, lang, pick, roleName, t, tx, versionName } from '../i18n';
@@ -135,12 +135,18 @@ function FindingItem({ f, parts }: { f: Finding; parts: Part[] }) {
   return <li data-path={f.path}>{parts.length > 0 && <><Where parts={parts} />{lang === 'zh' ? '：' : ': '}</>}<Said f={f} /></li>;
 }
 
+/** Definitions loaded so far on this page: each one's editor is keyed by its number. */
+let definitionsLoaded = 0;
+
 function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: () => void }) {
   // The version picked, or null for the latest: after a publish the list reloads and the new version is shown.
   const [picked, setPicked] = useState<number | null>(null);
   const version = picked ?? chain.latestVersion;
   const [published, setPublished] = useState<Published | null>(null);
   const def = useLoad(() => get<{ version: number; definition: Json }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}`), [chain.key, version]);
+  // Each definition loaded gets an editor of its own: keyed by the version alone, picking v1 again right after
+  // publishing v2 from an edited v1 (before v2 had loaded) kept the edits on screen as if they were v1.
+  const loaded = useMemo(() => ++definitionsLoaded, [def.data]);
   const diagram = useLoad(() => get<{ source: string }>(`/api/chains/${encodeURIComponent(chain.key)}/versions/${version}/diagram?lang=${lang}`), [chain.key, version, lang]);
   return (
     <>
@@ -156,9 +162,9 @@ function ChainDetail({ chain, onPublished }: { chain: ChainItem; onPublished: ()
       </section>
       <ChainMigration chain={chain} />
       <Loading error={def.error} loading={def.loading && !def.data} />
-      {/* Keyed by the version loaded, not the one asked for: a new editor once its definition is here. */}
+      {/* Keyed by the definition loaded, not the version asked for: a new editor once its definition is here. */}
       {def.data && (
-        <Editor key={`${chain.key}@${def.data.version}`} initial={def.data.definition} published={published}
+        <Editor key={`${chain.key}@${def.data.version}#${loaded}`} initial={def.data.definition} published={published}
           onPublished={(res) => {
             setPublished(res);
             if (res.key === chain.key) setPicked(null);
