@@ -1,4 +1,4 @@
-import type { AuditLog } from '@shenpi/audit';
+import { sha256, type AuditLog } from '@shenpi/audit';
 import { DomainError, ErrorCode, validationFailed, type Clock, type Principal } from '@shenpi/domain';
 import { Repositories, type Database } from '@shenpi/persistence';
 import { LoginThrottle } from './login-throttle.js';
@@ -42,8 +42,9 @@ export class AuthenticationUseCase {
     // Reserved before anything is awaited: parallel guesses count each other, so no more than the limit are checked.
     const attempt = this.throttle.reserve(username, source.ip);
     if (!attempt.ok && !attempt.first) {
-      // The limit's spell was recorded when it began: repeats go to the application log, not the chained one.
-      this.log.warn({ component: 'login', username, ip: source.ip ?? null, limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds }, 'login refused: too many failures');
+      // The limit's spell was recorded when it began: repeats go to the application log, not the chained one,
+      // the name typed by a digest (a password typed into the wrong field is never written).
+      this.log.warn({ component: 'login', usernameSha256: sha256(username).slice(0, 16), ip: source.ip ?? null, limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds }, 'login refused: too many failures');
       throw new DomainError(ErrorCode.RATE_LIMITED, 'too many failed logins: try again later', { retryAfterSeconds: attempt.retryAfterSeconds });
     }
     // Many failures on the account: answered later, never refused (the owner gets in; guessing slows down).

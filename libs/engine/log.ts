@@ -22,6 +22,7 @@ export const quietLog: Log = { info: () => undefined, warn: () => undefined, err
  */
 export function failure(err: unknown): { error: { type: string; message: string; code?: string } } {
   if (!(err instanceof Error)) return { error: { type: typeof err, message: String(err) } };
-  const code = (err as { code?: unknown }).code;
+  // sql.ts wraps a driver's error (QueryFailedError): its SQLSTATE or SQLite code is the driver's.
+  const code = (err as { code?: unknown }).code ?? (err as { driverError?: { code?: unknown } }).driverError?.code;
   return { error: { type: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) } };
 }

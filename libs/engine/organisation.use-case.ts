@@ -387,10 +387,11 @@ export class OrganisationUseCase {
     const handOn = { cause: why.cause, userId: user.id, by: why.by };
     for (const task of tasks) {
       const base = { taskId: task.id, documentId: task.documentId, stepKey: task.stepKey };
-      // A department administrator's change reaches their departments' tasks only: a task the user still
-      // holds elsewhere (a role there taken away, nobody found) is left for the global administrators,
-      // recorded on its document and told to them, and not named in this administrator's answer.
-      if (!isGlobal(a) && !a.scope.includes(task.departmentId)) {
+      // A department administrator's change reaches the tasks of their departments on documents they may read
+      // only: a task the user still holds elsewhere (a role there taken away, nobody found; an office's seat on
+      // a reporting department's document) is left for the global administrators, recorded on its document
+      // and told to them, and not named in this administrator's answer.
+      if (!isGlobal(a) && !(a.scope.includes(task.departmentId) && a.principal && (await this.reader.documents.isVisible(a.principal, task.documentId)))) {
         await this.recordLeft(task, handOn, { ...base, reason: 'outside the departments of the administrator who made the change', refused: [] });
         continue;
       }

@@ -28,6 +28,8 @@ export class AlarmQueue implements AlarmClock {
     private readonly log: Log,
   ) {
     this.queue = new Queue<AlarmJob>(name, { connection });
+    // Without a listener BullMQ prints each Redis error object on stderr; one JSON line instead.
+    this.queue.on('error', (err) => this.log.error({ component: 'redis', queue: name, ...failure(err) }, 'queue connection failed'));
   }
 
   wake(alarms: readonly Alarm[]): void {

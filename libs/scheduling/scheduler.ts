@@ -86,6 +86,8 @@ export async function startScheduler(engine: Engine, options: SchedulerOptions):
   if (options.processors) {
     workers.push(startDeadlineWorker(engine, connection, names.deadline, options.concurrency));
     if (deliverer) workers.push(startWebhookWorker(deliverer, connection, names.webhook));
+    // Without a listener BullMQ prints each error object on stderr; one JSON line instead.
+    for (const w of workers) w.on('error', (err) => engine.log.error({ component: 'redis', worker: w.name, ...failure(err) }, 'queue worker failed'));
     reconciler = new DeadlineReconciler(engine, queue, deliverer && { queue: webhookQueue, deliverer }, options.reconcileIntervalMs);
     reconciler.start();
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -107,6 +108,14 @@ describe('request log', () => {
       expect(everything).not.toContain(secret);
     }
     expect(everything.toLowerCase()).not.toContain('authorization');
+  });
+
+  it('logs logins refused for too many failures by a digest of the name typed, which may be a password typed in the wrong field', async () => {
+    const typed = 'harbour-lilac-wrong-field-9';
+    for (let i = 0; i < 12; i++) await t.http().post('/api/auth/login').send({ username: typed, password: 'not-the-password' });
+    const refused = await lineOf(lines, (e) => e.component === 'login' && e.msg === 'login refused: too many failures');
+    expect(refused).toMatchObject({ usernameSha256: createHash('sha256').update(typed).digest('hex').slice(0, 16) });
+    expect(lines.join('\n')).not.toContain(typed);
   });
 
   it('logs an upload refused for want of a token by its route: never its query, which names the file (or carries a token)', async () => {

@@ -759,6 +759,32 @@ describe('organisation over HTTP', () => {
     expect(again.body.tasks).toEqual({ reassigned: [{ taskId: seat.id, documentId: doc.body.id, stepKey: 'opinion', toUserId: ids['d-leader'] }], unassigned: [] });
   });
 
+  it('an office administrator’s disabling leaves an office seat on a reporting department’s document (which they cannot read) to the global administrators', async () => {
+    for (const [username, roles] of [['o-admin', ['admin']], ['o-b', ['rule-of-law-office']], ['o-c', ['rule-of-law-office']]] as const) {
+      ids[username] = (await t.engine.directory.addUser({ username, password: PASSWORD, departmentId: 'rule-of-law-office', roles: [...roles] as never })).id;
+    }
+    // A city-sti report at the office's review, its task handed by name to o-b.
+    const writer = await fresh('drafter');
+    const report = await t.http().post('/api/documents').set(writer).send({ chain: 'annual-report', title: '办公室席位报告', year: 2037, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    await t.http().post(`/api/documents/${report.body.id}/actions`).set(writer).send({ action: 'submit' });
+    for (const who of ['counsel', 'secretary']) {
+      const task = (await t.http().get(`/api/documents/${report.body.id}`).set(await fresh(who))).body.openTasks[0];
+      expect((await t.http().post(`/api/tasks/${task.id}/decision`).set(await fresh(who)).send({ decision: 'approve' })).status).toBe(200);
+    }
+    const seat = (await t.http().get(`/api/documents/${report.body.id}`).set(await fresh('office'))).body.openTasks[0];
+    expect(seat).toMatchObject({ stepKey: 'office-review', departmentId: 'rule-of-law-office' });
+    expect((await t.http().post(`/api/tasks/${seat.id}/delegate`).set(await fresh('office')).send({ toUserId: ids['o-b'], comment: '请办理' })).status).toBe(200);
+    expect((await t.http().get(`/api/documents/${report.body.id}`).set(await fresh('o-admin'))).status).toBe(404);
+
+    const res = await send('o-admin', 'post', `/api/users/${ids['o-b']}/disable`, {});
+    expect(res.status).toBe(200);
+    expect(res.body.tasks).toEqual({ reassigned: [], unassigned: [] });
+    expect(await holderOf(report.body.id, seat.id)).toBe(ids['o-b']);
+    // A global administrator's disabling hands it on to another holder of the office's role.
+    const again = await send('admin', 'post', `/api/users/${ids['o-b']}/disable`, {});
+    expect(again.body.tasks.reassigned).toEqual([expect.objectContaining({ taskId: seat.id, toUserId: expect.stringMatching(new RegExp(`^(${ids['o-c']}|${(await t.http().get('/api/me').set(await fresh('office'))).body.id})$`)) })]);
+  });
+
   it('the audit chain verifies after all of it', async () => {
     expect((await t.http().get('/api/audit/verify').set(await as('admin'))).body).toMatchObject({ ok: true });
   });
