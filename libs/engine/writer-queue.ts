@@ -17,8 +17,9 @@ interface Job {
  *
  * SQLite has one writer connection, so jobs run one after another, and the fsync of each commit
  * is what limits throughput. Group commit: the jobs that queue while a commit is on disk run
- * next as one transaction, each in its own savepoint, committed with one fsync. A job that fails
- * rolls back to its savepoint and only its caller sees the error; every caller hears of success
+ * next as one transaction, committed with one fsync. A job that fails leaves nothing behind and only
+ * its caller sees the error (one that failed before writing needs nothing undone; one that failed
+ * after writing has the batch run again with a savepoint per job); every caller hears of success
  * only after the commit that made its writes durable.
  */
 export class WriterQueue {
@@ -99,30 +100,15 @@ export class WriterQueue {
   }
 
   private async commit(batch: Job[]): Promise<void> {
-    const outcomes: ({ ok: true; value: unknown; repos: Repositories } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[];
     this.committing = batch.length;
     try {
-      await this.database.transaction(async (sql) => {
-        // A job alone needs no savepoint: its failure rolls the transaction back, and the catch below
-        // rejects it with its own error (two statements fewer for every decision made when the writer is idle).
-        if (batch.length === 1) {
-          const repos = new Repositories(sql);
-          outcomes.push({ ok: true, value: await batch[0]!.fn(repos), repos });
-          return;
-        }
-        for (const job of batch) {
-          const repos = new Repositories(sql);
-          await sql.run('SAVEPOINT job');
-          try {
-            const value = await job.fn(repos);
-            await sql.run('RELEASE SAVEPOINT job');
-            outcomes.push({ ok: true, value, repos });
-          } catch (error) {
-            await sql.run('ROLLBACK TO SAVEPOINT job');
-            await sql.run('RELEASE SAVEPOINT job');
-            outcomes.push({ ok: false, error });
-          }
-        }
+      outcomes = await this.batchTransaction(batch).catch((err) => {
+        if (!(err instanceof Redo)) throw err;
+        // A job wrote, then failed: the transaction was rolled back whole. The jobs that succeeded run
+        // again, each in a savepoint now; a job that failed is answered with its error, not run again
+        // (what it did on the way to failing, such as reporting a diverged document, happens once).
+        return this.batchTransaction(batch, err.failed);
       });
       this.stats.commits++;
       this.stats.jobs += batch.length;
@@ -142,6 +128,55 @@ export class WriterQueue {
       afterCommit(outcome.repos, this.log);
       job.resolve(outcome.value);
     });
+  }
+
+  /**
+   * One transaction for the batch. First without savepoints (two statements, and a copy of every page
+   * a job touches, saved per job): a job that fails before writing anything leaves nothing to undo,
+   * which is how most refusals fail (checks come before writes). A job that fails after writing throws
+   * `Redo`; the second run (`failed` given) puts each job in a savepoint, as group commit always did.
+   */
+  private async batchTransaction(batch: Job[], failed?: Map<number, unknown>): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    await this.database.transaction(async (sql) => {
+      for (const [i, job] of batch.entries()) {
+        if (failed?.has(i)) {
+          outcomes.push({ ok: false, error: failed.get(i) });
+          continue;
+        }
+        const repos = new Repositories(sql);
+        if (!failed) {
+          const writesBefore = sql.writes;
+          try {
+            outcomes.push({ ok: true, value: await job.fn(repos), repos });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+            if (sql.writes !== writesBefore) throw new Redo(new Map(outcomes.flatMap((o, j) => (o.ok ? [] : [[j, o.error] as const]))));
+          }
+          continue;
+        }
+        await sql.run('SAVEPOINT job');
+        try {
+          const value = await job.fn(repos);
+          await sql.run('RELEASE SAVEPOINT job');
+          outcomes.push({ ok: true, value, repos });
+        } catch (error) {
+          await sql.run('ROLLBACK TO SAVEPOINT job');
+          await sql.run('RELEASE SAVEPOINT job');
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+    return outcomes;
+  }
+}
+
+type Outcome = { ok: true; value: unknown; repos: Repositories } | { ok: false; error: unknown };
+
+/** Thrown out of a batch's first transaction (rolling it back) when a job failed after writing: the jobs that failed, by position. */
+class Redo extends Error {
+  constructor(readonly failed: Map<number, unknown>) {
+    super('a job failed after writing: the batch runs again with a savepoint per job');
   }
 }
 

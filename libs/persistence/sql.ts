@@ -8,6 +8,12 @@ export interface Sql {
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
   one<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
   run(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * Statements run on this connection that may have changed the database (counted before they run,
+   * whether they succeed or not). The writer queue reads it to know whether a job that failed left
+   * anything to undo.
+   */
+  readonly writes: number;
 }
 
 /** The part of a `pg` client (or pool) a statement needs. */
@@ -33,6 +39,8 @@ const statementNames = new Map<string, { text: string; name: string | undefined 
  */
 export class PgSql implements Sql {
   readonly kind = 'postgres' as const;
+  /** Every statement: pg cannot tell a read from a write before running it. */
+  writes = 0;
 
   constructor(private readonly client: PgQueryable) {}
 
@@ -49,6 +57,7 @@ export class PgSql implements Sql {
 
   private async query(sql: string, params: unknown[]) {
     const { text, name } = PgSql.statement(sql);
+    this.writes++;
     sqlStatements.count++;
     sqlStatements.trace?.push(sql);
     try {
@@ -82,6 +91,8 @@ const MAX_PREPARED = 500;
  */
 export class SqliteSql implements Sql {
   readonly kind = 'sqlite' as const;
+  /** Statements SQLite does not know to be read-only (`sqlite3_stmt_readonly`). */
+  writes = 0;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(private readonly db: BetterSqlite3.Database) {}
@@ -107,6 +118,7 @@ export class SqliteSql implements Sql {
         if (this.statements.size >= MAX_PREPARED) this.statements.clear();
         this.statements.set(sql, (stmt = this.db.prepare(sql)));
       }
+      if (!stmt.readonly) this.writes++;
       // better-sqlite3 binds no booleans.
       return fn(stmt, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
     } catch (err) {
