@@ -137,6 +137,11 @@ describe('refusals', () => {
     legalTask = submitted.body.openTasks[0].id;
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('secretary')).send({ decision: 'approve' }), 403, 'FORBIDDEN', 'access-denied');
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('drafter2')).send({ decision: 'approve' }), 404, 'NOT_FOUND', 'access-denied');
+    // The change opens the task itself (no read before it): a bad body is still 404 to whoever may not see the task, 400 to whoever may.
+    for (const [route, bad] of [['decision', { decision: 42 }], ['delegate', { toUserId: 'not-a-user', bogus: true }], ['add-signer', { position: 'sideways' }]] as const) {
+      await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('drafter2')).send(bad), 404, 'NOT_FOUND', 'access-denied');
+      await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('counsel')).send(bad), 400, 'VALIDATION_FAILED', null);
+    }
     const noReason = await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return' }), 400, 'VALIDATION_FAILED', null);
     expect(noReason.body.details[0].field).toBe('comment');
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return', comment: '   ' }), 400, 'VALIDATION_FAILED', null);

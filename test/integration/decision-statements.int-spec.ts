@@ -56,7 +56,7 @@ describe('the statements of one decision', () => {
     };
     const before = sqlStatements.count;
     try {
-      const result = await engine.transition.execute({ documentId: doc.id, taskId: task.id, action: 'lawful', principal: counsel });
+      const result = await engine.transition.execute({ taskId: task.id, action: 'lawful', principal: counsel });
       expect(result.document.state).toBe('collective-deliberation');
     } finally {
       SqliteSql.prototype.all = all;

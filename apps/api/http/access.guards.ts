@@ -1,6 +1,7 @@
-import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { AccessDenied, ErrorCode } from '@shenpi/domain';
-import { Engine, type TaskRow } from '@shenpi/engine';
+import { Injectable, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { catchError, defer, type Observable } from 'rxjs';
+import { AccessDenied, DomainError, ErrorCode } from '@shenpi/domain';
+import { Engine } from '@shenpi/engine';
 import type { AuthenticatedRequest } from '../auth/principal.decorator.js';
 
 /**
@@ -26,16 +27,38 @@ export class TaskVisibleGuard implements CanActivate {
   constructor(private readonly engine: Engine) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { task?: TaskRow }>();
-    req.task = await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id);
-    if (!req.task) {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) {
       throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
     }
     return true;
   }
 }
 
-/** The task TaskVisibleGuard found (as it was then: the use case re-reads it in its transaction). */
-export const VisibleTask = createParamDecorator((_: unknown, ctx: ExecutionContext): TaskRow => ctx.switchToHttp().getRequest<{ task: TaskRow }>().task);
+/**
+ * For the routes that act on a task (decide, delegate, add a signer): the change itself opens the task
+ * and its document in its transaction, in one read, and answers 404 when the caller may not see them;
+ * no guard reads the task before. A body the validation pipe refuses (pipes run inside interceptors)
+ * is answered 400 only to a caller who may see the task, 404 to anyone else: API.md's order, as
+ * TaskVisibleGuard gives it. The task is read only on that path.
+ */
+@Injectable()
+export class TaskVisibleBeforeBody implements NestInterceptor {
+  constructor(private readonly engine: Engine) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    return next.handle().pipe(
+      catchError((err: unknown) =>
+        defer(async () => {
+          if (err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED && !(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) {
+            throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
+          }
+          throw err;
+        }),
+      ),
+    );
+  }
+}
 
 const isPlausibleId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { AccessDenied, DomainError, ErrorCode, type Principal } from '@shenpi/domain';
-import { Engine, type IdempotencyClaim, type TaskRow } from '@shenpi/engine';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { AccessDenied, DomainError, type Principal } from '@shenpi/domain';
+import { Engine, type IdempotencyClaim } from '@shenpi/engine';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { TaskVisibleGuard, VisibleTask } from '../http/access.guards.js';
+import { TaskVisibleBeforeBody, TaskVisibleGuard } from '../http/access.guards.js';
 import { Idempotent, IdempotencyKey } from '../http/idempotency.js';
 import { STATUS_OF } from '../http/error-response.js';
 import { AddSignerDto, BulkDecisionDto, DecisionDto, DelegateDto, InboxQuery } from './task.dto.js';
@@ -27,10 +27,8 @@ export class TasksController {
     const results = [];
     for (const item of body.items) {
       try {
-        const task = await this.engine.documentReadModel.visibleTask(principal, item.taskId);
-        if (!task) throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: item.decision, taskId: item.taskId });
+        // A task the caller may not see is 404 from the change itself, which opens it with its document.
         const { document } = await this.engine.transition.execute({
-          documentId: task.documentId,
           taskId: item.taskId,
           principal,
           action: item.decision,
@@ -59,11 +57,10 @@ export class TasksController {
   @ApiDoc({ summary: 'Decide a task (approve, return, reject, or a step\'s own outcome)', description: '`comment` is required to return or reject.', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { decision: 'approve', comment: '同意', expectedVersion: 2 } } })
   @Post(':id/decision')
   @HttpCode(200)
-  @UseGuards(TaskVisibleGuard)
+  @UseInterceptors(TaskVisibleBeforeBody)
   @Idempotent('document-summary')
-  async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
+  async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const { document, written } = await this.engine.transition.execute({
-      documentId: task.documentId,
       taskId: id,
       principal,
       action: body.decision,
@@ -78,11 +75,10 @@ export class TasksController {
   @ApiDoc({ summary: 'Delegate (转交) a task to a colleague', ok: 'Task', errors: [403, 404, 409] })
   @Post(':id/delegate')
   @HttpCode(200)
-  @UseGuards(TaskVisibleGuard)
+  @UseInterceptors(TaskVisibleBeforeBody)
   @Idempotent('task')
-  async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: DelegateDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
+  async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DelegateDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const result = await this.engine.transition.execute({
-      documentId: task.documentId,
       taskId: id,
       principal,
       action: 'delegate',
@@ -99,11 +95,10 @@ export class TasksController {
   @ApiDoc({ summary: 'Add a signer (加签) before or after the caller', ok: 'Document', errors: [403, 404, 409] })
   @Post(':id/add-signer')
   @HttpCode(200)
-  @UseGuards(TaskVisibleGuard)
+  @UseInterceptors(TaskVisibleBeforeBody)
   @Idempotent('document-summary')
-  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @VisibleTask() task: TaskRow, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
+  async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const { document, written } = await this.engine.transition.execute({
-      documentId: task.documentId,
       taskId: id,
       principal,
       action: 'add-signer',

@@ -1,6 +1,6 @@
 import { openTasksDigest, rowVersusLog, type AuditLog, type AuditInput } from '@shenpi/audit';
 import type { CompiledChain } from '@shenpi/chains';
-import { AccessDenied, DomainError, ErrorCode, type Actor, type Principal } from '@shenpi/domain';
+import { AccessDenied, DomainError, ErrorCode, isUuid, type Actor, type Principal } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, LastTransition, Repositories, StepDue, TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
@@ -68,15 +68,22 @@ export class DocumentKernel {
   ) {}
 
   /**
-   * Loads the document for a change by `caller` (null: the system, which sees everything). A
-   * document the caller may not see is 404, with the attempt kept for the security entry.
+   * Loads the document for a change by `caller` (null: the system, which sees everything), named by
+   * its id or, for a decision on a task, by the task's (`{ taskId }`). A document the caller may not
+   * see is 404 (a task on one: "task not found"), with the attempt kept for the security entry.
    */
-  async open(repos: Repositories, documentId: string, caller: Principal | null, attempt: { action: string; taskId?: string }): Promise<OpenDocument> {
-    const opened = await repos.documents.opened(documentId, caller);
+  async open(repos: Repositories, target: string | { taskId: string }, caller: Principal | null, attempt: { action: string; taskId?: string }): Promise<OpenDocument> {
+    const byTask = typeof target !== 'string';
+    const refused = () =>
+      byTask
+        ? new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: attempt.action, taskId: isUuid(target.taskId) ? target.taskId : undefined })
+        : new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId: target });
+    if (byTask && !isUuid(target.taskId)) throw refused();
+    const opened = byTask ? await repos.documents.opened(target.taskId, caller, 'task') : await repos.documents.opened(target, caller);
     // PostgreSQL: after waiting for the row's lock the row is read afresh, but the visibility clause saw
     // the tables as they were before the wait: a refusal is asked again (a grant may have just committed).
-    const visible = opened?.visible || (!!opened && !!caller && repos.sql.kind === 'postgres' && (await repos.documents.isVisible(caller, documentId)));
-    if (!opened || !visible) throw new AccessDenied(ErrorCode.NOT_FOUND, 'document not found', { ...attempt, documentId });
+    const visible = opened?.visible || (!!opened && !!caller && repos.sql.kind === 'postgres' && (await repos.documents.isVisible(caller, opened.doc.id)));
+    if (!opened || !visible) throw refused();
     const { doc, department } = opened;
     const tasks = opened.tasks ?? (await repos.tasks.liveForDocument(doc.id));
     await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks, opened.last);

@@ -18,7 +18,8 @@ import { enterStep, leaveStep, syncSigners } from './step-entry.js';
 import { checkWithdraw } from './withdraw.js';
 
 export interface TransitionCommand {
-  documentId: string;
+  /** The document; a command on a task may name the task alone (`taskId`): the document is found from it in the read that opens it. */
+  documentId?: string;
   action: string;
   principal: Principal;
   expectedVersion?: number;
@@ -93,7 +94,9 @@ export class TransitionUseCase {
    */
   private async apply(repos: Repositories, cmd: TransitionCommand): Promise<TransitionResult> {
     if (cmd.idempotency) await this.idempotency.check(repos, cmd.principal, cmd.idempotency);
-    const open = await this.kernel.open(repos, cmd.documentId, cmd.system ? null : cmd.principal, { action: cmd.action, taskId: cmd.taskId });
+    const target = cmd.documentId ?? (cmd.taskId === undefined ? undefined : { taskId: cmd.taskId });
+    if (target === undefined) throw new Error('a transition names its document or its task');
+    const open = await this.kernel.open(repos, target, cmd.system ? null : cmd.principal, { action: cmd.action, taskId: cmd.taskId });
     const { doc, department, chain } = open;
     checkDisclosure(chain, cmd.action, cmd.disclosure, this.clock.now());
     if (cmd.edit?.fields) {
