@@ -248,6 +248,7 @@ export async function transitionsBench(backend: Backend, opts: TransitionOptions
       seconds: (performance.now() - began) / 1000,
     };
   } finally {
-    await db.drop();
+    // BENCH_KEEP=1 keeps the database (PostgreSQL: its schema, bench_transitions_…) to look at its plans afterwards.
+    if (!process.env.BENCH_KEEP) await db.drop();
   }
 }
