@@ -1,5 +1,5 @@
 import type { AlarmClock } from '@shenpi/domain';
-import { Repositories, type Database } from '@shenpi/persistence';
+import { Repositories, SqliteSql, type Database, type Sql } from '@shenpi/persistence';
 import { failure, quietLog, type Log } from './log.js';
 
 /** The most jobs one SQLite commit carries. */
@@ -27,7 +27,7 @@ export class WriterQueue {
   private draining = false;
   private scheduled = false;
   /** SQLite commits made and jobs they carried (the bench reports the batching). */
-  readonly stats = { commits: 0, jobs: 0, largestBatch: 0 };
+  readonly stats = { commits: 0, jobs: 0, largestBatch: 0, redone: 0 };
   /** After a PostgreSQL commit that left audit entries in the intake: the engine's sequencer, awaited before the caller hears back. */
   afterAuditEnqueued: () => Promise<void> = async () => undefined;
   /** After each commit, the number of jobs it carried (the engine's observer: batch sizes). */
@@ -104,10 +104,13 @@ export class WriterQueue {
     this.committing = batch.length;
     try {
       outcomes = await this.batchTransaction(batch).catch((err) => {
-        if (!(err instanceof Redo)) throw err;
+        // A rollback that failed leaves the connection in an unknown state: nothing is run again on it.
+        if (!(err instanceof Redo) || (err as { rollbackFailed?: boolean }).rollbackFailed) throw err;
         // A job wrote, then failed: the transaction was rolled back whole. The jobs that succeeded run
         // again, each in a savepoint now; a job that failed is answered with its error, not run again
         // (what it did on the way to failing, such as reporting a diverged document, happens once).
+        this.stats.redone++;
+        if (err.failed.size === batch.length) return batch.map((_, i): Outcome => ({ ok: false, error: err.failed.get(i) }));
         return this.batchTransaction(batch, err.failed);
       });
       this.stats.commits++;
@@ -151,8 +154,10 @@ export class WriterQueue {
             outcomes.push({ ok: true, value: await job.fn(repos), repos });
           } catch (error) {
             outcomes.push({ ok: false, error });
+            stillInTransaction(sql, error);
             if (sql.writes !== writesBefore) throw new Redo(new Map(outcomes.flatMap((o, j) => (o.ok ? [] : [[j, o.error] as const]))));
           }
+          stillInTransaction(sql);
           continue;
         }
         await sql.run('SAVEPOINT job');
@@ -161,6 +166,7 @@ export class WriterQueue {
           await sql.run('RELEASE SAVEPOINT job');
           outcomes.push({ ok: true, value, repos });
         } catch (error) {
+          stillInTransaction(sql, error);
           await sql.run('ROLLBACK TO SAVEPOINT job');
           await sql.run('RELEASE SAVEPOINT job');
           outcomes.push({ ok: false, error });
@@ -168,6 +174,17 @@ export class WriterQueue {
       }
     });
     return outcomes;
+  }
+}
+
+/**
+ * SQLite may roll a whole transaction back by itself (a full disk, an I/O error, even under a read);
+ * the batch's later statements would then commit one by one. The batch stops here and every job in
+ * it is refused with this error (nothing of it is on disk: SQLite undid it all).
+ */
+function stillInTransaction(sql: Sql, cause?: unknown): void {
+  if (sql instanceof SqliteSql && !sql.inTransaction) {
+    throw Object.assign(new Error('the database rolled the batch\'s transaction back: nothing of it was committed'), { cause });
   }
 }
 

@@ -97,6 +97,11 @@ export class SqliteSql implements Sql {
 
   constructor(private readonly db: BetterSqlite3.Database) {}
 
+  /** False once SQLite rolled the transaction back by itself (SQLITE_FULL, IOERR, NOMEM, BUSY may): later statements would commit one by one. */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.execute(sql, (stmt, values) => (stmt.reader ? (stmt.all(...values) as T[]) : (stmt.run(...values), [])), params);
   }

@@ -1,4 +1,4 @@
-import { bearer, useApp } from '../support/test-app.js';
+import { bearer, PASSWORD, useApp } from '../support/test-app.js';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 
 describe('bulk decisions and urging', () => {
@@ -43,6 +43,16 @@ describe('bulk decisions and urging', () => {
     const secretary = bearer(await t.token('secretary'));
     const forbidden = await t.http().post('/api/tasks/bulk-decision').set(secretary).send({ items: [{ taskId: c, decision: 'approve' }] });
     expect(forbidden.body.results[0]).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    // A counsel of another department may not see the task: 404 as for a task that does not exist, audited, naming nothing of it.
+    await t.engine.directory.addDepartment({ id: 'district-bulk', name: '区司法局', officeId: 'rule-of-law-office' });
+    await t.engine.directory.addUser({ username: 'counsel-elsewhere', password: PASSWORD, departmentId: 'district-bulk', roles: ['legal-counsel'] });
+    const denied = async () => (await t.http().get('/api/audit?category=security&action=access-denied&limit=200').set(bearer(await t.token('admin')))).body.items as { details: { taskId?: string } }[];
+    const entriesBefore = (await denied()).length;
+    const hidden = await t.http().post('/api/tasks/bulk-decision').set(bearer(await t.token('counsel-elsewhere'))).send({ items: [{ taskId: c, decision: 'approve' }] });
+    expect(hidden.body.results).toEqual([{ taskId: c, statusCode: 404, code: 'NOT_FOUND', message: 'task not found', details: null }]);
+    const entries = await denied();
+    expect(entries.length).toBe(entriesBefore + 1);
+    expect(entries[0].details).toMatchObject({ taskId: c });
     const invalid = await t.http().post('/api/tasks/bulk-decision').set(counsel).send({ items: [{ taskId: c, decision: 'return' }] });
     expect(invalid.status).toBe(400);
     expect(invalid.body.details[0].field).toBe('items[0].comment');

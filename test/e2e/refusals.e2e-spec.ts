@@ -141,6 +141,21 @@ describe('refusals', () => {
     for (const [route, bad] of [['decision', { decision: 42 }], ['delegate', { toUserId: 'not-a-user', bogus: true }], ['add-signer', { position: 'sideways' }]] as const) {
       await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('drafter2')).send(bad), 404, 'NOT_FOUND', 'access-denied');
       await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('counsel')).send(bad), 400, 'VALIDATION_FAILED', null);
+      // An Idempotency-Key is judged (and an answer replayed) only for a caller who may see the task.
+      await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('drafter2')).set('Idempotency-Key', 'not a key').send(bad), 404, 'NOT_FOUND', 'access-denied');
+      await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('counsel')).set('Idempotency-Key', 'not a key').send(bad), 400, 'VALIDATION_FAILED', null);
+    }
+    if (database.url) {
+      // PostgreSQL: a caller who may not see the task locks nothing, so their 404 does not wait for a change that holds the document.
+      const docOfTask = await t.engine.database.reader.one<{ document_id: string }>('SELECT document_id FROM tasks WHERE id = ?', [legalTask]);
+      let probe: Promise<{ status: number }> | undefined;
+      const answered = await t.engine.database.transaction(async (sql) => {
+        await sql.one('SELECT id FROM documents WHERE id = ? FOR UPDATE', [docOfTask!.document_id]);
+        probe = Promise.resolve(t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('drafter2')).send({ decision: 'approve' }));
+        return Promise.race([probe.then((r) => r.status), new Promise((resolve) => setTimeout(() => resolve('still waiting for the lock'), 5000))]);
+      });
+      await probe;
+      expect(answered).toBe(404);
     }
     const noReason = await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('counsel')).send({ decision: 'return' }), 400, 'VALIDATION_FAILED', null);
     expect(noReason.body.details[0].field).toBe('comment');

@@ -100,4 +100,30 @@ describe('writer queue: group commit', () => {
     expect(runs.slice(0, 6)).toEqual([2, 2, 1, 2, 2, 1]);
     expect(runs.slice(6)).toEqual(new Array(54).fill(1));
   });
+
+  it('refuses the whole batch when the database rolled its transaction back under a job, and commits nothing of it', async () => {
+    // SQLite rolls a transaction back by itself on a full disk or an I/O error, even under a read; a job's own ROLLBACK stands in for it.
+    const jobs = ['lost-a', 'lost-b', 'lost-c'].map((action) =>
+      engine.writer.run(async (repos) => {
+        if (action === 'lost-b' && !database.url) {
+          await repos.sql.run('ROLLBACK');
+          throw new Error('disk I/O error');
+        }
+        await engine.audit.append(repos, { category: 'configuration', action, actor: systemActor(), details: {} });
+        return action;
+      }),
+    );
+    const results = await Promise.allSettled(jobs);
+    const after = await engine.writer.run(async (repos) => {
+      await engine.audit.append(repos, { category: 'configuration', action: 'lost-after', actor: systemActor(), details: {} });
+      return 'ok';
+    });
+    const repos = new Repositories(engine.database.reader);
+    const written = (await repos.audit.range(0, 10_000)).map((r) => r.action).filter((a) => a.startsWith('lost-'));
+    expect(after).toBe('ok');
+    expect(await engine.audit.verify(repos)).toMatchObject({ ok: true });
+    if (database.url) return expect(written.sort()).toEqual(['lost-a', 'lost-after', 'lost-b', 'lost-c']);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(written).toEqual(['lost-after']);
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { catchError, defer, type Observable } from 'rxjs';
+import { catchError, defer, switchMap, type Observable } from 'rxjs';
 import { AccessDenied, DomainError, ErrorCode } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import type { AuthenticatedRequest } from '../auth/principal.decorator.js';
@@ -40,24 +40,36 @@ export class TaskVisibleGuard implements CanActivate {
  * and its document in its transaction, in one read, and answers 404 when the caller may not see them;
  * no guard reads the task before. A body the validation pipe refuses (pipes run inside interceptors)
  * is answered 400 only to a caller who may see the task, 404 to anyone else: API.md's order, as
- * TaskVisibleGuard gives it. The task is read only on that path.
+ * TaskVisibleGuard gives it. The task is read only on that path, and for a request with an
+ * `Idempotency-Key`, before the idempotency interceptor (inside this one: list it first) judges the
+ * key or replays an answer: a replay rebuilt from the task as it is now must not reach a caller who may
+ * no longer see it.
  */
 @Injectable()
 export class TaskVisibleBeforeBody implements NestInterceptor {
   constructor(private readonly engine: Engine) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, unknown> }>();
+    if (req.headers['idempotency-key'] !== undefined) {
+      return defer(async () => {
+        if (!(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) throw this.notFound(req);
+      }).pipe(switchMap(() => next.handle()));
+    }
     return next.handle().pipe(
       catchError((err: unknown) =>
         defer(async () => {
           if (err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED && !(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) {
-            throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
+            throw this.notFound(req);
           }
           throw err;
         }),
       ),
     );
+  }
+
+  private notFound(req: AuthenticatedRequest): AccessDenied {
+    return new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
   }
 }
 

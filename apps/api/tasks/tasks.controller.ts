@@ -57,8 +57,9 @@ export class TasksController {
   @ApiDoc({ summary: 'Decide a task (approve, return, reject, or a step\'s own outcome)', description: '`comment` is required to return or reject.', ok: 'Document', errors: [403, 404, 409, 422], examples: { request: { decision: 'approve', comment: '同意', expectedVersion: 2 } } })
   @Post(':id/decision')
   @HttpCode(200)
-  @UseInterceptors(TaskVisibleBeforeBody)
   @Idempotent('document-summary')
+  // Listed after @Idempotent: decorators apply bottom-up, so this interceptor runs outside the idempotency one.
+  @UseInterceptors(TaskVisibleBeforeBody)
   async decide(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DecisionDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const { document, written } = await this.engine.transition.execute({
       taskId: id,
@@ -75,8 +76,9 @@ export class TasksController {
   @ApiDoc({ summary: 'Delegate (转交) a task to a colleague', ok: 'Task', errors: [403, 404, 409] })
   @Post(':id/delegate')
   @HttpCode(200)
-  @UseInterceptors(TaskVisibleBeforeBody)
   @Idempotent('task')
+  // Listed after @Idempotent: decorators apply bottom-up, so this interceptor runs outside the idempotency one.
+  @UseInterceptors(TaskVisibleBeforeBody)
   async delegate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DelegateDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const result = await this.engine.transition.execute({
       taskId: id,
@@ -95,8 +97,9 @@ export class TasksController {
   @ApiDoc({ summary: 'Add a signer (加签) before or after the caller', ok: 'Document', errors: [403, 404, 409] })
   @Post(':id/add-signer')
   @HttpCode(200)
-  @UseInterceptors(TaskVisibleBeforeBody)
   @Idempotent('document-summary')
+  // Listed after @Idempotent: decorators apply bottom-up, so this interceptor runs outside the idempotency one.
+  @UseInterceptors(TaskVisibleBeforeBody)
   async addSigner(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddSignerDto, @IdempotencyKey() idempotency?: IdempotencyClaim) {
     const { document, written } = await this.engine.transition.execute({
       taskId: id,

@@ -171,7 +171,9 @@ export class DocumentsRepository {
    * serialises); whatever else a transaction locks comes after the document, so no two transactions
    * wait on each other in opposite order. After waiting for the lock, the row is read afresh but the
    * rest as it was before the wait: a caller that finds them disagreeing asks again (see the kernel).
-   * `by: 'task'`: `id` is one of its tasks (a decision names only its task: no read before this one).
+   * `by: 'task'`: `id` is one of its tasks (a decision names only its task: no read before this one),
+   * and only a document the caller may see is read: on PostgreSQL no one locks a row they may not see
+   * (their 404 never waits for another change's lock, nor makes a decision wait for theirs).
    */
   async opened(id: string, caller: Principal | null, by: 'document' | 'task' = 'document'): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined; tasks: TaskRow[] | undefined } | undefined> {
     const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
@@ -184,8 +186,8 @@ export class DocumentsRepository {
       `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
          CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen}
        FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)}
-       WHERE d.id = ${by === 'task' ? '(SELECT t.document_id FROM tasks t WHERE t.id = ?)' : '?'}${forUpdate}`,
-      [...v.params, id],
+       WHERE d.id = ${by === 'task' ? `(SELECT t.document_id FROM tasks t WHERE t.id = ?) AND ${v.sql}` : '?'}${forUpdate}`,
+      by === 'task' ? [...v.params, id, ...v.params] : [...v.params, id],
     );
     if (!r) return undefined;
     const doc = toDocument(r);
