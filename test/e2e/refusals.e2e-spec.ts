@@ -137,6 +137,9 @@ describe('refusals', () => {
     legalTask = submitted.body.openTasks[0].id;
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('secretary')).send({ decision: 'approve' }), 403, 'FORBIDDEN', 'access-denied');
     await refused(async () => t.http().post(`/api/tasks/${legalTask}/decision`).set(await as('drafter2')).send({ decision: 'approve' }), 404, 'NOT_FOUND', 'access-denied');
+    const counselB = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'counsel-b'"))!.id;
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/delegate`).set(await as('drafter2')).send({ toUserId: counselB }), 404, 'NOT_FOUND', 'access-denied');
+    await refused(async () => t.http().post(`/api/tasks/${legalTask}/add-signer`).set(await as('drafter2')).send({ userId: counselB, position: 'after' }), 404, 'NOT_FOUND', 'access-denied');
     // The change opens the task itself (no read before it): a bad body is still 404 to whoever may not see the task, 400 to whoever may.
     for (const [route, bad] of [['decision', { decision: 42 }], ['delegate', { toUserId: 'not-a-user', bogus: true }], ['add-signer', { position: 'sideways' }]] as const) {
       await refused(async () => t.http().post(`/api/tasks/${legalTask}/${route}`).set(await as('drafter2')).send(bad), 404, 'NOT_FOUND', 'access-denied');
@@ -243,7 +246,14 @@ describe('refusals', () => {
   it('ids that are malformed or unknown are 404', async () => {
     expect((await t.http().get('/api/documents/not-a-uuid').set(await as('drafter'))).status).toBe(404);
     expect((await t.http().get('/api/documents/0191e4a0-0000-7000-8000-000000000000').set(await as('drafter'))).body.code).toBe('NOT_FOUND');
-    expect((await t.http().post('/api/tasks/0191e4a0-0000-7000-8000-000000000000/decision').set(await as('counsel')).send({ decision: 'approve' })).status).toBe(404);
+    // Every route that acts on a task opens it in the change: an unknown or malformed id is 404 on each (a malformed one never reaches PostgreSQL's uuid parsing).
+    const valid = { decision: { decision: 'approve' }, delegate: { toUserId: '0191e4a0-0000-7000-8000-000000000001' }, 'add-signer': { userId: '0191e4a0-0000-7000-8000-000000000001', position: 'after' } };
+    for (const [route, body] of Object.entries(valid)) {
+      for (const id of ['0191e4a0-0000-7000-8000-000000000000', 'not-a-uuid', "1' OR '1'='1"]) {
+        const res = await t.http().post(`/api/tasks/${encodeURIComponent(id)}/${route}`).set(await as('counsel')).send(body);
+        expect({ route, id, status: res.status, code: res.body.code }).toEqual({ route, id, status: 404, code: 'NOT_FOUND' });
+      }
+    }
     expect((await t.http().get('/api/chains/annual-report/versions/abc').set(await as('drafter'))).status).toBe(404);
     expect((await t.http().get('/api/chains/annual-report/versions/99999999999').set(await as('drafter'))).status).toBe(404);
     const hugeCursor = Buffer.from('99999999999').toString('base64url');
