@@ -6,6 +6,9 @@ import { DUMMY_PASSWORD_HASH, hashPassword, passwordProblem, verifyPassword } fr
 import type { Log } from './log.js';
 import type { WriterQueue } from './writer-queue.js';
 
+/** Principals kept between requests (a user's, while the directory does not change); past this many the map starts over. */
+const MAX_KNOWN_PRINCIPALS = 10_000;
+
 /** A user who logged in, with the token epoch their token must carry. */
 export type Authenticated = Principal & { tokenEpoch: number };
 
@@ -126,11 +129,28 @@ export class AuthenticationUseCase {
   /**
    * The caller behind a token, with roles as they are now (a revoked role takes effect at once):
    * undefined when the token's epoch is no longer the user's (password or roles changed, disabled,
-   * logged out). One statement, as every request reads it.
+   * logged out). Every request reads it: one statement, the directory's version (which any change to
+   * a user or a grant moves, in any process), and the principal itself only when it moved since this
+   * user's was read. The version is read first: a change committed between the two reads leaves the
+   * fresh principal kept under the older version, read again next time, never the reverse.
    */
-  principalForToken(userId: string, tokenEpoch: number): Promise<Principal | undefined> {
-    return new Repositories(this.database.reader).directory.activePrincipal(userId, tokenEpoch);
+  async principalForToken(userId: string, tokenEpoch: number): Promise<Principal | undefined> {
+    const directory = new Repositories(this.database.reader).directory;
+    const version = await directory.version();
+    const known = this.principals.get(userId);
+    if (known && known.version === version && known.tokenEpoch === tokenEpoch) return known.principal;
+    const principal = await directory.activePrincipal(userId, tokenEpoch);
+    if (!principal) return void this.principals.delete(userId);
+    if (this.principals.size >= MAX_KNOWN_PRINCIPALS) this.principals.clear();
+    // One object serves many requests: frozen, so no request can change another's caller.
+    principal.grants.forEach((g) => Object.freeze(g));
+    Object.freeze(principal.grants);
+    this.principals.set(userId, { version, tokenEpoch, principal: Object.freeze(principal) });
+    return principal;
   }
+
+  /** Principals as last read, with the directory version and token epoch they were read at. */
+  private readonly principals = new Map<string, { version: number; tokenEpoch: number; principal: Principal }>();
 
   /** A user and their roles as they are now, whether or not they may log in (tests, tools). */
   principal(userId: string): Promise<Principal | undefined> {

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '@shenpi/audit';
+import { sqlStatements } from '@shenpi/persistence';
 import { runCli } from '../../apps/cli/cli.js';
 import { bearer, PASSWORD, startApp, testDatabase, type TestApp } from '../support/test-app.js';
 
@@ -89,5 +90,37 @@ describe('tokens that end', () => {
     expect((await cli('user', 'enable', '--username', 'office')).code).toBe(0);
     expect(await me(before)).toBe(401);
     expect(await me(await tokenOf('office'))).toBe(200);
+  });
+
+  it('keeps a caller read only while the directory stands: a grant taken away or a user disabled by hand, outside the service, reaches the next request', async () => {
+    const { id } = await t.engine.directory.addUser({ username: 'counsel-by-hand', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] });
+    const auth = await tokenOf('counsel-by-hand');
+    const grantsOf = async () => (await t.http().get('/api/me').set(auth)).body.roles as { role: string }[];
+    expect((await grantsOf()).map((g) => g.role)).toEqual(['legal-counsel']);
+
+    // Read again while nothing changed: the directory's version alone, not the user and their grants.
+    sqlStatements.trace = [];
+    expect(await me(auth)).toBe(200);
+    const ran = sqlStatements.trace;
+    sqlStatements.trace = null;
+    expect(ran.filter((q) => q.includes('directory_version'))).toHaveLength(1);
+    expect(ran.filter((q) => q.includes('FROM users u'))).toEqual([]);
+
+    // Statements typed by hand move no epoch: only the directory's version says the caller changed.
+    const byHand = (sql: string, params: unknown[]) => t.engine.database.transaction((db) => db.run(sql, params));
+    await byHand("DELETE FROM role_grants WHERE user_id = ? AND role = 'legal-counsel'", [id]);
+    expect(await grantsOf()).toEqual([]);
+    await byHand("INSERT INTO role_grants (user_id, role, department_id, created_at) VALUES (?, 'legal-counsel', 'city-sti', ?)", [id, t.clock.now().toISOString()]);
+    expect((await grantsOf()).map((g) => g.role)).toEqual(['legal-counsel']);
+    await byHand('UPDATE users SET disabled_at = ? WHERE id = ?', [t.clock.now().toISOString(), id]);
+    expect(await me(auth)).toBe(401);
+  });
+
+  it('a token kept verified is refused once it expires', async () => {
+    const auth = await tokenOf('secretary');
+    expect(await me(auth)).toBe(200);
+    expect(await me(auth)).toBe(200);
+    t.clock.advance(61 * 86_400_000);
+    expect(await me(auth)).toBe(401);
   });
 });

@@ -5,7 +5,6 @@ import { DomainError, ErrorCode, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { AuthSettings } from './auth-settings.js';
 import { routeOf } from '../http/request-log.js';
-import { verifyJwt } from './jwt.js';
 import { PUBLIC_ROUTE, type AuthenticatedRequest } from './principal.decorator.js';
 
 const bearerToken = (header: string) => (header.startsWith('Bearer ') ? header.slice(7).trim() : '');
@@ -17,7 +16,7 @@ const bearerToken = (header: string) => (header.startsWith('Bearer ') ? header.s
  */
 export async function principalOf(header: string, engine: Engine, settings: AuthSettings): Promise<Principal | undefined> {
   const token = bearerToken(header);
-  const claims = token ? verifyJwt(token, settings.secret, Math.floor(engine.clock.now().getTime() / 1000)) : null;
+  const claims = token ? settings.tokens.verify(token, Math.floor(engine.clock.now().getTime() / 1000)) : null;
   return claims ? engine.authentication.principalForToken(claims.subject, claims.epoch) : undefined;
 }
 

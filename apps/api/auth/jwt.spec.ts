@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { signJwt, verifyJwt } from './jwt.js';
+import { signJwt, VerifiedTokens, verifyJwt } from './jwt.js';
 
 describe('HS256 tokens', () => {
   const now = 1_800_000_000;
   it('round-trips the subject and the token epoch until it expires', () => {
     const token = signJwt('user-1', 's3cret', now, 60, 3);
-    expect(verifyJwt(token, 's3cret', now + 59)).toEqual({ subject: 'user-1', epoch: 3 });
+    expect(verifyJwt(token, 's3cret', now + 59)).toEqual({ subject: 'user-1', epoch: 3, expiresAt: now + 60 });
     expect(verifyJwt(token, 's3cret', now + 60)).toBeNull();
   });
   it('refuses another secret, a changed payload, alg none and garbage', () => {
@@ -26,5 +26,18 @@ describe('HS256 tokens', () => {
       const [h] = signJwt('user-1', 's3cret', now, 60, 0).split('.');
       expect(verifyJwt(`${h}.${payload}.${createHmac('sha256', 's3cret').update(`${h}.${payload}`).digest('base64url')}`, 's3cret', now)).toBeNull();
     }
+  });
+  it('keeps a verified token per secret: the same claims until it expires, nothing for another secret or a changed token', () => {
+    const token = signJwt('user-1', 's3cret', now, 60, 3);
+    const tokens = new VerifiedTokens('s3cret');
+    expect(tokens.verify(token, now)).toEqual({ subject: 'user-1', epoch: 3, expiresAt: now + 60 });
+    expect(tokens.verify(token, now + 59)).toEqual({ subject: 'user-1', epoch: 3, expiresAt: now + 60 });
+    expect(tokens.verify(token, now + 60)).toBeNull();
+    expect(new VerifiedTokens('other').verify(signJwt('user-1', 's3cret', now, 60, 3), now)).toBeNull();
+    const fresh = signJwt('user-2', 's3cret', now, 60, 0);
+    expect(tokens.verify(fresh, now)).not.toBeNull();
+    // The signature's first character changed (its last carries padding bits a decoder ignores).
+    const [header, payload, signature] = fresh.split('.');
+    expect(tokens.verify(`${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`, now)).toBeNull();
   });
 });

@@ -4,10 +4,11 @@ const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toStrin
 
 const sign = (input: string, secret: string) => createHmac('sha256', secret).update(input).digest();
 
-/** What a valid token says: whose it is, and the user's token epoch when it was issued. */
+/** What a valid token says: whose it is, the user's token epoch when it was issued, and until when it is valid (seconds). */
 export interface TokenClaims {
   subject: string;
   epoch: number;
+  expiresAt: number;
 }
 
 /**
@@ -30,8 +31,37 @@ export function verifyJwt(token: string, secret: string, nowSeconds: number): To
     const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { sub?: unknown; exp?: unknown; ep?: unknown };
     if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return null;
     if (typeof claims.ep !== 'number' || !Number.isSafeInteger(claims.ep) || claims.ep < 0) return null;
-    return { subject: claims.sub, epoch: claims.ep };
+    return { subject: claims.sub, epoch: claims.ep, expiresAt: claims.exp };
   } catch {
     return null;
+  }
+}
+
+/** Tokens kept verified; past this many the map starts over. */
+const MAX_VERIFIED = 10_000;
+
+/**
+ * The tokens one secret has verified, so a client's next request with the same token is not checked
+ * again (an HMAC each time): a token's claims never change, and its expiry is still checked on every
+ * use. Whether its epoch is still the user's is the principal's read (AuthenticationUseCase).
+ */
+export class VerifiedTokens {
+  private readonly claims = new Map<string, TokenClaims>();
+
+  constructor(private readonly secret: string) {}
+
+  verify(token: string, nowSeconds: number): TokenClaims | null {
+    const known = this.claims.get(token);
+    if (known) {
+      if (known.expiresAt > nowSeconds) return known;
+      this.claims.delete(token);
+      return null;
+    }
+    const claims = verifyJwt(token, this.secret, nowSeconds);
+    if (claims) {
+      if (this.claims.size >= MAX_VERIFIED) this.claims.clear();
+      this.claims.set(token, claims);
+    }
+    return claims;
   }
 }

@@ -281,6 +281,11 @@ export class DirectoryRepository {
     return toPrincipal(rows);
   }
 
+  /** The directory's version: it moves with every change to a user or a role grant (triggers; migration 1766400000000). */
+  async version(): Promise<number> {
+    return Number((await this.sql.one<{ version: number | string }>('SELECT version FROM directory_version WHERE id = 1'))!.version);
+  }
+
   /**
    * The caller behind a token: every authenticated request reads it, so the epoch and the enabled
    * state are checked in the same one statement that loads the user and their grants.
