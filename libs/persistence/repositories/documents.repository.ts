@@ -181,13 +181,15 @@ export class DocumentsRepository {
     // PostgreSQL: whether the row this statement's snapshot saw is the row as locked (after any wait for the lock):
     // the same row version (xmin). Every change of a document's tasks writes its row (see touch).
     const seen = this.sql.kind === 'postgres' ? ', (SELECT s.xmin = d.xmin FROM documents s WHERE s.id = d.id) AS seen_fresh' : '';
+    // By task, the caller's visibility is a condition of the read (a row comes back only when visible); by document, a column.
+    const byTask = by === 'task';
     type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; live_tasks: string; seen_fresh?: boolean };
     const r = await this.sql.one<Raw>(
       `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
-         CASE WHEN ${v.sql} THEN 1 ELSE 0 END AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen}
+         ${byTask ? '1' : `CASE WHEN ${v.sql} THEN 1 ELSE 0 END`} AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen}
        FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)}
-       WHERE d.id = ${by === 'task' ? `(SELECT t.document_id FROM tasks t WHERE t.id = ?) AND ${v.sql}` : '?'}${forUpdate}`,
-      by === 'task' ? [...v.params, id, ...v.params] : [...v.params, id],
+       WHERE d.id = ${byTask ? `(SELECT t.document_id FROM tasks t WHERE t.id = ?) AND ${v.sql}` : '?'}${forUpdate}`,
+      byTask ? [id, ...v.params] : [...v.params, id],
     );
     if (!r) return undefined;
     const doc = toDocument(r);
