@@ -27,10 +27,7 @@ export class TaskVisibleGuard implements CanActivate {
   constructor(private readonly engine: Engine) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) {
-      throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
-    }
+    await requireVisibleTask(this.engine, ctx.switchToHttp().getRequest<AuthenticatedRequest>());
     return true;
   }
 }
@@ -52,24 +49,23 @@ export class TaskVisibleBeforeBody implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, unknown> }>();
     if (req.headers['idempotency-key'] !== undefined) {
-      return defer(async () => {
-        if (!(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) throw this.notFound(req);
-      }).pipe(switchMap(() => next.handle()));
+      return defer(() => requireVisibleTask(this.engine, req)).pipe(switchMap(() => next.handle()));
     }
     return next.handle().pipe(
       catchError((err: unknown) =>
         defer(async () => {
-          if (err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED && !(await this.engine.documentReadModel.visibleTask(req.principal!, req.params.id))) {
-            throw this.notFound(req);
-          }
+          if (err instanceof DomainError && err.code === ErrorCode.VALIDATION_FAILED) await requireVisibleTask(this.engine, req);
           throw err;
         }),
       ),
     );
   }
+}
 
-  private notFound(req: AuthenticatedRequest): AccessDenied {
-    return new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
+/** 404 (audited by the error filter) unless the caller may see the task the route names: one read. */
+async function requireVisibleTask(engine: Engine, req: AuthenticatedRequest): Promise<void> {
+  if (!(await engine.documentReadModel.visibleTask(req.principal!, req.params.id))) {
+    throw new AccessDenied(ErrorCode.NOT_FOUND, 'task not found', { action: 'read-task', taskId: isPlausibleId(req.params.id) ? req.params.id : undefined });
   }
 }
 
