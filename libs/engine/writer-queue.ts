@@ -141,7 +141,8 @@ export class WriterQueue {
    */
   private async batchTransaction(batch: Job[], failed?: Map<number, unknown>): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
-    await this.database.transaction(async (sql) => {
+    await this.database.transaction(async (connection) => {
+      const sql = sqliteWriter(connection);
       for (const [i, job] of batch.entries()) {
         if (failed?.has(i)) {
           outcomes.push({ ok: false, error: failed.get(i) });
@@ -182,10 +183,16 @@ export class WriterQueue {
  * the batch's later statements would then commit one by one. The batch stops here and every job in
  * it is refused with this error (nothing of it is on disk: SQLite undid it all).
  */
-function stillInTransaction(sql: Sql, cause?: unknown): void {
-  if (sql instanceof SqliteSql && !sql.inTransaction) {
+function stillInTransaction(sql: SqliteSql, cause?: unknown): void {
+  if (!sql.inTransaction) {
     throw Object.assign(new Error('the database rolled the batch\'s transaction back: nothing of it was committed'), { cause });
   }
+}
+
+/** Batches are SQLite's (PostgreSQL runs each job alone): its writer connection, which counts its writes. */
+function sqliteWriter(sql: Sql): SqliteSql {
+  if (!(sql instanceof SqliteSql)) throw new Error('group commit runs on SQLite\'s writer connection');
+  return sql;
 }
 
 type Outcome = { ok: true; value: unknown; repos: Repositories } | { ok: false; error: unknown };

@@ -8,12 +8,6 @@ export interface Sql {
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
   one<T>(sql: string, params?: unknown[]): Promise<T | undefined>;
   run(sql: string, params?: unknown[]): Promise<number>;
-  /**
-   * Statements run on this connection that may have changed the database (counted before they run,
-   * whether they succeed or not). The writer queue reads it to know whether a job that failed left
-   * anything to undo.
-   */
-  readonly writes: number;
 }
 
 /** The part of a `pg` client (or pool) a statement needs. */
@@ -39,8 +33,6 @@ const statementNames = new Map<string, { text: string; name: string | undefined 
  */
 export class PgSql implements Sql {
   readonly kind = 'postgres' as const;
-  /** Every statement: pg cannot tell a read from a write before running it. */
-  writes = 0;
 
   constructor(private readonly client: PgQueryable) {}
 
@@ -57,7 +49,6 @@ export class PgSql implements Sql {
 
   private async query(sql: string, params: unknown[]) {
     const { text, name } = PgSql.statement(sql);
-    this.writes++;
     sqlStatements.count++;
     sqlStatements.trace?.push(sql);
     try {
@@ -91,7 +82,11 @@ const MAX_PREPARED = 500;
  */
 export class SqliteSql implements Sql {
   readonly kind = 'sqlite' as const;
-  /** Statements SQLite does not know to be read-only (`sqlite3_stmt_readonly`). */
+  /**
+   * Statements run on this connection that SQLite does not know to be read-only
+   * (`sqlite3_stmt_readonly`), counted before they run, whether they succeed or not: the writer
+   * queue reads it to know whether a job that failed left anything to undo.
+   */
   writes = 0;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
