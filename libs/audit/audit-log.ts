@@ -5,7 +5,9 @@ import { canonicalOf, EntryDigests, fieldsFromPending, hashOf, linkedHashOf, tex
 import { checkpointSignatureValid, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import type { TrustedKeys } from './trusted-keys.js';
 import { treeHeadStatement } from './audit-tree.js';
-import { CompactRange, type TreeHasher } from './merkle.js';
+import type { TreeHasher } from './merkle.js';
+import { fastWalk } from './fast-walk.js';
+import { LogWalkers } from './log-walkers.js';
 import { openTasksDigest, rowVersusLog, type Mismatch } from './divergence.js';
 
 export type VerifyResult =
@@ -43,13 +45,24 @@ export class AuditLog {
   /** SQLite: the head this process last moved the log to (a guess, checked by moveHead). */
   private lastHead: { seq: number; hash: string } | undefined;
 
+  /** Logs of this many entries or more are verified in threads (LogWalkers); shorter ones here, where a thread's start would cost more. */
+  verifyInThreadsFrom = 100_000;
+  private readonly walkers: LogWalkers;
+
   constructor(
     private readonly clock: Clock,
     /** The keys whose checkpoint and tree head signatures count (the service's own and those pinned). */
     readonly trusted: TrustedKeys,
     /** Hashes the log's Merkle tree (RFC 9162), whose signed heads verify also checks. */
     readonly hasher: TreeHasher,
-  ) {}
+  ) {
+    this.walkers = new LogWalkers(hasher.algorithm);
+  }
+
+  /** Ends verify's threads (they do not keep the process alive meanwhile). */
+  close(): Promise<void> {
+    return this.walkers.close();
+  }
 
   /**
    * The suite a database's log uses: named by its first entry (`audit-suite`), standard when that
@@ -189,13 +202,20 @@ export class AuditLog {
     // Signed checkpoints pin hashes: a chain rewritten from some entry on (every hash recomputed)
     // still differs from what was signed before the rewrite.
     const pinned = new Map((await repos.checkpoints.all()).filter((c) => c.seq <= head.seq).map((c) => [c.seq, c]));
-    let prevHash = '0'.repeat(64);
-    let expectedSeq = 1;
-    let checked = 0;
+    // The fast walk goes as far as everything holds; from there the careful walk, entry by entry,
+    // names what is wrong (or finds that nothing is, after a run the fast walk could not judge).
+    const walked = await fastWalk(repos, this.walkers, this.hasher, {
+      lastSeq: head.seq,
+      pinned: new Map([...pinned].map(([seq, checkpoint]) => [seq, { checkpoint, trusted: checkpointSignatureValid(checkpoint, this.trusted) }])),
+      headTrusted: (h) => this.trusted.verifies(treeHeadStatement(h), h.keyId, h.signature, h.timestamp),
+      inThreads: head.seq >= this.verifyInThreadsFrom,
+      onProgress,
+    });
+    let { prevHash, checked, treeHeads } = walked;
+    let expectedSeq = checked + 1;
     // The tree's root as it grows, held against each signed tree head the walk passes.
-    const tree = new CompactRange(this.hasher);
+    const tree = walked.tree;
     const hasher = new EntryDigests(this.hasher.algorithm);
-    let treeHeads = 0;
     while (expectedSeq <= head.seq) {
       const rows = (await repos.audit.texts(expectedSeq - 1, VERIFY_BATCH)).filter((r) => r.seq <= head.seq);
       if (!rows.length) break;

@@ -9,14 +9,18 @@ import { createHash } from 'node:crypto';
  */
 export type TreeHash = 'sha256' | 'sm3';
 
-type OneShot = (algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'buffer') => string | Buffer;
+type Encoding = 'hex' | 'latin1' | 'buffer';
+type OneShot = (algorithm: string, data: string | Uint8Array, encoding: Encoding) => string | Buffer;
 /** crypto.hash (Node 20.12 and later) skips the Hash object; older Nodes take the long way. */
-const oneShot: OneShot = (crypto as { hash?: OneShot }).hash ?? ((algorithm, data, encoding) => createHash(algorithm).update(data).digest(encoding === 'hex' ? 'hex' : undefined as never));
+const oneShot: OneShot = (crypto as { hash?: OneShot }).hash ?? ((algorithm, data, encoding) => createHash(algorithm).update(data).digest(encoding === 'buffer' ? (undefined as never) : encoding === 'latin1' ? 'binary' : 'hex'));
 
-/** One hash of `data` in one call, as hex or bytes: what the log hashes a million times in verify. */
-export function hashOnce(algorithm: TreeHash, data: string | Uint8Array, encoding: 'hex'): string;
+/**
+ * One hash of `data` in one call, as hex, bytes, or bytes in a latin1 string (what verify's walk
+ * uses: a Buffer made per hash cost more than the hash of a 500-byte text).
+ */
+export function hashOnce(algorithm: TreeHash, data: string | Uint8Array, encoding: 'hex' | 'latin1'): string;
 export function hashOnce(algorithm: TreeHash, data: string | Uint8Array, encoding: 'buffer'): Buffer;
-export function hashOnce(algorithm: TreeHash, data: string | Uint8Array, encoding: 'hex' | 'buffer'): string | Buffer {
+export function hashOnce(algorithm: TreeHash, data: string | Uint8Array, encoding: Encoding): string | Buffer {
   return oneShot(algorithm, data, encoding);
 }
 
@@ -80,14 +84,26 @@ export class CompactRange {
     return this.count;
   }
 
-  append(leafHash: Buffer): void {
-    let node = { size: 1, hash: leafHash };
+  /**
+   * Appends a leaf, or the root of a perfect subtree of `leaves` leaves (a power of two) where one
+   * can start: at a multiple of its size (verify's walk hands over whole runs so).
+   */
+  append(hash: Buffer, leaves = 1): void {
+    if (leaves !== 1 && (!isPowerOfTwo(leaves) || this.count % leaves !== 0)) throw new Error(`a subtree of ${leaves} leaves cannot follow ${this.count}`);
+    let node = { size: leaves, hash };
     while (this.stack.length && this.stack[this.stack.length - 1].size === node.size) {
       const left = this.stack.pop()!;
       node = { size: node.size * 2, hash: this.hasher.node(left.hash, node.hash) };
     }
     this.stack.push(node);
-    this.count++;
+    this.count += leaves;
+  }
+
+  clone(): CompactRange {
+    const copy = new CompactRange(this.hasher);
+    copy.stack.push(...this.stack);
+    copy.count = this.count;
+    return copy;
   }
 
   /** MTH of the leaves so far: the subtrees folded from the right (RFC 9162 splits at the largest power of two). */

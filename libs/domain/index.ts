@@ -8,3 +8,4 @@ export * from './shanghai-time.js';
 export * from './csv.js';
 export * from './text.js';
 export * from './validation-reasons.js';
+export * from './thread-script.js';

@@ -320,6 +320,7 @@ export class Engine {
     await this.linter.close();
     await this.writer.idle();
     await this.auditSequencer.stop();
+    await this.audit.close();
     await this.database.close();
   }
 }

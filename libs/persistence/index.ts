@@ -7,7 +7,7 @@ export type { DepartmentRow, UserRow } from './repositories/directory.repository
 export type { DocumentRow, DocumentFilter, StepDue } from './repositories/documents.repository.js';
 export type { TaskRow, TaskStatus, InboxRow } from './repositories/tasks.repository.js';
 export type { ChainVersionRow } from './repositories/chain-versions.repository.js';
-export type { AuditRow, AuditFilter, AuditText, LastTransition, PendingAuditRow } from './repositories/audit-entries.repository.js';
+export type { AuditRow, AuditFilter, AuditText, AuditTextRun, LastTransition, PendingAuditRow } from './repositories/audit-entries.repository.js';
 export * from './audit-projection.js';
 export type { DeadlineRow, DeadlineKind, DeadlineStatus } from './repositories/deadlines.repository.js';
 export type { NotificationRow } from './repositories/notifications.repository.js';

@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { CompactRange, EntryDigests, TreeHasher, witnessCheck, type AuditInput, type TreeHead } from '@shenpi/audit';
+import { LogWalkers, RUN, witnessCheck, type AuditInput, type TreeHead } from '@shenpi/audit';
 import type { Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories, type AuditFilter, type Sql } from '@shenpi/persistence';
@@ -59,15 +57,12 @@ export interface AuditBenchResult {
   appendBatched: Rate;
   verify: Rate;
   /**
-   * SQLite: what verify cannot beat on this machine, in the same run: better-sqlite3 reading each
-   * entry's seq, text and hash, the chain hash and the Merkle leaf recomputed, the tree's nodes
-   * folded (node:crypto, one thread, nothing else).
+   * SQLite: what verify's walk cannot beat on this machine, in the same run: better-sqlite3 reading
+   * the log a run at a time (one statement each), walkRun recomputing each chain hash and Merkle
+   * leaf and folding the run's subtrees, on one thread, nothing else (no tree heads, no engine).
    */
   verifyFloor?: Rate;
-  /**
-   * The same work split over two threads, each with its own connection and half of the log: what a
-   * verify in two workers could not beat on this 2-core machine, worker start-up included.
-   */
+  /** The same runs walked in two threads (LogWalkers, their start-up included) while the next are read. */
   verifyFloorTwoThreads?: Rate;
   /** Hashing the log into the stored Merkle tree (the first catch-up of the whole log). */
   treeBuild: Rate;
@@ -94,100 +89,31 @@ const ADMIN: Principal = { id: 'bench-admin', username: 'bench-admin', displayNa
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** The verify floor (see AuditBenchResult.verifyFloor) over the first `entries` of the log at `path`. */
-function verifyFloorOf(path: string, entries: number): Rate {
+/**
+ * The verify floors (AuditBenchResult.verifyFloor, verifyFloorTwoThreads) over the first `entries`
+ * of the log at `path`: its own better-sqlite3 connection reads the runs with textRun's statement,
+ * and walkRun walks them, here or in LogWalkers' threads; no tree heads, no engine.
+ */
+async function verifyFloorOf(path: string, entries: number, threads: number): Promise<Rate> {
   const db = new Sqlite(path, { readonly: true });
+  const walkers = new LogWalkers('sha256', threads);
   try {
-    const read = db.prepare('SELECT seq, canonical, hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT 5000').raw(true);
-    const tree = new CompactRange(new TreeHasher('sha256'));
-    const digests = new EntryDigests('sha256');
+    const read = db.prepare("SELECT count(*) AS n, CAST(group_concat(canonical, char(10)) AS BLOB) AS texts, group_concat(hash, '') AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?");
     const t0 = performance.now();
+    const inFlight: Promise<unknown>[] = [];
     let prev = '0'.repeat(64);
-    for (let after = 0; after < entries; ) {
-      const rows = read.all(after) as [number, string, string][];
-      if (!rows.length) break;
-      for (const [, canonical, hash] of rows) {
-        const { hash: chained, leaf } = digests.of(prev, canonical);
-        if (chained !== hash) throw new Error('verify floor: the chain does not hold');
-        tree.append(leaf);
-        prev = hash;
-      }
-      after = rows[rows.length - 1][0];
+    for (let after = 0; after < entries; after += RUN) {
+      const { n, texts, hashes } = read.get(after, Math.min(after + RUN, entries)) as { n: number; texts: Uint8Array; hashes: string };
+      inFlight.push(walkers.walk({ firstSeq: after + 1, count: n, texts, hashes }, prev, false, threads > 0));
+      prev = hashes.slice(-64);
+      if (inFlight.length >= walkers.inFlight && !(await inFlight.shift())) throw new Error(`verify floor: a run before entry ${after} does not hold`);
     }
-    tree.root();
-    return rateOf('verify floor (driver + hashes, one thread)', entries, (performance.now() - t0) / 1000);
+    if ((await Promise.all(inFlight)).some((w) => !w)) throw new Error('verify floor: a run does not hold');
+    return rateOf(`verify floor (runs read and walked, ${threads ? `${threads} threads` : 'one thread'})`, entries, (performance.now() - t0) / 1000);
   } finally {
+    await walkers.close();
     db.close();
   }
-}
-
-/**
- * One thread of the two-thread floor, as plain JavaScript (a worker evaluates it): entries
- * (from, to] read in batches, each chain hash and Merkle leaf recomputed with node:crypto (one
- * call each, as verify), and the leaves folded into subtree roots (one node hash per leaf).
- */
-const FLOOR_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const crypto = require('node:crypto');
-const Sqlite = require(workerData.driver);
-const hash = crypto.hash ?? ((a, d, e) => crypto.createHash(a).update(d).digest(e === 'hex' ? 'hex' : undefined));
-const db = new Sqlite(workerData.path, { readonly: true });
-const read = db.prepare('SELECT seq, canonical, hash FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 5000').raw(true);
-let prev = workerData.from === 0 ? '0'.repeat(64) : db.prepare('SELECT hash FROM audit_entries WHERE seq = ?').pluck().get(workerData.from);
-let scratch = Buffer.alloc(1 << 16);
-const stack = [];
-const node = Buffer.alloc(65);
-let n = 0;
-for (let after = workerData.from; after < workerData.to; ) {
-  const rows = read.all(after, workerData.to);
-  if (!rows.length) break;
-  for (const [, canonical, stored] of rows) {
-    if (scratch.length < 65 + canonical.length * 3) scratch = Buffer.alloc(65 + canonical.length * 3);
-    const end = 65 + scratch.write(canonical, 65, 'utf8');
-    scratch[64] = 0;
-    let leaf = hash('sha256', scratch.subarray(64, end), 'buffer');
-    scratch.write(prev, 1, 'latin1');
-    if (hash('sha256', scratch.subarray(1, end), 'hex') !== stored) throw new Error('the chain does not hold at ' + (n + workerData.from + 1));
-    prev = stored;
-    n++;
-    for (let size = n; (size & 1) === 0; size >>= 1) {
-      node[0] = 1;
-      stack.pop().copy(node, 1);
-      leaf.copy(node, 33);
-      leaf = hash('sha256', node, 'buffer');
-    }
-    stack.push(leaf);
-  }
-  after = rows[rows.length - 1][0];
-}
-db.close();
-parentPort.postMessage({ checked: n, roots: stack });
-`;
-
-/**
- * The two-thread floor (AuditBenchResult.verifyFloorTwoThreads): each thread half of the log. The
- * halves' subtree roots are joined in order, which is the hashing of the real tree give or take the
- * O(log n) hashes that merging two compact ranges at an unaligned split costs.
- */
-async function verifyFloorTwoThreadsOf(path: string, entries: number): Promise<Rate> {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const split = Math.floor(entries / 2);
-  const t0 = performance.now();
-  const halves = await Promise.all(
-    [[0, split], [split, entries]].map(
-      ([from, to]) =>
-        new Promise<{ checked: number; roots: Uint8Array[] }>((resolve, reject) => {
-          const worker = new Worker(FLOOR_THREAD, { eval: true, workerData: { path, driver, from, to } });
-          worker.once('message', resolve).once('error', reject);
-        }),
-    ),
-  );
-  const hasher = new TreeHasher('sha256');
-  const fold = (roots: Uint8Array[]) => roots.slice(0, -1).reduceRight((right, left) => hasher.node(left, right), roots[roots.length - 1]);
-  fold([...halves[0].roots, ...halves[1].roots]);
-  const checked = halves[0].checked + halves[1].checked;
-  if (checked !== entries) throw new Error(`verify floor, two threads: ${checked} of ${entries} entries read`);
-  return rateOf('verify floor (driver + hashes, two threads)', entries, (performance.now() - t0) / 1000);
 }
 
 /** null when PostgreSQL answers, otherwise why not. */
@@ -280,9 +206,9 @@ export async function auditBench(backend: AuditBackend, opts: AuditBenchOptions)
     const verifySeconds = (performance.now() - t0) / 1000;
     if (!verified.ok || verified.entries !== opts.entries) throw new Error(`audit ${backend}: verify failed: ${JSON.stringify(verified)}`);
     const verify = rateOf('verify (whole log)', verified.entries, verifySeconds);
-    const verifyFloor = backend === 'sqlite' ? verifyFloorOf(sqlitePath, opts.entries) : undefined;
+    const verifyFloor = backend === 'sqlite' ? await verifyFloorOf(sqlitePath, opts.entries, 0) : undefined;
     if (verifyFloor) log(`audit ${backend}: verify floor ${fmt(verifyFloor.rate)} entries/s (verify ${fmt(verify.rate)}: ${(verify.rate / verifyFloor.rate).toFixed(2)}× of it)`);
-    const verifyFloorTwoThreads = backend === 'sqlite' ? await verifyFloorTwoThreadsOf(sqlitePath, opts.entries) : undefined;
+    const verifyFloorTwoThreads = backend === 'sqlite' ? await verifyFloorOf(sqlitePath, opts.entries, 2) : undefined;
     if (verifyFloorTwoThreads) log(`audit ${backend}: verify floor in two threads ${fmt(verifyFloorTwoThreads.rate)} entries/s (${(verifyFloorTwoThreads.rate / verifyFloor!.rate).toFixed(2)}× of one thread)`);
 
     // The Merkle tree over the whole log, a batch per writer job, with a head signed at half size (for the witness).
@@ -444,8 +370,8 @@ export function auditTable(results: AuditBenchResult[], pgSkipped?: string): str
     latencyRow('  append latency, 1 per transaction', (r) => r.appendLatency),
     rateRow(`append, ${BATCH} per transaction`, (r) => r.appendBatched),
     rateRow(`verify of ${fmt(entries)} (table definition once; chain hash, Merkle leaf and root at each signed head)`, (r) => r.verify),
-    [`  floor: driver + the same hashes alone, one thread (entries/s)`, lite?.verifyFloor ? `${fmt(lite.verifyFloor.rate)} (verify ${ratio(lite.verify.rate, lite.verifyFloor.rate)})` : '', '', ''],
-    [`  floor: the same in two threads, half of the log each (entries/s)`, lite?.verifyFloorTwoThreads ? `${fmt(lite.verifyFloorTwoThreads.rate)} (${ratio(lite.verifyFloorTwoThreads.rate, lite.verifyFloor!.rate)} of one thread)` : '', '', ''],
+    [`  floor: runs read (one statement each) and walked, one thread (entries/s)`, lite?.verifyFloor ? `${fmt(lite.verifyFloor.rate)} (verify ${ratio(lite.verify.rate, lite.verifyFloor.rate)})` : '', '', ''],
+    [`  floor: the same runs walked in two threads (entries/s)`, lite?.verifyFloorTwoThreads ? `${fmt(lite.verifyFloorTwoThreads.rate)} (${ratio(lite.verifyFloorTwoThreads.rate, lite.verifyFloor!.rate)} of one thread)` : '', '', ''],
     rateRow(`Merkle tree build over ${fmt(entries)} (a batch of 5,000 per writer job)`, (r) => r.treeBuild),
     latencyRow(`inclusion proof at ${fmt(entries)}`, (r) => r.inclusion),
     latencyRow(`consistency proof at ${fmt(entries)}`, (r) => r.consistency),

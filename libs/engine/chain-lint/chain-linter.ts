@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { ChainDefinition, LintResult } from '@shenpi/chains';
-import { DomainError, ErrorCode } from '@shenpi/domain';
+import { DomainError, ErrorCode, threadScript } from '@shenpi/domain';
 import type { LintDirectoryData } from './lint-directory.js';
 import type { LintJob } from './lint-worker.js';
 
@@ -117,7 +115,7 @@ export class ChainLinter {
   }
 
   private start(): Promise<Worker> {
-    const [script, options] = workerScript();
+    const [script, options] = threadScript(import.meta.url, 'lint-worker');
     const worker = new Worker(script, { ...options, resourceLimits: { maxOldGenerationSizeMb: this.budget.memoryMb } });
     worker.unref();
     this.worker = worker;
@@ -129,17 +127,4 @@ export class ChainLinter {
       worker.once('error', reject);
     });
   }
-}
-
-/**
- * The worker's file beside this one: compiled JavaScript in a build. Under the tests and
- * `npm run bench` it is TypeScript, which a thread of Node 20 loads through tsx's require hook
- * (tsx's ESM hooks do not reach worker threads there).
- */
-function workerScript(): [string | URL, WorkerOptions] {
-  if (!import.meta.url.endsWith('.ts')) return [new URL('./lint-worker.js', import.meta.url), {}];
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const script = fileURLToPath(new URL('./lint-worker.ts', import.meta.url));
-  const boot = `const { workerData } = require('node:worker_threads'); require(workerData.tsx).register(); require(workerData.script);`;
-  return [boot, { eval: true, workerData: { tsx, script } }];
 }

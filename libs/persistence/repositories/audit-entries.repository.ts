@@ -8,6 +8,14 @@ export interface AuditText {
   hash: string;
 }
 
+/** Consecutive entries in one piece (see AuditEntriesRepository.textRun). */
+export interface AuditTextRun {
+  firstSeq: number;
+  count: number;
+  texts: Uint8Array;
+  hashes: string;
+}
+
 /** One stored audit entry, column for column (all but seq, canonical and hash generated from the text). */
 export interface AuditRow {
   seq: number;
@@ -249,6 +257,30 @@ export class AuditEntriesRepository {
   async texts(afterSeq: number, limit: number): Promise<AuditText[]> {
     const rows = await this.sql.all<{ seq: number | string; canonical: string; hash: string }>('SELECT seq, canonical, hash FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit]);
     return rows.map((r) => ({ seq: Number(r.seq), canonical: r.canonical, hash: r.hash }));
+  }
+
+  /**
+   * The entries in (afterSeq, lastSeq] in one row: verify's fast walk (libs/audit/log-walk.ts) reads
+   * a run so, a row per entry costing it more than their hashing. `texts` is their UTF-8 texts, a
+   * newline between two, `hashes` their hashes end to end, both in one order. Null when the run is
+   * not whole (an entry missing): the careful walk then names it.
+   */
+  async textRun(afterSeq: number, lastSeq: number): Promise<AuditTextRun | null> {
+    const row =
+      this.sql.kind === 'sqlite'
+        ? // Both aggregates read one scan of the primary key, so in seq order (not promised by SQLite: a
+          // run out of order fails the walk, whose careful walk then finds the log whole).
+          await this.sql.one<{ n: number; first: number; last: number; texts: Uint8Array; hashes: string }>(
+            "SELECT count(*) AS n, min(seq) AS first, max(seq) AS last, CAST(group_concat(canonical, char(10)) AS BLOB) AS texts, group_concat(hash, '') AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?",
+            [afterSeq, lastSeq],
+          )
+        : // Text, not bytea: its hex form doubled what crossed the socket and took longer to decode than the UTF-8 to encode again.
+          await this.sql.one<{ n: number; first: string; last: string; texts: string; hashes: string }>(
+            "SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last, string_agg(canonical, E'\\n' ORDER BY seq) AS texts, string_agg(hash, '' ORDER BY seq) AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?",
+            [afterSeq, lastSeq],
+          );
+    if (!row || Number(row.n) !== lastSeq - afterSeq || Number(row.first) !== afterSeq + 1 || Number(row.last) !== lastSeq) return null;
+    return { firstSeq: afterSeq + 1, count: lastSeq - afterSeq, texts: typeof row.texts === 'string' ? Buffer.from(row.texts) : row.texts, hashes: row.hashes };
   }
 
   /**
