@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { targetsTable } from './targets.js';
 import { auditBench, auditTable, postgresUnreachable, SEARCH_KINDS, type AuditBenchResult } from './audit.bench.js';
 import { deadlineLateness } from './deadline-lateness.bench.js';
 import { floorBench, type FloorResult } from './floor.bench.js';
@@ -119,6 +120,8 @@ async function main() {
   if (audit.length) console.log(`${auditTable(audit, pgSkipped)}\n\nAudit stage: ${audit.map((r) => `${r.backend} ${r.seconds.toFixed(0)} s`).join(', ')}.\n`);
   if (floor || engines.length || peer) console.log(`${transitionsTable({ floor, engines, peer, postgresSkipped: pgSkipped, postgresNotRun, callers, fewCallers, batch })}\n`);
   if (inbox) console.log(`${inboxTable(inbox)}\n`);
+  const targets = targetsTable({ audit, engines, floor, inbox, quick });
+  if (targets) console.log(`${targets}\n`);
   console.log(`Stages: ${Object.entries(stageSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}; whole bench ${seconds.toFixed(0)} s.`);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(
