@@ -42,7 +42,7 @@ export class AuditLog {
   private readonly listeners: AuditListener[] = [];
   /** Whether this process's suite has been checked against the log's first entry (which never changes). */
   private suiteChecked = false;
-  /** SQLite: the head this process last moved the log to (a guess, checked by moveHead). */
+  /** SQLite: the head this process last moved the log to (a guess, checked by AuditEntriesRepository.append). */
   private lastHead: { seq: number; hash: string } | undefined;
 
   /** Logs of this many entries or more are verified in threads (LogWalkers); shorter ones here, where a thread's start would cost more. */
@@ -128,17 +128,17 @@ export class AuditLog {
     });
     if (repos.sql.kind === 'postgres') return repos.audit.enqueue(pendingFromFields(fields));
     // SQLite's writer is alone in this process: the head it last wrote is most often still the head.
-    // The head moves from it by compare and set (no read); when another process appended, or the job
-    // that moved it was rolled back, nothing moves and the head is read.
+    // The entry goes in only while that head is still the head (no read); when another process
+    // appended, or the job that appended was rolled back, nothing is written and the head is read.
     let head = this.lastHead ?? (await repos.audit.lockHead());
     if (!this.suiteChecked && head.seq > 0) this.refuseOtherSuite((await repos.audit.firstEntry())!);
     let entry = this.chained(head, fields);
-    if (!(await repos.audit.moveHead(head, entry.entry))) {
+    const row = () => ({ seq: entry.entry.seq, canonical: entry.canonical, hash: entry.entry.hash });
+    if (!(await repos.audit.append(head, row()))) {
       head = await repos.audit.lockHead();
       entry = this.chained(head, fields);
-      if (!(await repos.audit.moveHead(head, entry.entry))) throw new Error('the audit head moved within the writer\'s own transaction');
+      if (!(await repos.audit.append(head, row()))) throw new Error('the audit head moved within the writer\'s own transaction');
     }
-    await repos.audit.insert({ seq: entry.entry.seq, canonical: entry.canonical, hash: entry.entry.hash });
     this.lastHead = { seq: entry.entry.seq, hash: entry.entry.hash };
     for (const listener of this.listeners) await listener(repos, entry.entry);
   }

@@ -16,7 +16,7 @@ import { runsOf, type Runs } from './stats.js';
  *   - one UPDATE of the document (state, context, attributes, due_at and due_provisional, version),
  *   - one UPDATE closing the decided task, one INSERT opening the next step's task,
  *   - one INSERT per new deadline row (the left step's stay out, its timers are stale: nothing to write),
- *   - SQLite: one audit INSERT (hash-chained) and the audit_head UPDATE; PostgreSQL: one INSERT
+ *   - SQLite: one audit INSERT (hash-chained; audit_head follows by trigger); PostgreSQL: one INSERT
  *     into the audit intake (the engine's sequencer chains it after commit).
  * Values are the ones the engine wrote for a template document (same sizes), for documents in a
  * random order with their timers spread over 90 days (fixtures.ts); no reads.
@@ -145,7 +145,6 @@ async function sqliteFloor(opts: FloorOptions, shapes: Shapes, path: string, lis
       task: db.prepare(insertOf('tasks', sample.task)),
       deadline: sample.deadlines.length ? db.prepare(insertOf('deadlines', sample.deadlines[0])) : undefined,
       audit: db.prepare(insertOf('audit_entries', sample.audit(1, '0'.repeat(64)))),
-      head: db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1'),
     };
     let head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
     const apply = (c: Cloned) => {
@@ -156,7 +155,6 @@ async function sqliteFloor(opts: FloorOptions, shapes: Shapes, path: string, lis
       for (const d of w.deadlines) st.deadline!.run(...Object.values(d));
       const a = w.audit(head.seq + 1, head.hash);
       st.audit.run(...Object.values(a));
-      st.head.run(a.seq, a.hash);
       head = { seq: a.seq as number, hash: a.hash };
     };
     const transaction = db.transaction((cs: Cloned[]) => cs.forEach(apply));

@@ -84,7 +84,7 @@ export function transitionsTable(r: TransitionReport): string {
   const notes = ['Each figure: median of the runs (min–max). Ratios: of medians, measured in this run on this machine.'];
   if (r.floor) {
     notes.push(
-      `Floor = the rows one \`lawful\` decision writes (document UPDATE; task UPDATE + INSERT; ${r.floor.writes.newDeadlines} deadline INSERTs; SQLite: audit INSERT + audit_head UPDATE, PostgreSQL: audit intake INSERT), ` +
+      `Floor = the rows one \`lawful\` decision writes (document UPDATE; task UPDATE + INSERT; ${r.floor.writes.newDeadlines} deadline INSERTs; SQLite: audit INSERT, audit_head following by trigger, PostgreSQL: audit intake INSERT), ` +
         'with the driver alone, for documents in a random order with their timers spread over 90 days: better-sqlite3 (WAL, synchronous=FULL, checkpoints in a thread as the engine has them) one after another; on PostgreSQL pg with a pool of 20.',
     );
   }

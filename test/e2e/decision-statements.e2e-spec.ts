@@ -8,7 +8,7 @@ import { bearer, useApp } from '../support/test-app.js';
  * batch for the decision's audit entry). The answer is built from what the
  * transaction read, not read again after commit.
  */
-const STATEMENTS_PER_HTTP_DECISION = { sqlite: 11, postgres: 19 };
+const STATEMENTS_PER_HTTP_DECISION = { sqlite: 10, postgres: 19 };
 
 describe('the statements of one decision over HTTP', () => {
   const t = useApp();

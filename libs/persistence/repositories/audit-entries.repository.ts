@@ -244,13 +244,21 @@ export class AuditEntriesRepository {
    * SQLite: the head moves from `from` to `to` only if it is still `from` (compare and set); false
    * when another process appended, or the job that last moved it was rolled back.
    */
-  async moveHead(from: { seq: number; hash: string }, to: { seq: number; hash: string }): Promise<boolean> {
-    return (await this.sql.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?', [to.seq, to.hash, from.seq, from.hash])) === 1;
-  }
-
-  /** SQLite: the entry the head was just moved to. */
-  async insert(row: AuditText): Promise<void> {
-    await this.sql.run('INSERT INTO audit_entries (seq, canonical, hash) VALUES (?, ?, ?)', [row.seq, row.canonical, row.hash]);
+  /**
+   * SQLite: appends the entry after `head` when the head is still there (another process may have
+   * appended since this one last looked), the head following by trigger (migration 1766500000000).
+   * False when the head has moved: nothing is written.
+   */
+  async append(head: { seq: number; hash: string }, row: AuditText): Promise<boolean> {
+    return (
+      (await this.sql.run('INSERT INTO audit_entries (seq, canonical, hash) SELECT ?, ?, ? FROM audit_head WHERE id = 1 AND seq = ? AND hash = ?', [
+        row.seq,
+        row.canonical,
+        row.hash,
+        head.seq,
+        head.hash,
+      ])) === 1
+    );
   }
 
   /** Texts and hashes in chain order after `afterSeq`: the verifier's walk (no projection is read). */
