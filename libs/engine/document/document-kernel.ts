@@ -5,7 +5,8 @@ import type { DepartmentRow, DocumentRow, LastTransition, Repositories, StepDue,
 import type { ChainCatalog } from '../chain-catalog.js';
 import type { DeadlinePlanner } from '../deadline-planner.port.js';
 import type { EngineObserver } from '../engine-observer.js';
-import { reviewRoundOf } from './separation-of-duties.js';
+import { reviewRoundOf, type ReviewRound } from './separation-of-duties.js';
+import { HoldersCache } from './holders-cache.js';
 import { Staffing } from './staffing.js';
 import { enterStep, leaveStep } from './step-entry.js';
 
@@ -16,6 +17,8 @@ export interface OpenDocument {
   chain: CompiledChain;
   /** Its open and decided tasks as they were when it was opened, in id order (read once: the log check, the task acted on, the review round). */
   tasks: TaskRow[];
+  /** The directory's version, read with the row in this transaction (the staffing keeps holders by it). */
+  directoryVersion: number;
 }
 
 /** A document's department and its open and decided tasks as a change left them: the caller's answer is built from these. */
@@ -67,6 +70,14 @@ export class DocumentKernel {
     private readonly changed: EngineObserver['documentChanged'] = () => undefined,
   ) {}
 
+  /** Roles' holders kept across changes while the directory stands (HoldersCache). */
+  private readonly holders = new HoldersCache();
+
+  /** The staffing of a step entered (or re-signed) by a change that opened `open`: holders kept at the version it read. */
+  staffing(repos: Repositories, open: OpenDocument, doc: DocumentRow, round?: ReviewRound): Promise<Staffing> {
+    return Staffing.of(repos, doc, open.department, round, { cache: this.holders, version: open.directoryVersion });
+  }
+
   /**
    * Loads the document for a change by `caller` (null: the system, which sees everything), named by
    * its id or, for a decision on a task, by the task's (`{ taskId }`). A document the caller may not
@@ -87,7 +98,7 @@ export class DocumentKernel {
     const { doc, department } = opened;
     const tasks = opened.tasks ?? (await repos.tasks.liveForDocument(doc.id));
     await this.checkAgainstLog(repos, doc, caller, attempt.action, tasks, opened.last);
-    return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion), tasks };
+    return { doc, department, chain: await this.chains.get(repos, doc.chainKey, doc.chainVersion), tasks, directoryVersion: opened.directoryVersion };
   }
 
   /**
@@ -170,7 +181,7 @@ export class DocumentKernel {
    */
   async move(repos: Repositories, open: OpenDocument, moved: DocumentRow, target: CompiledChain, entry: ChangeEntry, at: string): Promise<DocumentRow> {
     await leaveStep(repos, open.doc, at, open.tasks);
-    const staffing = await Staffing.of(repos, moved, open.department, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
+    const staffing = await this.staffing(repos, open, moved, reviewRoundOf(moved, open.tasks.filter((t) => t.status === 'done')));
     const written = { ...moved, ...(await enterStep(repos, target, moved, open.department, at, this.planner, staffing)).due };
     await this.write(repos, open.doc, written);
     await this.record(repos, open.doc, {

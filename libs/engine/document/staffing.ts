@@ -2,6 +2,7 @@ import type { AssigneeRef, Signer, StepDefinition } from '@shenpi/chains';
 import type { Role } from '@shenpi/domain';
 import type { DepartmentRow, DocumentRow, Repositories } from '@shenpi/persistence';
 import { resolveDepartment } from './access-rules.js';
+import type { HoldersCache } from './holders-cache.js';
 import { asPerson, judge, readReviewRound, type Person, type ReviewRound, type Seat, type SodRule } from './separation-of-duties.js';
 
 /** Who a seat's task goes to. */
@@ -27,6 +28,12 @@ export interface Reroute {
 /** A named signer whose account is disabled: nobody could ever decide the task, so it goes where a refused seat goes. */
 export const DISABLED = 'disabled' as const;
 
+/** Holders kept across changes (HoldersCache), and the directory version the change's transaction read. */
+export interface KeptDirectory {
+  cache: HoldersCache;
+  version: number;
+}
+
 /** Where a seat nobody may decide goes: the step's escalation target, then the department's leader. */
 const LEADER: AssigneeRef = { role: 'leader', department: 'document' };
 
@@ -50,10 +57,12 @@ export class Staffing {
     readonly round: ReviewRound,
     private readonly doc: DocumentRow,
     private readonly department: DepartmentRow,
+    private readonly directory: KeptDirectory | undefined,
   ) {}
 
-  static async of(repos: Repositories, doc: DocumentRow, department: DepartmentRow, round?: ReviewRound): Promise<Staffing> {
-    return new Staffing(repos, round ?? (await readReviewRound(repos, doc)), doc, department);
+  /** `directory`: holders kept at the directory version this transaction read, when the caller has it. */
+  static async of(repos: Repositories, doc: DocumentRow, department: DepartmentRow, round?: ReviewRound, directory?: KeptDirectory): Promise<Staffing> {
+    return new Staffing(repos, round ?? (await readReviewRound(repos, doc)), doc, department, directory);
   }
 
   /** An open task already in the step holds its seat (and its people theirs). */
@@ -155,7 +164,9 @@ export class Staffing {
 
   /** A role's holders in a department; whether each supervises comes with them, and whom each is away to at `at` when given. */
   private async holders(role: Role, departmentId: string, at?: string): Promise<string[]> {
-    const people = await this.repos.directory.holdersForDecision(role, departmentId, at);
+    const people = this.directory
+      ? await this.directory.cache.holders(this.repos, this.directory.version, role, departmentId, at)
+      : await this.repos.directory.holdersForDecision(role, departmentId, at);
     for (const { substituteId, ...person } of people) {
       this.people.set(person.id, person);
       if (substituteId !== undefined) this.substitutes.set(person.id, substituteId);

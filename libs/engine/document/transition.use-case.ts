@@ -144,12 +144,12 @@ export class TransitionUseCase {
       await leaveStep(repos, doc, at, open.tasks.filter((t) => t.id !== task?.id));
       // Back at the first step a new round begins: its seats are staffed on that round, read afresh.
       const newRound = next.stateKey === chain.definition.initial;
-      staffing = await Staffing.of(repos, updated, department, newRound ? undefined : await reviewRound());
+      staffing = await this.kernel.staffing(repos, open, updated, newRound ? undefined : await reviewRound());
       const { due, opened } = await enterStep(repos, chain, updated, department, at, this.planner, staffing);
       Object.assign(updated, due);
       live = [...live.filter((t) => !(t.status === 'open' && t.stepKey === doc.state)), ...opened.map((t) => ({ ...t, hasFiles: false }))];
     } else if (JSON.stringify(signingOf(updated)) !== JSON.stringify(signingOf(doc))) {
-      staffing = await Staffing.of(repos, updated, department, await reviewRound());
+      staffing = await this.kernel.staffing(repos, open, updated, await reviewRound());
       await syncSigners(repos, chain, updated, department, at, staffing);
       live = undefined;
     }

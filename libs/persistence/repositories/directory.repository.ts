@@ -133,6 +133,20 @@ export class DirectoryRepository {
     return rows.map((r) => ({ id: r.user_id, supervisor: Number(r.supervisor) === 1, ...(awayAt ? { substituteId: r.substitute_id ?? null } : {}) }));
   }
 
+  /**
+   * The first instant after `at` at which whom a holder of `role` in the department is away to may
+   * change by time alone (a substitution starting or ending), or null: until then, and while the
+   * directory's version stands, holdersForDecision at `at` says what it would say later.
+   */
+  async holdersAwayChangeAfter(role: Role, departmentId: string, at: string): Promise<string | null> {
+    const r = await this.sql.one<{ next: string | null }>(
+      `SELECT MIN(CASE WHEN p.starts_at > ? THEN p.starts_at ELSE p.ends_at END) AS next
+       FROM proxies p JOIN role_grants g ON g.user_id = p.user_id WHERE g.role = ? AND g.department_id = ? AND p.cancelled_at IS NULL AND p.ends_at > ?`,
+      [at, role, departmentId, at],
+    );
+    return r?.next ?? null;
+  }
+
   /** Every role held somewhere, and whether in a rule-of-law office (a department others report to). */
   async heldRoles(): Promise<{ role: Role; inOffice: boolean }[]> {
     const rows = await this.sql.all<{ role: Role; in_office: number | boolean }>(

@@ -175,7 +175,11 @@ export class DocumentsRepository {
    * and only a document the caller may see is read: on PostgreSQL no one locks a row they may not see
    * (their 404 never waits for another change's lock, nor makes a decision wait for theirs).
    */
-  async opened(id: string, caller: Principal | null, by: 'document' | 'task' = 'document'): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined; tasks: TaskRow[] | undefined } | undefined> {
+  async opened(
+    id: string,
+    caller: Principal | null,
+    by: 'document' | 'task' = 'document',
+  ): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined; tasks: TaskRow[] | undefined; directoryVersion: number } | undefined> {
     const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
     const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
     // PostgreSQL: whether the row this statement's snapshot saw is the row as locked (after any wait for the lock):
@@ -183,10 +187,11 @@ export class DocumentsRepository {
     const seen = this.sql.kind === 'postgres' ? ', (SELECT s.xmin = d.xmin FROM documents s WHERE s.id = d.id) AS seen_fresh' : '';
     // By task, the caller's visibility is a condition of the read (a row comes back only when visible); by document, a column.
     const byTask = by === 'task';
-    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; live_tasks: string; seen_fresh?: boolean };
+    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; live_tasks: string; seen_fresh?: boolean; directory_version: number | string };
     const r = await this.sql.one<Raw>(
       `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
-         ${byTask ? '1' : `CASE WHEN ${v.sql} THEN 1 ELSE 0 END`} AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen}
+         ${byTask ? '1' : `CASE WHEN ${v.sql} THEN 1 ELSE 0 END`} AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen},
+         (SELECT version FROM directory_version WHERE id = 1) AS directory_version
        FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)}
        WHERE d.id = ${byTask ? `(SELECT t.document_id FROM tasks t WHERE t.id = ?) AND ${v.sql}` : '?'}${forUpdate}`,
       byTask ? [id, ...v.params] : [...v.params, id],
@@ -201,6 +206,8 @@ export class DocumentsRepository {
       visible: Number(r.visible) === 1,
       last: lastTransitionOfRow(r),
       tasks: waited ? undefined : liveTasksOf(r.live_tasks),
+      // Read with the row, so in this transaction: what the staffing may keep of the directory (HoldersCache).
+      directoryVersion: Number(r.directory_version),
     };
   }
 
