@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { linkedHashOf, textSeqOf } from './audit-entry.js';
 import { hashOnce, type TreeHash } from './merkle.js';
 
 /**
@@ -24,9 +26,11 @@ export interface WalkedRun {
 }
 
 const NEWLINE = 0x0a;
-const LINK = '"prevHash":"';
-const SEQ = '"seq":';
-/** A text's last 200 bytes hold its link and its seq (after them come `result`, `to` and `v`). */
+/**
+ * A text's last 200 bytes hold its link and its seq (after them come `result`, `to` and `v`): read
+ * there as the careful walk reads them in the whole text (the last occurrence of each key is in the
+ * tail, or in neither). A text whose tail is longer fails here and is judged by the careful walk.
+ */
 const TAIL = 200;
 
 /**
@@ -39,7 +43,8 @@ const TAIL = 200;
  */
 export function walkRun(algorithm: TreeHash, run: TextRun, prevHash: string, keepLeaves = false): WalkedRun | null {
   const texts = Buffer.from(run.texts.buffer, run.texts.byteOffset, run.texts.byteLength);
-  if (run.hashes.length !== run.count * 64 || prevHash.length !== 64) return null;
+  // Bytes that are not UTF-8 read differently as a string (the careful walk's): left to it.
+  if (run.hashes.length !== run.count * 64 || prevHash.length !== 64 || !isUtf8(texts)) return null;
   // [1, 65): the previous hash, [64]: the leaf prefix 0x00, [65, …): the text (see EntryDigests).
   let scratch = Buffer.alloc(1 << 12);
   const pair = Buffer.alloc(65);
@@ -53,10 +58,7 @@ export function walkRun(algorithm: TreeHash, run: TextRun, prevHash: string, kee
     if (end < start || (last && texts.indexOf(NEWLINE, start) >= 0)) return null;
     const length = end - start;
     const tail = texts.toString('latin1', Math.max(start, end - TAIL), end);
-    const link = tail.lastIndexOf(LINK);
-    if (link < 0 || tail.slice(link + LINK.length, link + LINK.length + 64) !== prevHash || tail[link + LINK.length + 64] !== '"') return null;
-    const seq = tail.lastIndexOf(SEQ);
-    if (seq < 0 || Number.parseInt(tail.slice(seq + SEQ.length, seq + SEQ.length + 20), 10) !== run.firstSeq + i) return null;
+    if (linkedHashOf(tail) !== prevHash || textSeqOf(tail) !== run.firstSeq + i) return null;
     if (scratch.length < 65 + length) scratch = Buffer.alloc(2 * (65 + length));
     texts.copy(scratch, 65, start, end);
     scratch[64] = 0x00;

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { CheckpointSigner } from '@shenpi/audit';
 import { ManualClock } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
 import { Repositories } from '@shenpi/persistence';
 import { fillAudit } from '../support/audit-fill.js';
-import { editText, rewriteAndRechain } from '../support/as-owner.js';
+import { asOwner, editText, rewriteAndRechain } from '../support/as-owner.js';
 import { testDatabase } from '../support/test-app.js';
 
 /**
@@ -73,6 +74,46 @@ describe("verify's fast walk over a log of several runs", () => {
       const { result, carefulFrom } = await verify(engine);
       expect(result).toMatchObject({ ok: false, firstBadSeq: 3500, reason: expect.stringMatching(/^the tree head of 3500 entries signed at .* is not signed by a trusted key$/) });
       expect(carefulFrom).toBe(2048);
+    }));
+
+  /**
+   * Ten entries more, under no signed head, the last rewritten by an owner, re-hashed, the head moved
+   * to match: only the walk of each entry can tell. Returns its seq.
+   */
+  async function rewriteLast(engine: Engine, text: (canonical: string) => string | Buffer): Promise<number> {
+    await fillAudit(engine, 10);
+    const seq = ENTRIES + 10;
+    const [prev, last] = await new Repositories(engine.database.reader).audit.range(seq - 2, 2);
+    const canonical = text(last.canonical);
+    const hash = createHash('sha256').update(prev.hash).update(canonical).digest('hex');
+    await asOwner(engine, `UPDATE audit_entries SET canonical = ${typeof canonical === 'string' ? '?' : 'CAST(? AS TEXT)'}, hash = ? WHERE seq = ?`, [canonical, hash, seq]);
+    await engine.writer.run((r) => r.sql.run('UPDATE audit_head SET hash = ? WHERE id = 1', [hash]));
+    return seq;
+  }
+
+  it('names a hash that lends its last character to the next one, their characters end to end unchanged', () =>
+    withLog(async (engine) => {
+      const [a, b] = await new Repositories(engine.database.reader).audit.range(2999, 2);
+      await asOwner(engine, 'UPDATE audit_entries SET hash = ? WHERE seq = ?', [a.hash.slice(0, 63), 3000]);
+      await asOwner(engine, 'UPDATE audit_entries SET hash = ? WHERE seq = ?', [a.hash.slice(63) + b.hash, 3001]);
+      expect((await verify(engine)).result).toMatchObject({ ok: false, firstBadSeq: 3000, reason: 'hash does not match the entry' });
+    }));
+
+  it("names a text whose seq is written otherwise than as the careful walk reads it ('\"seq\": N')", () =>
+    withLog(async (engine) => {
+      const seq = await rewriteLast(engine, (c) => c.replace(`"seq":${ENTRIES + 10},`, `"seq": ${ENTRIES + 10},`));
+      expect((await verify(engine)).result).toMatchObject({ ok: false, firstBadSeq: seq, reason: "the entry's text gives it another seq than its place in the log" });
+    }));
+
+  it('names a text that is not UTF-8, hashed as its bytes (SQLite keeps such bytes as text)', () =>
+    withLog(async (engine) => {
+      if (engine.database.kind === 'postgres') return; // PostgreSQL refuses text that is not UTF-8
+      const seq = await rewriteLast(engine, (c) => {
+        const bytes = Buffer.from(c);
+        bytes[bytes.indexOf(Buffer.from('第')) + 1] = 0xff;
+        return bytes;
+      });
+      expect((await verify(engine)).result).toMatchObject({ ok: false, firstBadSeq: seq, reason: 'hash does not match the entry' });
     }));
 
   it('finds a rewrite that re-chained every later entry at the first signed head after it, at a run end', () =>

@@ -30,9 +30,14 @@ export class HoldersCache {
     }
     const holders = await repos.directory.holdersForDecision(role, departmentId, at);
     const until = at === undefined ? null : await repos.directory.holdersAwayChangeAfter(role, departmentId, at);
-    // A small map (roles × departments); a department renamed away leaves an entry nobody asks for.
-    if (this.kept.size > 10_000) this.kept.clear();
-    this.kept.set(key, { version, from: at, until, holders: holders.map((h) => Object.freeze({ ...h })) });
+    const read: Kept = { version, from: at, until, holders: holders.map((h) => Object.freeze({ ...h })) };
+    // Kept once this transaction committed: what it read may include a change of its own batch that
+    // is rolled back, and a rolled-back version number is given again to the next change.
+    repos.afterCommit.push(() => {
+      // A small map (roles × departments); a department renamed away leaves an entry nobody asks for.
+      if (this.kept.size > 10_000) this.kept.clear();
+      this.kept.set(key, read);
+    });
     return holders;
   }
 }

@@ -271,23 +271,28 @@ export class AuditEntriesRepository {
    * The entries in (afterSeq, lastSeq] in one row: verify's fast walk (libs/audit/log-walk.ts) reads
    * a run so, a row per entry costing it more than their hashing. `texts` is their UTF-8 texts, a
    * newline between two, `hashes` their hashes end to end, both in one order. Null when the run is
-   * not whole (an entry missing): the careful walk then names it.
+   * not whole (an entry missing) or holds a row it cannot be judged on so: a hash that is not 64
+   * characters (it would shift where the next begins in the hashes end to end: two rows could share
+   * their characters out), on SQLite a value stored as another type than text. The careful walk then
+   * names what is wrong.
    */
   async textRun(afterSeq: number, lastSeq: number): Promise<AuditTextRun | null> {
     const row =
       this.sql.kind === 'sqlite'
         ? // Both aggregates read one scan of the primary key, so in seq order (not promised by SQLite: a
           // run out of order fails the walk, whose careful walk then finds the log whole).
-          await this.sql.one<{ n: number; first: number; last: number; texts: Uint8Array; hashes: string }>(
-            "SELECT count(*) AS n, min(seq) AS first, max(seq) AS last, CAST(group_concat(canonical, char(10)) AS BLOB) AS texts, group_concat(hash, '') AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?",
+          await this.sql.one<{ n: number; first: number; last: number; odd: number; texts: Uint8Array; hashes: string }>(
+            `SELECT count(*) AS n, min(seq) AS first, max(seq) AS last, sum(CASE WHEN length(hash) <> 64 OR typeof(hash) <> 'text' OR typeof(canonical) <> 'text' THEN 1 ELSE 0 END) AS odd,
+              CAST(group_concat(canonical, char(10)) AS BLOB) AS texts, group_concat(hash, '') AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?`,
             [afterSeq, lastSeq],
           )
         : // Text, not bytea: its hex form doubled what crossed the socket and took longer to decode than the UTF-8 to encode again.
-          await this.sql.one<{ n: number; first: string; last: string; texts: string; hashes: string }>(
-            "SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last, string_agg(canonical, E'\\n' ORDER BY seq) AS texts, string_agg(hash, '' ORDER BY seq) AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?",
+          await this.sql.one<{ n: number; first: string; last: string; odd: number; texts: string; hashes: string }>(
+            `SELECT count(*)::int AS n, min(seq) AS first, max(seq) AS last, sum(CASE WHEN length(hash) <> 64 THEN 1 ELSE 0 END)::int AS odd,
+              string_agg(canonical, E'\\n' ORDER BY seq) AS texts, string_agg(hash, '' ORDER BY seq) AS hashes FROM audit_entries WHERE seq > ? AND seq <= ?`,
             [afterSeq, lastSeq],
           );
-    if (!row || Number(row.n) !== lastSeq - afterSeq || Number(row.first) !== afterSeq + 1 || Number(row.last) !== lastSeq) return null;
+    if (!row || Number(row.n) !== lastSeq - afterSeq || Number(row.first) !== afterSeq + 1 || Number(row.last) !== lastSeq || Number(row.odd) !== 0) return null;
     return { firstSeq: afterSeq + 1, count: lastSeq - afterSeq, texts: typeof row.texts === 'string' ? Buffer.from(row.texts) : row.texts, hashes: row.hashes };
   }
 
