@@ -6,6 +6,9 @@ import { canonicalJson } from './canonical-json.js';
 
 export type AuditCategory = 'transition' | 'configuration' | 'security';
 
+/** What the first entry links to: the hash of no entry. */
+export const GENESIS = '0'.repeat(64);
+
 /** What a caller records; the log adds seq, hashes and time. */
 export interface AuditInput {
   category: AuditCategory;

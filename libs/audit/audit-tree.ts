@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { notFound, validationFailed } from '@shenpi/domain';
 import type { CosignatureRow, Repositories, TreeHeadRow } from '@shenpi/persistence';
 import { canonicalJson } from './canonical-json.js';
-import { EntryDigests, linkedHashOf } from './audit-entry.js';
+import { EntryDigests, GENESIS, linkedHashOf } from './audit-entry.js';
 import { keyIdOf, type CheckpointSigner } from './checkpoint.js';
 import { consistencyRanges, inclusionRanges, isPowerOfTwo, splitPoint, type Range, type TreeHasher } from './merkle.js';
 import type { TrustedKeys } from './trusted-keys.js';
@@ -33,8 +33,6 @@ export const treeHeadStatement = (h: Pick<TreeHead, 'treeSize' | 'rootHash' | 't
 const EXTEND_BATCH = 5_000;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-/** The prevHash of the first entry. */
-const GENESIS = '0'.repeat(64);
 
 /**
  * The audit log's Merkle tree (RFC 9162), kept in `audit_tree_nodes` beside the log: each entry is a

@@ -1,4 +1,5 @@
 import type { Repositories, TreeHeadRow } from '@shenpi/persistence';
+import { GENESIS } from './audit-entry.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { TextRun, WalkedRun } from './log-walk.js';
 import type { LogWalkers } from './log-walkers.js';
@@ -15,7 +16,6 @@ export interface WalkState {
 
 /** Entries per run: a power of two, so a whole run is one subtree of the log's Merkle tree. */
 export const RUN = 2048;
-export const GENESIS = '0'.repeat(64);
 
 export interface FastWalkOptions {
   /** The last entry to walk (the head verify read first). */
