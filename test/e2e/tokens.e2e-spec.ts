@@ -116,6 +116,24 @@ describe('tokens that end', () => {
     expect(await me(auth)).toBe(401);
   });
 
+  it('a directory gone back in time under the running service (a restore) never brings back a caller kept from the other timeline', async () => {
+    const { id } = await t.engine.directory.addUser({ username: 'counsel-restored', password: PASSWORD, departmentId: 'city-sti', roles: ['legal-counsel'] });
+    const auth = await tokenOf('counsel-restored');
+    const rolesOf = async () => ((await t.http().get('/api/me').set(auth)).body.roles as { role: string }[]).map((g) => g.role).sort();
+    const byHand = (sql: string, params: unknown[]) => t.engine.database.transaction((db) => db.run(sql, params));
+    const version = async () => (await t.engine.database.reader.one<{ version: number }>('SELECT version FROM directory_version WHERE id = 1'))!.version;
+    const before = await version();
+    expect(await rolesOf()).toEqual(['legal-counsel']);
+    await byHand("DELETE FROM role_grants WHERE user_id = ? AND role = 'legal-counsel'", [id]);
+    expect(await rolesOf()).toEqual([]);
+    // The database restored to how it was before the grant was taken away, version and all.
+    await byHand("INSERT INTO role_grants (user_id, role, department_id, created_at) VALUES (?, 'legal-counsel', 'city-sti', ?)", [id, t.clock.now().toISOString()]);
+    await byHand('UPDATE directory_version SET version = ? WHERE id = 1', [before]);
+    // A change after the restore: a counted version would be the one the caller without grants was kept at.
+    await byHand("INSERT INTO role_grants (user_id, role, department_id, created_at) VALUES (?, 'drafter', 'city-sti', ?)", [id, t.clock.now().toISOString()]);
+    expect(await rolesOf()).toEqual(['drafter', 'legal-counsel']);
+  });
+
   it('a token kept verified is refused once it expires', async () => {
     const auth = await tokenOf('secretary');
     expect(await me(auth)).toBe(200);
