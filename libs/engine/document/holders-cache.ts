@@ -1,7 +1,7 @@
 import type { Role } from '@shenpi/domain';
 import type { Repositories } from '@shenpi/persistence';
 
-export type Holder = { id: string; supervisor: boolean; substituteId?: string | null };
+type Holder = Awaited<ReturnType<Repositories['directory']['holdersForDecision']>>[number];
 
 interface Kept {
   version: number;
@@ -13,8 +13,8 @@ interface Kept {
 
 /**
  * A role's holders in a department, as staffing reads them for every step it enters, kept while
- * the directory's version stands (users, role grants and substitutions move it, by trigger, from
- * any process: migrations 1766400000000 and 1766600000000) and, when read with whom each is away
+ * the directory's version stands (users, role grants and substitutions draw it anew, by trigger,
+ * from any process: migrations 1766400000000, 1766600000000, 1766700000000) and, when read with whom each is away
  * to at an instant, until a substitution starts or ends. The version is the one the change read
  * with its document, in its own transaction (DocumentsRepository.opened): a change never staffs on
  * a directory older than the one its transaction sees.
@@ -32,7 +32,7 @@ export class HoldersCache {
     const until = at === undefined ? null : await repos.directory.holdersAwayChangeAfter(role, departmentId, at);
     const read: Kept = { version, from: at, until, holders: holders.map((h) => Object.freeze({ ...h })) };
     // Kept once this transaction committed: what it read may include a change of its own batch that
-    // is rolled back, and a rolled-back version number is given again to the next change.
+    // is rolled back, under a version number the directory never commits.
     repos.afterCommit.push(() => {
       // A small map (roles × departments); a department renamed away leaves an entry nobody asks for.
       if (this.kept.size > 10_000) this.kept.clear();

@@ -241,10 +241,6 @@ export class AuditEntriesRepository {
   }
 
   /**
-   * SQLite: the head moves from `from` to `to` only if it is still `from` (compare and set); false
-   * when another process appended, or the job that last moved it was rolled back.
-   */
-  /**
    * SQLite: appends the entry after `head` when the head is still there (another process may have
    * appended since this one last looked), the head following by trigger (migration 1766500000000).
    * False when the head has moved: nothing is written.
