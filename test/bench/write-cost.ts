@@ -26,17 +26,23 @@ export function meter(): { per(decisions: number): PerDecision } {
   };
 }
 
-/** The WAL frames SQLite has appended so far: the wal-index header's mxFrame (offset 16 of the -shm file, native byte order). */
-function walFrames(path: string): number {
+/**
+ * The WAL frames SQLite has appended so far and how many of them a checkpoint has copied back: the
+ * wal-index header's mxFrame (offset 16 of the -shm file) and the checkpoint info's nBackfill (offset
+ * 96, after the header's two copies), native byte order.
+ */
+function walIndex(path: string): { frames: number; backfilled: number } {
   const fd = openSync(`${path}-shm`, 'r');
   try {
-    const header = Buffer.alloc(4);
-    readSync(fd, header, 0, 4, 16);
-    return header.readUInt32LE(0);
+    const index = Buffer.alloc(100);
+    readSync(fd, index, 0, 100, 0);
+    return { frames: index.readUInt32LE(16), backfilled: index.readUInt32LE(96) };
   } finally {
     closeSync(fd);
   }
 }
+
+const walFrames = (path: string) => walIndex(path).frames;
 
 export interface WalMeter {
   /**
@@ -55,8 +61,23 @@ export interface WalMeter {
  */
 export function holdSqliteWal(path: string): WalMeter {
   const db = new Sqlite(path, { readonly: true });
-  db.prepare('BEGIN').run();
-  db.prepare('SELECT seq FROM audit_head').get();
+  // A snapshot begun when every frame was already copied back reads the database file alone, and
+  // does not stop the writer from restarting the log (the count would then start again from 0):
+  // begin it while the log holds a frame not yet copied, made by a write of the meter's own.
+  for (let attempt = 0; ; attempt++) {
+    db.prepare('BEGIN').run();
+    db.prepare('SELECT seq FROM audit_head').get();
+    const { frames, backfilled } = walIndex(path);
+    if (frames > backfilled) break;
+    db.prepare('COMMIT').run();
+    if (attempt === 20) throw new Error('the WAL meter found no frame left to hold the log open with');
+    const writer = new Sqlite(path);
+    try {
+      writer.exec('CREATE TABLE IF NOT EXISTS bench_wal_meter (at TEXT); INSERT INTO bench_wal_meter VALUES (CURRENT_TIMESTAMP)');
+    } finally {
+      writer.close();
+    }
+  }
   const pageSize = Number(db.pragma('page_size', { simple: true }));
   const start = walFrames(path);
   return {
