@@ -18,7 +18,7 @@ export class CopyUseCase {
     return this.writer.run(async (repos) => {
       const { doc } = await this.kernel.open(repos, documentId, p, { action: 'copy-to' });
       const inDepartment = p.grants.some((g) => g.departmentId === doc.departmentId && g.role !== 'supervisor');
-      const hadTask = (await repos.sql.one('SELECT 1 AS ok FROM tasks WHERE document_id = ? AND (decided_by = ? OR assignee_user_id = ? OR delegated_from = ?)', [doc.id, p.id, p.id, p.id])) !== undefined;
+      const hadTask = await repos.tasks.hadTaskOn(doc.id, p.id);
       if (!inDepartment && !hadTask) {
         throw new AccessDenied(ErrorCode.FORBIDDEN, 'only the department and its reviewers copy a document', { action: 'copy-to', documentId, departmentId: doc.departmentId });
       }

@@ -126,6 +126,9 @@ export interface Cloned {
 
 const PER_INSERT_ROWS = 400;
 
+/** SQLite's row lists its tasks and timers (by trigger, as they are inserted): a copy starts with none. */
+const lists = (document: Raw): Raw => Object.fromEntries(['task_ids', 'timer_ids'].filter((c) => c in document).map((c) => [c, '[]']));
+
 /** Multi-row INSERTs of `rows` (objects with the same keys) into `table`, in the caller's transaction. */
 async function insertRows(run: (sql: string, params: unknown[]) => Promise<unknown>, table: string, rows: Raw[]): Promise<void> {
   if (!rows.length) return;
@@ -154,7 +157,7 @@ export async function cloneDocuments(engine: Engine, templates: Snapshot[], n: n
     for (let k = 0; k < count; k++) {
       const t = templates[(done + k) % templates.length];
       const id = newId();
-      documents.push({ ...t.document, id, title: `${t.document.title as string} #${done + k}` });
+      documents.push({ ...t.document, id, title: `${t.document.title as string} #${done + k}`, ...lists(t.document) });
       for (const c of t.contents) contents.push({ ...c, document_id: id });
       const taskIds = new Map<unknown, string>();
       const open: string[] = [];

@@ -1,3 +1,4 @@
+import { newId } from '@shenpi/domain';
 import { REPORT_OUTLINE } from '../support/report-outline.js';
 import { reviewers } from '../support/reviewers.js';
 import { bearer, useApp } from '../support/test-app.js';
@@ -81,6 +82,52 @@ describe('rows that disagree with the audit log', () => {
     await forge('UPDATE tasks SET assignee_role = ?, assignee_user_id = ? WHERE id = ?', [row!.assignee_role, row!.assignee_user_id, task]);
     expect((await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
     expect(ofThis((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents ?? [])).toEqual([]);
+  });
+
+  it('refuses a decision on a document given an open task by hand (an INSERT, as a statement typed at the database), and verify names it', async () => {
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const id = created.body.id as string;
+    await submit(id);
+    const task = (await taskOf('counsel', id))!;
+    const secretary = (await t.engine.database.reader.one<{ id: string }>("SELECT id FROM users WHERE username = 'secretary'"))!.id;
+    const slipped = newId();
+    // On SQLite the document's row lists its tasks by trigger: the door sees a task however it was inserted.
+    await forge(
+      `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, created_at)
+       SELECT ?, document_id, step_key, round, department_id, NULL, ?, 'open', created_at FROM tasks WHERE id = ?`,
+      [slipped, secretary, task],
+    );
+    const res = await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'STATE_DIVERGED', details: { documentId: id, field: 'openTasks' } });
+    const ofThis = (documents: { documentId: string }[] = []) => documents.filter((d) => d.documentId === id);
+    expect(ofThis((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents)).toEqual([{ documentId: id, field: 'openTasks', log: res.body.details.log, table: res.body.details.table }]);
+    await forge("UPDATE tasks SET status = 'cancelled' WHERE id = ?", [slipped]);
+    expect((await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
+  });
+
+  it('names in verify a document with an open task its row does not list (SQLite, where the door reads its tasks from that list)', async () => {
+    if (t.engine.database.kind !== 'sqlite') return; // PostgreSQL finds a document's tasks by index: there is no list to edit
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    const id = created.body.id as string;
+    await submit(id);
+    const task = (await taskOf('counsel', id))!;
+    const lists = (await t.engine.database.reader.one<{ task_ids: string }>('SELECT task_ids FROM documents WHERE id = ?', [id]))!.task_ids;
+    // A task slipped in by hand and struck off the row's list: the door, reading the list, would not see it.
+    const slipped = newId();
+    await forge(
+      `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, created_at)
+       SELECT ?, document_id, step_key, round, department_id, assignee_role, NULL, 'open', created_at FROM tasks WHERE id = ?`,
+      [slipped, task],
+    );
+    await forge('UPDATE documents SET task_ids = ? WHERE id = ?', [lists, id]);
+    const ofThis = (documents: { documentId: string }[] = []) => documents.filter((d) => d.documentId === id);
+    const verify = await t.http().get('/api/audit/verify').set(await as('admin'));
+    expect(verify.body.ok).toBe(false);
+    expect(ofThis(verify.body.documents)).toEqual([{ documentId: id, field: 'openTasks', log: expect.any(String), table: expect.any(String) }]);
+    await forge("UPDATE tasks SET status = 'cancelled' WHERE id = ?", [slipped]);
+    expect(ofThis((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents)).toEqual([]);
+    expect((await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
   });
 
   it('acts as before once the row is put back as the log says', async () => {

@@ -16,9 +16,10 @@ const OLD_INDEXES = [
 
 /**
  * A database made before the lean write path (task indexes with the status in their keys, no
- * due_provisional on the document row) is carried forward: the indexes are replaced, each
- * document's row learns whether its due instant is provisional from its live due timer, and work
- * goes on (inboxes, the next decision, verify).
+ * due_provisional on the document row; on SQLite, tasks and timers found by an index by document
+ * on each table) is carried forward: the indexes are replaced, each document's row learns whether
+ * its due instant is provisional from its live due timer and (SQLite) lists its tasks and timers,
+ * and work goes on (inboxes, the next decision, verify).
  */
 describe('write path upgrade: lean task indexes and the due instant on the row', () => {
   const database = testDatabase();
@@ -47,17 +48,47 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
     const before = await inbox();
     expect(before).toEqual([late, early].sort());
 
+    const tasksAndTimers = async (rows: Repositories) => ({
+      tasks: await rows.sql.all('SELECT * FROM tasks ORDER BY id'),
+      timers: await rows.sql.all('SELECT * FROM deadlines ORDER BY id'),
+    });
+    const stored = await tasksAndTimers(new Repositories(engine.database.reader));
+    const sqlite = engine.database.kind === 'sqlite';
     await engine.writer.run(async (r) => {
+      if (sqlite) {
+        // Before migration 1766800000000: no lists on the document's row, an index by document on each table.
+        for (const [table, list] of [['tasks', 'task_ids'], ['deadlines', 'timer_ids']]) {
+          await r.sql.run(`DROP TRIGGER ${table}_listed`);
+          await r.sql.run(`ALTER TABLE documents DROP COLUMN ${list}`);
+          await r.sql.run(`CREATE INDEX ${table}_document ON ${table} (document_id)`);
+        }
+        await r.sql.run('DROP INDEX deadlines_task');
+      }
       for (const index of ['tasks_document', 'tasks_decided', 'tasks_inbox_user', 'tasks_open_role', 'tasks_role', 'deadlines_document']) await r.sql.run(`DROP INDEX ${index}`);
       for (const create of OLD_INDEXES) await r.sql.run(create);
       await r.sql.run('ALTER TABLE documents DROP COLUMN due_provisional');
-      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000')");
+      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000')");
     });
     await engine.close();
 
     engine = await Engine.open({ database, clock, planner: testPlanner });
     try {
       const rows = new Repositories(engine.database.reader);
+      expect(await tasksAndTimers(rows)).toEqual(stored);
+      // SQLite: each document's row lists its tasks and timers, oldest first (checked again after a decision made more).
+      const listed = async () => {
+        if (!sqlite) return;
+        const [lists, tasks, timers] = [
+          await rows.sql.all<{ id: string; task_ids: string; timer_ids: string }>('SELECT id, task_ids, timer_ids FROM documents ORDER BY id'),
+          await rows.sql.all<{ id: string; document_id: string }>('SELECT id, document_id FROM tasks ORDER BY id'),
+          await rows.sql.all<{ id: string; document_id: string }>('SELECT id, document_id FROM deadlines ORDER BY id'),
+        ];
+        const of = (items: { id: string; document_id: string }[], doc: string) => items.filter((x) => x.document_id === doc).map((x) => x.id);
+        expect(lists.map((d) => [JSON.parse(d.task_ids), JSON.parse(d.timer_ids)])).toEqual(lists.map((d) => [of(tasks, d.id), of(timers, d.id)]));
+        expect(lists.flatMap((d) => JSON.parse(d.task_ids))).toHaveLength(tasks.length);
+        expect(timers.length).toBeGreaterThan(0);
+      };
+      await listed();
       expect([(await rows.documents.get(late))!.dueProvisional, (await rows.documents.get(early))!.dueProvisional]).toEqual([true, false]);
       expect((await engine.documentReadModel.document(counsel, late)).dueProvisional).toBe(true);
       expect(await inbox()).toEqual(before);
@@ -65,6 +96,7 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       const decided = await engine.transition.execute({ documentId: early, taskId: task.id, action: 'approve', principal: counsel });
       expect(decided.document.state).toBe('party-group-review');
       expect((await engine.inboxReadModel.inbox(counsel, 'done', undefined, 50)).items.map((t) => t.id)).toEqual([task.id]);
+      await listed();
       expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true });
     } finally {
       await engine.close();

@@ -1,5 +1,6 @@
 import type { Alarm } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
+import { documentIdOf, itemsOf, ofDocument } from './document-items.js';
 
 export type DeadlineKind = 'due' | 'reminder' | 'escalation' | 'auto-action';
 export type DeadlineStatus = 'pending' | 'paused' | 'fired' | 'cancelled';
@@ -21,6 +22,7 @@ export interface DeadlineRow {
 }
 
 const COLUMNS = 'id, document_id, task_id, step_key, round, kind, fire_at, status, provisional, payload, version, created_at, fired_at';
+const X_COLUMNS = COLUMNS.split(', ').map((c) => `x.${c}`).join(', ');
 
 type Raw = Record<string, string | number | null>;
 
@@ -85,7 +87,7 @@ export class DeadlinesRepository {
 
   /** Cancels a step's pending and paused timers: a statutory clock started again (its stay goes on), or a step left with its clock paused. */
   async cancelPending(documentId: string, stepKey: string): Promise<number> {
-    return this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE document_id = ? AND step_key = ? AND status IN ('pending', 'paused')`, [
+    return this.sql.run(`UPDATE deadlines SET status = 'cancelled', version = version + 1 WHERE ${ofDocument(this.sql.kind, 'timer')} AND step_key = ? AND status IN ('pending', 'paused')`, [
       documentId,
       stepKey,
     ]);
@@ -111,7 +113,7 @@ export class DeadlinesRepository {
    */
   async pendingPage(afterId: string, limit: number): Promise<DeadlineRow[]> {
     const rows = await this.sql.all<Raw>(
-      `SELECT ${COLUMNS.split(', ').map((c) => `x.${c}`).join(', ')} FROM deadlines x JOIN documents d ON d.id = x.document_id AND d.state = x.step_key
+      `SELECT ${X_COLUMNS} FROM deadlines x JOIN documents d ON d.id = x.document_id AND d.state = x.step_key
        WHERE x.status = 'pending' AND x.id > ? ORDER BY x.id LIMIT ?`,
       [afterId, limit],
     );
@@ -128,16 +130,17 @@ export class DeadlinesRepository {
    * calendar change for the days between may move. Keyset-paged on the document id.
    */
   async documentsSpanning(from: string, to: string, afterDocumentId: string, limit: number): Promise<string[]> {
+    const document = documentIdOf(this.sql.kind, 'x');
     const rows = await this.sql.all<{ document_id: string }>(
-      `SELECT DISTINCT document_id FROM deadlines WHERE status IN ('pending', 'paused') AND fire_at >= ? AND created_at < ? AND document_id > ?
-        ORDER BY document_id LIMIT ?`,
-      [from, to, afterDocumentId, limit],
+      `SELECT DISTINCT ${document} AS document_id FROM ${itemsOf(this.sql.kind, 'timer', 'x', '> ?')} AND x.status IN ('pending', 'paused') AND x.fire_at >= ? AND x.created_at < ?
+        ORDER BY ${document} LIMIT ?`,
+      [afterDocumentId, from, to, limit],
     );
     return rows.map((r) => r.document_id);
   }
 
   async forDocument(documentId: string): Promise<DeadlineRow[]> {
-    const rows = await this.sql.all<Raw>(`SELECT ${COLUMNS} FROM deadlines WHERE document_id = ? ORDER BY fire_at, id`, [documentId]);
+    const rows = await this.sql.all<Raw>(`SELECT ${X_COLUMNS} FROM ${itemsOf(this.sql.kind, 'timer', 'x', '= ?')} ORDER BY x.fire_at, x.id`, [documentId]);
     return rows.map(toRow);
   }
 }

@@ -2,6 +2,7 @@ import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
 import type { DepartmentRow } from './directory.repository.js';
+import { itemsOf, itemsOfRow } from './document-items.js';
 import { liveTasksColumn, liveTasksOf, type TaskRow } from './tasks.repository.js';
 
 export interface DocumentRow {
@@ -94,15 +95,15 @@ const toDocument = (r: RawDocument): DocumentRow => ({
  * a role in its department, supervision of it or of its rule-of-law office, a task on it, or global admin.
  */
 // A request checks visibility several times (guard, transaction, answer) with one principal.
-const visibilityOf = new WeakMap<Principal, { sql: string; params: unknown[] }>();
+const visibilityOf = { sqlite: new WeakMap<Principal, { sql: string; params: unknown[] }>(), postgres: new WeakMap<Principal, { sql: string; params: unknown[] }>() };
 
-export function visibility(p: Principal): { sql: string; params: unknown[] } {
-  let v = visibilityOf.get(p);
-  if (!v) visibilityOf.set(p, (v = visibilityClause(p)));
+export function visibility(p: Principal, kind: Sql['kind']): { sql: string; params: unknown[] } {
+  let v = visibilityOf[kind].get(p);
+  if (!v) visibilityOf[kind].set(p, (v = visibilityClause(p, kind)));
   return v;
 }
 
-function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
+function visibilityClause(p: Principal, kind: Sql['kind']): { sql: string; params: unknown[] } {
   if (isGlobalAdmin(p)) return { sql: '1 = 1', params: [] };
   const departments = [...new Set(p.grants.map((g) => g.departmentId).filter((d): d is string => d !== null))];
   const supervised = p.grants.filter((g) => g.role === 'supervisor' && g.departmentId).map((g) => g.departmentId as string);
@@ -115,7 +116,7 @@ function visibilityClause(p: Principal): { sql: string; params: unknown[] } {
     params.push(...supervised);
   }
   const tasks = taskClause(p);
-  parts.push(`EXISTS (SELECT 1 FROM tasks t WHERE t.document_id = d.id AND ${tasks.sql})`), params.push(...tasks.params);
+  parts.push(`EXISTS (SELECT 1 FROM ${itemsOfRow(kind, 'task', 't', 'd')} AND ${tasks.sql})`), params.push(...tasks.params);
   // 抄送: a copy makes the document readable, nothing more.
   parts.push('EXISTS (SELECT 1 FROM document_copies c WHERE c.document_id = d.id AND c.user_id = ?)'), params.push(p.id);
   return { sql: `(${parts.join(' OR ')})`, params };
@@ -145,7 +146,7 @@ export class DocumentsRepository {
     const tasks = taskClause(p);
     const r = await this.sql.one<{ since: string | null }>(
       `SELECT MIN(since) AS since FROM (
-         SELECT MIN(t.created_at) AS since FROM tasks t WHERE t.document_id = ? AND ${tasks.sql}
+         SELECT MIN(t.created_at) AS since FROM ${itemsOf(this.sql.kind, 'task', 't', '= ?')} AND ${tasks.sql}
          UNION ALL SELECT c.created_at AS since FROM document_copies c WHERE c.document_id = ? AND c.user_id = ?) x`,
       [documentId, ...tasks.params, documentId, p.id],
     );
@@ -180,7 +181,7 @@ export class DocumentsRepository {
     caller: Principal | null,
     by: 'document' | 'task' = 'document',
   ): Promise<{ doc: DocumentRow; department: DepartmentRow; visible: boolean; last: LastTransition | undefined; tasks: TaskRow[] | undefined; directoryVersion: number } | undefined> {
-    const v = caller ? visibility(caller) : { sql: '1 = 1', params: [] };
+    const v = caller ? visibility(caller, this.sql.kind) : { sql: '1 = 1', params: [] };
     const forUpdate = this.sql.kind === 'postgres' ? ' FOR UPDATE OF d' : '';
     // PostgreSQL: whether the row this statement's snapshot saw is the row as locked (after any wait for the lock):
     // the same row version (xmin). Every change of a document's tasks writes its row (see touch).
@@ -221,7 +222,7 @@ export class DocumentsRepository {
   }
 
   async isVisible(p: Principal, id: string): Promise<boolean> {
-    const v = visibility(p);
+    const v = visibility(p, this.sql.kind);
     return (await this.sql.one(`SELECT 1 AS ok FROM documents d WHERE d.id = ? AND ${v.sql}`, [id, ...v.params])) !== undefined;
   }
 
@@ -297,7 +298,7 @@ export class DocumentsRepository {
 
   /** Newest first, keyset-paged on the time-ordered id. `content` is left out of lists. */
   async listVisible(p: Principal, filter: DocumentFilter, before: string | null, limit: number): Promise<DocumentRow[]> {
-    const v = visibility(p);
+    const v = visibility(p, this.sql.kind);
     const where = [v.sql];
     const params = [...v.params];
     if (filter.state) where.push('d.state = ?'), params.push(filter.state);

@@ -1,6 +1,7 @@
 import type { Principal, Role } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { visibility } from './documents.repository.js';
+import { itemsOf, itemsOfRow, listed, ofDocument } from './document-items.js';
 
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 
@@ -74,8 +75,8 @@ const toTask = (r: RawTask): TaskRow => ({
 export function liveTasksColumn(kind: Sql['kind']): string {
   const fields = [...NAMES.map((n) => `t.${n}`), `CASE WHEN ${HAS_FILES} THEN 1 ELSE 0 END`].join(', ');
   return kind === 'postgres'
-    ? `(SELECT COALESCE(json_agg(json_build_array(${fields})), '[]')::text FROM tasks t WHERE t.document_id = d.id AND ${LIVE}) AS live_tasks`
-    : `(SELECT json_group_array(json_array(${fields})) FROM tasks t WHERE t.document_id = d.id AND ${LIVE}) AS live_tasks`;
+    ? `(SELECT COALESCE(json_agg(json_build_array(${fields})), '[]')::text FROM ${itemsOfRow(kind, 'task', 't', 'd')} AND ${LIVE}) AS live_tasks`
+    : `(SELECT json_group_array(json_array(${fields})) FROM ${itemsOfRow(kind, 'task', 't', 'd')} AND ${LIVE}) AS live_tasks`;
 }
 
 /** The live_tasks column read back, in id order (as liveForDocument answers; ids compare the same in both databases' order). */
@@ -96,13 +97,13 @@ export class TasksRepository {
 
   /** The task when `p` may see its document, in one statement (the visibility clause's own `t` is its subquery's). */
   async visibleTo(p: Principal, id: string): Promise<TaskRow | undefined> {
-    const v = visibility(p);
+    const v = visibility(p, this.sql.kind);
     const r = await this.sql.one<RawTask>(`SELECT ${COLUMNS} FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.id = ? AND ${v.sql}`, [id, ...v.params]);
     return r && toTask(r);
   }
 
   async openForDocument(documentId: string): Promise<TaskRow[]> {
-    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.document_id = ? AND t.status = 'open' ORDER BY t.id`, [
+    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM ${itemsOf(this.sql.kind, 'task', 't', '= ?')} AND t.status = 'open' ORDER BY t.id`, [
       documentId,
     ]);
     return rows.map(toTask);
@@ -111,7 +112,7 @@ export class TasksRepository {
   /** A document's open and decided tasks (not the cancelled ones), in id order, each knowing whether files are attached: what a change reads of them, once. */
   async liveForDocument(documentId: string): Promise<TaskRow[]> {
     const rows = await this.sql.all<RawTask>(
-      `SELECT ${COLUMNS}, CASE WHEN ${HAS_FILES} THEN 1 ELSE 0 END AS has_files FROM tasks t WHERE t.document_id = ? AND ${LIVE} ORDER BY t.id`,
+      `SELECT ${COLUMNS}, CASE WHEN ${HAS_FILES} THEN 1 ELSE 0 END AS has_files FROM ${itemsOf(this.sql.kind, 'task', 't', '= ?')} AND ${LIVE} ORDER BY t.id`,
       [documentId],
     );
     return rows.map((r) => ({ ...toTask(r), hasFiles: Number(r.has_files) === 1 }));
@@ -129,17 +130,46 @@ export class TasksRepository {
   async decidedForDocuments(documentIds: string[]): Promise<TaskRow[]> {
     if (!documentIds.length) return [];
     const rows = await this.sql.all<RawTask>(
-      `SELECT ${COLUMNS} FROM tasks t WHERE t.document_id IN (${documentIds.map(() => '?').join(', ')}) AND t.status = 'done'`,
+      `SELECT ${COLUMNS} FROM ${itemsOf(this.sql.kind, 'task', 't', `IN (${documentIds.map(() => '?').join(', ')})`)} AND t.status = 'done'`,
       documentIds,
     );
     return rows.map(toTask);
+  }
+
+  /**
+   * SQLite: the documents with an open task their row does not list (the door reads a document's
+   * tasks from that list; only a statement typed at the database leaves one out). PostgreSQL has no lists.
+   */
+  async documentsWithUnlistedOpenTasks(): Promise<string[]> {
+    if (this.sql.kind === 'postgres') return [];
+    const rows = await this.sql.all<{ document_id: string }>(
+      `SELECT DISTINCT t.document_id FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.status = 'open' AND NOT ${listed(this.sql.kind, 'task', 'd', 't.id')}`,
+    );
+    return rows.map((r) => r.document_id);
+  }
+
+  /** A document's open tasks as its table holds them, whatever its row lists: for verify, where they disagree. */
+  async openInTable(documentId: string): Promise<TaskRow[]> {
+    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.status = 'open' AND t.document_id = ? ORDER BY t.id`, [documentId]);
+    return rows.map(toTask);
+  }
+
+  /** Whether `userId` decided, holds by name or handed on a task of the document: who may copy it besides its department. */
+  async hadTaskOn(documentId: string, userId: string): Promise<boolean> {
+    const r = await this.sql.one(`SELECT 1 AS ok FROM ${itemsOf(this.sql.kind, 'task', 't', '= ?')} AND (t.decided_by = ? OR t.assignee_user_id = ? OR t.delegated_from = ?)`, [
+      documentId,
+      userId,
+      userId,
+      userId,
+    ]);
+    return r !== undefined;
   }
 
   /** The open tasks of many documents in one query (a page of the document list). */
   async openForDocuments(documentIds: string[]): Promise<TaskRow[]> {
     if (!documentIds.length) return [];
     const rows = await this.sql.all<RawTask>(
-      `SELECT ${COLUMNS} FROM tasks t WHERE t.document_id IN (${documentIds.map(() => '?').join(', ')}) AND t.status = 'open' ORDER BY t.id`,
+      `SELECT ${COLUMNS} FROM ${itemsOf(this.sql.kind, 'task', 't', `IN (${documentIds.map(() => '?').join(', ')})`)} AND t.status = 'open' ORDER BY t.id`,
       documentIds,
     );
     return rows.map(toTask);
@@ -188,7 +218,7 @@ export class TasksRepository {
 
   /** Cancels what is still open in a step the document left. */
   async cancelOpen(documentId: string, stepKey: string, at: string): Promise<number> {
-    return this.sql.run(`UPDATE tasks SET status = 'cancelled', closed_at = ? WHERE document_id = ? AND step_key = ? AND status = 'open'`, [
+    return this.sql.run(`UPDATE tasks SET status = 'cancelled', closed_at = ? WHERE ${ofDocument(this.sql.kind, 'task')} AND step_key = ? AND status = 'open'`, [
       at,
       documentId,
       stepKey,
