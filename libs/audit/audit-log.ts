@@ -254,7 +254,11 @@ export class AuditLog {
       return {
         ok: false,
         firstBadSeq: first.seq,
-        reason: `${documents.length} document${documents.length === 1 ? '' : 's'} disagree${documents.length === 1 ? 's' : ''} with the log: document ${first.documentId} has ${first.field} ${JSON.stringify(first.table)} in its row but ${JSON.stringify(first.log)} in its audit log`,
+        reason: `${documents.length} document${documents.length === 1 ? '' : 's'} disagree${documents.length === 1 ? 's' : ''} with the log: document ${first.documentId} ${
+          first.field === 'taskIds' || first.field === 'timerIds'
+            ? `lists ${JSON.stringify(first.table)} as its ${first.field === 'taskIds' ? 'tasks' : 'timers'} on its row but its ${first.field === 'taskIds' ? 'tasks' : 'deadlines'} table holds ${JSON.stringify(first.log)}`
+            : `has ${first.field} ${JSON.stringify(first.table)} in its row but ${JSON.stringify(first.log)} in its audit log`
+        }`,
         entries: checked,
         documents: documents.map(({ seq: _seq, ...m }) => m),
       };
@@ -282,15 +286,12 @@ export class AuditLog {
       if (rows.length < VERIFY_BATCH) break;
       after = rows[rows.length - 1].id;
     }
-    // SQLite lists a document's tasks on its row and the door reads them there: an open task the
-    // table holds that the list leaves out (only a statement typed at the database does that) is
-    // one the door would not see. Judged on the tasks as the table holds them.
-    for (const documentId of await repos.tasks.documentsWithUnlistedOpenTasks()) {
-      if (found.some((f) => f.documentId === documentId)) continue;
-      const [last, row] = [await repos.audit.lastTransitionOf(documentId), await repos.documents.get(documentId)];
-      if (!last || last.seq === null || !row) continue;
-      const mismatch = rowVersusLog(row, last, last.openTasks === undefined ? undefined : openTasksDigest(await repos.tasks.openInTable(documentId)));
-      if (mismatch) found.push({ documentId, seq: last.seq, ...mismatch });
+    // SQLite: the door reads a document's tasks and timers through the lists on its row; a list that
+    // is not what the tables hold for the document (a statement typed at the database) is named too.
+    for (const d of await repos.documents.listsDisagreeing()) {
+      if (found.some((f) => f.documentId === d.documentId)) continue;
+      const last = await repos.audit.lastTransitionOf(d.documentId);
+      found.push({ documentId: d.documentId, seq: last?.seq ?? 0, field: d.item === 'task' ? 'taskIds' : 'timerIds', log: d.held, table: d.listed });
     }
     return found;
   }

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { TaskRow } from '@shenpi/persistence';
 
-/** A document row's field, or its open tasks, saying something other than the document's last audit entry. */
+/**
+ * A document row's field, or its open tasks, saying something other than the document's last audit
+ * entry; or (verify, SQLite) the row's list of its tasks or timers (`taskIds`, `timerIds`) other than
+ * what their table holds for it (`log`: the table's ids, `table`: the row's list).
+ */
 export interface Mismatch {
-  field: 'state' | 'version' | 'openTasks';
+  field: 'state' | 'version' | 'openTasks' | 'taskIds' | 'timerIds';
   log: unknown;
   table: unknown;
 }

@@ -106,28 +106,48 @@ describe('rows that disagree with the audit log', () => {
     expect((await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
   });
 
-  it('names in verify a document with an open task its row does not list (SQLite, where the door reads its tasks from that list)', async () => {
+  it('names in verify a document whose row lists other tasks or timers than its tables hold, and lets a list hide a row but never lend one (SQLite)', async () => {
     if (t.engine.database.kind !== 'sqlite') return; // PostgreSQL finds a document's tasks by index: there is no list to edit
-    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
-    const id = created.body.id as string;
-    await submit(id);
-    const task = (await taskOf('counsel', id))!;
-    const lists = (await t.engine.database.reader.one<{ task_ids: string }>('SELECT task_ids FROM documents WHERE id = ?', [id]))!.task_ids;
-    // A task slipped in by hand and struck off the row's list: the door, reading the list, would not see it.
+    const report = async () => {
+      const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+      await submit(created.body.id);
+      return { id: created.body.id as string, task: (await taskOf('counsel', created.body.id))! };
+    };
+    const [a, b] = [await report(), await report()];
+    const row = (id: string) => t.engine.database.reader.one<{ task_ids: string; timer_ids: string }>('SELECT task_ids, timer_ids FROM documents WHERE id = ?', [id]);
+    const { task_ids: listed, timer_ids: timers } = (await row(a.id))!;
+    const named = async () => ((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents ?? []).filter((d: { documentId: string }) => [a.id, b.id].includes(d.documentId));
+
+    // A task slipped into the table by hand and left off the list: the door would not see it.
     const slipped = newId();
     await forge(
       `INSERT INTO tasks (id, document_id, step_key, round, department_id, assignee_role, assignee_user_id, status, created_at)
        SELECT ?, document_id, step_key, round, department_id, assignee_role, NULL, 'open', created_at FROM tasks WHERE id = ?`,
-      [slipped, task],
+      [slipped, a.task],
     );
-    await forge('UPDATE documents SET task_ids = ? WHERE id = ?', [lists, id]);
-    const ofThis = (documents: { documentId: string }[] = []) => documents.filter((d) => d.documentId === id);
-    const verify = await t.http().get('/api/audit/verify').set(await as('admin'));
-    expect(verify.body.ok).toBe(false);
-    expect(ofThis(verify.body.documents)).toEqual([{ documentId: id, field: 'openTasks', log: expect.any(String), table: expect.any(String) }]);
+    await forge('UPDATE documents SET task_ids = ? WHERE id = ?', [listed, a.id]);
+    expect(await named()).toEqual([{ documentId: a.id, field: 'taskIds', log: [...JSON.parse(listed), slipped].sort(), table: JSON.parse(listed) }]);
+    await forge('UPDATE documents SET task_ids = json_insert(task_ids, ?, ?) WHERE id = ?', ['$[#]', slipped, a.id]);
     await forge("UPDATE tasks SET status = 'cancelled' WHERE id = ?", [slipped]);
-    expect(ofThis((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents)).toEqual([]);
-    expect((await t.http().post(`/api/tasks/${task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
+    expect(await named()).toEqual([]);
+
+    // B's task listed on A's row as well: named, and A's door does not count it (B's counsel still decides B's).
+    await forge('UPDATE documents SET task_ids = json_insert(task_ids, ?, ?) WHERE id = ?', ['$[#]', b.task, a.id]);
+    expect(await named()).toEqual([{ documentId: a.id, field: 'taskIds', log: [...JSON.parse(listed), slipped].sort(), table: [...JSON.parse(listed), slipped, b.task] }]);
+    expect((await t.http().post(`/api/tasks/${a.task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
+    expect((await t.http().post(`/api/tasks/${b.task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status).toBe(200);
+    await forge('UPDATE documents SET task_ids = (SELECT json_group_array(j.value) FROM json_each(task_ids) j WHERE j.value <> ?) WHERE id = ?', [b.task, a.id]);
+
+    // A timer struck off the list.
+    const [first] = JSON.parse(timers) as string[];
+    await forge('UPDATE documents SET timer_ids = (SELECT json_group_array(j.value) FROM json_each(timer_ids) j WHERE j.value <> ?) WHERE id = ?', [first, a.id]);
+    expect(await named()).toEqual([expect.objectContaining({ documentId: a.id, field: 'timerIds', log: expect.arrayContaining([first]) })]);
+    await forge('UPDATE documents SET timer_ids = json_insert(timer_ids, ?, ?) WHERE id = ?', ['$[#]', first, a.id]);
+    expect(await named()).toEqual([]);
+
+    // What the lists rest on: a row never moves to another document, nor goes.
+    await expect(forge('UPDATE tasks SET document_id = ? WHERE id = ?', [b.id, a.task])).rejects.toThrow(/stay with their document/);
+    await expect(forge('DELETE FROM deadlines WHERE id = ?', [first])).rejects.toThrow(/never deleted/);
   });
 
   it('acts as before once the row is put back as the log says', async () => {

@@ -58,7 +58,7 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       if (sqlite) {
         // Before migration 1766800000000: no lists on the document's row, an index by document on each table.
         for (const [table, list] of [['tasks', 'task_ids'], ['deadlines', 'timer_ids']]) {
-          await r.sql.run(`DROP TRIGGER ${table}_listed`);
+          for (const trigger of ['listed', 'stay_listed', 'never_deleted']) await r.sql.run(`DROP TRIGGER ${table}_${trigger}`);
           await r.sql.run(`ALTER TABLE documents DROP COLUMN ${list}`);
           await r.sql.run(`CREATE INDEX ${table}_document ON ${table} (document_id)`);
         }

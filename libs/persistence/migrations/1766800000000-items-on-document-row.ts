@@ -7,8 +7,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * random page of its own (the bench's WAL attribution: `tasks_document` 1.25 and
  * `deadlines_document` 1.64 pages per decision), while the document's row, on a page the decision
  * writes anyway, now takes the ids. Triggers keep the lists, whoever inserts a task or a timer (the
- * service, the CLI, a statement typed by hand); neither table has rows deleted or moved to another
- * document. A document has a few dozen tasks and timers at most.
+ * service, the CLI, a statement typed by hand); rows of either table are never deleted nor moved to
+ * another document (triggers refuse both). A document has a few dozen tasks and timers: each stay in
+ * a step adds its tasks and timers (about 40 bytes each), and the row stays within its page up to
+ * about 80 of them.
  *
  * `deadlines.task_id` gets the index SQLite wants for a foreign key's child: with a trigger on
  * `tasks`, an insert into it is coded with a search of `deadlines` by `task_id` (run only while a
@@ -35,6 +37,12 @@ export class ItemsOnDocumentRow1766800000000 implements MigrationInterface {
         `CREATE TRIGGER ${table}_listed AFTER INSERT ON ${table} BEGIN UPDATE documents SET ${list} = json_insert(${list}, '$[#]', NEW.id) WHERE id = NEW.document_id; END`,
       );
       await runner.query(`DROP INDEX ${table}_document`);
+      // What the lists rest on, held by the database as the audit log's append-only rule is.
+      await runner.query(
+        `CREATE TRIGGER ${table}_stay_listed BEFORE UPDATE OF id, document_id ON ${table} WHEN NEW.id IS NOT OLD.id OR NEW.document_id IS NOT OLD.document_id
+           BEGIN SELECT RAISE(ABORT, '${table} rows stay with their document (its row lists them)'); END`,
+      );
+      await runner.query(`CREATE TRIGGER ${table}_never_deleted BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} rows are never deleted (their document''s row lists them)'); END`);
     }
     await runner.query('CREATE INDEX deadlines_task ON deadlines (task_id)');
   }
@@ -43,7 +51,7 @@ export class ItemsOnDocumentRow1766800000000 implements MigrationInterface {
     if (runner.connection.options.type === 'postgres') return;
     await runner.query('DROP INDEX deadlines_task');
     for (const [table, list] of LISTS) {
-      await runner.query(`DROP TRIGGER ${table}_listed`);
+      for (const trigger of ['listed', 'stay_listed', 'never_deleted']) await runner.query(`DROP TRIGGER ${table}_${trigger}`);
       await runner.query(`ALTER TABLE documents DROP COLUMN ${list}`);
       await runner.query(`CREATE INDEX ${table}_document ON ${table} (document_id)`);
     }

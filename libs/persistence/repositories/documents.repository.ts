@@ -2,7 +2,7 @@ import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
 import type { DepartmentRow } from './directory.repository.js';
-import { itemsOf, itemsOfRow } from './document-items.js';
+import { itemsOf, itemsOfRow, listOf, listsDisagreeing, type ItemKind } from './document-items.js';
 import { liveTasksColumn, liveTasksOf, type TaskRow } from './tasks.repository.js';
 
 export interface DocumentRow {
@@ -219,6 +219,25 @@ export class DocumentsRepository {
    */
   async touch(id: string): Promise<void> {
     if (this.sql.kind === 'postgres') await this.sql.run('UPDATE documents SET version = version WHERE id = ?', [id]);
+  }
+
+  /**
+   * SQLite: each document whose row's list of tasks or of timers is not exactly the rows its table
+   * holds for it (only a statement typed at the database makes one so), with both, for verify.
+   * PostgreSQL keeps no lists.
+   */
+  async listsDisagreeing(): Promise<{ documentId: string; item: ItemKind; held: string[]; listed: string[] }[]> {
+    if (this.sql.kind === 'postgres') return [];
+    const found: { documentId: string; item: ItemKind; held: string[]; listed: string[] }[] = [];
+    for (const item of ['task', 'timer'] as const) {
+      for (const { document_id: documentId } of await this.sql.all<{ document_id: string }>(listsDisagreeing(item))) {
+        // Read by document alone, no list: a full walk of the table, for a document found wrong.
+        const held = await this.sql.all<{ id: string }>(`SELECT id FROM ${item === 'task' ? 'tasks' : 'deadlines'} WHERE document_id = ? ORDER BY id`, [documentId]);
+        const listed = (await this.sql.one<{ listed: string }>(listOf(item), [documentId]))!.listed;
+        found.push({ documentId, item, held: held.map((r) => r.id), listed: JSON.parse(listed) as string[] });
+      }
+    }
+    return found;
   }
 
   async isVisible(p: Principal, id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { Principal, Role } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { visibility } from './documents.repository.js';
-import { itemsOf, itemsOfRow, listed, ofDocument } from './document-items.js';
+import { itemsOf, itemsOfRow, ofDocument } from './document-items.js';
 
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 
@@ -133,24 +133,6 @@ export class TasksRepository {
       `SELECT ${COLUMNS} FROM ${itemsOf(this.sql.kind, 'task', 't', `IN (${documentIds.map(() => '?').join(', ')})`)} AND t.status = 'done'`,
       documentIds,
     );
-    return rows.map(toTask);
-  }
-
-  /**
-   * SQLite: the documents with an open task their row does not list (the door reads a document's
-   * tasks from that list; only a statement typed at the database leaves one out). PostgreSQL has no lists.
-   */
-  async documentsWithUnlistedOpenTasks(): Promise<string[]> {
-    if (this.sql.kind === 'postgres') return [];
-    const rows = await this.sql.all<{ document_id: string }>(
-      `SELECT DISTINCT t.document_id FROM tasks t JOIN documents d ON d.id = t.document_id WHERE t.status = 'open' AND NOT ${listed(this.sql.kind, 'task', 'd', 't.id')}`,
-    );
-    return rows.map((r) => r.document_id);
-  }
-
-  /** A document's open tasks as its table holds them, whatever its row lists: for verify, where they disagree. */
-  async openInTable(documentId: string): Promise<TaskRow[]> {
-    const rows = await this.sql.all<RawTask>(`SELECT ${COLUMNS} FROM tasks t WHERE t.status = 'open' AND t.document_id = ? ORDER BY t.id`, [documentId]);
     return rows.map(toTask);
   }
 
