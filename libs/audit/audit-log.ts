@@ -254,11 +254,7 @@ export class AuditLog {
       return {
         ok: false,
         firstBadSeq: first.seq,
-        reason: `${documents.length} document${documents.length === 1 ? '' : 's'} disagree${documents.length === 1 ? 's' : ''} with the log: document ${first.documentId} ${
-          first.field === 'taskIds' || first.field === 'timerIds'
-            ? `lists ${JSON.stringify(first.table)} as its ${first.field === 'taskIds' ? 'tasks' : 'timers'} on its row but its ${first.field === 'taskIds' ? 'tasks' : 'deadlines'} table holds ${JSON.stringify(first.log)}`
-            : `has ${first.field} ${JSON.stringify(first.table)} in its row but ${JSON.stringify(first.log)} in its audit log`
-        }`,
+        reason: `${documents.length} document${documents.length === 1 ? '' : 's'} disagree${documents.length === 1 ? 's' : ''} with the log: document ${first.documentId} ${disagreement(first)}`,
         entries: checked,
         documents: documents.map(({ seq: _seq, ...m }) => m),
       };
@@ -322,4 +318,11 @@ export class AuditLog {
     const chain = await this.verify(repos, onProgress);
     return { ok: signatureValid && entryMatches && chain.ok, signatureValid, entryMatches, chain };
   }
+}
+
+/** How a document disagrees, in words: with its last transition entry, or (a list on its row) with its table. */
+function disagreement(m: Mismatch): string {
+  if (m.field === 'taskIds') return `lists ${JSON.stringify(m.table)} as its tasks on its row but its tasks table holds ${JSON.stringify(m.log)}`;
+  if (m.field === 'timerIds') return `lists ${JSON.stringify(m.table)} as its timers on its row but its deadlines table holds ${JSON.stringify(m.log)}`;
+  return `has ${m.field} ${JSON.stringify(m.table)} in its row but ${JSON.stringify(m.log)} in its audit log`;
 }

@@ -230,11 +230,20 @@ export class DocumentsRepository {
     if (this.sql.kind === 'postgres') return [];
     const found: { documentId: string; item: ItemKind; held: string[]; listed: string[] }[] = [];
     for (const item of ['task', 'timer'] as const) {
-      for (const { document_id: documentId } of await this.sql.all<{ document_id: string }>(listsDisagreeing(item))) {
-        // Read by document alone, no list: a full walk of the table, for a document found wrong.
-        const held = await this.sql.all<{ id: string }>(`SELECT id FROM ${item === 'task' ? 'tasks' : 'deadlines'} WHERE document_id = ? ORDER BY id`, [documentId]);
+      const wrong = (await this.sql.all<{ document_id: string }>(listsDisagreeing(item))).map((r) => r.document_id);
+      // What the table holds for them, read by document alone, not through a list: a walk of the whole table per 500 documents.
+      const held = new Map<string, string[]>(wrong.map((id) => [id, []]));
+      for (let i = 0; i < wrong.length; i += 500) {
+        const some = wrong.slice(i, i + 500);
+        const rows = await this.sql.all<{ document_id: string; id: string }>(
+          `SELECT document_id, id FROM ${item === 'task' ? 'tasks' : 'deadlines'} WHERE document_id IN (${some.map(() => '?').join(', ')}) ORDER BY id`,
+          some,
+        );
+        for (const r of rows) held.get(r.document_id)!.push(r.id);
+      }
+      for (const documentId of wrong) {
         const listed = (await this.sql.one<{ listed: string }>(listOf(item), [documentId]))!.listed;
-        found.push({ documentId, item, held: held.map((r) => r.id), listed: JSON.parse(listed) as string[] });
+        found.push({ documentId, item, held: held.get(documentId)!, listed: JSON.parse(listed) as string[] });
       }
     }
     return found;
