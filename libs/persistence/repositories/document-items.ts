@@ -37,20 +37,23 @@ export function ofDocument(kind: Sql['kind'], item: ItemKind): string {
 }
 
 /**
- * SQLite: a statement giving `document_id` of each document whose list of tasks or timers is not
- * exactly the rows its table holds for it: an entry that is no row of the document, an entry twice,
- * or fewer entries than rows (with the first two ruled out, equal counts mean equal sets).
+ * SQLite: a statement giving `document_id` and its list (`listed`, JSON) of each document whose list
+ * of tasks or timers is not exactly the rows its table holds for it: an entry that is no row of the
+ * document, an entry twice, or fewer entries than rows (with the first two ruled out, equal counts
+ * mean equal sets).
  */
 export function listsDisagreeing(item: ItemKind): string {
   const [table, list] = [TABLE[item], LIST[item]];
-  return `SELECT d.id AS document_id FROM documents d JOIN json_each(d.${list}) j LEFT JOIN ${table} x ON x.id = j.value
-      WHERE x.id IS NULL OR x.document_id <> d.id
-    UNION SELECT d.id FROM documents d WHERE json_array_length(d.${list}) <> (SELECT COUNT(DISTINCT j.value) FROM json_each(d.${list}) j)
-    UNION SELECT d.id FROM (SELECT document_id, COUNT(*) AS n FROM ${table} GROUP BY document_id) c JOIN documents d ON d.id = c.document_id
-      WHERE json_array_length(d.${list}) <> c.n`;
+  return `SELECT w.document_id, o.${list} AS listed FROM (
+      SELECT d.id AS document_id FROM documents d JOIN json_each(d.${list}) j LEFT JOIN ${table} x ON x.id = j.value
+        WHERE x.id IS NULL OR x.document_id <> d.id
+      UNION SELECT d.id FROM documents d WHERE json_array_length(d.${list}) <> (SELECT COUNT(DISTINCT j.value) FROM json_each(d.${list}) j)
+      UNION SELECT d.id FROM (SELECT document_id, COUNT(*) AS n FROM ${table} GROUP BY document_id) c JOIN documents d ON d.id = c.document_id
+        WHERE json_array_length(d.${list}) <> c.n
+    ) w JOIN documents o ON o.id = w.document_id`;
 }
 
-/** SQLite: a statement giving the list (`listed`, JSON) of the document `?` names. */
-export function listOf(item: ItemKind): string {
-  return `SELECT ${LIST[item]} AS listed FROM documents WHERE id = ?`;
+/** A statement giving `document_id` and `id` of the tasks or timers of `count` documents (`IN` placeholders), read by document alone, not through a list. */
+export function heldBy(item: ItemKind, count: number): string {
+  return `SELECT document_id, id FROM ${TABLE[item]} WHERE document_id IN (${Array(count).fill('?').join(', ')}) ORDER BY id`;
 }

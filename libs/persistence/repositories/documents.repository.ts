@@ -2,7 +2,7 @@ import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
 import type { DepartmentRow } from './directory.repository.js';
-import { itemsOf, itemsOfRow, listOf, listsDisagreeing, type ItemKind } from './document-items.js';
+import { heldBy, itemsOf, itemsOfRow, listsDisagreeing, type ItemKind } from './document-items.js';
 import { liveTasksColumn, liveTasksOf, type TaskRow } from './tasks.repository.js';
 
 export interface DocumentRow {
@@ -230,21 +230,14 @@ export class DocumentsRepository {
     if (this.sql.kind === 'postgres') return [];
     const found: { documentId: string; item: ItemKind; held: string[]; listed: string[] }[] = [];
     for (const item of ['task', 'timer'] as const) {
-      const wrong = (await this.sql.all<{ document_id: string }>(listsDisagreeing(item))).map((r) => r.document_id);
-      // What the table holds for them, read by document alone, not through a list: a walk of the whole table per 500 documents.
-      const held = new Map<string, string[]>(wrong.map((id) => [id, []]));
+      const wrong = await this.sql.all<{ document_id: string; listed: string }>(listsDisagreeing(item));
+      // What the table holds for them: with no list to go by, a walk of the whole table per 500 documents.
+      const held = new Map<string, string[]>(wrong.map((w) => [w.document_id, []]));
       for (let i = 0; i < wrong.length; i += 500) {
-        const some = wrong.slice(i, i + 500);
-        const rows = await this.sql.all<{ document_id: string; id: string }>(
-          `SELECT document_id, id FROM ${item === 'task' ? 'tasks' : 'deadlines'} WHERE document_id IN (${some.map(() => '?').join(', ')}) ORDER BY id`,
-          some,
-        );
-        for (const r of rows) held.get(r.document_id)!.push(r.id);
+        const some = wrong.slice(i, i + 500).map((w) => w.document_id);
+        for (const r of await this.sql.all<{ document_id: string; id: string }>(heldBy(item, some.length), some)) held.get(r.document_id)!.push(r.id);
       }
-      for (const documentId of wrong) {
-        const listed = (await this.sql.one<{ listed: string }>(listOf(item), [documentId]))!.listed;
-        found.push({ documentId, item, held: held.get(documentId)!, listed: JSON.parse(listed) as string[] });
-      }
+      for (const w of wrong) found.push({ documentId: w.document_id, item, held: held.get(w.document_id)!, listed: JSON.parse(w.listed) as string[] });
     }
     return found;
   }

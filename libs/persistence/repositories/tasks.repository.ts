@@ -74,9 +74,10 @@ const toTask = (r: RawTask): TaskRow => ({
  */
 export function liveTasksColumn(kind: Sql['kind']): string {
   const fields = [...NAMES.map((n) => `t.${n}`), `CASE WHEN ${HAS_FILES} THEN 1 ELSE 0 END`].join(', ');
+  const from = `FROM ${itemsOfRow(kind, 'task', 't', 'd')} AND ${LIVE}`;
   return kind === 'postgres'
-    ? `(SELECT COALESCE(json_agg(json_build_array(${fields})), '[]')::text FROM ${itemsOfRow(kind, 'task', 't', 'd')} AND ${LIVE}) AS live_tasks`
-    : `(SELECT json_group_array(json_array(${fields})) FROM ${itemsOfRow(kind, 'task', 't', 'd')} AND ${LIVE}) AS live_tasks`;
+    ? `(SELECT COALESCE(json_agg(json_build_array(${fields})), '[]')::text ${from}) AS live_tasks`
+    : `(SELECT json_group_array(json_array(${fields})) ${from}) AS live_tasks`;
 }
 
 /** The live_tasks column read back, in id order (as liveForDocument answers; ids compare the same in both databases' order). */
