@@ -262,9 +262,20 @@ export class AuditLog {
     return { ok: true, entries: checked, headHash: prevHash, checkpoints: pinned.size, treeHeads };
   }
 
-  /** Every document whose row disagrees with its last transition entry (the rule the kernel enforces), a batch at a time. */
+  /**
+   * Every document whose row disagrees with its last transition entry (the rule the kernel enforces),
+   * a batch at a time. SQLite: the door reads a document's tasks, timers and last transition entry
+   * through the lists on its row; a list that is not what the tables hold for the document (a
+   * statement typed at the database) is named first, as what the rest of the row is read through.
+   */
   private async divergentDocuments(repos: Repositories): Promise<(Mismatch & { documentId: string; seq: number })[]> {
     const found: (Mismatch & { documentId: string; seq: number })[] = [];
+    for (const d of await repos.documents.listsDisagreeing()) {
+      if (found.some((f) => f.documentId === d.documentId)) continue;
+      const last = await repos.audit.lastTransitionOf(d.documentId);
+      found.push({ documentId: d.documentId, seq: last?.seq ?? 0, field: LIST_FIELD[d.item], log: d.held, table: d.listed });
+    }
+    const listsNamed = new Set(found.map((f) => f.documentId));
     for (let after = ''; ; ) {
       const rows = await repos.audit.documentsWithLastTransition(after, VERIFY_BATCH);
       const openTasks = new Map<string, TaskRow[]>();
@@ -272,6 +283,7 @@ export class AuditLog {
         openTasks.set(task.documentId, [...(openTasks.get(task.documentId) ?? []), task]);
       }
       for (const row of rows) {
+        if (listsNamed.has(row.id)) continue;
         const held = row.logged.openTasks === undefined ? undefined : openTasksDigest(openTasks.get(row.id) ?? []);
         const mismatch = row.seq === null ? undefined : rowVersusLog(row, { to: row.to, ...row.logged }, held);
         // The row, its entry and its tasks were read by separate statements, and on PostgreSQL a change
@@ -281,13 +293,6 @@ export class AuditLog {
       }
       if (rows.length < VERIFY_BATCH) break;
       after = rows[rows.length - 1].id;
-    }
-    // SQLite: the door reads a document's tasks and timers through the lists on its row; a list that
-    // is not what the tables hold for the document (a statement typed at the database) is named too.
-    for (const d of await repos.documents.listsDisagreeing()) {
-      if (found.some((f) => f.documentId === d.documentId)) continue;
-      const last = await repos.audit.lastTransitionOf(d.documentId);
-      found.push({ documentId: d.documentId, seq: last?.seq ?? 0, field: d.item === 'task' ? 'taskIds' : 'timerIds', log: d.held, table: d.listed });
     }
     return found;
   }
@@ -320,9 +325,13 @@ export class AuditLog {
   }
 }
 
+/** The Mismatch field naming each list on a document's row. */
+const LIST_FIELD = { task: 'taskIds', timer: 'timerIds', entry: 'transitionSeqs' } as const;
+
 /** How a document disagrees, in words: with its last transition entry, or (a list on its row) with its table. */
 function disagreement(m: Mismatch): string {
   if (m.field === 'taskIds') return `lists ${JSON.stringify(m.table)} as its tasks on its row but its tasks table holds ${JSON.stringify(m.log)}`;
   if (m.field === 'timerIds') return `lists ${JSON.stringify(m.table)} as its timers on its row but its deadlines table holds ${JSON.stringify(m.log)}`;
+  if (m.field === 'transitionSeqs') return `lists ${JSON.stringify(m.table)} as its transition entries on its row but its audit log holds ${JSON.stringify(m.log)}`;
   return `has ${m.field} ${JSON.stringify(m.table)} in its row but ${JSON.stringify(m.log)} in its audit log`;
 }

@@ -3,11 +3,12 @@ import type { TaskRow } from '@shenpi/persistence';
 
 /**
  * A document row's field, or its open tasks, saying something other than the document's last audit
- * entry; or (verify, SQLite) the row's list of its tasks or timers (`taskIds`, `timerIds`) other than
- * what their table holds for it (`log`: the table's ids, `table`: the row's list).
+ * entry; or (verify, SQLite) the row's list of its tasks, timers or transition entries (`taskIds`,
+ * `timerIds`, `transitionSeqs`) other than what their table holds for it (`log`: the table's ids or
+ * seqs, `table`: the row's list).
  */
 export interface Mismatch {
-  field: 'state' | 'version' | 'openTasks' | 'taskIds' | 'timerIds';
+  field: 'state' | 'version' | 'openTasks' | 'taskIds' | 'timerIds' | 'transitionSeqs';
   log: unknown;
   table: unknown;
 }

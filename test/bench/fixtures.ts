@@ -126,8 +126,8 @@ export interface Cloned {
 
 const PER_INSERT_ROWS = 400;
 
-/** SQLite's row lists its tasks and timers (by trigger, as they are inserted): a copy starts with none. */
-const lists = (document: Raw): Raw => Object.fromEntries(['task_ids', 'timer_ids'].filter((c) => c in document).map((c) => [c, '[]']));
+/** SQLite's row lists its tasks, timers and transition entries (by trigger, as they are inserted): a copy starts with none. */
+const lists = (document: Raw): Raw => Object.fromEntries(['task_ids', 'timer_ids', 'transition_seqs'].filter((c) => c in document).map((c) => [c, '[]']));
 
 /** Multi-row INSERTs of `rows` (objects with the same keys) into `table`, in the caller's transaction. */
 async function insertRows(run: (sql: string, params: unknown[]) => Promise<unknown>, table: string, rows: Raw[]): Promise<void> {

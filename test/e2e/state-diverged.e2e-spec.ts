@@ -150,6 +150,51 @@ describe('rows that disagree with the audit log', () => {
     await expect(forge('DELETE FROM deadlines WHERE id = ?', [first])).rejects.toThrow(/never deleted/);
   });
 
+  it('checks the row against the transition entry its row lists last, refuses one that is not the document\'s, and names a list that is not its log in verify (SQLite)', async () => {
+    if (t.engine.database.kind !== 'sqlite') return; // PostgreSQL finds a document's entries by index: there is no list to edit
+    const report = async () => {
+      const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+      await submit(created.body.id);
+      return { id: created.body.id as string, task: (await taskOf('counsel', created.body.id))! };
+    };
+    const [a, b] = [await report(), await report()];
+    const listed = async (id: string) => JSON.parse((await t.engine.database.reader.one<{ transition_seqs: string }>('SELECT transition_seqs FROM documents WHERE id = ?', [id]))!.transition_seqs) as number[];
+    const logged = async (id: string) => {
+      const res = await t.http().get(`/api/audit?documentId=${id}&category=transition`).set(await as('admin'));
+      return (res.body.items as { seq: number }[]).map((e) => e.seq).reverse();
+    };
+    const named = async () => ((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents ?? []).filter((d: { documentId: string }) => [a.id, b.id].includes(d.documentId));
+    const listOf = (id: string, seqs: number[]) => forge('UPDATE documents SET transition_seqs = ? WHERE id = ?', [JSON.stringify(seqs), id]);
+    const decideA = async () => (await t.http().post(`/api/tasks/${a.task}/decision`).set(await as('counsel')).send({ decision: 'approve' })).status;
+
+    // The trigger listed each transition entry as it was logged: created, submitted.
+    const seqs = await listed(a.id);
+    expect(seqs).toHaveLength(2);
+    expect(await logged(a.id)).toEqual(seqs);
+    expect(await named()).toEqual([]);
+
+    // B's last entry listed last on A's row: the door does not take it for A's (it is refused, and nothing is done), verify names the list.
+    const [bLast] = (await listed(b.id)).slice(-1);
+    await listOf(a.id, [...seqs, bLast]);
+    expect(await decideA()).toBe(409);
+    expect(await named()).toEqual([{ documentId: a.id, field: 'transitionSeqs', log: seqs, table: [...seqs, bLast] }]);
+    // The refusal's security entry is A's, on the index by document: it grows no list.
+    expect(await listed(a.id)).toEqual([...seqs, bLast]);
+    expect((await securityEntries(a.id)).length).toBeGreaterThan(0);
+
+    // A's last entry struck off: the door checks the row against the one before (the draft's), and refuses.
+    await listOf(a.id, seqs.slice(0, 1));
+    expect(await decideA()).toBe(409);
+    expect(await named()).toEqual([{ documentId: a.id, field: 'transitionSeqs', log: seqs, table: seqs.slice(0, 1) }]);
+
+    // Put back as the log says: the decision goes through and its entry is listed.
+    await listOf(a.id, seqs);
+    expect(await named()).toEqual([]);
+    expect(await decideA()).toBe(200);
+    expect(await listed(a.id)).toEqual(await logged(a.id));
+    expect(await listed(a.id)).toHaveLength(3);
+  });
+
   it('acts as before once the row is put back as the log says', async () => {
     const { id, officeTask } = await inOfficeReview();
     await forge("UPDATE documents SET state = 'draft' WHERE id = ?", [id]);

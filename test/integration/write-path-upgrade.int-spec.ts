@@ -53,9 +53,19 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       timers: await rows.sql.all('SELECT * FROM deadlines ORDER BY id'),
     });
     const stored = await tasksAndTimers(new Repositories(engine.database.reader));
+    // Entries of other categories about a document, beside its transitions: a search by document finds both kinds, in order.
+    await engine.writer.run((r) => engine.audit.append(r, { category: 'security', action: 'probe', actor: systemActor('test'), departmentId: 'city-sti', documentId: early }));
+    const entriesOf = async (rows: Repositories, documentId: string) => (await rows.audit.search({ documentId }, null, 50)).map((e) => [e.seq, e.category]);
+    const searched = await entriesOf(new Repositories(engine.database.reader), early);
+    expect(searched.map(([, category]) => category)).toEqual(['security', 'transition', 'transition']);
     const sqlite = engine.database.kind === 'sqlite';
     await engine.writer.run(async (r) => {
       if (sqlite) {
+        // Before migration 1766900000000: no list of transition entries, every entry on the index by document.
+        await r.sql.run('DROP TRIGGER audit_entries_listed');
+        await r.sql.run('ALTER TABLE documents DROP COLUMN transition_seqs');
+        await r.sql.run('DROP INDEX audit_document');
+        await r.sql.run('CREATE INDEX audit_document ON audit_entries (document_id, seq)');
         // Before migration 1766800000000: no lists on the document's row, an index by document on each table.
         for (const [table, list] of [['tasks', 'task_ids'], ['deadlines', 'timer_ids']]) {
           for (const trigger of ['listed', 'stay_listed', 'never_deleted']) await r.sql.run(`DROP TRIGGER ${table}_${trigger}`);
@@ -67,7 +77,7 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       for (const index of ['tasks_document', 'tasks_decided', 'tasks_inbox_user', 'tasks_open_role', 'tasks_role', 'deadlines_document']) await r.sql.run(`DROP INDEX ${index}`);
       for (const create of OLD_INDEXES) await r.sql.run(create);
       await r.sql.run('ALTER TABLE documents DROP COLUMN due_provisional');
-      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000')");
+      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000', 'TransitionsOnDocumentRow1766900000000')");
     });
     await engine.close();
 
@@ -87,8 +97,16 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
         expect(lists.map((d) => [JSON.parse(d.task_ids), JSON.parse(d.timer_ids)])).toEqual(lists.map((d) => [of(tasks, d.id), of(timers, d.id)]));
         expect(lists.flatMap((d) => JSON.parse(d.task_ids))).toHaveLength(tasks.length);
         expect(timers.length).toBeGreaterThan(0);
+        // …and its transition entries, oldest first.
+        const [seqs, transitions] = [
+          await rows.sql.all<{ id: string; transition_seqs: string }>('SELECT id, transition_seqs FROM documents ORDER BY id'),
+          await rows.sql.all<{ seq: number; document_id: string }>("SELECT seq, document_id FROM audit_entries WHERE category = 'transition' ORDER BY seq"),
+        ];
+        expect(seqs.map((d) => JSON.parse(d.transition_seqs))).toEqual(seqs.map((d) => transitions.filter((e) => e.document_id === d.id).map((e) => e.seq)));
+        expect(transitions.length).toBeGreaterThan(0);
       };
       await listed();
+      expect(await entriesOf(rows, early)).toEqual(searched);
       expect([(await rows.documents.get(late))!.dueProvisional, (await rows.documents.get(early))!.dueProvisional]).toEqual([true, false]);
       expect((await engine.documentReadModel.document(counsel, late)).dueProvisional).toBe(true);
       expect(await inbox()).toEqual(before);
@@ -97,6 +115,7 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       expect(decided.document.state).toBe('party-group-review');
       expect((await engine.inboxReadModel.inbox(counsel, 'done', undefined, 50)).items.map((t) => t.id)).toEqual([task.id]);
       await listed();
+      expect((await entriesOf(rows, early)).slice(1)).toEqual(searched);
       expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true });
     } finally {
       await engine.close();

@@ -62,13 +62,17 @@ describe('the document-write kernel is the only writer of documents and tasks', 
     expect(found).toEqual([]);
   });
 
-  // SQLite lists a document's tasks and timers on its row (who may see it is read from that list):
-  // only the triggers of that migration write the lists, whoever inserts a task or a timer; the one
-  // module that reads them writes nothing.
-  it('no code writes the lists of a document\'s tasks and timers: their triggers keep them', () => {
-    const naming = [...sourceFiles('apps'), ...sourceFiles('libs')].filter((path) => /\b(task_ids|timer_ids)\b/.test(readFileSync(join(ROOT, path), 'utf8')));
+  // SQLite lists a document's tasks, timers and transition entries on its row (who may see it, and
+  // the entry the door checks the row against, are read from those lists): only the triggers of their
+  // migrations write the lists, whoever inserts; the one module that reads them writes nothing.
+  it('no code writes the lists of a document\'s tasks, timers and transition entries: their triggers keep them', () => {
+    const naming = [...sourceFiles('apps'), ...sourceFiles('libs')].filter((path) => /\b(task_ids|timer_ids|transition_seqs)\b/.test(readFileSync(join(ROOT, path), 'utf8')));
     const reader = 'libs/persistence/repositories/document-items.ts';
-    expect(naming.map((path) => path.split('\\').join('/')).sort()).toEqual(['libs/persistence/migrations/1766800000000-items-on-document-row.ts', reader]);
+    expect(naming.map((path) => path.split('\\').join('/')).sort()).toEqual([
+      'libs/persistence/migrations/1766800000000-items-on-document-row.ts',
+      'libs/persistence/migrations/1766900000000-transitions-on-document-row.ts',
+      reader,
+    ]);
     expect(readFileSync(join(ROOT, reader), 'utf8')).not.toMatch(/\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b/i);
   });
 });

@@ -1,5 +1,6 @@
 import { AUDIT_PROJECTIONS, auditTableBody, comparableExpression, projectionOf } from '../audit-projection.js';
 import type { Sql } from '../sql.js';
+import { entriesOfDocument, isLastOfRow, itemsOf, lastListed, NOT_LISTED } from './document-items.js';
 
 /** What the log stores of an entry: its hashed text and its hash (the other columns are generated from the text). */
 export interface AuditText {
@@ -119,8 +120,10 @@ export interface LastTransition {
  * (document_id, seq) index (on the category index SQLite walked every newer transition).
  */
 export function lastTransitionJoin(kind: Sql['kind']): string {
+  // SQLite: the last seq its row lists (migration 1766900000000). `la_listed` tells one that is not the
+  // document's transition entry (a list changed by hand) from none: the door then sees a state of null.
   if (kind !== 'postgres') {
-    return `LEFT JOIN audit_entries la ON la.seq = (SELECT x.seq FROM audit_entries x WHERE x.document_id = d.id AND x.category || '' = 'transition' ORDER BY x.seq DESC LIMIT 1)`;
+    return `LEFT JOIN audit_entries la ON ${isLastOfRow('entry', 'la', 'd')}`;
   }
   return `LEFT JOIN LATERAL (SELECT seq, to_state, details FROM (
       (SELECT NULL::bigint AS seq, to_state, details, 1 AS pending FROM audit_intake WHERE document_id = d.id AND category = 'transition' ORDER BY id DESC LIMIT 1)
@@ -128,9 +131,17 @@ export function lastTransitionJoin(kind: Sql['kind']): string {
     ) t ORDER BY pending DESC LIMIT 1) la ON TRUE`;
 }
 
+/** The columns of lastTransitionJoin's entry that lastTransitionOfRow reads. */
+export function lastTransitionColumns(kind: Sql['kind']): string {
+  const listed = kind === 'postgres' ? '' : `, ${lastListed('entry', 'd')} AS la_listed`;
+  return `la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details${listed}`;
+}
+
 /** The `la` columns of lastTransitionJoin, read back; undefined when the document has no transition entry. */
-export function lastTransitionOfRow(r: { la_seq: unknown; la_to: unknown; la_details: unknown }): LastTransition | undefined {
-  if (r.la_details === null || r.la_details === undefined) return undefined;
+export function lastTransitionOfRow(r: { la_seq: unknown; la_to: unknown; la_details: unknown; la_listed?: unknown }): LastTransition | undefined {
+  if (r.la_details === null || r.la_details === undefined) {
+    return r.la_listed === null || r.la_listed === undefined ? undefined : { seq: Number(r.la_listed), to: null, version: undefined, openTasks: undefined };
+  }
   return { seq: r.la_seq === null ? null : Number(r.la_seq), to: r.la_to as string | null, ...loggedOf(r.la_details as string) };
 }
 
@@ -335,7 +346,13 @@ export class AuditEntriesRepository {
   private async select(filter: AuditFilter, keyset: [string, number] | null, order: 'ASC' | 'DESC', limit: number): Promise<AuditRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.documentId) where.push('document_id = ?'), params.push(filter.documentId);
+    // One document's entries are a table of their own (on SQLite its transitions are found through its row).
+    let source = 'audit_entries';
+    if (filter.documentId) {
+      const entries = entriesOfDocument(this.sql.kind);
+      source = `(${entries.sql}) audit_entries`;
+      params.push(...Array(entries.parameters).fill(filter.documentId));
+    }
     if (filter.actorId) where.push('actor_id = ?'), params.push(filter.actorId);
     if (filter.departmentId) where.push('department_id = ?'), params.push(filter.departmentId);
     if (filter.action) where.push('action = ?'), params.push(filter.action);
@@ -362,21 +379,29 @@ export class AuditEntriesRepository {
     }
     if (keyset) where.push(keyset[0]), params.push(keyset[1]);
     const rows = await this.sql.all<RawAudit>(
-      `SELECT ${COLUMNS} FROM audit_entries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`,
+      `SELECT ${COLUMNS} FROM ${source} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`,
       [...params, limit],
     );
     return rows.map(toRow);
   }
 
   /**
-   * When one actor last took one action on one document, read backwards on the (document_id, seq)
-   * index. `|| ''` keeps SQLite, which has no statistics here, from choosing the (action, seq) or
-   * (actor_id, seq) index instead: those walk every urge, or every act of the user. On PostgreSQL
-   * an entry still in the intake counts too.
+   * When one actor last took one action on one document, among the document's entries (SQLite: the
+   * ones its row lists and the others by the (document_id, seq) index). On PostgreSQL read backwards
+   * on that index: `|| ''` keeps it from choosing the (action, seq) or (actor_id, seq) index instead,
+   * which walk every urge, or every act of the user; an entry still in the intake counts too.
    */
   async lastTimeOf(documentId: string, actorId: string, action: string): Promise<string | undefined> {
+    if (this.sql.kind !== 'postgres') {
+      const entries = entriesOfDocument(this.sql.kind);
+      const r = await this.sql.one<{ at: string }>(`SELECT at FROM (${entries.sql}) WHERE actor_id = ? AND action = ? ORDER BY seq DESC LIMIT 1`, [
+        ...Array(entries.parameters).fill(documentId),
+        actorId,
+        action,
+      ]);
+      return r?.at;
+    }
     const logged = (pending: string) => `SELECT at${pending} FROM audit_entries WHERE document_id = ? AND actor_id || '' = ? AND action || '' = ? ORDER BY seq DESC LIMIT 1`;
-    if (this.sql.kind !== 'postgres') return (await this.sql.one<{ at: string }>(logged(''), [documentId, actorId, action]))?.at;
     const r = await this.sql.one<{ at: string }>(
       `SELECT at FROM ((SELECT at, 1 AS pending FROM audit_intake WHERE document_id = ? AND actor_id = ? AND action = ? ORDER BY id DESC LIMIT 1)
         UNION ALL (${logged(', 0')})) t ORDER BY pending DESC LIMIT 1`,
@@ -387,8 +412,8 @@ export class AuditEntriesRepository {
 
   /** The document's last transition entry: the state it left the document in, and the version when it says (one indexed read). */
   async lastTransitionOf(documentId: string): Promise<LastTransition | undefined> {
-    const r = await this.sql.one<{ la_seq: unknown; la_to: unknown; la_details: unknown }>(
-      `SELECT la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details FROM (SELECT CAST(? AS TEXT) AS id) d ${lastTransitionJoin(this.sql.kind)}`,
+    const r = await this.sql.one<{ la_seq: unknown; la_to: unknown; la_details: unknown; la_listed?: unknown }>(
+      `SELECT ${lastTransitionColumns(this.sql.kind)} FROM documents d ${lastTransitionJoin(this.sql.kind)} WHERE d.id = ?`,
       [documentId],
     );
     return r && lastTransitionOfRow(r);
@@ -399,26 +424,35 @@ export class AuditEntriesRepository {
     afterId: string,
     limit: number,
   ): Promise<{ id: string; state: string; version: number; seq: number | null; to: string | null; logged: { version: number | undefined; openTasks: string | undefined } }[]> {
-    const rows = await this.sql.all<RawAudit>(
-      `SELECT d.id, d.state, d.version, a.seq, a.to_state, a.details FROM documents d
-        LEFT JOIN audit_entries a ON a.seq = (SELECT MAX(x.seq) FROM audit_entries x WHERE x.document_id = d.id AND x.category || '' = 'transition')
-        WHERE d.id > ? ORDER BY d.id LIMIT ?`,
-      [afterId, limit],
-    );
-    return rows.map((r) => ({
-      id: r.id as string,
-      state: r.state as string,
-      version: Number(r.version),
-      seq: r.seq === null ? null : Number(r.seq),
-      to: r.to_state as string | null,
-      logged: loggedOf(r.details),
-    }));
+    // PostgreSQL: the last sequenced entry (verify reads the log as sequenced). SQLite: the row's
+    // list, which verify checks against the log itself (DocumentsRepository.listsDisagreeing).
+    const last =
+      this.sql.kind === 'postgres'
+        ? `a.seq AS la_seq, a.to_state AS la_to, a.details AS la_details FROM documents d
+          LEFT JOIN audit_entries a ON a.seq = (SELECT MAX(x.seq) FROM audit_entries x WHERE x.document_id = d.id AND x.category || '' = 'transition')`
+        : `${lastTransitionColumns(this.sql.kind)} FROM documents d ${lastTransitionJoin(this.sql.kind)}`;
+    const rows = await this.sql.all<RawAudit>(`SELECT d.id, d.state, d.version, ${last} WHERE d.id > ? ORDER BY d.id LIMIT ?`, [afterId, limit]);
+    return rows.map((r) => {
+      const entry = lastTransitionOfRow(r as { la_seq: unknown; la_to: unknown; la_details: unknown; la_listed?: unknown });
+      return {
+        id: r.id as string,
+        state: r.state as string,
+        version: Number(r.version),
+        seq: entry ? entry.seq : null,
+        to: entry ? entry.to : null,
+        logged: { version: entry?.version, openTasks: entry?.openTasks },
+      };
+    });
   }
 
+  /** A document's entries of one category, oldest first (SQLite: transitions through its row's list, the others by the partial index). */
   async forDocument(documentId: string, category: string): Promise<AuditRow[]> {
+    const listed = this.sql.kind !== 'postgres' && category === 'transition';
+    // `|| ''`: by the index by document, not the one by category (every entry of the category).
+    const byIndex = `document_id = ? AND ${this.sql.kind === 'postgres' ? '' : `${NOT_LISTED} AND `}category || '' = ?`;
     const rows = await this.sql.all<RawAudit>(
-      `SELECT ${COLUMNS} FROM audit_entries WHERE document_id = ? AND category || '' = ? ORDER BY seq`,
-      [documentId, category],
+      `SELECT ${COLUMNS} FROM (${listed ? `SELECT a.* FROM ${itemsOf(this.sql.kind, 'entry', 'a', '= ?')}` : `SELECT * FROM audit_entries WHERE ${byIndex}`}) e ORDER BY seq`,
+      listed ? [documentId] : [documentId, category],
     );
     return rows.map(toRow);
   }

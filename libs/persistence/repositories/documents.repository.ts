@@ -1,9 +1,12 @@
 import { isGlobalAdmin, type Principal } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
-import { lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
+import { lastTransitionColumns, lastTransitionJoin, lastTransitionOfRow, type LastTransition } from './audit-entries.repository.js';
 import type { DepartmentRow } from './directory.repository.js';
 import { heldBy, itemsOf, itemsOfRow, listsDisagreeing, type ItemKind } from './document-items.js';
 import { liveTasksColumn, liveTasksOf, type TaskRow } from './tasks.repository.js';
+
+/** What a document's row lists: task and timer ids, transition entries' seqs. */
+type Listed = string | number;
 
 export interface DocumentRow {
   id: string;
@@ -188,10 +191,10 @@ export class DocumentsRepository {
     const seen = this.sql.kind === 'postgres' ? ', (SELECT s.xmin = d.xmin FROM documents s WHERE s.id = d.id) AS seen_fresh' : '';
     // By task, the caller's visibility is a condition of the read (a row comes back only when visible); by document, a column.
     const byTask = by === 'task';
-    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; live_tasks: string; seen_fresh?: boolean; directory_version: number | string };
+    type Raw = RawDocument & { dep_name: string; dep_office_id: string | null; dep_issuer_code: string | null; visible: number | boolean; la_seq: unknown; la_to: unknown; la_details: unknown; la_listed?: unknown; live_tasks: string; seen_fresh?: boolean; directory_version: number | string };
     const r = await this.sql.one<Raw>(
       `SELECT ${COLUMNS}, ${CONTENT}, dep.name AS dep_name, dep.office_id AS dep_office_id, dep.issuer_code AS dep_issuer_code,
-         ${byTask ? '1' : `CASE WHEN ${v.sql} THEN 1 ELSE 0 END`} AS visible, la.seq AS la_seq, la.to_state AS la_to, la.details AS la_details, ${liveTasksColumn(this.sql.kind)}${seen},
+         ${byTask ? '1' : `CASE WHEN ${v.sql} THEN 1 ELSE 0 END`} AS visible, ${lastTransitionColumns(this.sql.kind)}, ${liveTasksColumn(this.sql.kind)}${seen},
          (SELECT version FROM directory_version WHERE id = 1) AS directory_version
        FROM documents d JOIN departments dep ON dep.id = d.department_id ${lastTransitionJoin(this.sql.kind)}
        WHERE d.id = ${byTask ? `(SELECT t.document_id FROM tasks t WHERE t.id = ?) AND ${v.sql}` : '?'}${forUpdate}`,
@@ -222,22 +225,22 @@ export class DocumentsRepository {
   }
 
   /**
-   * SQLite: each document whose row's list of tasks or of timers is not exactly the rows its table
-   * holds for it (only a statement typed at the database makes one so), with both, for verify.
+   * SQLite: each document whose row's list of tasks, of timers or of transition entries is not exactly
+   * the rows its table holds for it (only a statement typed at the database makes one so), with both, for verify.
    * PostgreSQL keeps no lists.
    */
-  async listsDisagreeing(): Promise<{ documentId: string; item: ItemKind; held: string[]; listed: string[] }[]> {
+  async listsDisagreeing(): Promise<{ documentId: string; item: ItemKind; held: Listed[]; listed: Listed[] }[]> {
     if (this.sql.kind === 'postgres') return [];
-    const found: { documentId: string; item: ItemKind; held: string[]; listed: string[] }[] = [];
-    for (const item of ['task', 'timer'] as const) {
+    const found: { documentId: string; item: ItemKind; held: Listed[]; listed: Listed[] }[] = [];
+    for (const item of ['task', 'timer', 'entry'] as const) {
       const wrong = await this.sql.all<{ document_id: string; listed: string }>(listsDisagreeing(item));
       // What the table holds for them: with no list to go by, a walk of the whole table per 500 documents.
-      const held = new Map<string, string[]>(wrong.map((w) => [w.document_id, []]));
+      const held = new Map<string, Listed[]>(wrong.map((w) => [w.document_id, []]));
       for (let i = 0; i < wrong.length; i += 500) {
         const some = wrong.slice(i, i + 500).map((w) => w.document_id);
-        for (const r of await this.sql.all<{ document_id: string; id: string }>(heldBy(item, some.length), some)) held.get(r.document_id)!.push(r.id);
+        for (const r of await this.sql.all<{ document_id: string; id: Listed }>(heldBy(item, some.length), some)) held.get(r.document_id)!.push(r.id);
       }
-      for (const w of wrong) found.push({ documentId: w.document_id, item, held: held.get(w.document_id)!, listed: JSON.parse(w.listed) as string[] });
+      for (const w of wrong) found.push({ documentId: w.document_id, item, held: held.get(w.document_id)!, listed: JSON.parse(w.listed) as Listed[] });
     }
     return found;
   }
@@ -374,10 +377,9 @@ export class DocumentsRepository {
     for (let i = 0; i < documentIds.length; i += 500) {
       const batch = documentIds.slice(i, i + 500);
       const rows = await this.sql.all<{ document_id: string; seq: number | string; at: string; from_state: string | null; to_state: string }>(
-        `SELECT document_id, seq, at, from_state, to_state FROM audit_entries
-         WHERE document_id IN (${batch.map(() => '?').join(', ')}) AND category || '' = 'transition' AND result = 'success'
-           AND to_state IS NOT NULL AND (from_state IS NULL OR from_state <> to_state)
-         ORDER BY document_id, seq`,
+        `SELECT a.document_id, a.seq, a.at, a.from_state, a.to_state FROM ${itemsOf(this.sql.kind, 'entry', 'a', `IN (${batch.map(() => '?').join(', ')})`)}
+           AND a.result = 'success' AND a.to_state IS NOT NULL AND (a.from_state IS NULL OR a.from_state <> a.to_state)
+         ORDER BY a.document_id, a.seq`,
         batch,
       );
       for (const r of rows) out.push({ documentId: r.document_id, seq: Number(r.seq), at: r.at, from: r.from_state, to: r.to_state });
