@@ -74,10 +74,10 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
         }
         await r.sql.run('DROP INDEX deadlines_task');
       }
-      for (const index of ['tasks_document', 'tasks_decided', 'tasks_inbox_user', 'tasks_open_role', 'tasks_role', 'deadlines_document']) await r.sql.run(`DROP INDEX ${index}`);
+      for (const index of ['tasks_document', 'tasks_decided', 'tasks_open_role', 'tasks_done_role', 'tasks_open_user', 'tasks_done_user', 'deadlines_document']) await r.sql.run(`DROP INDEX ${index}`);
       for (const create of OLD_INDEXES) await r.sql.run(create);
       await r.sql.run('ALTER TABLE documents DROP COLUMN due_provisional');
-      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000', 'TransitionsOnDocumentRow1766900000000')");
+      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000', 'TransitionsOnDocumentRow1766900000000', 'DoneInboxByClosing1767000000000')");
     });
     await engine.close();
 
@@ -115,6 +115,17 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       expect(decided.document.state).toBe('party-group-review');
       expect((await engine.inboxReadModel.inbox(counsel, 'done', undefined, 50)).items.map((t) => t.id)).toEqual([task.id]);
       await listed();
+      // The done inbox lists the last closed first (the late report's task is the older one), a page at a time.
+      clock.set('2026-12-02T02:00:00.000Z');
+      const [other] = (await engine.documentReadModel.document(counsel, late)).openTasks;
+      await engine.transition.execute({ documentId: late, taskId: other.id, action: 'approve', principal: counsel });
+      expect(other.id < task.id).toBe(true);
+      const first = await engine.inboxReadModel.inbox(counsel, 'done', undefined, 1);
+      expect(first.items.map((t) => t.id)).toEqual([other.id]);
+      const second = await engine.inboxReadModel.inbox(counsel, 'done', first.nextCursor!, 1);
+      expect([second.items.map((t) => t.id), second.nextCursor]).toEqual([[task.id], null]);
+      // A cursor given out before (the task's id alone) goes on after that task.
+      expect((await engine.inboxReadModel.inbox(counsel, 'done', Buffer.from(other.id).toString('base64url'), 5)).items.map((t) => t.id)).toEqual([task.id]);
       expect((await entriesOf(rows, early)).slice(1)).toEqual(searched);
       expect(await engine.auditReadModel.verifyAll()).toMatchObject({ ok: true });
     } finally {

@@ -13,7 +13,12 @@ import { ApiDoc } from '../openapi/route-doc.js';
 export class TasksController {
   constructor(private readonly engine: Engine) {}
 
-  @ApiDoc({ summary: 'The caller\'s inbox', ok: 'TaskPage', examples: { response: INBOX_EXAMPLE } })
+  @ApiDoc({
+    summary: 'The caller\'s inbox',
+    description: '`status=open` (default): open tasks, newest first. `status=done`: tasks the caller, or a role they hold, closed with a decision, and those the caller decided, the last closed first.',
+    ok: 'TaskPage',
+    examples: { response: INBOX_EXAMPLE },
+  })
   @Get()
   inbox(@CurrentPrincipal() principal: Principal, @Query() q: InboxQuery) {
     return this.engine.inboxReadModel.inbox(principal, q.status ?? 'open', q.cursor, q.limit ?? 50);

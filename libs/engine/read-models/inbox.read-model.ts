@@ -1,8 +1,19 @@
-import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, type Principal } from '@shenpi/domain';
-import { Repositories, type Database, type NotificationRow, type TaskRow } from '@shenpi/persistence';
+import { AccessDenied, ErrorCode, isGlobalAdmin, isUuid, notFound, validationFailed, type Principal } from '@shenpi/domain';
+import { Repositories, type Database, type InboxKey, type NotificationRow, type TaskRow } from '@shenpi/persistence';
 import type { ChainCatalog } from '../chain-catalog.js';
 import { mutedInApp, settingsOf } from '../notification-settings.js';
 import { decodeCursor, page, taskView, type Page, type TaskView } from '../views.js';
+
+const KEY_SEPARATOR = '|';
+/** A done page's key: an instant as the service writes them, then a task id. */
+const isDoneKey = (k: string) => {
+  const at = k.lastIndexOf(KEY_SEPARATOR);
+  return at > 0 && !Number.isNaN(Date.parse(k.slice(0, at))) && isUuid(k.slice(at + 1));
+};
+const openKey = (cursor: string | undefined): InboxKey | null => {
+  const id = decodeCursor(cursor, isUuid);
+  return id === null ? null : { id };
+};
 
 /** A reviewer's work: the inbox, one task, notifications. On the read connection. */
 export class InboxReadModel {
@@ -16,12 +27,29 @@ export class InboxReadModel {
   }
 
   async inbox(p: Principal, status: 'open' | 'done', cursor: string | undefined, limit: number): Promise<Page<TaskView>> {
-    const rows = await this.repos.tasks.inbox(p, status, decodeCursor(cursor, isUuid), limit + 1);
-    const { rows: kept, nextCursor } = page(rows, limit, (t) => t.id);
+    const before = status === 'open' ? openKey(cursor) : await this.doneKey(cursor);
+    const rows = await this.repos.tasks.inbox(p, status, before, limit + 1);
+    const { rows: kept, nextCursor } = page(rows, limit, status === 'open' ? (t) => t.id : (t) => `${t.closedAt}${KEY_SEPARATOR}${t.id}`);
     // One query: the page's tasks with their document's title and chain version (compiled chains are cached).
     const items: TaskView[] = [];
     for (const t of kept) items.push(taskView(t, await this.chains.get(this.repos, t.chainKey, t.chainVersion)));
     return { items, nextCursor };
+  }
+
+  /**
+   * A done page's cursor: the closing instant and id of the last task it showed. A cursor given out
+   * before the done inbox was ordered by closing (the task's id alone) starts after that task's closing.
+   */
+  private async doneKey(cursor: string | undefined): Promise<InboxKey | null> {
+    const key = decodeCursor(cursor, (k) => isUuid(k) || isDoneKey(k));
+    if (key === null) return null;
+    if (isDoneKey(key)) {
+      const at = key.lastIndexOf(KEY_SEPARATOR);
+      return { closedAt: key.slice(0, at), id: key.slice(at + 1) };
+    }
+    const closedAt = (await this.repos.tasks.get(key))?.closedAt;
+    if (!closedAt) throw validationFailed([{ field: 'cursor', reason: 'not a cursor this list gave out' }]);
+    return { closedAt, id: key };
   }
 
   async task(p: Principal, id: string): Promise<TaskView> {
