@@ -32,6 +32,7 @@ import { IdempotencyUseCase } from './idempotency.js';
 import { WebhookDeliveryUseCase } from './webhook-delivery.use-case.js';
 import { WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 import { WriterQueue } from './writer-queue.js';
+import { OpenInboxSweeper } from './open-inbox-sweeper.js';
 import { AuditSequencer } from './audit-sequencer.js';
 import { OperationsReadModel, quietObserver, type EngineObserver } from './engine-observer.js';
 import { ChainLinter, lintBudgetFromEnv, type LintBudget } from './chain-lint/chain-linter.js';
@@ -70,6 +71,8 @@ export interface EngineOptions {
 /** The composition root of the use cases: the API, the worker and the CLI each open one. */
 export class Engine {
   readonly writer: WriterQueue;
+  /** SQLite: sweeps closed tasks out of the list of a role's open tasks (the tests sweep on demand). */
+  readonly openInbox: OpenInboxSweeper;
   readonly audit: AuditLog;
   readonly auditTree: AuditTree;
   /** PostgreSQL: gives entries left in the intake their seq after commit (nothing to do on SQLite). */
@@ -135,7 +138,15 @@ export class Engine {
       deadlineFired: (kind, lateness) => this.observer.deadlineFired(kind, lateness),
       auditSequenced: (waited) => this.observer.auditSequenced(waited),
     };
-    this.writer.committed = observed.writerCommitted;
+    // SQLite: closed tasks leave the list of a role's open tasks in sweeps, after so many changes.
+    this.openInbox = new OpenInboxSweeper(this.writer, log);
+    this.writer.committed =
+      database.kind === 'sqlite'
+        ? (jobs) => {
+            observed.writerCommitted(jobs);
+            this.openInbox.committed(jobs);
+          }
+        : observed.writerCommitted;
     this.operations = new OperationsReadModel(database);
     const trusted = new TrustedKeys([{ publicKey: checkpointSigner.publicKey }, ...trustedKeys]);
     const hasher = new TreeHasher(auditSuite.hash);

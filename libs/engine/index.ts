@@ -36,3 +36,4 @@ export * from './task-recipients.js';
 export * from './urge.use-case.js';
 export * from './idempotency.js';
 export * from './log.js';
+export * from './open-inbox-sweeper.js';

@@ -32,6 +32,7 @@ import { DirectoryVersionDrawn1766700000000 } from './migrations/1766700000000-d
 import { ItemsOnDocumentRow1766800000000 } from './migrations/1766800000000-items-on-document-row.js';
 import { TransitionsOnDocumentRow1766900000000 } from './migrations/1766900000000-transitions-on-document-row.js';
 import { DoneInboxByClosing1767000000000 } from './migrations/1767000000000-done-inbox-by-closing.js';
+import { OpenInboxSwept1767100000000 } from './migrations/1767100000000-open-inbox-swept.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PgSql, SqliteSql, type DatabaseKind, type PgQueryable, type Sql } from './sql.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
@@ -45,7 +46,7 @@ export interface DatabaseConfig {
   poolSize?: number;
 }
 
-const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100000000, WebhookDeliveries1764200000000, ChainLanguage1764300000000, AuditSupervision1764400000000, IdempotencyKeys1764500000000, PendingDeadlinesIndex1764600000000, ForcedMigrations1764700000000, SeparationOfDutiesState1764800000000, TokenEpoch1764900000000, AuditMerkleTree1765000000000, AuditCosignatures1765100000000, AuditIntake1765200000000, AuditColumnsFromText1765300000000, AttachmentsByTask1765400000000, LeanTaskIndexes1765500000000, PasswordChangeRequired1765600000000, DueProvisionalOnDocument1765700000000, CalendarYears1765800000000, NotificationFeed1765900000000, NotificationSettings1766000000000, DocumentContents1766100000000, ContentOutOfDocumentRow1766200000000, UnreadNotifications1766300000000, DirectoryVersion1766400000000, AuditHeadFollowsEntries1766500000000, ProxiesMoveDirectoryVersion1766600000000, DirectoryVersionDrawn1766700000000, ItemsOnDocumentRow1766800000000, TransitionsOnDocumentRow1766900000000, DoneInboxByClosing1767000000000];
+const migrations = [InitialSchema1764000000000, DeadlinesAndNotifications1764100000000, WebhookDeliveries1764200000000, ChainLanguage1764300000000, AuditSupervision1764400000000, IdempotencyKeys1764500000000, PendingDeadlinesIndex1764600000000, ForcedMigrations1764700000000, SeparationOfDutiesState1764800000000, TokenEpoch1764900000000, AuditMerkleTree1765000000000, AuditCosignatures1765100000000, AuditIntake1765200000000, AuditColumnsFromText1765300000000, AttachmentsByTask1765400000000, LeanTaskIndexes1765500000000, PasswordChangeRequired1765600000000, DueProvisionalOnDocument1765700000000, CalendarYears1765800000000, NotificationFeed1765900000000, NotificationSettings1766000000000, DocumentContents1766100000000, ContentOutOfDocumentRow1766200000000, UnreadNotifications1766300000000, DirectoryVersion1766400000000, AuditHeadFollowsEntries1766500000000, ProxiesMoveDirectoryVersion1766600000000, DirectoryVersionDrawn1766700000000, ItemsOnDocumentRow1766800000000, TransitionsOnDocumentRow1766900000000, DoneInboxByClosing1767000000000, OpenInboxSwept1767100000000];
 
 /**
  * The connections and the transaction primitive. On SQLite: one writer connection (WAL,

@@ -6,6 +6,7 @@ export * from './attachment-store.js';
 export type { DepartmentRow, UserRow } from './repositories/directory.repository.js';
 export type { DocumentRow, DocumentFilter, StepDue } from './repositories/documents.repository.js';
 export type { TaskRow, TaskStatus, InboxRow, InboxKey } from './repositories/tasks.repository.js';
+export { sweepOpenRoleTasks } from './repositories/open-inbox.js';
 export type { ChainVersionRow } from './repositories/chain-versions.repository.js';
 export type { AuditRow, AuditFilter, AuditText, AuditTextRun, LastTransition, PendingAuditRow } from './repositories/audit-entries.repository.js';
 export * from './audit-projection.js';

@@ -73,11 +73,15 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
           await r.sql.run(`CREATE INDEX ${table}_document ON ${table} (document_id)`);
         }
         await r.sql.run('DROP INDEX deadlines_task');
+        // Before migration 1767100000000: a role's open tasks on a partial index (made again below, as before 1765500000000).
+        for (const trigger of ['tasks_open_listed', 'tasks_open_relisted', 'tasks_open_closed']) await r.sql.run(`DROP TRIGGER ${trigger}`);
+        for (const table of ['open_role_tasks', 'open_role_tasks_closed']) await r.sql.run(`DROP TABLE ${table}`);
+        await r.sql.run(`CREATE INDEX tasks_open_role ON tasks (department_id, assignee_role, id, assignee_user_id, status) WHERE status = 'open'`);
       }
       for (const index of ['tasks_document', 'tasks_decided', 'tasks_open_role', 'tasks_done_role', 'tasks_open_user', 'tasks_done_user', 'deadlines_document']) await r.sql.run(`DROP INDEX ${index}`);
       for (const create of OLD_INDEXES) await r.sql.run(create);
       await r.sql.run('ALTER TABLE documents DROP COLUMN due_provisional');
-      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000', 'TransitionsOnDocumentRow1766900000000', 'DoneInboxByClosing1767000000000')");
+      await r.sql.run("DELETE FROM migrations WHERE name IN ('LeanTaskIndexes1765500000000', 'DueProvisionalOnDocument1765700000000', 'ItemsOnDocumentRow1766800000000', 'TransitionsOnDocumentRow1766900000000', 'DoneInboxByClosing1767000000000', 'OpenInboxSwept1767100000000')");
     });
     await engine.close();
 

@@ -1,6 +1,7 @@
 import type { Principal, Role } from '@shenpi/domain';
 import type { Sql } from '../sql.js';
 import { visibility } from './documents.repository.js';
+import { openRoleTasks } from './open-inbox.js';
 import { itemsOf, itemsOfRow, ofDocument } from './document-items.js';
 
 export type TaskStatus = 'open' | 'done' | 'cancelled';
@@ -242,29 +243,32 @@ export class TasksRepository {
    * 1767000000000). Done tasks include the ones they decided.
    */
   async inbox(p: Principal, status: 'open' | 'done', before: InboxKey | null, limit: number): Promise<InboxRow[]> {
-    // A task handed to a user belongs to that user only; a role task to every holder of the role there.
-    const branches: [string, unknown[]][] = [
-      ['t.assignee_user_id = ?', [p.id]],
-      ...p.grants
-        .filter((g) => g.departmentId)
-        .map((g): [string, unknown[]] => ['t.assignee_user_id IS NULL AND t.assignee_role = ? AND t.department_id = ?', [g.role, g.departmentId]]),
-    ];
-    if (status === 'done') branches.push(['t.decided_by = ?', [p.id]]);
-    // Each branch reads its own index newest first and stops at the page size; an OR of them would
-    // read every matching task and sort them all (measured: 141 ms against 0.4 ms at 20,000 tasks).
+    // Each branch: its FROM clause and condition, its values, and the column its pages are keyed on.
     // The status is written into the text, not bound: only then may SQLite read from an index of open
     // or of done tasks (a partial index serves a query that states its condition).
-    const [order, after, key] =
-      status === 'open'
-        ? ['t.id DESC', ' AND t.id < ?', before ? [before.id] : []]
-        : ['t.closed_at DESC, t.id DESC', ' AND (t.closed_at, t.id) < (?, ?)', before ? [before.closedAt, before.id] : []];
+    type Branch = { from: string; values: unknown[]; key: string };
+    const tasks = (condition: string) => `tasks t WHERE t.status = '${status === 'open' ? 'open' : 'done'}' AND ${condition}`;
+    // A task handed to a user belongs to that user only; a role task to every holder of the role there.
+    const roles = p.grants.filter((g) => g.departmentId).map((g) => [g.role, g.departmentId]);
+    const branches: Branch[] = [
+      { from: tasks('t.assignee_user_id = ?'), values: [p.id], key: 't.id' },
+      ...roles.map((values): Branch => (status === 'open' ? { ...openRoleTasks(this.sql.kind), values } : { from: tasks('t.assignee_user_id IS NULL AND t.assignee_role = ? AND t.department_id = ?'), values, key: 't.id' })),
+    ];
+    if (status === 'done') branches.push({ from: tasks('t.decided_by = ?'), values: [p.id], key: 't.id' });
+    // Each branch reads its own index newest first and stops at the page size; an OR of them would
+    // read every matching task and sort them all (measured: 141 ms against 0.4 ms at 20,000 tasks).
     const params: unknown[] = [];
     const union = branches
-      .map(([condition, values], i) => {
-        params.push(...values, ...key, limit);
-        return `SELECT id FROM (SELECT t.id FROM tasks t WHERE t.status = '${status === 'open' ? 'open' : 'done'}' AND ${condition}${before ? after : ''} ORDER BY ${order} LIMIT ?) AS b${i}`;
+      .map(({ from, values, key }, i) => {
+        const [order, after, bound] =
+          status === 'open'
+            ? [`${key} DESC`, ` AND ${key} < ?`, before ? [before.id] : []]
+            : [`t.closed_at DESC, ${key} DESC`, ` AND (t.closed_at, ${key}) < (?, ?)`, before ? [before.closedAt, before.id] : []];
+        params.push(...values, ...bound, limit);
+        return `SELECT id FROM (SELECT ${key} AS id FROM ${from}${before ? after : ''} ORDER BY ${order} LIMIT ?) AS b${i}`;
       })
       .join(' UNION ');
+    const order = status === 'open' ? 't.id DESC' : 't.closed_at DESC, t.id DESC';
     const rows = await this.sql.all<RawTask>(
       `SELECT ${COLUMNS}, d.title AS document_title, d.chain_key, d.chain_version, d.due_at AS document_due_at, d.due_provisional FROM tasks t JOIN documents d ON d.id = t.document_id
        WHERE t.id IN (${union}) ORDER BY ${order} LIMIT ?`,
