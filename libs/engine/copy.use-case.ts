@@ -35,6 +35,8 @@ export class CopyUseCase {
       for (const userId of copiedTo) {
         await repos.notifications.insert({ id: newId(), userId, kind: 'copy-to', documentId: doc.id, taskId: null, message, details: { comment, by: p.id }, createdAt: at, readAt: null });
       }
+      // A copy to nobody new changes nothing and logs nothing: asking again cannot grow the document's history.
+      if (!copiedTo.length) return { copiedTo };
       await this.kernel.record(repos, doc, {
         action: 'copy-to',
         actor: { type: 'user', id: p.id, role: p.grants.find((g) => g.departmentId === doc.departmentId && g.role !== 'supervisor')?.role ?? null, departmentId: doc.departmentId, onBehalfOf: null },

@@ -329,6 +329,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.chainMigrations.stop();
     await this.linter.close();
+    await this.openInbox.stop();
     await this.writer.idle();
     await this.auditSequencer.stop();
     await this.audit.close();

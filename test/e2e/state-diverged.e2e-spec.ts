@@ -173,8 +173,19 @@ describe('rows that disagree with the audit log', () => {
     expect(await logged(a.id)).toEqual(seqs);
     expect(await named()).toEqual([]);
 
-    // B's last entry listed last on A's row: the door does not take it for A's (it is refused, and nothing is done), verify names the list.
+    // The database refuses a list that does not grow by one newer entry of the document's own: emptied, shortened,
+    // its last entry replaced, another document's entry added, an entry repeated.
     const [bLast] = (await listed(b.id)).slice(-1);
+    for (const wrong of [[], seqs.slice(0, 1), [seqs[0], bLast], [...seqs, bLast], [...seqs, seqs[1]]]) {
+      await expect(listOf(a.id, wrong)).rejects.toThrow(/only appended/);
+    }
+    expect(await listed(a.id)).toEqual(seqs);
+
+    // An owner who drops that trigger: the door and verify still catch a list that lends or hides.
+    const guard = (await t.engine.database.reader.one<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'documents_transitions_appended'"))!.sql;
+    await forge('DROP TRIGGER documents_transitions_appended', []);
+
+    // B's last entry listed last on A's row: the door does not take it for A's (it is refused, and nothing is done), verify names the list.
     await listOf(a.id, [...seqs, bLast]);
     expect(await decideA()).toBe(409);
     expect(await named()).toEqual([{ documentId: a.id, field: 'transitionSeqs', log: seqs, table: [...seqs, bLast] }]);
@@ -189,6 +200,7 @@ describe('rows that disagree with the audit log', () => {
 
     // Put back as the log says: the decision goes through and its entry is listed.
     await listOf(a.id, seqs);
+    await forge(guard, []);
     expect(await named()).toEqual([]);
     expect(await decideA()).toBe(200);
     expect(await listed(a.id)).toEqual(await logged(a.id));

@@ -1,6 +1,6 @@
 import { ManualClock, type Principal } from '@shenpi/domain';
 import { Engine } from '@shenpi/engine';
-import { SqliteSql, sqlStatements } from '@shenpi/persistence';
+import { Repositories, SqliteSql, sqlStatements } from '@shenpi/persistence';
 import { shippedChains } from '@shenpi/workflows';
 import { PASSWORD, testDatabase } from '../support/test-app.js';
 
@@ -12,9 +12,20 @@ import { PASSWORD, testDatabase } from '../support/test-app.js';
  */
 const STATEMENTS_PER_DECISION = { sqlite: 12, postgres: 18 };
 
+/**
+ * SEARCH reads by key; SCAN walks a whole table or index (USING INDEX only gives its order). The audit
+ * log is read by document or by seq: by action or category a search walks every document's entries
+ * (whatever the alias). A document's tasks and entries are listed on its row (SQLite): json_each walks
+ * that one list, not a table.
+ */
+const walks = (detail: string) =>
+  (/^SCAN /.test(detail) && !/^SCAN (\w+_i VIRTUAL TABLE INDEX|\(subquery-\d+\))/.test(detail)) || /^SEARCH \w+ USING (COVERING )?INDEX audit_(?!document\b)/.test(detail);
+
 describe('the statements of one decision', () => {
   const database = testDatabase();
   let engine: Engine;
+  /** The document the first test decided on. */
+  let decided: string;
 
   beforeAll(async () => {
     engine = await Engine.open({ database, clock: new ManualClock(new Date('2026-03-02T02:00:00Z')), shippedChains });
@@ -38,6 +49,7 @@ describe('the statements of one decision', () => {
       content: '第一条 ……',
       fields: { involvesMarketActivity: false },
     });
+    decided = doc.id;
     await engine.transition.execute({ documentId: doc.id, action: 'submit', principal: drafter });
     const [task] = await engine.database.reader.all<{ id: string }>("SELECT id FROM tasks WHERE document_id = ? AND status = 'open'", [doc.id]);
 
@@ -72,12 +84,35 @@ describe('the statements of one decision', () => {
     for (const { sql, params } of seen) {
       if (!/^\s*(SELECT|UPDATE|DELETE|INSERT)/i.test(sql)) continue;
       const plan = await engine.database.reader.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
-      // SEARCH reads by key; SCAN walks a whole table or index (USING INDEX only gives its order).
-      // The audit log is read by document or by seq: by action or category a search walks every document's entries.
-      // A document's tasks are listed on its row (SQLite): json_each walks that one list, not a table.
-      const walks = (detail: string) => (/^SCAN /.test(detail) && !/^SCAN \w+_i VIRTUAL TABLE INDEX/.test(detail)) || /^SEARCH audit_entries USING (COVERING )?INDEX (?!audit_document\b)/.test(detail);
       for (const { detail } of plan) if (walks(detail)) scans.push(`${detail} ← ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
     }
+    expect(scans).toEqual([]);
+  });
+
+  it("reads a document's audit entries through its row's list and the index by document, never by category (SQLite)", async () => {
+    if (engine.database.kind !== 'sqlite') return;
+    const seen: { sql: string; params: unknown[] }[] = [];
+    const all = SqliteSql.prototype.all;
+    SqliteSql.prototype.all = function <T>(this: SqliteSql, sql: string, params: unknown[] = []) {
+      seen.push({ sql, params });
+      return all.call(this, sql, params) as Promise<T[]>;
+    };
+    const repos = new Repositories(engine.database.reader);
+    try {
+      expect((await repos.audit.forDocument(decided, 'transition')).map((e) => e.action)).toEqual(['create', 'submit', 'lawful']);
+      expect((await repos.audit.search({ documentId: decided }, null, 50)).length).toBeGreaterThanOrEqual(3);
+      expect(await repos.audit.lastTimeOf(decided, 'nobody', 'urge')).toBeUndefined();
+      expect((await repos.audit.lastTransitionOf(decided))?.to).toBe('collective-deliberation');
+      expect((await repos.documents.stateChanges([decided])).length).toBe(3);
+    } finally {
+      SqliteSql.prototype.all = all;
+    }
+    const scans: string[] = [];
+    for (const { sql, params } of seen) {
+      const plan = await engine.database.reader.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
+      for (const { detail } of plan) if (walks(detail)) scans.push(`${detail} ← ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+    }
+    expect(seen.length).toBe(5);
     expect(scans).toEqual([]);
   });
 

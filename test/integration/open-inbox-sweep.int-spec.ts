@@ -62,7 +62,7 @@ describe('the open inbox: closed tasks swept out later', () => {
     expect(await engine.openInbox.sweep()).toBe(0);
   });
 
-  it('sweeps by itself after so many changes (SQLite), and lists a task opened again or moved by hand', async () => {
+  it('sweeps by itself after so many changes (SQLite), and lists a task opened again by hand', async () => {
     if (!sqlite()) return;
     const d = await submitted(2023);
     await engine.transition.execute({ documentId: d.documentId, taskId: d.taskId, action: 'approve', principal: counsel });

@@ -63,6 +63,7 @@ describe('write path upgrade: lean task indexes and the due instant on the row',
       if (sqlite) {
         // Before migration 1766900000000: no list of transition entries, every entry on the index by document.
         await r.sql.run('DROP TRIGGER audit_entries_listed');
+        await r.sql.run('DROP TRIGGER documents_transitions_appended');
         await r.sql.run('ALTER TABLE documents DROP COLUMN transition_seqs');
         await r.sql.run('DROP INDEX audit_document');
         await r.sql.run('CREATE INDEX audit_document ON audit_entries (document_id, seq)');

@@ -6,9 +6,10 @@ import { decodeCursor, page, taskView, type Page, type TaskView } from '../views
 
 const KEY_SEPARATOR = '|';
 /** A done page's key: an instant as the service writes them, then a task id. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const isDoneKey = (k: string) => {
   const at = k.lastIndexOf(KEY_SEPARATOR);
-  return at > 0 && !Number.isNaN(Date.parse(k.slice(0, at))) && isUuid(k.slice(at + 1));
+  return at > 0 && INSTANT.test(k.slice(0, at)) && isUuid(k.slice(at + 1));
 };
 const openKey = (cursor: string | undefined): InboxKey | null => {
   const id = decodeCursor(cursor, isUuid);
@@ -27,7 +28,7 @@ export class InboxReadModel {
   }
 
   async inbox(p: Principal, status: 'open' | 'done', cursor: string | undefined, limit: number): Promise<Page<TaskView>> {
-    const before = status === 'open' ? openKey(cursor) : await this.doneKey(cursor);
+    const before = status === 'open' ? openKey(cursor) : await this.doneKey(p, cursor);
     const rows = await this.repos.tasks.inbox(p, status, before, limit + 1);
     const { rows: kept, nextCursor } = page(rows, limit, status === 'open' ? (t) => t.id : (t) => `${t.closedAt}${KEY_SEPARATOR}${t.id}`);
     // One query: the page's tasks with their document's title and chain version (compiled chains are cached).
@@ -40,14 +41,16 @@ export class InboxReadModel {
    * A done page's cursor: the closing instant and id of the last task it showed. A cursor given out
    * before the done inbox was ordered by closing (the task's id alone) starts after that task's closing.
    */
-  private async doneKey(cursor: string | undefined): Promise<InboxKey | null> {
+  private async doneKey(p: Principal, cursor: string | undefined): Promise<InboxKey | null> {
     const key = decodeCursor(cursor, (k) => isUuid(k) || isDoneKey(k));
     if (key === null) return null;
     if (isDoneKey(key)) {
       const at = key.lastIndexOf(KEY_SEPARATOR);
       return { closedAt: key.slice(0, at), id: key.slice(at + 1) };
     }
-    const closedAt = (await this.repos.tasks.get(key))?.closedAt;
+    // Only a task the caller may see: a cursor tells nothing of anyone else's.
+    const task = await this.repos.tasks.get(key);
+    const closedAt = task && (await this.repos.documents.isVisible(p, task.documentId)) ? task.closedAt : null;
     if (!closedAt) throw validationFailed([{ field: 'cursor', reason: 'not a cursor this list gave out' }]);
     return { closedAt, id: key };
   }

@@ -394,7 +394,7 @@ export class AuditEntriesRepository {
   async lastTimeOf(documentId: string, actorId: string, action: string): Promise<string | undefined> {
     if (this.sql.kind !== 'postgres') {
       const entries = entriesOfDocument(this.sql.kind);
-      const r = await this.sql.one<{ at: string }>(`SELECT at FROM (${entries.sql}) WHERE actor_id = ? AND action = ? ORDER BY seq DESC LIMIT 1`, [
+      const r = await this.sql.one<{ at: string }>(`SELECT at FROM (${entries.sql}) WHERE actor_id || '' = ? AND action || '' = ? ORDER BY seq DESC LIMIT 1`, [
         ...Array(entries.parameters).fill(documentId),
         actorId,
         action,

@@ -26,7 +26,8 @@ const ITEMS: Record<ItemKind, Listed> = {
   timer: { table: 'deadlines', list: 'timer_ids', key: 'id', holds: () => '1 = 1' },
   // Only the kernel writes transition entries (one per change of the document); the other
   // categories (refusals, security) are indexed by document, so that no one grows a row by asking.
-  entry: { table: 'audit_entries', list: 'transition_seqs', key: 'seq', holds: (x) => `${x}.category = 'transition'` },
+  // `|| ''`: a condition SQLite cannot answer from the category index (it would walk every transition of the log).
+  entry: { table: 'audit_entries', list: 'transition_seqs', key: 'seq', holds: (x) => `${x}.category || '' = 'transition'` },
 };
 
 /** How PostgreSQL, which keeps no lists, tells a transition entry on its index by document (`|| ''`: not by the category index). */
