@@ -23,6 +23,12 @@ describe('rows that disagree with the audit log', () => {
     await decide('secretary', created.body.id, 'approve');
     return { id: created.body.id as string, officeTask: (await taskOf('office', created.body.id))! };
   }
+  /** A report submitted to legal review, with the counsel's open task. */
+  async function inLegalReview() {
+    const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
+    await submit(created.body.id);
+    return { id: created.body.id as string, task: (await taskOf('counsel', created.body.id))! };
+  }
   const forge = (sql: string, params: unknown[]) => t.engine.writer.run((r) => r.sql.run(sql, params));
   /** The security entries of the document, once the writer has run what was queued before. */
   const securityEntries = async (documentId: string) => {
@@ -108,12 +114,7 @@ describe('rows that disagree with the audit log', () => {
 
   it('names in verify a document whose row lists other tasks or timers than its tables hold, and lets a list hide a row but never lend one (SQLite)', async () => {
     if (t.engine.database.kind !== 'sqlite') return; // PostgreSQL finds a document's tasks by index: there is no list to edit
-    const report = async () => {
-      const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
-      await submit(created.body.id);
-      return { id: created.body.id as string, task: (await taskOf('counsel', created.body.id))! };
-    };
-    const [a, b] = [await report(), await report()];
+    const [a, b] = [await inLegalReview(), await inLegalReview()];
     const row = (id: string) => t.engine.database.reader.one<{ task_ids: string; timer_ids: string }>('SELECT task_ids, timer_ids FROM documents WHERE id = ?', [id]);
     const { task_ids: listed, timer_ids: timers } = (await row(a.id))!;
     const named = async () => ((await t.http().get('/api/audit/verify').set(await as('admin'))).body.documents ?? []).filter((d: { documentId: string }) => [a.id, b.id].includes(d.documentId));
@@ -152,12 +153,7 @@ describe('rows that disagree with the audit log', () => {
 
   it('checks the row against the transition entry its row lists last, refuses one that is not the document\'s, and names a list that is not its log in verify (SQLite)', async () => {
     if (t.engine.database.kind !== 'sqlite') return; // PostgreSQL finds a document's entries by index: there is no list to edit
-    const report = async () => {
-      const created = await t.http().post('/api/documents').set(await as('drafter')).send({ chain: 'annual-report', title: '报告', year: year++, departmentId: 'city-sti', content: REPORT_OUTLINE });
-      await submit(created.body.id);
-      return { id: created.body.id as string, task: (await taskOf('counsel', created.body.id))! };
-    };
-    const [a, b] = [await report(), await report()];
+    const [a, b] = [await inLegalReview(), await inLegalReview()];
     const listed = async (id: string) => JSON.parse((await t.engine.database.reader.one<{ transition_seqs: string }>('SELECT transition_seqs FROM documents WHERE id = ?', [id]))!.transition_seqs) as number[];
     const logged = async (id: string) => {
       const res = await t.http().get(`/api/audit?documentId=${id}&category=transition`).set(await as('admin'));

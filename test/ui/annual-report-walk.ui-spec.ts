@@ -128,8 +128,12 @@ step('the drafter creates the report from the template (four mandated headings);
   const page = await loginAs('drafter');
   await page.getByRole('heading', { name: '我的文稿' }).waitFor();
   await expect(page.getByTestId('who').textContent()).resolves.toMatch(/起草人.*市科技局/);
+  // The form's default year and its template come from the server's date: typed over only once they are in place.
+  const body = page.getByRole('textbox', { name: '正文' });
+  await until('the template for the default year', async () => /一、\d{4}年度推进法治政府建设的主要举措和成效/.test(await body.inputValue()));
   await page.getByLabel('年度', { exact: true }).fill('2025');
-  const content = await page.getByRole('textbox', { name: '正文' }).inputValue();
+  await until('the template for 2025', async () => (await body.inputValue()).includes('一、2025年度推进法治政府建设的主要举措和成效'));
+  const content = await body.inputValue();
   for (const heading of ['一、2025年度推进法治政府建设的主要举措和成效', '二、党政主要负责人履行推进法治建设第一责任人职责情况', '三、推进法治政府建设存在的不足和原因', '四、2026年度推进法治政府建设的主要安排']) {
     expect(content).toContain(heading);
   }
